@@ -1,0 +1,360 @@
+"""The brand registry file (YAML): strict validation with file and line for every problem, and export.
+
+The format is a contract (docs/formats.md). Validation walks the YAML node tree rather than the loaded
+data so that every problem can name its line; it collects all problems before it refuses.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from PIL import Image, UnidentifiedImageError
+
+from storage.errors import MarkwatchError
+
+BRAND_KEYS = (
+    "name",
+    "aliases",
+    "owner",
+    "registrations",
+    "categories",
+    "price_floor",
+    "authorized_sellers",
+    "official_images",
+)
+REGISTRATION_KEYS = ("number", "nice_class")
+NICE_CLASSES = range(1, 46)
+MAX_MARK_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.message}"
+
+
+class RegistryFileError(MarkwatchError):
+    """The registry file was refused whole; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"brand registry refused, nothing was written ({len(problems)} problem(s)):\n{lines}")
+
+
+@dataclass(frozen=True)
+class RegistrationSpec:
+    number: str
+    nice_class: int
+
+
+@dataclass(frozen=True)
+class BrandSpec:
+    """One validated brand entry of a registry file."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    owner: str | None = None
+    registrations: tuple[RegistrationSpec, ...] = ()
+    categories: tuple[str, ...] = ()
+    price_floor: float | None = None
+    authorized_sellers: tuple[str, ...] = ()
+    official_images: tuple[str, ...] = ()  # paths relative to the registry file's folder
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class RegistryFile:
+    source: str
+    base_dir: Path | None
+    brands: tuple[BrandSpec, ...]
+
+    def image_path(self, relative: str) -> Path:
+        """The file behind an official image path (validated to lie inside base_dir at parse time)."""
+        assert self.base_dir is not None
+        return self.base_dir / relative
+
+
+def load_registry_file(path: Path) -> RegistryFile:
+    """Read and validate a registry file; raises RegistryFileError naming every problem."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RegistryFileError([Problem(str(path), None, f"cannot read the file: {exc.strerror}")]) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RegistryFileError(
+            [Problem(str(path), None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+        ) from exc
+    return parse_registry(text, source=str(path), base_dir=path.resolve().parent)
+
+
+def parse_registry(text: str, *, source: str, base_dir: Path | None) -> RegistryFile:
+    """Validate registry YAML text; ``base_dir`` is where official image paths are resolved (None: none allowed)."""
+    checker = _Checker(source, base_dir)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RegistryFileError([Problem(source, line, f"broken YAML: {problem}; fix the syntax")]) from exc
+    brands = checker.registry(root)
+    if checker.problems:
+        raise RegistryFileError(checker.problems)
+    return RegistryFile(source=source, base_dir=base_dir, brands=tuple(brands))
+
+
+class _Checker:
+    def __init__(self, source: str, base_dir: Path | None) -> None:
+        self.source = source
+        self.base_dir = base_dir.resolve() if base_dir else None
+        self.problems: list[Problem] = []
+
+    def problem(self, node: yaml.Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.problems.append(Problem(self.source, line, message))
+
+    # -- structure ------------------------------------------------------------------------------
+
+    def registry(self, root: yaml.Node | None) -> list[BrandSpec]:
+        if root is None:
+            self.problem(None, "the file is empty; it needs a top-level `brands:` list")
+            return []
+        pairs = self.mapping(root, "the file", allowed=("brands",))
+        if pairs is None:
+            return []
+        if "brands" not in pairs:
+            self.problem(root, "missing the top-level `brands:` list")
+            return []
+        items = pairs["brands"][1]
+        if not isinstance(items, yaml.SequenceNode):
+            self.problem(items, "`brands` must be a list of brands (each item starting with `- name: ...`)")
+            return []
+        brands = [b for b in (self.brand(node) for node in items.value) if b is not None]
+        self.cross_check(brands)
+        return brands
+
+    def mapping(
+        self, node: yaml.Node, what: str, allowed: tuple[str, ...]
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{what} must be a mapping of `key: value` lines")
+            return None
+        pairs: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                suggestion = f" (did you mean `{hint[0]}`?)" if hint else f"; allowed keys: {', '.join(allowed)}"
+                self.problem(key_node, f"unknown key `{key}` in {what}{suggestion}")
+            elif key in pairs:
+                self.problem(key_node, f"key `{key}` appears twice in {what}; keep one")
+            else:
+                pairs[key] = (key_node, value_node)
+        return pairs
+
+    def brand(self, node: yaml.Node) -> BrandSpec | None:
+        pairs = self.mapping(node, "a brand", allowed=BRAND_KEYS)
+        if pairs is None:
+            return None
+        if "name" not in pairs:
+            self.problem(node, "a brand has no `name`: every brand needs its primary mark as `name:`")
+            return None
+        name = self.text(pairs["name"][1], "name")
+        if name is None:
+            return None
+        where = f"brand {name!r}"
+        aliases = self.text_list(pairs.get("aliases"), f"`aliases` of {where}")
+        for alias_node, alias in zip(self._items(pairs.get("aliases")), aliases, strict=False):
+            if alias == name:
+                self.problem(alias_node, f"alias {alias!r} of {where} repeats its name; remove it")
+        owner = self.text(pairs["owner"][1], "owner") if "owner" in pairs else None
+        return BrandSpec(
+            name=name,
+            aliases=tuple(dict.fromkeys(aliases)),
+            owner=owner,
+            registrations=tuple(self.registrations(pairs.get("registrations"), where)),
+            categories=tuple(self.text_list(pairs.get("categories"), f"`categories` of {where}")),
+            price_floor=self.price(pairs.get("price_floor"), where),
+            authorized_sellers=tuple(
+                self.text_list(pairs.get("authorized_sellers"), f"`authorized_sellers` of {where}")
+            ),
+            official_images=tuple(self.images(pairs.get("official_images"), where)),
+            line=node.start_mark.line + 1,
+        )
+
+    # -- values ---------------------------------------------------------------------------------
+
+    def text(self, node: yaml.Node, what: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+            self.problem(node, f"`{what}` must be a piece of text")
+            return None
+        value = str(node.value).strip()
+        if not value:
+            self.problem(node, f"`{what}` is empty")
+            return None
+        if len(value) > MAX_MARK_LENGTH:
+            self.problem(node, f"`{what}` is longer than {MAX_MARK_LENGTH} characters")
+            return None
+        return value
+
+    @staticmethod
+    def _items(pair: tuple[yaml.Node, yaml.Node] | None) -> list[yaml.Node]:
+        if pair is None or not isinstance(pair[1], yaml.SequenceNode):
+            return []
+        return list(pair[1].value)
+
+    def text_list(self, pair: tuple[yaml.Node, yaml.Node] | None, what: str) -> list[str]:
+        if pair is None or pair[1].tag == "tag:yaml.org,2002:null":
+            return []
+        node = pair[1]
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what} must be a list, e.g. `[a, b]`")
+            return []
+        values = [self.text(item, what) for item in node.value]
+        return [v for v in values if v is not None]
+
+    def registrations(self, pair: tuple[yaml.Node, yaml.Node] | None, where: str) -> list[RegistrationSpec]:
+        if pair is None or pair[1].tag == "tag:yaml.org,2002:null":
+            return []
+        if not isinstance(pair[1], yaml.SequenceNode):
+            self.problem(pair[1], f"`registrations` of {where} must be a list of {{number, nice_class}}")
+            return []
+        result = []
+        for item in pair[1].value:
+            fields = self.mapping(item, f"a registration of {where}", allowed=REGISTRATION_KEYS)
+            if fields is None:
+                continue
+            missing = [k for k in REGISTRATION_KEYS if k not in fields]
+            if missing:
+                self.problem(item, f"a registration of {where} lacks {', '.join(missing)}")
+                continue
+            number = self.text(fields["number"][1], "number")
+            nice = self.nice_class(fields["nice_class"][1], where)
+            if number is not None and nice is not None:
+                result.append(RegistrationSpec(number=number, nice_class=nice))
+        return list(dict.fromkeys(result))
+
+    def nice_class(self, node: yaml.Node, where: str) -> int | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:int":
+            value = yaml.SafeLoader("").construct_yaml_int(node)
+            if value in NICE_CLASSES:
+                return value
+        self.problem(node, f"nice_class {node.value!r} of {where} is not a Nice class: use a whole number 1–45")
+        return None
+
+    def price(self, pair: tuple[yaml.Node, yaml.Node] | None, where: str) -> float | None:
+        if pair is None or pair[1].tag == "tag:yaml.org,2002:null":
+            return None
+        node = pair[1]
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in (
+            "tag:yaml.org,2002:int",
+            "tag:yaml.org,2002:float",
+        ):
+            self.problem(node, f"price_floor of {where} must be a number of yuan (e.g. 3.5), got {node.value!r}")
+            return None
+        loader = yaml.SafeLoader("")
+        construct = loader.construct_yaml_int if node.tag.endswith(":int") else loader.construct_yaml_float
+        value = float(construct(node))
+        if not value >= 0 or value == float("inf"):
+            self.problem(node, f"price_floor of {where} must be zero or more, got {node.value}")
+            return None
+        return value
+
+    def images(self, pair: tuple[yaml.Node, yaml.Node] | None, where: str) -> list[str]:
+        paths = self.text_list(pair, f"`official_images` of {where}")
+        result = []
+        for node, relative in zip(self._items(pair), paths, strict=False):
+            if self.base_dir is None:
+                self.problem(node, f"official image {relative!r} of {where}: images need a registry file on disk")
+                continue
+            candidate = (self.base_dir / relative).resolve()
+            if Path(relative).is_absolute() or not candidate.is_relative_to(self.base_dir):
+                self.problem(
+                    node,
+                    f"official image {relative!r} of {where} lies outside the registry file's folder; "
+                    "put the image beside the file and give a relative path",
+                )
+            elif not candidate.is_file():
+                self.problem(node, f"official image {relative!r} of {where} does not exist")
+            elif not _is_image(candidate):
+                self.problem(node, f"official image {relative!r} of {where} is not an image (JPEG, PNG, WebP…)")
+            else:
+                result.append(Path(relative).as_posix())
+        return result
+
+    def cross_check(self, brands: list[BrandSpec]) -> None:
+        """A mark may belong to one brand only, and a name may appear once."""
+        owner_of: dict[str, BrandSpec] = {}
+        for brand in brands:
+            for mark in dict.fromkeys(brand.marks):
+                key = mark.casefold()
+                first = owner_of.get(key)
+                if first is None:
+                    owner_of[key] = brand
+                elif first is not brand:
+                    kind = "name" if mark == brand.name and first.name.casefold() == key else "mark"
+                    self.problems.append(
+                        Problem(
+                            self.source,
+                            brand.line,
+                            f"duplicate {kind} {mark!r}: already registered for brand {first.name!r} "
+                            f"(line {first.line}); a mark belongs to one brand — merge or remove one",
+                        )
+                    )
+
+
+def _is_image(path: Path) -> bool:
+    try:
+        with Image.open(path) as image:
+            image.verify()
+        return True
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+
+
+def brand_to_dict(spec: BrandSpec) -> dict[str, Any]:
+    """The registry-file form of one brand, keys in the documented order, empty fields left out."""
+    data: dict[str, Any] = {"name": spec.name}
+    if spec.aliases:
+        data["aliases"] = list(spec.aliases)
+    if spec.owner:
+        data["owner"] = spec.owner
+    if spec.registrations:
+        data["registrations"] = [{"number": r.number, "nice_class": r.nice_class} for r in spec.registrations]
+    if spec.categories:
+        data["categories"] = list(spec.categories)
+    if spec.price_floor is not None:
+        data["price_floor"] = spec.price_floor
+    if spec.authorized_sellers:
+        data["authorized_sellers"] = list(spec.authorized_sellers)
+    if spec.official_images:
+        data["official_images"] = list(spec.official_images)
+    return data
+
+
+def dump_registry(specs: list[BrandSpec]) -> str:
+    """Deterministic registry YAML: the same brands always give the same bytes."""
+    return yaml.safe_dump(
+        {"brands": [brand_to_dict(s) for s in specs]},
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1000,
+    )

@@ -1,0 +1,126 @@
+"""Import and export of the brand registry, and the registry as the scorer sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import imagehash
+from PIL import Image
+
+from brands.registry_file import BrandSpec, RegistrationSpec, RegistryFile, dump_registry
+from storage import Database
+from storage.brands import ImageRecord, list_brands, upsert_brand
+from storage.models import Brand, BrandStatus
+
+if TYPE_CHECKING:
+    from scoring.types import Registry
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def total(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+
+def import_registry(db: Database, registry: RegistryFile, *, dry_run: bool = False) -> ImportReport:
+    """Write every brand of a validated registry file in one transaction (update in place, never twice)."""
+    report = ImportReport(dry_run=dry_run)
+    with db.session() as session:
+        existing = {b.name: spec_from_brand(b) for b in list_brands(session=session)}
+        for spec in registry.brands:
+            before = existing.get(spec.name)
+            if before is None:
+                report.created.append(spec.name)
+            elif before == spec:
+                report.unchanged.append(spec.name)
+            else:
+                report.updated.append(spec.name)
+        if dry_run:
+            return report
+        for spec in registry.brands:  # unchanged ones too: an image file may have new bytes
+            images = [_store_image(db, registry.image_path(p), p) for p in spec.official_images]
+            upsert_brand(
+                session=session,
+                name=spec.name,
+                owner=spec.owner,
+                aliases=spec.aliases,
+                registrations=[(r.number, r.nice_class) for r in spec.registrations],
+                categories=spec.categories,
+                price_floor=spec.price_floor,
+                authorized_sellers=spec.authorized_sellers,
+                official_images=images,
+                status=BrandStatus.approved,
+            )
+    return report
+
+
+def _store_image(db: Database, path: Path, relative: str) -> ImageRecord:
+    data = path.read_bytes()
+    sha = db.blobs.put(data)
+    with Image.open(path) as image:
+        phash = str(imagehash.phash(image))
+    return ImageRecord(source_path=relative, sha256=sha, phash=phash)
+
+
+def spec_from_brand(brand: Brand) -> BrandSpec:
+    """A stored brand in registry-file form."""
+    return BrandSpec(
+        name=brand.name,
+        aliases=tuple(brand.aliases),
+        owner=brand.owner,
+        registrations=tuple(RegistrationSpec(r.number, r.nice_class) for r in brand.registrations),
+        categories=tuple(brand.categories or ()),
+        price_floor=brand.policy.price_floor if brand.policy else None,
+        authorized_sellers=tuple(s.name for s in brand.authorized_sellers),
+        official_images=tuple(im.source_path for im in brand.official_images),
+    )
+
+
+def export_registry(db: Database, target: Path | None = None, *, status: str | None = None) -> str:
+    """The registry as YAML; with a target file, also copy official images beside it, as named in it."""
+    with db.session() as session:
+        brands = list_brands(session=session, status=status)
+        text = dump_registry([spec_from_brand(b) for b in brands])
+        if target is not None:
+            folder = Path(target).resolve().parent
+            for brand in brands:
+                for image in brand.official_images:
+                    destination = (folder / image.source_path).resolve()
+                    if not destination.is_relative_to(folder):  # validated at import; never trust twice
+                        continue
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    destination.write_bytes(db.blobs.get(image.sha256))
+            Path(target).write_text(text, encoding="utf-8")
+    return text
+
+
+def scoring_registry(db: Database) -> Registry:
+    """The approved brands as the scorer's Registry."""
+    from scoring.types import Brand as ScoringBrand
+    from scoring.types import Registry
+
+    with db.session() as session:
+        brands = list_brands(session=session, status=BrandStatus.approved)
+        return Registry(
+            [
+                ScoringBrand(
+                    name=b.name,
+                    aliases=tuple(b.aliases),
+                    owner=b.owner,
+                    categories=tuple(b.categories or ()),
+                    nice_classes=tuple(sorted({r.nice_class for r in b.registrations})),
+                    price_floor=b.policy.price_floor if b.policy else None,
+                    authorized_sellers=tuple(s.name for s in b.authorized_sellers),
+                    official_image_hashes=tuple(im.phash for im in b.official_images),
+                )
+                for b in brands
+            ]
+        )

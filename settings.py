@@ -1,0 +1,70 @@
+"""markwatch's settings: one object that the command line, the web app, the crawler and the scheduler read.
+
+Every setting has its default here, with its unit, and can be overridden by an environment variable
+named ``MARKWATCH_<NAME>`` (for example ``MARKWATCH_HOME``, ``MARKWATCH_DB``, ``MARKWATCH_CHROMIUM``).
+This module imports nothing of the project.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "markwatch"
+
+
+class Settings(BaseSettings):
+    """markwatch's configuration, read from the environment (``MARKWATCH_*``)."""
+
+    model_config = SettingsConfigDict(env_prefix="MARKWATCH_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home)  # data directory: database, blobs, digests, keys
+    db: str | None = None  # SQLAlchemy URL; default SQLite at <home>/markwatch.db
+    chromium: str | None = None  # browser executable; default the system chromium, else Playwright's own
+    sqlite_busy_timeout: int = 30_000  # ms a writer waits for a lock held by another process
+
+    scoring_threshold: float | None = None  # risk at or above which a listing is queued; None = scorer's default
+    queue_reflag_margin: float = 0.15  # risk rise that brings a dismissed lead back
+    blacklist_after: int = 3  # confirmed leads against a seller before it is blacklisted
+    criminal_threshold_cny: float = 50_000.0  # estimated sales of counterfeit goods that call for transfer review
+
+    retention_days: int = 180  # days the snapshots of dismissed leads are kept
+    digest_hour: int = 8  # local hour (Asia/Shanghai) of the daily digest
+    crawl_hour: int = 2  # default local hour of each platform's crawl
+    timezone: str = "Asia/Shanghai"  # how times are shown; they are stored in UTC
+
+    smtp_host: str | None = None  # optional: e-mail the daily digest through this server
+    smtp_port: int = 25
+    smtp_from: str | None = None
+    digest_to: str | None = None  # comma-separated addresses
+
+    @property
+    def database_url(self) -> str:
+        return self.db or f"sqlite:///{self.home / 'markwatch.db'}"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.home / "blobs"
+
+    @property
+    def chromium_executable(self) -> str | None:
+        """The browser to launch: ``MARKWATCH_CHROMIUM``, else the system Chromium, else None (Playwright's own)."""
+        if self.chromium:
+            return self.chromium
+        for name in ("chromium", "chromium-browser", "google-chrome"):
+            found = shutil.which(name)
+            if found:
+                return found
+        return None
+
+
+def get_settings() -> Settings:
+    """Read the settings afresh from the environment (cheap; tests change the environment)."""
+    return Settings()

@@ -1,0 +1,177 @@
+"""Repository functions for platforms, sellers, listings and their price history.
+
+Listings come in as listing records (the JSON Lines contract of docs/formats.md), already normalised
+by whoever produced them (the crawler's normalising pipeline, or a platform's data feed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Listing, Platform, PriceObservation, Seller, utcnow
+
+
+def get_or_create_platform(*, session: Session, name: str, render: str = "http", title: str | None = None) -> Platform:
+    platform = session.scalars(select(Platform).where(Platform.name == name)).one_or_none()
+    if platform is None:
+        platform = Platform(name=name, render=render, title=title or name)
+        session.add(platform)
+        session.flush()
+    return platform
+
+
+def split_listing_id(record_id: str, platform: str | None) -> tuple[str, str]:
+    """(platform, external id) of a listing record: ``demo-static:10023`` or a bare id with ``platform``."""
+    if platform and record_id.startswith(platform + ":"):
+        return platform, record_id[len(platform) + 1 :]
+    if platform:
+        return platform, record_id
+    if ":" in record_id:
+        name, _, external = record_id.partition(":")
+        return name, external
+    return "feed", record_id
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """What makes a listing "changed materially": title, price, description, seller, images."""
+    seller = record.get("seller") or {}
+    material = [
+        record.get("title"),
+        record.get("price"),
+        record.get("description"),
+        seller.get("id") if isinstance(seller, dict) else None,
+        sorted(record.get("images") or []),
+    ]
+    return hashlib.sha256(json.dumps(material, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _as_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def upsert_seller(*, session: Session, platform: Platform, seller: dict[str, Any], seen_at: datetime) -> Seller | None:
+    external_id = seller.get("id") or seller.get("name")
+    if not external_id:
+        return None
+    row = session.scalars(
+        select(Seller).where(Seller.platform_id == platform.id, Seller.external_id == str(external_id))
+    ).one_or_none()
+    if row is None:
+        row = Seller(platform_id=platform.id, external_id=str(external_id), first_seen=seen_at)
+        session.add(row)
+    for field in ("name", "licence", "url"):
+        if seller.get(field):
+            setattr(row, field, str(seller[field]))
+    if seller.get("rating") is not None:
+        row.rating = float(seller["rating"])
+    opened = _as_date(seller.get("opened"))
+    if opened:
+        row.opened = opened
+    row.last_seen = max(row.last_seen or seen_at, seen_at)
+    session.flush()
+    return row
+
+
+def upsert_listing(
+    *, session: Session, record: dict[str, Any], platform: str | None = None, seen_at: datetime | None = None
+) -> tuple[Listing, bool]:
+    """Create or update a listing from a listing record; returns (listing, changed materially).
+
+    A price observation is written only when the price differs from the last one recorded.
+    """
+    seen_at = seen_at or _parse_seen_at(record.get("seen_at")) or utcnow()
+    platform_name, external_id = split_listing_id(str(record["id"]), platform or record.get("platform"))
+    platform_row = get_or_create_platform(session=session, name=platform_name)
+    listing = session.scalars(
+        select(Listing).where(Listing.platform_id == platform_row.id, Listing.external_id == external_id)
+    ).one_or_none()
+    seller = upsert_seller(session=session, platform=platform_row, seller=record.get("seller") or {}, seen_at=seen_at)
+    digest = content_hash(record)
+    if listing is None:
+        listing = Listing(platform_id=platform_row.id, external_id=external_id, first_seen=seen_at, last_seen=seen_at)
+        session.add(listing)
+        changed = True
+    else:
+        changed = listing.content_hash != digest
+    listing.seller_id = seller.id if seller else listing.seller_id
+    listing.url = record.get("url") or listing.url
+    listing.title = record["title"]
+    listing.price = record.get("price")
+    listing.currency = record.get("currency") or "CNY"
+    listing.category = record.get("category") or listing.category
+    listing.sold = record.get("sold") if record.get("sold") is not None else listing.sold
+    listing.description = record.get("description") if record.get("description") is not None else listing.description
+    listing.images = list(record.get("images") or listing.images or [])
+    if record.get("image_hashes"):
+        listing.image_hashes = list(record["image_hashes"])
+    listing.content_hash = digest
+    listing.last_seen = max(listing.last_seen, seen_at)
+    if changed:
+        listing.scored_at = None
+    session.flush()
+    if listing.price is not None:
+        last = session.scalars(
+            select(PriceObservation)
+            .where(PriceObservation.listing_id == listing.id)
+            .order_by(PriceObservation.observed_at.desc(), PriceObservation.id.desc())
+            .limit(1)
+        ).one_or_none()
+        if last is None or last.price != listing.price or last.currency != listing.currency:
+            session.add(
+                PriceObservation(
+                    listing_id=listing.id, observed_at=seen_at, price=listing.price, currency=listing.currency
+                )
+            )
+    return listing, changed
+
+
+def _parse_seen_at(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def listing_record(listing: Listing) -> dict[str, Any]:
+    """A stored listing as a listing record (docs/formats.md), the form the scorer reads."""
+    seller = listing.seller
+    record: dict[str, Any] = {
+        "id": f"{listing.platform.name}:{listing.external_id}",
+        "platform": listing.platform.name,
+        "url": listing.url,
+        "title": listing.title,
+        "price": listing.price,
+        "currency": listing.currency,
+        "category": listing.category,
+        "sold": listing.sold,
+        "description": listing.description,
+        "images": list(listing.images or []),
+        "image_hashes": list(listing.image_hashes or []),
+        "seen_at": listing.last_seen.isoformat(),
+    }
+    if seller is not None:
+        record["seller"] = {
+            "id": seller.external_id,
+            "name": seller.name,
+            "opened": seller.opened.isoformat() if seller.opened else None,
+            "rating": seller.rating,
+            "licence": seller.licence,
+            "blacklisted": seller.blacklisted,
+        }
+    return record

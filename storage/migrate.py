@@ -1,0 +1,68 @@
+"""Alembic, driven from code: `markwatch db upgrade` and the "is this database current?" check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from storage.errors import DatabaseNotReady
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config_without_engine()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _config_without_engine() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None when it was never migrated."""
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as exc:
+        raise DatabaseNotReady(
+            f"cannot open the database ({exc.orig}); check MARKWATCH_DB / MARKWATCH_HOME"
+        ) from exc
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Create or migrate the database to the newest revision; returns (before, after)."""
+    before = current_revision(engine)
+    command.upgrade(_config(engine), "head")
+    return before, head_revision()
+
+
+def require_current(engine: Engine) -> None:
+    """Raise DatabaseNotReady unless the database is at this version's newest revision."""
+    current = current_revision(engine)
+    if current is None:
+        raise DatabaseNotReady(
+            f"the database at {engine.url.render_as_string(hide_password=True)} is not set up yet: "
+            "run `markwatch db upgrade` first"
+        )
+    if current != head_revision():
+        raise DatabaseNotReady(
+            f"the database is at revision {current}, this markwatch needs {head_revision()}: "
+            "run `markwatch db upgrade` (back up the database first)"
+        )

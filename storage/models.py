@@ -1,0 +1,472 @@
+"""The whole domain as SQLAlchemy 2.0 typed models.
+
+Times are stored in UTC (``UTCDateTime`` gives back aware datetimes on every engine). Constraint names
+follow one naming convention so Alembic migrations stay stable across SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; attach a timezone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+# --- brands -----------------------------------------------------------------------------------------
+
+
+class BrandStatus(enum.StrEnum):
+    pending = "pending"  # registered by a brand owner, waiting for an admin
+    approved = "approved"
+    rejected = "rejected"
+
+
+class Brand(Base):
+    __tablename__ = "brands"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    owner: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16), default=BrandStatus.approved, index=True)
+    categories: Mapped[list[Any]] = mapped_column(default=list)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    marks: Mapped[list[Mark]] = relationship(
+        back_populates="brand", cascade="all, delete-orphan", order_by="Mark.position"
+    )
+    registrations: Mapped[list[Registration]] = relationship(
+        back_populates="brand", cascade="all, delete-orphan", order_by="Registration.position"
+    )
+    policy: Mapped[BrandPolicy | None] = relationship(
+        back_populates="brand", cascade="all, delete-orphan", uselist=False
+    )
+    authorized_sellers: Mapped[list[AuthorizedSeller]] = relationship(
+        back_populates="brand", cascade="all, delete-orphan", order_by="AuthorizedSeller.position"
+    )
+    official_images: Mapped[list[OfficialImage]] = relationship(
+        back_populates="brand", cascade="all, delete-orphan", order_by="OfficialImage.position"
+    )
+
+    @property
+    def aliases(self) -> list[str]:
+        return [m.text for m in self.marks if m.kind == "alias"]
+
+
+class Mark(Base):
+    """One registered form of a brand: the primary name or an alias (Latin, pinyin, abbreviation)."""
+
+    __tablename__ = "marks"
+    __table_args__ = (UniqueConstraint("brand_id", "text"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # primary | alias
+    position: Mapped[int] = mapped_column(default=0)
+
+    brand: Mapped[Brand] = relationship(back_populates="marks")
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = (UniqueConstraint("brand_id", "number", "nice_class"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(32))
+    nice_class: Mapped[int]
+    position: Mapped[int] = mapped_column(default=0)
+
+    brand: Mapped[Brand] = relationship(back_populates="registrations")
+
+
+class BrandPolicy(Base):
+    """What is plausible for a genuine item of the brand."""
+
+    __tablename__ = "brand_policies"
+
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), primary_key=True)
+    price_floor: Mapped[float | None]  # CNY per unit; below it a genuine item is implausible
+
+    brand: Mapped[Brand] = relationship(back_populates="policy")
+
+
+class AuthorizedSeller(Base):
+    __tablename__ = "authorized_sellers"
+    __table_args__ = (UniqueConstraint("brand_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(default=0)
+
+    brand: Mapped[Brand] = relationship(back_populates="authorized_sellers")
+
+
+class OfficialImage(Base):
+    """An official product photo: kept in the blob store, with its perceptual hash for reuse detection."""
+
+    __tablename__ = "official_images"
+    __table_args__ = (UniqueConstraint("brand_id", "source_path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
+    source_path: Mapped[str] = mapped_column(String(500))  # as written in the registry file, relative
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    phash: Mapped[str] = mapped_column(String(64), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    brand: Mapped[Brand] = relationship(back_populates="official_images")
+
+
+# --- platforms, sellers, listings -------------------------------------------------------------------
+
+
+class Platform(Base):
+    __tablename__ = "platforms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    render: Mapped[str] = mapped_column(String(16), default="http")  # http | browser
+    profile: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the declarative profile, as loaded
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Seller(Base):
+    __tablename__ = "sellers"
+    __table_args__ = (UniqueConstraint("platform_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"), index=True)
+    external_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(300))
+    opened: Mapped[date | None] = mapped_column(Date)
+    rating: Mapped[float | None] = mapped_column(Float)
+    licence: Mapped[str | None] = mapped_column(String(64))  # shop licence / unified social credit code
+    url: Mapped[str | None] = mapped_column(Text)
+    blacklisted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    blacklisted_at: Mapped[datetime | None]
+    blacklist_reason: Mapped[str | None] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+    platform: Mapped[Platform] = relationship()
+
+
+class Listing(Base):
+    __tablename__ = "listings"
+    __table_args__ = (
+        UniqueConstraint("platform_id", "external_id"),
+        Index("ix_listings_platform_last_seen", "platform_id", "last_seen"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    seller_id: Mapped[int | None] = mapped_column(ForeignKey("sellers.id", ondelete="SET NULL"), index=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    price: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str] = mapped_column(String(8), default="CNY")
+    category: Mapped[str | None] = mapped_column(String(200))
+    sold: Mapped[int | None]
+    description: Mapped[str | None] = mapped_column(Text)
+    images: Mapped[list[Any]] = mapped_column(default=list)  # image URLs as the page gave them
+    image_hashes: Mapped[list[Any]] = mapped_column(default=list)  # perceptual hashes of those images
+    content_hash: Mapped[str | None] = mapped_column(String(64))  # of title/price/description: "changed materially"
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    scored_at: Mapped[datetime | None]  # None or older than last change: the scorer has work to do
+
+    platform: Mapped[Platform] = relationship()
+    seller: Mapped[Seller | None] = relationship()
+
+
+class PriceObservation(Base):
+    """A listing's price at a moment: a row only when the price changed."""
+
+    __tablename__ = "price_observations"
+    __table_args__ = (Index("ix_price_observations_listing_at", "listing_id", "observed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    observed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    price: Mapped[float] = mapped_column(Float)
+    currency: Mapped[str] = mapped_column(String(8), default="CNY")
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+    __table_args__ = (Index("ix_crawl_runs_platform_started", "platform_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running|finished|failed|interrupted
+    queries: Mapped[list[Any]] = mapped_column(default=list)
+    pages: Mapped[int] = mapped_column(default=0)
+    items: Mapped[int] = mapped_column(default=0)
+    drops: Mapped[dict[str, Any]] = mapped_column(default=dict)  # reason -> count
+    errors: Mapped[int] = mapped_column(default=0)
+    blocks: Mapped[int] = mapped_column(default=0)
+    job_dir: Mapped[str | None] = mapped_column(Text)
+    distributed: Mapped[str | None] = mapped_column(Text)  # Redis URL (without password) when distributed
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)  # Scrapy's final stats
+    error: Mapped[str | None] = mapped_column(Text)
+
+    platform: Mapped[Platform] = relationship()
+
+
+class Snapshot(Base):
+    """A detail page as fetched: the HTML (and screenshot) live in the blob store by sha256."""
+
+    __tablename__ = "snapshots"
+    __table_args__ = (Index("ix_snapshots_listing_fetched", "listing_id", "fetched_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    http_status: Mapped[int | None]
+    headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    html_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    screenshot_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    tool_version: Mapped[str] = mapped_column(String(100))
+
+
+# --- scoring and the review queue --------------------------------------------------------------------
+
+
+class Score(Base):
+    __tablename__ = "scores"
+    __table_args__ = (Index("ix_scores_listing_scored", "listing_id", "scored_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    scored_at: Mapped[datetime] = mapped_column(default=utcnow)
+    risk: Mapped[float] = mapped_column(Float)
+    flagged: Mapped[bool] = mapped_column(Boolean)
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brands.id", ondelete="SET NULL"))
+    brand_name: Mapped[str | None] = mapped_column(String(200))
+    violation: Mapped[str | None] = mapped_column(String(32))
+    reasons: Mapped[list[Any]] = mapped_column(default=list)  # [{signal, weight, detail}]
+    features: Mapped[dict[str, Any]] = mapped_column(default=dict)  # signal strengths, for `model fit`
+    model_version: Mapped[str] = mapped_column(String(64))
+
+
+class LeadStatus(enum.StrEnum):
+    new = "new"
+    in_review = "in_review"
+    confirmed = "confirmed"
+    dismissed = "dismissed"
+    escalated = "escalated"
+    transferred = "transferred"
+
+
+class Lead(Base):
+    """A listing in the review queue: one per listing, updated when it is flagged again."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        Index("ix_leads_status_risk", "status", "risk"),
+        Index("ix_leads_brand_flagged", "brand_id", "last_flagged_at"),
+        Index("ix_leads_platform_flagged", "platform_id", "last_flagged_at"),
+        Index("ix_leads_last_flagged", "last_flagged_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), unique=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brands.id", ondelete="SET NULL"))
+    score_id: Mapped[int | None] = mapped_column(ForeignKey("scores.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default=LeadStatus.new)
+    violation: Mapped[str | None] = mapped_column(String(32))
+    department: Mapped[str | None] = mapped_column(String(32), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    risk: Mapped[float] = mapped_column(Float)
+    first_flagged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_flagged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    transfer_review: Mapped[bool] = mapped_column(Boolean, default=False)  # crossed the criminal threshold
+    dismissed_risk: Mapped[float | None] = mapped_column(Float)  # risk and listing content when dismissed,
+    dismissed_content_hash: Mapped[str | None] = mapped_column(String(64))  # to tell when it comes back
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    listing: Mapped[Listing] = relationship()
+    brand: Mapped[Brand | None] = relationship()
+    score: Mapped[Score | None] = relationship()
+
+
+class ReviewEvent(Base):
+    """Append-only audit trail of a lead: who did what, when, and why."""
+
+    __tablename__ = "review_events"
+    __table_args__ = (Index("ix_review_events_lead_at", "lead_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(32))  # flagged|reflagged|confirm|dismiss|assign|escalate|...
+    note: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+@event.listens_for(Session, "before_flush")
+def _review_events_are_append_only(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, ReviewEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise ValueError("review events are append-only: an audit record cannot be changed or deleted")
+
+
+# --- people and access --------------------------------------------------------------------------------
+
+
+class Role(enum.StrEnum):
+    admin = "admin"
+    reviewer = "reviewer"
+    investigator = "investigator"
+    brand_owner = "brand_owner"
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(String(300))  # argon2
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    locale: Mapped[str] = mapped_column(String(8), default="zh_CN")
+    last_queue_visit_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    brands: Mapped[list[Brand]] = relationship(secondary="user_brands")
+
+
+class UserBrand(Base):
+    """A brand owner's scope: the brands whose leads the user may see."""
+
+    __tablename__ = "user_brands"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token; never the token
+    prefix: Mapped[str] = mapped_column(String(16))  # first characters, to tell tokens apart in lists
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[User] = relationship()
+
+
+# --- evidence and jobs --------------------------------------------------------------------------------
+
+
+class EvidencePacket(Base):
+    __tablename__ = "evidence_packets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the ZIP, which is kept in the blob store
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    public_key: Mapped[str] = mapped_column(String(100))  # Ed25519, hex
+
+    blobs: Mapped[list[EvidenceBlob]] = relationship(cascade="all, delete-orphan")
+
+
+class EvidenceBlob(Base):
+    """A blob that a packet references: retention never deletes these."""
+
+    __tablename__ = "evidence_blobs"
+
+    packet_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_packets.id", ondelete="CASCADE"), primary_key=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class JobRun(Base):
+    """One run of a scheduled job, with its outcome."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (Index("ix_job_runs_job_started", "job_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    outcome: Mapped[str] = mapped_column(String(16), default="running")  # running|ok|failed
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,93 @@
+"""Shared fixtures: a fresh data directory per test, the command line in-process, real databases."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import markwatch
+from storage import Database, open_database
+from storage.migrate import upgrade
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "dev"
+PG_ADMIN_URL = os.environ.get("MARKWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty MARKWATCH_HOME; MARKWATCH_DB unset so the default SQLite file is used."""
+    data = tmp_path / "home"
+    monkeypatch.setenv("MARKWATCH_HOME", str(data))
+    monkeypatch.delenv("MARKWATCH_DB", raising=False)
+    return data
+
+
+@pytest.fixture
+def cli(home: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run `markwatch ARGS...` in-process as a user would, returning exit code and output."""
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = markwatch.main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def db(home: Path) -> Database:
+    """A migrated SQLite database in the test's data directory."""
+    database = open_database(check=False)
+    upgrade(database.engine)
+    return database
+
+
+def _postgres_available() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3):
+            return None
+    except Exception as exc:  # noqa: BLE001 - any failure means: no server to test against
+        return f"no PostgreSQL at 127.0.0.1:5432 ({type(exc).__name__}: {exc})"
+
+
+@pytest.fixture
+def pg_url(monkeypatch: pytest.MonkeyPatch, home: Path) -> Iterator[str]:
+    """A new, empty PostgreSQL database, set as MARKWATCH_DB, dropped afterwards."""
+    reason = _postgres_available()
+    if reason:
+        pytest.skip(reason)
+    import psycopg
+
+    name = f"markwatch_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    monkeypatch.setenv("MARKWATCH_DB", url)
+    yield url
+    from storage.db import get_engine
+
+    get_engine.cache_clear()  # engines of this test are dropped with their database
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def dev_brands() -> Path:
+    """The development brand registry (35 real brands), from shared/ or the copy bundled with the demo."""
+    path = SHARED_DATA / "brands.yaml"
+    return path if path.exists() else Path(__file__).resolve().parents[1] / "demo" / "brands.yaml"
