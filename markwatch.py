@@ -12,7 +12,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -127,7 +126,9 @@ def brands_list(
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table("品牌 brand", "别名 aliases", "权利人 owner", "尼斯类 classes", "价格下限 floor", "状态 status")
+    table = Table(
+        "品牌 brand", "别名 aliases", "权利人 owner", "尼斯类 classes", "价格下限 floor", "状态 status"
+    )
     for r in rows:
         table.add_row(
             r["name"],
@@ -186,7 +187,15 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
         sys.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
         return
     table = Table("", "count", show_header=False)
-    for key in ("brands", "brands_pending", "platforms", "listings", "snapshots", "screenshots", "crawl_runs"):
+    for key in (
+        "brands",
+        "brands_pending",
+        "platforms",
+        "listings",
+        "snapshots",
+        "screenshots",
+        "crawl_runs",
+    ):
         table.add_row(key, f"{figures[key]:,}")
     for status, n in figures["leads"].items():
         table.add_row(f"leads: {status}", f"{n:,}")
@@ -204,11 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in args
     try:
         result = app(args=args, prog_name="markwatch", standalone_mode=False)
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("aborted")
         return 2
-    except click.ClickException as exc:  # usage errors: unknown option, missing argument
-        exc.show()
+    except typer.TyperException as exc:  # usage errors: unknown command or option, missing argument
+        exc.show()  # type: ignore[attr-defined]
         return 2
     except MarkwatchError as exc:
         if debug:
@@ -221,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        err.print(Text("internal error: ", style="bold red") + Text(f"{type(exc).__name__}: {exc}"), soft_wrap=True)
+        err.print(
+            Text("internal error: ", style="bold red") + Text(f"{type(exc).__name__}: {exc}"), soft_wrap=True
+        )
         err.print("this is a bug in markwatch; rerun with --debug for the traceback and report it")
         return 3
     return result if isinstance(result, int) else 0

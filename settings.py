@@ -30,10 +30,14 @@ class Settings(BaseSettings):
     chromium: str | None = None  # browser executable; default the system chromium, else Playwright's own
     sqlite_busy_timeout: int = 30_000  # ms a writer waits for a lock held by another process
 
-    scoring_threshold: float | None = None  # risk at or above which a listing is queued; None = scorer's default
+    scoring_threshold: float | None = (
+        None  # risk at or above which a listing is queued; None = scorer's default
+    )
     queue_reflag_margin: float = 0.15  # risk rise that brings a dismissed lead back
     blacklist_after: int = 3  # confirmed leads against a seller before it is blacklisted
-    criminal_threshold_cny: float = 50_000.0  # estimated sales of counterfeit goods that call for transfer review
+    criminal_threshold_cny: float = (
+        50_000.0  # estimated sales of counterfeit goods that call for transfer review
+    )
 
     retention_days: int = 180  # days the snapshots of dismissed leads are kept
     digest_hour: int = 8  # local hour (Asia/Shanghai) of the daily digest
@@ -55,7 +59,7 @@ class Settings(BaseSettings):
 
     @property
     def chromium_executable(self) -> str | None:
-        """The browser to launch: ``MARKWATCH_CHROMIUM``, else the system Chromium, else None (Playwright's own)."""
+        """The browser: ``MARKWATCH_CHROMIUM``, else the system Chromium, else None (Playwright's own)."""
         if self.chromium:
             return self.chromium
         for name in ("chromium", "chromium-browser", "google-chrome"):

@@ -48,7 +48,9 @@ class RegistryFileError(MarkwatchError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"brand registry refused, nothing was written ({len(problems)} problem(s)):\n{lines}")
+        super().__init__(
+            f"brand registry refused, nothing was written ({len(problems)} problem(s)):\n{lines}"
+        )
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def load_registry_file(path: Path) -> RegistryFile:
 
 
 def parse_registry(text: str, *, source: str, base_dir: Path | None) -> RegistryFile:
-    """Validate registry YAML text; ``base_dir`` is where official image paths are resolved (None: none allowed)."""
+    """Validate registry YAML text; official image paths resolve in ``base_dir`` (None: images refused)."""
     checker = _Checker(source, base_dir)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -161,7 +163,9 @@ class _Checker:
             key = str(key_node.value)
             if key not in allowed:
                 hint = difflib.get_close_matches(key, allowed, n=1)
-                suggestion = f" (did you mean `{hint[0]}`?)" if hint else f"; allowed keys: {', '.join(allowed)}"
+                suggestion = (
+                    f" (did you mean `{hint[0]}`?)" if hint else f"; allowed keys: {', '.join(allowed)}"
+                )
                 self.problem(key_node, f"unknown key `{key}` in {what}{suggestion}")
             elif key in pairs:
                 self.problem(key_node, f"key `{key}` appears twice in {what}; keep one")
@@ -256,7 +260,9 @@ class _Checker:
             value = yaml.SafeLoader("").construct_yaml_int(node)
             if value in NICE_CLASSES:
                 return value
-        self.problem(node, f"nice_class {node.value!r} of {where} is not a Nice class: use a whole number 1–45")
+        self.problem(
+            node, f"nice_class {node.value!r} of {where} is not a Nice class: use a whole number 1–45"
+        )
         return None
 
     def price(self, pair: tuple[yaml.Node, yaml.Node] | None, where: str) -> float | None:
@@ -267,7 +273,9 @@ class _Checker:
             "tag:yaml.org,2002:int",
             "tag:yaml.org,2002:float",
         ):
-            self.problem(node, f"price_floor of {where} must be a number of yuan (e.g. 3.5), got {node.value!r}")
+            self.problem(
+                node, f"price_floor of {where} must be a number of yuan (e.g. 3.5), got {node.value!r}"
+            )
             return None
         loader = yaml.SafeLoader("")
         construct = loader.construct_yaml_int if node.tag.endswith(":int") else loader.construct_yaml_float
@@ -282,7 +290,9 @@ class _Checker:
         result = []
         for node, relative in zip(self._items(pair), paths, strict=False):
             if self.base_dir is None:
-                self.problem(node, f"official image {relative!r} of {where}: images need a registry file on disk")
+                self.problem(
+                    node, f"official image {relative!r} of {where}: images need a registry file on disk"
+                )
                 continue
             candidate = (self.base_dir / relative).resolve()
             if Path(relative).is_absolute() or not candidate.is_relative_to(self.base_dir):
@@ -294,7 +304,9 @@ class _Checker:
             elif not candidate.is_file():
                 self.problem(node, f"official image {relative!r} of {where} does not exist")
             elif not _is_image(candidate):
-                self.problem(node, f"official image {relative!r} of {where} is not an image (JPEG, PNG, WebP…)")
+                self.problem(
+                    node, f"official image {relative!r} of {where} is not an image (JPEG, PNG, WebP…)"
+                )
             else:
                 result.append(Path(relative).as_posix())
         return result

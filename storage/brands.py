@@ -119,7 +119,9 @@ def _sync(collection, wanted, *, key, make, session) -> None:  # type: ignore[no
     collection[:] = keep
 
 
-def set_brand_status(*, session: Session, brand: Brand, status: str, decided_by_id: int | None, note: str | None) -> None:
+def set_brand_status(
+    *, session: Session, brand: Brand, status: str, decided_by_id: int | None, note: str | None
+) -> None:
     brand.status = status
     brand.decided_by_id = decided_by_id
     brand.decision_note = note

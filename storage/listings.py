@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from storage.models import Listing, Platform, PriceObservation, Seller, utcnow
 
 
-def get_or_create_platform(*, session: Session, name: str, render: str = "http", title: str | None = None) -> Platform:
+def get_or_create_platform(
+    *, session: Session, name: str, render: str = "http", title: str | None = None
+) -> Platform:
     platform = session.scalars(select(Platform).where(Platform.name == name)).one_or_none()
     if platform is None:
         platform = Platform(name=name, render=render, title=title or name)
@@ -62,7 +64,9 @@ def _as_date(value: Any) -> date | None:
         return None
 
 
-def upsert_seller(*, session: Session, platform: Platform, seller: dict[str, Any], seen_at: datetime) -> Seller | None:
+def upsert_seller(
+    *, session: Session, platform: Platform, seller: dict[str, Any], seen_at: datetime
+) -> Seller | None:
     external_id = seller.get("id") or seller.get("name")
     if not external_id:
         return None
@@ -98,10 +102,14 @@ def upsert_listing(
     listing = session.scalars(
         select(Listing).where(Listing.platform_id == platform_row.id, Listing.external_id == external_id)
     ).one_or_none()
-    seller = upsert_seller(session=session, platform=platform_row, seller=record.get("seller") or {}, seen_at=seen_at)
+    seller = upsert_seller(
+        session=session, platform=platform_row, seller=record.get("seller") or {}, seen_at=seen_at
+    )
     digest = content_hash(record)
     if listing is None:
-        listing = Listing(platform_id=platform_row.id, external_id=external_id, first_seen=seen_at, last_seen=seen_at)
+        listing = Listing(
+            platform_id=platform_row.id, external_id=external_id, first_seen=seen_at, last_seen=seen_at
+        )
         session.add(listing)
         changed = True
     else:
@@ -113,7 +121,9 @@ def upsert_listing(
     listing.currency = record.get("currency") or "CNY"
     listing.category = record.get("category") or listing.category
     listing.sold = record.get("sold") if record.get("sold") is not None else listing.sold
-    listing.description = record.get("description") if record.get("description") is not None else listing.description
+    listing.description = (
+        record.get("description") if record.get("description") is not None else listing.description
+    )
     listing.images = list(record.get("images") or listing.images or [])
     if record.get("image_hashes"):
         listing.image_hashes = list(record["image_hashes"])

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
-    Integer,
     MetaData,
     String,
     Text,
@@ -233,7 +232,9 @@ class Listing(Base):
     description: Mapped[str | None] = mapped_column(Text)
     images: Mapped[list[Any]] = mapped_column(default=list)  # image URLs as the page gave them
     image_hashes: Mapped[list[Any]] = mapped_column(default=list)  # perceptual hashes of those images
-    content_hash: Mapped[str | None] = mapped_column(String(64))  # of title/price/description: "changed materially"
+    content_hash: Mapped[str | None] = mapped_column(
+        String(64)
+    )  # of title/price/description: "changed materially"
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     scored_at: Mapped[datetime | None]  # None or older than last change: the scorer has work to do

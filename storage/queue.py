@@ -98,10 +98,14 @@ def record_score(
             return lead
         lead.status = LeadStatus.new
         why = "listing changed" if changed else f"risk rose from {lead.dismissed_risk:.2f} to {row.risk:.2f}"
-        session.add(ReviewEvent(lead_id=lead.id, at=now, action="reopened", note=why, detail={"risk": row.risk}))
+        session.add(
+            ReviewEvent(lead_id=lead.id, at=now, action="reopened", note=why, detail={"risk": row.risk})
+        )
     elif abs(lead.risk - row.risk) >= 0.01:
         session.add(
-            ReviewEvent(lead_id=lead.id, at=now, action="reflagged", detail={"risk": row.risk, "was": lead.risk})
+            ReviewEvent(
+                lead_id=lead.id, at=now, action="reflagged", detail={"risk": row.risk, "was": lead.risk}
+            )
         )
     lead.risk = row.risk
     lead.score_id = row.id

@@ -1,0 +1,41 @@
+# The two set-up commands of the README: `make run` (the main job on the embedded default) and
+# `make test` (the whole test suite). Both install what they need on a fresh machine.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# Debian packages markwatch needs outside Python: the browser for JavaScript pages and screenshots,
+# CJK fonts so screenshots and the PDF evidence report show Chinese, pdftoppm for checking reports.
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei fonts-noto-cjk poppler-utils
+
+.PHONY: run test install system-deps lint clean
+
+run: install
+	$(BIN)/markwatch run
+
+test: install
+	$(BIN)/python -m pytest -q
+
+install: $(VENV)/.installed system-deps
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+system-deps:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null; then echo "please install:$$missing (or set MARKWATCH_CHROMIUM)"; exit 0; fi; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "installing system packages:$$missing"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,489 @@
+"""Repository functions for the review side of the queue: filtered queue pages and their counts, a
+lead with everything its page shows, reviewer decisions (append-only events), the seller blacklist,
+and the figures of the digest and status pages.
+
+Queue queries lean on the lead indexes of storage.models (status+risk, brand+last_flagged_at,
+platform+last_flagged_at, last_flagged_at). A brand owner's scope is a list of brand ids passed as
+``scope``; ``None`` means every brand. A lead outside the scope is simply not found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from storage.errors import MarkwatchError
+from storage.models import (
+    Brand,
+    JobRun,
+    Lead,
+    LeadStatus,
+    Listing,
+    Platform,
+    PriceObservation,
+    ReviewEvent,
+    Seller,
+    Snapshot,
+    User,
+    utcnow,
+)
+
+OPEN_STATUSES = (LeadStatus.new.value, LeadStatus.in_review.value, LeadStatus.escalated.value)
+ACTIONS = ("confirm", "dismiss", "assign", "escalate", "transfer")
+FACETS = ("platform", "brand", "violation", "department", "status")
+_ACTION_STATUS = {
+    "confirm": LeadStatus.confirmed,
+    "dismiss": LeadStatus.dismissed,
+    "assign": LeadStatus.in_review,
+    "escalate": LeadStatus.escalated,
+    "transfer": LeadStatus.transferred,
+}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a queue view shows. ``status`` is a status, "open" (new, in review, escalated) or "all"."""
+
+    platform: str | None = None
+    brand: str | None = None
+    violation: str | None = None
+    department: str | None = None
+    status: str = "open"
+    risk_min: float | None = None
+    risk_max: float | None = None
+    flagged_from: datetime | None = None  # UTC, inclusive
+    flagged_to: datetime | None = None  # UTC, exclusive
+    since: datetime | None = None  # "since the last visit": last flagged at or after
+    text: str | None = None
+    scope: tuple[int, ...] | None = None  # brand ids a brand owner may see; None = all
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    risk: float
+    status: str
+    violation: str | None
+    department: str | None
+    brand: str | None
+    platform: str
+    title: str
+    url: str | None
+    price: float | None
+    currency: str
+    sold: int | None
+    seller: str | None
+    seller_blacklisted: bool
+    last_flagged_at: datetime
+    transfer_review: bool
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass
+class DecisionOutcome:
+    event: ReviewEvent
+    blacklisted_seller: Seller | None = None
+    relisted_listing_ids: list[int] = field(default_factory=list)  # the seller's other listings to re-score
+
+
+def _conditions(f: QueueFilter, skip: str | None = None) -> tuple[list[Any], bool]:
+    """WHERE clauses of a filter (leaving out facet ``skip``) and whether they need the listing join."""
+    where: list[Any] = []
+    if f.scope is not None:
+        where.append(Lead.brand_id.in_(f.scope) if f.scope else Lead.id < 0)
+    if f.platform and skip != "platform":
+        where.append(Lead.platform_id == select(Platform.id).where(Platform.name == f.platform).scalar_subquery())
+    if f.brand and skip != "brand":
+        where.append(Lead.brand_id == select(Brand.id).where(Brand.name == f.brand).scalar_subquery())
+    if f.violation and skip != "violation":
+        where.append(Lead.violation == f.violation)
+    if f.department and skip != "department":
+        where.append(Lead.department == f.department)
+    if skip != "status":
+        if f.status == "open":
+            where.append(Lead.status.in_(OPEN_STATUSES))
+        elif f.status and f.status != "all":
+            where.append(Lead.status == f.status)
+    if f.risk_min is not None:
+        where.append(Lead.risk >= f.risk_min)
+    if f.risk_max is not None:
+        where.append(Lead.risk <= f.risk_max)
+    if f.flagged_from is not None:
+        where.append(Lead.last_flagged_at >= f.flagged_from)
+    if f.flagged_to is not None:
+        where.append(Lead.last_flagged_at < f.flagged_to)
+    if f.since is not None:
+        where.append(Lead.last_flagged_at >= f.since)
+    needs_listing = False
+    if f.text:
+        needle = "%" + f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        seller_ids = select(Seller.id).where(Seller.name.like(needle, escape="\\"))
+        where.append(
+            or_(
+                Listing.title.like(needle, escape="\\"),
+                Listing.seller_id.in_(seller_ids),
+                Lead.id == _int_or_none(f.text),
+            )
+        )
+        needs_listing = True
+    return where, needs_listing
+
+
+def _int_or_none(text: str) -> int:
+    return int(text) if text.strip().isdigit() and len(text.strip()) < 12 else -1
+
+
+def _rows_query() -> Select[Any]:
+    return (
+        select(
+            Lead.id,
+            Lead.risk,
+            Lead.status,
+            Lead.violation,
+            Lead.department,
+            Brand.name,
+            Platform.name,
+            Listing.title,
+            Listing.url,
+            Listing.price,
+            Listing.currency,
+            Listing.sold,
+            Seller.name,
+            Seller.blacklisted,
+            Lead.last_flagged_at,
+            Lead.transfer_review,
+        )
+        .select_from(Lead)
+        .join(Listing, Listing.id == Lead.listing_id)
+        .join(Platform, Platform.id == Lead.platform_id)
+        .outerjoin(Brand, Brand.id == Lead.brand_id)
+        .outerjoin(Seller, Seller.id == Listing.seller_id)
+    )
+
+
+def _row(r: Any) -> QueueRow:
+    return QueueRow(
+        id=r[0],
+        risk=r[1],
+        status=r[2],
+        violation=r[3],
+        department=r[4],
+        brand=r[5],
+        platform=r[6],
+        title=r[7],
+        url=r[8],
+        price=r[9],
+        currency=r[10] or "CNY",
+        sold=r[11],
+        seller=r[12],
+        seller_blacklisted=bool(r[13]),
+        last_flagged_at=r[14],
+        transfer_review=bool(r[15]),
+    )
+
+
+def queue_page(*, session: Session, filters: QueueFilter, page: int = 1, per_page: int = 50) -> QueuePage:
+    """One page of the queue, riskiest first (ties: newest lead first), and the total it pages through."""
+    page = max(1, page)
+    where, needs_listing = _conditions(filters)
+    count_query = select(func.count()).select_from(Lead)
+    if needs_listing:
+        count_query = count_query.join(Listing, Listing.id == Lead.listing_id)
+    total = session.scalar(count_query.where(*where)) or 0
+    # Page the lead ids on the lead table alone (the index does the sort), then join for the columns.
+    ids_query = select(Lead.id).select_from(Lead)
+    if needs_listing:
+        ids_query = ids_query.join(Listing, Listing.id == Lead.listing_id)
+    ids = list(
+        session.scalars(
+            ids_query.where(*where).order_by(Lead.risk.desc(), Lead.id.desc()).limit(per_page).offset(
+                (page - 1) * per_page
+            )
+        )
+    )
+    rows = []
+    if ids:
+        found = {r[0]: _row(r) for r in session.execute(_rows_query().where(Lead.id.in_(ids)))}
+        rows = [found[i] for i in ids if i in found]
+    return QueuePage(rows=rows, total=total, page=page, per_page=per_page)
+
+
+def iter_queue(*, session: Session, filters: QueueFilter, limit: int = 100_000) -> Iterator[QueueRow]:
+    """Every row of a queue view (for exports), riskiest first, at most ``limit``."""
+    where, _ = _conditions(filters)
+    query = _rows_query().where(*where).order_by(Lead.risk.desc(), Lead.id.desc()).limit(limit)
+    for r in session.execute(query.execution_options(yield_per=2000)):
+        yield _row(r)
+
+
+def queue_counts(*, session: Session, filters: QueueFilter) -> dict[str, list[tuple[str, int]]]:
+    """Counts per value of each facet, with every other filter applied: ``{facet: [(value, n), ...]}``."""
+    columns = {
+        "platform": Platform.name,
+        "brand": Brand.name,
+        "violation": Lead.violation,
+        "department": Lead.department,
+        "status": Lead.status,
+    }
+    counts: dict[str, list[tuple[str, int]]] = {}
+    for facet, column in columns.items():
+        where, needs_listing = _conditions(filters, skip=facet)
+        key = {"platform": Lead.platform_id, "brand": Lead.brand_id}.get(facet, column)
+        query = select(key, func.count()).select_from(Lead)
+        if needs_listing:
+            query = query.join(Listing, Listing.id == Lead.listing_id)
+        grouped = list(session.execute(query.where(*where).group_by(key)))
+        if facet in ("platform", "brand"):
+            model = Platform if facet == "platform" else Brand
+            ids = [k for k, _ in grouped if k is not None]
+            names = dict(session.execute(select(model.id, model.name).where(model.id.in_(ids)))) if ids else {}
+            values = [(names[k], n) for k, n in grouped if k in names]
+        else:
+            values = [(k, n) for k, n in grouped if k is not None]
+        counts[facet] = sorted(values, key=lambda item: (-item[1], item[0]))
+    return counts
+
+
+# --- one lead ------------------------------------------------------------------------------------------
+
+
+def get_lead(*, session: Session, lead_id: int, scope: Sequence[int] | None = None) -> Lead | None:
+    """The lead with its listing, seller, platform, brand and score, or None (also when out of scope)."""
+    query = (
+        select(Lead)
+        .options(
+            selectinload(Lead.listing).selectinload(Listing.seller),
+            selectinload(Lead.listing).selectinload(Listing.platform),
+            selectinload(Lead.brand),
+            selectinload(Lead.score),
+        )
+        .where(Lead.id == lead_id)
+    )
+    if scope is not None:
+        query = query.where(Lead.brand_id.in_(list(scope)) if scope else Lead.id < 0)
+    return session.scalars(query).one_or_none()
+
+
+def lead_events(*, session: Session, lead_id: int) -> list[tuple[ReviewEvent, str | None]]:
+    """The audit trail, oldest first, with the name of whoever acted (None: the system)."""
+    query = (
+        select(ReviewEvent, User.name)
+        .outerjoin(User, User.id == ReviewEvent.user_id)
+        .where(ReviewEvent.lead_id == lead_id)
+        .order_by(ReviewEvent.at, ReviewEvent.id)
+    )
+    return [(e, n) for e, n in session.execute(query)]
+
+
+def price_history(*, session: Session, listing_id: int) -> list[PriceObservation]:
+    return list(
+        session.scalars(
+            select(PriceObservation)
+            .where(PriceObservation.listing_id == listing_id)
+            .order_by(PriceObservation.observed_at, PriceObservation.id)
+        )
+    )
+
+
+def listing_snapshots(*, session: Session, listing_id: int) -> list[Snapshot]:
+    return list(
+        session.scalars(
+            select(Snapshot).where(Snapshot.listing_id == listing_id).order_by(Snapshot.fetched_at, Snapshot.id)
+        )
+    )
+
+
+def get_snapshot(*, session: Session, snapshot_id: int, scope: Sequence[int] | None = None) -> Snapshot | None:
+    """A snapshot, when its listing is visible: for a brand owner, only through a lead on its brands."""
+    snapshot = session.get(Snapshot, snapshot_id)
+    if snapshot is None or scope is None:
+        return snapshot
+    visible = session.scalar(
+        select(Lead.id).where(Lead.listing_id == snapshot.listing_id, Lead.brand_id.in_(list(scope) or [-1]))
+    )
+    return snapshot if visible is not None else None
+
+
+def seller_listings(*, session: Session, seller_id: int, exclude_listing_id: int, limit: int = 20) -> list[Listing]:
+    """The seller's other listings, most recently seen first."""
+    return list(
+        session.scalars(
+            select(Listing)
+            .where(Listing.seller_id == seller_id, Listing.id != exclude_listing_id)
+            .order_by(Listing.last_seen.desc(), Listing.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def seller_leads(
+    *, session: Session, seller_id: int, exclude_lead_id: int, scope: Sequence[int] | None = None, limit: int = 20
+) -> list[tuple[Lead, str]]:
+    """The seller's other leads (earliest flagged first) with their listing titles."""
+    query = (
+        select(Lead, Listing.title)
+        .join(Listing, Listing.id == Lead.listing_id)
+        .where(Listing.seller_id == seller_id, Lead.id != exclude_lead_id)
+        .order_by(Lead.first_flagged_at, Lead.id)
+        .limit(limit)
+    )
+    if scope is not None:
+        query = query.where(Lead.brand_id.in_(list(scope) or [-1]))
+    return [(lead, title) for lead, title in session.execute(query)]
+
+
+# --- decisions and the blacklist -----------------------------------------------------------------------
+
+
+def confirmed_leads_of_seller(*, session: Session, seller_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(Lead.id)
+            .join(Listing, Listing.id == Lead.listing_id)
+            .where(Listing.seller_id == seller_id, Lead.status.in_([LeadStatus.confirmed, LeadStatus.transferred]))
+            .order_by(Lead.id)
+        )
+    )
+
+
+def apply_decision(
+    *,
+    session: Session,
+    lead: Lead,
+    user_id: int | None,
+    action: str,
+    note: str | None = None,
+    department: str | None = None,
+    departments: Sequence[str] = (),
+    blacklist_after: int = 3,
+    now: datetime | None = None,
+) -> DecisionOutcome:
+    """Apply a reviewer's decision: new status, an append-only event, and the blacklist when it is due.
+
+    Raises MarkwatchError for an unknown action, a dismissal without a reason, or an assignment to a
+    department that is not in ``departments``. The caller snapshots a dismissed lead
+    (storage.queue.dismiss_snapshot) — done here too, so no path forgets it.
+    """
+    from storage.queue import dismiss_snapshot
+
+    now = now or utcnow()
+    note = (note or "").strip() or None
+    if action not in ACTIONS:
+        raise MarkwatchError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+    if action == "dismiss" and not note:
+        raise MarkwatchError("a dismissal needs a reason")
+    detail: dict[str, Any] = {"from": lead.status}
+    if action in ("assign", "transfer") or department:
+        if action == "assign" and not department:
+            raise MarkwatchError("an assignment needs a department")
+        if department:
+            if departments and department not in departments:
+                raise MarkwatchError(f"unknown department {department!r}")
+            detail["department_was"] = lead.department
+            lead.department = department
+            detail["department"] = department
+    lead.status = _ACTION_STATUS[action].value
+    if action == "assign" and user_id is not None:
+        lead.assignee_id = user_id
+    if action == "dismiss":
+        dismiss_snapshot(lead)
+    lead.updated_at = now
+    detail["to"] = lead.status
+    event = ReviewEvent(lead_id=lead.id, user_id=user_id, at=now, action=action, note=note, detail=detail)
+    session.add(event)
+    session.flush()
+    outcome = DecisionOutcome(event=event)
+    seller_id = lead.listing.seller_id
+    if action in ("confirm", "transfer") and seller_id is not None:
+        seller = session.get(Seller, seller_id)
+        confirmed = confirmed_leads_of_seller(session=session, seller_id=seller_id)
+        if seller is not None and not seller.blacklisted and len(confirmed) >= blacklist_after:
+            seller.blacklisted = True
+            seller.blacklisted_at = now
+            seller.blacklist_reason = "confirmed leads: " + ", ".join(f"#{i}" for i in confirmed)
+            session.add(
+                ReviewEvent(
+                    lead_id=lead.id,
+                    user_id=user_id,
+                    at=now,
+                    action="seller_blacklisted",
+                    detail={"seller_id": seller_id, "leads": confirmed},
+                )
+            )
+            outcome.blacklisted_seller = seller
+            outcome.relisted_listing_ids = list(
+                session.scalars(select(Listing.id).where(Listing.seller_id == seller_id, Listing.id != lead.listing_id))
+            )
+            # the scorer reads the seller's blacklisted flag (listing_record): these need a new score
+            for other in session.scalars(select(Listing).where(Listing.id.in_(outcome.relisted_listing_ids))):
+                other.scored_at = None
+            session.flush()
+    return outcome
+
+
+def blacklisted_sellers(*, session: Session) -> list[tuple[Seller, str, list[int]]]:
+    """Blacklisted sellers (latest first) with their platform name and the leads that put them there."""
+    rows = []
+    query = (
+        select(Seller, Platform.name)
+        .join(Platform, Platform.id == Seller.platform_id)
+        .where(Seller.blacklisted.is_(True))
+        .order_by(Seller.blacklisted_at.desc(), Seller.id)
+    )
+    for seller, platform in session.execute(query):
+        rows.append((seller, platform, confirmed_leads_of_seller(session=session, seller_id=seller.id)))
+    return rows
+
+
+# --- digest and status ---------------------------------------------------------------------------------
+
+
+def flagged_since(*, session: Session, since: datetime, scope: Sequence[int] | None = None) -> list[tuple[datetime, str]]:
+    """(first flagged at, violation) of every lead first flagged since ``since``."""
+    query = select(Lead.first_flagged_at, Lead.violation).where(Lead.first_flagged_at >= since)
+    if scope is not None:
+        query = query.where(Lead.brand_id.in_(list(scope) or [-1]))
+    return [(at, violation or "other") for at, violation in session.execute(query)]
+
+
+def recent_job_runs(*, session: Session, limit: int = 50) -> list[JobRun]:
+    return list(session.scalars(select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(limit)))
+
+
+def filter_choices(*, session: Session, scope: Sequence[int] | None = None) -> dict[str, list[str]]:
+    """Values offered in the queue's filter menus: platforms and (in scope) approved brands."""
+    brands = select(Brand.name).order_by(Brand.name)
+    if scope is not None:
+        brands = brands.where(Brand.id.in_(list(scope) or [-1]))
+    return {
+        "platform": list(session.scalars(select(Platform.name).order_by(Platform.name))),
+        "brand": list(session.scalars(brands)),
+    }
+
+
+def leads_by_ids(*, session: Session, ids: Sequence[int], scope: Sequence[int] | None = None) -> list[Lead]:
+    query = select(Lead).options(selectinload(Lead.listing)).where(Lead.id.in_(list(ids)))
+    if scope is not None:
+        query = query.where(Lead.brand_id.in_(list(scope) or [-1]))
+    return list(session.scalars(query))
+
+
+def default_since(previous_visit: datetime | None) -> datetime | None:
+    """"Since the last visit"; a first visit shows the last day."""
+    return previous_visit if previous_visit is not None else utcnow() - timedelta(days=1)
