@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     digest_hour: int = 8  # local hour (Asia/Shanghai) of the daily digest
     crawl_hour: int = 2  # default local hour of each platform's crawl
     timezone: str = "Asia/Shanghai"  # how times are shown; they are stored in UTC
+    cjk_font: Path | None = None  # TrueType CJK font (.ttf/.ttc) for report.pdf; None = a known system font
 
     smtp_host: str | None = None  # optional: e-mail the daily digest through this server
     smtp_port: int = 25
