@@ -173,6 +173,171 @@ def brands_export(
         err.print(f"wrote {file}")
 
 
+# --- score ----------------------------------------------------------------------------------------------
+
+
+@app.command("score")
+def score_file(
+    file: Annotated[Path, typer.Argument(help="Listings, one listing record (JSON) per line.")],
+    brands_file: Annotated[
+        Path | None, typer.Option("--brands", help="Registry file to score against; default: the database's.")
+    ] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write score records here; default stdout.")
+    ] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Print each flagged listing's reasons.")] = False,
+    queue: Annotated[
+        bool, typer.Option("--queue", help="Also store the listings and queue the flagged ones for review.")
+    ] = False,
+) -> None:
+    """Score a listings file: one score record per input line, in input order."""
+    settings = get_settings()
+    db = database() if (queue or brands_file is None) else None
+    if brands_file is not None:
+        from brands.registry_file import load_registry_file
+        from brands.service import registry_from_file
+
+        registry = registry_from_file(load_registry_file(brands_file))
+    else:
+        from brands.service import scoring_registry
+
+        assert db is not None
+        registry = scoring_registry(db)
+    if len(registry) == 0:
+        raise MarkwatchError(
+            "no brands to score against: import a registry (`markwatch brands import`) or pass --brands"
+        )
+    try:
+        source = file.open("rb")
+    except OSError as exc:
+        raise MarkwatchError(f"cannot read {file}: {exc.strerror}") from exc
+    sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout
+    try:
+        summary = _score_stream(
+            source,
+            sink,
+            registry,
+            db=db if queue else None,
+            settings=settings,
+            explain=err if explain else None,
+            progress=err.is_terminal,
+            total_bytes=file.stat().st_size,
+        )
+    finally:
+        source.close()
+        if out_file:
+            sink.close()
+    err.print(
+        f"scored {summary.scored:,} listing(s), {summary.flagged:,} flagged"
+        + (f", {summary.queued:,} queued" if queue else "")
+        + (f"; {summary.failed:,} line(s) failed (see their error records)" if summary.failed else "")
+    )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+class _ScoreSummary:
+    def __init__(self) -> None:
+        self.scored = self.flagged = self.queued = self.failed = 0
+
+
+def _score_stream(source, sink, registry, *, db, settings, explain, progress, total_bytes):  # type: ignore[no-untyped-def]
+    """Read listing records line by line, write one score record per line; memory stays flat.
+
+    A line that cannot be read becomes an error record and the run goes on. With ``db`` the listings
+    are stored and the flagged ones queued, committed in batches.
+    """
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+    from scoring.records import parse_line, score_to_record
+
+    import scoring
+
+    summary = _ScoreSummary()
+    context = scoring.ScoringContext()
+    threshold = settings.scoring_threshold
+    bar = Progress(
+        TextColumn("scoring"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not progress,
+    )
+    task = bar.add_task("score", total=total_bytes)
+    batch: list[tuple[dict, object]] = []
+
+    def flush_queue() -> None:
+        if not batch:
+            return
+        from storage.listings import upsert_listing
+        from storage.queue import record_score
+
+        with db.session() as session:
+            for record, result in batch:
+                listing, _ = upsert_listing(session=session, record=record)
+                lead = record_score(
+                    session=session,
+                    listing=listing,
+                    score=result,
+                    reflag_margin=settings.queue_reflag_margin,
+                    criminal_threshold=settings.criminal_threshold_cny,
+                )
+                summary.queued += lead is not None and result.flagged
+        batch.clear()
+
+    with bar:
+        for number, line in enumerate(source, start=1):
+            bar.advance(task, len(line))
+            if not line.strip():
+                continue
+            try:
+                listing = parse_line(line)
+            except ValueError as exc:
+                summary.failed += 1
+                sink.write(
+                    json.dumps({"id": _id_of(line), "error": f"line {number}: {exc}"}, ensure_ascii=False)
+                    + "\n"
+                )
+                continue
+            result = scoring.score(listing, registry, context=context, threshold=threshold)
+            summary.scored += 1
+            summary.flagged += result.flagged
+            sink.write(json.dumps(score_to_record(result), ensure_ascii=False) + "\n")
+            if explain is not None and result.flagged:
+                explain.print(
+                    Text(f"{result.id}  {listing.title[:60]}  风险 {result.risk:.2f}", style="bold")
+                )
+                for reason in result.reasons:
+                    explain.print(f"  {reason.weight:+.2f}  {reason.signal}: {reason.detail}")
+            if db is not None:
+                batch.append((_normalised_record(listing), result))
+                if len(batch) >= 500:
+                    flush_queue()
+        if db is not None:
+            flush_queue()
+    return summary
+
+
+def _normalised_record(listing) -> dict:  # type: ignore[no-untyped-def]
+    """A parsed listing back in listing-record form, with the types the parser enforced."""
+    from dataclasses import asdict
+
+    record = asdict(listing)
+    record["seen_at"] = listing.seen_at.isoformat() if listing.seen_at else None
+    if listing.seller is not None and listing.seller.opened is not None:
+        record["seller"]["opened"] = listing.seller.opened.isoformat()
+    return record
+
+
+def _id_of(line: bytes) -> str | None:
+    """The id of a line that failed, when it can be read at all."""
+    try:
+        value = json.loads(line).get("id")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
 # --- stats ----------------------------------------------------------------------------------------------
 
 

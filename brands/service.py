@@ -15,6 +15,7 @@ from storage.brands import ImageRecord, list_brands, upsert_brand
 from storage.models import Brand, BrandStatus
 
 if TYPE_CHECKING:
+    from scoring.types import Brand as ScoringBrand
     from scoring.types import Registry
 
 
@@ -63,11 +64,14 @@ def import_registry(db: Database, registry: RegistryFile, *, dry_run: bool = Fal
 
 
 def _store_image(db: Database, path: Path, relative: str) -> ImageRecord:
-    data = path.read_bytes()
-    sha = db.blobs.put(data)
+    sha = db.blobs.put(path.read_bytes())
+    return ImageRecord(source_path=relative, sha256=sha, phash=image_phash(path))
+
+
+def image_phash(path: Path) -> str:
+    """The perceptual hash (imagehash.phash, hex) that image-reuse detection compares."""
     with Image.open(path) as image:
-        phash = str(imagehash.phash(image))
-    return ImageRecord(source_path=relative, sha256=sha, phash=phash)
+        return str(imagehash.phash(image))
 
 
 def spec_from_brand(brand: Brand) -> BrandSpec:
@@ -102,25 +106,39 @@ def export_registry(db: Database, target: Path | None = None, *, status: str | N
     return text
 
 
+def _scoring_brand(spec: BrandSpec, image_hashes: tuple[str, ...]) -> ScoringBrand:
+    from scoring.types import Brand as ScoringBrand  # lazily: the scorer loads its tables on import
+
+    return ScoringBrand(
+        name=spec.name,
+        aliases=spec.aliases,
+        owner=spec.owner,
+        categories=spec.categories,
+        nice_classes=tuple(sorted({r.nice_class for r in spec.registrations})),
+        price_floor=spec.price_floor,
+        authorized_sellers=spec.authorized_sellers,
+        official_image_hashes=image_hashes,
+    )
+
+
 def scoring_registry(db: Database) -> Registry:
-    """The approved brands as the scorer's Registry."""
-    from scoring.types import Brand as ScoringBrand
+    """The approved brands of the database as the scorer's Registry."""
     from scoring.types import Registry
 
     with db.session() as session:
         brands = list_brands(session=session, status=BrandStatus.approved)
         return Registry(
-            [
-                ScoringBrand(
-                    name=b.name,
-                    aliases=tuple(b.aliases),
-                    owner=b.owner,
-                    categories=tuple(b.categories or ()),
-                    nice_classes=tuple(sorted({r.nice_class for r in b.registrations})),
-                    price_floor=b.policy.price_floor if b.policy else None,
-                    authorized_sellers=tuple(s.name for s in b.authorized_sellers),
-                    official_image_hashes=tuple(im.phash for im in b.official_images),
-                )
-                for b in brands
-            ]
+            [_scoring_brand(spec_from_brand(b), tuple(im.phash for im in b.official_images)) for b in brands]
         )
+
+
+def registry_from_file(registry: RegistryFile) -> Registry:
+    """A validated registry file as the scorer's Registry (official images hashed from the files)."""
+    from scoring.types import Registry
+
+    return Registry(
+        [
+            _scoring_brand(spec, tuple(image_phash(registry.image_path(p)) for p in spec.official_images))
+            for spec in registry.brands
+        ]
+    )
