@@ -369,6 +369,30 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
     out.print(table)
 
 
+# --- jobs -----------------------------------------------------------------------------------------------
+
+
+@app.command("jobs")
+def jobs(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False) -> None:
+    """Scheduled jobs: schedule, next run, last run and its outcome."""
+    from scheduler import job_table
+
+    rows = job_table(database(), get_settings())
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not rows:
+        out.print("no jobs yet: `markwatch run` installs the schedule")
+        return
+    table = Table("job", "schedule", "next run", "last run", "outcome")
+    for row in rows:
+        outcome = row["outcome"] or "never ran"
+        if row["error"]:
+            outcome += f": {row['error']}"
+        table.add_row(row["id"], row["schedule"] or "", row["next_run"] or "", row["last_run"] or "", outcome)
+    out.print(table)
+
+
 # --- entry point ----------------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Listing, Platform, PriceObservation, Seller, utcnow
 
@@ -185,3 +185,16 @@ def listing_record(listing: Listing) -> dict[str, Any]:
             "blacklisted": seller.blacklisted,
         }
     return record
+
+
+def listings_needing_score(*, session: Session, after_id: int = 0, limit: int = 500) -> list[Listing]:
+    """New or changed listings (unscored since their last material change), in id order, a page at a time."""
+    return list(
+        session.scalars(
+            select(Listing)
+            .options(selectinload(Listing.platform), selectinload(Listing.seller))
+            .where(Listing.scored_at.is_(None), Listing.id > after_id)
+            .order_by(Listing.id)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,245 @@
+"""The daily pipeline and its schedule (APScheduler 3): crawl each platform, score new and changed
+listings into the queue, write the daily digest, prune old snapshots of dismissed leads.
+
+Jobs persist in markwatch's own database (SQLAlchemy job store), never overlap (``max_instances=1``,
+coalesced), tolerate a missed start (misfire grace time), and every run is recorded as a JobRun row
+with its outcome and error: a failing job is retried at its next run and stops no other job.
+
+The step functions (``rescore``, ``prune``, ``digest``, ``crawl_platform``) are also what
+`markwatch run --once` calls, so the cron path and the scheduled path are the same code.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from settings import Settings, get_settings
+from storage import Database, open_database
+from storage.jobs import finish_job_run, last_job_runs, start_job_run
+from storage.models import utcnow
+
+log = logging.getLogger("markwatch.scheduler")
+
+JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}  # seconds
+SCORE_EVERY_MINUTES = 30
+
+
+# --- the steps ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class RescoreSummary:
+    scored: int = 0
+    flagged: int = 0
+    queued: int = 0
+
+
+def rescore(db: Database, settings: Settings, *, batch_size: int = 500) -> RescoreSummary:
+    """Score every new or changed listing and put the flagged ones in the review queue."""
+    import scoring
+    from brands.service import scoring_registry
+    from scoring.types import Listing as ScoredListing
+    from storage.listings import listing_record, listings_needing_score
+    from storage.queue import record_score
+
+    registry = scoring_registry(db)
+    summary = RescoreSummary()
+    if len(registry) == 0:
+        return summary
+    context = scoring.ScoringContext()
+    after_id = 0
+    while True:
+        with db.session() as session:
+            rows = listings_needing_score(session=session, after_id=after_id, limit=batch_size)
+            if not rows:
+                return summary
+            for row in rows:
+                result = scoring.score(
+                    ScoredListing.from_record(listing_record(row)),
+                    registry,
+                    context=context,
+                    threshold=settings.scoring_threshold,
+                )
+                lead = record_score(
+                    session=session,
+                    listing=row,
+                    score=result,
+                    reflag_margin=settings.queue_reflag_margin,
+                    criminal_threshold=settings.criminal_threshold_cny,
+                )
+                summary.scored += 1
+                summary.flagged += result.flagged
+                summary.queued += bool(result.flagged and lead is not None)
+            after_id = rows[-1].id
+
+
+def prune(db: Database, settings: Settings) -> dict[str, int]:
+    """Retention: drop snapshots of dismissed leads older than ``retention_days``, and blobs nothing uses."""
+    from storage.retention import prune_dismissed_snapshots
+
+    with db.session() as session:
+        rows, orphans = prune_dismissed_snapshots(
+            session=session, older_than=utcnow() - timedelta(days=settings.retention_days)
+        )
+    deleted = sum(db.blobs.delete(sha) for sha in orphans)  # after the commit: a rollback keeps its blobs
+    return {"snapshots": rows, "blobs": deleted}
+
+
+def crawl_platform(platform: str) -> dict[str, Any]:
+    """Crawl one platform with its profile (the crawler scores and queues as it stores)."""
+    from crawler.run import crawl
+
+    summary = crawl(platform, progress=False)
+    return summary if isinstance(summary, dict) else vars(summary)
+
+
+def digest(db: Database, settings: Settings) -> dict[str, Any]:
+    """Write today's digest (HTML and XLSX) and e-mail it when SMTP is configured."""
+    from review.digest import write_digest
+
+    return write_digest(db, settings)
+
+
+# --- recorded job runs ---------------------------------------------------------------------------------
+
+
+def run_recorded(job_id: str, step: Callable[[], Any], db: Database | None = None) -> Any:
+    """Run one step as job ``job_id``, recording start, end, outcome and error; re-raises nothing."""
+    db = db or open_database()
+    with db.session() as session:
+        run_id = start_job_run(session=session, job_id=job_id).id
+    try:
+        result = step()
+    except Exception as exc:  # a failing job is recorded and retried at its next run
+        log.exception("job %s failed", job_id)
+        with db.session() as session:
+            finish_job_run(
+                session=session,
+                run_id=run_id,
+                outcome="failed",
+                error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}",
+            )
+        return None
+    summary = result if isinstance(result, dict) else (vars(result) if hasattr(result, "__dict__") else {})
+    with db.session() as session:
+        finish_job_run(session=session, run_id=run_id, outcome="ok", summary=_jsonable(summary))
+    return result
+
+
+def _jsonable(summary: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: v if isinstance(v, (int, float, str, bool, type(None), list, dict)) else str(v)
+        for k, v in summary.items()
+    }
+
+
+# Module-level job functions: the job store keeps them by reference ("scheduler:job_score").
+
+
+def job_crawl(platform: str) -> None:
+    run_recorded(f"crawl:{platform}", lambda: crawl_platform(platform))
+
+
+def job_score() -> None:
+    db = open_database()
+    run_recorded("score", lambda: rescore(db, get_settings()), db)
+
+
+def job_digest() -> None:
+    db = open_database()
+    run_recorded("digest", lambda: digest(db, get_settings()), db)
+
+
+def job_retention() -> None:
+    db = open_database()
+    run_recorded("retention", lambda: prune(db, get_settings()), db)
+
+
+# --- the schedule --------------------------------------------------------------------------------------
+
+
+def make_scheduler(db: Database, settings: Settings) -> BackgroundScheduler:
+    """A scheduler whose jobs live in markwatch's database."""
+    return BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=db.engine, tablename="apscheduler_jobs")},
+        job_defaults=JOB_DEFAULTS,
+        timezone=settings.timezone,
+    )
+
+
+def install_jobs(scheduler: BackgroundScheduler, db: Database, settings: Settings) -> list[str]:
+    """Add (or replace) every job: a crawl per enabled platform, score, digest, retention."""
+    from storage.crawl import list_platforms
+
+    tz = settings.timezone
+    with db.session() as session:
+        platforms = [
+            (p.name, (p.profile or {}).get("schedule")) for p in list_platforms(session=session) if p.enabled
+        ]
+    ids = []
+    for name, cron in platforms:
+        trigger = (
+            CronTrigger.from_crontab(cron, timezone=tz)
+            if cron
+            else CronTrigger(hour=settings.crawl_hour, timezone=tz)
+        )
+        scheduler.add_job(
+            "scheduler:job_crawl", trigger, args=[name], id=f"crawl:{name}", replace_existing=True
+        )
+        ids.append(f"crawl:{name}")
+    scheduler.add_job(
+        "scheduler:job_score",
+        IntervalTrigger(minutes=SCORE_EVERY_MINUTES, timezone=tz),
+        id="score",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        "scheduler:job_digest",
+        CronTrigger(hour=settings.digest_hour, timezone=tz),
+        id="digest",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        "scheduler:job_retention",
+        CronTrigger(hour=4, minute=30, timezone=tz),
+        id="retention",
+        replace_existing=True,
+    )
+    return [*ids, "score", "digest", "retention"]
+
+
+def job_table(db: Database, settings: Settings) -> list[dict[str, Any]]:
+    """Every scheduled job: schedule, next run, last run and outcome (`markwatch jobs`, the status page)."""
+    store = SQLAlchemyJobStore(engine=db.engine, tablename="apscheduler_jobs")
+    scheduler = BackgroundScheduler(jobstores={"default": store}, timezone=settings.timezone)
+    scheduler.start(paused=True)  # read the persisted jobs without running any
+    try:
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+    finally:
+        scheduler.shutdown(wait=False)
+    with db.session() as session:
+        runs = last_job_runs(session=session)
+        rows = []
+        for job_id in sorted(set(jobs) | set(runs)):
+            job, run = jobs.get(job_id), runs.get(job_id)
+            rows.append(
+                {
+                    "id": job_id,
+                    "schedule": str(job.trigger) if job else None,
+                    "next_run": job.next_run_time.isoformat() if job and job.next_run_time else None,
+                    "last_run": run.started_at.isoformat() if run else None,
+                    "outcome": run.outcome if run else None,
+                    "error": (run.error or "").splitlines()[0] if run and run.error else None,
+                }
+            )
+    return rows
