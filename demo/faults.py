@@ -25,7 +25,7 @@ CAPTCHA_PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>安全验证</title></head>
 <body class="verify-page">
 <div class="verify-box">
-<div id="captcha" data-captcha="slider">请完成安全验证</div>
+<div id="captcha">请完成安全验证</div>
 <p class="verify-tip">访问过于频繁，请拖动下方滑块完成验证（滑块验证）</p>
 <div class="slider-track"><span class="slider-btn">&gt;&gt;</span>
 <span class="slider-text">向右拖动滑块</span></div>

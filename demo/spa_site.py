@@ -152,6 +152,7 @@ def create_spa_app(size: int = 300, seed: int = 7, faults: Faults | float = 0.0)
             Route("/static/site.css", site.stylesheet),
             Route("/robots.txt", site.robots),
             Route("/img/{name}", site.image),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
         ]
     )
     switch = faults if isinstance(faults, Faults) else Faults(faults, seed + 1)

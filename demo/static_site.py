@@ -160,6 +160,7 @@ def create_static_app(size: int = 300, seed: int = 7, faults: Faults | float = 0
             Route("/robots.txt", site.robots),
             Route("/img/{name}", site.image),
             Route("/static/site.css", site.css),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
         ]
     )
     switch = faults if isinstance(faults, Faults) else Faults(faults, seed)
