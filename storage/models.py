@@ -296,6 +296,7 @@ class Snapshot(Base):
     html_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     screenshot_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     tool_version: Mapped[str] = mapped_column(String(100))
+    extracted: Mapped[dict[str, Any]] = mapped_column(default=dict)  # field texts as the page showed them
 
 
 # --- scoring and the review queue --------------------------------------------------------------------

@@ -341,6 +341,7 @@ def upgrade() -> None:
         sa.Column("html_sha256", sa.String(length=64), nullable=True),
         sa.Column("screenshot_sha256", sa.String(length=64), nullable=True),
         sa.Column("tool_version", sa.String(length=100), nullable=False),
+        sa.Column("extracted", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["crawl_run_id"],
             ["crawl_runs.id"],
