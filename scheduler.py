@@ -105,7 +105,7 @@ def crawl_platform(platform: str) -> dict[str, Any]:
 
 def digest(db: Database, settings: Settings) -> dict[str, Any]:
     """Write today's digest (HTML and XLSX) and e-mail it when SMTP is configured."""
-    from review.digest import write_digest
+    from review.daily_digest import write_digest
 
     return write_digest(db, settings)
 

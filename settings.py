@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"  # how times are shown; they are stored in UTC
     cjk_font: Path | None = None  # TrueType CJK font (.ttf/.ttc) for report.pdf; None = a known system font
 
+    public_url: str = "http://127.0.0.1:8000"  # where reviewers reach the web app: links in digests
     smtp_host: str | None = None  # optional: e-mail the daily digest through this server
     smtp_port: int = 25
     smtp_from: str | None = None

@@ -1,0 +1,173 @@
+"""The daily pipeline's jobs: recorded runs, retention that never loses evidence, the daily digest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+import scheduler
+from settings import get_settings
+from storage.listings import upsert_listing
+from storage.models import EvidenceBlob, EvidencePacket, JobRun, Lead, Snapshot
+from storage.queue import dismiss_snapshot, record_score
+
+
+@dataclass
+class Reason:
+    signal: str
+    weight: float
+    detail: str
+
+
+@dataclass
+class FlaggedScore:
+    risk: float = 0.9
+    flagged: bool = True
+    brand: str | None = None
+    violation: str | None = "lookalike_mark"
+    reasons: list = field(
+        default_factory=lambda: [Reason("lookalike_mark", 0.9, "康帅傅 ≈ 康师傅 (字形近似: 帅/师)")]
+    )
+    model_version: str = "test"
+    department: str | None = "公平交易处"
+
+
+def make_lead(
+    db, n: int, *, title: str = "康帅傅 红烧牛肉面", status: str = "new", flagged_at=None, snapshot_at=None
+):
+    """A listing with one HTML snapshot and a lead in the given status."""
+    with db.session() as session:
+        listing, _ = upsert_listing(
+            session=session,
+            record={
+                "id": f"demo-static:{n}",
+                "title": title,
+                "price": 9.9,
+                "sold": 100,
+                "seller": {"id": "s-1", "name": "好味食品店"},
+            },
+        )
+        lead = record_score(session=session, listing=listing, score=FlaggedScore(), now=flagged_at)
+        html = f"<html><body>{title} #{n}</body></html>".encode()
+        session.add(
+            Snapshot(
+                listing_id=listing.id,
+                fetched_at=snapshot_at or datetime.now(UTC),
+                url=f"http://127.0.0.1:8801/item/{n}",
+                http_status=200,
+                html_sha256=db.blobs.put(html),
+                tool_version="test",
+            )
+        )
+        lead.status = status
+        if status == "dismissed":
+            dismiss_snapshot(lead)
+        return lead.id
+
+
+def test_a_failing_job_is_recorded_with_its_error_and_stops_nothing(db):
+    def broken():
+        raise ConnectionError("平台拒绝连接")
+
+    assert scheduler.run_recorded("crawl:demo-static", broken, db) is None
+    assert scheduler.run_recorded("score", lambda: {"scored": 3}, db) == {"scored": 3}
+    with db.session() as session:
+        runs = {r.job_id: r for r in session.scalars(select(JobRun))}
+    assert runs["crawl:demo-static"].outcome == "failed"
+    assert "ConnectionError: 平台拒绝连接" in runs["crawl:demo-static"].error
+    assert runs["score"].outcome == "ok" and runs["score"].summary == {"scored": 3}
+    assert runs["score"].finished_at >= runs["score"].started_at
+
+
+def test_jobs_command_shows_last_outcomes(db, cli):
+    scheduler.run_recorded("digest", lambda: {"new_leads": 0}, db)
+    result = cli("jobs", "--json")
+    assert result.exit_code == 0
+    assert '"outcome": "ok"' in result.stdout and '"id": "digest"' in result.stdout
+
+
+def test_retention_prunes_only_old_snapshots_of_dismissed_leads(db, monkeypatch):
+    monkeypatch.setenv("MARKWATCH_RETENTION_DAYS", "30")
+    old = datetime.now(UTC) - timedelta(days=45)
+    dismissed = make_lead(db, 1, status="dismissed", snapshot_at=old)
+    confirmed = make_lead(db, 2, title="康帅傅 老坛酸菜面", status="confirmed", snapshot_at=old)
+    recent = make_lead(db, 3, title="康帅傅 香辣牛肉面", status="dismissed")
+    packeted = make_lead(db, 4, title="康帅傅 鲜虾鱼板面", status="dismissed", snapshot_at=old)
+    with db.session() as session:
+        sha = session.scalars(
+            select(Snapshot.html_sha256)
+            .join(Lead, Lead.listing_id == Snapshot.listing_id)
+            .where(Lead.id == packeted)
+        ).one()
+        packet = EvidencePacket(lead_id=packeted, sha256="0" * 64, manifest_sha256="0" * 64, public_key="ab")
+        packet.blobs.append(EvidenceBlob(sha256=sha))
+        session.add(packet)
+    with db.session() as session:
+        before = {
+            lead_id: _snapshot_shas(session, lead_id) for lead_id in (dismissed, confirmed, recent, packeted)
+        }
+
+    result = scheduler.prune(db, get_settings())
+
+    assert result == {"snapshots": 1, "blobs": 1}
+    with db.session() as session:
+        assert _snapshot_shas(session, dismissed) == []
+        for kept in (confirmed, recent, packeted):
+            assert _snapshot_shas(session, kept) == before[kept]
+    assert not db.blobs.exists(before[dismissed][0])
+    assert all(db.blobs.exists(before[k][0]) for k in (confirmed, recent, packeted))
+
+
+def _snapshot_shas(session, lead_id):
+    listing_id = session.get(Lead, lead_id).listing_id
+    return list(session.scalars(select(Snapshot.html_sha256).where(Snapshot.listing_id == listing_id)))
+
+
+def test_daily_digest_is_written_as_html_and_xlsx_in_chinese(db, home):
+    now = datetime.now(UTC)
+    make_lead(db, 1, title="康帅傅 红烧牛肉面 <script>alert(1)</script>", flagged_at=now - timedelta(hours=2))
+    make_lead(db, 2, title="雪碧 假货 一比一", flagged_at=now - timedelta(days=3))  # in the trend, not new
+
+    result = scheduler.digest(db, get_settings())
+
+    day = now.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    assert result["html"].endswith(f"digests/{day}.html") and result["new_leads"] == 1
+    html = (home / "digests" / f"{day}.html").read_text(encoding="utf-8")
+    assert "监测日报" in html and "新线索共 <strong>1</strong> 条" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+    assert "近似商标/傍名牌" in html and "/leads/" in html
+    assert "<svg" in html  # the 30-day trend chart
+    book = load_workbook(home / "digests" / f"{day}.xlsx")
+    assert book.sheetnames[:2] == ["新线索", "按平台"]
+    rows = list(book["新线索"].iter_rows(values_only=True))
+    assert rows[0][0] == "线索编号" and "康帅傅 红烧牛肉面" in rows[1][5]
+    trend = list(book["30天趋势"].iter_rows(values_only=True))
+    assert len(trend) == 31 and sum(r[1] for r in trend[1:]) == 2
+
+
+def test_digest_can_be_mailed_through_smtp(db, monkeypatch):
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            sent.append((host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_message(self, message):
+            sent.append(message["Subject"])
+
+    monkeypatch.setenv("MARKWATCH_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("MARKWATCH_DIGEST_TO", "wangjian@example.cn")
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    result = scheduler.digest(db, get_settings())
+    assert result["mailed"] is True
+    assert sent[0] == ("127.0.0.1", 25) and sent[1].startswith("markwatch 监测日报")
