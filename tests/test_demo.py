@@ -84,6 +84,7 @@ def test_records_follow_the_listing_record_format_with_a_label():
 
 def test_the_label_mix_is_realistic():
     brands = {b["name"]: b for b in load_brands()}
+    all_marks = [m.lower() for b in brands.values() for m in brand_marks(b)]
     for platform in PLATFORMS:
         records = list(catalogue_records(platform, SIZE, SEED))
         labels = [r["label"] for r in records]
@@ -117,6 +118,8 @@ def test_the_label_mix_is_realistic():
                 assert any(m in title for m in marks), r["title"]
             if lb["kind"] == "genuine":
                 assert r["seller"]["name"] in brands[lb["brand"]]["authorized_sellers"]
+            if lb["kind"] in ("ordinary", "false_advertising", "banned_agri", "substandard_fuel", "hostile"):
+                assert not any(m in title for m in all_marks), r["title"]
             if lb["kind"] == "banned_agri":
                 assert any(p in r["title"] for p in BANNED_PESTICIDES)
             if lb["kind"] == "counterfeit":
