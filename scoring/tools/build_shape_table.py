@@ -69,8 +69,12 @@ def main() -> None:
         kept = [f"{chars[j]}{row[j]:.2f}" for j in idx if row[j] >= MIN_SIM]
         if kept:
             lines.append(chars[i] + "\t" + " ".join(kept))
-    OUT.write_text("# char<TAB>neighbour+similarity ... (built by scoring/tools/build_shape_table.py)\n"
-                   + "\n".join(lines) + "\n", encoding="utf-8")
+    OUT.write_text(
+        "# char<TAB>neighbour+similarity ... (built by scoring/tools/build_shape_table.py)\n"
+        + "\n".join(lines)
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"{len(lines)} characters -> {OUT} ({OUT.stat().st_size} bytes)")
 
 

@@ -1,0 +1,283 @@
+"""score() and score_many(): one listing and a registry in, a Score out. No I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from scoring import signals
+from scoring.combiner import DEFAULT_MODEL, CombinerModel
+from scoring.matcher import Match
+from scoring.signals import ScoringContext
+from scoring.text import fold, segment
+from scoring.types import MODEL_VERSION, Brand, Listing, Reason, Registry, Score
+
+DEFAULT_THRESHOLD = 0.5
+DEFAULT_DEPARTMENTS: dict[str, str] = {
+    "counterfeit_mark": "商标处",
+    "lookalike_mark": "公平交易处",
+    "false_advertising": "广告处",
+    "banned_agri_input": "市场处",
+    "substandard_fuel": "消保处",
+    "other": "网监分局",
+}
+
+# how much a relevance level adjusts a fuzzy match, and gates an exact one
+_REL_ADJ = {signals.EXACT: 0.10, signals.RELATED: 0.05, signals.CLASS: -0.10, signals.UNKNOWN: -0.12}
+_REL_GATE = {signals.EXACT: 1.0, signals.RELATED: 1.0, signals.CLASS: 0.9, signals.UNKNOWN: 0.75}
+_COMPAT = (
+    "适用于",
+    "适用",
+    "兼容",
+    "适配",
+    "通用",
+    "用于",
+    "配件",
+    "替换",
+    "for ",
+    "fits ",
+    "compatible with ",
+)
+
+
+@dataclass
+class _BrandEvidence:
+    brand: Brand
+    relevance: float
+    presence: float = 0.0  # the genuine mark is named (exact), gated by relevance
+    lookalike: float = 0.0
+    exact: Match | None = None
+    fuzzy: Match | None = None
+
+
+def _lookalike_value(m: Match, rel: float) -> float:
+    if rel == signals.UNRELATED:
+        return 0.0
+    if m.kind == "evasion":
+        v = 0.95 if m.aligned else 0.75
+        if m.embedded:
+            v -= 0.3
+        return max(0.0, v * _REL_GATE[rel])
+    v = m.sim + _REL_ADJ[rel]
+    if m.aligned and not m.common_word and rel >= signals.RELATED:
+        v += 0.08  # a word of its own, in the brand's own goods
+    if not m.aligned:
+        v -= 0.12
+    if m.common_word:
+        v -= 0.12 if m.aligned else 0.25
+    if m.embedded:
+        v -= 0.25
+    return max(0.0, min(1.0, v))
+
+
+def _compat(folded: str, m: Match) -> bool:
+    """A compatibility statement (适用于 iPhone, for Nike) that does not lead the title."""
+    before = folded[max(0, m.start - 8) : m.start]
+    return m.start > 0 and any(c in before for c in _COMPAT)
+
+
+def _evidence(listing: Listing, registry: Registry, folded: str) -> list[_BrandEvidence]:
+    seg = segment(listing.title)
+    matches = registry.index.match(listing.title, seg)
+    by_brand: dict[int, _BrandEvidence] = {}
+    for m in matches:
+        bi = m.mark.brand
+        ev = by_brand.get(bi)
+        if ev is None:
+            brand = registry.index.brands[bi]
+            ev = by_brand[bi] = _BrandEvidence(brand, signals.relevance(listing, brand))
+        if m.kind == "exact":
+            if ev.exact is None or (m.aligned and not m.embedded):
+                ev.exact = m
+        elif ev.fuzzy is None or _lookalike_value(m, ev.relevance) > _lookalike_value(ev.fuzzy, ev.relevance):
+            ev.fuzzy = m
+    out = []
+    for ev in by_brand.values():
+        rel = ev.relevance
+        ex = ev.exact
+        if ex is not None and ev.fuzzy is not None and ev.fuzzy.kind != "evasion":
+            # a lookalike overlapping the genuine mark is the genuine mark (汇源 in 汇源果汁)
+            if ev.fuzzy.start < ex.end and ex.start < ev.fuzzy.end:
+                ev.fuzzy = None
+        if ex is not None and not ex.embedded and rel != signals.UNRELATED and not _compat(folded, ex):
+            gate = _REL_GATE[rel]
+            if ex.common_word and rel < signals.RELATED:
+                gate *= 0.3  # an ordinary word (switch, tide) outside the brand's own goods
+            ev.presence = gate
+        if ev.fuzzy is not None:
+            ev.lookalike = _lookalike_value(ev.fuzzy, rel)
+            if ev.fuzzy.kind != "evasion" and _compat(folded, ev.fuzzy):
+                ev.lookalike *= 0.5
+        out.append(ev)
+    return out
+
+
+def score(
+    listing: Listing,
+    registry: Registry,
+    *,
+    context: ScoringContext | None = None,
+    threshold: float | None = None,
+    model: CombinerModel | None = None,
+) -> Score:
+    """Score one listing against the registry.
+
+    ``context`` supplies price statistics, seller history and the blacklist (it is read, not
+    updated; score_many updates it). ``threshold`` defaults to the model's, else DEFAULT_THRESHOLD.
+    ``model`` is a fitted CombinerModel (scoring.calibration.fit); default weights without one.
+    """
+    return _score(listing, registry, context, threshold, model)[0]
+
+
+def _score(
+    listing: Listing,
+    registry: Registry,
+    context: ScoringContext | None,
+    threshold: float | None,
+    model: CombinerModel | None,
+) -> tuple[Score, Brand | None]:
+    model = model or DEFAULT_MODEL
+    if threshold is None:
+        threshold = model.threshold if model.threshold is not None else DEFAULT_THRESHOLD
+    text = fold(listing.title + " " + (listing.description or "")[:5000])
+    title_f = fold(listing.title)
+    cue, cues_found = signals.cue_strength(text)
+    seller = listing.seller
+    blacklisted = bool(
+        seller and (seller.blacklisted or (context and seller.id in context.blacklisted_sellers))
+    )
+    s_new = signals.seller_new(listing)
+
+    best: tuple[float, dict[str, float], list[Reason], Brand | None, str | None] | None = None
+    named: Brand | None = None  # the brand whose genuine mark the listing names, in its goods
+    for ev in _evidence(listing, registry, title_f):
+        b = ev.brand
+        if ev.presence >= 0.99 and ev.lookalike == 0 and ev.relevance >= signals.RELATED:
+            named = b
+        if signals.is_authorized(listing, b):
+            continue
+        involved = max(ev.presence, ev.lookalike)
+        feats: dict[str, float] = {}
+        details: dict[str, str] = {}
+        if ev.lookalike > 0 and ev.fuzzy is not None:
+            feats["lookalike"] = ev.lookalike
+            details["lookalike"] = ev.fuzzy.detail
+        if involved > 0:
+            if cue > 0:
+                feats["counterfeit_cue"] = cue * involved
+                details["counterfeit_cue"] = f"含售假暗语：{'、'.join(cues_found[:4])}"
+            gate = ev.presence if ev.relevance >= signals.CLASS else 0.0
+            pf = signals.price_floor_strength(listing.price, b.price_floor) * gate
+            if pf > 0:
+                feats["price_floor"] = pf
+                details["price_floor"] = (
+                    f"售价 {listing.price:g} 元，远低于{b.name}的价格下限 {b.price_floor:g} 元"
+                )
+            if context is not None:
+                stats = context.price_stats(b.name, listing.category)
+                po = signals.price_outlier_strength(listing.price, stats) * gate
+                if po > 0 and stats:
+                    feats["price_outlier"] = po
+                    details["price_outlier"] = (
+                        f"售价 {listing.price:g} 元，远低于同类{b.name}商品中位价 {stats[0]:g} 元（{stats[2]} 件）"
+                    )
+            ir = signals.image_reuse(listing, b) * involved
+            if ir > 0:
+                feats["image_reuse"] = ir
+                details["image_reuse"] = f"盗用{b.name}官方商品图片"
+            if s_new:
+                feats["seller_new"] = s_new * involved
+                details["seller_new"] = "新开店铺（不足90天）"
+            if blacklisted:
+                feats["seller_blacklisted"] = involved
+                details["seller_blacklisted"] = "店铺在黑名单上"
+            if context is not None and seller and seller.id:
+                others = context.seller_brands.get(seller.id, set()) - {b.name}
+                if len(others) >= 4:
+                    feats["seller_many_brands"] = involved
+                    details["seller_many_brands"] = f"同一店铺涉及{len(others) + 1}个不同品牌"
+        if not feats:
+            continue
+        r = model.risk(feats)
+        if best is None or r > best[0]:
+            contrib = model.contributions(feats)
+            reasons = [Reason(k, v, details[k]) for k, v in sorted(contrib.items(), key=lambda kv: -kv[1])]
+            violation = (
+                "lookalike_mark"
+                if "lookalike" in feats
+                and ev.presence == 0
+                or ("lookalike" in feats and contrib.get("lookalike", 0) >= max(contrib.values()))
+                else "counterfeit_mark"
+            )
+            best = (r, feats, reasons, b, violation)
+
+    # rule packs
+    rule_feats: dict[str, float] = {}
+    rule_detail: dict[str, str] = {}
+    rule_dept: dict[str, str] = {}
+    for hit in signals.rule_hits(text, listing.category):
+        if hit.strength > rule_feats.get(hit.violation, 0.0):
+            rule_feats[hit.violation] = hit.strength
+            rule_detail[hit.violation] = hit.detail
+            rule_dept[hit.violation] = hit.department
+    features: dict[str, float] = dict(best[1]) if best else {}
+    features.update(rule_feats)
+    if not best and not rule_feats:
+        if cue > 0:
+            features["counterfeit_cue"] = cue * 0.3  # a cue word without a brand says little
+        risk = model.risk(features) if features else model.risk({})
+        return Score(
+            listing.id, round(risk, 6), risk >= threshold, None, None, (), None, model.version, features
+        ), None
+    brand_risk = best[0] if best else 0.0
+    rule_risk = model.risk(rule_feats) if rule_feats else 0.0
+    if rule_feats and rule_risk >= brand_risk:
+        violation = max(rule_feats, key=lambda k: rule_feats[k])
+        contrib = model.contributions(rule_feats)
+        reasons = [Reason(k, v, rule_detail[k]) for k, v in sorted(contrib.items(), key=lambda kv: -kv[1])]
+        risk = rule_risk
+        brand = best[3].name if best and best[0] >= threshold else None
+        dept = rule_dept.get(violation, DEFAULT_DEPARTMENTS.get(violation))
+        if best and brand:
+            reasons += best[2]
+    else:
+        assert best is not None
+        risk, _, reasons, b, violation = best
+        brand = b.name if b else None
+        dept = DEFAULT_DEPARTMENTS.get(violation or "other")
+        for k, v in rule_feats.items():
+            reasons.append(Reason(k, 0.0, rule_detail[k]))
+    flagged = risk >= threshold
+    return Score(
+        id=listing.id,
+        risk=round(risk, 6),
+        flagged=flagged,
+        brand=brand,
+        violation=violation if flagged or risk >= 0.2 else None,
+        reasons=tuple(reasons),
+        department=dept if flagged else None,
+        model_version=model.version if model is not DEFAULT_MODEL else MODEL_VERSION,
+        features=features,
+    ), named
+
+
+def score_many(
+    listings: Iterable[Listing],
+    registry: Registry,
+    *,
+    context: ScoringContext | None = None,
+    threshold: float | None = None,
+    model: CombinerModel | None = None,
+) -> Iterator[Score]:
+    """Score a stream of listings in input order, learning prices and seller brands as it goes.
+
+    Memory stays flat: the context keeps a bounded window of prices per brand and category."""
+    ctx = context if context is not None else ScoringContext()
+    for listing in listings:
+        s, named = _score(listing, registry, ctx, threshold, model)
+        yield s
+        if listing.seller and listing.seller.id and s.brand:
+            ctx.add_seller_brand(listing.seller.id, s.brand)
+        if named is not None and not s.flagged and listing.price is not None:
+            # only prices of unflagged listings naming the genuine mark feed the statistics
+            ctx.add_price(named.name, listing.category, listing.price)

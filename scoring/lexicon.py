@@ -1,0 +1,260 @@
+"""Bundled rule packs and lexicons (YAML in scoring/rules/ and scoring/data/), loaded once.
+
+A rule pack names its violation kind and department; each rule a list of terms or regular
+expressions. Matching is on folded text (see scoring.text.fold); a term preceded by a negation
+(不含百草枯, 拒绝高仿) or followed by a substitute/test word (百草枯替代, 百草枯检测卡) does not count.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scoring.text import fold
+
+RULES_DIR = Path(__file__).resolve().parent / "rules"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+NEGATION_BEFORE = (
+    "不含",
+    "不含有",
+    "无",
+    "非",
+    "不是",
+    "并非",
+    "拒绝",
+    "禁用",
+    "不用",
+    "不使用",
+    "未使用",
+    "零添加",
+    "0添加",
+    "不添加",
+    "无添加",
+    "杜绝",
+    "远离",
+    "替代",
+    "代替",
+    "取代",
+    "告别",
+    "没有",
+    "绝非",
+    "不卖",
+    "不售",
+    "严禁",
+    "禁止",
+    "不能",
+    "不可",
+    "不得",
+    "谨防",
+    "警惕",
+    "识别",
+    "辨别",
+    "鉴别",
+    "打击",
+    "举报",
+    "查处",
+    "no ",
+    "not ",
+    "non-",
+    "free of ",
+    "without ",
+    "anti-",
+    "anti ",
+)
+NEGATION_AFTER = (
+    "替代",
+    "替代品",
+    "代替品",
+    "检测",
+    "试纸",
+    "快检",
+    "检测卡",
+    "测试",
+    "残留检测",
+    "解毒",
+    "中毒",
+    "鉴别",
+    "举报",
+    "free",
+    "-free",
+    "禁用",
+    "已禁",
+    "被禁",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    pack: str
+    title: str
+    violation: str
+    department: str
+    terms: tuple[str, ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()
+    weight: float = 1.0
+    needs_context: bool = False
+    scope: str = "any"  # "ordinary": medical claims, not for drugs/devices
+    forbidden_uses: tuple[str, ...] = ()
+    restriction: str = ""
+    restricted_weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    version: str
+    violation: str
+    department: str
+    context: tuple[str, ...]
+    exclude: tuple[str, ...]
+    exempt: tuple[str, ...]
+    rules: tuple[Rule, ...]
+
+
+def _f(words: Any) -> tuple[str, ...]:
+    return tuple(fold(str(w)) for w in words or ())
+
+
+def _load(path: Path) -> Pack:
+    d = yaml.safe_load(path.read_text(encoding="utf-8"))
+    name, viol, dept = d["pack"], d["violation"], d["department"]
+    rules: list[Rule] = []
+    for terms in d.get("banned") or []:
+        t = _f(terms)
+        # the chemical name (3+ Han characters) counts anywhere; short names (林丹, 乐果), trade names
+        # and numeric codes (1605) only where the listing is about pesticides or animal farming
+        head = t[:1] if len(t[0]) >= 3 and not t[0].isascii() else ()
+        rest = tuple(x for x in t if x not in head)
+        title = f"禁用：{terms[0]}"
+        if head:
+            rules.append(Rule(f"{name}.banned.{terms[0]}", name, title, viol, dept, terms=head))
+        if rest:
+            rules.append(
+                Rule(
+                    f"{name}.banned.{terms[0]}.alias", name, title, viol, dept, terms=rest, needs_context=True
+                )
+            )
+    for terms in d.get("needs_context") or []:
+        rules.append(
+            Rule(
+                f"{name}.context.{terms[0]}",
+                name,
+                f"禁用：{terms[0]}",
+                viol,
+                dept,
+                terms=_f(terms),
+                needs_context=True,
+            )
+        )
+    for r in d.get("restricted") or []:
+        terms = r["terms"]
+        rules.append(
+            Rule(
+                f"{name}.restricted.{terms[0]}",
+                name,
+                f"限用：{terms[0]}（{r['restriction']}）",
+                viol,
+                dept,
+                terms=_f(terms),
+                forbidden_uses=_f(r.get("forbidden_uses")),
+                restriction=r["restriction"],
+                restricted_weight=float(d.get("restricted_weight", 0.35)),
+                needs_context=len(terms[0]) < 3,
+            )
+        )
+    for r in d.get("rules") or []:
+        rules.append(
+            Rule(
+                r["id"],
+                name,
+                r["title"],
+                r.get("violation", viol),
+                r.get("department", dept),
+                terms=_f(r.get("terms")),
+                patterns=tuple(re.compile(p) for p in r.get("patterns") or ()),
+                weight=float(r.get("weight", 1.0)),
+                scope=r.get("scope", "any"),
+            )
+        )
+    return Pack(
+        name,
+        str(d["version"]),
+        viol,
+        dept,
+        _f(d.get("context")),
+        _f(d.get("exclude")),
+        _f(d.get("medical_exempt")),
+        tuple(rules),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def packs() -> tuple[Pack, ...]:
+    """Every rule pack bundled in scoring/rules/ (except the cue-word lexicon)."""
+    return tuple(_load(p) for p in sorted(RULES_DIR.glob("*.yaml")) if p.name != "cue_words.yaml")
+
+
+@functools.lru_cache(maxsize=1)
+def cue_words() -> tuple[tuple[str, float], ...]:
+    """(folded cue word, weight), longest first."""
+    d = yaml.safe_load((RULES_DIR / "cue_words.yaml").read_text(encoding="utf-8"))
+    out: dict[str, float] = {}
+    for w, words in d["cues"].items():
+        for word in words:
+            f = fold(str(word))
+            out[f] = max(out.get(f, 0.0), float(w))
+    return tuple(sorted(out.items(), key=lambda kv: -len(kv[0])))
+
+
+@functools.lru_cache(maxsize=1)
+def goods_table() -> tuple[tuple[tuple[str, frozenset[int]], ...], frozenset[str]]:
+    """(keyword, Nice classes) longest first, and the generic category names."""
+    d = yaml.safe_load((DATA_DIR / "goods.yaml").read_text(encoding="utf-8"))
+    kw: dict[str, set[int]] = {}
+    for cls, words in d["classes"].items():
+        for w in words:
+            kw.setdefault(fold(str(w)), set()).add(int(cls))
+    items = tuple(sorted(((k, frozenset(v)) for k, v in kw.items()), key=lambda kv: -len(kv[0])))
+    return items, frozenset(fold(str(g)) for g in d.get("generic") or ())
+
+
+def negated(text: str, start: int, end: int) -> bool:
+    """Is the term text[start:end] negated or named only as something to avoid or test for?"""
+    before = text[max(0, start - 6) : start]
+    after = text[end : end + 5]
+    if any(before.endswith(n) for n in NEGATION_BEFORE):
+        return True
+    # a negation a little further back, separated by at most two characters (不含任何百草枯)
+    if any(
+        n in before
+        for n in ("不含", "不添加", "零添加", "无添加", "拒绝", "杜绝", "禁用", "严禁", "不是", "并非")
+    ):
+        return True
+    return any(after.startswith(n) for n in NEGATION_AFTER)
+
+
+def find_terms(text: str, term: str) -> list[tuple[int, int]]:
+    """Positions of a term; Latin terms only on word boundaries."""
+    out = []
+    start = 0
+    latin = term[:1].isascii() and term[:1].isalnum()
+    while True:
+        i = text.find(term, start)
+        if i < 0:
+            return out
+        j = i + len(term)
+        if latin:
+            left_ok = i == 0 or not (text[i - 1].isascii() and text[i - 1].isalnum())
+            right_ok = j >= len(text) or not (text[j].isascii() and text[j].isalnum())
+            if not (left_ok and right_ok):
+                start = i + 1
+                continue
+        out.append((i, j))
+        start = j

@@ -1,0 +1,596 @@
+"""The lookalike matcher and its candidate index.
+
+The index maps keys to marks: Han characters, fuzzy pinyin bigrams, and for Latin marks the compact
+form, its confusable skeleton, a coarse visual key, the sorted letters (transpositions) and
+one-deletion keys (SymSpell). A title looks up its own keys, so the work per listing depends on the
+title and on how many marks share its keys, not on the size of the registry. Only the candidates
+found are scored precisely (character similarity by shape, sound and number for Han marks; a
+weighted edit distance for Latin ones).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from scoring import latin
+from scoring.text import (
+    NUMERALS,
+    Segments,
+    finals,
+    fold,
+    fuzzy,
+    fuzzy_keys,
+    han_to_pinyin,
+    is_english_word,
+    is_han,
+    latin_fold,
+    pinyins,
+    segment,
+    shape_sim,
+    shape_table,
+    skeleton,
+    syllables,
+    word_info,
+)
+from scoring.types import Brand
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(frozen=True)
+class Mark:
+    brand: int  # index into MarkIndex.brands
+    text: str  # as registered
+    form: str  # Han string, or compact Latin (letters and digits)
+    script: str  # "han" or "latin"
+    derived: bool = False  # a Latin form computed from a Han mark (its pinyin)
+    words: int = 1  # number of Latin words in the registered form
+
+
+@dataclass
+class Match:
+    """One occurrence of something that looks like a mark in a title."""
+
+    mark: Mark
+    sim: float  # 0..1 string similarity
+    kind: str  # exact, evasion, shape, sound, mixed, number, insertion, omission, transposition, split, latin
+    found: str  # the text as found
+    detail: str  # a short explanation in Chinese
+    aligned: bool = True  # the match is a token of its own (not cut out of a longer word)
+    embedded: bool = False  # the match sits inside an ordinary word (健康师傅, 冰雪碧波, 茅台镇)
+    common_word: bool = False  # what was found is itself an ordinary word (污渍, wifi)
+    raw: bool = False  # the mark appears as is in the raw title (no evasion)
+    start: int = 0  # position in folded title
+    end: int = 0
+    tags: set[str] = field(default_factory=set)
+
+
+def _char_sim(a: str, b: str) -> tuple[float, str]:
+    """Similarity of a title character a to a mark character b, and why."""
+    if a == b:
+        return 1.0, "="
+    best, why = 0.0, ""
+    pa, pb = pinyins(a), pinyins(b)
+    if pa and pb:
+        if pa[0] == pb[0]:
+            best, why = 0.85, "音同"
+        elif fuzzy(pa[0]) == fuzzy(pb[0]):
+            best, why = 0.72, "音近"
+        elif set(pa) & set(pb):
+            best, why = 0.6, "音近"  # through a less common reading
+        elif finals(a) & finals(b):
+            best, why = 0.2, "韵同"
+    v = shape_sim(a, b)
+    if v >= 0.72:
+        s = 0.3 + (v - 0.72) * 2.2
+        if s > best:
+            best, why = s, "形近"
+    if a in NUMERALS and b in NUMERALS and best < 0.6:
+        best, why = 0.6, "数字"
+    return best, why
+
+
+def _pseudo_sim(token: str, b: str) -> tuple[float, str]:
+    """A pinyin syllable written in Latin in place of a Han character (酷wo音乐)."""
+    if token in pinyins(b):
+        return 0.85, "拼音"
+    return 0.0, ""
+
+
+class MarkIndex:
+    """Candidate index over every mark of every brand (built once per registry)."""
+
+    def __init__(self, brands: Sequence[Brand]) -> None:
+        self.brands = tuple(brands)
+        self.marks: list[Mark] = []
+        self.han_char: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self.han_py2: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        self.latin_keys: dict[str, set[int]] = defaultdict(set)
+        self.latin_exact: dict[str, list[int]] = defaultdict(list)
+        for bi, brand in enumerate(self.brands):
+            for text in brand.marks:
+                self._add(bi, text)
+        self.han_char = dict(self.han_char)
+        self.han_py2 = dict(self.han_py2)
+        self.latin_keys = dict(self.latin_keys)
+
+    def _add(self, bi: int, text: str) -> None:
+        f = latin_fold(fold(text))
+        han = "".join(c for c in f if is_han(c))
+        if han and len(han) >= 2 and len(han) >= len(_NON_ALNUM.sub("", f)):
+            mid = len(self.marks)
+            self.marks.append(Mark(bi, text, han, "han"))
+            for p, c in enumerate(han):
+                self.han_char.setdefault(c, []).append((mid, p))
+            for p in range(len(han) - 1):
+                for k in _py2_keys(han[p], han[p + 1]):
+                    self.han_py2.setdefault(k, []).append((mid, p))
+            py = han_to_pinyin(han)
+            if len(py) >= 6:  # a Latin rendering in pinyin (kangshifu) counts as a form of the mark
+                self._add_latin(bi, text, py, derived=True, words=1)
+        elif not han:
+            compact = _NON_ALNUM.sub("", f)
+            if len(compact) >= 2:
+                words = len([w for w in re.split(r"[^0-9a-z]+", f) if w])
+                self._add_latin(bi, text, compact, derived=False, words=words)
+
+    def _add_latin(self, bi: int, text: str, compact: str, *, derived: bool, words: int) -> None:
+        mid = len(self.marks)
+        self.marks.append(Mark(bi, text, compact, "latin", derived, words))
+        self.latin_exact[compact].append(mid)
+        for k in latin_keys(compact):
+            self.latin_keys.setdefault(k, set()).add(mid)
+
+    # ------------------------------------------------------------ matching
+
+    def match(self, raw_title: str, seg: Segments | None = None) -> list[Match]:
+        """Every mark the title may contain or imitate, best first (at most one match per mark)."""
+        seg = seg or segment(raw_title)
+        raw_fold = raw_title.casefold()
+        best: dict[int, Match] = {}
+        for m in self._match_han(seg, raw_fold):
+            if m.mark.brand >= 0:
+                key = id(m.mark)
+                cur = best.get(key)
+                if cur is None or _rank(m) > _rank(cur):
+                    best[key] = m
+        for m in self._match_latin(seg, raw_fold):
+            key = id(m.mark)
+            cur = best.get(key)
+            if cur is None or _rank(m) > _rank(cur):
+                best[key] = m
+        return sorted(best.values(), key=_rank, reverse=True)
+
+    # Han ---------------------------------------------------------
+
+    def _match_han(self, seg: Segments, raw_fold: str) -> list[Match]:
+        han = seg.han
+        h = han.chars
+        if not h:
+            return []
+        pseudo = _pseudo_chars(seg)  # Latin pinyin syllables standing between Han characters
+        anchors: dict[int, set[int]] = defaultdict(set)  # mark -> offsets
+        shared: dict[int, set[int]] = defaultdict(set)  # mark -> shared mark positions
+        for i, c in enumerate(h):
+            for mid, p in self.han_char.get(c, ()):
+                anchors[mid].add(i - p)
+                shared[mid].add(p)
+            for d in _close_shapes(c):  # 粤 finds marks with 奥
+                for mid, p in self.han_char.get(d, ()):
+                    anchors[mid].add(i - p)
+                    shared[mid].add(p)
+        for i in range(len(h) - 1):
+            for k in _py2_keys(h[i], h[i + 1]):
+                for mid, p in self.han_py2.get(k, ()):
+                    anchors[mid].add(i - p)
+                    shared[mid].add(p)
+                    shared[mid].add(p + 1)
+        out = []
+        for mid, offs in anchors.items():
+            mark = self.marks[mid]
+            n = len(mark.form)
+            if len(shared[mid]) < (1 if n <= 2 else 2):
+                continue
+            m = self._best_han(mark, seg, offs, pseudo, raw_fold)
+            if m is not None:
+                out.append(m)
+        return out
+
+    def _best_han(
+        self, mark: Mark, seg: Segments, offs: set[int], pseudo: dict[int, str], raw_fold: str
+    ) -> Match | None:
+        h = seg.han.chars
+        form = mark.form
+        n = len(form)
+        best: Match | None = None
+        tried: set[tuple[int, int]] = set()
+        for off in offs:
+            for s, length in (
+                (off, n),
+                (off, n + 1),
+                (off - 1, n + 1),
+                (off, n - 1),
+                (off + 1, n - 1),
+                (off - 1, n - 1),
+            ):
+                if s < 0 or length < 2 or s + length > len(h) or (s, length) in tried:
+                    continue
+                tried.add((s, length))
+                cand = self._score_window(mark, seg, s, length, pseudo, raw_fold)
+                if cand is not None and (best is None or _rank(cand) > _rank(best)):
+                    best = cand
+        if n >= 3 and (best is None or best.sim < 0.7):
+            cand = self._prefix(mark, seg, offs)
+            if cand is not None and (best is None or _rank(cand) > _rank(best)):
+                best = cand
+        return best
+
+    def _prefix(self, mark: Mark, seg: Segments, offs: set[int]) -> Match | None:
+        """A token that keeps the head of the mark and changes the tail (阿迪王, 舒肤博士)."""
+        h, gaps = seg.han.chars, seg.han.gap_before
+        form = mark.form
+        n = len(form)
+        for s in sorted(o for o in offs if 0 <= o < len(h)):
+            if not (s == 0 or gaps[s]):
+                continue
+            e = s + 1
+            while e < len(h) and not gaps[e]:
+                e += 1
+            token = h[s:e]
+            p = 0
+            while p < min(len(token), n) and token[p] == form[p]:
+                p += 1
+            if p >= 2 and 2 * p >= n and p < n and len(token) > p and len(token) <= n + 2:
+                sim = 0.45 + 0.35 * p / n
+                common = word_info(token) is not None
+                found = seg.folded[seg.han.pos[s] : seg.han.pos[e - 1] + 1]
+                return Match(
+                    mark,
+                    sim,
+                    "prefix",
+                    found,
+                    f"{found} ≈ {mark.text} (保留“{form[:p]}”改换其余)",
+                    True,
+                    False,
+                    common,
+                    False,
+                    seg.han.pos[s],
+                    seg.han.pos[e - 1] + 1,
+                )
+        return None
+
+    def _score_window(
+        self, mark: Mark, seg: Segments, s: int, length: int, pseudo: dict[int, str], raw_fold: str
+    ) -> Match | None:
+        h = seg.han.chars
+        form = mark.form
+        n = len(form)
+        window = h[s : s + length]
+        kind = ""
+        notes: list[str] = []
+        pseudo_used = False
+        if length == n:
+            if window == form:
+                sim, kind = 1.0, "exact"
+            elif n >= 2 and sorted(window) == sorted(form):
+                sim, kind = (0.85 if n >= 3 else 0.75), "transposition"
+                notes.append("字序调换")
+            else:
+                total = 0.0
+                kinds = []
+                for k, (a, b) in enumerate(zip(window, form, strict=True)):
+                    v, why = _char_sim(a, b)
+                    total += v
+                    if why != "=":
+                        kinds.append(why)
+                        notes.append(f"{a}/{b}" + (f" {why}" if why else ""))
+                sim = total / n
+                kind = _kind_of(kinds)
+        elif length == n + 1:
+            # one inserted character inside the mark (六个大核桃, 清飞扬)
+            best_sim, best_k = 0.0, -1
+            for k in range(1, length - 1):
+                rest = window[:k] + window[k + 1 :]
+                v = sum(_char_sim(a, b)[0] for a, b in zip(rest, form, strict=True)) / n
+                if v > best_sim:
+                    best_sim, best_k = v, k
+            if best_k < 0 or best_sim < 0.99:
+                return None
+            sim, kind = 0.88 * best_sim, "insertion"
+            notes.append(f"插入“{window[best_k]}”")
+        else:
+            # one character of a mark of three or more left out (徐记 for 徐福记)
+            if n < 3:
+                return None
+            best_sim = 0.0
+            dropped = ""
+            for k in range(1, n):
+                rest = form[:k] + form[k + 1 :]
+                v = sum(_char_sim(a, b)[0] for a, b in zip(window, rest, strict=True)) / (n - 1)
+                if v > best_sim:
+                    best_sim, dropped = v, form[k]
+            if best_sim < 0.99:
+                return None
+            sim, kind = 0.9 * best_sim * (n - 1) / n + 0.1 * best_sim, "omission"
+            k = form.index(dropped)
+            syl = pseudo.get(s + k)
+            if syl is not None and syl in pinyins(dropped):
+                sim, kind = 0.95, "sound"  # the dropped character is there, written in pinyin
+                notes.append(f"“{dropped}”写作拼音“{syl}”")
+                pseudo_used = True
+            else:
+                notes.append(f"省去“{dropped}”")
+        e = s + length
+        gaps = seg.han.gap_before
+        aligned_left = s == 0 or gaps[s]
+        aligned_right = e == len(h) or gaps[e]
+        inner_gap = any(gaps[k] for k in range(s + 1, e))
+        start = seg.han.pos[s]
+        found = seg.folded[start : seg.han.pos[e - 1] + 1]
+        raw = kind == "exact" and mark.form in raw_fold
+        if kind == "exact" and inner_gap:
+            # spaced-out mark: evasion only if the pieces are whole tokens (雪 碧, 五-粮-液)
+            if not (aligned_left and aligned_right):
+                return None
+            kind = "evasion"
+            sim = 1.0
+            notes.append("插入分隔符规避")
+        elif kind == "exact" and not raw:
+            kind = "evasion"
+            notes.append("全角/繁体等变形")
+        elif inner_gap:
+            if not (aligned_left and aligned_right) and not pseudo_used:
+                return None
+            if not pseudo_used:
+                sim *= 0.9
+        embedded = _embedded(h, s, e, gaps)
+        common = kind not in ("exact", "evasion") and word_info(window) is not None
+        detail = f"{found} ≈ {mark.text}" + (f" ({'; '.join(notes)})" if notes else "")
+        if kind == "exact":
+            detail = f"标题含商标“{mark.text}”"
+        return Match(
+            mark,
+            sim,
+            kind,
+            found,
+            detail,
+            aligned_left and aligned_right,
+            embedded,
+            common,
+            raw,
+            start,
+            seg.han.pos[e - 1] + 1,
+        )
+
+    # Latin -------------------------------------------------------
+
+    def _match_latin(self, seg: Segments, raw_fold: str) -> list[Match]:
+        words = seg.latin
+        if not words or not self.latin_exact:
+            return []
+        grams: list[tuple[str, int, int, int]] = []  # (text, start, end, n words)
+        for i, (w, s, e) in enumerate(words):
+            grams.append((w, s, e, 1))
+            for k in (2, 3):
+                if i + k <= len(words):
+                    parts = words[i : i + k]
+                    if all(
+                        _only_space_or_dash(seg.folded[parts[j][2] : parts[j + 1][1]]) for j in range(k - 1)
+                    ):
+                        grams.append(("".join(p[0] for p in parts), s, parts[-1][2], k))
+        out = []
+        seen: set[tuple[int, str]] = set()
+        for text, s, e, nw in grams:
+            if len(text) < 2 or text.isdigit():
+                continue
+            cands: set[int] = set(self.latin_exact.get(text, ()))
+            if len(text) >= 3:
+                for k in latin_keys(text):
+                    hit = self.latin_keys.get(k)
+                    if hit:
+                        cands |= hit
+            for mid in cands:
+                if (mid, text) in seen:
+                    continue
+                seen.add((mid, text))
+                mark = self.marks[mid]
+                m = self._score_latin(mark, text, s, e, nw, seg, raw_fold)
+                if m is not None:
+                    out.append(m)
+            # a collapsed word may hold the mark inside (kitkatcocacola)
+        for idx in seg.latin_collapsed:
+            w, s, e = words[idx]
+            for form, mids in self.latin_exact.items():
+                if len(form) >= 3 and form in w and form != w:
+                    for mid in mids:
+                        mark = self.marks[mid]
+                        out.append(
+                            Match(
+                                mark,
+                                1.0,
+                                "evasion",
+                                seg.folded[s:e],
+                                f"{seg.folded[s:e]} ≈ {mark.text} (插入分隔符规避)",
+                                True,
+                                False,
+                                False,
+                                False,
+                                s,
+                                e,
+                            )
+                        )
+        return out
+
+    def _score_latin(
+        self, mark: Mark, text: str, s: int, e: int, nw: int, seg: Segments, raw_fold: str
+    ) -> Match | None:
+        form = mark.form
+        found = seg.folded[s:e]
+        if len(form) <= 3 and text != form and skeleton(text) != skeleton(form):
+            # very short marks (UGG, PS5, Wii): one substitution at most, same length
+            if len(text) != len(form) or latin.distance(text, form) > 0.5 + 1e-9:
+                return None
+        sim = latin.similarity(text, form)
+        if sorted(text) == sorted(form) and text != form:
+            sim = max(sim, 0.85)
+        if sim < 0.5:
+            return None
+        if len(form) >= 5 and text[:3] == form[:3] and abs(len(text) - len(form)) <= 2 and sim < 0.62:
+            sim = 0.62  # brand stem kept, ending changed (Adivon, Adisco)
+        is_collapsed = any(seg.latin[i][1] == s for i in seg.latin_collapsed)
+        if sim >= 1.0:
+            raw_mark = fold(mark.text)
+            raw = raw_mark in raw_fold
+            if is_collapsed:
+                kind, detail = "evasion", f"{found} ≈ {mark.text} (插入分隔符规避)"
+            elif raw or (nw == mark.words and nw > 1 and not raw_fold.isascii() and False):
+                kind, detail = "exact", f"标题含商标“{mark.text}”"
+            elif nw > mark.words:
+                # the mark written as several words (play station, pop station)
+                kind, detail, sim = "latin", f"{found} ≈ {mark.text} (拆成多个词)", 0.9
+            elif _same_letters_raw(mark.text, found, raw_fold):
+                kind, detail = "exact", f"标题含商标“{mark.text}”"
+                raw = True
+            else:
+                kind, detail = "evasion", f"{found} ≈ {mark.text} (字符变形规避)"
+            if mark.derived and kind == "exact":
+                kind, detail = "latin", f"{found} = {mark.text}的拼音"
+                sim = 0.92
+            common = _english(found)
+            return Match(mark, sim, kind, found, detail, True, False, common, raw and kind == "exact", s, e)
+        if mark.derived and sim < 0.9:
+            return None
+        why = _latin_why(text, form)
+        if nw > 1:
+            sim *= 0.95
+        common = _english(found)
+        return Match(
+            mark, sim, "latin", found, f"{found} ≈ {mark.text} ({why})", True, False, common, False, s, e
+        )
+
+
+def _english(found: str) -> bool:
+    words = [w for w in re.split(r"[^a-z]+", found) if w]
+    return bool(words) and all(len(w) >= 3 and is_english_word(w) for w in words)
+
+
+def _same_letters_raw(text: str, found: str, raw_fold: str) -> bool:
+    return found in raw_fold
+
+
+def _only_space_or_dash(s: str) -> bool:
+    return 0 < len(s) <= 2 and all(c in " -_.·'&" for c in s)
+
+
+def _latin_why(text: str, form: str) -> str:
+    if skeleton(text) == skeleton(form):
+        return "形似字母替换"
+    if sorted(text) == sorted(form):
+        return "字母换位"
+    if len(text) > len(form):
+        return "多加字母"
+    if len(text) < len(form):
+        return "少写字母"
+    return "字母替换"
+
+
+def latin_keys(w: str) -> set[str]:
+    keys = {"=" + w, "s" + skeleton(w), "v" + latin.visual_key(w), "o" + "".join(sorted(w))}
+    cons = "".join(c for c in w if c not in latin.VOWELS)
+    if len(cons) >= 3:
+        keys.add("c" + cons)
+        if len(cons) >= 4:
+            keys.update("c" + d for d in latin.deletes(cons))
+    if len(w) == 3:
+        keys.update("d" + d for d in latin.deletes(w))
+    if len(w) >= 4:
+        keys.update("d" + d for d in latin.deletes(w))
+        keys.update("x" + d for d in latin.deletes(latin.visual_key(w)))
+    if len(w) >= 5:
+        keys.add("p" + w[:3] + str(len(w) // 2))
+    return keys
+
+
+def _py2_keys(a: str, b: str) -> list[tuple[str, str]]:
+    ka, kb = fuzzy_keys(a), fuzzy_keys(b)
+    if not ka or not kb:
+        return []
+    return [(x, y) for x in ka for y in kb]
+
+
+@functools.lru_cache(maxsize=65536)
+def _close_shapes(c: str) -> tuple[str, ...]:
+    return tuple(d for d, v in shape_table().get(c, {}).items() if v >= 0.86)
+
+
+def _kind_of(kinds: list[str]) -> str:
+    if not kinds:
+        return "exact"
+    if all(k in ("音同", "音近", "韵同", "拼音") for k in kinds):
+        return "sound"
+    if all(k == "形近" for k in kinds):
+        return "shape"
+    if all(k == "数字" for k in kinds):
+        return "number"
+    if all(k == "" for k in kinds):
+        return "partial"
+    return "mixed"
+
+
+def _embedded(h: str, s: int, e: int, gaps: list[bool]) -> bool:
+    """Does an ordinary word straddle either end of h[s:e] (健康|师傅, 冰雪|碧波), or a place or
+    person name contain it (茅台镇)?"""
+    n = len(h)
+    # words crossing the left boundary: start before s, end inside the span
+    for a in range(max(0, s - 3), s):
+        if any(gaps[k] for k in range(a + 1, s + 1)):
+            continue
+        for b in range(s + 1, min(e, a + 4) + 1):
+            if b - a >= 2 and b < e + 1 and b <= e and b > s and b < e and _is_word(h[a:b]):
+                return True
+    # words crossing the right boundary: start inside the span, end after e
+    for b in range(e + 1, min(n, e + 3) + 1):
+        if any(gaps[k] for k in range(e, b)):
+            break
+        for a in range(max(s + 1, b - 4), e):
+            if _is_word(h[a:b]):
+                return True
+    # a longer place or person name that contains the span
+    for a in range(max(0, s - 2), s + 1):
+        for b in range(e, min(n, e + 2) + 1):
+            if (a, b) != (s, e) and any(gaps[k] for k in range(a + 1, b)) is False:
+                info = word_info(h[a:b])
+                if info and info[1] in ("ns", "nr", "nrt", "nrfg"):
+                    return True
+    return False
+
+
+def _is_word(w: str) -> bool:
+    info = word_info(w)
+    return info is not None and info[0] >= 20
+
+
+def _pseudo_chars(seg: Segments) -> dict[int, str]:
+    """Han-stream index i -> a pinyin syllable written in Latin right before character i (酷wo音乐)."""
+    out: dict[int, str] = {}
+    han = seg.han
+    for i in range(1, len(han.chars)):
+        if han.gap_before[i]:
+            between = seg.folded[han.pos[i - 1] + 1 : han.pos[i]]
+            if between.isascii() and between.isalpha() and between in syllables():
+                out[i] = between
+    return out
+
+
+def _rank(m: Match) -> tuple[float, int]:
+    return (
+        m.sim + (0.05 if m.aligned else 0.0) - (0.05 if m.embedded else 0.0),
+        1 if m.kind == "exact" else 0,
+    )
+
+
+__all__ = ["Mark", "Match", "MarkIndex", "latin_keys", "syllables"]

@@ -1,0 +1,67 @@
+"""The JSON Lines formats: reading a listing record, writing a score record (DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from scoring.types import Listing, Score
+
+MAX_LINE = 2_000_000  # bytes; a longer line is refused before parsing
+
+
+def parse_line(line: bytes | str) -> Listing:
+    """Parse one JSON Lines record into a Listing.
+
+    Raises ValueError (with a message fit for the error record) for non-UTF-8 bytes, a line that
+    is not a JSON object, or any field Listing.from_record refuses.
+    """
+    if isinstance(line, bytes):
+        if len(line) > MAX_LINE:
+            raise ValueError(f"line is {len(line)} bytes, at most {MAX_LINE} allowed")
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"line is not valid UTF-8 (byte {exc.start})") from None
+    if len(line) > MAX_LINE:
+        raise ValueError(f"line is {len(line)} characters, at most {MAX_LINE} allowed")
+    line = line.strip().lstrip("\ufeff")
+    if not line:
+        raise ValueError("empty line")
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(data, dict):
+        raise ValueError("a listing record must be a JSON object")
+    return Listing.from_record(data)
+
+
+def record_id(line: bytes | str) -> str | None:
+    """Best-effort id of a line that could not be parsed (for its error record)."""
+    try:
+        text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
+        data = json.loads(text)
+        rid = data.get("id") if isinstance(data, dict) else None
+        return str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else None
+    except (ValueError, TypeError):
+        return None
+
+
+def score_to_record(score: Score) -> dict[str, Any]:
+    """The score record of DESIGN.md: id, risk, flagged, brand, violation, reasons."""
+    return {
+        "id": score.id,
+        "risk": round(score.risk, 3),
+        "flagged": score.flagged,
+        "brand": score.brand,
+        "violation": score.violation,
+        "reasons": [
+            {"signal": r.signal, "weight": round(r.weight, 3), "detail": r.detail} for r in score.reasons
+        ],
+    }
+
+
+def error_record(rid: str | None, message: str) -> dict[str, Any]:
+    """The record written for a line that cannot be read."""
+    return {"id": rid, "error": message}

@@ -1,0 +1,368 @@
+"""Text normalisation and the character knowledge the matcher uses.
+
+- ``fold``: NFKC (full-width to half-width), case folding, traditional to simplified (OpenCC tables).
+- ``skeleton``: a Latin confusable skeleton in the spirit of Unicode TR39 (Cyrillic/Greek/accented
+  letters, 0/o, 1/l/I, rn/m, vv/w).
+- ``Segments``: a title cut into Han and Latin runs, with separators and decorations between single
+  characters (N-I-K-E, 阿*迪*达*斯, 任 天 堂) recognised so that a spaced-out mark is seen whole.
+- pinyin with fuzzy classes (z/zh, c/ch, s/sh, n/l, f/h, an/ang, en/eng, in/ing), tones ignored;
+- per-character visual similarity from the bundled table ``data/shape.tsv``;
+- a common-word list ``data/words.txt`` (to tell an ordinary word from a lookalike).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+# ---------------------------------------------------------------- folding
+
+_T2S: dict[int, str] | None = None
+
+
+def _t2s_table() -> dict[int, str]:
+    global _T2S
+    if _T2S is None:
+        import opencc
+
+        path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+        table: dict[int, str] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and len(parts[0]) == 1:
+                table[ord(parts[0])] = parts[1]
+        _T2S = table
+    return _T2S
+
+
+def fold(text: str) -> str:
+    """NFKC, lower case, traditional characters to simplified (character by character)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return text.translate(_t2s_table())
+
+
+# ---------------------------------------------------------------- Latin skeleton
+
+_CONFUSABLE = {
+    # Cyrillic
+    "а": "a",
+    "в": "b",
+    "е": "e",
+    "ё": "e",
+    "к": "k",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "с": "c",
+    "т": "t",
+    "у": "y",
+    "х": "x",
+    "ѕ": "s",
+    "і": "i",
+    "ј": "j",
+    "ԁ": "d",
+    "ɡ": "g",
+    "ԛ": "q",
+    "ԝ": "w",
+    "һ": "h",
+    "ӏ": "l",
+    # Greek
+    "α": "a",
+    "β": "b",
+    "ε": "e",
+    "η": "n",
+    "ι": "i",
+    "κ": "k",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "ω": "w",
+    "μ": "u",
+    "ς": "c",
+    "σ": "o",
+    # digits and signs that stand for letters
+    "0": "o",
+    "1": "l",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "8": "b",
+    "9": "g",
+    "$": "s",
+    "@": "a",
+    "|": "l",
+    "!": "l",
+    "€": "e",
+}
+_SKEL_CHARS = {"i": "l", "j": "l"}  # TR39 folds I/l/1; i and l are the classic swap (NOKLA)
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def latin_fold(text: str) -> str:
+    """Map confusable letters of other scripts to Latin and strip accents (keeps digits)."""
+    out = []
+    for c in text:
+        m = _CONFUSABLE.get(c)
+        if m is not None and not c.isdigit():
+            out.append(m)
+        else:
+            out.append(c)
+    return strip_accents("".join(out))
+
+
+def skeleton(word: str) -> str:
+    """A confusable skeleton of a Latin word: 0→o, 1/i/l→l, rn→m, vv→w, accents and look-alike
+    letters of other scripts folded. Two words with the same skeleton look the same."""
+    w = "".join(_CONFUSABLE.get(c, c) for c in strip_accents(word.casefold()))
+    w = w.replace("rn", "m").replace("vv", "w").replace("cl", "d")
+    return "".join(_SKEL_CHARS.get(c, c) for c in w)
+
+
+# ---------------------------------------------------------------- segmentation
+
+
+def is_han(c: str) -> bool:
+    o = ord(c)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x2A6DF
+
+
+def is_latin(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+@dataclass
+class HanRun:
+    """Han characters of a title in order; ``gap_before[i]`` is True when something separated
+    character i from the previous one; ``start`` is the index in the folded title."""
+
+    chars: str
+    gap_before: list[bool]
+    pos: list[int]
+
+
+@dataclass
+class Segments:
+    folded: str
+    han: HanRun
+    latin: list[tuple[str, int, int]]  # (word, start, end) in folded text, after collapsing
+    latin_collapsed: set[int]  # indices into latin of words rebuilt from spaced-out letters
+
+
+_LATIN_RUN = re.compile(r"[a-z0-9]+")
+
+
+def segment(raw: str) -> Segments:
+    """Fold a title and cut it into a Han stream and Latin words (spaced-out letters joined)."""
+    folded = latin_fold(fold(raw))
+    chars, gaps, pos = [], [], []
+    gap = False
+    for i, c in enumerate(folded):
+        if is_han(c):
+            chars.append(c)
+            gaps.append(gap)
+            pos.append(i)
+            gap = False
+        else:
+            gap = True
+    words = [(m.group(), m.start(), m.end()) for m in _LATIN_RUN.finditer(folded)]
+    # join runs of single letters separated only by separators: k i t k a t, c.o.c.a, n-i-k-e
+    out: list[tuple[str, int, int]] = []
+    collapsed: set[int] = set()
+    i = 0
+    while i < len(words):
+        j = i
+        while (
+            j + 1 < len(words)
+            and len(words[j][0]) == 1
+            and len(words[j + 1][0]) <= 2
+            and _only_separators(folded[words[j][2] : words[j + 1][1]])
+        ):
+            j += 1
+        if j - i >= 2 or (j - i >= 1 and len(words[j][0]) == 1 and j - i + 1 >= 3):
+            out.append(("".join(w for w, _, _ in words[i : j + 1]), words[i][1], words[j][2]))
+            collapsed.add(len(out) - 1)
+            i = j + 1
+        else:
+            out.append(words[i])
+            i += 1
+    return Segments(folded, HanRun("".join(chars), gaps, pos), out, collapsed)
+
+
+def _only_separators(s: str) -> bool:
+    return 0 < len(s) <= 3 and not any(c.isalnum() or is_han(c) for c in s)
+
+
+# ---------------------------------------------------------------- pinyin
+
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+_INITIALS = (
+    "zh",
+    "ch",
+    "sh",
+    "b",
+    "p",
+    "m",
+    "f",
+    "d",
+    "t",
+    "n",
+    "l",
+    "g",
+    "k",
+    "h",
+    "j",
+    "q",
+    "x",
+    "r",
+    "z",
+    "c",
+    "s",
+    "y",
+    "w",
+)
+
+
+def final(syllable: str) -> str:
+    """The final (rhyme) of a syllable: 'fei' → 'ei'; same final and tone-less is a weak rhyme match."""
+    for i in _INITIALS:
+        if syllable.startswith(i) and len(syllable) > len(i):
+            return syllable[len(i) :]
+    return syllable
+
+
+_FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"), ("ong", "on"))
+
+
+@functools.lru_cache(maxsize=65536)
+def pinyins(c: str) -> tuple[str, ...]:
+    """Tone-less readings of one Han character (all heteronyms), e.g. 乐 → ('le', 'yue')."""
+    from pypinyin import Style, pinyin
+
+    res = pinyin(c, style=Style.NORMAL, heteronym=True, errors="ignore", strict=False)
+    if not res:
+        return ()
+    return tuple(dict.fromkeys(r.replace("ü", "v") for r in res[0] if r.isascii() and r.isalpha()))
+
+
+@functools.lru_cache(maxsize=4096)
+def fuzzy(syllable: str) -> str:
+    """The fuzzy class of a syllable: z/zh, c/ch, s/sh, n/l, f/h, an/ang, en/eng, in/ing merged."""
+    s = syllable
+    for a, b in _FUZZY_INITIALS[:3]:
+        if s.startswith(a):
+            s = b + s[len(a) :]
+            break
+    else:
+        if s.startswith("l"):
+            s = "n" + s[1:]
+        elif s.startswith("h"):
+            s = "f" + s[1:]
+    for a, b in _FUZZY_FINALS:
+        if s.endswith(a):
+            s = s[: -len(a)] + b
+            break
+    return s
+
+
+@functools.lru_cache(maxsize=65536)
+def fuzzy_keys(c: str) -> frozenset[str]:
+    return frozenset(fuzzy(p) for p in pinyins(c))
+
+
+@functools.lru_cache(maxsize=65536)
+def finals(c: str) -> frozenset[str]:
+    return frozenset(final(p) for p in pinyins(c))
+
+
+@functools.lru_cache(maxsize=1)
+def syllables() -> frozenset[str]:
+    """Every tone-less pinyin syllable (of the GB2312 characters)."""
+    out: set[str] = set()
+    for c in shape_table():
+        out.update(pinyins(c))
+    return frozenset(out)
+
+
+def han_to_pinyin(text: str) -> str:
+    """Compact tone-less pinyin of a Han string (first reading), e.g. 娃哈哈 → 'wahaha'."""
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore")).replace("ü", "v")
+
+
+# ---------------------------------------------------------------- shape
+
+
+@functools.lru_cache(maxsize=1)
+def shape_table() -> dict[str, dict[str, float]]:
+    table: dict[str, dict[str, float]] = {}
+    with open(DATA / "shape.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            c, _, rest = line.rstrip("\n").partition("\t")
+            row = {}
+            for item in rest.split(" "):
+                if item:
+                    row[item[0]] = float(item[1:])
+            table[c] = row
+    # make it symmetric: a pair kept by either character counts for both
+    for c, row in list(table.items()):
+        for d, v in row.items():
+            other = table.setdefault(d, {})
+            if other.get(c, 0.0) < v:
+                other[c] = v
+    return table
+
+
+def shape_sim(a: str, b: str) -> float:
+    """Visual similarity of two Han characters, 0 (unrelated) .. 1 (near identical)."""
+    if a == b:
+        return 1.0
+    return shape_table().get(a, {}).get(b, 0.0)
+
+
+# ---------------------------------------------------------------- common words
+
+
+@functools.lru_cache(maxsize=1)
+def word_table() -> dict[str, tuple[int, str]]:
+    table: dict[str, tuple[int, str]] = {}
+    with open(DATA / "words.txt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 3:
+                table[parts[0]] = (int(parts[1]), parts[2])
+    return table
+
+
+def word_info(w: str) -> tuple[int, str] | None:
+    """(frequency, part of speech) of a common Chinese word, or None."""
+    return word_table().get(w)
+
+
+NUMERALS = frozenset("零一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾")
+
+
+@functools.lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    with open(DATA / "en_words.txt", encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if line.strip())
+
+
+def is_english_word(w: str) -> bool:
+    """Is w (lower case) a common English word (play, station, switch, tide)?"""
+    return w in english_words()

@@ -1,0 +1,299 @@
+"""Plain data types of the scoring contract: listings, sellers, brands, the registry, scores.
+
+Everything here is a frozen dataclass so that a Score or a Listing can be shared between threads
+and processes. These types are what other packages (crawler, storage, review, the CLI) code against.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+MODEL_VERSION = "default-2026.11"
+MAX_TITLE = 10_000
+MAX_TEXT = 200_000
+
+VIOLATIONS = (
+    "counterfeit_mark",
+    "lookalike_mark",
+    "banned_agri_input",
+    "false_advertising",
+    "substandard_fuel",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Seller:
+    """A shop on a marketplace. ``opened`` is when the shop opened; ``rating`` its score."""
+
+    id: str | None
+    name: str | None
+    opened: _dt.date | None = None
+    rating: float | None = None
+    licence: str | None = None
+    blacklisted: bool = False
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One marketplace listing, as in the listing record of DESIGN.md.
+
+    ``image_hashes`` are hex perceptual hashes (``str(imagehash.phash(img))``) computed by the caller.
+    """
+
+    id: str
+    title: str
+    platform: str | None = None
+    url: str | None = None
+    price: float | None = None
+    currency: str = "CNY"
+    category: str | None = None
+    seller: Seller | None = None
+    sold: int | None = None
+    description: str | None = None
+    images: tuple[str, ...] = ()
+    image_hashes: tuple[str, ...] = ()
+    seen_at: _dt.datetime | None = None
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Listing:
+        """Parse a listing record (a dict from JSON). Only ``id`` and ``title`` are required.
+
+        Raises ValueError naming the field for a missing or badly typed field, a price that is not a
+        number, or a title longer than 10,000 characters.
+        """
+        if not isinstance(record, Mapping):
+            raise ValueError("listing record must be a JSON object")
+        rid = record.get("id")
+        if isinstance(rid, int) and not isinstance(rid, bool):
+            rid = str(rid)
+        if not isinstance(rid, str) or not rid.strip():
+            raise ValueError("field 'id': required, a non-empty string")
+        title = record.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise ValueError("field 'title': required, a non-empty string")
+        if len(title) > MAX_TITLE:
+            raise ValueError(f"field 'title': {len(title)} characters, at most {MAX_TITLE} allowed")
+        seller = record.get("seller")
+        return cls(
+            id=rid,
+            title=title,
+            platform=_opt_str(record, "platform"),
+            url=_opt_str(record, "url"),
+            price=_opt_number(record, "price", minimum=0.0),
+            currency=_opt_str(record, "currency") or "CNY",
+            category=_opt_str(record, "category"),
+            seller=_seller(seller) if seller is not None else None,
+            sold=_opt_int(record, "sold"),
+            description=_opt_str(record, "description", MAX_TEXT),
+            images=_str_tuple(record, "images"),
+            image_hashes=_hash_tuple(record, "image_hashes"),
+            seen_at=_opt_datetime(record, "seen_at"),
+        )
+
+
+def _opt_str(rec: Mapping[str, Any], key: str, limit: int = 10_000) -> str | None:
+    value = rec.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"field '{key}': expected a string, got {type(value).__name__}")
+    if len(value) > limit:
+        raise ValueError(f"field '{key}': {len(value)} characters, at most {limit} allowed")
+    return value
+
+
+def _opt_number(rec: Mapping[str, Any], key: str, minimum: float | None = None) -> float | None:
+    value = rec.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"field '{key}': expected a number, got a boolean")
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().lstrip("¥￥").replace(",", ""))
+        except ValueError:
+            raise ValueError(f"field '{key}': {value[:40]!r} is not a number") from None
+    if not isinstance(value, (int, float)):
+        raise ValueError(f"field '{key}': expected a number, got {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"field '{key}': must be a finite number")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"field '{key}': must not be negative")
+    return value
+
+
+def _opt_int(rec: Mapping[str, Any], key: str) -> int | None:
+    value = _opt_number(rec, key, minimum=0.0)
+    return None if value is None else int(value)
+
+
+def _str_tuple(rec: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = rec.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"field '{key}': expected a list of strings")
+    return tuple(value)
+
+
+def _hash_tuple(rec: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    values = _str_tuple(rec, key)
+    for v in values:
+        try:
+            int(v, 16)
+        except ValueError:
+            raise ValueError(f"field '{key}': {v[:40]!r} is not a hex perceptual hash") from None
+    return values
+
+
+def _opt_date(rec: Mapping[str, Any], key: str) -> _dt.date | None:
+    value = rec.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"field '{key}': expected a date string YYYY-MM-DD")
+    try:
+        return _dt.date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValueError(f"field '{key}': {value[:40]!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _opt_datetime(rec: Mapping[str, Any], key: str) -> _dt.datetime | None:
+    value = rec.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"field '{key}': expected an ISO 8601 date-time string")
+    try:
+        return _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"field '{key}': {value[:40]!r} is not an ISO 8601 date-time") from None
+
+
+def _seller(value: Any) -> Seller:
+    if not isinstance(value, Mapping):
+        raise ValueError("field 'seller': expected an object")
+    sid = value.get("id")
+    if isinstance(sid, int) and not isinstance(sid, bool):
+        sid = str(sid)
+    if sid is not None and not isinstance(sid, str):
+        raise ValueError("field 'seller.id': expected a string")
+    name = value.get("name")
+    if name is not None and not isinstance(name, str):
+        raise ValueError("field 'seller.name': expected a string")
+    try:
+        rating = _opt_number(value, "rating")
+        opened = _opt_date(value, "opened")
+        licence = _opt_str(value, "licence")
+    except ValueError as exc:
+        raise ValueError(str(exc).replace("field '", "field 'seller.", 1)) from None
+    black = value.get("blacklisted", False)
+    if not isinstance(black, bool):
+        raise ValueError("field 'seller.blacklisted': expected true or false")
+    return Seller(id=sid, name=name, opened=opened, rating=rating, licence=licence, blacklisted=black)
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A protected brand: its primary mark ``name`` and other registered forms ``aliases``."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    owner: str | None = None
+    categories: tuple[str, ...] = ()
+    nice_classes: tuple[int, ...] = ()
+    price_floor: float | None = None
+    authorized_sellers: tuple[str, ...] = ()
+    official_image_hashes: tuple[str, ...] = ()
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """The primary mark followed by the aliases, without duplicates."""
+        seen: dict[str, None] = {self.name: None}
+        for a in self.aliases:
+            seen.setdefault(a, None)
+        return tuple(seen)
+
+
+class Registry:
+    """The brands to protect, with the candidate index the matcher uses (built on first use)."""
+
+    def __init__(self, brands: Sequence[Brand]) -> None:
+        self.brands: tuple[Brand, ...] = tuple(brands)
+        self.by_name: dict[str, Brand] = {b.name: b for b in self.brands}
+        self._index: Any = None
+
+    def __len__(self) -> int:
+        return len(self.brands)
+
+    @property
+    def index(self) -> Any:
+        """The matcher's candidate index (scoring.matcher.MarkIndex), built once."""
+        if self._index is None:
+            from scoring.matcher import MarkIndex
+
+            self._index = MarkIndex(self.brands)
+        return self._index
+
+    @classmethod
+    def from_yaml_dict(cls, data: Mapping[str, Any]) -> Registry:
+        """Build a registry from the brand registry file format, already parsed (assumed valid).
+
+        ``official_images`` paths cannot be hashed here (no file access); pass
+        ``official_image_hashes`` (hex phash strings) in each brand entry to use image reuse.
+        """
+        brands = []
+        for entry in data.get("brands") or []:
+            regs = entry.get("registrations") or []
+            brands.append(
+                Brand(
+                    name=str(entry["name"]),
+                    aliases=tuple(str(a) for a in entry.get("aliases") or ()),
+                    owner=entry.get("owner"),
+                    categories=tuple(str(c) for c in entry.get("categories") or ()),
+                    nice_classes=tuple(
+                        sorted({int(r["nice_class"]) for r in regs if r.get("nice_class") is not None})
+                    ),
+                    price_floor=(
+                        float(entry["price_floor"]) if entry.get("price_floor") is not None else None
+                    ),
+                    authorized_sellers=tuple(str(s) for s in entry.get("authorized_sellers") or ()),
+                    official_image_hashes=tuple(str(h) for h in entry.get("official_image_hashes") or ()),
+                )
+            )
+        return cls(brands)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One explained contribution to a risk: ``weight`` is its share of the risk (they add up)."""
+
+    signal: str
+    weight: float
+    detail: str
+
+
+def _empty() -> Mapping[str, float]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Score:
+    """The verdict on one listing. ``features`` (signal strengths) is for calibration, not the record."""
+
+    id: str
+    risk: float
+    flagged: bool
+    brand: str | None
+    violation: str | None
+    reasons: tuple[Reason, ...]
+    department: str | None = None
+    model_version: str = MODEL_VERSION
+    features: Mapping[str, float] = field(default_factory=_empty, compare=False)
