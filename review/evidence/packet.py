@@ -1,0 +1,373 @@
+"""Build a sealed evidence packet (a ZIP) for one lead; the format is the contract of docs/evidence.md."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from settings import Settings, get_settings
+from storage import Database
+from storage import evidence as repo
+from storage.errors import MarkwatchError, NotFound
+
+FORMAT = "markwatch-evidence/1"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+PUBLIC_KEY = "public_key.txt"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+VIOLATION_LABELS = {
+    "counterfeit_mark": "假冒注册商标",
+    "lookalike_mark": "仿冒混淆（傍名牌）",
+    "banned_agri_input": "禁限用或假劣农资",
+    "false_advertising": "虚假违法广告",
+    "substandard_fuel": "不合格车用燃料",
+    "other": "其他",
+}
+STATUS_LABELS = {
+    "new": "新线索",
+    "in_review": "审核中",
+    "confirmed": "已确认",
+    "dismissed": "已排除",
+    "escalated": "已上报",
+    "transferred": "已移送",
+}
+ACTION_LABELS = {
+    "flagged": "系统标记",
+    "reflagged": "再次标记",
+    "reopened": "重新打开",
+    "confirm": "确认",
+    "dismiss": "排除",
+    "assign": "分派",
+    "escalate": "上报",
+    "transfer": "移送",
+    "evidence_export": "导出证据包",
+}
+
+
+def tool_version() -> str:
+    try:
+        return version("markwatch")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _shanghai(moment: datetime) -> str:
+    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds")
+
+
+def _shown(moment: datetime | None) -> str:
+    """How a time is shown in the report: Asia/Shanghai, to the second."""
+    return "—" if moment is None else moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    """CSV in UTF-8 with a BOM, so that Excel opens the Chinese text correctly."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return b"\xef\xbb\xbf" + text.getvalue().encode("utf-8")
+
+
+def _json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _zip(entries: list[tuple[str, bytes]], moment: datetime) -> bytes:
+    """A ZIP whose bytes depend only on the entries and the moment: fixed order, times and attributes."""
+    stamp = moment.astimezone(SHANGHAI).timetuple()[:6]  # ZIP times are local; the manifest has both zones
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            info.compress_type = (
+                zipfile.ZIP_STORED if name.endswith((".png", ".pdf")) else zipfile.ZIP_DEFLATED
+            )
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def build_packet(
+    db: Database,
+    lead_id: int,
+    *,
+    user_name: str,
+    now: datetime | None = None,
+    via: str = "web",
+    settings: Settings | None = None,
+) -> bytes:
+    """The sealed evidence packet (ZIP bytes) of a lead, recorded as an export.
+
+    The export is written in one unit of work: the ZIP into the blob store, an EvidencePacket row with
+    an EvidenceBlob row for every blob it references (so retention keeps them), and an append-only
+    ReviewEvent ``evidence_export``. ``via`` says where the export came from (``web``, ``api``, ``cli``).
+    Raises storage.errors.NotFound for an unknown lead, MarkwatchError when no CJK font is installed.
+    """
+    from review import uscc
+    from review.evidence import keys
+    from review.evidence.report import render_report
+
+    settings = settings or get_settings()
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("build_packet: `now` must be timezone-aware")
+    key_hex = keys.public_key_hex(settings)
+    key_fp = keys.fingerprint(key_hex)
+    version_text = tool_version()
+
+    with db.session() as session:
+        lead = repo.get_lead_for_evidence(session=session, lead_id=lead_id)
+        if lead is None:
+            raise NotFound(f"no lead {lead_id}; the queue (`/` in the web app) lists the leads")
+        listing = lead.listing
+        seller = listing.seller
+        score = lead.score
+        snapshots = repo.listing_snapshots(session=session, listing_id=listing.id)
+        prices = repo.price_history(session=session, listing_id=listing.id)
+        events = repo.audit_trail(session=session, lead_id=lead.id)
+
+        files: list[tuple[str, bytes]] = [(PUBLIC_KEY, (key_hex + "\n").encode("ascii"))]
+        referenced: set[str] = set()
+
+        # --- reasons, price history, audit trail
+        reasons = list(score.reasons or []) if score else []
+        score_facts = (
+            {
+                "scored_at_utc": _utc(score.scored_at),
+                "scored_at_shanghai": _shanghai(score.scored_at),
+                "risk": score.risk,
+                "flagged": score.flagged,
+                "brand": score.brand_name,
+                "violation": score.violation,
+                "model_version": score.model_version,
+            }
+            if score
+            else None
+        )
+        files.append(("reasons.json", _json({"score": score_facts, "reasons": reasons})))
+        price_rows = [
+            {
+                "observed_at_utc": _utc(p.observed_at),
+                "observed_at_shanghai": _shanghai(p.observed_at),
+                "price": p.price,
+                "currency": p.currency,
+            }
+            for p in prices
+        ]
+        files.append(
+            (
+                "price_history.csv",
+                _csv(
+                    ["观测时间（UTC）", "观测时间（北京时间）", "价格", "币种"],
+                    [
+                        [r["observed_at_utc"], r["observed_at_shanghai"], r["price"], r["currency"]]
+                        for r in price_rows
+                    ],
+                ),
+            )
+        )
+        files.append(
+            (
+                "audit.csv",
+                _csv(
+                    ["时间（UTC）", "时间（北京时间）", "操作人", "操作", "操作说明", "备注", "详情（JSON）"],
+                    [
+                        [
+                            _utc(e.at),
+                            _shanghai(e.at),
+                            name or "系统",
+                            e.action,
+                            ACTION_LABELS.get(e.action, e.action),
+                            e.note or "",
+                            json.dumps(e.detail or {}, ensure_ascii=False, sort_keys=True),
+                        ]
+                        for e, name in events
+                    ],
+                ),
+            )
+        )
+
+        # --- snapshots and screenshots, numbered oldest first
+        snapshot_facts: list[dict[str, Any]] = []
+        html_files: list[tuple[str, bytes]] = []
+        png_files: list[tuple[str, bytes]] = []
+        for n, snap in enumerate(snapshots, start=1):
+            fact: dict[str, Any] = {
+                "n": n,
+                "url": snap.url,
+                "final_url": snap.final_url,
+                "fetched_at_utc": _utc(snap.fetched_at),
+                "fetched_at_shanghai": _shanghai(snap.fetched_at),
+                "http_status": snap.http_status,
+                "headers": dict(snap.headers or {}),
+                "tool_version": snap.tool_version,
+                "html": None,
+                "html_sha256": snap.html_sha256,
+                "screenshot": None,
+                "screenshot_sha256": snap.screenshot_sha256,
+                "missing": [],
+            }
+            for digest, folder, ext, sink, field in (
+                (snap.html_sha256, "snapshots", "html", html_files, "html"),
+                (snap.screenshot_sha256, "screenshots", "png", png_files, "screenshot"),
+            ):
+                if not digest:
+                    continue
+                referenced.add(digest)
+                try:
+                    data = db.blobs.get(digest)
+                except FileNotFoundError:
+                    fact["missing"].append(field)  # said in the manifest and the report, never hidden
+                    continue
+                name = f"{folder}/{n}.{ext}"
+                sink.append((name, data))
+                fact[field] = name
+            snapshot_facts.append(fact)
+        files.extend(html_files)
+        files.extend(png_files)
+
+        # --- lead and listing facts
+        licence_check = None
+        if seller is not None and seller.licence:
+            result = uscc.check(seller.licence)
+            licence_check = {"valid": result.valid, "region": result.region, "reason": result.reason}
+        from storage.queue import estimated_sales
+
+        lead_facts = {
+            "id": lead.id,
+            "status": lead.status,
+            "risk": lead.risk,
+            "violation": lead.violation,
+            "department": lead.department,
+            "brand": lead.brand.name if lead.brand else None,
+            "first_flagged_at_utc": _utc(lead.first_flagged_at),
+            "last_flagged_at_utc": _utc(lead.last_flagged_at),
+            "transfer_review": lead.transfer_review,
+            "estimated_sales": estimated_sales(listing),
+        }
+        listing_facts = {
+            "platform": listing.platform.name,
+            "platform_title": listing.platform.title,
+            "external_id": listing.external_id,
+            "url": listing.url,
+            "title": listing.title,
+            "price": listing.price,
+            "currency": listing.currency,
+            "category": listing.category,
+            "sold": listing.sold,
+            "description": listing.description,
+            "images": list(listing.images or []),
+            "first_seen_utc": _utc(listing.first_seen),
+            "last_seen_utc": _utc(listing.last_seen),
+            "seller": None
+            if seller is None
+            else {
+                "id": seller.external_id,
+                "name": seller.name,
+                "url": seller.url,
+                "opened": seller.opened.isoformat() if seller.opened else None,
+                "rating": seller.rating,
+                "licence": seller.licence,
+                "licence_check": licence_check,
+                "blacklisted": seller.blacklisted,
+            },
+        }
+        exported = {"by": user_name, "via": via, "at_utc": _utc(now), "at_shanghai": _shanghai(now)}
+        tool = {"name": "markwatch", "version": version_text}
+        key_facts = {"algorithm": "Ed25519", "public_key": key_hex, "fingerprint": key_fp}
+
+        # --- the report lists every file but itself and the manifest pair
+        def table(entries: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
+            return [{"name": n, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()} for n, d in entries]
+
+        report = render_report(
+            {
+                "lead": {
+                    **lead_facts,
+                    "status_label": STATUS_LABELS.get(lead.status, lead.status),
+                    "violation_label": VIOLATION_LABELS.get(lead.violation or "", lead.violation),
+                },
+                "listing": {
+                    **listing_facts,
+                    "first_seen_shanghai": _shown(listing.first_seen),
+                    "last_seen_shanghai": _shown(listing.last_seen),
+                },
+                "score": score_facts,
+                "reasons": reasons,
+                "snapshots": [
+                    {**s, "fetched_at_shanghai": _shown(snap.fetched_at)}
+                    for s, snap in zip(snapshot_facts, snapshots, strict=True)
+                ],
+                "price_history": [
+                    {**r, "observed_at_shanghai": _shown(p.observed_at)}
+                    for r, p in zip(price_rows, prices, strict=True)
+                ],
+                "files": table(files),
+                "exported": {
+                    **exported,
+                    "at_utc": _utc(now).replace("+00:00", "Z"),
+                    "at_shanghai": _shown(now),
+                },
+                "key": key_facts,
+                "tool": tool,
+            },
+            settings=settings,
+        )
+        files.append(("report.pdf", report))
+
+        manifest = {
+            "format": FORMAT,
+            "tool": tool,
+            "exported": exported,
+            "lead": lead_facts,
+            "listing": listing_facts,
+            "snapshots": snapshot_facts,
+            "signature": {**key_facts, "signed_file": MANIFEST, "signature_file": SIGNATURE},
+            "files": table(files),
+        }
+        manifest_bytes = _json(manifest)
+        signature = keys.sign(manifest_bytes, settings)
+        order = [
+            MANIFEST,
+            SIGNATURE,
+            PUBLIC_KEY,
+            "report.pdf",
+            "reasons.json",
+            "price_history.csv",
+            "audit.csv",
+        ]
+        by_name = dict(files)
+        if len(by_name) != len(files):
+            raise MarkwatchError("internal error: two packet files share a name")  # pragma: no cover
+        entries = [(MANIFEST, manifest_bytes), (SIGNATURE, signature.hex().encode("ascii") + b"\n")]
+        entries += [(name, by_name[name]) for name in order[2:]]
+        entries += html_files + png_files
+        packet = _zip(entries, now)
+
+        zip_digest = db.blobs.put(packet)
+        repo.record_export(
+            session=session,
+            lead_id=lead.id,
+            user_name=user_name,
+            zip_sha256=zip_digest,
+            manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
+            public_key=key_hex,
+            blobs=referenced | {zip_digest},
+            detail={"via": via, "fingerprint": key_fp, "files": len(entries)},
+            at=now,
+        )
+    return packet

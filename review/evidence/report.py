@@ -1,0 +1,360 @@
+"""``report.pdf``: a Chinese report laid out like an electronic-evidence extraction record (电子数据提取笔录).
+
+The CJK font is a TrueType font embedded (subset) in the PDF, so the report renders on any machine; the
+built-in STSong-Light CID font is not used because it is not embedded. The font is ``MARKWATCH_CJK_FONT``
+or the first usable one of the known system paths; reportlab reads TrueType outlines only, so the
+OpenType/CFF Noto CJK files are tried last and skipped when they cannot be used.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from settings import Settings, get_settings
+from storage.errors import MarkwatchError
+
+FONT_NAME = "MarkwatchCJK"
+KNOWN_FONTS: tuple[tuple[str, int], ...] = (
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),  # Debian fonts-wqy-microhei
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),  # fonts-wqy-zenhei
+    ("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc", 0),  # Fedora
+    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),  # fonts-arphic-uming
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),  # fonts-droid-fallback
+    ("/usr/share/fonts/truetype/noto/NotoSansSC-Regular.ttf", 0),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # fonts-noto-cjk (CFF: usually refused)
+    ("/System/Library/Fonts/STHeiti Light.ttc", 0),  # macOS
+    ("C:/Windows/Fonts/simhei.ttf", 0),  # Windows
+    ("C:/Windows/Fonts/msyh.ttc", 0),
+)
+INSTALL_HINT = (
+    "no CJK TrueType font found for the evidence report (report.pdf): install one with "
+    "`apt-get install fonts-wqy-microhei` (Debian/Ubuntu), or set MARKWATCH_CJK_FONT to a .ttf/.ttc "
+    "file with Chinese glyphs (a file.ttc#N picks the N-th font of a collection)"
+)
+
+_lock = threading.Lock()
+_registered: dict[str, str] = {}  # "path#index" -> registered font name
+
+
+def _parse_font_setting(value: Path | str) -> tuple[str, int]:
+    text = str(value)
+    path, _, index = text.partition("#")
+    return path, int(index) if index.isdigit() else 0
+
+
+def _try_register(path: str, index: int) -> str | None:
+    """Register the font under a stable name; None when the file is absent or not usable by reportlab."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    key = f"{path}#{index}"
+    if key in _registered:
+        return _registered[key]
+    if not Path(path).is_file():
+        return None
+    name = f"{FONT_NAME}-{len(_registered)}"
+    try:
+        font = TTFont(name, path, subfontIndex=index)
+    except (TTFError, OSError, ValueError, IndexError):
+        return None
+    if font.face.charToGlyph.get(ord("电")) is None:  # a Latin-only font would print boxes
+        return None
+    pdfmetrics.registerFont(font)
+    _registered[key] = name
+    return name
+
+
+def cjk_font(settings: Settings | None = None) -> str:
+    """The reportlab name of an embeddable CJK font; raises MarkwatchError (naming the package) if none."""
+    settings = settings or get_settings()
+    with _lock:
+        if settings.cjk_font:
+            path, index = _parse_font_setting(settings.cjk_font)
+            name = _try_register(path, index)
+            if name is None:
+                raise MarkwatchError(
+                    f"MARKWATCH_CJK_FONT={settings.cjk_font} is not a usable TrueType font with Chinese "
+                    "glyphs (reportlab cannot embed OpenType/CFF fonts such as Noto Sans CJK); point it at "
+                    "a .ttf/.ttc such as /usr/share/fonts/truetype/wqy/wqy-microhei.ttc "
+                    "(apt-get install fonts-wqy-microhei)"
+                )
+            return name
+        for path, index in KNOWN_FONTS:
+            name = _try_register(path, index)
+            if name is not None:
+                return name
+    raise MarkwatchError(INSTALL_HINT)
+
+
+def _p(text: Any, style: Any) -> Any:
+    from reportlab.platypus import Paragraph
+
+    # scraped text is data, never markup: escape it; keep line breaks
+    return Paragraph(escape("" if text is None else str(text)).replace("\n", "<br/>"), style)
+
+
+def render_report(facts: dict[str, Any], *, settings: Settings | None = None) -> bytes:
+    """The PDF bytes of the extraction record for ``facts`` (the manifest's content plus the hash table).
+
+    ``facts`` keys: lead, listing, score, snapshots, price_history, reasons, files, exported, key, tool.
+    Deterministic: the same facts give the same bytes.
+    """
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = cjk_font(settings)
+    base = ParagraphStyle("base", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK")
+    small = ParagraphStyle("small", parent=base, fontSize=8, leading=11)
+    mono = ParagraphStyle("mono", parent=small, fontSize=7.5, leading=10, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=4)
+    subtitle = ParagraphStyle("subtitle", parent=small, alignment=TA_CENTER, textColor=colors.grey)
+    heading = ParagraphStyle(
+        "heading", parent=base, fontSize=11.5, leading=18, spaceBefore=8, spaceAfter=3, keepWithNext=1
+    )
+
+    width = A4[0] - 36 * mm
+    grid = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), font),  # the default, Helvetica, would be a non-embedded font
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ]
+    )
+    header_grid = TableStyle(
+        [*grid.getCommands(), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]
+    )
+
+    def kv_table(rows: Sequence[tuple[str, Any]]) -> Table:
+        data = [[_p(k, base), _p(v, base)] for k, v in rows]
+        table = Table(data, colWidths=[32 * mm, width - 32 * mm])
+        table.setStyle(
+            TableStyle([*grid.getCommands(), ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f3f3f3"))])
+        )
+        return table
+
+    def list_table(
+        header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float], style: Any
+    ) -> Table:
+        data = [[_p(h, small) for h in header]] + [[_p(c, style) for c in row] for row in rows]
+        table = Table(data, colWidths=list(widths), repeatRows=1)
+        table.setStyle(header_grid)
+        return table
+
+    lead, listing, score = facts["lead"], facts["listing"], facts["score"] or {}
+    seller = listing.get("seller") or {}
+    exported, key, tool = facts["exported"], facts["key"], facts["tool"]
+    licence = seller.get("licence_check") or {}
+    licence_text = seller.get("licence") or "（页面未显示）"
+    if seller.get("licence"):
+        licence_text += (
+            f"（校验通过，登记地：{licence.get('region')}）"
+            if licence.get("valid")
+            else f"（校验未通过：{licence.get('reason')}）"
+        )
+
+    story: list[Any] = [
+        _p("电子数据提取笔录", title),
+        _p(f"线索编号 MW-{lead['id']}　·　{tool['name']} {tool['version']}", subtitle),
+        Spacer(1, 4 * mm),
+        _p("一、基本情况", heading),
+        kv_table(
+            [
+                (
+                    "案件/线索编号",
+                    f"MW-{lead['id']}（线索状态：{lead.get('status_label') or lead.get('status')}）",
+                ),
+                ("提取时间", f"{exported['at_shanghai']}（北京时间）／ {exported['at_utc']}（UTC）"),
+                ("提取人（导出账号）", exported["by"]),
+                (
+                    "提取方法",
+                    "由网络交易监测系统在其抓取时保存网页原始 HTML 及页面截图（按 SHA-256 内容寻址存储），"
+                    "导出时原样打包，逐个计算 SHA-256 哈希值，"
+                    "并以本系统安装密钥（Ed25519）对清单 manifest.json 签名。",
+                ),
+                ("提取工具", f"{tool['name']} {tool['version']}（网络交易傍名牌、假冒商品监测系统）"),
+            ]
+        ),
+        _p("二、提取对象", heading),
+        kv_table(
+            [
+                ("交易平台", listing.get("platform_title") or listing.get("platform")),
+                ("商品网址", listing.get("url") or "（无）"),
+                ("商品标题", listing.get("title")),
+                ("商品编号", listing.get("external_id")),
+                (
+                    "店铺（卖家）",
+                    f"{seller.get('name') or '（未知）'}（平台内编号 {seller.get('id') or '—'}）",
+                ),
+                ("营业执照/统一社会信用代码", licence_text),
+                ("当前价格", _money(listing.get("price"), listing.get("currency"))),
+                ("销量", "—" if listing.get("sold") is None else f"{listing['sold']:,}"),
+                ("估算销售额（价格×销量）", _money(lead.get("estimated_sales"), listing.get("currency"))),
+                (
+                    "首次／最近发现",
+                    f"{listing.get('first_seen_shanghai')} ／ {listing.get('last_seen_shanghai')}",
+                ),
+            ]
+        ),
+        _p("三、监测发现", heading),
+        kv_table(
+            [
+                ("涉及品牌", score.get("brand") or lead.get("brand") or "—"),
+                ("违法类型", f"{lead.get('violation_label') or '—'}（{lead.get('violation') or '—'}）"),
+                ("风险分值", "—" if lead.get("risk") is None else f"{lead['risk']:.2f}"),
+                ("承办处室", lead.get("department") or "—"),
+                (
+                    "移送审查",
+                    "估算销售额达到刑事立案标准，需审查是否移送公安机关"
+                    if lead.get("transfer_review")
+                    else "否",
+                ),
+                ("评分模型", score.get("model_version") or "—"),
+            ]
+        ),
+    ]
+    reasons = facts["reasons"]
+    if reasons:
+        story.append(_p("评分理由：", ParagraphStyle("label", parent=base, spaceBefore=6, spaceAfter=2)))
+        story.append(
+            list_table(
+                ["序号", "信号", "权重", "说明"],
+                [
+                    [i, r.get("signal"), f"{float(r.get('weight') or 0):.2f}", r.get("detail")]
+                    for i, r in enumerate(reasons, 1)
+                ],
+                [12 * mm, 32 * mm, 16 * mm, width - 60 * mm],
+                base,
+            )
+        )
+
+    story.append(_p("四、网页快照", heading))
+    snaps = facts["snapshots"]
+    if snaps:
+        story.append(
+            list_table(
+                ["序号", "抓取时间（北京时间）", "HTTP 状态", "网址", "文件"],
+                [
+                    [
+                        s["n"],
+                        s["fetched_at_shanghai"],
+                        s.get("http_status") if s.get("http_status") is not None else "—",
+                        s.get("final_url") or s.get("url"),
+                        "\n".join(f for f in (s.get("html"), s.get("screenshot")) if f)
+                        or "（原始文件已缺失）",
+                    ]
+                    for s in snaps
+                ],
+                [12 * mm, 36 * mm, 16 * mm, width - 106 * mm, 42 * mm],
+                small,
+            )
+        )
+    else:
+        story.append(_p("（无网页快照）", base))
+
+    story.append(_p("五、价格记录", heading))
+    prices = facts["price_history"]
+    if prices:
+        story.append(
+            list_table(
+                ["序号", "观测时间（北京时间）", "价格"],
+                [
+                    [i, p["observed_at_shanghai"], _money(p["price"], p["currency"])]
+                    for i, p in enumerate(prices, 1)
+                ],
+                [12 * mm, 60 * mm, width - 72 * mm],
+                base,
+            )
+        )
+    else:
+        story.append(_p("（无价格记录）", base))
+
+    story.append(_p("六、电子数据完整性校验（SHA-256）", heading))
+    story.append(
+        list_table(
+            ["文件名", "大小（字节）", "SHA-256"],
+            [[f["name"], f"{f['size']:,}", f["sha256"]] for f in facts["files"]],
+            [48 * mm, 24 * mm, width - 72 * mm],
+            mono,
+        )
+    )
+    story.append(Spacer(1, 2 * mm))
+    story.append(
+        _p(
+            "清单文件 manifest.json 记载上表及证据包内全部文件（含本笔录 report.pdf）的哈希值，"
+            "并由本系统安装密钥签名（manifest.sig）。核验方法：markwatch evidence verify 证据包.zip，"
+            "或按 docs/evidence.md 所述以 public_key.txt 中的公钥自行核验。",
+            small,
+        )
+    )
+    story.append(
+        kv_table(
+            [
+                ("签名算法", "Ed25519（对 manifest.json 全部字节签名）"),
+                ("公钥", key["public_key"]),
+                ("公钥指纹", key["fingerprint"]),
+            ]
+        )
+    )
+
+    sign_rows = [
+        [_p("提取人（签名）：", base), _p("", base), _p("日期：", base), _p("", base)],
+        [_p("见证人（签名）：", base), _p("", base), _p("日期：", base), _p("", base)],
+        [_p("电子数据持有人（签名/盖章）：", base), _p("", base), _p("日期：", base), _p("", base)],
+    ]
+    signatures = Table(sign_rows, colWidths=[60 * mm, 56 * mm, 16 * mm, width - 132 * mm], rowHeights=14 * mm)
+    signatures.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.black),
+                ("LINEBELOW", (3, 0), (3, -1), 0.6, colors.black),
+            ]
+        )
+    )
+    story.append(KeepTogether([_p("七、签名", heading), signatures]))
+
+    def footer(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 7.5)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(
+            18 * mm, 10 * mm, f"电子数据提取笔录 · 线索 MW-{lead['id']} · 公钥指纹 {key['fingerprint']}"
+        )
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"第 {doc.page} 页")
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=f"电子数据提取笔录 MW-{lead['id']}",
+        author=f"{tool['name']} {tool['version']}",
+        subject="电子数据提取笔录",
+        initialFontName=font,  # else the canvas declares Helvetica, a font that is not embedded
+        invariant=1,  # no random document id or wall-clock date: same facts, same bytes
+    )
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def _money(value: Any, currency: Any) -> str:
+    if value is None:
+        return "—"
+    symbol = "¥" if (currency or "CNY") == "CNY" else f"{currency} "
+    return f"{symbol}{float(value):,.2f}"

@@ -1,0 +1,184 @@
+"""Verify a sealed evidence packet: the signature over manifest.json, and every file against its hash."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from review.evidence import keys
+from review.evidence.packet import FORMAT, MANIFEST, PUBLIC_KEY, SIGNATURE
+from settings import Settings
+
+MAX_ENTRY = 512 * 1024 * 1024  # bytes; a member larger than this is reported, not read (a ZIP bomb)
+
+
+@dataclass
+class VerifyReport:
+    """What ``verify_packet`` found.
+
+    ``ok``: the signature is good and every file is as the manifest says. ``is_packet`` False: the
+    input is not an evidence packet at all (not a ZIP, or no manifest.json). ``key_source`` says which
+    key the signature was checked with: ``installation`` (this machine's key: the packet was issued
+    here), ``embedded`` (this machine has no key: checked with the public key inside the packet only;
+    compare its fingerprint with the issuing installation's), or ``other`` (a valid signature by a key
+    that is not this installation's).
+    """
+
+    ok: bool = False
+    is_packet: bool = True
+    signature_valid: bool | None = None
+    public_key: str | None = None
+    fingerprint: str | None = None
+    key_source: str | None = None  # installation | embedded | other
+    changed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # one sentence each
+    files_checked: int = 0
+    manifest: dict[str, Any] | None = None
+
+    def lines(self) -> list[str]:
+        """The report as sentences for a terminal or a page."""
+        out: list[str] = []
+        if not self.is_packet:
+            return [f"not an evidence packet: {p}" for p in self.problems]
+        if self.signature_valid:
+            where = {
+                "installation": "this installation's key",
+                "embedded": "the public key inside the packet (no installation key on this machine: "
+                "compare the fingerprint with the issuing installation's)",
+                "other": "the public key inside the packet, which is NOT this installation's key",
+            }[self.key_source or "embedded"]
+            out.append(f"signature: valid, by {where}; fingerprint {self.fingerprint}")
+        else:
+            out.append("signature: INVALID — manifest.json was changed or was not signed by the key it names")
+        out += [f"changed: {name}" for name in self.changed]
+        out += [f"added: {name}" for name in self.added]
+        out += [f"removed: {name}" for name in self.removed]
+        out += [f"problem: {p}" for p in self.problems]
+        if self.ok:
+            out.append(f"intact: {self.files_checked} file(s) match the signed manifest")
+        return out
+
+
+def _not_packet(reason: str) -> VerifyReport:
+    return VerifyReport(ok=False, is_packet=False, problems=[reason])
+
+
+def verify_packet(data: bytes | str | Path, *, settings: Settings | None = None) -> VerifyReport:
+    """Check a packet (bytes or a path). Never raises for a bad packet: the report says what is wrong.
+
+    Raises OSError only when a path cannot be read.
+    """
+    raw = Path(data).read_bytes() if isinstance(data, (str, Path)) else bytes(data)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        return _not_packet(f"not a ZIP file ({exc})")
+    names = [i.filename for i in infos]
+    if MANIFEST not in names:
+        return _not_packet("no manifest.json in the ZIP")
+
+    report = VerifyReport()
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            report.added.append(name)  # a second member with the same name: somebody appended one
+            report.problems.append(f"{name} appears more than once in the ZIP")
+        seen.add(name)
+
+    def read(name: str) -> bytes | None:
+        info = archive.getinfo(name)
+        if info.file_size > MAX_ENTRY:
+            report.problems.append(f"{name} is {info.file_size:,} bytes, larger than any packet file")
+            return None
+        try:
+            return archive.read(info)
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+            report.problems.append(f"{name} cannot be read ({exc})")
+            return None
+
+    manifest_bytes = read(MANIFEST)
+    try:
+        manifest = json.loads(manifest_bytes or b"")
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise ValueError(f"format is not {FORMAT}")
+        expected = manifest["files"]
+        key_hex = manifest["signature"]["public_key"]
+        if not isinstance(expected, list) or not isinstance(key_hex, str):
+            raise ValueError("files or signature.public_key malformed")
+    except (ValueError, KeyError, TypeError) as exc:
+        if SIGNATURE not in names:
+            return _not_packet(f"manifest.json is not a markwatch evidence manifest ({exc})")
+        report.signature_valid = False
+        report.problems.append(f"manifest.json cannot be read as a manifest ({exc}): it was changed")
+        report.changed.append(MANIFEST)
+        return report
+    report.manifest = manifest
+    report.public_key = key_hex
+    try:
+        report.fingerprint = keys.fingerprint(key_hex)
+    except ValueError:
+        report.problems.append("the manifest's public key is not hex")
+
+    # --- the signature
+    if SIGNATURE not in names:
+        report.removed.append(SIGNATURE)
+        report.signature_valid = False
+    else:
+        sig_text = (read(SIGNATURE) or b"").decode("ascii", "replace").strip()
+        try:
+            signature = bytes.fromhex(sig_text)
+        except ValueError:
+            signature = b""
+        report.signature_valid = bool(
+            manifest_bytes is not None and keys.signature_ok(key_hex, signature, manifest_bytes)
+        )
+        if not report.signature_valid:
+            if len(signature) != 64:
+                report.changed.append(SIGNATURE)  # not an Ed25519 signature any more
+            else:  # which of the two was edited cannot be told from the packet alone
+                report.changed.append(MANIFEST)
+                report.problems.append(
+                    "manifest.json or manifest.sig was changed: the signature does not match the manifest"
+                )
+    local = keys.existing_public_key_hex(settings)
+    if local is None:
+        report.key_source = "embedded"
+    else:
+        report.key_source = "installation" if local == key_hex else "other"
+
+    # --- every file against the manifest
+    listed: dict[str, dict[str, Any]] = {}
+    for entry in expected:
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            listed[entry["name"]] = entry
+    for name, entry in listed.items():
+        if name not in seen:
+            report.removed.append(name)
+            continue
+        content = read(name)
+        if content is None:
+            report.changed.append(name)
+            continue
+        report.files_checked += 1
+        if hashlib.sha256(content).hexdigest() != entry.get("sha256") or len(content) != entry.get("size"):
+            report.changed.append(name)
+    for name in names:
+        if name not in listed and name not in (MANIFEST, SIGNATURE) and name not in report.added:
+            report.added.append(name)
+    if PUBLIC_KEY in seen and PUBLIC_KEY not in report.changed:
+        embedded = (read(PUBLIC_KEY) or b"").decode("ascii", "replace").strip()
+        if embedded != key_hex:
+            report.problems.append("public_key.txt does not hold the key named in manifest.json")
+
+    report.ok = bool(
+        report.signature_valid and not (report.changed or report.added or report.removed or report.problems)
+    )
+    return report

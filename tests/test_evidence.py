@@ -1,0 +1,487 @@
+"""Sealed evidence packets: what a packet holds, that it verifies, and that any change to it is named."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import stat
+import subprocess
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from review.evidence import build_packet, fingerprint, public_key_hex, verify_packet
+from storage import Database, NotFound
+from storage.errors import MarkwatchError
+from storage.evidence import list_packets, protected_blobs
+from storage.listings import upsert_listing
+from storage.models import Brand, EvidencePacket, ReviewEvent, Snapshot, User
+from storage.queue import record_score
+
+T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
+EXPORTED = datetime(2026, 11, 29, 2, 0, 5, tzinfo=UTC)
+LICENCE = "914403001922038216"  # a real code (深圳), check digit right
+
+HOSTILE_TITLE = '康帅傅 红烧牛肉面 5连包 <script>alert("x")</script> & 特价'
+
+
+@dataclass
+class Reason:
+    signal: str
+    weight: float
+    detail: str
+
+
+@dataclass
+class FakeScore:
+    """What storage.queue.record_score reads from a scorer's result (the ScoreLike protocol)."""
+
+    risk: float = 0.93
+    flagged: bool = True
+    brand: str | None = "康师傅"
+    violation: str | None = "lookalike_mark"
+    reasons: list[Reason] = field(
+        default_factory=lambda: [
+            Reason("lookalike_mark", 0.71, "康帅傅 ≈ 康师傅（字形近似：帅/师）"),
+            Reason("price", 0.22, "单价 ¥1.98，低于品牌价格下限 ¥3.00"),
+        ]
+    )
+    model_version: str = "test-2026.11"
+    department: str | None = "公平交易处"
+
+
+def png(text_colour: str = "red", size: int = 64) -> bytes:
+    image = Image.new("RGB", (size, size), "white")
+    ImageDraw.Draw(image).rectangle([8, 8, size - 8, size - 8], outline=text_colour, width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def make_lead(db: Database, *, snapshots: int = 2) -> int:
+    """A lead on a lookalike listing with price history, snapshots (HTML + PNG), a score and decisions."""
+    with db.session() as session:
+        session.add(Brand(name="康师傅", owner="康师傅控股有限公司"))
+        session.add(User(name="王审核", role="reviewer"))
+        session.add(User(name="李调查", role="investigator"))
+        session.flush()
+        record = {
+            "id": "demo-static:10023",
+            "url": "http://127.0.0.1:8801/item/10023",
+            "title": HOSTILE_TITLE,
+            "price": 12.9,
+            "category": "方便面",
+            "seller": {
+                "id": "s-88",
+                "name": "好味食品店 onerror=alert(1)",
+                "licence": LICENCE,
+                "rating": 4.1,
+            },
+            "sold": 1200,
+            "description": "正品保证，假一赔十",
+        }
+        for day, price in enumerate((12.9, 9.9, 9.9)):
+            listing, _ = upsert_listing(
+                session=session, record={**record, "price": price}, seen_at=T0 + timedelta(days=day)
+            )
+        for n in range(snapshots):
+            html = f"<html><head><meta charset='utf-8'><title>康帅傅</title></head><body>第{n + 1}次抓取 ¥9.9"
+            session.add(
+                Snapshot(
+                    listing_id=listing.id,
+                    fetched_at=T0 + timedelta(hours=n),
+                    url=record["url"],
+                    final_url=record["url"] + "?from=search",
+                    http_status=200,
+                    headers={"content-type": "text/html; charset=utf-8", "server": "demo"},
+                    html_sha256=db.blobs.put(html.encode("utf-8")),
+                    screenshot_sha256=db.blobs.put(png(size=64 + n)),
+                    tool_version="markwatch 0.1.0 (scrapy)",
+                )
+            )
+        lead = record_score(session=session, listing=listing, score=FakeScore(), now=T0 + timedelta(days=2))
+        reviewer = session.query(User).filter_by(name="王审核").one()
+        session.add(
+            ReviewEvent(
+                lead_id=lead.id,
+                user_id=reviewer.id,
+                at=T0 + timedelta(days=3),
+                action="confirm",
+                note="字形近似，确认傍名牌",
+            )
+        )
+        session.flush()
+        return lead.id
+
+
+@pytest.fixture
+def lead_id(db: Database) -> int:
+    return make_lead(db)
+
+
+@pytest.fixture
+def packet(db: Database, lead_id: int) -> bytes:
+    return build_packet(db, lead_id, user_name="李调查", now=EXPORTED)
+
+
+def members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def rezip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+# --- what a packet holds ------------------------------------------------------------------------------
+
+
+def test_a_packet_holds_every_file_in_a_fixed_order(packet: bytes):
+    with zipfile.ZipFile(io.BytesIO(packet)) as archive:
+        names = archive.namelist()
+    assert names == [
+        "manifest.json",
+        "manifest.sig",
+        "public_key.txt",
+        "report.pdf",
+        "reasons.json",
+        "price_history.csv",
+        "audit.csv",
+        "snapshots/1.html",
+        "snapshots/2.html",
+        "screenshots/1.png",
+        "screenshots/2.png",
+    ]
+
+
+def test_the_manifest_lists_every_other_file_with_its_size_and_sha256(packet: bytes):
+    files = members(packet)
+    manifest = json.loads(files["manifest.json"])
+    listed = {entry["name"]: entry for entry in manifest["files"]}
+    assert set(listed) == set(files) - {"manifest.json", "manifest.sig"}
+    for name, entry in listed.items():
+        assert entry["sha256"] == hashlib.sha256(files[name]).hexdigest(), name
+        assert entry["size"] == len(files[name])
+
+
+def test_the_manifest_describes_lead_listing_snapshots_export_and_key(packet: bytes, lead_id: int):
+    manifest = json.loads(members(packet)["manifest.json"])
+    assert manifest["format"] == "markwatch-evidence/1"
+    assert manifest["tool"]["name"] == "markwatch" and manifest["tool"]["version"]
+    assert manifest["exported"] == {
+        "by": "李调查",
+        "via": "web",
+        "at_utc": "2026-11-29T02:00:05+00:00",
+        "at_shanghai": "2026-11-29T10:00:05+08:00",
+    }
+    assert manifest["lead"]["id"] == lead_id
+    assert manifest["lead"]["brand"] == "康师傅"
+    assert manifest["lead"]["estimated_sales"] == pytest.approx(9.9 * 1200)
+    assert manifest["listing"]["title"] == HOSTILE_TITLE
+    assert manifest["listing"]["seller"]["licence_check"] == {
+        "valid": True,
+        "region": "广东省深圳市",
+        "reason": None,
+    }
+    first = manifest["snapshots"][0]
+    assert first["fetched_at_utc"] == "2026-11-20T01:30:00+00:00"
+    assert first["fetched_at_shanghai"] == "2026-11-20T09:30:00+08:00"
+    assert first["http_status"] == 200 and first["headers"]["content-type"].startswith("text/html")
+    assert first["html"] == "snapshots/1.html" and first["screenshot"] == "screenshots/1.png"
+    assert first["tool_version"] == "markwatch 0.1.0 (scrapy)"
+    assert manifest["signature"]["public_key"] == public_key_hex()
+    assert manifest["signature"]["fingerprint"] == fingerprint()
+
+
+def test_snapshots_are_the_stored_bytes(packet: bytes, db: Database):
+    files = members(packet)
+    manifest = json.loads(files["manifest.json"])
+    for snap in manifest["snapshots"]:
+        assert files[snap["html"]] == db.blobs.get(snap["html_sha256"])
+        assert files[snap["screenshot"]] == db.blobs.get(snap["screenshot_sha256"])
+    assert "第1次抓取".encode() in files["snapshots/1.html"]
+
+
+def test_price_history_and_audit_are_csv_with_a_bom_for_excel(packet: bytes):
+    files = members(packet)
+    prices = files["price_history.csv"]
+    assert prices.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(prices.decode("utf-8-sig"))))
+    assert rows[0] == ["观测时间（UTC）", "观测时间（北京时间）", "价格", "币种"]
+    assert [r[2] for r in rows[1:]] == ["12.9", "9.9"]  # a row only when the price changed
+    audit = list(csv.reader(io.StringIO(files["audit.csv"].decode("utf-8-sig"))))
+    assert [r[3] for r in audit[1:]] == ["flagged", "confirm"]
+    assert audit[2][2] == "王审核" and audit[2][5] == "字形近似，确认傍名牌"
+
+
+def test_reasons_json_holds_the_scores_reasons(packet: bytes):
+    reasons = json.loads(members(packet)["reasons.json"])
+    assert reasons["score"]["risk"] == pytest.approx(0.93)
+    assert reasons["reasons"][0] == {
+        "signal": "lookalike_mark",
+        "weight": 0.71,
+        "detail": "康帅傅 ≈ 康师傅（字形近似：帅/师）",
+    }
+
+
+def test_the_same_export_gives_the_same_bytes(db: Database, lead_id: int):
+    first = build_packet(db, lead_id, user_name="李调查", now=EXPORTED)
+    second = build_packet(db, lead_id, user_name="李调查", now=EXPORTED)
+    # the audit trail of the second includes the first export, so compare everything else
+    a, b = members(first), members(second)
+    for name in (
+        "snapshots/1.html",
+        "screenshots/2.png",
+        "price_history.csv",
+        "reasons.json",
+        "public_key.txt",
+    ):
+        assert a[name] == b[name]
+    assert list(a) == list(b)
+
+
+# --- verification ---------------------------------------------------------------------------------------
+
+
+def test_an_untouched_packet_verifies(packet: bytes):
+    report = verify_packet(packet)
+    assert report.ok, report.lines()
+    assert report.signature_valid and report.key_source == "installation"
+    assert report.files_checked == 9
+    assert report.lines()[-1].startswith("intact")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "report.pdf",
+        "reasons.json",
+        "price_history.csv",
+        "audit.csv",
+        "snapshots/2.html",
+        "screenshots/1.png",
+        "public_key.txt",
+    ],
+)
+def test_one_changed_byte_in_any_file_is_named(packet: bytes, name: str):
+    files = members(packet)
+    data = bytearray(files[name])
+    data[len(data) // 2] ^= 0x01
+    files[name] = bytes(data)
+    report = verify_packet(rezip(files))
+    assert not report.ok
+    assert report.changed == [name]
+    assert report.signature_valid  # the manifest itself is intact: it is the file that changed
+    assert f"changed: {name}" in report.lines()
+
+
+def test_an_added_file_is_named(packet: bytes):
+    files = members(packet)
+    files["snapshots/3.html"] = "<html>伪造的快照</html>".encode()
+    report = verify_packet(rezip(files))
+    assert not report.ok and report.added == ["snapshots/3.html"]
+
+
+def test_a_removed_file_is_named(packet: bytes):
+    files = members(packet)
+    del files["screenshots/2.png"]
+    del files["audit.csv"]
+    report = verify_packet(rezip(files))
+    assert not report.ok and sorted(report.removed) == ["audit.csv", "screenshots/2.png"]
+
+
+def test_a_tampered_manifest_fails_the_signature(packet: bytes):
+    files = members(packet)
+    manifest = json.loads(files["manifest.json"])
+    manifest["listing"]["price"] = 99.0  # someone "corrects" the price
+    files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2).encode() + b"\n"
+    report = verify_packet(rezip(files))
+    assert not report.ok and report.signature_valid is False
+    assert "manifest.json" in report.changed
+    assert report.lines()[0].startswith("signature: INVALID")
+
+
+def test_a_file_replaced_together_with_its_hash_in_the_manifest_fails_the_signature(packet: bytes):
+    files = members(packet)
+    files["snapshots/1.html"] = "<html>替换</html>".encode()
+    manifest = json.loads(files["manifest.json"])
+    for entry in manifest["files"]:
+        if entry["name"] == "snapshots/1.html":
+            entry["sha256"] = hashlib.sha256(files["snapshots/1.html"]).hexdigest()
+            entry["size"] = len(files["snapshots/1.html"])
+    files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2).encode() + b"\n"
+    report = verify_packet(rezip(files))
+    assert not report.ok and report.signature_valid is False
+
+
+def test_a_packet_resealed_with_another_key_is_told_apart(packet: bytes):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    files = members(packet)
+    forger = Ed25519PrivateKey.generate()
+    forger_hex = forger.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+    files["public_key.txt"] = (forger_hex + "\n").encode()
+    manifest = json.loads(files["manifest.json"])
+    manifest["signature"]["public_key"] = forger_hex
+    for entry in manifest["files"]:
+        if entry["name"] == "public_key.txt":
+            entry["sha256"] = hashlib.sha256(files["public_key.txt"]).hexdigest()
+    files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2).encode() + b"\n"
+    files["manifest.sig"] = forger.sign(files["manifest.json"]).hex().encode() + b"\n"
+    report = verify_packet(rezip(files))
+    assert report.signature_valid and report.key_source == "other"
+    assert "NOT this installation's key" in report.lines()[0]
+
+
+def test_a_packet_verifies_on_another_machine_by_its_embedded_key(
+    packet: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("MARKWATCH_HOME", str(tmp_path / "elsewhere"))  # no key on this "machine"
+    report = verify_packet(packet)
+    assert report.ok and report.key_source == "embedded"
+    assert not (tmp_path / "elsewhere" / "keys").exists()  # verifying never creates a key
+
+
+def test_something_that_is_not_a_packet_is_said_so():
+    assert not verify_packet(b"PK\x03\x04 not really").is_packet
+    assert not verify_packet(rezip({"readme.txt": "你好".encode()})).is_packet
+
+
+# --- the PDF report -------------------------------------------------------------------------------------
+
+
+def test_the_report_embeds_a_cjk_font_and_says_what_it_is(packet: bytes, tmp_path: Path):
+    if not (shutil.which("pdffonts") and shutil.which("pdftotext")):
+        pytest.skip("poppler-utils (pdffonts, pdftotext) not installed")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(members(packet)["report.pdf"])
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    assert rows, fonts
+    for row in rows:  # columns: name type encoding emb sub uni object ID; emb is the 4th from the end
+        assert row[-5] == "yes", f"font not embedded: {row}"
+    assert any(row[0].split("+")[-1].startswith(("WenQuanYi", "Noto", "Droid", "AR")) for row in rows), fonts
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for expected in (
+        "电子数据提取笔录",
+        "提取人",
+        "见证人",
+        "好味食品店",
+        "广东省深圳市",
+        "SHA-256",
+        "<script>",
+    ):
+        assert expected in text, expected
+
+
+def test_no_cjk_font_is_refused_with_the_package_to_install(
+    db: Database, lead_id: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    import review.evidence.report as report
+
+    monkeypatch.setattr(report, "KNOWN_FONTS", (("/nonexistent/font.ttc", 0),))
+    with pytest.raises(MarkwatchError, match="fonts-wqy-microhei"):
+        build_packet(db, lead_id, user_name="李调查")
+    monkeypatch.setenv("MARKWATCH_CJK_FONT", str(tmp_path / "missing.ttf"))
+    with pytest.raises(MarkwatchError, match="MARKWATCH_CJK_FONT"):
+        build_packet(db, lead_id, user_name="李调查")
+    with db.session() as session:
+        assert list_packets(session=session, lead_id=lead_id) == []  # nothing recorded for a failed export
+
+
+# --- the record of an export ----------------------------------------------------------------------------
+
+
+def test_an_export_is_an_audit_event_with_its_packet_and_protected_blobs(
+    db: Database, lead_id: int, packet: bytes
+):
+    with db.session() as session:
+        events = session.query(ReviewEvent).filter_by(lead_id=lead_id, action="evidence_export").all()
+        assert len(events) == 1
+        event = events[0]
+        assert event.user_id == session.query(User).filter_by(name="李调查").one().id
+        assert event.detail["sha256"] == hashlib.sha256(packet).hexdigest()
+        (row,) = list_packets(session=session, lead_id=lead_id)
+        assert isinstance(row, EvidencePacket) and event.detail["packet_id"] == row.id
+        assert row.manifest_sha256 == hashlib.sha256(members(packet)["manifest.json"]).hexdigest()
+        manifest = json.loads(members(packet)["manifest.json"])
+        referenced = {s["html_sha256"] for s in manifest["snapshots"]} | {
+            s["screenshot_sha256"] for s in manifest["snapshots"]
+        }
+        assert {b.sha256 for b in row.blobs} == referenced | {row.sha256}
+        assert referenced <= protected_blobs(session=session)
+    assert db.blobs.get(row.sha256) == packet  # the ZIP itself is kept
+
+
+def test_an_unknown_lead_is_not_found(db: Database):
+    with pytest.raises(NotFound):
+        build_packet(db, 424242, user_name="李调查")
+
+
+def test_a_snapshot_whose_blob_is_gone_is_declared_missing(db: Database, lead_id: int):
+    with db.session() as session:
+        snap = session.query(Snapshot).order_by(Snapshot.id).first()
+        digest = snap.screenshot_sha256
+    db.blobs.delete(digest)
+    data = build_packet(db, lead_id, user_name="李调查", now=EXPORTED)
+    manifest = json.loads(members(data)["manifest.json"])
+    assert manifest["snapshots"][0]["missing"] == ["screenshot"]
+    assert "screenshots/1.png" not in members(data)
+    assert verify_packet(data).ok
+
+
+def test_the_key_is_created_once_and_readable_by_its_owner_only(home: Path):
+    first = public_key_hex()
+    assert public_key_hex() == first and len(first) == 64
+    key_file = home / "keys" / "evidence-ed25519.pem"
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    assert len(fingerprint(first).split()) == 8
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+
+def test_cli_exports_and_verifies_and_names_a_changed_file(cli, db: Database, lead_id: int, tmp_path: Path):
+    out = tmp_path / "线索.zip"
+    result = cli("evidence", "export", lead_id, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert out.exists()
+    ok = cli("evidence", "verify", out)
+    assert ok.exit_code == 0 and "intact" in ok.stdout
+
+    files = members(out.read_bytes())
+    files["audit.csv"] = files["audit.csv"].replace("确认".encode(), "排除".encode())
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(rezip(files))
+    result = cli("evidence", "verify", bad)
+    assert result.exit_code == 1 and "changed: audit.csv" in result.stdout
+
+    junk = tmp_path / "junk.zip"
+    junk.write_text("这不是证据包", encoding="utf-8")
+    assert cli("evidence", "verify", junk).exit_code == 2
+    assert cli("evidence", "export", 99999).exit_code == 2
+
+
+def test_cli_export_default_name_is_in_the_current_directory(
+    cli, db: Database, lead_id: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    result = cli("evidence", "export", lead_id)
+    assert result.exit_code == 0, result.stderr
+    (written,) = tmp_path.glob(f"lead-{lead_id}-*.zip")
+    assert verify_packet(written).ok
