@@ -248,12 +248,11 @@ def _score_stream(source, sink, registry, *, db, settings, explain, progress, to
     are stored and the flagged ones queued, committed in batches.
     """
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-    from scoring.records import parse_line, score_to_record
 
     import scoring
+    from scoring.records import parse_line, score_to_record
 
     summary = _ScoreSummary()
-    context = scoring.ScoringContext()
     threshold = settings.scoring_threshold
     bar = Progress(
         TextColumn("scoring"),
@@ -285,21 +284,26 @@ def _score_stream(source, sink, registry, *, db, settings, explain, progress, to
                 summary.queued += lead is not None and result.flagged
         batch.clear()
 
-    with bar:
+    last: list = [None]  # the listing score_many is scoring now
+
+    def readable_listings():  # type: ignore[no-untyped-def]
+        # score_many pulls one listing at a time, so an error record written here lands in input order
         for number, line in enumerate(source, start=1):
             bar.advance(task, len(line))
             if not line.strip():
                 continue
             try:
-                listing = parse_line(line)
+                last[0] = parse_line(line)
             except ValueError as exc:
                 summary.failed += 1
-                sink.write(
-                    json.dumps({"id": _id_of(line), "error": f"line {number}: {exc}"}, ensure_ascii=False)
-                    + "\n"
-                )
+                record = {"id": _id_of(line), "error": f"line {number}: {exc}"}
+                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
                 continue
-            result = scoring.score(listing, registry, context=context, threshold=threshold)
+            yield last[0]
+
+    with bar:
+        for result in scoring.score_many(readable_listings(), registry, threshold=threshold):
+            listing = last[0]
             summary.scored += 1
             summary.flagged += result.flagged
             sink.write(json.dumps(score_to_record(result), ensure_ascii=False) + "\n")
@@ -391,6 +395,125 @@ def jobs(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.
             outcome += f": {row['error']}"
         table.add_row(row["id"], row["schedule"] or "", row["next_run"] or "", row["last_run"] or "", outcome)
     out.print(table)
+
+
+# --- review web app: serve, users (issue 5) -------------------------------------------------------------
+
+users_app = typer.Typer(help="People who use the review app: add, API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+) -> None:
+    """The review web app (queue, lead pages, brand portal, JSON API under /api/v1)."""
+    import uvicorn
+
+    from review.app import create_app
+
+    web = create_app(get_settings())  # refuses an un-migrated database before listening
+    err.print(f"markwatch review app on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option("--role", help="admin | reviewer | investigator | brand_owner.")],
+    brand: Annotated[
+        list[str] | None, typer.Option("--brand", help="A brand owner's brand (repeat for several).")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Add a user; without --password-stdin a one-time password is generated and printed."""
+    from review.security import generate_password, hash_password
+    from storage.users import create_user
+
+    generated = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if len(password) < 8:
+            raise MarkwatchError("the password must have at least 8 characters")
+    else:
+        password = generated = generate_password()
+    with database().session() as session:
+        user = create_user(
+            session=session, name=name, role=role, password_hash=hash_password(password), brand_names=brand or []
+        )
+        out.print(f"added user {user.name} ({user.role})" + (f" for {', '.join(brand or [])}" if brand else ""))
+    if generated:
+        out.print(f"one-time password: {generated}")
+
+
+@users_app.command("token")
+def users_token(name: Annotated[str, typer.Argument(help="The user the token acts for.")]) -> None:
+    """Print a new API token (Bearer) for the user; only its hash is stored, so keep it now."""
+    from review.security import new_api_token
+    from storage.users import create_token, get_user_by_name
+
+    with database().session() as session:
+        user = get_user_by_name(session=session, name=name)
+        if user is None:
+            raise NotFound(f"no user named {name!r}; add one with `markwatch users add`")
+        token, digest, prefix = new_api_token()
+        create_token(session=session, user=user, token_hash=digest, prefix=prefix)
+    sys.stdout.write(token + "\n")
+
+
+# --- evidence packets (issue 5, review/evidence) --------------------------------------------------------
+
+evidence_app = typer.Typer(help="Sealed evidence packets: export a lead's, verify one.", no_args_is_help=True)
+app.add_typer(evidence_app, name="evidence")
+
+
+@evidence_app.command("export")
+def evidence_export(
+    lead_id: Annotated[int, typer.Argument(help="The lead's number (MW-<id> in the app).")],
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write here; default lead-<id>-<timestamp>.zip in the cwd.")
+    ] = None,
+) -> None:
+    """Export a lead's sealed evidence packet (ZIP with signed manifest and PDF report); an audit event."""
+    import getpass
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from review.evidence import build_packet, fingerprint
+
+    settings = get_settings()
+    now = datetime.now(UTC)
+    stamp = now.astimezone(ZoneInfo(settings.timezone)).strftime("%Y%m%d-%H%M%S")
+    target = out_file or Path.cwd() / f"lead-{lead_id}-{stamp}.zip"
+    if target.exists():
+        raise MarkwatchError(f"{target} already exists; choose another --out (a packet is never overwritten)")
+    if not target.parent.is_dir():
+        raise MarkwatchError(f"no directory {target.parent} to write the packet into")
+    user = getpass.getuser()  # the login that ran the export; a markwatch user of that name is linked
+    data = build_packet(database(), lead_id, user_name=user, now=now, via="cli", settings=settings)
+    with open(target, "xb") as handle:
+        handle.write(data)
+    out.print(f"wrote {target} ({len(data):,} bytes); signed by key {fingerprint(settings=settings)}")
+
+
+@evidence_app.command("verify")
+def evidence_verify(packet: Annotated[Path, typer.Argument(help="The packet (.zip) to check.")]) -> None:
+    """Check a packet's signature and every file's hash; exit 1 naming what changed, 2 if not a packet."""
+    from review.evidence import verify_packet
+
+    try:
+        report = verify_packet(packet)
+    except OSError as exc:
+        raise MarkwatchError(f"cannot read {packet}: {exc.strerror or exc}") from exc
+    if not report.is_packet:
+        raise MarkwatchError(f"{packet} is not a markwatch evidence packet: {'; '.join(report.problems)}")
+    for line in report.lines():
+        out.print(line)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 # --- entry point ----------------------------------------------------------------------------------------

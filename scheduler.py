@@ -56,20 +56,18 @@ def rescore(db: Database, settings: Settings, *, batch_size: int = 500) -> Resco
     summary = RescoreSummary()
     if len(registry) == 0:
         return summary
-    context = scoring.ScoringContext()
+    context = scoring.ScoringContext()  # shared by every batch: prices and sellers seen so far
     after_id = 0
     while True:
         with db.session() as session:
             rows = listings_needing_score(session=session, after_id=after_id, limit=batch_size)
             if not rows:
                 return summary
-            for row in rows:
-                result = scoring.score(
-                    ScoredListing.from_record(listing_record(row)),
-                    registry,
-                    context=context,
-                    threshold=settings.scoring_threshold,
-                )
+            listings = (ScoredListing.from_record(listing_record(row)) for row in rows)
+            results = scoring.score_many(
+                listings, registry, context=context, threshold=settings.scoring_threshold
+            )
+            for row, result in zip(rows, results, strict=True):
                 lead = record_score(
                     session=session,
                     listing=row,
