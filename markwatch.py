@@ -442,9 +442,14 @@ def users_add(
         password = generated = generate_password()
     with database().session() as session:
         user = create_user(
-            session=session, name=name, role=role, password_hash=hash_password(password), brand_names=brand or []
+            session=session,
+            name=name,
+            role=role,
+            password_hash=hash_password(password),
+            brand_names=brand or [],
         )
-        out.print(f"added user {user.name} ({user.role})" + (f" for {', '.join(brand or [])}" if brand else ""))
+        scope = f" for {', '.join(brand)}" if brand else ""
+        out.print(f"added user {user.name} ({user.role}){scope}")
     if generated:
         out.print(f"one-time password: {generated}")
 
@@ -462,58 +467,6 @@ def users_token(name: Annotated[str, typer.Argument(help="The user the token act
         token, digest, prefix = new_api_token()
         create_token(session=session, user=user, token_hash=digest, prefix=prefix)
     sys.stdout.write(token + "\n")
-
-
-# --- evidence packets (issue 5, review/evidence) --------------------------------------------------------
-
-evidence_app = typer.Typer(help="Sealed evidence packets: export a lead's, verify one.", no_args_is_help=True)
-app.add_typer(evidence_app, name="evidence")
-
-
-@evidence_app.command("export")
-def evidence_export(
-    lead_id: Annotated[int, typer.Argument(help="The lead's number (MW-<id> in the app).")],
-    out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write here; default lead-<id>-<timestamp>.zip in the cwd.")
-    ] = None,
-) -> None:
-    """Export a lead's sealed evidence packet (ZIP with signed manifest and PDF report); an audit event."""
-    import getpass
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
-
-    from review.evidence import build_packet, fingerprint
-
-    settings = get_settings()
-    now = datetime.now(UTC)
-    stamp = now.astimezone(ZoneInfo(settings.timezone)).strftime("%Y%m%d-%H%M%S")
-    target = out_file or Path.cwd() / f"lead-{lead_id}-{stamp}.zip"
-    if target.exists():
-        raise MarkwatchError(f"{target} already exists; choose another --out (a packet is never overwritten)")
-    if not target.parent.is_dir():
-        raise MarkwatchError(f"no directory {target.parent} to write the packet into")
-    user = getpass.getuser()  # the login that ran the export; a markwatch user of that name is linked
-    data = build_packet(database(), lead_id, user_name=user, now=now, via="cli", settings=settings)
-    with open(target, "xb") as handle:
-        handle.write(data)
-    out.print(f"wrote {target} ({len(data):,} bytes); signed by key {fingerprint(settings=settings)}")
-
-
-@evidence_app.command("verify")
-def evidence_verify(packet: Annotated[Path, typer.Argument(help="The packet (.zip) to check.")]) -> None:
-    """Check a packet's signature and every file's hash; exit 1 naming what changed, 2 if not a packet."""
-    from review.evidence import verify_packet
-
-    try:
-        report = verify_packet(packet)
-    except OSError as exc:
-        raise MarkwatchError(f"cannot read {packet}: {exc.strerror or exc}") from exc
-    if not report.is_packet:
-        raise MarkwatchError(f"{packet} is not a markwatch evidence packet: {'; '.join(report.problems)}")
-    for line in report.lines():
-        out.print(line)
-    if not report.ok:
-        raise typer.Exit(1)
 
 
 # --- evidence packets (issue 5, review/evidence) --------------------------------------------------------

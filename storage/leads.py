@@ -108,7 +108,9 @@ def _conditions(f: QueueFilter, skip: str | None = None) -> tuple[list[Any], boo
     if f.scope is not None:
         where.append(Lead.brand_id.in_(f.scope) if f.scope else Lead.id < 0)
     if f.platform and skip != "platform":
-        where.append(Lead.platform_id == select(Platform.id).where(Platform.name == f.platform).scalar_subquery())
+        where.append(
+            Lead.platform_id == select(Platform.id).where(Platform.name == f.platform).scalar_subquery()
+        )
     if f.brand and skip != "brand":
         where.append(Lead.brand_id == select(Brand.id).where(Brand.name == f.brand).scalar_subquery())
     if f.violation and skip != "violation":
@@ -212,9 +214,10 @@ def queue_page(*, session: Session, filters: QueueFilter, page: int = 1, per_pag
         ids_query = ids_query.join(Listing, Listing.id == Lead.listing_id)
     ids = list(
         session.scalars(
-            ids_query.where(*where).order_by(Lead.risk.desc(), Lead.id.desc()).limit(per_page).offset(
-                (page - 1) * per_page
-            )
+            ids_query.where(*where)
+            .order_by(Lead.risk.desc(), Lead.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
         )
     )
     rows = []
@@ -252,7 +255,11 @@ def queue_counts(*, session: Session, filters: QueueFilter) -> dict[str, list[tu
         if facet in ("platform", "brand"):
             model = Platform if facet == "platform" else Brand
             ids = [k for k, _ in grouped if k is not None]
-            names = dict(session.execute(select(model.id, model.name).where(model.id.in_(ids)))) if ids else {}
+            names = (
+                {i: n for i, n in session.execute(select(model.id, model.name).where(model.id.in_(ids)))}
+                if ids
+                else {}
+            )
             values = [(names[k], n) for k, n in grouped if k in names]
         else:
             values = [(k, n) for k, n in grouped if k is not None]
@@ -304,12 +311,16 @@ def price_history(*, session: Session, listing_id: int) -> list[PriceObservation
 def listing_snapshots(*, session: Session, listing_id: int) -> list[Snapshot]:
     return list(
         session.scalars(
-            select(Snapshot).where(Snapshot.listing_id == listing_id).order_by(Snapshot.fetched_at, Snapshot.id)
+            select(Snapshot)
+            .where(Snapshot.listing_id == listing_id)
+            .order_by(Snapshot.fetched_at, Snapshot.id)
         )
     )
 
 
-def get_snapshot(*, session: Session, snapshot_id: int, scope: Sequence[int] | None = None) -> Snapshot | None:
+def get_snapshot(
+    *, session: Session, snapshot_id: int, scope: Sequence[int] | None = None
+) -> Snapshot | None:
     """A snapshot, when its listing is visible: for a brand owner, only through a lead on its brands."""
     snapshot = session.get(Snapshot, snapshot_id)
     if snapshot is None or scope is None:
@@ -320,7 +331,9 @@ def get_snapshot(*, session: Session, snapshot_id: int, scope: Sequence[int] | N
     return snapshot if visible is not None else None
 
 
-def seller_listings(*, session: Session, seller_id: int, exclude_listing_id: int, limit: int = 20) -> list[Listing]:
+def seller_listings(
+    *, session: Session, seller_id: int, exclude_listing_id: int, limit: int = 20
+) -> list[Listing]:
     """The seller's other listings, most recently seen first."""
     return list(
         session.scalars(
@@ -333,7 +346,12 @@ def seller_listings(*, session: Session, seller_id: int, exclude_listing_id: int
 
 
 def seller_leads(
-    *, session: Session, seller_id: int, exclude_lead_id: int, scope: Sequence[int] | None = None, limit: int = 20
+    *,
+    session: Session,
+    seller_id: int,
+    exclude_lead_id: int,
+    scope: Sequence[int] | None = None,
+    limit: int = 20,
 ) -> list[tuple[Lead, str]]:
     """The seller's other leads (earliest flagged first) with their listing titles."""
     query = (
@@ -356,7 +374,10 @@ def confirmed_leads_of_seller(*, session: Session, seller_id: int) -> list[int]:
         session.scalars(
             select(Lead.id)
             .join(Listing, Listing.id == Lead.listing_id)
-            .where(Listing.seller_id == seller_id, Lead.status.in_([LeadStatus.confirmed, LeadStatus.transferred]))
+            .where(
+                Listing.seller_id == seller_id,
+                Lead.status.in_([LeadStatus.confirmed, LeadStatus.transferred]),
+            )
             .order_by(Lead.id)
         )
     )
@@ -428,7 +449,9 @@ def apply_decision(
             )
             outcome.blacklisted_seller = seller
             outcome.relisted_listing_ids = list(
-                session.scalars(select(Listing.id).where(Listing.seller_id == seller_id, Listing.id != lead.listing_id))
+                session.scalars(
+                    select(Listing.id).where(Listing.seller_id == seller_id, Listing.id != lead.listing_id)
+                )
             )
             # the scorer reads the seller's blacklisted flag (listing_record): these need a new score
             for other in session.scalars(select(Listing).where(Listing.id.in_(outcome.relisted_listing_ids))):
@@ -454,7 +477,9 @@ def blacklisted_sellers(*, session: Session) -> list[tuple[Seller, str, list[int
 # --- digest and status ---------------------------------------------------------------------------------
 
 
-def flagged_since(*, session: Session, since: datetime, scope: Sequence[int] | None = None) -> list[tuple[datetime, str]]:
+def flagged_since(
+    *, session: Session, since: datetime, scope: Sequence[int] | None = None
+) -> list[tuple[datetime, str]]:
     """(first flagged at, violation) of every lead first flagged since ``since``."""
     query = select(Lead.first_flagged_at, Lead.violation).where(Lead.first_flagged_at >= since)
     if scope is not None:
@@ -463,7 +488,9 @@ def flagged_since(*, session: Session, since: datetime, scope: Sequence[int] | N
 
 
 def recent_job_runs(*, session: Session, limit: int = 50) -> list[JobRun]:
-    return list(session.scalars(select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(limit)))
+    return list(
+        session.scalars(select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(limit))
+    )
 
 
 def filter_choices(*, session: Session, scope: Sequence[int] | None = None) -> dict[str, list[str]]:
@@ -485,5 +512,17 @@ def leads_by_ids(*, session: Session, ids: Sequence[int], scope: Sequence[int] |
 
 
 def default_since(previous_visit: datetime | None) -> datetime | None:
-    """"Since the last visit"; a first visit shows the last day."""
+    """ "Since the last visit"; a first visit shows the last day."""
     return previous_visit if previous_visit is not None else utcnow() - timedelta(days=1)
+
+
+def listings_by_ids(*, session: Session, ids: Sequence[int]) -> list[Listing]:
+    """Listings with their seller and platform loaded (what listing_record needs)."""
+    return list(
+        session.scalars(
+            select(Listing)
+            .options(selectinload(Listing.seller), selectinload(Listing.platform))
+            .where(Listing.id.in_(list(ids)))
+            .order_by(Listing.id)
+        )
+    )

@@ -117,3 +117,47 @@ def user_for_token(*, session: Session, token_hash: str) -> User | None:
     if user is None or user.disabled:
         return None
     return user
+
+
+# --- brand-owner portal ------------------------------------------------------------------------------
+
+
+def brands_for_user(*, session: Session, user: User) -> list[Brand]:
+    """What the brands page lists: a brand owner's own brands and submissions; everything for staff."""
+    from storage.models import Role as _Role
+
+    query = select(Brand).options(selectinload(Brand.marks)).order_by(Brand.status, Brand.name)
+    if user.role == _Role.brand_owner:
+        own = [b.id for b in user.brands] or [-1]
+        query = query.where((Brand.id.in_(own)) | (Brand.submitted_by_id == user.id))
+    return list(session.scalars(query))
+
+
+def pending_brands(*, session: Session) -> list[tuple[Brand, str | None]]:
+    """Brands waiting for an admin, oldest first, with the name of whoever submitted each."""
+    query = (
+        select(Brand, User.name)
+        .outerjoin(User, User.id == Brand.submitted_by_id)
+        .options(
+            selectinload(Brand.marks), selectinload(Brand.registrations), selectinload(Brand.official_images)
+        )
+        .where(Brand.status == "pending")
+        .order_by(Brand.created_at, Brand.id)
+    )
+    return [(b, n) for b, n in session.execute(query)]
+
+
+def decide_brand(*, session: Session, brand_id: int, approve: bool, admin: User, note: str | None) -> Brand:
+    """Approve or reject a pending brand; an approved brand joins its submitter's scope."""
+    brand = session.get(Brand, brand_id)
+    if brand is None or brand.status != "pending":
+        raise NotFound("no pending brand with that id")
+    brand.status = "approved" if approve else "rejected"
+    brand.decided_by_id = admin.id
+    brand.decision_note = note
+    if approve and brand.submitted_by_id is not None:
+        submitter = get_user(session=session, user_id=brand.submitted_by_id)
+        if submitter is not None and submitter.role == Role.brand_owner:
+            add_user_brand(session=session, user=submitter, brand=brand)
+    session.flush()
+    return brand

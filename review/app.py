@@ -1,0 +1,131 @@
+"""The app factory: ``create_app(settings)`` gives the FastAPI app that `markwatch serve` runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from review.deps import LoginRequired, render
+from review.i18n import MESSAGES
+from review.security import (
+    SESSION_COOKIE,
+    SESSION_MAX_AGE,
+    LoginLimiter,
+    SessionCodec,
+    SessionData,
+    load_secret_key,
+)
+from settings import Settings, get_settings
+from storage import open_database
+
+HERE = Path(__file__).parent
+
+# Pages: only this origin's files; inline SVG is markup, so no script or style needs 'unsafe-inline'.
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# /docs loads Swagger UI from its CDN; nothing else of the app does.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The review web app on the configured database (which must be migrated)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="markwatch",
+        summary="Review queue, leads, decisions and brands of markwatch",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.db = open_database(settings)
+    app.state.codec = SessionCodec(load_secret_key(settings.home))
+    app.state.limiter = LoginLimiter()
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.autoescape = True
+    app.state.templates = templates
+
+    secure_cookie = False  # served on loopback over HTTP by default; a TLS proxy sets it (see docs/review.md)
+
+    @app.middleware("http")
+    async def session_and_headers(request: Request, call_next: Any) -> Response:
+        codec: SessionCodec = request.app.state.codec
+        data = codec.loads(request.cookies.get(SESSION_COOKIE))
+        fresh = data is None
+        request.state.session = data or SessionData()
+        request.state.session_changed = fresh
+        request.state.user = None
+        request.state.via_token = False
+        response: Response = await call_next(request)
+        if request.state.session_changed and not request.state.via_token:
+            response.set_cookie(
+                SESSION_COOKIE,
+                codec.dumps(request.state.session),
+                max_age=SESSION_MAX_AGE,
+                httponly=True,
+                samesite="lax",
+                secure=secure_cookie,
+                path="/",
+            )
+        headers = response.headers
+        if "content-security-policy" not in headers:
+            headers["Content-Security-Policy"] = DOCS_CSP if request.url.path == "/docs" else PAGE_CSP
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        from urllib.parse import quote
+
+        target = request.url.path + (("?" + request.url.query) if request.url.query else "")
+        return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = str(exc.detail)
+        if request.url.path.startswith("/api/") or request.url.path.startswith("/docs"):
+            message = MESSAGES[detail][1] if detail in MESSAGES else detail
+            return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
+        key = detail if detail in MESSAGES else {404: "error.404", 403: "error.403"}.get(exc.status_code)
+        return render(
+            request,
+            "error.html",
+            status_code=exc.status_code,
+            message_key=key,
+            detail=None if key else detail,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.errors()}, status_code=422)
+        detail = "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}" for e in exc.errors())
+        return render(request, "error.html", status_code=400, message_key=None, detail=detail)
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    from review.routes import admin, api, auth, brands, leads, queue
+
+    app.include_router(auth.router)
+    app.include_router(queue.router)
+    app.include_router(leads.router)
+    app.include_router(brands.router)
+    app.include_router(admin.router)
+    app.include_router(api.router)
+    return app

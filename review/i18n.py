@@ -1,0 +1,319 @@
+"""The translation catalogue: every message of the web app, in zh-CN (the default) and English.
+
+``translate(key, lang, **values)`` formats the message; a key missing from the catalogue is a bug and
+shows as the key itself (tests check that every key used by a template is here in both languages).
+"""
+
+from __future__ import annotations
+
+DEFAULT_LANG = "zh_CN"
+LANGS = ("zh_CN", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # chrome
+    "app.name": ("markwatch 网络商标监测", "markwatch marketplace watch"),
+    "nav.queue": ("待审队列", "Queue"),
+    "nav.brands": ("品牌", "Brands"),
+    "nav.approvals": ("品牌审批", "Approvals"),
+    "nav.blacklist": ("黑名单", "Blacklist"),
+    "nav.digest": ("日报", "Digest"),
+    "nav.status": ("系统状态", "Status"),
+    "nav.api": ("接口文档", "API"),
+    "nav.logout": ("退出", "Log out"),
+    "nav.lang_other": ("English", "中文"),
+    "nav.signed_in_as": ("当前用户：{name}（{role}）", "Signed in as {name} ({role})"),
+    # roles
+    "role.admin": ("管理员", "administrator"),
+    "role.reviewer": ("审核员", "reviewer"),
+    "role.investigator": ("调查员", "investigator"),
+    "role.brand_owner": ("权利人", "brand owner"),
+    # login
+    "login.title": ("登录", "Log in"),
+    "login.name": ("用户名", "User name"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Log in"),
+    "login.failed": ("用户名或密码不正确。", "Wrong user name or password."),
+    "login.limited": (
+        "登录失败次数过多，请 15 分钟后再试。",
+        "Too many failed logins; try again in 15 minutes.",
+    ),
+    # errors
+    "error.title": ("出错了", "Something went wrong"),
+    "error.404": ("没有找到该页面或记录。", "No such page or record."),
+    "error.403": ("您的角色无权执行此操作。", "Your role may not do this."),
+    "error.csrf": (
+        "表单已过期或缺少安全令牌（csrf_token），请返回刷新页面后重试。",
+        "The form expired or lacks its security token (csrf_token); go back, reload and try again.",
+    ),
+    "error.400": ("请求有误：{detail}", "Bad request: {detail}"),
+    "error.back": ("返回待审队列", "Back to the queue"),
+    "error.dismiss_reason": ("驳回必须填写理由。", "A dismissal needs a reason."),
+    "error.department": ("请选择有效的处室。", "Choose a valid department."),
+    "error.no_selection": ("请先勾选线索。", "Select some leads first."),
+    "error.evidence_missing": ("证据包功能尚未安装。", "Evidence packets are not installed."),
+    # statuses
+    "status.open": ("待处理", "open"),
+    "status.all": ("全部", "all"),
+    "status.new": ("新线索", "new"),
+    "status.in_review": ("处理中", "in review"),
+    "status.confirmed": ("已确认", "confirmed"),
+    "status.dismissed": ("已驳回", "dismissed"),
+    "status.escalated": ("已上报", "escalated"),
+    "status.transferred": ("已移送", "transferred"),
+    "status.pending": ("待审批", "pending"),
+    "status.approved": ("已批准", "approved"),
+    "status.rejected": ("已拒绝", "rejected"),
+    # violations
+    "violation.counterfeit_mark": ("假冒注册商标", "counterfeit mark"),
+    "violation.lookalike_mark": ("近似商标/傍名牌", "lookalike mark"),
+    "violation.banned_agri_input": ("禁限用农资", "banned agricultural input"),
+    "violation.false_advertising": ("虚假违法广告", "false advertising"),
+    "violation.substandard_fuel": ("不合格燃油", "substandard fuel"),
+    "violation.other": ("其他", "other"),
+    "violation.none": ("未分类", "unclassified"),
+    # actions (decisions and audit events)
+    "action.confirm": ("确认", "Confirm"),
+    "action.dismiss": ("驳回", "Dismiss"),
+    "action.assign": ("分派处室", "Assign"),
+    "action.escalate": ("上报", "Escalate"),
+    "action.transfer": ("移送公安", "Transfer to police"),
+    "action.flagged": ("系统标记", "flagged"),
+    "action.reflagged": ("再次标记", "flagged again"),
+    "action.reopened": ("重新打开", "reopened"),
+    "action.seller_blacklisted": ("卖家列入黑名单", "seller blacklisted"),
+    "action.evidence_export": ("导出证据包", "evidence exported"),
+    "action.export": ("导出证据包", "evidence exported"),
+    # signals (score reasons)
+    "signal.lookalike_mark": ("商标近似", "lookalike mark"),
+    "signal.exact_mark": ("使用注册商标", "registered mark used"),
+    "signal.cue_words": ("仿冒暗示词", "counterfeit cue words"),
+    "signal.price": ("价格异常", "price anomaly"),
+    "signal.image_reuse": ("盗用官方图片", "official image reused"),
+    "signal.seller": ("卖家风险", "seller risk"),
+    "signal.blacklisted": ("黑名单卖家", "blacklisted seller"),
+    "signal.rule": ("规则命中", "rule match"),
+    # queue
+    "queue.title": ("待审队列", "Review queue"),
+    "queue.since": ("自上次访问（{time}）以来标记的线索", "Flagged since your last visit ({time})"),
+    "queue.show_all": ("显示全部时间", "Show all dates"),
+    "queue.filters": ("筛选", "Filters"),
+    "queue.apply": ("筛选", "Apply"),
+    "queue.reset": ("清除筛选", "Reset"),
+    "queue.any": ("不限", "any"),
+    "queue.platform": ("平台", "Platform"),
+    "queue.brand": ("品牌", "Brand"),
+    "queue.violation": ("违法类型", "Violation"),
+    "queue.department": ("处室", "Department"),
+    "queue.status": ("状态", "Status"),
+    "queue.risk": ("风险", "Risk"),
+    "queue.risk_min": ("最低风险 %", "Min risk %"),
+    "queue.risk_max": ("最高风险 %", "Max risk %"),
+    "queue.date_from": ("起始日期", "From"),
+    "queue.date_to": ("截止日期", "To"),
+    "queue.text": ("关键词（标题、卖家、编号）", "Text (title, seller, id)"),
+    "queue.total": ("共 {n} 条线索", "{n} leads"),
+    "queue.empty": ("没有符合条件的线索。", "No leads match."),
+    "queue.title_col": ("商品标题", "Title"),
+    "queue.seller": ("卖家", "Seller"),
+    "queue.price": ("价格", "Price"),
+    "queue.flagged": ("标记时间", "Flagged"),
+    "queue.page": ("第 {page} / {pages} 页", "Page {page} of {pages}"),
+    "queue.prev": ("上一页", "Previous"),
+    "queue.next": ("下一页", "Next"),
+    "queue.bulk": ("批量操作", "Bulk action"),
+    "queue.bulk_apply": ("对所选线索执行", "Apply to selected"),
+    "queue.select_all": ("全选", "Select all"),
+    "queue.note": ("备注/理由", "Note / reason"),
+    "queue.export_csv": ("导出 CSV", "Export CSV"),
+    "queue.export_xlsx": ("导出 Excel", "Export XLSX"),
+    "queue.keys": (
+        "快捷键：j/k 上下移动，c 确认，d 驳回（需填写理由）",
+        "Keys: j/k move, c confirm, d dismiss (a reason is required)",
+    ),
+    "queue.bulk_done": ("已处理 {n} 条线索。", "{n} leads updated."),
+    "queue.transfer_flag": ("达刑事标准", "criminal threshold"),
+    "queue.blacklisted": ("黑名单", "blacklisted"),
+    # lead page
+    "lead.title": ("线索 #{id}", "Lead #{id}"),
+    "lead.listing": ("商品信息", "Listing"),
+    "lead.platform": ("平台", "Platform"),
+    "lead.url": ("链接", "URL"),
+    "lead.unsafe_url": ("（非 http 链接，仅显示文本）", "(not an http link, shown as text)"),
+    "lead.price": ("价格", "Price"),
+    "lead.sold": ("销量", "Sold"),
+    "lead.category": ("类目", "Category"),
+    "lead.description": ("描述", "Description"),
+    "lead.first_seen": ("首次发现", "First seen"),
+    "lead.last_seen": ("最近发现", "Last seen"),
+    "lead.seller": ("卖家", "Seller"),
+    "lead.seller_opened": ("开店日期", "Opened"),
+    "lead.seller_rating": ("评分", "Rating"),
+    "lead.licence": ("统一社会信用代码", "Unified social credit code"),
+    "lead.licence_valid": ("校验通过，登记地：{region}", "check digit valid, issued in {region}"),
+    "lead.licence_invalid": ("校验未通过：{reason}", "invalid: {reason}"),
+    "lead.region_unknown": ("未知地区", "unknown region"),
+    "lead.status": ("状态", "Status"),
+    "lead.risk": ("风险", "Risk"),
+    "lead.brand": ("涉及品牌", "Brand"),
+    "lead.violation": ("违法类型", "Violation"),
+    "lead.department": ("承办处室", "Department"),
+    "lead.suggested": ("按路由表建议：{department}", "Routing table suggests: {department}"),
+    "lead.flagged": ("首次标记 {first}，最近标记 {last}", "First flagged {first}, last flagged {last}"),
+    "lead.reasons": ("判定理由", "Why it was flagged"),
+    "lead.no_reasons": ("没有记录理由。", "No reasons recorded."),
+    "lead.weight": ("权重", "weight"),
+    "lead.threshold": ("刑事立案标准", "Criminal threshold"),
+    "lead.threshold_sum": (
+        "估算销售额 = 单价 {price} × 销量 {sold} = {total}",
+        "Estimated sales = price {price} × sold {sold} = {total}",
+    ),
+    "lead.threshold_over": (
+        "已达到 {limit} 的标准，应审查是否移送公安机关。",
+        "Reaches the {limit} threshold: review for transfer to the police.",
+    ),
+    "lead.threshold_under": ("未达到 {limit} 的标准。", "Below the {limit} threshold."),
+    "lead.threshold_na": (
+        "缺少价格或销量，无法估算销售额。",
+        "Price or sales missing: sales cannot be estimated.",
+    ),
+    "lead.threshold_only_counterfeit": (
+        "刑事标准仅适用于假冒注册商标。",
+        "The threshold applies to counterfeit registered marks only.",
+    ),
+    "lead.price_history": ("价格走势", "Price history"),
+    "lead.no_price_history": ("没有价格记录。", "No price observations."),
+    "lead.snapshots": ("网页快照", "Snapshots"),
+    "lead.no_snapshots": ("没有快照。", "No snapshots."),
+    "lead.snapshot_meta": (
+        "抓取时间 {time}，HTTP 状态 {status}，工具 {tool}",
+        "Fetched {time}, HTTP status {status}, tool {tool}",
+    ),
+    "lead.snapshot_frame": (
+        "快照 #{id}（沙箱显示，脚本不会运行）",
+        "Snapshot #{id} (sandboxed, no script runs)",
+    ),
+    "lead.screenshot": ("截图", "Screenshot"),
+    "lead.seller_listings": ("该卖家的其他商品", "The seller's other listings"),
+    "lead.seller_leads": ("该卖家的其他线索", "The seller's earlier leads"),
+    "lead.none": ("无", "None"),
+    "lead.audit": ("处理记录", "Audit trail"),
+    "lead.audit_time": ("时间", "Time"),
+    "lead.audit_who": ("操作人", "Who"),
+    "lead.audit_action": ("操作", "Action"),
+    "lead.audit_note": ("备注", "Note"),
+    "lead.system": ("系统", "system"),
+    "lead.decide": ("处理决定", "Decision"),
+    "lead.note_placeholder": ("备注（驳回时必填）", "Note (required to dismiss)"),
+    "lead.evidence": ("下载证据包", "Download evidence packet"),
+    "lead.read_only": (
+        "您可以查看本线索，但无权作出处理决定。",
+        "You can see this lead but not decide on it.",
+    ),
+    "lead.decided": ("已记录：{action}", "Recorded: {action}"),
+    "lead.blacklisted_now": (
+        "该卖家的确认线索已达 {n} 条，已列入黑名单。",
+        "The seller now has {n} confirmed leads and is blacklisted.",
+    ),
+    # brands and the portal
+    "brands.title": ("品牌登记", "Brands"),
+    "brands.mine": ("我的品牌", "My brands"),
+    "brands.all": ("已登记品牌", "Registered brands"),
+    "brands.name": ("主商标", "Primary mark"),
+    "brands.aliases": ("其他标识（每行一个）", "Other forms (one per line)"),
+    "brands.owner": ("权利人", "Owner"),
+    "brands.registrations": (
+        "注册号与尼斯分类（每行：注册号 类别）",
+        "Registrations (one per line: number class)",
+    ),
+    "brands.categories": ("商品类别（每行一个）", "Goods (one per line)"),
+    "brands.price_floor": ("正品最低单价（元）", "Price floor (CNY)"),
+    "brands.sellers": ("授权店铺（每行一个）", "Authorised shops (one per line)"),
+    "brands.images": ("官方商品图片", "Official product images"),
+    "brands.register": ("提交登记", "Submit registration"),
+    "brands.submitted": ("已提交，等待管理员审批：{name}", "Submitted, waiting for approval: {name}"),
+    "brands.refused": ("登记未通过校验：", "The registration was refused:"),
+    "brands.exists": ("品牌“{name}”已存在，不能重复登记。", "A brand named “{name}” exists already."),
+    "brands.bad_image": ("文件“{name}”不是可识别的图片。", "“{name}” is not an image."),
+    "brands.status": ("状态", "Status"),
+    "brands.none": ("尚无品牌。", "No brands yet."),
+    "brands.new": ("登记新品牌", "Register a brand"),
+    "approvals.title": ("品牌登记审批", "Brand approvals"),
+    "approvals.none": ("没有待审批的登记。", "Nothing waits for approval."),
+    "approvals.submitted_by": ("提交人：{name}", "Submitted by {name}"),
+    "approvals.resembles": ("与已登记商标近似：", "Resembles registered marks:"),
+    "approvals.no_resemblance": ("未发现与已登记商标近似。", "Resembles no registered mark."),
+    "approvals.unavailable": ("近似比对暂不可用。", "The resemblance check is not available."),
+    "approvals.approve": ("批准", "Approve"),
+    "approvals.reject": ("拒绝", "Reject"),
+    "approvals.note": ("审批意见", "Note"),
+    # blacklist, digest, status
+    "blacklist.title": ("卖家黑名单", "Blacklisted sellers"),
+    "blacklist.none": ("黑名单为空。", "No seller is blacklisted."),
+    "blacklist.since": ("列入时间", "Since"),
+    "blacklist.leads": ("依据线索", "Leads"),
+    "digest.title": ("每日汇总", "Daily digest"),
+    "digest.chart": ("近 30 天每日新增线索（按违法类型）", "New leads per day, last 30 days, by violation"),
+    "digest.total": ("30 天合计 {n} 条", "{n} in 30 days"),
+    "digest.day": ("日期", "Day"),
+    "status.title": ("系统状态", "Status"),
+    "status.jobs": ("计划任务", "Scheduled jobs"),
+    "status.no_jobs": ("尚无任务运行记录。", "No job has run yet."),
+    "status.job": ("任务", "Job"),
+    "status.started": ("开始", "Started"),
+    "status.finished": ("结束", "Finished"),
+    "status.outcome": ("结果", "Outcome"),
+    "status.error": ("错误", "Error"),
+    "status.counts": ("数据统计", "Counts"),
+    "status.routing": ("违法类型与承办处室", "Routing: violation → department"),
+    "status.public_key": ("证据包签名公钥（Ed25519）", "Evidence signing public key (Ed25519)"),
+    "status.key_na": ("证据包功能尚未安装。", "Evidence packets are not installed."),
+    "stat.brands": ("品牌数", "brands"),
+    "stat.brands_pending": ("待审批品牌", "brands pending"),
+    "stat.platforms": ("平台数", "platforms"),
+    "stat.listings": ("商品数", "listings"),
+    "stat.snapshots": ("快照数", "snapshots"),
+    "stat.screenshots": ("截图数", "screenshots"),
+    "stat.crawl_runs": ("抓取次数", "crawl runs"),
+    # exports (column headers)
+    "col.id": ("线索编号", "Lead"),
+    "col.risk": ("风险", "Risk"),
+    "col.status": ("状态", "Status"),
+    "col.violation": ("违法类型", "Violation"),
+    "col.department": ("处室", "Department"),
+    "col.brand": ("品牌", "Brand"),
+    "col.platform": ("平台", "Platform"),
+    "col.title": ("商品标题", "Title"),
+    "col.url": ("链接", "URL"),
+    "col.price": ("价格", "Price"),
+    "col.sold": ("销量", "Sold"),
+    "col.seller": ("卖家", "Seller"),
+    "col.flagged": ("标记时间（北京时间）", "Flagged (Beijing time)"),
+    "col.transfer": ("达刑事标准", "Criminal threshold"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+}
+
+
+def normalise(lang: str | None) -> str:
+    if not lang:
+        return DEFAULT_LANG
+    lang = lang.replace("-", "_")
+    if lang.lower().startswith("en"):
+        return "en"
+    return DEFAULT_LANG
+
+
+def translate(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    text = entry[1] if normalise(lang) == "en" else entry[0]
+    return text.format(**values) if values else text
+
+
+def label(prefix: str, value: str | None, lang: str = DEFAULT_LANG) -> str:
+    """The translated name of a code (``violation.counterfeit_mark``); an unknown code shows as itself."""
+    if value is None:
+        return translate(f"{prefix}.none", lang) if f"{prefix}.none" in MESSAGES else "—"
+    key = f"{prefix}.{value}"
+    return translate(key, lang) if key in MESSAGES else value

@@ -1,0 +1,1 @@
+"""One router per resource: auth, queue, leads, brands, admin, api."""

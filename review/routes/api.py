@@ -1,0 +1,182 @@
+"""The JSON API under /api/v1 (OpenAPI at /docs): leads, decisions, evidence packets, brands.
+
+Scripts send ``Authorization: Bearer TOKEN`` (`markwatch users token NAME`); a browser session works
+too, with the ``X-CSRF-Token`` header on POST. A brand owner's lead outside its brands answers 404.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from review.deps import EVIDENCE_ROLES, CsrfDep, SessionDep, UserDep, scope_of
+from review.routes.brands import Refusal, register_brand, registration_entry
+from review.routes.leads import decide
+from review.routes.queue import parse_filter
+from review.schemas import (
+    BrandCreate,
+    BrandPublic,
+    DecisionIn,
+    EventPublic,
+    LeadDetail,
+    LeadList,
+    LeadPublic,
+    ReasonPublic,
+)
+from storage.leads import QueueRow, get_lead, lead_events, queue_page
+from storage.models import Lead, Role
+from storage.users import brands_for_user
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+
+def _public(row: QueueRow) -> LeadPublic:
+    return LeadPublic(**row.__dict__)
+
+
+def _detail(session, lead: Lead) -> LeadDetail:  # type: ignore[no-untyped-def]
+    listing = lead.listing
+    seller = listing.seller
+    sales = listing.price * listing.sold if listing.price is not None and listing.sold is not None else None
+    return LeadDetail(
+        id=lead.id,
+        brand=lead.brand.name if lead.brand else None,
+        status=lead.status,
+        risk=lead.risk,
+        violation=lead.violation,
+        department=lead.department,
+        title=listing.title,
+        url=listing.url,
+        platform=listing.platform.name,
+        price=listing.price,
+        currency=listing.currency,
+        sold=listing.sold,
+        seller=seller.name if seller else None,
+        seller_blacklisted=bool(seller and seller.blacklisted),
+        last_flagged_at=lead.last_flagged_at,
+        first_flagged_at=lead.first_flagged_at,
+        transfer_review=lead.transfer_review,
+        estimated_sales=sales,
+        reasons=[ReasonPublic(**r) for r in (lead.score.reasons if lead.score else [])],
+        events=[
+            EventPublic(at=e.at, action=e.action, user=name, note=e.note)
+            for e, name in lead_events(session=session, lead_id=lead.id)
+        ],
+    )
+
+
+@router.get("/leads", response_model=LeadList, summary="Leads of the queue, riskiest first")
+def list_leads(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    platform: str | None = None,
+    brand: str | None = None,
+    violation: str | None = None,
+    department: str | None = None,
+    status: str = Query("open", description="a status, 'open' (new, in review, escalated) or 'all'"),
+    risk_min: float | None = Query(None, ge=0, le=1),
+    risk_max: float | None = Query(None, ge=0, le=1),
+    since: str | None = Query(None, description="last flagged at or after (ISO 8601)"),
+    q: str | None = Query(None, description="text in the title or seller name, or a lead id"),
+    page: int = Query(1, ge=1),
+    per_page: int = Query(50, ge=1, le=500),
+) -> LeadList:
+    settings = request.app.state.settings
+    params = {k: v for k, v in request.query_params.items()}
+    filters = parse_filter(params, user, percent=False, tz=settings.timezone)
+    result = queue_page(session=session, filters=filters, page=page, per_page=per_page)
+    return LeadList(
+        total=result.total, page=result.page, per_page=per_page, items=[_public(r) for r in result.rows]
+    )
+
+
+@router.get(
+    "/leads/{lead_id}", response_model=LeadDetail, summary="One lead with its reasons and audit trail"
+)
+def read_lead(lead_id: int, session: SessionDep, user: UserDep) -> LeadDetail:
+    lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
+    if lead is None:
+        raise HTTPException(404, "error.404")
+    return _detail(session, lead)
+
+
+@router.post(
+    "/leads/{lead_id}/decision",
+    response_model=LeadDetail,
+    dependencies=[CsrfDep],
+    summary="Confirm, dismiss (note required), assign (department), escalate or transfer",
+)
+def post_decision(
+    request: Request, lead_id: int, body: DecisionIn, session: SessionDep, user: UserDep
+) -> LeadDetail:
+    lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
+    if lead is None:
+        raise HTTPException(404, "error.404")
+    decide(request, session, user, lead, action=body.action, note=body.note, department=body.department)
+    session.commit()
+    lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
+    assert lead is not None
+    return _detail(session, lead)
+
+
+@router.get(
+    "/leads/{lead_id}/evidence",
+    summary="The sealed evidence packet (ZIP) of a lead",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def evidence(request: Request, lead_id: int, session: SessionDep, user: UserDep) -> Response:
+    lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
+    if lead is None:
+        raise HTTPException(404, "error.404")
+    if user.role not in EVIDENCE_ROLES:
+        raise HTTPException(403, "error.403")
+    try:
+        from review.evidence import build_packet
+    except ImportError:
+        raise HTTPException(503, "error.evidence_missing") from None
+    session.close()  # build_packet works in its own unit of work (and records the export)
+    data = build_packet(request.app.state.db, lead_id, user_name=user.name)
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="markwatch-lead-{lead_id}.zip"'},
+    )
+
+
+@router.get("/brands", response_model=list[BrandPublic], summary="Brands you may see")
+def list_brands(session: SessionDep, user: UserDep) -> list[BrandPublic]:
+    return [
+        BrandPublic(id=b.id, name=b.name, aliases=b.aliases, owner=b.owner, status=b.status)
+        for b in brands_for_user(session=session, user=user)
+    ]
+
+
+@router.post(
+    "/brands",
+    response_model=BrandPublic,
+    status_code=201,
+    dependencies=[CsrfDep],
+    summary="Register a brand (pending until an admin approves)",
+)
+def create_brand(request: Request, body: BrandCreate, session: SessionDep, user: UserDep) -> BrandPublic:
+    if user.role not in (Role.admin, Role.brand_owner):
+        raise HTTPException(403, "error.403")
+    entry = registration_entry(
+        name=body.name,
+        aliases=body.aliases,
+        owner=body.owner,
+        registrations=[(r.number, r.nice_class) for r in body.registrations],
+        categories=body.categories,
+        price_floor=body.price_floor,
+        authorized_sellers=body.authorized_sellers,
+    )
+    try:
+        brand = register_brand(session, request.app.state.db, user, entry, [], source="api")
+    except Refusal as refusal:
+        raise HTTPException(422, "; ".join(refusal.messages)) from None
+    session.commit()
+    return BrandPublic(
+        id=brand.id, name=brand.name, aliases=brand.aliases, owner=brand.owner, status=brand.status
+    )

@@ -1,0 +1,289 @@
+"""Brands: the list, the brand-owner portal (register, upload official images) and admin approval.
+
+A registration goes through ``brands.registry_file.parse_registry``, the very validation of the
+registry file, so the portal cannot accept what `markwatch brands import` would refuse. New brands
+are pending until an admin approves; the approval page shows the existing marks a new one resembles.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from review.deps import AdminDep, CsrfDep, SessionDep, UserDep, render, require
+from storage.brands import ImageRecord, get_brand, upsert_brand
+from storage.errors import MarkwatchError
+from storage.models import BrandStatus, Role, User
+from storage.users import brands_for_user, decide_brand, pending_brands
+
+router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
+
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_IMAGES = 10
+Registrar = Annotated[User, Depends(require(Role.admin.value, Role.brand_owner.value))]
+
+
+@dataclass
+class Refusal(Exception):
+    messages: list[str]
+
+
+def _lines(text: str | None) -> list[str]:
+    return [
+        line.strip()
+        for line in (text or "").replace(",", "\n").replace("，", "\n").splitlines()
+        if line.strip()
+    ]
+
+
+def registration_entry(
+    *,
+    name: str,
+    aliases: list[str],
+    owner: str | None,
+    registrations: list[tuple[str, Any]],
+    categories: list[str],
+    price_floor: Any,
+    authorized_sellers: list[str],
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": name}
+    if aliases:
+        entry["aliases"] = aliases
+    if owner:
+        entry["owner"] = owner
+    if registrations:
+        entry["registrations"] = [{"number": n, "nice_class": c} for n, c in registrations]
+    if categories:
+        entry["categories"] = categories
+    if price_floor not in (None, ""):
+        entry["price_floor"] = price_floor
+    if authorized_sellers:
+        entry["authorized_sellers"] = authorized_sellers
+    return entry
+
+
+def register_brand(
+    session: Session, db: Any, user: User, entry: dict[str, Any], images: list[tuple[str, bytes]], source: str
+) -> Any:
+    """Validate one brand entry like a registry file and store it pending; raises Refusal with reasons."""
+    from brands.registry_file import RegistryFileError, parse_registry
+
+    text = yaml.safe_dump({"brands": [entry]}, allow_unicode=True, sort_keys=False)
+    try:
+        parsed = parse_registry(text, source=source, base_dir=None)
+    except RegistryFileError as exc:
+        raise Refusal([p.message for p in exc.problems]) from exc
+    spec = parsed.brands[0]
+    if get_brand(session=session, name=spec.name) is not None:
+        raise Refusal([f"brand {spec.name!r} exists already"])
+    records = [_image_record(db, filename, data) for filename, data in images[:MAX_IMAGES]]
+    brand, _ = upsert_brand(
+        session=session,
+        name=spec.name,
+        owner=spec.owner,
+        aliases=spec.aliases,
+        registrations=[(r.number, r.nice_class) for r in spec.registrations],
+        categories=spec.categories,
+        price_floor=spec.price_floor,
+        authorized_sellers=spec.authorized_sellers,
+        official_images=records,
+        status=BrandStatus.pending if user.role != Role.admin else BrandStatus.approved,
+        submitted_by_id=user.id,
+    )
+    session.flush()
+    return brand
+
+
+def _image_record(db: Any, filename: str, data: bytes) -> ImageRecord:
+    import imagehash
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > MAX_IMAGE_BYTES:
+        raise Refusal([f"{filename}: larger than 5 MB"])
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            kind = (image.format or "img").lower()
+            phash = str(imagehash.phash(image))
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise Refusal([f"{filename}: not an image"]) from exc
+    sha = db.blobs.put(data)
+    return ImageRecord(source_path=f"portal/{sha[:16]}.{kind}", sha256=sha, phash=phash)
+
+
+@router.get("/brands")
+def brands_page(request: Request, session: SessionDep, user: UserDep) -> Response:
+    return render(
+        request,
+        "brands.html",
+        brands=brands_for_user(session=session, user=user),
+        can_register=user.role in (Role.admin, Role.brand_owner),
+        problems=[],
+        submitted=request.query_params.get("submitted"),
+        form={},
+    )
+
+
+@router.post("/brands", dependencies=[CsrfDep])
+async def register(request: Request, session: SessionDep, user: Registrar) -> Response:
+    form = await request.form()
+
+    def field(name: str) -> str:
+        value = form.get(name)
+        return value[:5000] if isinstance(value, str) else ""
+
+    registrations: list[tuple[str, Any]] = []
+    for line in _lines(field("registrations").replace(",", "\n")):
+        number, _, nice = line.partition(" ")
+        nice = nice.strip()
+        registrations.append((number, int(nice) if nice.isdigit() else nice or None))
+    entry = registration_entry(
+        name=field("name").strip(),
+        aliases=_lines(field("aliases")),
+        owner=field("owner").strip() or None,
+        registrations=registrations,
+        categories=_lines(field("categories")),
+        price_floor=_number(field("price_floor")),
+        authorized_sellers=_lines(field("authorized_sellers")),
+    )
+    images = []
+    for upload in form.getlist("images"):
+        if isinstance(upload, str) or not getattr(upload, "filename", None):
+            continue
+        images.append((upload.filename or "image", await upload.read(MAX_IMAGE_BYTES + 1)))
+    try:
+        brand = register_brand(session, request.app.state.db, user, entry, images, source="form")
+    except Refusal as refusal:
+        session.rollback()
+        return render(
+            request,
+            "brands.html",
+            status_code=400,
+            brands=brands_for_user(session=session, user=user),
+            can_register=True,
+            problems=refusal.messages,
+            submitted=None,
+            form={
+                k: field(k)
+                for k in (
+                    "name",
+                    "aliases",
+                    "owner",
+                    "registrations",
+                    "categories",
+                    "price_floor",
+                    "authorized_sellers",
+                )
+            },
+        )
+    session.commit()
+    return RedirectResponse(f"/brands?submitted={brand.id}", status_code=303)
+
+
+def _number(text: str) -> Any:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text  # the registry validation names it
+
+
+@router.get("/brands/{brand_id}/images/{position}")
+def brand_image(
+    request: Request, brand_id: int, position: int, session: SessionDep, user: UserDep
+) -> Response:
+    brand = next((b for b in brands_for_user(session=session, user=user) if b.id == brand_id), None)
+    if brand is None or not 0 <= position < len(brand.official_images):
+        raise HTTPException(404, "error.404")
+    data = request.app.state.db.blobs.get(brand.official_images[position].sha256)
+    media = (
+        "image/png"
+        if data[:8] == b"\x89PNG\r\n\x1a\n"
+        else "image/jpeg"
+        if data[:3] == b"\xff\xd8\xff"
+        else None
+    )
+    if media is None:
+        raise HTTPException(404, "error.404")
+    return Response(
+        data, media_type=media, headers={"Content-Security-Policy": "default-src 'none'; sandbox"}
+    )
+
+
+# --- approval ----------------------------------------------------------------------------------------------
+
+
+def resemblances(db: Any, brand: Any) -> list[dict[str, Any]] | None:
+    """Approved marks that the new brand's marks resemble (the scorer's matcher); None: unavailable."""
+    try:
+        from scoring import resemblance
+    except ImportError:
+        return None
+    from brands.service import scoring_registry
+
+    try:
+        registry = scoring_registry(db)
+        found: list[dict[str, Any]] = []
+        for mark in [m.text for m in brand.marks]:
+            for item in resemblance(mark, registry) or []:
+                found.append({"mark": mark, **_describe(item)})
+        return found
+    except Exception:  # noqa: BLE001 - the approval page must still load; the admin sees "unavailable"
+        log.exception("resemblance check failed")
+        return None
+
+
+def _describe(item: Any) -> dict[str, Any]:
+    get = item.get if isinstance(item, dict) else lambda k, d=None: getattr(item, k, d)
+    other = get("brand") or get("name")
+    other = getattr(other, "name", other)
+    found = get("mark") or get("text") or get("found")
+    found = getattr(found, "text", found)
+    similarity = get("similarity") or get("sim") or get("score")
+    return {
+        "brand": str(other) if other is not None else None,
+        "existing": str(found) if found is not None else None,
+        "similarity": float(similarity) if isinstance(similarity, (int, float)) else None,
+        "detail": str(get("detail") or "") or (None if other or found else str(item)),
+    }
+
+
+@router.get("/admin/approvals")
+def approvals(request: Request, session: SessionDep, user: AdminDep) -> Response:
+    db = request.app.state.db
+    items = [
+        (brand, submitter, resemblances(db, brand)) for brand, submitter in pending_brands(session=session)
+    ]
+    return render(request, "approvals.html", items=items)
+
+
+@router.post("/admin/brands/{brand_id}/decision", dependencies=[CsrfDep])
+def approve(
+    request: Request,
+    brand_id: int,
+    session: SessionDep,
+    user: AdminDep,
+    action: Annotated[str, Form()],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    if action not in ("approve", "reject"):
+        raise HTTPException(400, "action: approve or reject")
+    try:
+        decide_brand(
+            session=session, brand_id=brand_id, approve=action == "approve", admin=user, note=note or None
+        )
+    except MarkwatchError:
+        raise HTTPException(404, "error.404") from None
+    session.commit()
+    return RedirectResponse("/admin/approvals", status_code=303)

@@ -1,0 +1,278 @@
+"""The lead page `/leads/{id}`, decisions on it, and its snapshots served sandboxed."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from review.deps import DECIDERS, EVIDENCE_ROLES, CsrfDep, SessionDep, UserDep, render, scope_of
+from review.i18n import MESSAGES
+from review.routing import departments, routing_table
+from storage.errors import MarkwatchError
+from storage.leads import (
+    DecisionOutcome,
+    apply_decision,
+    get_lead,
+    get_snapshot,
+    lead_events,
+    listing_snapshots,
+    listings_by_ids,
+    price_history,
+    seller_leads,
+    seller_listings,
+)
+from storage.models import Lead, User
+
+router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
+
+# The snapshot is the scraped page itself: hostile. It runs sandboxed (no script, unique origin),
+# may load nothing from the network (no beacon back to the seller), and is never sniffed as anything else.
+SNAPSHOT_CSP = (
+    "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "frame-ancestors 'self'; form-action 'none'; base-uri 'none'"
+)
+
+
+def decide(
+    request: Request,
+    session: Session,
+    user: User,
+    lead: Lead,
+    *,
+    action: str,
+    note: str | None,
+    department: str | None,
+) -> DecisionOutcome:
+    """A decision by ``user`` on ``lead`` (role checked here), with the blacklist's re-scoring."""
+    settings = request.app.state.settings
+    if action not in DECIDERS:
+        raise HTTPException(400, f"action: one of {', '.join(DECIDERS)}")
+    if user.role not in DECIDERS[action]:
+        raise HTTPException(403, "error.403")
+    try:
+        outcome = apply_decision(
+            session=session,
+            lead=lead,
+            user_id=user.id,
+            action=action,
+            note=note,
+            department=department,
+            departments=departments(settings),
+            blacklist_after=settings.blacklist_after,
+        )
+    except MarkwatchError as exc:
+        text = str(exc)
+        key = (
+            "error.dismiss_reason"
+            if "reason" in text
+            else "error.department"
+            if "department" in text
+            else text
+        )
+        raise HTTPException(400, key) from exc
+    if outcome.relisted_listing_ids:
+        rescore(request, session, outcome.relisted_listing_ids)
+    return outcome
+
+
+def rescore(request: Request, session: Session, listing_ids: list[int]) -> int:
+    """Score a blacklisted seller's other listings again now (the scorer boosts blacklisted sellers).
+
+    Listings left unscored here keep ``scored_at = None``, so the scheduler's next pass scores them.
+    """
+    try:
+        import scoring
+        from brands.service import scoring_registry
+        from scoring.types import Listing as ScoringListing
+    except ImportError:
+        return 0
+    from storage.listings import listing_record
+    from storage.queue import record_score
+
+    settings = request.app.state.settings
+    done = 0
+    try:
+        registry = scoring_registry(request.app.state.db)
+        kwargs: dict[str, Any] = {}
+        if settings.scoring_threshold is not None:
+            kwargs["threshold"] = settings.scoring_threshold
+        for listing in listings_by_ids(session=session, ids=listing_ids[:1000]):
+            verdict = scoring.score(ScoringListing.from_record(listing_record(listing)), registry, **kwargs)
+            record_score(
+                session=session,
+                listing=listing,
+                score=verdict,
+                reflag_margin=settings.queue_reflag_margin,
+                criminal_threshold=settings.criminal_threshold_cny,
+            )
+            done += 1
+    except Exception:  # noqa: BLE001 - a scorer failure must not undo the reviewer's decision
+        log.exception("re-scoring the blacklisted seller's listings failed; the scheduler will retry")
+    return done
+
+
+def _uscc(licence: str | None) -> Any:
+    if not licence:
+        return None
+    try:
+        from review.uscc import check
+    except ImportError:
+        return None
+    try:
+        return check(licence)
+    except Exception:  # noqa: BLE001 - a checker bug must not take the lead page down
+        log.exception("USCC check failed")
+        return None
+
+
+def safe_url(url: str | None) -> str | None:
+    """A link is offered only for http(s) URLs; anything else (javascript:, data:) is shown as text."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+@router.get("/leads/{lead_id}")
+def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep) -> Response:
+    settings = request.app.state.settings
+    scope = scope_of(user)
+    lead = get_lead(session=session, lead_id=lead_id, scope=scope)
+    if lead is None:
+        raise HTTPException(404, "error.404")
+    listing = lead.listing
+    seller = listing.seller
+    sales = listing.price * listing.sold if listing.price is not None and listing.sold is not None else None
+    prices = price_history(session=session, listing_id=listing.id)
+    error = request.query_params.get("error")
+    return render(
+        request,
+        "lead.html",
+        lead=lead,
+        listing=listing,
+        seller=seller,
+        safe_url=safe_url(listing.url),
+        reasons=(lead.score.reasons if lead.score else []) or [],
+        events=lead_events(session=session, lead_id=lead.id),
+        prices=prices,
+        price_svg=_price_svg(request, prices),
+        snapshots=listing_snapshots(session=session, listing_id=listing.id),
+        other_listings=seller_listings(session=session, seller_id=seller.id, exclude_listing_id=listing.id)
+        if seller
+        else [],
+        other_leads=seller_leads(session=session, seller_id=seller.id, exclude_lead_id=lead.id, scope=scope)
+        if seller
+        else [],
+        uscc=_uscc(seller.licence if seller else None),
+        sales=sales,
+        threshold=settings.criminal_threshold_cny,
+        departments=departments(settings),
+        suggested=routing_table(settings).get(lead.violation or ""),
+        can_evidence=user.role in EVIDENCE_ROLES,
+        allowed={a for a, roles in DECIDERS.items() if user.role in roles},
+        error=error if error in MESSAGES else None,
+        notice=request.query_params.get("done") if request.query_params.get("done") in DECIDERS else None,
+        blacklisted_now=request.query_params.get("blacklisted") == "1",
+    )
+
+
+def _price_svg(request: Request, prices: list[Any]) -> Any:
+    from review import format as fmt
+    from review.charts import price_chart
+    from review.deps import lang_of
+    from review.i18n import translate
+
+    settings = request.app.state.settings
+    return price_chart(
+        [(p.observed_at, p.price) for p in prices],
+        label=translate("lead.price_history", lang_of(request)),
+        fmt_time=lambda when: fmt.local_time(when, settings.timezone),
+        fmt_money=fmt.money,
+    )
+
+
+@router.post("/leads/{lead_id}/decision", dependencies=[CsrfDep])
+def decision(
+    request: Request,
+    lead_id: int,
+    session: SessionDep,
+    user: UserDep,
+    action: Annotated[str, Form()],
+    note: Annotated[str, Form(max_length=2000)] = "",
+    department: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
+    if lead is None:
+        raise HTTPException(404, "error.404")
+    try:
+        outcome = decide(
+            request, session, user, lead, action=action, note=note, department=department or None
+        )
+    except HTTPException as exc:
+        if exc.status_code == 400 and str(exc.detail) in MESSAGES:
+            return RedirectResponse(f"/leads/{lead_id}?error={exc.detail}", status_code=303)
+        raise
+    session.commit()
+    extra = "&blacklisted=1" if outcome.blacklisted_seller is not None else ""
+    return RedirectResponse(f"/leads/{lead_id}?done={action}{extra}", status_code=303)
+
+
+def _snapshot_or_404(session: Session, user: User, snapshot_id: int) -> Any:
+    snapshot = get_snapshot(session=session, snapshot_id=snapshot_id, scope=scope_of(user))
+    if snapshot is None:
+        raise HTTPException(404, "error.404")
+    return snapshot
+
+
+@router.get("/snapshots/{snapshot_id}/html")
+def snapshot_html(request: Request, snapshot_id: int, session: SessionDep, user: UserDep) -> Response:
+    snapshot = _snapshot_or_404(session, user, snapshot_id)
+    if not snapshot.html_sha256:
+        raise HTTPException(404, "error.404")
+    try:
+        body = request.app.state.db.blobs.get(snapshot.html_sha256)
+    except FileNotFoundError:
+        raise HTTPException(404, "error.404") from None
+    return Response(
+        body,
+        media_type="text/html",
+        headers={
+            "Content-Security-Policy": SNAPSHOT_CSP,
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "SAMEORIGIN",
+            "Referrer-Policy": "no-referrer",
+            "Cross-Origin-Resource-Policy": "same-origin",
+        },
+    )
+
+
+@router.get("/snapshots/{snapshot_id}/screenshot")
+def snapshot_screenshot(request: Request, snapshot_id: int, session: SessionDep, user: UserDep) -> Response:
+    snapshot = _snapshot_or_404(session, user, snapshot_id)
+    if not snapshot.screenshot_sha256:
+        raise HTTPException(404, "error.404")
+    try:
+        body = request.app.state.db.blobs.get(snapshot.screenshot_sha256)
+    except FileNotFoundError:
+        raise HTTPException(404, "error.404") from None
+    media = (
+        "image/png"
+        if body[:8] == b"\x89PNG\r\n\x1a\n"
+        else "image/jpeg"
+        if body[:3] == b"\xff\xd8\xff"
+        else None
+    )
+    if media is None:  # not an image we recognise: never let a browser guess
+        raise HTTPException(404, "error.404")
+    return Response(
+        body,
+        media_type=media,
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )

@@ -1,0 +1,87 @@
+"""The JSON API's shapes: what a lead, a decision and a brand look like on /api/v1."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ReasonPublic(BaseModel):
+    signal: str
+    weight: float
+    detail: str
+
+
+class EventPublic(BaseModel):
+    at: datetime
+    action: str
+    user: str | None
+    note: str | None
+
+
+class LeadPublic(BaseModel):
+    """A lead in the queue, with the listing fields a script needs to act on it."""
+
+    id: int
+    brand: str | None
+    status: str
+    risk: float
+    violation: str | None
+    department: str | None
+    title: str
+    url: str | None
+    platform: str
+    price: float | None = None
+    currency: str = "CNY"
+    sold: int | None = None
+    seller: str | None = None
+    seller_blacklisted: bool = False
+    last_flagged_at: datetime
+    transfer_review: bool = False
+
+
+class LeadDetail(LeadPublic):
+    first_flagged_at: datetime
+    estimated_sales: float | None
+    reasons: list[ReasonPublic]
+    events: list[EventPublic]
+
+
+class LeadList(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    items: list[LeadPublic]
+
+
+class DecisionIn(BaseModel):
+    action: Literal["confirm", "dismiss", "assign", "escalate", "transfer"]
+    note: str | None = Field(default=None, max_length=2000)
+    department: str | None = Field(default=None, max_length=32)
+
+
+class RegistrationIn(BaseModel):
+    number: str
+    nice_class: int
+
+
+class BrandCreate(BaseModel):
+    """A brand registration, checked exactly like an entry of the registry file."""
+
+    name: str = Field(max_length=200)
+    aliases: list[str] = []
+    owner: str | None = None
+    registrations: list[RegistrationIn] = []
+    categories: list[str] = []
+    price_floor: float | None = None
+    authorized_sellers: list[str] = []
+
+
+class BrandPublic(BaseModel):
+    id: int
+    name: str
+    aliases: list[str]
+    owner: str | None
+    status: str

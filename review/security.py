@@ -1,0 +1,166 @@
+"""Secrets and their checks: argon2 passwords, hashed API tokens, signed session cookies with a CSRF
+nonce, and the login rate limiter.
+
+The session cookie is stateless: ``base64(json).hmac`` signed with the installation's key (created on
+first use under MARKWATCH_HOME, mode 0600). It carries the user id, a fingerprint of the password hash
+(so a password change ends every session), the CSRF nonce and when it was issued.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+SESSION_COOKIE = "mw_session"
+LANG_COOKIE = "mw_lang"
+SESSION_MAX_AGE = 12 * 3600  # seconds: a working day, then log in again
+TOKEN_PREFIX = "mwt_"
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def new_api_token() -> tuple[str, str, str]:
+    """(token, sha256 hex of it, display prefix): only the hash is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return token, hash_token(token), token[: len(TOKEN_PREFIX) + 6]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def password_fingerprint(password_hash: str | None) -> str:
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
+
+
+def load_secret_key(home: Path) -> bytes:
+    """The installation's cookie-signing key, created (0600) on first use."""
+    path = Path(home) / "session.key"
+    if path.exists():
+        return bytes.fromhex(path.read_text().strip())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, key.hex().encode())
+    finally:
+        os.close(fd)
+    return key
+
+
+@dataclass
+class SessionData:
+    nonce: str = field(default_factory=lambda: secrets.token_urlsafe(24))  # the CSRF token
+    user_id: int | None = None
+    fingerprint: str | None = None
+    issued: float = field(default_factory=time.time)
+
+
+class SessionCodec:
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+
+    def _sign(self, payload: bytes) -> str:
+        return (
+            base64.urlsafe_b64encode(hmac.new(self.key, payload, hashlib.sha256).digest())
+            .decode()
+            .rstrip("=")
+        )
+
+    def dumps(self, data: SessionData) -> str:
+        raw = json.dumps(
+            {"n": data.nonce, "u": data.user_id, "f": data.fingerprint, "t": int(data.issued)},
+            separators=(",", ":"),
+        ).encode()
+        payload = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return f"{payload}.{self._sign(payload.encode())}"
+
+    def loads(self, value: str | None) -> SessionData | None:
+        """The session in a cookie, or None when it is missing, forged or expired."""
+        if not value or "." not in value or len(value) > 4096:
+            return None
+        payload, _, signature = value.partition(".")
+        if not hmac.compare_digest(signature, self._sign(payload.encode())):
+            return None
+        try:
+            data: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            session = SessionData(
+                nonce=str(data["n"]),
+                user_id=int(data["u"]) if data.get("u") is not None else None,
+                fingerprint=data.get("f"),
+                issued=float(data["t"]),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+        if time.time() - session.issued > SESSION_MAX_AGE:
+            return None
+        return session
+
+
+def csrf_ok(session: SessionData | None, token: str | None) -> bool:
+    return bool(session and token) and hmac.compare_digest(str(token), session.nonce)  # type: ignore[union-attr]
+
+
+class LoginLimiter:
+    """Failed logins per user name and per address in a sliding window; past the limit: refuse."""
+
+    def __init__(self, per_user: int = 5, per_address: int = 20, window: float = 900.0) -> None:
+        self.per_user = per_user
+        self.per_address = per_address
+        self.window = window
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        failures = self._failures.setdefault(key, deque())
+        while failures and now - failures[0] > self.window:
+            failures.popleft()
+        return failures
+
+    def blocked(self, name: str, address: str) -> bool:
+        now = time.time()
+        with self._lock:
+            return (
+                len(self._recent("u:" + name.casefold(), now)) >= self.per_user
+                or len(self._recent("a:" + address, now)) >= self.per_address
+            )
+
+    def failed(self, name: str, address: str) -> None:
+        now = time.time()
+        with self._lock:
+            self._recent("u:" + name.casefold(), now).append(now)
+            self._recent("a:" + address, now).append(now)
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop("u:" + name.casefold(), None)
