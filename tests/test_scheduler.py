@@ -171,3 +171,37 @@ def test_digest_can_be_mailed_through_smtp(db, monkeypatch):
     result = scheduler.digest(db, get_settings())
     assert result["mailed"] is True
     assert sent[0] == ("127.0.0.1", 25) and sent[1].startswith("markwatch 监测日报")
+
+
+def test_rescore_scores_new_and_changed_listings_once(db, tmp_path):
+    from brands.registry_file import parse_registry
+    from brands.service import import_registry
+
+    registry = parse_registry(
+        "brands:\n  - name: 康师傅\n    categories: [方便面]\n    price_floor: 3.0\n",
+        source="test",
+        base_dir=None,
+    )
+    import_registry(db, registry)
+    with db.session() as session:
+        for n, title in enumerate(
+            ["康帅傅 红烧牛肉面 5连包", "农家手工挂面 500g", "康师傅 红烧牛肉面 5连包"], start=1
+        ):
+            upsert_listing(
+                session=session,
+                record={"id": f"feed:{n}", "title": title, "price": 9.9, "category": "方便面"},
+            )
+
+    first = scheduler.rescore(db, get_settings())
+    assert (first.scored, first.flagged, first.queued) == (3, 1, 1)
+    assert scheduler.rescore(db, get_settings()).scored == 0  # nothing new, nothing changed
+
+    with db.session() as session:
+        upsert_listing(
+            session=session,
+            record={"id": "feed:2", "title": "康师博 红烧牛肉面 特价", "price": 1.0, "category": "方便面"},
+        )
+    second = scheduler.rescore(db, get_settings())
+    assert (second.scored, second.flagged) == (1, 1)
+    with db.session() as session:
+        assert len(session.scalars(select(Lead)).all()) == 2
