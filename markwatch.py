@@ -373,6 +373,110 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
     out.print(table)
 
 
+# --- run: the main job ----------------------------------------------------------------------------------
+
+DEMO_REGISTRY = Path(__file__).resolve().parent / "demo" / "brands.yaml"
+
+
+@app.command("run")
+def run(
+    once: Annotated[
+        bool, typer.Option("--once", help="Run the pipeline once and exit (cron, tests).")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Address of the review app.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port of the review app.")] = 8000,
+    demo_size: Annotated[int, typer.Option(help="Listings per demo marketplace.")] = 300,
+) -> None:
+    """The main job on the embedded default: demo marketplaces, migrate, crawl, score, queue, digest,
+    then the scheduler and the review app."""
+    import os
+
+    from scheduler import run_pipeline
+    from storage.migrate import upgrade
+
+    settings = get_settings()
+    db = open_database(settings, check=False)
+    before, after = upgrade(db.engine)
+    out.print(f"数据库 {db.engine.url.render_as_string(hide_password=True)}：版本 {after}")
+    _import_demo_registry_if_empty(db)
+
+    demo = _start_demo(demo_size)
+    try:
+        # the crawler (and its subprocesses) find the demo where it actually listens
+        os.environ["MARKWATCH_DEMO_STATIC_URL"] = demo.static_url
+        os.environ["MARKWATCH_DEMO_SPA_URL"] = demo.spa_url
+        out.print(f"演示商城：{demo.static_url}（服务端渲染） {demo.spa_url}（单页应用）")
+        run_pipeline(db, settings, ["demo-static", "demo-spa"], out.print)
+        _print_counts(db)
+        if once:
+            return
+        _serve_forever(db, settings, host, port)
+    finally:
+        demo.close()
+
+
+def _import_demo_registry_if_empty(db: Database) -> None:
+    from brands.registry_file import load_registry_file
+    from brands.service import import_registry
+    from storage.brands import count_brands
+
+    with db.session() as session:
+        if count_brands(session=session):
+            return
+    report = import_registry(db, load_registry_file(DEMO_REGISTRY))
+    out.print(f"品牌库为空：已导入演示品牌 {report.total} 个（{DEMO_REGISTRY.name}）")
+
+
+def _start_demo(size: int):  # type: ignore[no-untyped-def]
+    from demo.server import DemoServers
+
+    try:
+        return DemoServers(size=size, static_port=8801, spa_port=8802).start()
+    except OSError:  # the default ports are taken (another demo?): any free port will do
+        return DemoServers(size=size).start()
+
+
+def _print_counts(db: Database) -> None:
+    from storage.stats import collect_stats
+
+    with db.session() as session:
+        figures = collect_stats(session=session)
+    leads = figures["leads"]
+    out.print(
+        f"合计：商品 {figures['listings']:,} 条，快照 {figures['snapshots']:,} 份"
+        f"（截图 {figures['screenshots']:,}），待审线索 {leads['new'] + leads['in_review']:,} 条"
+    )
+
+
+def _serve_forever(db: Database, settings, host: str, port: int) -> None:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from review.app import create_app
+    from review.security import generate_password, hash_password
+    from scheduler import install_jobs, make_scheduler
+    from storage.users import create_user, list_users
+
+    with db.session() as session:
+        has_admin = any(u.role == "admin" for u in list_users(session=session))
+        password = None
+        if not has_admin:
+            password = generate_password()
+            create_user(session=session, name="admin", role="admin", password_hash=hash_password(password))
+    scheduler = make_scheduler(db, settings)
+    jobs = install_jobs(scheduler, db, settings)
+    scheduler.start()
+    out.print(f"计划任务：{', '.join(jobs)}")
+    out.print(f"审核系统：http://{host}:{port}/")
+    if password:
+        out.print(
+            f"管理员账号 admin，一次性密码：{password}（登录后请修改，或用 `markwatch users add` 新建账号）"
+        )
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    finally:
+        scheduler.shutdown(wait=False)
+
+
 # --- jobs -----------------------------------------------------------------------------------------------
 
 

@@ -163,6 +163,39 @@ def job_retention() -> None:
     run_recorded("retention", lambda: prune(db, get_settings()), db)
 
 
+# --- the whole pipeline, once -------------------------------------------------------------------------
+
+
+def run_pipeline(
+    db: Database, settings: Settings, platforms: list[str], report: Callable[[str], None]
+) -> dict[str, Any]:
+    """Crawl each platform, score, digest: each step a recorded job run; a failed platform stops nothing."""
+    outcome: dict[str, Any] = {"crawls": {}}
+    for platform in platforms:
+        report(f"采集 {platform} …")
+        result = run_recorded(f"crawl:{platform}", lambda p=platform: crawl_platform(p), db)
+        outcome["crawls"][platform] = result
+        report(
+            f"采集 {platform}："
+            + (_crawl_line(result) if result is not None else "失败（详见 `markwatch jobs`）")
+        )
+    report("评分与入队 …")
+    scored = run_recorded("score", lambda: rescore(db, settings), db)
+    outcome["score"] = scored
+    if scored is not None:
+        report(f"评分 {scored.scored} 条新增或变更的商品，新入队 {scored.queued} 条")
+    written = run_recorded("digest", lambda: digest(db, settings), db)
+    outcome["digest"] = written
+    if written is not None:
+        report(f"日报：{written['html']}")
+    return outcome
+
+
+def _crawl_line(result: dict[str, Any]) -> str:
+    keys = (("pages", "页面"), ("items", "商品"), ("blocks", "拦截"), ("errors", "错误"))
+    return "，".join(f"{name} {result[key]}" for key, name in keys if key in result) or "完成"
+
+
 # --- the schedule --------------------------------------------------------------------------------------
 
 
