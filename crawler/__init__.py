@@ -1,0 +1,16 @@
+"""crawler: owns crawling — a Scrapy project that walks marketplaces as their platform profiles describe.
+
+- ``crawler.profiles``: declarative platform profiles (YAML), their validation, the built-in demo ones;
+- ``crawler.spiders.profile``: the one generic, profile-driven spider;
+- ``crawler.items``, ``crawler.pipelines`` (normalise → persist → snapshot → screenshot → score/queue),
+  ``crawler.middlewares`` (politeness: retries, Retry-After, block pages, truncated pages; fingerprints;
+  browser-context rotation), ``crawler.settings`` (the Scrapy settings of a crawl);
+- ``crawler.browser``: Chromium through scrapy-playwright (rendering, resource blocking, screenshots);
+- ``crawler.distributed``: scrapy-redis shared frontier for several crawler processes;
+- ``crawler.run``: ``crawl(platform, ...)``, which runs each crawl in its own process, and the
+  crawl-run bookkeeping (row, progress bar, resume log).
+
+May import: storage, brands (approved brands' marks for keyword crawls; the scorer's registry),
+scoring (the score-and-queue pipeline step), settings. Nothing imports crawler except the command
+line and the scheduler.
+"""

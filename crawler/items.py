@@ -1,0 +1,24 @@
+"""What the spider hands to the pipelines: one detail page, its extracted field texts, and the fetch."""
+
+from __future__ import annotations
+
+import scrapy
+
+
+class ListingItem(scrapy.Item):
+    platform = scrapy.Field()  # profile name, e.g. demo-static
+    external_id = scrapy.Field()  # the listing's id on the platform (text as extracted)
+    url = scrapy.Field()  # the address requested
+    final_url = scrapy.Field()  # the address after redirects
+    status = scrapy.Field()  # HTTP status of the page
+    headers = scrapy.Field()  # response headers, {name: value}
+    body = scrapy.Field()  # bytes: the HTML (for browser pages: the rendered DOM)
+    fetched_at = scrapy.Field()  # aware datetime (UTC)
+    raw = scrapy.Field()  # {field: text as the page showed it}; seller fields under "seller"
+    gone = scrapy.Field()  # the page says the listing does not exist (any more)
+    rendered = scrapy.Field()  # fetched through the browser
+    screenshot = scrapy.Field()  # bytes: full-page PNG (browser pages), or None
+    fingerprint = scrapy.Field()  # the request's fingerprint (hex), for the resume log
+    record = scrapy.Field()  # the listing record, set by the normalising pipeline
+    listing_pk = scrapy.Field()  # listings.id, set by the persisting pipeline
+    snapshot_pk = scrapy.Field()  # snapshots.id, set by the snapshot pipeline

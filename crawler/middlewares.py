@@ -1,0 +1,210 @@
+"""Downloader components: request fingerprints, browser-context rotation, and the politeness middleware.
+
+The politeness middleware replaces Scrapy's RetryMiddleware for the pages of a profile. It retries
+server errors and exceptions, honours ``Retry-After`` on 429 by slowing the domain's download slot,
+recognises block pages ("verify you are human", 安全验证, 滑块; the profile's ``page.block``
+selector), records them, slows the crawl and tries the page again later — it never tries to pass a
+check — and retries pages that were cut short (the profile's ``page.end_marker`` is missing) or that
+the browser could not finish rendering.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.utils.request import fingerprint
+
+logger = logging.getLogger(__name__)
+
+# Generic signs of a human check, whatever the platform (the profile can add a selector).
+BLOCK_TEXTS = (
+    "安全验证",
+    "滑块验证",
+    "拖动滑块",
+    "向右拖动滑块",
+    "人机验证",
+    "verify you are human",
+    "Verify you are human",
+    "are you a robot",
+)
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 524})
+
+
+class FragmentFingerprinter:
+    """REQUEST_FINGERPRINTER_CLASS that keeps the URL fragment: ``/#/item/1`` and ``/#/item/2`` are two
+    pages of a single-page app, not one."""
+
+    def __init__(self, crawler: Crawler | None = None) -> None:
+        self._cache: dict[str, bytes] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FragmentFingerprinter:
+        return cls(crawler)
+
+    def fingerprint(self, request: Request) -> bytes:
+        return fingerprint(request, keep_fragments=True)
+
+
+class BrowserContextMiddleware:
+    """Spread browser pages over contexts and retire a context after PLAYWRIGHT_PAGES_PER_CONTEXT pages."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        from crawler import browser
+
+        self.rotation = browser.ContextRotation(
+            "markwatch", crawler.settings.getint("MARKWATCH_PAGES_PER_CONTEXT", 100)
+        )
+        browser.ROTATION = self.rotation
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BrowserContextMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("playwright"):
+            request.meta["playwright_context"] = self.rotation.next_name()
+            request.meta["playwright_context_kwargs"] = {
+                "locale": "zh-CN",
+                "viewport": {"width": 1280, "height": 900},
+                "java_script_enabled": True,
+            }
+        return None
+
+
+class PolitenessMiddleware:
+    """Retries with back-off, Retry-After, block-page detection, truncated-page detection."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.max_retries = crawler.settings.getint("MARKWATCH_RETRIES", 8)
+        self.max_delay = crawler.settings.getfloat("MARKWATCH_MAX_BACKOFF", 10.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PolitenessMiddleware:
+        return cls(crawler)
+
+    @property
+    def profile(self) -> Any:
+        return getattr(self.crawler.spider, "profile", None)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if "markwatch_kind" not in request.meta:
+            return response  # robots.txt and the like
+        stats = self.crawler.stats
+        assert stats is not None
+        problem, wait = self.diagnose(request, response)
+        if problem is None:
+            return response
+        stats.inc_value(f"markwatch/retry_reason/{problem}")
+        if problem == "blocked":
+            stats.inc_value("markwatch/blocks")
+            logger.warning("block page (human check) at %s: slowing down, will try again later", request.url)
+            self.slow_down(request, wait or 2.0)
+        elif problem == "throttled":
+            self.slow_down(request, wait or 1.0)
+        return self.retry(request, problem)
+
+    def process_exception(self, request: Request, exception: Exception) -> Request | None:
+        if "markwatch_kind" not in request.meta or isinstance(exception, IgnoreRequest):
+            return None
+        self.crawler.stats.inc_value(f"markwatch/retry_reason/{type(exception).__name__}")  # type: ignore[union-attr]
+        return self.retry(request, type(exception).__name__)
+
+    def diagnose(self, request: Request, response: Response) -> tuple[str | None, float | None]:
+        """(what is wrong with this page, seconds the site asked us to wait), or (None, None)."""
+        if response.status == 429:
+            return "throttled", _retry_after(response)
+        if response.status in RETRY_STATUSES:
+            return f"http_{response.status}", None
+        rendered = request.meta.get("playwright_page_methods")
+        if rendered:
+            outcome = (rendered[0].result or {}).get("outcome")
+            if outcome == "blocked":
+                return "blocked", None
+            if outcome != "ready":
+                return f"render_{outcome}", None
+        if response.status != 200 or not isinstance(response, TextResponse):
+            return None, None
+        if self.is_block_page(response):
+            return "blocked", None
+        end_marker = (self.profile.section("page") if self.profile else {}).get("end_marker")
+        if end_marker and not _matches(response, end_marker):
+            return "truncated", None
+        return None, None
+
+    def is_block_page(self, response: TextResponse) -> bool:
+        page = self.profile.section("page") if self.profile else {}
+        if page.get("block") and _matches(response, page["block"]):
+            return True
+        head = response.text[:6000]
+        if not any(t in head for t in BLOCK_TEXTS):
+            return False
+        # the words alone may be a listing's text: only a page that shows no content is a block page
+        for section, key in (("list", "items"), ("detail", "id")):
+            expr = (self.profile.section(section) if self.profile else {}).get(key)
+            if expr and _matches(response, expr):
+                return False
+        return True
+
+    def slow_down(self, request: Request, seconds: float) -> None:
+        """Raise the domain slot's delay (AutoThrottle lowers it again as answers come back healthy)."""
+        engine = self.crawler.engine
+        if engine is None or engine.downloader is None:
+            return
+        downloader = engine.downloader
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is not None:
+            slot.delay = min(max(slot.delay * 2, seconds), self.max_delay)
+            self.crawler.stats.max_value("markwatch/max_backoff_seconds", slot.delay)  # type: ignore[union-attr]
+
+    def retry(self, request: Request, reason: str) -> Request:
+        attempt = request.meta.get("markwatch_attempt", 0) + 1
+        stats = self.crawler.stats
+        assert stats is not None
+        if attempt > self.max_retries:
+            stats.inc_value("markwatch/errors")
+            stats.inc_value(f"markwatch/gave_up/{reason}")
+            logger.error("gave up on %s after %d attempts (last: %s)", request.url, attempt, reason)
+            raise IgnoreRequest(f"gave up after {attempt} attempts: {reason}")
+        new = request.copy()
+        new.meta["markwatch_attempt"] = attempt
+        new.dont_filter = True
+        new.priority = request.priority - 1
+        methods = new.meta.get("playwright_page_methods")
+        if methods:
+            from scrapy_playwright.page import PageMethod
+
+            new.meta["playwright_page_methods"] = [PageMethod(m.method, *m.args, **m.kwargs) for m in methods]
+        stats.inc_value("markwatch/retries")
+        return new
+
+
+def _matches(response: TextResponse, expr: str) -> bool:
+    try:
+        if expr.startswith("xpath:"):
+            return bool(response.xpath(expr[len("xpath:") :]))
+        return bool(response.css(expr))
+    except ValueError:
+        return False
+
+
+def _retry_after(response: Response) -> float | None:
+    value = response.headers.get(b"Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value.decode("latin-1").strip()))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            from storage.models import utcnow
+
+            return max(0.0, (parsedate_to_datetime(value.decode("latin-1")) - utcnow()).total_seconds())
+        except (TypeError, ValueError):
+            return None

@@ -1,0 +1,359 @@
+"""Platform profiles: the declarative description of a marketplace that the one generic spider follows.
+
+A profile is a YAML file (every key in docs/crawling.md). Validation walks the YAML node tree so that
+each problem names its file and line; all problems are collected, and a refused profile writes nothing.
+The two demo profiles (``demo-static``, ``demo-spa``) are built in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from parsel import Selector
+
+from brands.registry_file import Problem
+from storage.errors import MarkwatchError
+
+HERE = Path(__file__).parent
+BUILTIN = ("demo-static", "demo-spa")
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+
+POLITENESS_KEYS: dict[str, type | tuple[type, ...]] = {
+    "concurrency": int,  # concurrent requests per domain
+    "delay": (int, float),  # s, minimum between requests to the domain
+    "autothrottle": bool,
+    "autothrottle_target": (int, float),  # AUTOTHROTTLE_TARGET_CONCURRENCY
+    "max_delay": (int, float),  # s, AutoThrottle's ceiling (also the block back-off's)
+    "retries": int,  # attempts after the first, for errors, 429, blocks, truncated pages
+    "timeout": (int, float),  # s, per page
+}
+SELLER_FIELDS = ("id", "name", "url", "opened", "rating", "licence")
+DETAIL_FIELDS = ("title", "price", "sold", "category", "description", "images", "currency", "seller")
+TOP_KEYS = (
+    "name",
+    "title",
+    "base_url",
+    "render",
+    "robots_txt",
+    "start_urls",
+    "search_url",
+    "politeness",
+    "navigation",
+    "list",
+    "detail",
+    "page",
+)
+SECTION_KEYS = {
+    "navigation": ("follow",),
+    "list": ("items", "next_page", "ready", "load_more", "done"),
+    "detail": ("id", "ready", "not_found", "fields"),
+    "page": ("end_marker", "block", "error"),
+}
+BROWSER_ONLY = {("list", "ready"), ("list", "load_more"), ("list", "done"), ("detail", "ready")}
+DEFAULT_POLITENESS: dict[str, Any] = {
+    "concurrency": 8,
+    "delay": 0.0,
+    "autothrottle": True,
+    "autothrottle_target": 8.0,
+    "max_delay": 10.0,
+    "retries": 8,
+    "timeout": 30.0,
+}
+
+
+class ProfileError(MarkwatchError):
+    """A profile was refused; ``problems`` names every reason with its file and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(
+            f"platform profile refused, nothing was written ({len(problems)} problem(s)):\n{lines}"
+        )
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A validated platform profile; ``data`` is the profile as a plain dict (stored with the platform)."""
+
+    data: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.data["name"])
+
+    @property
+    def title(self) -> str:
+        return str(self.data.get("title") or self.data["name"])
+
+    @property
+    def render(self) -> str:
+        return str(self.data["render"])
+
+    @property
+    def browser(self) -> bool:
+        return self.render == "browser"
+
+    @property
+    def base_url(self) -> str:
+        return str(self.data["base_url"]).rstrip("/")
+
+    @property
+    def politeness(self) -> dict[str, Any]:
+        return DEFAULT_POLITENESS | dict(self.data.get("politeness") or {})
+
+    def section(self, name: str) -> dict[str, Any]:
+        return dict(self.data.get(name) or {})
+
+    def with_base_url(self, base_url: str | None) -> Profile:
+        """The same profile served from another address (the demo on other ports, a mirror)."""
+        if not base_url:
+            return self
+        return Profile(self.data | {"base_url": base_url.rstrip("/")})
+
+    def env_base_url(self) -> str | None:
+        """``MARKWATCH_<NAME>_URL`` (``demo-static`` → ``MARKWATCH_DEMO_STATIC_URL``), when set."""
+        return os.environ.get(env_var(self.name)) or None
+
+
+def env_var(platform: str) -> str:
+    return "MARKWATCH_" + re.sub(r"[^A-Z0-9]", "_", platform.upper()) + "_URL"
+
+
+def load_profile_file(path: Path) -> Profile:
+    """Read and validate a profile file; raises ProfileError naming every problem."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ProfileError([Problem(str(path), None, f"cannot read the file: {exc.strerror}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise ProfileError(
+            [Problem(str(path), None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+        ) from exc
+    return parse_profile(text, source=str(path))
+
+
+def builtin_profile(name: str) -> Profile | None:
+    """A built-in profile (``demo-static``, ``demo-spa``) or None."""
+    if name not in BUILTIN:
+        return None
+    return load_profile_file(HERE / f"{name}.yaml")
+
+
+def parse_profile(text: str, *, source: str) -> Profile:
+    """Validate profile YAML text; raises ProfileError naming every problem with its line."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ProfileError([Problem(source, line, f"broken YAML: {problem}; fix the syntax")]) from exc
+    checker = _Checker(source)
+    data = checker.profile(root)
+    if checker.problems:
+        raise ProfileError(checker.problems)
+    return Profile(data)
+
+
+def _line(node: yaml.Node | None) -> int | None:
+    return node.start_mark.line + 1 if node is not None else None
+
+
+class _Checker:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def fail(self, node: yaml.Node | None, message: str) -> None:
+        self.problems.append(Problem(self.source, _line(node), message))
+
+    def mapping(self, node: yaml.Node, allowed: tuple[str, ...], where: str) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{where} must be a mapping of keys to values")
+            return {}
+        out: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(allowed)}"
+                self.fail(key_node, f"unknown key {key!r} in {where}{hint}")
+                continue
+            if key in out:
+                self.fail(key_node, f"key {key!r} given twice in {where}")
+            out[key] = value_node
+        return out
+
+    def scalar(self, node: yaml.Node, where: str) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, f"{where} must be a single value")
+            return None
+        return yaml.safe_load(yaml.serialize(node))
+
+    def text(self, node: yaml.Node, where: str) -> str | None:
+        value = self.scalar(node, where)
+        if value is None or value == "":
+            if isinstance(node, yaml.ScalarNode):
+                self.fail(node, f"{where} is empty")
+            return None
+        if not isinstance(value, str):
+            self.fail(node, f"{where} must be text, not {value!r}")
+            return None
+        return value
+
+    def selector(self, node: yaml.Node, where: str) -> str | None:
+        expr = self.text(node, where)
+        if expr is None:
+            return None
+        probe = Selector(text="<html><body></body></html>")
+        try:
+            if expr.startswith("xpath:"):
+                probe.xpath(expr[len("xpath:") :])
+            else:
+                probe.css(expr)
+        except Exception as exc:  # noqa: BLE001 - parsel raises several kinds for a bad expression
+            self.fail(
+                node,
+                f"{where}: not a valid {'XPath' if expr.startswith('xpath:') else 'CSS'} "
+                f"selector ({type(exc).__name__}: {exc})",
+            )
+            return None
+        return expr
+
+    def selectors(self, node: yaml.Node, where: str) -> list[str]:
+        if isinstance(node, yaml.ScalarNode):
+            one = self.selector(node, where)
+            return [one] if one else []
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"{where} must be a selector or a list of selectors")
+            return []
+        return [s for i, n in enumerate(node.value) if (s := self.selector(n, f"{where}[{i}]"))]
+
+    def url_path(self, node: yaml.Node, where: str) -> str | None:
+        value = self.text(node, where)
+        if value is None:
+            return None
+        if re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) and not value.lower().startswith(
+            ("http://", "https://")
+        ):
+            self.fail(node, f"{where}: only http and https addresses are crawled, not {value!r}")
+            return None
+        return value
+
+    def profile(self, root: yaml.Node | None) -> dict[str, Any]:
+        if root is None:
+            self.fail(
+                None, "the file is empty; a profile needs at least name, base_url, render, list, detail"
+            )
+            return {}
+        keys = self.mapping(root, TOP_KEYS, "the profile")
+        data: dict[str, Any] = {}
+        for required in ("name", "base_url", "render", "list", "detail"):
+            if required not in keys and isinstance(root, yaml.MappingNode):
+                self.fail(root, f"missing required key {required!r}")
+        if "name" in keys:
+            name = self.text(keys["name"], "name")
+            if name is not None and not NAME.match(name):
+                self.fail(
+                    keys["name"], f"name {name!r}: use lower-case letters, digits, - and _ (like demo-static)"
+                )
+            data["name"] = name
+        if "title" in keys:
+            data["title"] = self.text(keys["title"], "title")
+        if "base_url" in keys:
+            base = self.text(keys["base_url"], "base_url")
+            if base is not None and not re.match(r"^https?://[^/\s]+", base):
+                self.fail(
+                    keys["base_url"],
+                    f"base_url must be an http(s) address like http://127.0.0.1:8801, not {base!r}",
+                )
+            data["base_url"] = base
+        render = None
+        if "render" in keys:
+            render = self.scalar(keys["render"], "render")
+            if render not in ("http", "browser"):
+                self.fail(keys["render"], f"render must be 'http' or 'browser', not {render!r}")
+                render = None
+            data["render"] = render
+        if "robots_txt" in keys:
+            value = self.scalar(keys["robots_txt"], "robots_txt")
+            if not isinstance(value, bool):
+                self.fail(keys["robots_txt"], f"robots_txt must be true or false, not {value!r}")
+            data["robots_txt"] = value
+        if "start_urls" in keys:
+            node = keys["start_urls"]
+            urls = []
+            if isinstance(node, yaml.SequenceNode):
+                urls = [u for i, n in enumerate(node.value) if (u := self.url_path(n, f"start_urls[{i}]"))]
+            else:
+                self.fail(node, "start_urls must be a list of addresses (absolute, or paths on base_url)")
+            data["start_urls"] = urls
+        if "search_url" in keys:
+            search = self.url_path(keys["search_url"], "search_url")
+            if search is not None and "{query}" not in search:
+                self.fail(keys["search_url"], "search_url must contain {query} where the search words go")
+            data["search_url"] = search
+        walkable = data.get("start_urls") or data.get("search_url") or "start_urls" in keys
+        if not walkable and isinstance(root, yaml.MappingNode):
+            self.fail(root, "give start_urls (where the catalogue walk begins), search_url, or both")
+        if "politeness" in keys:
+            pol = self.mapping(keys["politeness"], tuple(POLITENESS_KEYS), "politeness")
+            data["politeness"] = {}
+            for key, node in pol.items():
+                value = self.scalar(node, f"politeness.{key}")
+                kind = POLITENESS_KEYS[key]
+                if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+                    wanted = "true or false" if kind is bool else "a number"
+                    self.fail(node, f"politeness.{key} must be {wanted}, not {value!r}")
+                elif kind is not bool and value < 0:
+                    self.fail(node, f"politeness.{key} must not be negative")
+                else:
+                    data["politeness"][key] = value
+            if data["politeness"].get("concurrency") == 0:
+                self.fail(pol.get("concurrency"), "politeness.concurrency must be at least 1")
+        for section, allowed in SECTION_KEYS.items():
+            if section not in keys:
+                continue
+            fields = self.mapping(keys[section], allowed, section)
+            out: dict[str, Any] = {}
+            for key, node in fields.items():
+                where = f"{section}.{key}"
+                if (section, key) in BROWSER_ONLY and render == "http":
+                    self.fail(
+                        node, f"{where} is for browser-rendered pages; set render: browser or remove it"
+                    )
+                if key == "fields":
+                    out[key] = self.fields(node)
+                elif key == "follow":
+                    out[key] = self.selectors(node, where)
+                else:
+                    out[key] = self.selector(node, where)
+            if section == "list" and "items" not in fields and isinstance(keys[section], yaml.MappingNode):
+                self.fail(keys[section], "missing list.items: the selector of the links to detail pages")
+            if section == "detail" and isinstance(keys[section], yaml.MappingNode):
+                for required in ("id", "fields"):
+                    if required not in fields:
+                        self.fail(keys[section], f"missing detail.{required}")
+            data[section] = out
+        return data
+
+    def fields(self, node: yaml.Node) -> dict[str, Any]:
+        keys = self.mapping(node, DETAIL_FIELDS, "detail.fields")
+        out: dict[str, Any] = {}
+        if "title" not in keys and isinstance(node, yaml.MappingNode):
+            self.fail(node, "missing detail.fields.title: a listing without a title cannot be used")
+        for key, value in keys.items():
+            if key == "seller":
+                seller = self.mapping(value, SELLER_FIELDS, "detail.fields.seller")
+                out[key] = {k: self.selector(v, f"detail.fields.seller.{k}") for k, v in seller.items()}
+            else:
+                out[key] = self.selector(value, f"detail.fields.{key}")
+        return out

@@ -1,0 +1,227 @@
+"""Repository functions of the crawler: platform profiles, crawl runs and snapshots.
+
+The crawler package calls these; it never writes SQL of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.errors import NotFound
+from storage.models import CrawlRun, Listing, Platform, Snapshot, utcnow
+
+
+def upsert_platform(
+    *, session: Session, name: str, title: str | None, render: str, profile: dict[str, Any]
+) -> tuple[Platform, bool]:
+    """Create or update a platform and its profile; returns (platform, created)."""
+    row = session.scalars(select(Platform).where(Platform.name == name)).one_or_none()
+    created = row is None
+    if row is None:
+        row = Platform(name=name)
+        session.add(row)
+    row.title = title or name
+    row.render = render
+    row.profile = dict(profile)
+    session.flush()
+    return row, created
+
+
+def get_platform(*, session: Session, name: str) -> Platform | None:
+    """The platform of that name, or None."""
+    return session.scalars(select(Platform).where(Platform.name == name)).one_or_none()
+
+
+def list_platforms(*, session: Session) -> list[dict[str, Any]]:
+    """Every platform with its listing count and its last crawl run (for `markwatch platforms list`)."""
+    counts = dict(
+        session.execute(select(Listing.platform_id, func.count()).group_by(Listing.platform_id)).all()
+    )
+    out = []
+    for platform in session.scalars(select(Platform).order_by(Platform.name)):
+        last = session.scalars(
+            select(CrawlRun)
+            .where(CrawlRun.platform_id == platform.id)
+            .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+            .limit(1)
+        ).one_or_none()
+        out.append(
+            {
+                "name": platform.name,
+                "title": platform.title,
+                "render": platform.render,
+                "has_profile": bool(platform.profile),
+                "listings": counts.get(platform.id, 0),
+                "last_crawl": None
+                if last is None
+                else {"started_at": last.started_at.isoformat(), "status": last.status, "items": last.items},
+            }
+        )
+    return out
+
+
+def start_crawl_run(
+    *,
+    session: Session,
+    platform: Platform,
+    queries: list[str],
+    job_dir: str | None,
+    distributed: str | None,
+) -> CrawlRun:
+    """A new crawl-run row in status ``running``."""
+    run = CrawlRun(
+        platform_id=platform.id,
+        queries=list(queries),
+        job_dir=job_dir,
+        distributed=distributed,
+        status="running",
+        started_at=utcnow(),
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def resumable_crawl_run(*, session: Session, platform: Platform, job_dir: str) -> CrawlRun | None:
+    """The last run of this platform in ``job_dir`` that did not finish (killed or interrupted), if any."""
+    return session.scalars(
+        select(CrawlRun)
+        .where(
+            CrawlRun.platform_id == platform.id,
+            CrawlRun.job_dir == job_dir,
+            CrawlRun.status.in_(("running", "interrupted")),
+        )
+        .order_by(CrawlRun.id.desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def get_crawl_run(*, session: Session, run_id: int) -> CrawlRun:
+    """The crawl run; raises NotFound."""
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise NotFound(f"no crawl run {run_id}")
+    return run
+
+
+def update_crawl_run(
+    *,
+    session: Session,
+    run_id: int,
+    pages: int | None = None,
+    items: int | None = None,
+    drops: dict[str, int] | None = None,
+    errors: int | None = None,
+    blocks: int | None = None,
+    status: str | None = None,
+    finished_at: datetime | None = None,
+    stats: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> CrawlRun:
+    """Write the run's counters (absolute values, not increments) and, at the end, its outcome."""
+    run = get_crawl_run(session=session, run_id=run_id)
+    for name, value in (
+        ("pages", pages),
+        ("items", items),
+        ("errors", errors),
+        ("blocks", blocks),
+        ("status", status),
+        ("finished_at", finished_at),
+        ("error", error),
+    ):
+        if value is not None:
+            setattr(run, name, value)
+    if drops is not None:
+        run.drops = dict(drops)
+    if stats is not None:
+        run.stats = dict(stats)
+    session.flush()
+    return run
+
+
+def add_snapshot(
+    *,
+    session: Session,
+    listing: Listing,
+    crawl_run_id: int | None,
+    url: str,
+    final_url: str | None,
+    http_status: int | None,
+    headers: dict[str, Any],
+    fetched_at: datetime,
+    html_sha256: str | None,
+    screenshot_sha256: str | None,
+    tool_version: str,
+    extracted: dict[str, Any] | None = None,
+) -> tuple[Snapshot, bool]:
+    """Record a fetched detail page; returns (snapshot, created).
+
+    Idempotent within a crawl run: a page fetched again by a resumed run (killed between storing and
+    marking it done) gives back the run's existing snapshot of the same HTML instead of a second row.
+    """
+    if crawl_run_id is not None:
+        existing = session.scalars(
+            select(Snapshot).where(
+                Snapshot.listing_id == listing.id,
+                Snapshot.crawl_run_id == crawl_run_id,
+                Snapshot.html_sha256 == html_sha256,
+            )
+        ).first()
+        if existing is not None:
+            if screenshot_sha256 and not existing.screenshot_sha256:
+                existing.screenshot_sha256 = screenshot_sha256
+            return existing, False
+    row = Snapshot(
+        listing_id=listing.id,
+        crawl_run_id=crawl_run_id,
+        fetched_at=fetched_at,
+        url=url,
+        final_url=final_url,
+        http_status=http_status,
+        headers=dict(headers),
+        html_sha256=html_sha256,
+        screenshot_sha256=screenshot_sha256,
+        tool_version=tool_version,
+        extracted=dict(extracted or {}),
+    )
+    session.add(row)
+    session.flush()
+    return row, True
+
+
+def snapshot_counts(*, session: Session, platform: str) -> dict[str, int]:
+    """Listings of a platform, and how many of them have an HTML snapshot and a screenshot."""
+    platform_row = get_platform(session=session, name=platform)
+    if platform_row is None:
+        return {"listings": 0, "with_html": 0, "with_screenshot": 0}
+    listings = session.scalar(select(func.count()).where(Listing.platform_id == platform_row.id)) or 0
+    base = select(func.count(func.distinct(Snapshot.listing_id))).join(
+        Listing, Listing.id == Snapshot.listing_id
+    )
+    with_html = session.scalar(
+        base.where(Listing.platform_id == platform_row.id, Snapshot.html_sha256.is_not(None))
+    )
+    with_shot = session.scalar(
+        base.where(Listing.platform_id == platform_row.id, Snapshot.screenshot_sha256.is_not(None))
+    )
+    return {"listings": listings, "with_html": with_html or 0, "with_screenshot": with_shot or 0}
+
+
+def listing_by_external_id(*, session: Session, platform: Platform, external_id: str) -> Listing | None:
+    return session.scalars(
+        select(Listing).where(Listing.platform_id == platform.id, Listing.external_id == external_id)
+    ).one_or_none()
+
+
+def set_snapshot_screenshot(*, session: Session, snapshot_id: int, sha256: str) -> Snapshot:
+    """Attach a stored screenshot (blob sha256) to a snapshot."""
+    row = session.get(Snapshot, snapshot_id)
+    if row is None:
+        raise NotFound(f"no snapshot {snapshot_id}")
+    row.screenshot_sha256 = sha256
+    session.flush()
+    return row
