@@ -23,6 +23,7 @@ from review.schemas import (
     LeadPublic,
     ReasonPublic,
 )
+from storage.errors import MarkwatchError
 from storage.leads import QueueRow, get_lead, lead_events, queue_page
 from storage.models import Lead, Role
 from storage.users import brands_for_user
@@ -137,7 +138,12 @@ def evidence(request: Request, lead_id: int, session: SessionDep, user: UserDep)
     except ImportError:
         raise HTTPException(503, "error.evidence_missing") from None
     session.close()  # build_packet works in its own unit of work (and records the export)
-    data = build_packet(request.app.state.db, lead_id, user_name=user.name)
+    via = "api" if request.state.via_token else "web"
+    settings = request.app.state.settings
+    try:
+        data = build_packet(request.app.state.db, lead_id, user_name=user.name, via=via, settings=settings)
+    except MarkwatchError as exc:  # e.g. no CJK font installed for the PDF report
+        raise HTTPException(503, str(exc)) from None
     return Response(
         data,
         media_type="application/zip",

@@ -245,6 +245,14 @@ def resemblances(db: Any, brand: Any) -> list[dict[str, Any]] | None:
 
 
 def _describe(item: Any) -> dict[str, Any]:
+    if isinstance(item, tuple) and len(item) == 3:  # scoring.resemblance: (brand name, similarity, why)
+        name, similarity, why = item
+        return {
+            "brand": str(name),
+            "existing": str(name),
+            "similarity": float(similarity),
+            "detail": str(why),
+        }
     get = item.get if isinstance(item, dict) else lambda k, d=None: getattr(item, k, d)
     other = get("brand") or get("name")
     other = getattr(other, "name", other)

@@ -1,0 +1,698 @@
+"""The review web app over HTTP (in-process TestClient): auth, CSRF, roles and brand scope, the queue,
+the lead page, decisions, the blacklist, the brand-owner portal, exports and the JSON API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from factories import PASSWORD, ScoreStub, make_brand, make_lead, make_snapshot, make_user
+from fastapi.testclient import TestClient
+
+from storage import Database
+from storage.models import JobRun, Lead, Listing, ReviewEvent, Seller
+
+HOSTILE_TITLE = '<script>alert("标题")</script>康帅傅 方便面'
+HOSTILE_SELLER = '<img src=x onerror="alert(1)">黑店'
+
+
+@pytest.fixture
+def world(db: Database) -> dict[str, int]:
+    """Two brands, users of every role, and leads on each brand (one hostile)."""
+    ids: dict[str, int] = {}
+    with db.session() as s:
+        make_brand(s, "康师傅")
+        make_brand(s, "李宁", aliases=("LI-NING",), registrations=[("7654321", 25)], categories=["运动鞋"])
+        make_user(s, "管理员", role="admin")
+        make_user(s, "审核员", role="reviewer")
+        make_user(s, "调查员", role="investigator")
+        make_user(s, "康师傅权利人", role="brand_owner", brands=("康师傅",))
+        ids["ksf"] = make_lead(s).id
+        ids["ksf_low"] = make_lead(s, score=ScoreStub(risk=0.55), title="康师傅 老坛酸菜 低风险").id
+        ids["lining"] = make_lead(
+            s,
+            score=ScoreStub(risk=0.8, brand="李宁", violation="counterfeit_mark", department="商标处"),
+            title="李宁 运动鞋 高仿 1:1",
+            price=299.0,
+            sold=200,
+        ).id
+        hostile = make_lead(
+            s,
+            title=HOSTILE_TITLE,
+            url="javascript:alert(document.cookie)",
+            seller={"id": "evil", "name": HOSTILE_SELLER, "licence": "91350100M000100Y43"},
+            description='<iframe src="http://evil.example/"></iframe>说明',
+        )
+        ids["hostile"] = hostile.id
+        ids["snapshot"] = make_snapshot(
+            s,
+            db.blobs,
+            hostile.listing,
+            html="<html><body><h1>快照</h1><script>alert(2)</script></body></html>",
+        ).id
+    return ids
+
+
+@pytest.fixture
+def client(db: Database, world: dict[str, int]) -> TestClient:
+    from review.app import create_app
+
+    return TestClient(create_app())
+
+
+def csrf_of(client: TestClient, path: str = "/login") -> str:
+    page = client.get(path)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert match, f"no csrf_token field on {path}"
+    return match.group(1)
+
+
+def login(client: TestClient, name: str, password: str = PASSWORD) -> TestClient:
+    token = csrf_of(client)
+    response = client.post(
+        "/login", data={"name": name, "password": password, "csrf_token": token}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    return client
+
+
+def post_form(client: TestClient, path: str, data: dict, page: str = "/?since=all"):  # type: ignore[no-untyped-def]
+    return client.post(path, data={**data, "csrf_token": csrf_of(client, page)}, follow_redirects=False)
+
+
+# --- log in, sessions, CSRF, rate limit ---------------------------------------------------------------
+
+
+def test_login_page_is_chinese_and_pages_need_a_login(client: TestClient) -> None:
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    page = client.get("/login")
+    assert "登录" in page.text and "用户名" in page.text and 'lang="zh-CN"' in page.text
+    assert client.get("/api/v1/leads").status_code == 401
+
+
+def test_session_cookie_is_httponly_and_samesite(client: TestClient) -> None:
+    token = csrf_of(client)
+    response = client.post(
+        "/login", data={"name": "审核员", "password": PASSWORD, "csrf_token": token}, follow_redirects=False
+    )
+    cookie = response.headers["set-cookie"].lower()
+    assert "mw_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_wrong_password_is_refused_in_chinese(client: TestClient) -> None:
+    token = csrf_of(client)
+    response = client.post("/login", data={"name": "审核员", "password": "错误", "csrf_token": token})
+    assert response.status_code == 401 and "用户名或密码不正确" in response.text
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_login_without_csrf_token_is_refused(client: TestClient) -> None:
+    client.get("/login")
+    response = client.post("/login", data={"name": "审核员", "password": PASSWORD}, follow_redirects=False)
+    assert response.status_code == 403 and "csrf_token" in response.text
+
+
+def test_a_form_without_or_with_a_wrong_csrf_token_changes_nothing(client: TestClient, world, db) -> None:
+    login(client, "审核员")
+    lead = world["ksf"]
+    missing = client.post(f"/leads/{lead}/decision", data={"action": "confirm"}, follow_redirects=False)
+    forged = client.post(
+        f"/leads/{lead}/decision", data={"action": "confirm", "csrf_token": "forged"}, follow_redirects=False
+    )
+    assert missing.status_code == 403 and forged.status_code == 403
+    with db.session() as s:
+        assert s.get(Lead, lead).status == "new"
+
+
+def test_login_is_rate_limited_per_user(client: TestClient) -> None:
+    for _ in range(5):
+        token = csrf_of(client)
+        client.post("/login", data={"name": "审核员", "password": "不对", "csrf_token": token})
+    token = csrf_of(client)
+    response = client.post(
+        "/login", data={"name": "审核员", "password": PASSWORD, "csrf_token": token}, follow_redirects=False
+    )
+    assert response.status_code == 429 and "登录失败次数过多" in response.text
+    # another user from the same address is not locked out by someone else's failures
+    assert login(client, "调查员")
+
+
+def test_login_is_rate_limited_per_address(client: TestClient) -> None:
+    for i in range(20):
+        token = csrf_of(client)
+        client.post("/login", data={"name": f"猜测{i}", "password": "x", "csrf_token": token})
+    token = csrf_of(client)
+    response = client.post("/login", data={"name": "审核员", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 429
+
+
+def test_logout_ends_the_session(client: TestClient) -> None:
+    login(client, "审核员")
+    assert post_form(client, "/logout", {}).status_code == 303
+    assert client.get("/", follow_redirects=False).headers["location"].startswith("/login")
+
+
+def test_open_redirect_after_login_is_refused(client: TestClient) -> None:
+    token = csrf_of(client)
+    response = client.post(
+        "/login",
+        data={"name": "审核员", "password": PASSWORD, "csrf_token": token, "next": "//evil.example/"},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
+
+
+# --- roles and brand scope ----------------------------------------------------------------------------
+
+
+def test_brand_owner_sees_only_its_brands_leads(client: TestClient, world) -> None:
+    login(client, "康师傅权利人")
+    queue = client.get("/?since=all")
+    assert "康帅傅" in queue.text and "李宁 运动鞋" not in queue.text
+    assert client.get(f"/leads/{world['ksf']}").status_code == 200
+    other = client.get(f"/leads/{world['lining']}")
+    assert other.status_code == 404 and "没有找到" in other.text
+    assert client.get(f"/api/v1/leads/{world['lining']}").status_code == 404
+    assert client.get(f"/api/v1/leads/{world['lining']}/evidence").status_code == 404
+    api = client.get("/api/v1/leads", params={"status": "all"}).json()
+    assert {item["brand"] for item in api["items"]} == {"康师傅"}
+    assert "李宁" not in client.get("/export.csv?since=all").content.decode("utf-8-sig")
+
+
+def test_brand_owner_cannot_see_other_brands_snapshots(client: TestClient, db, world) -> None:
+    with db.session() as s:
+        lining = s.get(Lead, world["lining"])
+        snap = make_snapshot(s, db.blobs, lining.listing, html="<p>李宁快照</p>").id
+    login(client, "康师傅权利人")
+    assert client.get(f"/snapshots/{snap}/html").status_code == 404
+    assert client.get(f"/snapshots/{world['snapshot']}/html").status_code == 200
+
+
+def test_brand_owner_may_not_decide(client: TestClient, world) -> None:
+    login(client, "康师傅权利人")
+    response = post_form(client, f"/leads/{world['ksf']}/decision", {"action": "confirm"})
+    assert response.status_code == 403 and "无权" in response.text
+    assert "无权作出处理决定" in client.get(f"/leads/{world['ksf']}").text
+
+
+def test_investigator_transfers_but_does_not_confirm(client: TestClient, world) -> None:
+    login(client, "调查员")
+    assert post_form(client, f"/leads/{world['ksf']}/decision", {"action": "confirm"}).status_code == 403
+    response = post_form(client, f"/leads/{world['lining']}/decision", {"action": "transfer", "note": "移送"})
+    assert response.status_code == 303
+    assert "已移送" in client.get(f"/leads/{world['lining']}").text
+
+
+def test_admin_pages_are_for_admins_only(client: TestClient) -> None:
+    login(client, "审核员")
+    for path in ("/admin/status", "/admin/approvals"):
+        assert client.get(path).status_code == 403
+    assert client.get("/blacklist").status_code == 200
+
+
+def test_blacklist_page_is_closed_to_brand_owners(client: TestClient) -> None:
+    login(client, "康师傅权利人")
+    assert client.get("/blacklist").status_code == 403
+
+
+# --- queue ----------------------------------------------------------------------------------------------
+
+
+def test_queue_defaults_to_since_last_visit(client: TestClient, db, world) -> None:
+    login(client, "审核员")
+    first = client.get("/", follow_redirects=False)
+    assert first.headers["location"] == "/?since=all"  # never visited: everything open
+    second = client.get("/", follow_redirects=False)
+    assert "since=20" in second.headers["location"]  # the first visit's time
+    page = client.get(second.headers["location"])
+    assert "自上次访问" in page.text and "没有符合条件的线索" in page.text
+    with db.session() as s:
+        make_lead(s, title="康师傅 新来的线索")
+    assert "康师傅 新来的线索" in client.get(second.headers["location"]).text
+
+
+def test_queue_is_sorted_by_risk_and_filtered_with_counts(client: TestClient, world) -> None:
+    login(client, "审核员")
+    page = client.get("/?since=all").text
+    assert page.index("李宁 运动鞋") > page.index("康帅傅 红烧牛肉面")  # 0.9 before 0.8
+    assert page.index("老坛酸菜") > page.index("李宁 运动鞋")
+    assert "共 4 条线索" in page
+    assert "康师傅（3）" in page and "李宁（1）" in page  # counts per brand
+    filtered = client.get("/?since=all&brand=李宁").text
+    assert "共 1 条线索" in filtered and "康帅傅 红烧" not in filtered
+    assert "康师傅（3）" in filtered  # a facet's counts ignore its own filter
+    text = client.get("/?since=all&q=老坛").text
+    assert "共 1 条线索" in text
+    risky = client.get("/?since=all&risk_min=85").text
+    assert "共 2 条线索" in risky
+    violation = client.get("/?since=all&violation=counterfeit_mark").text
+    assert "共 1 条线索" in violation and "假冒注册商标" in violation
+    today = datetime.now(UTC).date()
+    dated = client.get(f"/?since=all&from={today - timedelta(days=1)}&to={today + timedelta(days=1)}").text
+    assert "共 4 条线索" in dated
+    assert "共 0 条线索" in client.get(f"/?since=all&from={today + timedelta(days=3)}").text
+
+
+def test_queue_pages(client: TestClient, db) -> None:
+    with db.session() as s:
+        for i in range(55):
+            make_lead(s, score=ScoreStub(risk=0.6 + i / 1000), title=f"康帅傅 批量 {i}")
+    login(client, "审核员")
+    first = client.get("/?since=all").text
+    assert "第 1 / 2 页" in first and "下一页" in first
+    second = client.get("/?since=all&page=2").text
+    assert "第 2 / 2 页" in second and "上一页" in second
+
+
+def test_bad_filter_values_get_a_chinese_error(client: TestClient) -> None:
+    login(client, "审核员")
+    response = client.get("/?since=all&risk_min=很高")
+    assert response.status_code == 400 and "请求有误" in response.text
+
+
+def test_bulk_confirm_and_bulk_dismiss_needs_a_reason(client: TestClient, db, world) -> None:
+    login(client, "审核员")
+    ids = [world["ksf"], world["ksf_low"]]
+    refused = post_form(client, "/bulk", {"action": "dismiss", "ids": ids})
+    assert refused.status_code == 400
+    done = post_form(client, "/bulk", {"action": "confirm", "ids": ids, "next": "/?since=all"})
+    assert done.status_code == 303 and "done=2" in done.headers["location"]
+    with db.session() as s:
+        assert {s.get(Lead, i).status for i in ids} == {"confirmed"}
+
+
+# --- the lead page and decisions ----------------------------------------------------------------------
+
+
+def test_lead_page_shows_the_listing_reasons_and_trail_in_chinese(client: TestClient, world) -> None:
+    login(client, "审核员")
+    page = client.get(f"/leads/{world['ksf']}").text
+    for text in (
+        "康帅傅 红烧牛肉面",
+        "¥9.90",
+        "判定理由",
+        "商标近似",
+        "字形近似",
+        "价格走势",
+        "<svg",
+        "处理记录",
+        "系统标记",
+        "公平交易处",
+    ):
+        assert text in page, text
+
+
+def test_hostile_listing_is_escaped_and_its_url_is_not_a_link(client: TestClient, world) -> None:
+    login(client, "审核员")
+    page = client.get(f"/leads/{world['hostile']}").text
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=" in page
+    assert 'href="javascript:' not in page and "非 http 链接" in page
+    assert '<iframe src="http://evil' not in page
+    queue = client.get("/?since=all").text
+    assert "<script>alert" not in queue and "<img src=x" not in queue
+
+
+def test_snapshot_is_served_sandboxed(client: TestClient, world) -> None:
+    login(client, "审核员")
+    page = client.get(f"/leads/{world['hostile']}").text
+    assert f'src="/snapshots/{world["snapshot"]}/html" sandbox=""' in page
+    snap = client.get(f"/snapshots/{world['snapshot']}/html")
+    csp = snap.headers["content-security-policy"]
+    assert csp.startswith("sandbox") and "default-src 'none'" in csp and "img-src data:" in csp
+    assert "script-src" not in csp
+    assert snap.headers["x-content-type-options"] == "nosniff"
+    pages_csp = client.get("/?since=all").headers["content-security-policy"]
+    assert "script-src 'self'" in pages_csp and "unsafe-inline" not in pages_csp
+
+
+def test_unified_social_credit_code_is_checked_on_the_lead_page(client: TestClient, world) -> None:
+    login(client, "审核员")
+    page = client.get(f"/leads/{world['hostile']}").text
+    assert "91350100M000100Y43" in page and "统一社会信用代码" in page
+    assert "校验通过" in page or "校验未通过" in page
+
+
+def test_criminal_threshold_arithmetic_is_shown(client: TestClient, db, world) -> None:
+    with db.session() as s:
+        big = make_lead(
+            s,
+            score=ScoreStub(brand="李宁", violation="counterfeit_mark", department="商标处"),
+            title="李宁 高仿运动鞋",
+            price=299.0,
+            sold=200,
+        )
+        assert big.transfer_review
+        big_id = big.id
+    login(client, "审核员")
+    page = client.get(f"/leads/{big_id}").text
+    assert "估算销售额 = 单价 ¥299.00 × 销量 200 = ¥59,800.00" in page
+    assert "已达到 ¥50,000.00 的标准" in page
+
+
+def test_dismiss_needs_a_reason_and_records_the_snapshot(client: TestClient, db, world) -> None:
+    login(client, "审核员")
+    lead = world["ksf"]
+    refused = post_form(client, f"/leads/{lead}/decision", {"action": "dismiss", "note": "  "})
+    assert "error=error.dismiss_reason" in refused.headers["location"]
+    assert "驳回必须填写理由" in client.get(refused.headers["location"]).text
+    done = post_form(client, f"/leads/{lead}/decision", {"action": "dismiss", "note": "正品授权店，误报"})
+    assert done.status_code == 303
+    with db.session() as s:
+        row = s.get(Lead, lead)
+        assert row.status == "dismissed" and row.dismissed_risk == pytest.approx(0.9)
+        assert row.dismissed_content_hash == row.listing.content_hash
+    page = client.get(f"/leads/{lead}").text
+    assert "正品授权店，误报" in page and "审核员" in page
+
+
+def test_assign_sets_the_department_and_appends_events(client: TestClient, db, world) -> None:
+    login(client, "审核员")
+    lead = world["ksf"]
+    assert (
+        post_form(client, f"/leads/{lead}/decision", {"action": "assign", "department": "不存在的处"})
+        .headers["location"]
+        .endswith("error=error.department")
+    )
+    post_form(
+        client, f"/leads/{lead}/decision", {"action": "assign", "department": "商标处", "note": "转商标处"}
+    )
+    post_form(client, f"/leads/{lead}/decision", {"action": "escalate", "note": "请领导审阅"})
+    with db.session() as s:
+        row = s.get(Lead, lead)
+        assert row.department == "商标处" and row.status == "escalated"
+        actions = [e.action for e in s.query(ReviewEvent).filter_by(lead_id=lead).order_by(ReviewEvent.id)]
+    assert actions == ["flagged", "assign", "escalate"]
+
+
+def test_third_confirmed_lead_blacklists_the_seller(client: TestClient, db) -> None:
+    seller = {"id": "s-repeat", "name": "屡犯商行"}
+    with db.session() as s:
+        leads = [make_lead(s, seller=seller, title=f"康帅傅 第{i}款").id for i in range(3)]
+        other = make_lead(s, seller=seller, title="康帅傅 其他商品").listing_id
+    login(client, "审核员")
+    for lead in leads[:2]:
+        post_form(client, f"/leads/{lead}/decision", {"action": "confirm"})
+    assert "屡犯商行" not in client.get("/blacklist").text
+    last = post_form(client, f"/leads/{leads[2]}/decision", {"action": "confirm"})
+    assert "blacklisted=1" in last.headers["location"]
+    assert "已列入黑名单" in client.get(last.headers["location"]).text
+    page = client.get("/blacklist").text
+    assert "屡犯商行" in page and all(f"#{i}" in page for i in leads)
+    with db.session() as s:
+        row = s.query(Seller).filter_by(external_id="s-repeat").one()
+        assert row.blacklisted and str(leads[0]) in row.blacklist_reason
+        listing = s.get(Listing, other)
+        # re-scored now (when the scorer is installed) or left for the scheduler: never silently skipped
+        events = s.query(ReviewEvent).filter_by(action="seller_blacklisted").count()
+        assert events == 1
+        assert listing.scored_at is None or listing.scored_at > row.blacklisted_at - timedelta(seconds=5)
+
+
+# --- brand-owner portal and approval ------------------------------------------------------------------
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_brand_owner_registers_a_brand_that_waits_for_approval(client: TestClient, db) -> None:
+    login(client, "康师傅权利人")
+    response = client.post(
+        "/brands",
+        data={
+            "csrf_token": csrf_of(client, "/brands"),
+            "name": "康帅傅",
+            "aliases": "Kang Shuai Fu",
+            "owner": "某某食品有限公司",
+            "registrations": "9999999 30",
+            "categories": "方便面",
+            "price_floor": "2.5",
+        },
+        files={"images": ("官方图.png", _png(), "image/png")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    assert "待审批" in client.get("/brands").text
+    admin = login(TestClient(client.app), "管理员")
+    approvals = admin.get("/admin/approvals").text
+    assert "康帅傅" in approvals and "康帅傅权利人" not in approvals
+    assert "与已登记商标近似" in approvals and "康帅傅 ≈ 康师傅" in approvals  # the squatter is shown up
+    with db.session() as s:
+        from storage.brands import get_brand
+
+        brand = get_brand(session=s, name="康帅傅")
+        assert brand.status == "pending" and len(brand.official_images) == 1
+        brand_id = brand.id
+    post_form(
+        admin,
+        f"/admin/brands/{brand_id}/decision",
+        {"action": "reject", "note": "与康师傅近似，疑似抢注"},
+        page="/admin/approvals",
+    )
+    with db.session() as s:
+        assert s.get(type(brand), brand_id).status == "rejected"
+
+
+def test_portal_uses_the_registry_files_validation(client: TestClient) -> None:
+    login(client, "康师傅权利人")
+    response = client.post(
+        "/brands",
+        data={
+            "csrf_token": csrf_of(client, "/brands"),
+            "name": "新品牌",
+            "registrations": "123 99",
+            "price_floor": "-3",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 400 and "登记未通过校验" in response.text
+    assert "Nice class" in response.text or "1–45" in response.text or "1-45" in response.text
+    exists = client.post(
+        "/brands", data={"csrf_token": csrf_of(client, "/brands"), "name": "康师傅"}, follow_redirects=False
+    )
+    assert exists.status_code == 400 and "exists" in exists.text
+
+
+def test_approved_brand_joins_the_owners_scope(client: TestClient, db) -> None:
+    login(client, "康师傅权利人")
+    client.post("/brands", data={"csrf_token": csrf_of(client, "/brands"), "name": "统一老坛"})
+    with db.session() as s:
+        from storage.brands import get_brand
+
+        brand_id = get_brand(session=s, name="统一老坛").id
+    admin = login(TestClient(client.app), "管理员")
+    assert post_form(admin, f"/admin/brands/{brand_id}/decision", {"action": "approve"}).status_code == 303
+    with db.session() as s:
+        make_lead(s, score=ScoreStub(brand="统一老坛"), title="统一老坛 酸菜面")
+    assert "统一老坛 酸菜面" in client.get("/?since=all").text
+
+
+def test_reviewer_cannot_register_brands(client: TestClient) -> None:
+    login(client, "审核员")
+    response = client.post("/brands", data={"csrf_token": csrf_of(client, "/brands"), "name": "某品牌"})
+    assert response.status_code == 403
+
+
+# --- exports, digest, status, language -----------------------------------------------------------------
+
+
+def test_csv_export_has_chinese_headers_and_defuses_formulas(client: TestClient, db) -> None:
+    with db.session() as s:
+        make_lead(s, title='=HYPERLINK("http://evil","点我") 康帅傅')
+    login(client, "审核员")
+    response = client.get("/export.csv?since=all")
+    assert response.headers["content-disposition"].startswith("attachment")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:4] == ["线索编号", "风险", "状态", "违法类型"]
+    titles = [r[7] for r in rows[1:]]
+    assert any(t.startswith("'=HYPERLINK") for t in titles) and not any(t.startswith("=") for t in titles)
+    assert "¥9.90" in text and "近似商标/傍名牌" in text
+
+
+def test_xlsx_export_has_chinese_headers(client: TestClient) -> None:
+    from openpyxl import load_workbook
+
+    login(client, "审核员")
+    response = client.get("/export.xlsx?since=all&brand=李宁")
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][0] == "线索编号" and rows[0][7] == "商品标题"
+    assert len(rows) == 2 and rows[1][7] == "李宁 运动鞋 高仿 1:1"
+
+
+def test_digest_page_has_a_chart_by_violation(client: TestClient) -> None:
+    login(client, "审核员")
+    page = client.get("/digest").text
+    assert "近 30 天每日新增线索" in page and "<svg" in page and "近似商标/傍名牌" in page
+    assert "30 天合计 4 条" in page
+
+
+def test_status_page_lists_job_runs(client: TestClient, db) -> None:
+    with db.session() as s:
+        s.add(JobRun(job_id="crawl:demo-static", outcome="failed", error="连接被拒绝"))
+    login(client, "管理员")
+    page = client.get("/admin/status").text
+    assert "crawl:demo-static" in page and "连接被拒绝" in page and "公平交易处" in page
+
+
+def test_english_switch(client: TestClient) -> None:
+    login(client, "审核员")
+    switched = client.get("/lang/en?next=/?since=all", follow_redirects=False)
+    assert switched.headers["location"] == "/?since=all"
+    page = client.get("/?since=all").text
+    assert "Review queue" in page and "lookalike mark" in page and 'lang="en"' in page
+    client.get("/lang/zh_CN")
+    assert "待审队列" in client.get("/?since=all").text
+    assert (
+        client.get("/lang/en?next=https://evil.example/", follow_redirects=False).headers["location"] == "/"
+    )
+
+
+def test_every_template_message_is_in_the_catalogue_in_both_languages() -> None:
+    from pathlib import Path
+
+    from review.i18n import MESSAGES
+
+    templates = Path(__file__).resolve().parents[1] / "review" / "templates"
+    used = set()
+    for path in templates.glob("*.html"):
+        used |= set(re.findall(r"""\bt\('([a-z_.0-9]*[a-z0-9])'""", path.read_text(encoding="utf-8")))
+    missing = sorted(k for k in used if k not in MESSAGES)
+    assert not missing
+    assert all(zh and en and zh != en for zh, en in MESSAGES.values())
+
+
+# --- JSON API ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def token(cli, world) -> str:  # type: ignore[no-untyped-def]
+    result = cli("users", "token", "审核员")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_api_with_a_bearer_token(client: TestClient, token: str, world, db) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    listing = client.get("/api/v1/leads", params={"brand": "李宁"}, headers=headers).json()
+    assert listing["total"] == 1
+    item = listing["items"][0]
+    for key in ("id", "brand", "status", "risk", "violation", "department", "title", "url", "platform"):
+        assert key in item
+    assert item["title"] == "李宁 运动鞋 高仿 1:1" and item["platform"] == "demo-static"
+    detail = client.get(f"/api/v1/leads/{world['ksf']}", headers=headers).json()
+    assert detail["reasons"][0]["detail"].startswith("康帅傅") and detail["events"][0]["action"] == "flagged"
+    # a Bearer token is no ambient credential: no CSRF token needed
+    decided = client.post(
+        f"/api/v1/leads/{world['ksf']}/decision",
+        json={"action": "dismiss", "note": "误报：正品"},
+        headers=headers,
+    )
+    assert decided.status_code == 200 and decided.json()["status"] == "dismissed"
+    refused = client.post(
+        f"/api/v1/leads/{world['ksf_low']}/decision", json={"action": "dismiss"}, headers=headers
+    )
+    assert refused.status_code == 400 and "reason" in refused.json()["detail"]
+    assert client.get("/api/v1/leads", headers={"Authorization": "Bearer mwt_wrong"}).status_code == 401
+    with db.session() as s:
+        from storage.models import ApiToken
+
+        stored = s.query(ApiToken).one()
+        assert stored.token_hash != token and token not in stored.token_hash and stored.last_used_at
+
+
+def test_api_post_with_a_session_cookie_needs_the_csrf_header(client: TestClient, world) -> None:
+    login(client, "审核员")
+    path = f"/api/v1/leads/{world['ksf']}/decision"
+    assert client.post(path, json={"action": "confirm"}).status_code == 403
+    ok = client.post(
+        path, json={"action": "confirm"}, headers={"X-CSRF-Token": csrf_of(client, "/?since=all")}
+    )
+    assert ok.status_code == 200 and ok.json()["status"] == "confirmed"
+
+
+def test_api_brands(client: TestClient, cli, world) -> None:
+    owner_token = cli("users", "token", "康师傅权利人").stdout.strip()
+    headers = {"Authorization": f"Bearer {owner_token}"}
+    assert [b["name"] for b in client.get("/api/v1/brands", headers=headers).json()] == ["康师傅"]
+    created = client.post("/api/v1/brands", json={"name": "康帥傅", "aliases": ["KSF"]}, headers=headers)
+    assert created.status_code == 201 and created.json()["status"] == "pending"
+    bad = client.post(
+        "/api/v1/brands",
+        json={"name": "坏", "registrations": [{"number": "1", "nice_class": 50}]},
+        headers=headers,
+    )
+    assert bad.status_code == 422
+    reviewer = cli("users", "token", "审核员").stdout.strip()
+    assert (
+        client.post(
+            "/api/v1/brands", json={"name": "某"}, headers={"Authorization": f"Bearer {reviewer}"}
+        ).status_code
+        == 403
+    )
+
+
+def test_api_evidence_packet(client: TestClient, token: str, world, db) -> None:
+    pytest.importorskip("review.evidence", reason="evidence packets are built in review/evidence/")
+    response = client.get(
+        f"/api/v1/leads/{world['ksf']}/evidence", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert "manifest.json" in names
+    with db.session() as s:
+        assert (
+            s.query(ReviewEvent)
+            .filter(ReviewEvent.lead_id == world["ksf"], ReviewEvent.action != "flagged")
+            .count()
+        )
+
+
+def test_api_evidence_is_refused_to_brand_owners(client: TestClient, cli, world) -> None:
+    owner = cli("users", "token", "康师傅权利人").stdout.strip()
+    response = client.get(
+        f"/api/v1/leads/{world['ksf']}/evidence", headers={"Authorization": f"Bearer {owner}"}
+    )
+    assert response.status_code == 403
+
+
+def test_openapi_lists_the_api(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/leads",
+        "/api/v1/leads/{lead_id}",
+        "/api/v1/leads/{lead_id}/decision",
+        "/api/v1/leads/{lead_id}/evidence",
+        "/api/v1/brands",
+    ):
+        assert path in paths
+    assert "/leads/{lead_id}" not in paths  # pages are not API
+
+
+# --- command line ----------------------------------------------------------------------------------------
+
+
+def test_users_add_with_password_from_stdin(cli, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("sys.stdin", io.StringIO("长长的密码-123\n"))
+    result = cli("users", "add", "新审核员", "--role", "reviewer", "--password-stdin")
+    assert result.exit_code == 0 and "新审核员" in result.stdout and "one-time" not in result.stdout
+    generated = cli("users", "add", "另一位", "--role", "investigator")
+    assert generated.exit_code == 0 and "one-time password:" in generated.stdout
+    assert cli("users", "add", "新审核员", "--role", "reviewer").exit_code == 2
+    assert cli("users", "add", "权利人", "--role", "brand_owner").exit_code == 2
+    assert cli("users", "add", "权利人", "--role", "brand_owner", "--brand", "不存在").exit_code == 2
+    assert cli("users", "add", "谁", "--role", "superuser").exit_code == 2
+    assert cli("users", "token", "没有这个人").exit_code == 2
