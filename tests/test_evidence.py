@@ -485,3 +485,20 @@ def test_cli_export_default_name_is_in_the_current_directory(
     assert result.exit_code == 0, result.stderr
     (written,) = tmp_path.glob(f"lead-{lead_id}-*.zip")
     assert verify_packet(written).ok
+
+
+@pytest.mark.postgres
+def test_a_packet_builds_and_verifies_on_postgresql(pg_url: str):
+    from storage import open_database
+    from storage.migrate import upgrade
+
+    database = open_database(check=False)
+    upgrade(database.engine)
+    lead = make_lead(database, snapshots=3)
+    data = build_packet(database, lead, user_name="李调查", now=EXPORTED)
+    report = verify_packet(data)
+    assert report.ok, report.lines()
+    assert report.files_checked == 11
+    with database.session() as session:
+        stored = [p.sha256 for p in list_packets(session=session, lead_id=lead)]
+    assert stored == [hashlib.sha256(data).hexdigest()]
