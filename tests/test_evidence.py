@@ -502,3 +502,21 @@ def test_a_packet_builds_and_verifies_on_postgresql(pg_url: str):
     with database.session() as session:
         stored = [p.sha256 for p in list_packets(session=session, lead_id=lead)]
     assert stored == [hashlib.sha256(data).hexdigest()]
+
+
+def test_the_report_is_deterministic_for_the_same_facts(home: Path):
+    from review.evidence.report import render_report
+
+    facts = {
+        "lead": {"id": 7, "risk": 0.9, "violation_label": "仿冒混淆（傍名牌）"},
+        "listing": {"title": "康帅傅 红烧牛肉面", "seller": {"name": "好味食品店"}},
+        "score": None,
+        "reasons": [{"signal": "lookalike_mark", "weight": 0.7, "detail": "康帅傅 ≈ 康师傅"}],
+        "snapshots": [],
+        "price_history": [],
+        "files": [{"name": "reasons.json", "size": 10, "sha256": "0" * 64}],
+        "exported": {"by": "李调查", "at_utc": "2026-11-29T02:00:05Z", "at_shanghai": "2026-11-29 10:00:05"},
+        "key": {"public_key": public_key_hex(), "fingerprint": fingerprint()},
+        "tool": {"name": "markwatch", "version": "0.1.0"},
+    }
+    assert render_report(facts) == render_report(facts)
