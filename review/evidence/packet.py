@@ -358,10 +358,13 @@ def build_packet(
         entries += html_files + png_files
         packet = _zip(entries, now)
 
-        zip_digest = db.blobs.put(packet)
+    # written in a unit of work of its own: a read transaction that turned into a write after the
+    # time spent above could fail on SQLite (WAL) when the crawler committed in the meantime
+    zip_digest = db.blobs.put(packet)
+    with db.session() as session:
         repo.record_export(
             session=session,
-            lead_id=lead.id,
+            lead_id=lead_id,
             user_name=user_name,
             zip_sha256=zip_digest,
             manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
