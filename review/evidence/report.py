@@ -192,6 +192,8 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
                 ("商品网址", listing.get("url") or "（无）"),
                 ("商品标题", listing.get("title")),
                 ("商品编号", listing.get("external_id")),
+                ("商品类目", listing.get("category") or "—"),
+                ("商品描述", _clip(listing.get("description"), 600)),
                 (
                     "店铺（卖家）",
                     f"{seller.get('name') or '（未知）'}（平台内编号 {seller.get('id') or '—'}）",
@@ -358,3 +360,11 @@ def _money(value: Any, currency: Any) -> str:
         return "—"
     symbol = "¥" if (currency or "CNY") == "CNY" else f"{currency} "
     return f"{symbol}{float(value):,.2f}"
+
+
+def _clip(text: Any, limit: int) -> str:
+    """Long scraped text shortened for the report; the full text is in manifest.json and the snapshots."""
+    if not text:
+        return "—"
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + f"……（共 {len(text):,} 字，全文见 manifest.json）"
