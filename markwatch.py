@@ -605,7 +605,8 @@ def evidence_export(
     data = build_packet(database(), lead_id, user_name=user, now=now, via="cli", settings=settings)
     with open(target, "xb") as handle:
         handle.write(data)
-    out.print(f"wrote {target} ({len(data):,} bytes); signed by key {fingerprint(settings=settings)}")
+    key = fingerprint(settings=settings)
+    out.print(f"wrote {target} ({len(data):,} bytes); signed by key {key}", soft_wrap=True)
 
 
 @evidence_app.command("verify")
@@ -620,7 +621,7 @@ def evidence_verify(packet: Annotated[Path, typer.Argument(help="The packet (.zi
     if not report.is_packet:
         raise MarkwatchError(f"{packet} is not a markwatch evidence packet: {'; '.join(report.problems)}")
     for line in report.lines():
-        out.print(line)
+        out.print(line, soft_wrap=True)  # one line per finding, never wrapped: scripts read them
     if not report.ok:
         raise typer.Exit(1)
 
