@@ -520,3 +520,30 @@ def test_the_report_is_deterministic_for_the_same_facts(home: Path):
         "tool": {"name": "markwatch", "version": "0.1.0"},
     }
     assert render_report(facts) == render_report(facts)
+
+
+def test_retention_never_prunes_what_a_packet_references(db: Database, lead_id: int):
+    from storage.models import Lead
+    from storage.retention import prune_dismissed_snapshots
+
+    data = build_packet(db, lead_id, user_name="李调查", now=EXPORTED)
+    with db.session() as session:
+        lead = session.get(Lead, lead_id)
+        lead.status = "dismissed"  # dismissed after the export: its snapshots are normally prunable
+        later = "<html>导出之后的快照</html>".encode()
+        session.add(
+            Snapshot(
+                listing_id=lead.listing_id,
+                fetched_at=EXPORTED,
+                url="http://127.0.0.1:8801/item/10023",
+                html_sha256=db.blobs.put(later),
+                tool_version="test",
+            )
+        )
+        session.flush()
+        cutoff = EXPORTED + timedelta(days=3650)
+        deleted, blobs = prune_dismissed_snapshots(session=session, older_than=cutoff)
+    assert deleted == 1 and blobs == [hashlib.sha256(later).hexdigest()]  # only the one outside the packet
+    manifest = json.loads(members(data)["manifest.json"])
+    for snap in manifest["snapshots"]:
+        assert db.blobs.exists(snap["html_sha256"]) and db.blobs.exists(snap["screenshot_sha256"])
