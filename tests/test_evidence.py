@@ -547,3 +547,20 @@ def test_retention_never_prunes_what_a_packet_references(db: Database, lead_id: 
     manifest = json.loads(members(data)["manifest.json"])
     for snap in manifest["snapshots"]:
         assert db.blobs.exists(snap["html_sha256"]) and db.blobs.exists(snap["screenshot_sha256"])
+
+
+def test_a_second_member_with_the_same_name_is_named(packet: bytes):
+    files = members(packet)
+    buffer = io.BytesIO(rezip(files))
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("snapshots/1.html", "<html>另一份内容</html>".encode())
+    report = verify_packet(buffer.getvalue())
+    assert not report.ok and "snapshots/1.html" in report.added
+
+
+def test_a_removed_signature_is_named(packet: bytes):
+    files = members(packet)
+    del files["manifest.sig"]
+    report = verify_packet(rezip(files))
+    assert not report.ok and report.signature_valid is False and report.removed == ["manifest.sig"]
+    assert report.lines()[0].startswith("signature: MISSING")

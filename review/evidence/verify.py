@@ -55,6 +55,8 @@ class VerifyReport:
                 "other": "the public key inside the packet, which is NOT this installation's key",
             }[self.key_source or "embedded"]
             out.append(f"signature: valid, by {where}; fingerprint {self.fingerprint}")
+        elif SIGNATURE in self.removed:
+            out.append("signature: MISSING — manifest.sig was removed, the manifest cannot be trusted")
         else:
             out.append("signature: INVALID — manifest.json was changed or was not signed by the key it names")
         out += [f"changed: {name}" for name in self.changed]
