@@ -564,3 +564,17 @@ def test_a_removed_signature_is_named(packet: bytes):
     report = verify_packet(rezip(files))
     assert not report.ok and report.signature_valid is False and report.removed == ["manifest.sig"]
     assert report.lines()[0].startswith("signature: MISSING")
+
+
+def test_the_cjk_font_setting_takes_a_collection_index(monkeypatch: pytest.MonkeyPatch, home: Path):
+    from review.evidence.report import cjk_font
+
+    wqy = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+    noto = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    if not (wqy.exists() and noto.exists()):
+        pytest.skip("needs fonts-wqy-microhei and fonts-noto-cjk (the Makefile installs both)")
+    monkeypatch.setenv("MARKWATCH_CJK_FONT", f"{wqy}#1")  # WenQuanYi Micro Hei Mono
+    assert cjk_font()
+    monkeypatch.setenv("MARKWATCH_CJK_FONT", str(noto))  # OpenType/CFF: reportlab cannot embed it
+    with pytest.raises(MarkwatchError, match="OpenType/CFF"):
+        cjk_font()
