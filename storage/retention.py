@@ -24,7 +24,8 @@ def prune_dismissed_snapshots(*, session: Session, older_than: datetime) -> tupl
             select(Snapshot).where(
                 Snapshot.listing_id.in_(dismissed_listings),
                 Snapshot.fetched_at < older_than,
-                Snapshot.html_sha256.not_in(in_packets),  # a packet's snapshot stays whole, row and blobs
+                # a packet's snapshot stays whole, row and blobs (NULL-safe: NOT IN never holds for NULL)
+                or_(Snapshot.html_sha256.is_(None), Snapshot.html_sha256.not_in(in_packets)),
                 or_(Snapshot.screenshot_sha256.is_(None), Snapshot.screenshot_sha256.not_in(in_packets)),
             )
         )
