@@ -28,7 +28,7 @@ FEATURES = (
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "lookalike": 9.0,
-    "counterfeit_cue": 7.0,
+    "counterfeit_cue": 8.0,
     "price_floor": 7.0,
     "price_outlier": 6.0,
     "image_reuse": 7.0,

@@ -14,7 +14,9 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz.distance import OSA
 
 from scoring import latin
 from scoring.text import (
@@ -38,6 +40,7 @@ from scoring.text import (
 )
 from scoring.types import Brand
 
+_OSA = OSA.normalized_similarity
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -69,6 +72,7 @@ class Match:
     tags: set[str] = field(default_factory=set)
 
 
+@functools.lru_cache(maxsize=262144)
 def _char_sim(a: str, b: str) -> tuple[float, str]:
     """Similarity of a title character a to a mark character b, and why."""
     if a == b:
@@ -115,6 +119,10 @@ class MarkIndex:
             for text in brand.marks:
                 self._add(bi, text)
         self.han_char = dict(self.han_char)
+        self._close_cache: dict[str, tuple[str, ...]] = {}
+        self._latin_cache: dict[str, tuple[int, ...]] = {}
+        self._han_cache: dict[str, list[Match]] = {}
+        self._latin_lengths = sorted({len(f) for f in self.latin_exact})
         self.han_py2 = dict(self.han_py2)
         self.latin_keys = dict(self.latin_keys)
 
@@ -147,6 +155,13 @@ class MarkIndex:
 
     # ------------------------------------------------------------ matching
 
+    def _close(self, c: str) -> tuple[str, ...]:
+        """Look-alikes of c that occur in some mark (cached per index)."""
+        got = self._close_cache.get(c)
+        if got is None:
+            got = self._close_cache[c] = tuple(d for d in _close_shapes(c) if d in self.han_char)
+        return got
+
     def match(self, raw_title: str, seg: Segments | None = None) -> list[Match]:
         """Every mark the title may contain or imitate, best first (at most one match per mark)."""
         seg = seg or segment(raw_title)
@@ -168,35 +183,113 @@ class MarkIndex:
     # Han ---------------------------------------------------------
 
     def _match_han(self, seg: Segments, raw_fold: str) -> list[Match]:
+        """Han matches token by token (cached per token: titles repeat their words); the whole
+        stream is searched as well only when short pieces or pinyin sit between separators
+        (雪 碧, 五-粮-液, 酷wo音乐), where a mark can straddle a gap."""
+        han = seg.han
+        h = han.chars
+        if not h:
+            return []
+        gaps = han.gap_before
+        starts = [i for i in range(len(h)) if i == 0 or gaps[i]] + [len(h)]
+        out: list[Match] = []
+        cross = False
+        prev_single = False
+        for a, b in zip(starts, starts[1:], strict=False):
+            token = h[a:b]
+            if b - a == 1:
+                cross = cross or prev_single  # two single characters in a row: 雪 碧, 五-粮-液
+                prev_single = True
+            else:
+                prev_single = False
+            for m in self._token_matches(token):
+                start = han.pos[a + m.start]
+                end = han.pos[a + m.end - 1] + 1
+                kind, raw, detail = m.kind, m.raw, m.detail
+                if m.kind in ("exact", "evasion"):
+                    raw = m.mark.form in raw_fold
+                    if raw:
+                        kind, detail = "exact", f"标题含商标“{m.mark.text}”"
+                    else:
+                        kind, detail = "evasion", f"{seg.folded[start:end]} ≈ {m.mark.text} (全角/繁体等变形)"
+                out.append(
+                    replace(
+                        m,
+                        start=start,
+                        end=end,
+                        kind=kind,
+                        raw=raw,
+                        detail=detail,
+                        found=seg.folded[start:end],
+                    )
+                )
+        if cross or (len(starts) > 2 and _pseudo_chars(seg)):
+            out.extend(self._match_han_full(seg, raw_fold))
+        return out
+
+    def _token_matches(self, token: str) -> list[Match]:
+        got = self._han_cache.get(token)
+        if got is None:
+            tseg = segment(token)
+            got = self._match_han_full(tseg, token)
+            if len(self._han_cache) > 200_000:
+                self._han_cache.clear()
+            self._han_cache[token] = got
+        return got
+
+    def _match_han_full(self, seg: Segments, raw_fold: str) -> list[Match]:
         han = seg.han
         h = han.chars
         if not h:
             return []
         pseudo = _pseudo_chars(seg)  # Latin pinyin syllables standing between Han characters
-        anchors: dict[int, set[int]] = defaultdict(set)  # mark -> offsets
-        shared: dict[int, set[int]] = defaultdict(set)  # mark -> shared mark positions
+        # mark -> {offset: set of mark positions hit}; strong: an exact character or a pinyin bigram
+        hits: dict[int, dict[int, set[int]]] = {}
+        strong: set[int] = set()
+        han_char = self.han_char
         for i, c in enumerate(h):
-            for mid, p in self.han_char.get(c, ()):
-                anchors[mid].add(i - p)
-                shared[mid].add(p)
-            for d in _close_shapes(c):  # 粤 finds marks with 奥
-                for mid, p in self.han_char.get(d, ()):
-                    anchors[mid].add(i - p)
-                    shared[mid].add(p)
+            for mid, p in han_char.get(c, ()):
+                hits.setdefault(mid, {}).setdefault(i - p, set()).add(p)
+                strong.add(mid)
+            for d in self._close(c):  # 粤 finds marks with 奥
+                for mid, p in han_char.get(d, ()):
+                    hits.setdefault(mid, {}).setdefault(i - p, set()).add(p)
         for i in range(len(h) - 1):
             for k in _py2_keys(h[i], h[i + 1]):
                 for mid, p in self.han_py2.get(k, ()):
-                    anchors[mid].add(i - p)
-                    shared[mid].add(p)
-                    shared[mid].add(p + 1)
+                    hs = hits.setdefault(mid, {}).setdefault(i - p, set())
+                    hs.add(p)
+                    hs.add(p + 1)
+                    strong.add(mid)
         out = []
-        for mid, offs in anchors.items():
-            mark = self.marks[mid]
-            n = len(mark.form)
-            if len(shared[mid]) < (1 if n <= 2 else 2):
+        marks = self.marks
+        gaps = han.gap_before
+        nh = len(h)
+        for mid, offsets in hits.items():
+            mark = marks[mid]
+            form = mark.form
+            n = len(form)
+            viable = set()
+            for off, ps in offsets.items():
+                union = ps | offsets.get(off - 1, set()) | offsets.get(off + 1, set())
+                if n > 2 and len(union) < 2:
+                    continue  # two mark positions must line up (one character may be added or dropped)
+                if n <= 2 and mid not in strong and len(ps) < 2:
+                    continue  # a two-character mark: an exact character or sound, or both alike
+                if len(union) > len(ps) or len(ps) == n or (0 in ps and 1 in ps and (off <= 0 or gaps[off])):
+                    viable.add(off)  # insertion, omission, transposition or exact: look closer
+                    continue
+                if off < 0 or off + n > nh:
+                    continue
+                # quick substitution bound: the characters of the window against the mark
+                q = sum(_char_sim(h[off + k], form[k])[0] for k in range(n)) / n
+                aligned = (off == 0 or gaps[off]) and (off + n == nh or gaps[off + n])
+                if q >= 0.55 or (q >= 0.45 and aligned):
+                    viable.add(off)
+            if not viable:
                 continue
-            m = self._best_han(mark, seg, offs, pseudo, raw_fold)
-            if m is not None:
+            m = self._best_han(mark, seg, viable, pseudo, raw_fold)
+            if m is not None and (m.sim >= 0.45 or m.kind in ("exact", "evasion")):
                 out.append(m)
         return out
 
@@ -387,13 +480,7 @@ class MarkIndex:
         for text, s, e, nw in grams:
             if len(text) < 2 or text.isdigit():
                 continue
-            cands: set[int] = set(self.latin_exact.get(text, ()))
-            if len(text) >= 3:
-                for k in latin_keys(text):
-                    hit = self.latin_keys.get(k)
-                    if hit:
-                        cands |= hit
-            for mid in cands:
+            for mid in self._latin_candidates(text):
                 if (mid, text) in seen:
                     continue
                 seen.add((mid, text))
@@ -404,8 +491,16 @@ class MarkIndex:
             # a collapsed word may hold the mark inside (kitkatcocacola)
         for idx in seg.latin_collapsed:
             w, s, e = words[idx]
-            for form, mids in self.latin_exact.items():
-                if len(form) >= 3 and form in w and form != w:
+            inside = {
+                w[i : i + n]
+                for n in self._latin_lengths
+                if 3 <= n < len(w)
+                for i in range(len(w) - n + 1)
+                if w[i : i + n] in self.latin_exact
+            }
+            for form in inside:
+                if form:
+                    mids = self.latin_exact[form]
                     for mid in mids:
                         mark = self.marks[mid]
                         out.append(
@@ -424,6 +519,34 @@ class MarkIndex:
                             )
                         )
         return out
+
+    def _latin_candidates(self, text: str) -> tuple[int, ...]:
+        """Marks a Latin word may imitate: index keys, then a cheap C-level bound (cached per word)."""
+        got = self._latin_cache.get(text)
+        if got is not None:
+            return got
+        cands: set[int] = set(self.latin_exact.get(text, ()))
+        if len(text) >= 3:
+            for k in latin_keys(text):
+                hit = self.latin_keys.get(k)
+                if hit:
+                    cands |= hit
+        keep = []
+        sk, vk, so = skeleton(text), latin.visual_key(text), sorted(text)
+        for mid in cands:
+            form = self.marks[mid].form
+            if (
+                _OSA(text, form) >= 0.45
+                or skeleton(form) == sk
+                or latin.visual_key(form) == vk
+                or sorted(form) == so
+            ):
+                keep.append(mid)
+        got = tuple(keep)
+        if len(self._latin_cache) > 200_000:
+            self._latin_cache.clear()
+        self._latin_cache[text] = got
+        return got
 
     def _score_latin(
         self, mark: Mark, text: str, s: int, e: int, nw: int, seg: Segments, raw_fold: str
@@ -462,7 +585,7 @@ class MarkIndex:
                 sim = 0.92
             common = _english(found)
             return Match(mark, sim, kind, found, detail, True, False, common, raw and kind == "exact", s, e)
-        if mark.derived and sim < 0.9:
+        if (mark.derived and sim < 0.9) or sim < 0.55:
             return None
         why = _latin_why(text, form)
         if nw > 1:
@@ -508,13 +631,18 @@ def latin_keys(w: str) -> set[str]:
     if len(w) == 3:
         keys.update("d" + d for d in latin.deletes(w))
     if len(w) >= 4:
+        # one deletion on either side meets the full form of the other (SymSpell)
+        vk = latin.visual_key(w)
+        keys.add("d" + w)
+        keys.add("x" + vk)
         keys.update("d" + d for d in latin.deletes(w))
-        keys.update("x" + d for d in latin.deletes(latin.visual_key(w)))
+        keys.update("x" + d for d in latin.deletes(vk))
     if len(w) >= 5:
         keys.add("p" + w[:3] + str(len(w) // 2))
     return keys
 
 
+@functools.lru_cache(maxsize=262144)
 def _py2_keys(a: str, b: str) -> list[tuple[str, str]]:
     ka, kb = fuzzy_keys(a), fuzzy_keys(b)
     if not ka or not kb:
@@ -522,9 +650,21 @@ def _py2_keys(a: str, b: str) -> list[tuple[str, str]]:
     return [(x, y) for x in ka for y in kb]
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1)
+def _close_table() -> dict[str, tuple[str, ...]]:
+    """Each character's closest look-alikes (similarity ≥ 0.86, among the 10 nearest of either)."""
+    table = shape_table()
+    near: dict[str, set[str]] = {}
+    for c, row in table.items():
+        top = sorted(((v, d) for d, v in row.items() if v >= 0.86), reverse=True)[:10]
+        for _, d in top:
+            near.setdefault(c, set()).add(d)
+            near.setdefault(d, set()).add(c)
+    return {c: tuple(sorted(ds)) for c, ds in near.items()}
+
+
 def _close_shapes(c: str) -> tuple[str, ...]:
-    return tuple(d for d, v in shape_table().get(c, {}).items() if v >= 0.86)
+    return _close_table().get(c, ())
 
 
 def _kind_of(kinds: list[str]) -> str:

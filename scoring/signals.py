@@ -4,11 +4,14 @@ image reuse, seller and the rule packs. Each is a small function with one job an
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import statistics
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from typing import Any
 
-from scoring.lexicon import cue_words, find_terms, goods_table, negated, packs
+from scoring.lexicon import cue_words, goods_table, negated, packs
 from scoring.text import fold
 from scoring.types import Brand, Listing
 
@@ -17,25 +20,25 @@ from scoring.types import Brand, Listing
 EXACT, RELATED, CLASS, UNKNOWN, UNRELATED = 1.0, 0.85, 0.7, 0.5, 0.0
 
 
+@functools.lru_cache(maxsize=65536)
 def goods_classes(text: str | None) -> frozenset[int]:
     """Nice classes named by the goods words in a category or title (longest keywords first)."""
     if not text:
         return frozenset()
-    t = fold(text)
-    table, _ = goods_table()
+    regex, table = _goods_regex()
     out: set[int] = set()
-    used = [False] * len(t)
-    for kw, classes in table:
-        start = 0
-        while (i := t.find(kw, start)) >= 0:
-            if not any(used[i : i + len(kw)]):
-                out |= classes
-                for k in range(i, i + len(kw)):
-                    used[k] = True
-            start = i + 1
+    for m in regex.finditer(fold(text)):
+        out |= table[m.group()]
     return frozenset(out)
 
 
+@functools.lru_cache(maxsize=1)
+def _goods_regex() -> tuple[re.Pattern[str], dict[str, frozenset[int]]]:
+    items, _ = goods_table()
+    return re.compile("|".join(re.escape(k) for k, _ in items)), dict(items)
+
+
+@functools.lru_cache(maxsize=65536)
 def brand_classes(brand: Brand) -> frozenset[int]:
     out = set(brand.nice_classes)
     for c in brand.categories:
@@ -78,18 +81,32 @@ def relevance(
 
 def cue_strength(text: str) -> tuple[float, list[str]]:
     """Strongest counterfeit cue word in the folded text (0..1) and the words found."""
+    regex, weights = _cue_regex()
     best, found = 0.0, []
-    taken: list[tuple[int, int]] = []
-    for word, w in cue_words():
-        for i, j in find_terms(text, word):
-            if any(a < j and i < b for a, b in taken):
-                continue
-            taken.append((i, j))
-            if negated(text, i, j):
-                continue
-            found.append(word)
-            best = max(best, w)
+    for m in regex.finditer(text):
+        if negated(text, m.start(), m.end()):
+            continue
+        found.append(m.group())
+        best = max(best, weights[m.group()])
     return best, found
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    parts = []
+    for w in sorted(words, key=len, reverse=True):
+        e = re.escape(w)
+        if w[:1].isascii() and w[:1].isalnum():
+            e = r"(?<![a-z0-9])" + e
+        if w[-1:].isascii() and w[-1:].isalnum():
+            e = e + r"(?![a-z0-9])"
+        parts.append(e)
+    return re.compile("|".join(parts))
+
+
+@functools.lru_cache(maxsize=1)
+def _cue_regex() -> tuple[re.Pattern[str], dict[str, float]]:
+    weights = dict(cue_words())
+    return _alternation(list(weights)), weights
 
 
 # ---------------------------------------------------------------- price
@@ -201,51 +218,51 @@ class RuleHit:
     detail: str
 
 
+@functools.lru_cache(maxsize=1)
+def _term_index() -> tuple[re.Pattern[str], dict[str, list[tuple[Any, Any]]]]:
+    index: dict[str, list[tuple[Any, Any]]] = {}
+    for pack in packs():
+        for rule in pack.rules:
+            for t in rule.terms:
+                index.setdefault(t, []).append((pack, rule))
+    return _alternation(list(index)), index
+
+
 def rule_hits(text: str, category: str | None) -> list[RuleHit]:
     """Every rule of every pack that the folded listing text triggers (negations excluded)."""
-    hits: list[RuleHit] = []
     cat = fold(category or "")
     whole = text + " " + cat
-    for pack in packs():
-        has_context = any(c in whole for c in pack.context) if pack.context else True
-        if pack.exclude and any(x in whole for x in pack.exclude):
-            excluded = True
-        else:
-            excluded = False
-        for rule in pack.rules:
-            if rule.needs_context and not has_context:
-                continue
-            if rule.scope == "ordinary" and any(x in whole for x in pack.exempt):
-                continue
-            found = None
-            for term in rule.terms:
-                for i, j in find_terms(text, term):
-                    if not negated(text, i, j):
-                        found = term
-                        break
-                if found:
-                    break
-            if found is None:
+    found: dict[str, tuple[Any, Any, str]] = {}
+    regex, index = _term_index()
+    for m in regex.finditer(text):
+        if negated(text, m.start(), m.end()):
+            continue
+        for pack, rule in index[m.group()]:
+            found.setdefault(rule.id, (pack, rule, m.group()))
+    if "油" in text:  # pattern rules are about fuel; skip their regexes otherwise
+        for pack in packs():
+            for rule in pack.rules:
                 for pat in rule.patterns:
-                    m = pat.search(text)
-                    if m and not negated(text, m.start(), m.end()):
-                        if (
-                            excluded
-                            and pack.name == "fuel"
-                            and not any(w in m.group() for w in ("汽油", "柴油"))
-                        ):
-                            continue
-                        found = m.group()
+                    pm = pat.search(text)
+                    if pm and not negated(text, pm.start(), pm.end()):
+                        found.setdefault(rule.id, (pack, rule, pm.group()))
                         break
-            if found is None:
+    hits: list[RuleHit] = []
+    for pack, rule, term in found.values():
+        if rule.needs_context and not any(c in whole for c in pack.context):
+            continue
+        if rule.scope == "ordinary" and any(x in whole for x in pack.exempt):
+            continue
+        if rule.patterns and pack.exclude and any(x in whole for x in pack.exclude):
+            if not any(w in term for w in ("汽油", "柴油")):
                 continue
-            strength = rule.weight
-            detail = f"{rule.title}：“{found}”"
-            if rule.forbidden_uses:
-                uses = [u for u in rule.forbidden_uses if u in whole]
-                if uses:
-                    detail += f"，用于{('、'.join(uses[:3]))}"
-                else:
-                    strength = rule.restricted_weight
-            hits.append(RuleHit(rule.id, pack.name, rule.violation, rule.department, strength, detail))
+        strength = rule.weight
+        detail = f"{rule.title}：“{term}”"
+        if rule.forbidden_uses:
+            uses = [u for u in rule.forbidden_uses if u in whole]
+            if uses:
+                detail += f"，用于{'、'.join(uses[:3])}"
+            else:
+                strength = rule.restricted_weight
+        hits.append(RuleHit(rule.id, pack.name, rule.violation, rule.department, strength, detail))
     return hits

@@ -123,6 +123,7 @@ def latin_fold(text: str) -> str:
     return strip_accents("".join(out))
 
 
+@functools.lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """A confusable skeleton of a Latin word: 0→o, 1/i/l→l, rn→m, vv→w, accents and look-alike
     letters of other scripts folded. Two words with the same skeleton look the same."""

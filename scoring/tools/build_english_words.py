@@ -13,7 +13,7 @@ from pathlib import Path
 
 import spellchecker
 
-MIN_FREQ = 1000
+MIN_FREQ = 150
 OUT = Path(__file__).resolve().parent.parent / "data" / "en_words.txt"
 
 
