@@ -7,6 +7,7 @@ with Chinese defaults. ``ScoreStub`` satisfies storage.queue.ScoreLike without i
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -143,6 +144,13 @@ def make_snapshot(
     return snapshot
 
 
+@functools.lru_cache(maxsize=8)
+def _password_hash(password: str) -> str:
+    from review.security import hash_password
+
+    return hash_password(password)  # argon2 is slow on purpose: hash each test password once per run
+
+
 def make_user(
     session: Session,
     name: str = "审核员小王",
@@ -151,9 +159,12 @@ def make_user(
     password: str = PASSWORD,
     brands: tuple[str, ...] = (),
 ) -> User:
-    from review.security import hash_password
     from storage.users import create_user
 
     return create_user(
-        session=session, name=name, role=role, password_hash=hash_password(password), brand_names=list(brands)
+        session=session,
+        name=name,
+        role=role,
+        password_hash=_password_hash(password),
+        brand_names=list(brands),
     )
