@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from factories import PASSWORD, ScoreStub, make_brand, make_lead, make_snapshot, make_user
+
 from settings import get_settings
 from storage import Database
 
