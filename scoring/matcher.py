@@ -35,6 +35,7 @@ from scoring.text import (
     shape_sim,
     shape_table,
     skeleton,
+    split_table,
     syllables,
     word_info,
 )
@@ -232,10 +233,54 @@ class MarkIndex:
         if got is None:
             tseg = segment(token)
             got = self._match_han_full(tseg, token)
+            got.extend(self._split_matches(token))
             if len(self._han_cache) > 200_000:
                 self._han_cache.clear()
             self._han_cache[token] = got
         return got
+
+    def _split_matches(self, token: str) -> list[Match]:
+        """Split characters: a mark character written as its two halves (周住 for 雕, 白勺 for 的)."""
+        table = split_table()
+        merged, origin = [], []  # merged characters and, for each, (start, length) in the token
+        i = 0
+        changed = False
+        while i < len(token):
+            c = table.get((token[i], token[i + 1])) if i + 1 < len(token) else None
+            if c is not None and c in self.han_char:
+                merged.append(c)
+                origin.append((i, 2))
+                i += 2
+                changed = True
+            else:
+                merged.append(token[i])
+                origin.append((i, 1))
+                i += 1
+        if not changed:
+            return []
+        text = "".join(merged)
+        out = []
+        for m in self._match_han_full(segment(text), text):
+            span = origin[m.start : m.end]
+            if not any(n == 2 for _, n in span) or m.sim < 0.6:
+                continue
+            a = span[0][0]
+            b = span[-1][0] + span[-1][1]
+            found = token[a:b]
+            sim = min(m.sim, 0.95) * 0.97
+            out.append(
+                replace(
+                    m,
+                    sim=sim,
+                    kind="split",
+                    found=found,
+                    start=a,
+                    end=b,
+                    raw=False,
+                    detail=f"{found} ≈ {m.mark.text} (拆字)",
+                )
+            )
+        return out
 
     def _match_han_full(self, seg: Segments, raw_fold: str) -> list[Match]:
         han = seg.han

@@ -367,3 +367,88 @@ def english_words() -> frozenset[str]:
 def is_english_word(w: str) -> bool:
     """Is w (lower case) a common English word (play, station, switch, tide)?"""
     return w in english_words()
+
+
+# radicals and components, and the everyday characters sellers type in their place
+COMPONENT_FORMS: dict[str, tuple[str, ...]] = {
+    "氵": ("水",),
+    "亻": ("人",),
+    "扌": ("手",),
+    "讠": ("言",),
+    "钅": ("金",),
+    "纟": ("丝", "系"),
+    "忄": ("心",),
+    "饣": ("食",),
+    "犭": ("犬",),
+    "礻": ("示",),
+    "衤": ("衣",),
+    "艹": ("草",),
+    "刂": ("刀",),
+    "冫": ("二",),
+    "阝": ("耳",),
+    "灬": ("火",),
+    "火": ("火",),
+    "王": ("王", "玉"),
+    "月": ("月", "肉"),
+    "木": ("木",),
+    "隹": ("住", "佳"),
+    "攵": ("文",),
+    "欠": ("欠",),
+    "宀": ("穴",),
+    "口": ("口",),
+    "日": ("日",),
+    "目": ("目",),
+    "禾": ("禾",),
+    "米": ("米",),
+    "石": ("石",),
+    "土": ("土", "士"),
+    "女": ("女",),
+    "子": ("子",),
+    "马": ("马",),
+    "鸟": ("鸟",),
+    "贝": ("贝",),
+    "车": ("车",),
+    "足": ("足",),
+    "⻊": ("足",),
+    "虫": ("虫",),
+    "舟": ("舟",),
+    "勹": ("勺",),
+    "彡": ("三",),
+    "寸": ("寸",),
+    "力": ("力",),
+    "又": ("又",),
+    "页": ("页",),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def split_table() -> dict[tuple[str, str], str]:
+    """(left, right) → the character they compose side by side (周, 隹 → 雕), from data/splits.tsv.
+
+    A part may also be written as a close look-alike (周住 for 雕: 住 ≈ 隹)."""
+    exact: dict[tuple[str, str], str] = {}
+    with open(DATA / "splits.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 3:
+                exact.setdefault((parts[1], parts[2]), parts[0])
+    table = dict(exact)
+    # a component may be written as the ordinary character it comes from (氵→水, 隹→住)
+    for (left, right), c in exact.items():
+        for l2 in COMPONENT_FORMS.get(left, ()):
+            table.setdefault((l2, right), c)
+            for r2 in COMPONENT_FORMS.get(right, ()):
+                table.setdefault((l2, r2), c)
+        for r2 in COMPONENT_FORMS.get(right, ()):
+            table.setdefault((left, r2), c)
+    shapes = shape_table()
+    for (left, right), c in exact.items():
+        for r2, v in shapes.get(right, {}).items():
+            if v >= 0.9:
+                table.setdefault((left, r2), c)
+        for l2, v in shapes.get(left, {}).items():
+            if v >= 0.9:
+                table.setdefault((l2, right), c)
+    return table

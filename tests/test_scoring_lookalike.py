@@ -1,0 +1,175 @@
+"""The lookalike matcher, mechanism by mechanism, Chinese and Latin, positive and negative.
+
+Most brands here are not in the dev set on purpose (held-out discipline): the mechanisms must work
+on marks they were not tuned on.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import Brand, Listing, Registry, score
+
+REG = Registry(
+    [
+        Brand(
+            "康师傅",
+            ("Master Kong",),
+            categories=("方便面",),
+            nice_classes=(30,),
+            price_floor=3.0,
+            authorized_sellers=("康师傅官方旗舰店",),
+        ),
+        Brand("雕牌", categories=("洗衣粉",), nice_classes=(3,)),
+        Brand("伊利", ("Yili",), categories=("乳制品",), nice_classes=(29,)),
+        Brand("六个核桃", categories=("饮料",), nice_classes=(32,)),
+        Brand("士力架", ("Snickers",), categories=("巧克力",), nice_classes=(30,)),
+        Brand("徐福记", categories=("糖果",), nice_classes=(30,)),
+        Brand("红牛", ("Red Bull",), categories=("功能饮料",), nice_classes=(32,)),
+        Brand("蒙牛", categories=("乳制品",), nice_classes=(29,)),
+        Brand("苹果", ("Apple", "iPhone"), categories=("手机",), nice_classes=(9,), price_floor=2000),
+        Brand("耐克", ("Nike",), categories=("运动鞋",), nice_classes=(25,), price_floor=300),
+        Brand("金龙鱼", categories=("食用油",), nice_classes=(29,)),
+        Brand("小米", ("Xiaomi",), categories=("手机",), nice_classes=(9,)),
+        Brand("舒肤佳", ("Safeguard",), categories=("香皂",), nice_classes=(3,)),
+        Brand("Zorvex", categories=("耳机",), nice_classes=(9,)),
+        Brand("雅韵兰", categories=("护肤品",), nice_classes=(3,)),
+    ]
+)
+
+
+def check(title: str, category: str | None = None, **kw) -> tuple[bool, str | None, str | None]:
+    s = score(Listing("t", title, category=category, **kw), REG)
+    return s.flagged, s.brand, s.violation
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [
+        ("康帅傅 红烧牛肉面 5连包", "方便面", "康师傅"),  # shape: 帅/师
+        ("康师博 红烧牛肉面", "方便面", "康师傅"),  # sound: 博/傅 rhyme + shape
+        ("尹利 纯牛奶 250ml*24", "乳制品", "伊利"),  # sound: 尹/伊 (yin/yi) and shape
+        ("依利 纯牛奶 250ml*24", "乳制品", "伊利"),  # homophone
+        ("七个核桃 核桃乳", "饮料", "六个核桃"),  # changed number
+        ("六个大核桃 核桃乳", "饮料", "六个核桃"),  # inserted character
+        ("士架力 花生巧克力", "巧克力", "士力架"),  # transposed characters
+        ("徐记 酥心糖 500g", "糖果", "徐福记"),  # dropped character
+        ("雅韵蘭 保湿面霜", "护肤品", "雅韵兰"),  # traditional form of a character
+        ("舒肤家 香皂 6块", "香皂", "舒肤佳"),  # homophone on an unseen mark
+    ],
+)
+def test_chinese_lookalikes_are_flagged(title, category, brand):
+    assert check(title, category) == (True, brand, "lookalike_mark")
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [
+        ("Nlke 男子跑步鞋", "运动鞋", "耐克"),  # l for i
+        ("N-I-K-E 男子跑步鞋", "运动鞋", "耐克"),  # separators between letters
+        ("Ｎｉｋｅ 男子跑步鞋", "运动鞋", "耐克"),  # full-width letters
+        ("Nіke 男子跑步鞋", "运动鞋", "耐克"),  # Cyrillic і
+        ("Zorvx wireless earbuds", "耳机", "Zorvex"),  # omission
+        ("Zrovex wireless earbuds", "耳机", "Zorvex"),  # transposition
+        ("Zorveex wireless earbuds", "耳机", "Zorvex"),  # repetition
+        ("Z0rvex wireless earbuds", "耳机", "Zorvex"),  # homoglyph 0/o
+        ("Xorvex wireless earbuds", "耳机", "Zorvex"),  # keyboard neighbour z/x
+        ("Zarvex wireless earbuds", "耳机", "Zorvex"),  # vowel swap
+    ],
+)
+def test_latin_lookalikes_are_flagged(title, category, brand):
+    assert check(title, category) == (True, brand, "lookalike_mark")
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("康 师 傅 红烧牛肉面", "方便面"),
+        ("康*师*傅 红烧牛肉面", "方便面"),
+        ("康-师-傅 红烧牛肉面", "方便面"),
+    ],
+)
+def test_chinese_mark_spaced_out_is_evasion(title, category):
+    assert check(title, category) == (True, "康师傅", "lookalike_mark")
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("健康师傅上门 家电清洗服务", "家政服务"),  # the mark inside another word
+        ("健康师傅 上门理疗", None),
+        ("红牛皮钱包 男士真皮", "箱包"),  # 红牛 inside 红牛皮
+        ("内蒙古牛肉干 500g", "零食"),  # 蒙牛 is not in 内蒙古牛肉干
+        ("烟台红富士苹果 5斤装 39元", "水果"),  # the fruit, not the phone
+        ("Nikon Z6 相机 机身", "相机"),  # a different mark in other goods
+        ("小米粥 速食 8碗", "方便食品"),  # millet porridge
+        ("金龙鱼 活体 观赏鱼 30cm", "水族宠物"),  # the live fish
+        ("choreography class", "其他"),  # a Latin mark inside another word
+        ("六个月宝宝辅食", "母婴"),
+        ("柔顺剂 去污渍", "洗衣粉"),  # ordinary words in the brand's own goods
+        ("舒服的棉T恤", "服装"),
+    ],
+)
+def test_hard_negatives_are_not_flagged(title, category):
+    assert check(title, category)[0] is False
+
+
+def test_genuine_item_from_the_brands_own_shop_is_not_flagged():
+    from scoring import Seller
+
+    s = score(
+        Listing(
+            "t",
+            "康师傅 红烧牛肉面 1:1 特价",
+            category="方便面",
+            price=1.0,
+            seller=Seller("x", "康师傅官方旗舰店"),
+        ),
+        REG,
+    )
+    assert not s.flagged
+
+
+def test_genuine_mark_at_a_plausible_price_is_not_flagged():
+    assert check("康师傅 红烧牛肉面 5连包", "方便面", price=12.5)[0] is False
+    assert check("Nike 男子跑步鞋 Air Zoom", "运动鞋", price=699)[0] is False
+
+
+def test_compatibility_statement_is_not_a_mark_use():
+    assert check("手机壳 适用于iPhone 15 Pro 硅胶", "手机配件", price=19.9)[0] is False
+
+
+def test_explanations_name_the_mechanism_in_chinese():
+    s = score(Listing("t", "康帅傅 红烧牛肉面", category="方便面"), REG)
+    assert (
+        s.reasons[0].signal == "lookalike"
+        and "康帅傅 ≈ 康师傅" in s.reasons[0].detail
+        and "形近" in s.reasons[0].detail
+    )
+
+
+def test_mixed_script_pinyin_inside_a_chinese_mark():
+    reg = Registry([Brand("酷我音乐", categories=("会员",), nice_classes=(9, 41))])
+    s = score(Listing("t", "酷wo音乐 豪华会员 年卡", category="会员"), reg)
+    assert s.flagged and s.brand == "酷我音乐"
+
+
+def test_pinyin_of_a_chinese_mark_written_in_latin():
+    s = score(Listing("t", "kangshifu 红烧牛肉面", category="方便面"), REG)
+    assert s.flagged and s.brand == "康师傅"
+
+
+def test_registered_latin_alias_counts_as_the_mark():
+    s = score(Listing("t", "Master Kong 红烧牛肉面 高仿", category="方便面"), REG)
+    assert (s.flagged, s.brand, s.violation) == (True, "康师傅", "counterfeit_mark")
+
+
+def test_matcher_index_work_does_not_depend_on_registry_size():
+    """A title only meets the marks that share its keys (characters, sounds, skeletons)."""
+    from scoring.matcher import MarkIndex
+
+    brands = [Brand(f"品牌{i:05d}") for i in range(3000)] + [Brand("康师傅")]
+    idx = MarkIndex(brands)
+    ms = idx.match("康帅傅 红烧牛肉面")
+    assert ms and brands[ms[0].mark.brand].name == "康师傅"
+    assert len(ms) < 10
