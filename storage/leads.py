@@ -10,7 +10,7 @@ platform+last_flagged_at, last_flagged_at). A brand owner's scope is a list of b
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -61,6 +61,7 @@ class QueueFilter:
     since: datetime | None = None  # "since the last visit": last flagged at or after
     text: str | None = None
     scope: tuple[int, ...] | None = None  # brand ids a brand owner may see; None = all
+    lead_ids: tuple[int, ...] | None = None  # set by resolve_text: the leads the free text matched
 
 
 @dataclass(frozen=True)
@@ -133,22 +134,61 @@ def _conditions(f: QueueFilter, skip: str | None = None) -> tuple[list[Any], boo
     if f.since is not None:
         where.append(Lead.last_flagged_at >= f.since)
     needs_listing = False
-    if f.text:
-        needle = "%" + f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        seller_ids = select(Seller.id).where(Seller.name.like(needle, escape="\\"))
-        where.append(
-            or_(
-                Listing.title.like(needle, escape="\\"),
-                Listing.seller_id.in_(seller_ids),
-                Lead.id == _int_or_none(f.text),
-            )
-        )
+    if f.lead_ids is not None:  # the free text, resolved once by resolve_text
+        where.append(Lead.id.in_(f.lead_ids) if f.lead_ids else Lead.id < 0)
+    elif f.text:
+        where.append(_text_condition(f.text, None))
         needs_listing = True
     return where, needs_listing
 
 
-def _int_or_none(text: str) -> int:
-    return int(text) if text.strip().isdigit() and len(text.strip()) < 12 else -1
+TEXT_MATCH_LIMIT = 10_000  # leads a free-text search keeps (the riskiest), so later queries stay cheap
+
+
+def _text_condition(text: str, seller_ids: Sequence[int] | None) -> Any:
+    needle = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if seller_ids is None:
+        seller_match: Any = Listing.seller_id.in_(
+            select(Seller.id).where(Seller.name.like(needle, escape="\\"))
+        )
+    else:
+        seller_match = Listing.seller_id.in_(list(seller_ids)) if seller_ids else None
+    parts = [Listing.title.like(needle, escape="\\")]
+    if seller_match is not None:
+        parts.append(seller_match)
+    stripped = text.strip().lstrip("#")
+    if stripped.isdigit() and len(stripped) < 12:
+        parts.append(Lead.id == int(stripped))
+    return or_(*parts)
+
+
+def resolve_text(*, session: Session, filters: QueueFilter) -> QueueFilter:
+    """Turn a free-text filter into the ids of the leads it matches (one scan instead of one per query).
+
+    Only the text, the scope and the non-facet filters narrow this scan, so the facet counts that
+    leave out their own filter stay right. At most TEXT_MATCH_LIMIT leads (the riskiest) are kept.
+    """
+    if not filters.text or filters.lead_ids is not None:
+        return filters
+    needle = "%" + filters.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    seller_ids = list(
+        session.scalars(select(Seller.id).where(Seller.name.like(needle, escape="\\")).limit(5000))
+    )
+    base = replace(
+        filters, platform=None, brand=None, violation=None, department=None, status="all", text=None
+    )
+    where, _ = _conditions(base)
+    where.append(_text_condition(filters.text, seller_ids))
+    ids = tuple(
+        session.scalars(
+            select(Lead.id)
+            .join(Listing, Listing.id == Lead.listing_id)
+            .where(*where)
+            .order_by(Lead.risk.desc(), Lead.id.desc())
+            .limit(TEXT_MATCH_LIMIT)
+        )
+    )
+    return replace(filters, lead_ids=ids)
 
 
 def _rows_query() -> Select[Any]:

@@ -24,7 +24,7 @@ from review.schemas import (
     ReasonPublic,
 )
 from storage.errors import MarkwatchError
-from storage.leads import QueueRow, get_lead, lead_events, queue_page
+from storage.leads import QueueRow, get_lead, lead_events, queue_page, resolve_text
 from storage.models import Lead, Role
 from storage.users import brands_for_user
 
@@ -85,7 +85,9 @@ def list_leads(
 ) -> LeadList:
     settings = request.app.state.settings
     params = {k: v for k, v in request.query_params.items()}
-    filters = parse_filter(params, user, percent=False, tz=settings.timezone)
+    filters = resolve_text(
+        session=session, filters=parse_filter(params, user, percent=False, tz=settings.timezone)
+    )
     result = queue_page(session=session, filters=filters, page=page, per_page=per_page)
     return LeadList(
         total=result.total, page=result.page, per_page=per_page, items=[_public(r) for r in result.rows]

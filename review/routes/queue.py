@@ -26,6 +26,7 @@ from storage.leads import (
     leads_by_ids,
     queue_counts,
     queue_page,
+    resolve_text,
 )
 from storage.models import LeadStatus, User
 from storage.users import mark_queue_visit
@@ -112,7 +113,9 @@ def queue(request: Request, session: SessionDep, user: UserDep, page: int = 1) -
         session.commit()
         target = {"since": previous.isoformat() if previous else "all"}
         return RedirectResponse("/?" + urlencode(target), status_code=303)
-    filters = parse_filter(params, user, percent=True, tz=settings.timezone)
+    filters = resolve_text(
+        session=session, filters=parse_filter(params, user, percent=True, tz=settings.timezone)
+    )
     result = queue_page(session=session, filters=filters, page=max(1, min(page, 100_000)), per_page=PER_PAGE)
     counts = queue_counts(session=session, filters=filters)
     choices = filter_choices(session=session, scope=filters.scope)
