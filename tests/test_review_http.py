@@ -696,3 +696,31 @@ def test_users_add_with_password_from_stdin(cli, db, monkeypatch) -> None:  # ty
     assert cli("users", "add", "权利人", "--role", "brand_owner", "--brand", "不存在").exit_code == 2
     assert cli("users", "add", "谁", "--role", "superuser").exit_code == 2
     assert cli("users", "token", "没有这个人").exit_code == 2
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_queue_filters_decisions_and_api_on_postgresql(pg_url: str) -> None:
+    from review.app import create_app
+    from storage import open_database
+    from storage.migrate import upgrade
+
+    database = open_database(check=False)
+    upgrade(database.engine)
+    with database.session() as s:
+        make_brand(s, "康师傅")
+        make_user(s, "审核员", role="reviewer")
+        first = make_lead(s, title="康帅傅 红烧牛肉面 PG").id
+        make_lead(s, score=ScoreStub(risk=0.6), title="康师傅 老坛酸菜 PG")
+    client = login(TestClient(create_app()), "审核员")
+    page = client.get("/?since=all&q=老坛&risk_min=50").text
+    assert "共 1 条线索" in page and "康师傅（1）" in page
+    assert (
+        post_form(client, f"/leads/{first}/decision", {"action": "confirm", "note": "确认假冒"}).status_code
+        == 303
+    )
+    assert "已确认" in client.get(f"/leads/{first}").text
+    assert "康帅傅" in client.get("/export.csv?since=all&status=all").content.decode("utf-8-sig")
+    assert client.get("/digest").status_code == 200
