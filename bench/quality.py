@@ -93,7 +93,8 @@ def main() -> None:
             f"  (tp {tp} fp {fp} fn {fn})"
         )
         print(
-            f"   baseline  : P {bp:.3f}  R {br:.3f}  F1 {bf:.3f}  brand acc {bacc:.3f}  (rapidfuzz partial_ratio ≥ 80)"
+            f"   baseline  : P {bp:.3f}  R {br:.3f}  F1 {bf:.3f}  brand acc {bacc:.3f}"
+            "  (rapidfuzz partial_ratio ≥ 80)"
         )
         groups: dict[str, list[str]] = defaultdict(list)
         for i in ids:

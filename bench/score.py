@@ -184,7 +184,8 @@ def main() -> None:
         process.extractOne(fold(x.title), marks, scorer=fuzz.partial_ratio)
     base_rate = len(sample) / (time.perf_counter() - t0)
     print(
-        f"baseline: rapidfuzz process.extractOne(partial_ratio) over {len(marks)} marks: {base_rate:,.1f} listings/s "
+        f"baseline: rapidfuzz process.extractOne(partial_ratio) over {len(marks)} marks: "
+        f"{base_rate:,.1f} listings/s "
         f"(measured on {len(sample)})"
     )
 

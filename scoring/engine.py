@@ -96,10 +96,10 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[_BrandE
     for ev in by_brand.values():
         rel = ev.relevance
         ex = ev.exact
-        if ex is not None and ev.fuzzy is not None and ev.fuzzy.kind != "evasion":
-            # a lookalike overlapping the genuine mark is the genuine mark (汇源 in 汇源果汁)
-            if ev.fuzzy.start < ex.end and ex.start < ev.fuzzy.end:
-                ev.fuzzy = None
+        f = ev.fuzzy
+        # a lookalike overlapping the genuine mark is the genuine mark (汇源 in 汇源果汁)
+        if ex is not None and f is not None and f.kind != "evasion" and f.start < ex.end and ex.start < f.end:
+            ev.fuzzy = None
         if ex is not None and not ex.embedded and rel != signals.UNRELATED and not _compat(folded, ex):
             gate = _REL_GATE[rel]
             if ex.common_word and rel < signals.RELATED:
@@ -180,7 +180,8 @@ def _score(
                 if po > 0 and stats:
                     feats["price_outlier"] = po
                     details["price_outlier"] = (
-                        f"售价 {listing.price:g} 元，远低于同类{b.name}商品中位价 {stats[0]:g} 元（{stats[2]} 件）"
+                        f"售价 {listing.price:g} 元，远低于同类{b.name}商品"
+                        f"中位价 {stats[0]:g} 元（{stats[2]} 件）"
                     )
             ir = signals.image_reuse(listing, b) * involved
             if ir > 0:
@@ -229,7 +230,7 @@ def _score(
         risk = model.risk(features) if features else model.risk({})
         return Score(
             listing.id, round(risk, 6), risk >= threshold, None, None, (), None, model.version, features
-        ), None
+        ), named
     brand_risk = best[0] if best else 0.0
     rule_risk = model.risk(rule_feats) if rule_feats else 0.0
     if rule_feats and rule_risk >= brand_risk:
@@ -246,7 +247,7 @@ def _score(
         risk, _, reasons, b, violation = best
         brand = b.name if b else None
         dept = DEFAULT_DEPARTMENTS.get(violation or "other")
-        for k, v in rule_feats.items():
+        for k in rule_feats:
             reasons.append(Reason(k, 0.0, rule_detail[k]))
     flagged = risk >= threshold
     return Score(
@@ -277,8 +278,8 @@ def score_many(
     for listing in listings:
         s, named = _score(listing, registry, ctx, threshold, model)
         yield s
-        if listing.seller and listing.seller.id and s.brand:
-            ctx.add_seller_brand(listing.seller.id, s.brand)
+        if listing.seller and listing.seller.id and (s.brand or named):
+            ctx.add_seller_brand(listing.seller.id, s.brand or named.name)  # type: ignore[union-attr]
         if named is not None and not s.flagged and listing.price is not None:
             # only prices of unflagged listings naming the genuine mark feed the statistics
             ctx.add_price(named.name, listing.category, listing.price)

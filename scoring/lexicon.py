@@ -237,7 +237,9 @@ def negated(text: str, start: int, end: int) -> bool:
         for n in ("不含", "不添加", "零添加", "无添加", "拒绝", "杜绝", "禁用", "严禁", "不是", "并非")
     ):
         return True
-    return any(after.startswith(n) for n in NEGATION_AFTER)
+    if any(after.startswith(n) for n in NEGATION_AFTER):
+        return True
+    return any(n in text[end : end + 8] for n in ("检测", "试纸", "测试卡", "快检", "替代"))
 
 
 def find_terms(text: str, term: str) -> list[tuple[int, int]]:

@@ -420,7 +420,7 @@ class MarkIndex:
             else:
                 total = 0.0
                 kinds = []
-                for k, (a, b) in enumerate(zip(window, form, strict=True)):
+                for a, b in zip(window, form, strict=True):
                     v, why = _char_sim(a, b)
                     total += v
                     if why != "=":
@@ -598,10 +598,14 @@ class MarkIndex:
     ) -> Match | None:
         form = mark.form
         found = seg.folded[s:e]
-        if len(form) <= 3 and text != form and skeleton(text) != skeleton(form):
-            # very short marks (UGG, PS5, Wii): one substitution at most, same length
-            if len(text) != len(form) or latin.distance(text, form) > 0.5 + 1e-9:
-                return None
+        # very short marks (UGG, PS5, Wii): one cheap substitution at most, same length
+        if (
+            len(form) <= 3
+            and text != form
+            and skeleton(text) != skeleton(form)
+            and (len(text) != len(form) or latin.distance(text, form) > 0.5 + 1e-9)
+        ):
+            return None
         sim = latin.similarity(text, form)
         if sorted(text) == sorted(form) and text != form:
             sim = max(sim, 0.85)

@@ -253,9 +253,13 @@ def rule_hits(text: str, category: str | None) -> list[RuleHit]:
             continue
         if rule.scope == "ordinary" and any(x in whole for x in pack.exempt):
             continue
-        if rule.patterns and pack.exclude and any(x in whole for x in pack.exclude):
-            if not any(w in term for w in ("汽油", "柴油")):
-                continue
+        if (
+            rule.patterns
+            and pack.exclude
+            and any(x in whole for x in pack.exclude)
+            and not any(w in term for w in ("汽油", "柴油"))
+        ):
+            continue  # 调和油 next to 食用/炒菜 is cooking oil
         strength = rule.weight
         detail = f"{rule.title}：“{term}”"
         if rule.forbidden_uses:

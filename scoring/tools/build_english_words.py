@@ -19,7 +19,8 @@ OUT = Path(__file__).resolve().parent.parent / "data" / "en_words.txt"
 
 def main() -> None:
     path = Path(spellchecker.__file__).parent / "resources" / "en.json.gz"
-    freq = json.load(gzip.open(path))
+    with gzip.open(path) as fh:
+        freq = json.load(fh)
     words = sorted(
         w for w, f in freq.items() if f >= MIN_FREQ and w.isascii() and w.isalpha() and len(w) >= 3
     )

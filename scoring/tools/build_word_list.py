@@ -2,7 +2,8 @@
 
 Run once by a developer with jieba installed (``pip install jieba``; not needed at run time):
 ``python scoring/tools/build_word_list.py``. Keeps words of 2-4 Han characters whose jieba
-frequency is at least MIN_FREQ, one per line as ``word<TAB>frequency<TAB>part of speech`` (ns place, nr person, ...).
+frequency is at least MIN_FREQ, one per line as ``word<TAB>frequency<TAB>part of speech``
+(ns place, nr person, ...).
 """
 
 from __future__ import annotations

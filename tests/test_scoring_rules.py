@@ -1,0 +1,148 @@
+"""Rule packs: banned pesticides, veterinary drugs, advertising law, vehicle fuel; with negation."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import DEFAULT_DEPARTMENTS, Listing, Registry, score
+from scoring.lexicon import packs
+
+EMPTY = Registry([])
+
+
+def verdict(title: str, category: str | None = None, description: str | None = None):
+    s = score(Listing("r", title, category=category, description=description), EMPTY)
+    return s.flagged, s.violation, s.department
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "甲胺磷 农药 乳油 500ml",
+        "百草枯 20%水剂 5L 除草",
+        "克无踪 除草剂 5L",  # trade name of 百草枯
+        "氟虫腈 悬浮剂 杀虫",
+        "高效 1605 杀虫剂 农用",  # code name of 对硫磷, with pesticide context
+        "毒鼠强 灭鼠 特效",
+        "甲拌磷 颗粒剂 地下害虫",  # banned since 2024-09-01
+        "克百威 呋喃丹 颗粒剂",
+    ],
+)
+def test_banned_pesticides_are_flagged_for_the_market_department(title):
+    assert verdict(title, "农资") == (True, "banned_agri_input", "市场处")
+
+
+@pytest.mark.parametrize(
+    "title", ["吡虫啉 杀虫粉剂 1kg 农用", "草甘膦 除草剂 5L", "阿维菌素 杀虫剂", "敌敌畏 乳油"]
+)
+def test_legal_pesticides_are_not_flagged(title):
+    assert verdict(title, "农资")[0] is False
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "不含百草枯 新型除草剂 草铵膦",
+        "百草枯替代品 草铵膦 水剂",
+        "百草枯快速检测卡 农残",
+        "拒绝高毒 不含甲胺磷 生物农药",
+    ],
+)
+def test_negated_or_tested_for_terms_are_not_an_offer(title):
+    assert verdict(title, "农资")[0] is False
+
+
+def test_short_names_and_codes_need_pesticide_context():
+    assert verdict("林丹同款 羽毛球拍", "体育用品")[0] is False  # 林丹 the player
+    assert verdict("1080P 高清摄像头", "数码")[0] is False
+    assert verdict("快乐果 零食", "零食")[0] is False  # 乐果 inside another word, no pesticide context
+
+
+def test_restricted_pesticide_counts_only_for_a_forbidden_use():
+    assert verdict("毒死蜱 乳油 蔬菜 蚜虫 专用", "农资") == (True, "banned_agri_input", "市场处")
+    assert verdict("毒死蜱 乳油 小麦 地下害虫", "农资")[0] is False
+
+
+@pytest.mark.parametrize(
+    "title", ["盐酸克伦特罗 饲料添加剂 育肥", "瘦肉精 猪饲料", "莱克多巴胺 预混料", "孔雀石绿 鱼塘 水产"]
+)
+def test_banned_veterinary_drugs_and_feed_additives(title):
+    assert verdict(title, "饲料兽药")[:2] == (True, "banned_agri_input")
+
+
+def test_human_medicine_names_need_an_animal_context():
+    assert verdict("氯霉素滴眼液 10ml", "药品")[0] is False
+    assert verdict("氯霉素 兽用 鸡 拌料", "兽药")[0] is True
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("降血压 茶 纯天然 三高克星", "茶叶"),
+        ("抗癌 蜂蜜 野生", "食品"),
+        ("祛痘面霜 根治痘痘 七天治愈", "护肤"),
+        ("国家级 白酒 最佳口感", "酒类"),
+        ("全网第一 销量第一 面膜", "美妆"),
+        ("驰名商标 大米 10kg", "粮油"),
+    ],
+)
+def test_advertising_violations_go_to_the_advertising_department(title, category):
+    assert verdict(title, category) == (True, "false_advertising", "广告处")
+
+
+def test_medical_terms_are_allowed_for_drugs_and_medical_devices():
+    assert verdict("医用冷敷贴 械字号 治疗 术后修复", "医疗器械")[0] is False
+    assert verdict("布洛芬缓释胶囊 治疗 头痛 OTC", "药品")[0] is False
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "散装汽油 92# 桶装 可送",
+        "非标柴油 工地专用 低价",
+        "国三柴油 当国六 车用 批发",
+        "无票油 柴油 大量供应",
+        "调和油 车用 柴油车 省油",
+    ],
+)
+def test_substandard_fuel_offers(title):
+    assert verdict(title, "汽车用品") == (True, "substandard_fuel", "消保处")
+
+
+def test_cooking_blend_oil_is_not_fuel():
+    assert verdict("金龙鱼 食用调和油 5L 炒菜", "粮油")[0] is False
+    assert verdict("国六汽油 加油卡 充值", "充值")[0] is False
+
+
+def test_every_rule_names_its_violation_and_department():
+    for pack in packs():
+        assert pack.version
+        for rule in pack.rules:
+            assert rule.violation in DEFAULT_DEPARTMENTS
+            assert rule.department in {
+                "商标处",
+                "公平交易处",
+                "广告处",
+                "市场处",
+                "消保处",
+                "经检处",
+                "网监分局",
+            }
+
+
+def test_pesticide_pack_has_the_whole_banned_list():
+    (pest,) = [p for p in packs() if p.name == "pesticides"]
+    names = {r.title.split("：", 1)[1].split("（")[0] for r in pest.rules if ".banned." in r.id}
+    assert len(names) >= 46 + 8
+    for must in (
+        "六六六",
+        "滴滴涕",
+        "甲胺磷",
+        "对硫磷",
+        "百草枯",
+        "氟虫腈",
+        "2,4-滴丁酯",
+        "溴甲烷",
+        "杀扑磷",
+    ):
+        assert must in names

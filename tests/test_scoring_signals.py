@@ -1,0 +1,156 @@
+"""Counterfeit signals beside the name: cue words, price, image reuse, sellers, goods relevance."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from scoring import Brand, Listing, Registry, ScoringContext, Seller, score, score_many
+from scoring.signals import cue_strength, goods_classes, relevance
+from scoring.text import fold
+
+OFFICIAL = "c3d4e5f60718293a"
+REG = Registry(
+    [
+        Brand(
+            "欧丽雅",
+            ("Oliya",),
+            categories=("护肤品",),
+            nice_classes=(3,),
+            price_floor=120.0,
+            authorized_sellers=("欧丽雅官方旗舰店",),
+            official_image_hashes=(OFFICIAL,),
+        ),
+        Brand("Apple", ("苹果", "iPhone"), categories=("手机",), nice_classes=(9,), price_floor=2000.0),
+    ]
+)
+
+
+def run(title, category="护肤品", price=None, **kw):
+    return score(Listing("s", title, category=category, price=price, **kw), REG)
+
+
+@pytest.mark.parametrize("word", ["高仿", "A货", "1:1", "原单", "复刻", "精仿", "莆田", "replica", "超A"])
+def test_cue_words_with_the_genuine_mark_are_counterfeit(word):
+    s = run(f"欧丽雅 精华液 30ml {word}", price=150)
+    assert (s.flagged, s.brand, s.violation, s.department) == (True, "欧丽雅", "counterfeit_mark", "商标处")
+    assert any(r.signal == "counterfeit_cue" for r in s.reasons)
+
+
+@pytest.mark.parametrize("text", ["不是高仿 假一赔十", "拒绝A货 正品保障", "非复刻"])
+def test_negated_cue_words_do_not_count(text):
+    assert cue_strength(fold(text))[0] == 0.0
+
+
+def test_weak_cue_alone_is_not_enough():
+    assert not run("欧丽雅 精华液 30ml 专柜同款", price=150).flagged
+
+
+def test_price_far_below_the_floor_is_counterfeit():
+    s = run("欧丽雅 精华液 30ml", price=25)
+    assert (s.flagged, s.violation) == (True, "counterfeit_mark")
+    assert "价格下限" in s.reasons[0].detail
+
+
+def test_price_near_the_floor_is_not_flagged():
+    assert not run("欧丽雅 精华液 30ml", price=110).flagged
+
+
+def test_price_signal_needs_the_listing_to_be_about_the_brands_goods():
+    """A ¥39 bag of apples says nothing about Apple."""
+    s = score(Listing("a", "烟台红富士苹果 5斤", category="水果", price=39), REG)
+    assert not s.flagged
+
+
+def test_median_mad_outlier_learned_from_the_stream():
+    listings = [Listing(f"g{i}", "欧丽雅 精华液 30ml", category="护肤品", price=300 + i) for i in range(20)]
+    listings.append(Listing("cheap", "欧丽雅 精华液 30ml", category="护肤品", price=130))
+    reg = Registry([Brand("欧丽雅", categories=("护肤品",), nice_classes=(3,))])  # no floor: only statistics
+    scores = list(score_many(listings, reg))
+    assert [s.id for s in scores] == [x.id for x in listings]
+    assert not any(s.flagged for s in scores[:-1])
+    assert scores[-1].flagged and any(r.signal == "price_outlier" for r in scores[-1].reasons)
+
+
+def test_context_can_be_prefilled_by_the_caller():
+    ctx = ScoringContext()
+    for p in (300, 310, 290, 305, 295, 300, 298, 302, 301, 299):
+        ctx.add_price("欧丽雅", "护肤品", p)
+    reg = Registry([Brand("欧丽雅", categories=("护肤品",), nice_classes=(3,))])
+    s = score(Listing("x", "欧丽雅 精华液", category="护肤品", price=99), reg, context=ctx)
+    assert s.flagged and s.features["price_outlier"] > 0
+
+
+def test_official_image_reused_by_a_stranger():
+    s = run("欧丽雅 精华液 30ml 特价", price=100, image_hashes=("c3d4e5f60718293b",))
+    assert s.flagged and any(r.signal == "image_reuse" for r in s.reasons)
+
+
+def test_official_image_in_the_brands_own_shop_is_fine():
+    s = run("欧丽雅 精华液 30ml", price=100, image_hashes=(OFFICIAL,), seller=Seller("o", "欧丽雅官方旗舰店"))
+    assert not s.flagged
+
+
+def test_blacklisted_seller_tips_a_weak_case():
+    plain = run("欧丽雅 精华液 30ml 专柜同款", price=100)
+    black = run("欧丽雅 精华液 30ml 专柜同款", price=100, seller=Seller("b1", "某店", blacklisted=True))
+    assert black.risk > plain.risk
+    ctx = ScoringContext(blacklisted_sellers={"b2"})
+    s = score(
+        Listing("x", "欧丽雅 精华液 30ml 专柜同款", category="护肤品", price=100, seller=Seller("b2", "店")),
+        REG,
+        context=ctx,
+    )
+    assert s.features.get("seller_blacklisted") == 1.0
+
+
+def test_new_shop_adds_to_the_risk():
+    seen = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
+    old = run(
+        "欧丽雅 精华液 原单", price=150, seller=Seller("s", "店", opened=dt.date(2015, 1, 1)), seen_at=seen
+    )
+    new = run(
+        "欧丽雅 精华液 原单", price=150, seller=Seller("s", "店", opened=dt.date(2026, 11, 1)), seen_at=seen
+    )
+    assert new.risk > old.risk and "seller_new" in new.features
+
+
+def test_seller_with_many_unrelated_brands():
+    brands = [
+        Brand(n, categories=("护肤品",), nice_classes=(3,))
+        for n in ("欧丽雅", "兰诗黛", "雅诗琳", "香奈雅", "娇兰诗")
+    ]
+    reg = Registry(brands)
+    seller = Seller("multi", "小店")
+    listings = [
+        Listing(f"m{i}", f"{b.name} 面霜", category="护肤品", price=200, seller=seller)
+        for i, b in enumerate(brands)
+    ]
+    listings.append(Listing("last", "欧丽雅 面霜 专柜同款", category="护肤品", price=200, seller=seller))
+    last = list(score_many(listings, reg))[-1]
+    assert last.features.get("seller_many_brands") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("category", "expected"),
+    [
+        ("护肤品", 1.0),
+        ("护肤", 1.0),
+        ("护肤彩妆", 0.85),
+        ("化妆品", 0.7),
+        ("其他", 0.5),
+        (None, 0.5),
+        ("水果", 0.0),
+    ],
+)
+def test_goods_relevance_levels(category, expected):
+    assert relevance(Listing("x", "精华液", category=category), REG.brands[0]) == expected
+
+
+def test_goods_words_map_to_nice_classes():
+    assert (
+        25 in goods_classes("男子跑步鞋")
+        and 9 in goods_classes("手机数码")
+        and 31 in goods_classes("活体 观赏鱼")
+    )
