@@ -83,26 +83,29 @@ def distance(s: str, t: str) -> float:
     n, m = len(s), len(t)
     if n == 0 or m == 0:
         return float(max(n, m))
+    ds = [_indel(s, i) for i in range(n)]
+    dt = [_indel(t, j) for j in range(m)]
     prev2: list[float] = []
     prev = [0.0] * (m + 1)
     for j in range(1, m + 1):
-        prev[j] = prev[j - 1] + _indel(t, j - 1)
+        prev[j] = prev[j - 1] + dt[j - 1]
     for i in range(1, n + 1):
-        cur = [prev[0] + _indel(s, i - 1)] + [0.0] * m
         si = s[i - 1]
+        di = ds[i - 1]
+        cur = [prev[0] + di] + [0.0] * m
         for j in range(1, m + 1):
             tj = t[j - 1]
             best = prev[j - 1] + (0.0 if si == tj else sub_cost(si, tj))
-            d = prev[j] + _indel(s, i - 1)
+            d = prev[j] + di
             if d < best:
                 best = d
-            ins = cur[j - 1] + _indel(t, j - 1)
-            if ins < best:
-                best = ins
+            d = cur[j - 1] + dt[j - 1]
+            if d < best:
+                best = d
             if i > 1 and j > 1 and si == t[j - 2] and s[i - 2] == tj and si != tj:
-                tr = prev2[j - 2] + 0.6
-                if tr < best:
-                    best = tr
+                d = prev2[j - 2] + 0.6
+                if d < best:
+                    best = d
             cur[j] = best
         prev2, prev = prev, cur
     return prev[m]

@@ -124,6 +124,8 @@ class MarkIndex:
         self._latin_cache: dict[str, tuple[int, ...]] = {}
         self._han_cache: dict[str, list[Match]] = {}
         self._latin_lengths = sorted({len(f) for f in self.latin_exact})
+        self._max_latin = max(self._latin_lengths, default=0)
+        self.mark_len = [len(m.form) for m in self.marks]
         self.han_py2 = dict(self.han_py2)
         self.latin_keys = dict(self.latin_keys)
 
@@ -288,38 +290,53 @@ class MarkIndex:
         if not h:
             return []
         pseudo = _pseudo_chars(seg)  # Latin pinyin syllables standing between Han characters
-        # mark -> {offset: set of mark positions hit}; strong: an exact character or a pinyin bigram
-        hits: dict[int, dict[int, set[int]]] = {}
-        strong: set[int] = set()
+        # mark -> [(offset, mark position, strong)]; strong: an exact character or a pinyin bigram
+        hits: dict[int, list[tuple[int, int, bool]]] = {}
         han_char = self.han_char
         for i, c in enumerate(h):
             for mid, p in han_char.get(c, ()):
-                hits.setdefault(mid, {}).setdefault(i - p, set()).add(p)
-                strong.add(mid)
+                lst = hits.get(mid)
+                if lst is None:
+                    hits[mid] = [(i - p, p, True)]
+                else:
+                    lst.append((i - p, p, True))
             for d in self._close(c):  # 粤 finds marks with 奥
                 for mid, p in han_char.get(d, ()):
-                    hits.setdefault(mid, {}).setdefault(i - p, set()).add(p)
+                    lst = hits.get(mid)
+                    if lst is None:
+                        hits[mid] = [(i - p, p, False)]
+                    else:
+                        lst.append((i - p, p, False))
         for i in range(len(h) - 1):
             for k in _py2_keys(h[i], h[i + 1]):
                 for mid, p in self.han_py2.get(k, ()):
-                    hs = hits.setdefault(mid, {}).setdefault(i - p, set())
-                    hs.add(p)
-                    hs.add(p + 1)
-                    strong.add(mid)
+                    lst = hits.setdefault(mid, [])
+                    lst.append((i - p, p, True))
+                    lst.append((i - p, p + 1, True))
         out = []
         marks = self.marks
         gaps = han.gap_before
         nh = len(h)
-        for mid, offsets in hits.items():
+        mark_len = self.mark_len
+        for mid, lst in hits.items():
+            n = mark_len[mid]
+            if len(lst) == 1:
+                # one hit: only a two-character mark, and only through an exact character or sound
+                if n > 2 or not lst[0][2]:
+                    continue
+            offsets: dict[int, set[int]] = {}
+            is_strong = False
+            for off, p, st in lst:
+                offsets.setdefault(off, set()).add(p)
+                is_strong = is_strong or st
             mark = marks[mid]
             form = mark.form
-            n = len(form)
             viable = set()
             for off, ps in offsets.items():
                 union = ps | offsets.get(off - 1, set()) | offsets.get(off + 1, set())
                 if n > 2 and len(union) < 2:
                     continue  # two mark positions must line up (one character may be added or dropped)
-                if n <= 2 and mid not in strong and len(ps) < 2:
+                if n <= 2 and not is_strong and len(ps) < 2:
                     continue  # a two-character mark: an exact character or sound, or both alike
                 if len(union) > len(ps) or len(ps) == n or (0 in ps and 1 in ps and (off <= 0 or gaps[off])):
                     viable.add(off)  # insertion, omission, transposition or exact: look closer
@@ -519,7 +536,9 @@ class MarkIndex:
                     if all(
                         _only_space_or_dash(seg.folded[parts[j][2] : parts[j + 1][1]]) for j in range(k - 1)
                     ):
-                        grams.append(("".join(p[0] for p in parts), s, parts[-1][2], k))
+                        joined = "".join(p[0] for p in parts)
+                        if len(joined) <= self._max_latin + 2:
+                            grams.append((joined, s, parts[-1][2], k))
         out = []
         seen: set[tuple[int, str]] = set()
         for text, s, e, nw in grams:
