@@ -320,10 +320,9 @@ class MarkIndex:
         mark_len = self.mark_len
         for mid, lst in hits.items():
             n = mark_len[mid]
-            if len(lst) == 1:
-                # one hit: only a two-character mark, and only through an exact character or sound
-                if n > 2 or not lst[0][2]:
-                    continue
+            # one hit: only a two-character mark, and only through an exact character or sound
+            if len(lst) == 1 and (n > 2 or not lst[0][2]):
+                continue
             offsets: dict[int, set[int]] = {}
             is_strong = False
             for off, p, st in lst:
