@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import time
 import weakref
 from typing import Any
 
@@ -55,7 +56,8 @@ def abort_request(request: Any) -> bool:
 
 
 class ContextRotation:
-    """Names of browser contexts: a new one after ``pages_per_context`` pages; old ones are retired."""
+    """Names of browser contexts: a new one after ``pages_per_context`` pages. A retired context is
+    closed when the last request given to it has come back (its pages are closed by then)."""
 
     def __init__(self, prefix: str, pages_per_context: int) -> None:
         self.prefix = prefix
@@ -64,35 +66,47 @@ class ContextRotation:
         self.current = f"{prefix}-{next(self._generation)}"
         self.used = 0
         self.retired: set[str] = set()
+        self.inflight: dict[str, int] = {}
+        self.contexts: dict[str, Any] = {}  # name -> Playwright BrowserContext, learnt from its pages
+        self.closed = 0
 
-    def next_name(self) -> str:
+    def acquire(self) -> str:
         if self.used >= self.cap:
             self.retired.add(self.current)
+            self._close_if_done(self.current)
             self.current = f"{self.prefix}-{next(self._generation)}"
             self.used = 0
         self.used += 1
+        self.inflight[self.current] = self.inflight.get(self.current, 0) + 1
         return self.current
+
+    def release(self, name: str | None) -> None:
+        if name is None or name not in self.inflight:
+            return
+        self.inflight[name] -= 1
+        self._close_if_done(name)
+
+    def _close_if_done(self, name: str) -> None:
+        if name not in self.retired or self.inflight.get(name, 0) > 0:
+            return
+        self.retired.discard(name)
+        self.inflight.pop(name, None)
+        context = self.contexts.pop(name, None)
+        if context is not None:
+            self.closed += 1
+            asyncio.ensure_future(_close_quietly(context))
 
 
 ROTATION: ContextRotation | None = None  # set by the middleware of the running crawl (one per process)
 
 
 async def init_page(page: Any, request: Any) -> None:
-    """playwright_page_init_callback: mark screenshot pages; close a retired context after its last page."""
+    """playwright_page_init_callback: let screenshot pages load images; learn each context object."""
     if request.meta.get("markwatch_screenshot"):
         _SCREENSHOT_PAGES.add(page)
     name = request.meta.get("playwright_context")
-
-    def on_close(_page: Any = None) -> None:
-        rotation = ROTATION
-        if rotation is None or name not in rotation.retired:
-            return
-        context = page.context
-        if not [p for p in context.pages if not p.is_closed()]:
-            rotation.retired.discard(name)
-            asyncio.ensure_future(_close_quietly(context))
-
-    page.on("close", on_close)
+    if ROTATION is not None and name:
+        ROTATION.contexts.setdefault(name, page.context)
 
 
 async def _close_quietly(context: Any) -> None:
@@ -152,29 +166,37 @@ async def render_page(page: Any, spec: dict[str, Any]) -> dict[str, Any]:
 
     ``outcome``: ready | blocked | error | broken (the page was cut short) | timeout | incomplete.
     """
+    started = time.monotonic()
+    timeout_ms = int(spec.get("timeout_ms", 15_000))
+    result: dict[str, Any] = {"outcome": "timeout", "clicks": 0, "screenshot": None, "render_seconds": 0.0}
+    try:
+        await _render(page, spec, timeout_ms, result)
+    finally:
+        result["render_seconds"] = time.monotonic() - started
+    return result
+
+
+async def _render(page: Any, spec: dict[str, Any], timeout_ms: int, result: dict[str, Any]) -> None:
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-    timeout_ms = int(spec.get("timeout_ms", 15_000))
-    result: dict[str, Any] = {"outcome": "timeout", "clicks": 0, "screenshot": None}
     try:
-        handle = await page.wait_for_function(_STATE_JS, arg=spec, timeout=timeout_ms, polling=50)
+        handle = await page.wait_for_function(_STATE_JS, arg=spec, timeout=timeout_ms, polling=20)
         state = await handle.json_value()
     except PlaywrightTimeout:
-        return result
+        return
     result["outcome"] = state
     if state != "ready":
-        return result
+        return
     if spec.get("load_more"):
         more = await page.evaluate(_LOAD_MORE_JS, spec | {"timeout_ms": timeout_ms * 4})
         result["clicks"] = more["clicks"]
         if more["outcome"] in ("blocked", "error"):
             result["outcome"] = more["outcome"]
-            return result
+            return
         if more["outcome"] not in ("done", "max"):
             result["outcome"] = "incomplete"
-            return result
+            return
     if spec.get("screenshot"):
         with contextlib.suppress(TimeoutError):  # a missing picture must not cost the rest of the evidence
             await asyncio.wait_for(page.evaluate(_IMAGES_JS), timeout=timeout_ms / 1000)
         result["screenshot"] = await page.screenshot(full_page=True, type="png", timeout=timeout_ms)
-    return result

@@ -16,6 +16,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response, TextResponse
 from scrapy.utils.request import fingerprint
 
@@ -67,12 +68,22 @@ class BrowserContextMiddleware:
 
     def process_request(self, request: Request) -> None:
         if request.meta.get("playwright"):
-            request.meta["playwright_context"] = self.rotation.next_name()
+            request.meta["playwright_context"] = self.rotation.acquire()
             request.meta["playwright_context_kwargs"] = {
                 "locale": "zh-CN",
                 "viewport": {"width": 1280, "height": 900},
                 "java_script_enabled": True,
             }
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get("playwright"):
+            self.rotation.release(request.meta.get("playwright_context"))
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if request.meta.get("playwright"):
+            self.rotation.release(request.meta.get("playwright_context"))
         return None
 
 
@@ -208,3 +219,15 @@ def _retry_after(response: Response) -> float | None:
             return max(0.0, (parsedate_to_datetime(value.decode("latin-1")) - utcnow()).total_seconds())
         except (TypeError, ValueError):
             return None
+
+
+class BrowserAwareThrottle(AutoThrottle):
+    """AutoThrottle that measures the server, not the browser: for a rendered page the time spent
+    waiting for the app, clicking "load more" and taking the screenshot is not the site's latency."""
+
+    def _adjust_delay(self, slot: Any, latency: float, response: Response) -> None:
+        rendered = response.meta.get("playwright_page_methods") if response.meta else None
+        if rendered:
+            spent = (rendered[0].result or {}).get("render_seconds", 0.0)
+            latency = max(0.001, latency - spent)
+        super()._adjust_delay(slot, latency, response)

@@ -71,6 +71,8 @@ def scrapy_settings(
         "ITEM_PIPELINES": dict(ITEM_PIPELINES),
         "EXTENSIONS": {
             "scrapy.extensions.remote_control.RemoteControl": None,  # no listening port for a crawl
+            "scrapy.extensions.throttle.AutoThrottle": None,
+            "crawler.middlewares.BrowserAwareThrottle": 0,
             "crawler.run.CrawlRunRecorder": 500,
             "crawler.distributed.KeepAlive": 510,
         },
