@@ -373,6 +373,157 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
     out.print(table)
 
 
+# --- platforms, crawl, demo (issue 3: crawler/, demo/) --------------------------------------------------
+
+platforms_app = typer.Typer(help="Platform profiles: list, add.", no_args_is_help=True)
+demo_app = typer.Typer(help="The bundled demo marketplaces: serve, catalogue.", no_args_is_help=True)
+app.add_typer(platforms_app, name="platforms")
+app.add_typer(demo_app, name="demo")
+
+
+@platforms_app.command("list")
+def platforms_list(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """Platforms with their profiles: the built-in demo ones and those added with `platforms add`."""
+    from crawler.profiles import BUILTIN, builtin_profile
+    from storage.crawl import platform_overview
+
+    with database().session() as session:
+        rows = {r["name"]: r for r in platform_overview(session=session)}
+    for name in BUILTIN:
+        if name not in rows:
+            profile = builtin_profile(name)
+            assert profile is not None
+            rows[name] = {
+                "name": name,
+                "title": profile.title,
+                "render": profile.render,
+                "enabled": True,
+                "has_profile": True,
+                "base_url": profile.base_url,
+                "listings": 0,
+                "last_crawl": None,
+            }
+    if as_json:
+        ordered = sorted(rows.values(), key=lambda r: r["name"])
+        sys.stdout.write(json.dumps(ordered, ensure_ascii=False) + "\n")
+        return
+    table = Table("platform", "title", "render", "address", "listings", "last crawl")
+    for row in sorted(rows.values(), key=lambda r: r["name"]):
+        last = row["last_crawl"]
+        table.add_row(
+            row["name"],
+            row["title"] or "",
+            row["render"],
+            row["base_url"] or "(no profile)",
+            f"{row['listings']:,}",
+            f"{last['status']} {last['started_at'][:16]}" if last else "never",
+        )
+    out.print(table)
+
+
+@platforms_app.command("add")
+def platforms_add(
+    profile_file: Annotated[Path, typer.Argument(help="The platform profile (YAML, see docs/crawling.md).")],
+) -> None:
+    """Add a platform, or replace its profile: validated first, nothing written if refused."""
+    from crawler.profiles import load_profile_file
+    from storage.crawl import upsert_platform
+
+    profile = load_profile_file(profile_file)
+    with database().session() as session:
+        _, created = upsert_platform(
+            session=session,
+            name=profile.name,
+            title=profile.title,
+            render=profile.render,
+            profile=profile.data,
+        )
+    verb = "added" if created else "updated"
+    out.print(f"{verb} platform {profile.name} ({profile.render}, {profile.base_url})")
+
+
+@app.command("crawl")
+def crawl_command(
+    platform: Annotated[str, typer.Argument(help="The platform's name (see `markwatch platforms list`).")],
+    query: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--query",
+            help="Search for this (repeatable); default: the catalogue and every approved brand's marks.",
+        ),
+    ] = None,
+    max_pages: Annotated[
+        int | None, typer.Option("--max-pages", min=1, help="Stop after this many pages.")
+    ] = None,
+    distributed: Annotated[
+        str | None,
+        typer.Option("--distributed", help="Share the frontier with other crawlers: redis://host:6379/0"),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume/--fresh", help="Continue an interrupted crawl (default), or start afresh."),
+    ] = True,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Crawl the platform at this address instead of its profile's."),
+    ] = None,
+) -> None:
+    """Crawl a platform with its profile: store, snapshot, score and queue every listing."""
+    from crawler.run import crawl
+
+    database()  # refuse early when the database needs `markwatch db upgrade`
+    summary = crawl(
+        platform,
+        queries=query or (),
+        max_pages=max_pages,
+        distributed=distributed,
+        base_url_override=base_url,
+        progress=err.is_terminal,
+        fresh=not resume,
+    )
+    out.print(summary.line())
+    if summary.status != "finished" or summary.errors:
+        raise typer.Exit(1)
+
+
+@demo_app.command("serve")
+def demo_serve(
+    size: Annotated[int, typer.Option(min=1, help="Listings per marketplace.")] = 300,
+    seed: Annotated[int, typer.Option(help="Catalogue seed: the same seed gives the same catalogue.")] = 7,
+    faults: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Share of requests that meet a fault.")
+    ] = 0.0,
+    static_port: Annotated[int, typer.Option("--static-port", help="Port of demo-static.")] = 8801,
+    spa_port: Annotated[int, typer.Option("--spa-port", help="Port of demo-spa.")] = 8802,
+) -> None:
+    """Serve the two demo marketplaces on 127.0.0.1 until Ctrl-C."""
+    from demo.server import serve
+
+    try:
+        serve(static_port=static_port, spa_port=spa_port, size=size, seed=seed, faults=faults)
+    except OSError as exc:
+        raise MarkwatchError(str(exc)) from exc
+
+
+@demo_app.command("catalogue")
+def demo_catalogue(
+    platform: Annotated[str | None, typer.Argument(help="demo-static or demo-spa; default both.")] = None,
+    size: Annotated[int, typer.Option(min=1, help="Listings per marketplace.")] = 300,
+    seed: Annotated[int, typer.Option(help="Catalogue seed.")] = 7,
+    static_port: Annotated[int, typer.Option("--static-port", help="Port in demo-static's URLs.")] = 8801,
+    spa_port: Annotated[int, typer.Option("--spa-port", help="Port in demo-spa's URLs.")] = 8802,
+) -> None:
+    """The demo's ground truth: every listing it serves, with its true label, as JSON Lines."""
+    from demo.catalogue import PLATFORMS, catalogue_records
+
+    if platform is not None and platform not in PLATFORMS:
+        raise MarkwatchError(f"no demo platform {platform!r}; choose one of: {', '.join(PLATFORMS)}")
+    for record in catalogue_records(platform, size, seed, static_port=static_port, spa_port=spa_port):
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 # --- run: the main job ----------------------------------------------------------------------------------
 
 DEMO_REGISTRY = Path(__file__).resolve().parent / "demo" / "brands.yaml"
@@ -391,7 +542,7 @@ def run(
     then the scheduler and the review app."""
     import os
 
-    from scheduler import run_pipeline
+    from scheduler import persist_schedule, run_pipeline
     from storage.migrate import upgrade
 
     settings = get_settings()
@@ -406,9 +557,10 @@ def run(
         os.environ["MARKWATCH_DEMO_STATIC_URL"] = demo.static_url
         os.environ["MARKWATCH_DEMO_SPA_URL"] = demo.spa_url
         out.print(f"演示商城：{demo.static_url}（服务端渲染） {demo.spa_url}（单页应用）")
-        run_pipeline(db, settings, ["demo-static", "demo-spa"], out.print)
+        run_pipeline(db, settings, ["demo-static", "demo-spa"], out.print, progress=out.is_terminal)
         _print_counts(db)
         if once:
+            persist_schedule(db, settings)  # `markwatch jobs` shows what a long-running `run` would do
             return
         _serve_forever(db, settings, host, port)
     finally:

@@ -93,12 +93,17 @@ def prune(db: Database, settings: Settings) -> dict[str, int]:
     return {"snapshots": rows, "blobs": deleted}
 
 
-def crawl_platform(platform: str) -> dict[str, Any]:
-    """Crawl one platform with its profile (the crawler scores and queues as it stores)."""
-    from crawler.run import crawl
+def crawl_platform(platform: str, *, progress: bool = False) -> dict[str, Any]:
+    """Crawl one platform with its profile (the crawler scores and queues as it stores).
 
-    summary = crawl(platform, progress=False)
-    return summary if isinstance(summary, dict) else vars(summary)
+    Raises when the crawl did not finish, so its job run is recorded as failed."""
+    from crawler.run import crawl
+    from storage.errors import MarkwatchError
+
+    summary = crawl(platform, progress=progress)
+    if summary.status != "finished":
+        raise MarkwatchError(f"crawl of {platform} {summary.status}: {summary.error or summary.line()}")
+    return vars(summary)
 
 
 def digest(db: Database, settings: Settings) -> dict[str, Any]:
@@ -167,13 +172,20 @@ def job_retention() -> None:
 
 
 def run_pipeline(
-    db: Database, settings: Settings, platforms: list[str], report: Callable[[str], None]
+    db: Database,
+    settings: Settings,
+    platforms: list[str],
+    report: Callable[[str], None],
+    *,
+    progress: bool = False,
 ) -> dict[str, Any]:
     """Crawl each platform, score, digest: each step a recorded job run; a failed platform stops nothing."""
     outcome: dict[str, Any] = {"crawls": {}}
     for platform in platforms:
         report(f"采集 {platform} …")
-        result = run_recorded(f"crawl:{platform}", lambda p=platform: crawl_platform(p), db)
+        result = run_recorded(
+            f"crawl:{platform}", lambda p=platform: crawl_platform(p, progress=progress), db
+        )
         outcome["crawls"][platform] = result
         report(
             f"采集 {platform}："
@@ -188,7 +200,18 @@ def run_pipeline(
     outcome["digest"] = written
     if written is not None:
         report(f"日报：{written['html']}")
+    outcome["retention"] = run_recorded("retention", lambda: prune(db, settings), db)
     return outcome
+
+
+def persist_schedule(db: Database, settings: Settings) -> list[str]:
+    """Write the schedule into the job store without running anything (`markwatch run --once`)."""
+    scheduler = make_scheduler(db, settings)
+    scheduler.start(paused=True)
+    try:
+        return install_jobs(scheduler, db, settings)
+    finally:
+        scheduler.shutdown(wait=False)
 
 
 def _crawl_line(result: dict[str, Any]) -> str:
