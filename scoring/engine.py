@@ -98,7 +98,14 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[_BrandE
         ex = ev.exact
         f = ev.fuzzy
         # a lookalike overlapping the genuine mark is the genuine mark (汇源 in 汇源果汁)
-        if ex is not None and f is not None and f.kind != "evasion" and f.start < ex.end and ex.start < f.end:
+        if (
+            ex is not None
+            and f is not None
+            and f.kind != "evasion"
+            and f.sim < 0.8
+            and f.start < ex.end
+            and ex.start < f.end
+        ):
             ev.fuzzy = None
         if ex is not None and not ex.embedded and rel != signals.UNRELATED and not _compat(folded, ex):
             gate = _REL_GATE[rel]

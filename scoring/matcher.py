@@ -642,7 +642,7 @@ class MarkIndex:
             elif nw > mark.words:
                 # the mark written as several words (play station, pop station)
                 kind, detail, sim = "latin", f"{found} ≈ {mark.text} (拆成多个词)", 0.9
-            elif _same_letters_raw(mark.text, found, raw_fold):
+            elif found in raw_fold and _boundaries(found) <= _boundaries(latin_fold(fold(mark.text))):
                 kind, detail = "exact", f"标题含商标“{mark.text}”"
                 raw = True
             else:
@@ -668,8 +668,15 @@ def _english(found: str) -> bool:
     return bool(words) and all(len(w) >= 3 and is_english_word(w) for w in words)
 
 
-def _same_letters_raw(text: str, found: str, raw_fold: str) -> bool:
-    return found in raw_fold
+def _boundaries(text: str) -> set[int]:
+    """Positions in the compact form where a word boundary falls (coca cola → {4})."""
+    out, k = set(), 0
+    for part in re.split(r"[^0-9a-z]+", text):
+        if part:
+            if k:
+                out.add(k)
+            k += len(part)
+    return out
 
 
 def _only_space_or_dash(s: str) -> bool:
@@ -696,6 +703,7 @@ def latin_keys(w: str) -> set[str]:
         if len(cons) >= 4:
             keys.update("c" + d for d in latin.deletes(cons))
     if len(w) == 3:
+        keys.add("d" + w)
         keys.update("d" + d for d in latin.deletes(w))
     if len(w) >= 4:
         # one deletion on either side meets the full form of the other (SymSpell)
