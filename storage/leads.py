@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -62,6 +62,8 @@ class QueueFilter:
     text: str | None = None
     scope: tuple[int, ...] | None = None  # brand ids a brand owner may see; None = all
     lead_ids: tuple[int, ...] | None = None  # set by resolve_text: the leads the free text matched
+    platform_id: int | None = None  # set by resolve_text: the named platform's and brand's ids
+    brand_id: int | None = None  # (-1 when no such name), so the planner sees plain values
 
 
 @dataclass(frozen=True)
@@ -103,17 +105,20 @@ class DecisionOutcome:
     relisted_listing_ids: list[int] = field(default_factory=list)  # the seller's other listings to re-score
 
 
+def _id_of(model: Any, name: str, resolved: int | None) -> Any:
+    """The id resolve_text found, else a subquery by name."""
+    return resolved if resolved is not None else select(model.id).where(model.name == name).scalar_subquery()
+
+
 def _conditions(f: QueueFilter, skip: str | None = None) -> tuple[list[Any], bool]:
     """WHERE clauses of a filter (leaving out facet ``skip``) and whether they need the listing join."""
     where: list[Any] = []
     if f.scope is not None:
         where.append(Lead.brand_id.in_(f.scope) if f.scope else Lead.id < 0)
     if f.platform and skip != "platform":
-        where.append(
-            Lead.platform_id == select(Platform.id).where(Platform.name == f.platform).scalar_subquery()
-        )
+        where.append(Lead.platform_id == _id_of(Platform, f.platform, f.platform_id))
     if f.brand and skip != "brand":
-        where.append(Lead.brand_id == select(Brand.id).where(Brand.name == f.brand).scalar_subquery())
+        where.append(Lead.brand_id == _id_of(Brand, f.brand, f.brand_id))
     if f.violation and skip != "violation":
         where.append(Lead.violation == f.violation)
     if f.department and skip != "department":
@@ -168,6 +173,12 @@ def resolve_text(*, session: Session, filters: QueueFilter) -> QueueFilter:
     Only the text, the scope and the non-facet filters narrow this scan, so the facet counts that
     leave out their own filter stay right. At most TEXT_MATCH_LIMIT leads (the riskiest) are kept.
     """
+    if filters.platform and filters.platform_id is None:
+        found = session.scalar(select(Platform.id).where(Platform.name == filters.platform))
+        filters = replace(filters, platform_id=found if found is not None else -1)
+    if filters.brand and filters.brand_id is None:
+        found = session.scalar(select(Brand.id).where(Brand.name == filters.brand))
+        filters = replace(filters, brand_id=found if found is not None else -1)
     if not filters.text or filters.lead_ids is not None:
         return filters
     needle = "%" + filters.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -276,34 +287,59 @@ def iter_queue(*, session: Session, filters: QueueFilter, limit: int = 100_000) 
 
 
 def queue_counts(*, session: Session, filters: QueueFilter) -> dict[str, list[tuple[str, int]]]:
-    """Counts per value of each facet, with every other filter applied: ``{facet: [(value, n), ...]}``."""
-    columns = {
-        "platform": Platform.name,
-        "brand": Brand.name,
-        "violation": Lead.violation,
-        "department": Lead.department,
-        "status": Lead.status,
+    """Counts per value of each facet, with every other filter applied: ``{facet: [(value, n), ...]}``.
+
+    One grouped scan of the leads that pass the non-facet filters (dates, risk, text, scope); the
+    facets are then added up here, which is cheaper than one query per facet on a large queue.
+    """
+    filters = resolve_text(session=session, filters=filters)
+    base = replace(
+        filters,
+        platform=None,
+        brand=None,
+        violation=None,
+        department=None,
+        status="all",
+        platform_id=None,
+        brand_id=None,
+    )
+    where, needs_listing = _conditions(base)
+    keys = (Lead.platform_id, Lead.brand_id, Lead.violation, Lead.department, Lead.status)
+    query = select(*keys, func.count()).select_from(Lead)
+    if needs_listing:
+        query = query.join(Listing, Listing.id == Lead.listing_id)
+    combos = list(session.execute(query.where(*where).group_by(*keys)))
+
+    def status_ok(status: str) -> bool:
+        if filters.status == "open":
+            return status in OPEN_STATUSES
+        return filters.status in ("all", "") or status == filters.status
+
+    tests = {
+        "platform": lambda c: not filters.platform or c[0] == filters.platform_id,
+        "brand": lambda c: not filters.brand or c[1] == filters.brand_id,
+        "violation": lambda c: not filters.violation or c[2] == filters.violation,
+        "department": lambda c: not filters.department or c[3] == filters.department,
+        "status": lambda c: status_ok(c[4]),
     }
+    totals: dict[str, dict[Any, int]] = {facet: {} for facet in FACETS}
+    for combo in combos:
+        passed = {facet: test(combo) for facet, test in tests.items()}
+        for index, facet in enumerate(FACETS):
+            if combo[index] is not None and all(ok for other, ok in passed.items() if other != facet):
+                totals[facet][combo[index]] = totals[facet].get(combo[index], 0) + combo[5]
+    names: dict[str, dict[Any, str]] = {}
+    for facet, model in (("platform", Platform), ("brand", Brand)):
+        ids = list(totals[facet])
+        rows = session.execute(select(model.id, model.name).where(model.id.in_(ids))) if ids else []
+        names[facet] = {i: n for i, n in rows}
     counts: dict[str, list[tuple[str, int]]] = {}
-    for facet, column in columns.items():
-        where, needs_listing = _conditions(filters, skip=facet)
-        key = {"platform": Lead.platform_id, "brand": Lead.brand_id}.get(facet, column)
-        query = select(key, func.count()).select_from(Lead)
-        if needs_listing:
-            query = query.join(Listing, Listing.id == Lead.listing_id)
-        grouped = list(session.execute(query.where(*where).group_by(key)))
-        if facet in ("platform", "brand"):
-            model = Platform if facet == "platform" else Brand
-            ids = [k for k, _ in grouped if k is not None]
-            names = (
-                {i: n for i, n in session.execute(select(model.id, model.name).where(model.id.in_(ids)))}
-                if ids
-                else {}
-            )
-            values = [(names[k], n) for k, n in grouped if k in names]
+    for facet in FACETS:
+        if facet in names:
+            values = [(names[facet][k], n) for k, n in totals[facet].items() if k in names[facet]]
         else:
-            values = [(k, n) for k, n in grouped if k is not None]
-        counts[facet] = sorted(values, key=lambda item: (-item[1], item[0]))
+            values = list(totals[facet].items())
+        counts[facet] = sorted(values, key=lambda item: (-item[1], str(item[0])))
     return counts
 
 
@@ -549,11 +585,6 @@ def leads_by_ids(*, session: Session, ids: Sequence[int], scope: Sequence[int] |
     if scope is not None:
         query = query.where(Lead.brand_id.in_(list(scope) or [-1]))
     return list(session.scalars(query))
-
-
-def default_since(previous_visit: datetime | None) -> datetime | None:
-    """ "Since the last visit"; a first visit shows the last day."""
-    return previous_visit if previous_visit is not None else utcnow() - timedelta(days=1)
 
 
 def listings_by_ids(*, session: Session, ids: Sequence[int]) -> list[Listing]:
