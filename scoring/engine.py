@@ -71,6 +71,20 @@ def _lookalike_value(m: Match, rel: float) -> float:
     return max(0.0, min(1.0, v))
 
 
+def _relevance(registry: Registry, listing: Listing, bi: int) -> float:
+    """signals.relevance, cached per (category, brand) when the category alone decides it."""
+    cache = registry.__dict__.setdefault("_relevance_cache", {})
+    key = (listing.category, bi)
+    got = cache.get(key)
+    if got is None:
+        got = signals.relevance(listing, registry.index.brands[bi])
+        if listing.category and signals.category_decides(listing.category):
+            if len(cache) > 500_000:
+                cache.clear()
+            cache[key] = got
+    return got
+
+
 def _compat(folded: str, m: Match) -> bool:
     """A compatibility statement (适用于 iPhone, for Nike) that does not lead the title."""
     before = folded[max(0, m.start - 8) : m.start]
@@ -86,7 +100,7 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[_BrandE
         ev = by_brand.get(bi)
         if ev is None:
             brand = registry.index.brands[bi]
-            ev = by_brand[bi] = _BrandEvidence(brand, signals.relevance(listing, brand))
+            ev = by_brand[bi] = _BrandEvidence(brand, _relevance(registry, listing, bi))
         if m.kind == "exact":
             if ev.exact is None or (m.aligned and not m.embedded):
                 ev.exact = m

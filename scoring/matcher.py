@@ -122,6 +122,7 @@ class MarkIndex:
         self.han_char = dict(self.han_char)
         self._close_cache: dict[str, tuple[str, ...]] = {}
         self._latin_cache: dict[str, tuple[int, ...]] = {}
+        self._hits_cache: dict[str, list[tuple[int, int, bool]]] = {}
         self._han_cache: dict[str, list[Match]] = {}
         self._latin_lengths = sorted({len(f) for f in self.latin_exact})
         self._max_latin = max(self._latin_lengths, default=0)
@@ -157,6 +158,16 @@ class MarkIndex:
             self.latin_keys.setdefault(k, set()).add(mid)
 
     # ------------------------------------------------------------ matching
+
+    def _char_hits(self, c: str) -> list[tuple[int, int, bool]]:
+        """(mark, position, exact?) for every mark holding c or a close look-alike of it (粤 → 奥)."""
+        got = self._hits_cache.get(c)
+        if got is None:
+            got = [(mid, p, True) for mid, p in self.han_char.get(c, ())]
+            for d in self._close(c):
+                got.extend((mid, p, False) for mid, p in self.han_char.get(d, ()))
+            self._hits_cache[c] = got
+        return got
 
     def _close(self, c: str) -> tuple[str, ...]:
         """Look-alikes of c that occur in some mark (cached per index)."""
@@ -294,19 +305,12 @@ class MarkIndex:
         hits: dict[int, list[tuple[int, int, bool]]] = {}
         han_char = self.han_char
         for i, c in enumerate(h):
-            for mid, p in han_char.get(c, ()):
+            for mid, p, st in self._char_hits(c):
                 lst = hits.get(mid)
                 if lst is None:
-                    hits[mid] = [(i - p, p, True)]
+                    hits[mid] = [(i - p, p, st)]
                 else:
-                    lst.append((i - p, p, True))
-            for d in self._close(c):  # 粤 finds marks with 奥
-                for mid, p in han_char.get(d, ()):
-                    lst = hits.get(mid)
-                    if lst is None:
-                        hits[mid] = [(i - p, p, False)]
-                    else:
-                        lst.append((i - p, p, False))
+                    lst.append((i - p, p, st))
         for i in range(len(h) - 1):
             for k in _py2_keys(h[i], h[i + 1]):
                 for mid, p in self.han_py2.get(k, ()):
@@ -599,7 +603,7 @@ class MarkIndex:
         for mid in cands:
             form = self.marks[mid].form
             if (
-                _OSA(text, form) >= 0.45
+                _OSA(text, form) >= 0.5
                 or skeleton(form) == sk
                 or latin.visual_key(form) == vk
                 or sorted(form) == so

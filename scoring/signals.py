@@ -46,6 +46,14 @@ def brand_classes(brand: Brand) -> frozenset[int]:
     return frozenset(out)
 
 
+@functools.lru_cache(maxsize=4096)
+def category_decides(category: str) -> bool:
+    """Does this category alone decide relevance (known, not generic, mapped to goods classes)?"""
+    _, generic = goods_table()
+    cat = fold(category).strip()
+    return bool(cat) and cat not in generic and bool(goods_classes(cat))
+
+
 def relevance(
     listing: Listing, brand: Brand, classes_cache: dict[int, frozenset[int]] | None = None
 ) -> float:
