@@ -185,12 +185,15 @@ def segment(raw: str) -> Segments:
     i = 0
     while i < len(words):
         j = i
+        sep = None  # one separator throughout a run: N-I-K-E C.O.C.A is two words
         while (
             j + 1 < len(words)
             and len(words[j][0]) == 1
             and len(words[j + 1][0]) <= 2
             and _only_separators(folded[words[j][2] : words[j + 1][1]])
+            and sep in (None, folded[words[j][2] : words[j + 1][1]])
         ):
+            sep = folded[words[j][2] : words[j + 1][1]]
             j += 1
         if j - i >= 2 or (j - i >= 1 and len(words[j][0]) == 1 and j - i + 1 >= 3):
             out.append(("".join(w for w, _, _ in words[i : j + 1]), words[i][1], words[j][2]))

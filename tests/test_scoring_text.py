@@ -1,0 +1,74 @@
+"""Normalisation: full width, case, traditional characters, confusables, separators, pinyin, shape."""
+
+from __future__ import annotations
+
+from scoring import latin
+from scoring.text import (
+    fold,
+    fuzzy,
+    is_english_word,
+    pinyins,
+    segment,
+    shape_sim,
+    skeleton,
+    split_table,
+    word_info,
+)
+
+
+def test_fold_full_width_case_and_traditional():
+    assert fold("ＵＧＧ Ｏｒｅｏ") == "ugg oreo"
+    assert fold("海飛絲 臺灣") == "海飞丝 台湾"
+
+
+def test_skeleton_folds_confusables():
+    assert skeleton("NOKLA") == skeleton("nokia")
+    assert skeleton("N1KE") == skeleton("nike")
+    assert skeleton("G00GLE") == skeleton("google")
+    assert skeleton("rnicrosoft") == skeleton("microsoft")
+    assert skeleton("vvalmart") == skeleton("walmart")
+    assert skeleton("Αpple") == skeleton("apple")  # Greek capital alpha
+    assert skeleton("Sony") != skeleton("Sonos")
+
+
+def test_spaced_out_letters_are_joined():
+    seg = segment("K I T K A T 威化 N-I-K-E C.O.C.A")
+    assert [w for w, _, _ in seg.latin] == ["kitkat", "nike", "coca"]
+    assert segment("iPhone 15 Pro").latin[0][0] == "iphone"
+
+
+def test_han_stream_remembers_separators():
+    seg = segment("雪 碧 柠檬味")
+    assert seg.han.chars == "雪碧柠檬味" and seg.han.gap_before[:3] == [False, True, True]
+
+
+def test_pinyin_ignores_tones_and_merges_fuzzy_classes():
+    assert pinyins("乐") == ("le", "yue")
+    assert fuzzy("zhang") == fuzzy("zang") == fuzzy("zan")
+    assert fuzzy("lan") == fuzzy("nan") and fuzzy("fu") == fuzzy("hu") and fuzzy("qing") == fuzzy("qin")
+
+
+def test_shape_table_knows_famous_confusions_and_not_unrelated_pairs():
+    for a, b in ["粤奥", "士土", "帅师", "雷雪", "扬场", "洽治", "日白", "泰秦"]:
+        assert shape_sim(a, b) >= 0.8, (a, b)
+    for a, b in ["雪碧", "牛马", "天地"]:
+        assert shape_sim(a, b) < 0.72, (a, b)
+
+
+def test_split_characters_table():
+    table = split_table()
+    assert table[("周", "隹")] == "雕" and table[("周", "住")] == "雕" and table[("白", "勺")] == "的"
+
+
+def test_word_lists():
+    assert word_info("健康") is not None and word_info("茅台镇")[1] == "ns"  # type: ignore[index]
+    assert word_info("康帅傅") is None
+    assert is_english_word("station") and not is_english_word("adidas")
+
+
+def test_weighted_edit_distance_prefers_cheap_edits():
+    assert latin.similarity("nlke", "nike") > latin.similarity("nuke", "nike")  # l/i look alike
+    assert latin.similarity("nkie", "nike") > latin.similarity("nxye", "nike")  # transposition is cheap
+    assert latin.similarity("niike", "nike") > latin.similarity("nirke", "nike")  # repetition is cheap
+    assert latin.similarity("nikr", "nike") > latin.similarity("nikz", "nike")  # keyboard neighbour
+    assert latin.visual_key("adidas") == latin.visual_key("obibos")
