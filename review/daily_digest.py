@@ -29,6 +29,7 @@ from storage.models import utcnow
 
 TEMPLATES = Path(__file__).parent / "templates"
 FACETS = {"platform": "平台", "brand": "品牌", "violation": "违法类型", "department": "承办部门"}
+RUN_STATUS = {"finished": "完成", "failed": "失败", "interrupted": "中断", "running": "进行中"}
 TREND_DAYS = 30
 
 
@@ -86,6 +87,7 @@ def render_html(data: dict[str, Any], settings: Settings) -> str:
     return env.get_template("daily_digest.html").render(
         **data,
         facet_names=FACETS,
+        run_status=RUN_STATUS,
         chart=chart,
         local_time=lambda t: local_time(t, settings.timezone),
         money=money,

@@ -37,7 +37,7 @@ def new_leads_by(*, session: Session, since: datetime, until: datetime) -> dict[
 
 
 def _sorted_counts(rows: Any) -> dict[str, int]:
-    counts = {(key if key is not None else "—"): n for key, n in rows}
+    counts = {(key if key is not None else "—"): n for key, n in rows}  # "—": none (no brand, no department)
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
