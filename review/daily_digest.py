@@ -137,7 +137,7 @@ def render_xlsx(data: dict[str, Any], settings: Settings) -> bytes:
                 row["items"],
                 row["blocks"],
                 row["errors"],
-                row.get("status", ""),
+                RUN_STATUS.get(row.get("status", ""), row.get("status", "")),
             ]
         )
     trend = book.create_sheet("30天趋势")
