@@ -77,6 +77,9 @@ def decide(
         raise HTTPException(400, key) from exc
     if outcome.relisted_listing_ids:
         rescore(request, session, outcome.relisted_listing_ids)
+    from review.routes.queue import invalidate_counts
+
+    invalidate_counts(request)
     return outcome
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -11,6 +13,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
 
 from review import format as fmt
 from review.deps import DECIDERS, CsrfDep, SessionDep, UserDep, lang_of, render, safe_next, scope_of
@@ -117,7 +120,7 @@ def queue(request: Request, session: SessionDep, user: UserDep, page: int = 1) -
         session=session, filters=parse_filter(params, user, percent=True, tz=settings.timezone)
     )
     result = queue_page(session=session, filters=filters, page=max(1, min(page, 100_000)), per_page=PER_PAGE)
-    counts = queue_counts(session=session, filters=filters)
+    counts = cached_counts(request, session, filters)
     choices = filter_choices(session=session, scope=filters.scope)
     return render(
         request,
@@ -135,6 +138,49 @@ def queue(request: Request, session: SessionDep, user: UserDep, page: int = 1) -
         next_url=request.url.path + "?" + request.url.query,
         notice=params.get("done"),
     )
+
+
+class CountsCache:
+    """Facet counts of a wide view scan many leads; they are kept COUNTS_TTL seconds per view (the list and
+    its total are always exact) and dropped at once when someone decides on a lead in this app."""
+
+    TTL = 60.0
+
+    def __init__(self) -> None:
+        self._entries: dict[QueueFilter, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, filters: QueueFilter) -> dict[str, list[tuple[str, int]]]:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._entries.get(filters)
+        if hit is not None and now - hit[0] < self.TTL:
+            return hit[1]
+        counts = queue_counts(session=session, filters=filters)
+        with self._lock:
+            if len(self._entries) > 256:
+                self._entries.clear()
+            self._entries[filters] = (now, counts)
+        return counts
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def cached_counts(
+    request: Request, session: Session, filters: QueueFilter
+) -> dict[str, list[tuple[str, int]]]:
+    cache = getattr(request.app.state, "counts_cache", None)
+    if cache is None:
+        cache = request.app.state.counts_cache = CountsCache()
+    return cache.get(session, filters)
+
+
+def invalidate_counts(request: Request) -> None:
+    cache = getattr(request.app.state, "counts_cache", None)
+    if cache is not None:
+        cache.clear()
 
 
 def _violations() -> list[str]:

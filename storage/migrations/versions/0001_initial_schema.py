@@ -402,7 +402,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_leads_last_flagged", ["last_flagged_at"], unique=False)
         batch_op.create_index(
             "ix_leads_facets",
-            ["platform_id", "brand_id", "violation", "department", "status", "last_flagged_at", "risk"],
+            ["last_flagged_at", "status", "platform_id", "brand_id", "violation", "department", "risk"],
             unique=False,
         )
         batch_op.create_index("ix_leads_platform_flagged", ["platform_id", "last_flagged_at"], unique=False)
