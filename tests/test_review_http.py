@@ -724,3 +724,14 @@ def test_queue_filters_decisions_and_api_on_postgresql(pg_url: str) -> None:
     assert "已确认" in client.get(f"/leads/{first}").text
     assert "康帅傅" in client.get("/export.csv?since=all&status=all").content.decode("utf-8-sig")
     assert client.get("/digest").status_code == 200
+
+
+def test_brand_owner_does_not_see_the_sellers_other_listings(client: TestClient, db) -> None:
+    seller = {"id": "s-mixed", "name": "杂货铺"}
+    with db.session() as s:
+        own = make_lead(s, seller=seller, title="康帅傅 方便面 杂货铺").id
+        make_lead(s, seller=seller, title="李宁 高仿球鞋 杂货铺", score=ScoreStub(brand="李宁"))
+    login(client, "审核员")
+    assert "李宁 高仿球鞋" in client.get(f"/leads/{own}").text
+    owner = login(TestClient(client.app), "康师傅权利人")
+    assert "李宁 高仿球鞋" not in owner.get(f"/leads/{own}").text

@@ -164,8 +164,9 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
         prices=prices,
         price_svg=_price_svg(request, prices),
         snapshots=listing_snapshots(session=session, listing_id=listing.id),
+        # a brand owner sees nothing of other brands: not even the seller's other (unflagged) listings
         other_listings=seller_listings(session=session, seller_id=seller.id, exclude_listing_id=listing.id)
-        if seller
+        if seller and scope is None
         else [],
         other_leads=seller_leads(session=session, seller_id=seller.id, exclude_lead_id=lead.id, scope=scope)
         if seller
