@@ -303,7 +303,6 @@ class MarkIndex:
         pseudo = _pseudo_chars(seg)  # Latin pinyin syllables standing between Han characters
         # mark -> [(offset, mark position, strong)]; strong: an exact character or a pinyin bigram
         hits: dict[int, list[tuple[int, int, bool]]] = {}
-        han_char = self.han_char
         for i, c in enumerate(h):
             for mid, p, st in self._char_hits(c):
                 lst = hits.get(mid)
