@@ -435,7 +435,15 @@ def main(argv: list[str] | None = None) -> int:
                 ms = timed("/", params)
                 queue_times.append(ms)
                 per_view[name].append(ms)
-            text_times = [timed("/", text_url[1]) for _ in range(max(10, args.requests // 10))]
+            # cold: every request a view never seen before (a distinct risk floor), so no cached counts
+            cold_times: list[float] = []
+            for i in range(max(20, args.requests // 4)):
+                name, params = queue_urls[i % len(queue_urls)]
+                cold_times.append(timed("/", {**params, "risk_min": f"{50 + i / 100:.2f}"}))
+            text_times = [
+                timed("/", {**text_url[1], "risk_min": f"{50 + i / 100:.2f}"})
+                for i in range(max(10, args.requests // 10))
+            ]
             lead_times = [timed(f"/leads/{rnd.randrange(1, args.leads + 1)}") for _ in range(args.requests)]
             api_times = [
                 timed("/api/v1/leads", {"status": "all", "brand": "李宁"}) for _ in range(args.requests // 4)
@@ -451,11 +459,16 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     print()
-    print(f"{args.listings:,} listings, {args.leads:,} leads, SQLite, uvicorn on loopback")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"{args.listings:,} listings, {args.leads:,} leads, SQLite, uvicorn on loopback "
+        f"({os.cpu_count()} CPUs, load average {load:.1f} at the end)"
+    )
     print(line("queue page (all views)", queue_times))
     for name, values in per_view.items():
         print("  " + line(name, values))
-    print("  " + line(text_url[0], text_times))
+    print(line("queue page, cold (uncached counts)", cold_times))
+    print("  " + line(text_url[0] + ", cold", text_times))
     print(line("lead page", lead_times))
     print(line("API GET /api/v1/leads", api_times))
     queue_ok = percentile(queue_times, 95) < 300

@@ -126,6 +126,9 @@ class MarkIndex:
         self._han_cache: dict[str, list[Match]] = {}
         self._latin_lengths = sorted({len(f) for f in self.latin_exact})
         self._max_latin = max(self._latin_lengths, default=0)
+        # a mark of k words is looked for in runs of up to k + 1 title words (play station)
+        max_words = max((m.words for m in self.marks if m.script == "latin"), default=1)
+        self._gram_sizes = tuple(range(2, min(3, max_words + 1) + 1))
         self.mark_len = [len(m.form) for m in self.marks]
         self.han_py2 = dict(self.han_py2)
         self.latin_keys = dict(self.latin_keys)
@@ -353,7 +356,7 @@ class MarkIndex:
             if not viable:
                 continue
             m = self._best_han(mark, seg, viable, pseudo, raw_fold)
-            if m is not None and (m.sim >= 0.45 or m.kind in ("exact", "evasion")):
+            if m is not None and (m.sim >= 0.49 or m.kind in ("exact", "evasion")):
                 out.append(m)
         return out
 
@@ -532,9 +535,11 @@ class MarkIndex:
         grams: list[tuple[str, int, int, int]] = []  # (text, start, end, n words)
         for i, (w, s, e) in enumerate(words):
             grams.append((w, s, e, 1))
-            for k in (2, 3):
+            for k in self._gram_sizes:
                 if i + k <= len(words):
                     parts = words[i : i + k]
+                    if any(p[0].isdigit() for p in parts):
+                        continue  # 500ml wireless is not a mark written in two words
                     if all(
                         _only_space_or_dash(seg.folded[parts[j][2] : parts[j + 1][1]]) for j in range(k - 1)
                     ):

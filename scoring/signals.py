@@ -194,11 +194,17 @@ def image_reuse(listing: Listing, brand: Brand, max_distance: int = 8) -> float:
 # ---------------------------------------------------------------- sellers
 
 
+@functools.lru_cache(maxsize=65536)
+def _authorized_names(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(a).strip() for a in names)
+
+
 def is_authorized(listing: Listing, brand: Brand) -> bool:
+    """Is the listing's shop (name or id) one of the brand's authorised sellers?"""
     s = listing.seller
     if s is None or not brand.authorized_sellers:
         return False
-    names = {fold(a).strip() for a in brand.authorized_sellers}
+    names = _authorized_names(brand.authorized_sellers)
     return (s.name is not None and fold(s.name).strip() in names) or (
         s.id is not None and fold(s.id) in names
     )

@@ -40,6 +40,7 @@ def _t2s_table() -> dict[int, str]:
     return _T2S
 
 
+@functools.lru_cache(maxsize=131072)
 def fold(text: str) -> str:
     """NFKC, lower case, traditional characters to simplified (character by character)."""
     text = unicodedata.normalize("NFKC", text).casefold()
