@@ -226,7 +226,8 @@ def main() -> None:
     )
     for name, base_rate in rates.items():
         print(
-            f"speed-up over baseline ({name}): {rate / base_rate:.1f}x (target ≥ 20x); the baseline would take "
+            f"speed-up over baseline ({name}): {rate / base_rate:.1f}x (target ≥ 20x); "
+            "the baseline would take "
             f"{n / base_rate / 60:.1f} min CPU for the same {n:,} listings"
         )
     print(f"peak memory (whole process): {peak_mb:,.0f} MB (target < 1024 MB)")
