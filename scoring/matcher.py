@@ -20,6 +20,7 @@ from rapidfuzz.distance import OSA
 
 from scoring import latin
 from scoring.text import (
+    _t2s_table,
     NUMERALS,
     Segments,
     finals,
@@ -182,7 +183,7 @@ class MarkIndex:
     def match(self, raw_title: str, seg: Segments | None = None) -> list[Match]:
         """Every mark the title may contain or imitate, best first (at most one match per mark)."""
         seg = seg or segment(raw_title)
-        raw_fold = raw_title.casefold()
+        raw_fold = raw_title.casefold().translate(_t2s_table())  # traditional script is not evasion
         best: dict[int, Match] = {}
         for m in self._match_han(seg, raw_fold):
             if m.mark.brand >= 0:

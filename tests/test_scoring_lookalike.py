@@ -173,3 +173,11 @@ def test_matcher_index_work_does_not_depend_on_registry_size():
     ms = idx.match("康帅傅 红烧牛肉面")
     assert ms and brands[ms[0].mark.brand].name == "康师傅"
     assert len(ms) < 10
+
+
+def test_traditional_script_is_the_genuine_mark_not_an_evasion():
+    assert check("康師傅 紅燒牛肉麵 5連包", "方便面", price=12.5)[0] is False
+
+
+def test_full_width_genuine_mark_is_an_evasion():
+    assert check("ＮＩＫＥ 男子跑步鞋", "运动鞋", price=699) == (True, "耐克", "lookalike_mark")
