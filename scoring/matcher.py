@@ -20,9 +20,9 @@ from rapidfuzz.distance import OSA
 
 from scoring import latin
 from scoring.text import (
-    _t2s_table,
     NUMERALS,
     Segments,
+    _t2s_table,
     finals,
     fold,
     fuzzy,
