@@ -147,8 +147,14 @@ class ScoringContext:
         mad = statistics.median(abs(p - med) for p in q)
         return med, mad, len(q)
 
+    max_sellers: int = 500_000
+
     def add_seller_brand(self, seller_id: str, brand: str) -> None:
-        self.seller_brands[seller_id].add(brand)
+        if seller_id not in self.seller_brands and len(self.seller_brands) >= self.max_sellers:
+            self.seller_brands.pop(next(iter(self.seller_brands)))  # forget the oldest seller
+        brands = self.seller_brands[seller_id]
+        if len(brands) < 50:
+            brands.add(brand)
 
 
 def price_floor_strength(price: float | None, floor: float | None) -> float:
