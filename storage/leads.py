@@ -110,9 +110,15 @@ def _id_of(model: Any, name: str, resolved: int | None) -> Any:
     return resolved if resolved is not None else select(model.id).where(model.name == name).scalar_subquery()
 
 
-def _conditions(f: QueueFilter, skip: str | None = None) -> tuple[list[Any], bool]:
-    """WHERE clauses of a filter (leaving out facet ``skip``) and whether they need the listing join."""
+def _conditions(f: QueueFilter, skip: str | None = None, *, scan: bool = False) -> tuple[list[Any], bool]:
+    """WHERE clauses of a filter (leaving out facet ``skip``) and whether they need the listing join.
+
+    ``scan``: the query reads most of the leads anyway (facet counts), so the risk range is written so
+    that no index is chosen for it (``risk + 0``) and the covering index is scanned instead of the
+    status+risk index with a table lookup per row.
+    """
     where: list[Any] = []
+    risk = Lead.risk + 0 if scan else Lead.risk
     if f.scope is not None:
         where.append(Lead.brand_id.in_(f.scope) if f.scope else Lead.id < 0)
     if f.platform and skip != "platform":
@@ -129,9 +135,9 @@ def _conditions(f: QueueFilter, skip: str | None = None) -> tuple[list[Any], boo
         elif f.status and f.status != "all":
             where.append(Lead.status == f.status)
     if f.risk_min is not None:
-        where.append(Lead.risk >= f.risk_min)
+        where.append(risk >= f.risk_min)
     if f.risk_max is not None:
-        where.append(Lead.risk <= f.risk_max)
+        where.append(risk <= f.risk_max)
     if f.flagged_from is not None:
         where.append(Lead.last_flagged_at >= f.flagged_from)
     if f.flagged_to is not None:
@@ -303,7 +309,7 @@ def queue_counts(*, session: Session, filters: QueueFilter) -> dict[str, list[tu
         platform_id=None,
         brand_id=None,
     )
-    where, needs_listing = _conditions(base)
+    where, needs_listing = _conditions(base, scan=True)
     keys = (Lead.platform_id, Lead.brand_id, Lead.violation, Lead.department, Lead.status)
     query = select(*keys, func.count()).select_from(Lead)
     if needs_listing:

@@ -401,8 +401,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_leads_department"), ["department"], unique=False)
         batch_op.create_index("ix_leads_last_flagged", ["last_flagged_at"], unique=False)
         batch_op.create_index(
-            "ix_leads_facets",
+            "ix_leads_flagged_cover",
             ["last_flagged_at", "status", "platform_id", "brand_id", "violation", "department", "risk"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_leads_facets",
+            ["platform_id", "brand_id", "violation", "department", "status", "last_flagged_at", "risk"],
             unique=False,
         )
         batch_op.create_index("ix_leads_platform_flagged", ["platform_id", "last_flagged_at"], unique=False)
@@ -484,6 +489,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_leads_status_risk")
         batch_op.drop_index("ix_leads_platform_flagged")
         batch_op.drop_index("ix_leads_facets")
+        batch_op.drop_index("ix_leads_flagged_cover")
         batch_op.drop_index("ix_leads_last_flagged")
         batch_op.drop_index(batch_op.f("ix_leads_department"))
         batch_op.drop_index("ix_leads_brand_flagged")
