@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -25,6 +26,9 @@ DEFAULT_DEPARTMENTS: dict[str, str] = {
 # how much a relevance level adjusts a fuzzy match, and gates an exact one
 _REL_ADJ = {signals.EXACT: 0.10, signals.RELATED: 0.05, signals.CLASS: -0.10, signals.UNKNOWN: -0.12}
 _REL_GATE = {signals.EXACT: 1.0, signals.RELATED: 1.0, signals.CLASS: 0.9, signals.UNKNOWN: 0.75}
+# a run of single characters between separators: 高-仿, 百 草 枯, 1 : 1 (but not 原 单价)
+_C = r"[\u4e00-\u9fff0-9a-z:]"
+_SPACED = re.compile(rf"(?<!{_C}){_C}(?:[\s\-*.·_/|~+]{{1,3}}{_C})+(?!{_C})")
 _COMPAT = (
     "适用于",
     "适用",
@@ -162,6 +166,10 @@ def _score(
     if threshold is None:
         threshold = model.threshold if model.threshold is not None else DEFAULT_THRESHOLD
     text = fold(listing.title + " " + (listing.description or "")[:5000])
+    # cue words and rule terms spaced out to dodge filters (高-仿, 百 草 枯, 1 : 1) are read whole
+    spaced = [re.sub(r"[^\u4e00-\u9fff0-9a-z:]", "", m.group()) for m in _SPACED.finditer(text)]
+    if spaced:
+        text = text + " " + " ".join(spaced)
     title_f = fold(listing.title)
     cue, cues_found = signals.cue_strength(text)
     seller = listing.seller

@@ -146,3 +146,9 @@ def test_pesticide_pack_has_the_whole_banned_list():
         "杀扑磷",
     ):
         assert must in names
+
+
+def test_spaced_out_banned_name_and_reversed_fuel_phrases():
+    assert verdict("百 草 枯 20%水剂", "农资")[1] == "banned_agri_input"
+    assert verdict("92#汽油 散装 送货上门", "汽车用品")[1] == "substandard_fuel"
+    assert verdict("0#柴油 非标 工地用", "汽车用品")[1] == "substandard_fuel"

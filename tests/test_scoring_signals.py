@@ -154,3 +154,12 @@ def test_goods_words_map_to_nice_classes():
         and 9 in goods_classes("手机数码")
         and 31 in goods_classes("活体 观赏鱼")
     )
+
+
+@pytest.mark.parametrize("title", ["欧丽雅 精华液 高-仿", "欧丽雅 精华液 1 : 1", "欧丽雅 精华液 A 货"])
+def test_spaced_out_cue_words_are_read_whole(title):
+    assert run(title, price=150).flagged
+
+
+def test_words_next_to_each_other_are_not_glued_into_cues():
+    assert not run("欧丽雅 精华液 原 单价 199 现价 159", price=159).flagged
