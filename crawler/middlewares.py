@@ -94,6 +94,7 @@ class PolitenessMiddleware:
         self.crawler = crawler
         self.max_retries = crawler.settings.getint("MARKWATCH_RETRIES", 8)
         self.max_delay = crawler.settings.getfloat("MARKWATCH_MAX_BACKOFF", 10.0)
+        self.base_delay = crawler.settings.getfloat("DOWNLOAD_DELAY", 0.0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PolitenessMiddleware:
@@ -110,6 +111,7 @@ class PolitenessMiddleware:
         assert stats is not None
         problem, wait = self.diagnose(request, response)
         if problem is None:
+            self.recover(request)
             return response
         stats.inc_value(f"markwatch/retry_reason/{problem}")
         if problem == "blocked":
@@ -172,6 +174,16 @@ class PolitenessMiddleware:
         if slot is not None:
             slot.delay = min(max(slot.delay * 2, seconds), self.max_delay)
             self.crawler.stats.max_value("markwatch/max_backoff_seconds", slot.delay)  # type: ignore[union-attr]
+
+    def recover(self, request: Request) -> None:
+        """A healthy answer: bring a slowed slot's delay back towards the profile's, step by step."""
+        engine = self.crawler.engine
+        if engine is None or engine.downloader is None:
+            return
+        downloader = engine.downloader
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is not None and slot.delay > self.base_delay:
+            slot.delay = max(self.base_delay, slot.delay * 0.7 if slot.delay > 0.05 else 0.0)
 
     def retry(self, request: Request, reason: str) -> Request:
         attempt = request.meta.get("markwatch_attempt", 0) + 1

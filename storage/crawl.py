@@ -36,7 +36,12 @@ def get_platform(*, session: Session, name: str) -> Platform | None:
     return session.scalars(select(Platform).where(Platform.name == name)).one_or_none()
 
 
-def list_platforms(*, session: Session) -> list[dict[str, Any]]:
+def list_platforms(*, session: Session) -> list[Platform]:
+    """Every platform, by name."""
+    return list(session.scalars(select(Platform).order_by(Platform.name)))
+
+
+def platform_overview(*, session: Session) -> list[dict[str, Any]]:
     """Every platform with its listing count and its last crawl run (for `markwatch platforms list`)."""
     counts = dict(
         session.execute(select(Listing.platform_id, func.count()).group_by(Listing.platform_id)).all()
@@ -54,7 +59,9 @@ def list_platforms(*, session: Session) -> list[dict[str, Any]]:
                 "name": platform.name,
                 "title": platform.title,
                 "render": platform.render,
+                "enabled": platform.enabled,
                 "has_profile": bool(platform.profile),
+                "base_url": (platform.profile or {}).get("base_url"),
                 "listings": counts.get(platform.id, 0),
                 "last_crawl": None
                 if last is None

@@ -43,6 +43,7 @@ TOP_KEYS = (
     "robots_txt",
     "start_urls",
     "search_url",
+    "schedule",
     "politeness",
     "navigation",
     "list",
@@ -304,6 +305,16 @@ class _Checker:
         walkable = data.get("start_urls") or data.get("search_url") or "start_urls" in keys
         if not walkable and isinstance(root, yaml.MappingNode):
             self.fail(root, "give start_urls (where the catalogue walk begins), search_url, or both")
+        if "schedule" in keys:
+            cron = self.text(keys["schedule"], "schedule")
+            if cron is not None:
+                from apscheduler.triggers.cron import CronTrigger
+
+                try:
+                    CronTrigger.from_crontab(cron)
+                except ValueError as exc:
+                    self.fail(keys["schedule"], f"schedule must be a crontab line like '0 2 * * *' ({exc})")
+            data["schedule"] = cron
         if "politeness" in keys:
             pol = self.mapping(keys["politeness"], tuple(POLITENESS_KEYS), "politeness")
             data["politeness"] = {}
