@@ -71,6 +71,7 @@ class Match:
     raw: bool = False  # the mark appears as is in the raw title (no evasion)
     start: int = 0  # position in folded title
     end: int = 0
+    word_freq: int = 0  # how common the ordinary word found is (Han: jieba frequency)
     tags: set[str] = field(default_factory=set)
 
 
@@ -87,7 +88,7 @@ def _char_sim(a: str, b: str) -> tuple[float, str]:
         elif fuzzy(pa[0]) == fuzzy(pb[0]):
             best, why = 0.72, "音近"
         elif set(pa) & set(pb):
-            best, why = 0.6, "音近"  # through a less common reading
+            best, why = 0.45, "音近"  # through a less common reading
         elif finals(a) & finals(b):
             best, why = 0.2, "韵同"
     v = shape_sim(a, b)
@@ -97,6 +98,8 @@ def _char_sim(a: str, b: str) -> tuple[float, str]:
             best, why = s, "形近"
     if a in NUMERALS and b in NUMERALS and best < 0.6:
         best, why = 0.6, "数字"
+    if best < 0.35:
+        return 0.0, ""  # a shared rhyme or a faint likeness alone is noise
     return best, why
 
 
@@ -509,7 +512,8 @@ class MarkIndex:
             if not pseudo_used:
                 sim *= 0.9
         embedded = _embedded(h, s, e, gaps)
-        common = kind not in ("exact", "evasion") and word_info(window) is not None
+        info = word_info(window) if kind not in ("exact", "evasion") else None
+        common = info is not None
         detail = f"{found} ≈ {mark.text}" + (f" ({'; '.join(notes)})" if notes else "")
         if kind == "exact":
             detail = f"标题含商标“{mark.text}”"
@@ -525,6 +529,7 @@ class MarkIndex:
             raw,
             start,
             seg.han.pos[e - 1] + 1,
+            info[0] if info else 0,
         )
 
     # Latin -------------------------------------------------------

@@ -180,3 +180,18 @@ def test_traditional_script_is_the_genuine_mark_not_an_evasion():
 
 def test_full_width_genuine_mark_is_an_evasion():
     assert check("ＮＩＫＥ 男子跑步鞋", "运动鞋", price=699) == (True, "耐克", "lookalike_mark")
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [("Orion 好丽友 派", "饼干"), ("Clean 洗洁精 家庭装", "洗衣粉"), ("Sprint 运动饮料", "功能饮料")],
+)
+def test_other_real_brands_and_words_in_the_same_goods_are_not_lookalikes(title, category):
+    reg = Registry(
+        [
+            Brand("奥利奥", ("Oreo",), categories=("饼干",), nice_classes=(30,)),
+            Brand("清扬", ("Clear",), categories=("洗衣粉",), nice_classes=(3,)),
+            Brand("雪碧", ("Sprite",), categories=("功能饮料",), nice_classes=(32,)),
+        ]
+    )
+    assert not score(Listing("n", title, category=category), reg).flagged
