@@ -735,3 +735,52 @@ def test_brand_owner_does_not_see_the_sellers_other_listings(client: TestClient,
     assert "李宁 高仿球鞋" in client.get(f"/leads/{own}").text
     owner = login(TestClient(client.app), "康师傅权利人")
     assert "李宁 高仿球鞋" not in owner.get(f"/leads/{own}").text
+
+
+# --- end to end: from `markwatch score --queue` through the web app to a verified packet ---------------
+
+
+def test_scored_feed_lead_is_confirmed_exported_and_verified(cli, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from review.app import create_app
+    from review.evidence import verify_packet
+
+    registry = tmp_path / "brands.yaml"
+    registry.write_text(
+        "brands:\n  - name: 康师傅\n    aliases: [Master Kong]\n"
+        "    categories: [方便面]\n    price_floor: 3.0\n",
+        encoding="utf-8",
+    )
+    assert cli("brands", "import", str(registry)).exit_code == 0
+    feed = tmp_path / "feed.jsonl"
+    record = {
+        "id": "feed:1",
+        "platform": "feed",
+        "url": "http://127.0.0.1:8801/item/1",
+        "title": "康帅傅 红烧牛肉面 高仿 原单 5连包",
+        "price": 1.5,
+        "category": "方便面",
+        "seller": {"id": "s-1", "name": "好味食品店"},
+        "sold": 300,
+    }
+    feed.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    scored = cli("score", str(feed), "--queue")
+    assert scored.exit_code == 0, scored.stderr
+    assert json.loads(scored.stdout.splitlines()[0])["flagged"] is True
+    with db.session() as s:
+        make_user(s, "审核员", role="reviewer")
+        lead_id = s.query(Lead).one().id
+    client = login(TestClient(create_app()), "审核员")
+    queue = client.get("/?since=all").text
+    assert "康帅傅 红烧牛肉面" in queue
+    assert (
+        post_form(client, f"/leads/{lead_id}/decision", {"action": "confirm", "note": "假冒"}).status_code
+        == 303
+    )
+    packet = client.get(f"/api/v1/leads/{lead_id}/evidence")
+    assert packet.status_code == 200
+    assert verify_packet(packet.content).ok
+    tampered = bytearray(packet.content)
+    tampered[len(tampered) // 3] ^= 0x01  # one byte of the packet changed
+    assert not verify_packet(bytes(tampered)).ok
