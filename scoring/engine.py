@@ -181,6 +181,7 @@ def _score(
         seller and (seller.blacklisted or (context and seller.id in context.blacklisted_sellers))
     )
     s_new = signals.seller_new(listing)
+    comparable = signals.price_comparable(text)
 
     best: tuple[float, dict[str, float], list[Reason], Brand | None, str | None] | None = None
     named: Brand | None = None  # the brand whose genuine mark the listing names, in its goods
@@ -201,6 +202,8 @@ def _score(
                 feats["counterfeit_cue"] = cue * involved
                 details["counterfeit_cue"] = f"含售假暗语：{'、'.join(cues_found[:4])}"
             gate = ev.presence if ev.relevance >= signals.CLASS else 0.0
+            if not comparable:
+                gate *= 0.1
             pf = signals.price_floor_strength(listing.price, b.price_floor) * gate
             if pf > 0:
                 feats["price_floor"] = pf

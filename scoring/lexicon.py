@@ -214,6 +214,13 @@ def cue_words() -> tuple[tuple[str, float], ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def price_not_comparable() -> tuple[str, ...]:
+    """Words that make a listing's price say nothing about the genuine article's (二手, 补差价, 小样)."""
+    d = yaml.safe_load((RULES_DIR / "cue_words.yaml").read_text(encoding="utf-8"))
+    return tuple(fold(str(w)) for w in d.get("price_not_comparable") or ())
+
+
+@functools.lru_cache(maxsize=1)
 def goods_table() -> tuple[tuple[tuple[str, frozenset[int]], ...], frozenset[str]]:
     """(keyword, Nice classes) longest first, and the generic category names."""
     d = yaml.safe_load((DATA_DIR / "goods.yaml").read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from scoring.lexicon import cue_words, goods_table, negated, packs
+from scoring.lexicon import cue_words, goods_table, negated, packs, price_not_comparable
 from scoring.text import fold
 from scoring.types import Brand, Listing
 
@@ -109,6 +109,16 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
             e = e + r"(?![a-z0-9])"
         parts.append(e)
     return re.compile("|".join(parts))
+
+
+def price_comparable(text: str) -> bool:
+    """False when the listing is second-hand, a service, a sample, a deposit or a price-difference link."""
+    return _price_regex().search(text) is None
+
+
+@functools.lru_cache(maxsize=1)
+def _price_regex() -> re.Pattern[str]:
+    return _alternation(list(price_not_comparable()))
 
 
 @functools.lru_cache(maxsize=1)

@@ -163,3 +163,11 @@ def test_spaced_out_cue_words_are_read_whole(title):
 
 def test_words_next_to_each_other_are_not_glued_into_cues():
     assert not run("欧丽雅 精华液 原 单价 199 现价 159", price=159).flagged
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["二手 欧丽雅 精华液 九成新", "补差价 专拍 欧丽雅", "高价回收 欧丽雅 精华液", "欧丽雅 精华液 小样 5ml"],
+)
+def test_price_says_nothing_for_second_hand_services_samples_and_price_links(title):
+    assert not run(title, price=10).flagged
