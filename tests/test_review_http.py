@@ -205,7 +205,8 @@ def test_investigator_transfers_but_does_not_confirm(client: TestClient, world) 
     assert post_form(client, f"/leads/{world['ksf']}/decision", {"action": "confirm"}).status_code == 403
     response = post_form(client, f"/leads/{world['lining']}/decision", {"action": "transfer", "note": "移送"})
     assert response.status_code == 303
-    assert "已移送" in client.get(f"/leads/{world['lining']}").text
+    page = client.get(f"/leads/{world['lining']}").text
+    assert "已移送" in page and 'id="lead-department">经检处' in page
 
 
 def test_admin_pages_are_for_admins_only(client: TestClient) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from review.deps import DECIDERS, EVIDENCE_ROLES, CsrfDep, SessionDep, UserDep, render, scope_of
 from review.i18n import MESSAGES
-from review.routing import departments, routing_table
+from review.routing import TRANSFER_DEPARTMENT, departments, routing_table
 from storage.errors import MarkwatchError
 from storage.leads import (
     DecisionOutcome,
@@ -54,6 +54,8 @@ def decide(
         raise HTTPException(400, f"action: one of {', '.join(DECIDERS)}")
     if user.role not in DECIDERS[action]:
         raise HTTPException(403, "error.403")
+    if action == "transfer" and not department:
+        department = TRANSFER_DEPARTMENT  # a transfer to the police goes through 经检处
     try:
         outcome = apply_decision(
             session=session,
