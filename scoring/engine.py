@@ -124,7 +124,7 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[_BrandE
             ex is not None
             and f is not None
             and f.kind != "evasion"
-            and f.sim < 0.8
+            and (f.sim < 0.8 or f.mark.derived or f.found == ex.found)
             and f.start < ex.end
             and ex.start < f.end
         ):

@@ -171,3 +171,10 @@ def test_words_next_to_each_other_are_not_glued_into_cues():
 )
 def test_price_says_nothing_for_second_hand_services_samples_and_price_links(title):
     assert not run(title, price=10).flagged
+
+
+def test_accessories_for_a_brands_products_are_not_priced_against_it():
+    reg = Registry([Brand("小米", ("Xiaomi",), categories=("手机",), nice_classes=(9,), price_floor=500)])
+    for title in ("小米 手机壳 硅胶 防摔", "Xiaomi 14 case", "适用于小米14 钢化膜"):
+        assert not score(Listing("a", title, category="手机配件", price=9), reg).flagged, title
+    assert score(Listing("b", "小米 14 手机 全网通", category="手机", price=99), reg).flagged
