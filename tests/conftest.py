@@ -91,3 +91,26 @@ def dev_brands() -> Path:
     """The development brand registry (35 real brands), from shared/ or the copy bundled with the demo."""
     path = SHARED_DATA / "brands.yaml"
     return path if path.exists() else Path(__file__).resolve().parents[1] / "demo" / "brands.yaml"
+
+
+# --- the demo marketplaces, once per test session (crawler tests; issue 3) ----------------------------
+
+DEMO_TEST_SIZE = 40  # listings per demo site in tests: enough for pagination, fast to crawl
+
+
+@pytest.fixture(scope="session")
+def demo_servers():  # type: ignore[no-untyped-def]
+    """Both demo marketplaces on free ports for the whole session; faults off unless a test sets them
+    (``demo_servers.set_faults(0.1)``), and back off after each test that uses ``demo``."""
+    from demo.server import DemoServers
+
+    with DemoServers(size=DEMO_TEST_SIZE, seed=7) as servers:
+        yield servers
+
+
+@pytest.fixture
+def demo(demo_servers):  # type: ignore[no-untyped-def]
+    """The session's demo marketplaces with faults off at the start and end of the test."""
+    demo_servers.set_faults(0.0)
+    yield demo_servers
+    demo_servers.set_faults(0.0)
