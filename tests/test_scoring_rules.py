@@ -152,3 +152,11 @@ def test_spaced_out_banned_name_and_reversed_fuel_phrases():
     assert verdict("百 草 枯 20%水剂", "农资")[1] == "banned_agri_input"
     assert verdict("92#汽油 散装 送货上门", "汽车用品")[1] == "substandard_fuel"
     assert verdict("0#柴油 非标 工地用", "汽车用品")[1] == "substandard_fuel"
+
+
+def test_lexicon_entries_are_read_as_text():
+    """YAML reads 1:1 as the number 61 unless quoted; every entry must stay the text written."""
+    from scoring.lexicon import cue_words
+
+    words = dict(cue_words())
+    assert "1:1" in words and "61" not in words
