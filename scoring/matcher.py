@@ -566,6 +566,33 @@ class MarkIndex:
                 if m is not None:
                     out.append(m)
             # a collapsed word may hold the mark inside (kitkatcocacola)
+        # the mark with an ordinary word glued on (nikestore, adidasoriginals: dnstwist's dictionary)
+        for w, s, e in words:
+            if len(w) < 7 or w in self.latin_exact:
+                continue
+            for k in range(4, len(w) - 2):
+                head, tail = w[:k], w[k:]
+                for form, rest in ((head, tail), (tail, head)):
+                    if form in self.latin_exact and len(rest) >= 3 and is_english_word(rest):
+                        for mid in self.latin_exact[form]:
+                            mark = self.marks[mid]
+                            if mark.derived:
+                                continue
+                            out.append(
+                                Match(
+                                    mark,
+                                    0.8,
+                                    "latin",
+                                    seg.folded[s:e],
+                                    f"{seg.folded[s:e]} ≈ {mark.text} (商标加词“{rest}”)",
+                                    True,
+                                    False,
+                                    False,
+                                    False,
+                                    s,
+                                    e,
+                                )
+                            )
         for idx in seg.latin_collapsed:
             w, s, e = words[idx]
             inside = {

@@ -74,6 +74,7 @@ def test_chinese_lookalikes_are_flagged(title, category, brand):
         ("Z0rvex wireless earbuds", "耳机", "Zorvex"),  # homoglyph 0/o
         ("Xorvex wireless earbuds", "耳机", "Zorvex"),  # keyboard neighbour z/x
         ("Zarvex wireless earbuds", "耳机", "Zorvex"),  # vowel swap
+        ("Zorvexstore wireless earbuds", "耳机", "Zorvex"),  # a dictionary word glued on
     ],
 )
 def test_latin_lookalikes_are_flagged(title, category, brand):
