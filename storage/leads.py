@@ -292,14 +292,13 @@ def iter_queue(*, session: Session, filters: QueueFilter, limit: int = 100_000) 
         yield _row(r)
 
 
-def queue_counts(*, session: Session, filters: QueueFilter) -> dict[str, list[tuple[str, int]]]:
-    """Counts per value of each facet, with every other filter applied: ``{facet: [(value, n), ...]}``.
+def facet_base(filters: QueueFilter) -> QueueFilter:
+    """The part of a filter that facet counts scan by: everything but the facets themselves.
 
-    One grouped scan of the leads that pass the non-facet filters (dates, risk, text, scope); the
-    facets are then added up here, which is cheaper than one query per facet on a large queue.
+    Views that differ only in their facets (platform, brand, violation, department, status) share it,
+    so one grouped scan (``facet_combos``) serves all of them.
     """
-    filters = resolve_text(session=session, filters=filters)
-    base = replace(
+    return replace(
         filters,
         platform=None,
         brand=None,
@@ -309,12 +308,30 @@ def queue_counts(*, session: Session, filters: QueueFilter) -> dict[str, list[tu
         platform_id=None,
         brand_id=None,
     )
-    where, needs_listing = _conditions(base, scan=True)
+
+
+def facet_combos(*, session: Session, filters: QueueFilter) -> list[tuple[Any, ...]]:
+    """(platform id, brand id, violation, department, status, n) of the leads that pass ``facet_base``."""
+    where, needs_listing = _conditions(facet_base(resolve_text(session=session, filters=filters)), scan=True)
     keys = (Lead.platform_id, Lead.brand_id, Lead.violation, Lead.department, Lead.status)
     query = select(*keys, func.count()).select_from(Lead)
     if needs_listing:
         query = query.join(Listing, Listing.id == Lead.listing_id)
-    combos = list(session.execute(query.where(*where).group_by(*keys)))
+    return [tuple(row) for row in session.execute(query.where(*where).group_by(*keys))]
+
+
+def queue_counts(
+    *, session: Session, filters: QueueFilter, combos: list[tuple[Any, ...]] | None = None
+) -> dict[str, list[tuple[str, int]]]:
+    """Counts per value of each facet, with every other filter applied: ``{facet: [(value, n), ...]}``.
+
+    One grouped scan of the leads that pass the non-facet filters (dates, risk, text, scope), or the
+    ``combos`` a caller kept from ``facet_combos``; the facets are then added up here, which is cheaper
+    than one query per facet on a large queue.
+    """
+    filters = resolve_text(session=session, filters=filters)
+    if combos is None:
+        combos = facet_combos(session=session, filters=filters)
 
     def status_ok(status: str) -> bool:
         if filters.status == "open":

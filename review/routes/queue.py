@@ -24,6 +24,8 @@ from storage.leads import (
     OPEN_STATUSES,
     QueueFilter,
     QueueRow,
+    facet_base,
+    facet_combos,
     filter_choices,
     iter_queue,
     leads_by_ids,
@@ -141,27 +143,29 @@ def queue(request: Request, session: SessionDep, user: UserDep, page: int = 1) -
 
 
 class CountsCache:
-    """Facet counts of a wide view scan many leads; they are kept COUNTS_TTL seconds per view (the list and
-    its total are always exact) and dropped at once when someone decides on a lead in this app."""
+    """Facet counts scan many leads: the grouped scan (``facet_combos``) is kept TTL seconds per set of
+    non-facet filters, so switching platform, brand, violation, department or status reuses it. The
+    list and its total are always exact; the cache is dropped when someone decides on a lead here."""
 
     TTL = 60.0
 
     def __init__(self) -> None:
-        self._entries: dict[QueueFilter, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
+        self._entries: dict[QueueFilter, tuple[float, list[tuple[object, ...]]]] = {}
         self._lock = threading.Lock()
 
     def get(self, session: Session, filters: QueueFilter) -> dict[str, list[tuple[str, int]]]:
         now = time.monotonic()
+        key = facet_base(filters)
         with self._lock:
-            hit = self._entries.get(filters)
+            hit = self._entries.get(key)
         if hit is not None and now - hit[0] < self.TTL:
-            return hit[1]
-        counts = queue_counts(session=session, filters=filters)
+            return queue_counts(session=session, filters=filters, combos=hit[1])
+        combos = facet_combos(session=session, filters=filters)
         with self._lock:
             if len(self._entries) > 256:
                 self._entries.clear()
-            self._entries[filters] = (now, counts)
-        return counts
+            self._entries[key] = (now, combos)
+        return queue_counts(session=session, filters=filters, combos=combos)
 
     def clear(self) -> None:
         with self._lock:
