@@ -72,7 +72,11 @@ def _lookalike_value(m: Match, rel: float) -> float:
         v -= (0.06 if rel >= signals.RELATED else 0.2) if m.aligned else 0.25
         if m.word_freq >= 40:
             v -= 0.15  # the more ordinary the word, the less likely it was made to imitate
-        if m.mark.script == "latin" and " " not in m.found and m.found != m.mark.form:
+        if (
+            m.mark.script == "latin"
+            and " " not in m.found
+            and re.sub(r"[^0-9a-z]", "", m.found) != m.mark.form
+        ):
             v -= 0.35  # a different real word (clean for Clear, sprint for Sprite)
     if m.embedded:
         v -= 0.25

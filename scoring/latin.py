@@ -118,7 +118,7 @@ def _indel(w: str, i: int) -> float:
     return 1.0
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=262144)
 def similarity(word: str, mark: str) -> float:
     """1 - weighted distance / length of the longer word, on the folded words and their skeletons."""
     if word == mark:

@@ -440,7 +440,7 @@ class MarkIndex:
         if length == n:
             if window == form:
                 sim, kind = 1.0, "exact"
-            elif n >= 2 and sorted(window) == sorted(form):
+            elif n >= 2 and _letters(window) == _letters(form):
                 sim, kind = (0.85 if n >= 3 else 0.75), "transposition"
                 notes.append("字序调换")
             else:
@@ -636,14 +636,14 @@ class MarkIndex:
                 if hit:
                     cands |= hit
         keep = []
-        sk, vk, so = skeleton(text), latin.visual_key(text), sorted(text)
+        sk, vk, so = skeleton(text), latin.visual_key(text), _letters(text)
         for mid in cands:
             form = self.marks[mid].form
             if (
                 _OSA(text, form) >= 0.5
                 or skeleton(form) == sk
                 or latin.visual_key(form) == vk
-                or sorted(form) == so
+                or _letters(form) == so
             ):
                 keep.append(mid)
         got = tuple(keep)
@@ -662,11 +662,11 @@ class MarkIndex:
             len(form) <= 3
             and text != form
             and skeleton(text) != skeleton(form)
-            and (len(text) != len(form) or latin.distance(text, form) > 0.5 + 1e-9)
+            and (len(text) != len(form) or latin.similarity(text, form) < 1.0 - 0.5 / len(form) - 1e-9)
         ):
             return None
         sim = latin.similarity(text, form)
-        if sorted(text) == sorted(form) and text != form:
+        if _letters(text) == _letters(form) and text != form:
             sim = max(sim, 0.85)
         if sim < 0.5:
             return None
@@ -727,7 +727,7 @@ def _only_space_or_dash(s: str) -> bool:
 def _latin_why(text: str, form: str) -> str:
     if skeleton(text) == skeleton(form):
         return "形似字母替换"
-    if sorted(text) == sorted(form):
+    if _letters(text) == _letters(form):
         return "字母换位"
     if len(text) > len(form):
         return "多加字母"
@@ -736,8 +736,14 @@ def _latin_why(text: str, form: str) -> str:
     return "字母替换"
 
 
+@functools.lru_cache(maxsize=131072)
+def _letters(w: str) -> str:
+    """The letters of w in order (an anagram key: transpositions keep it)."""
+    return "".join(sorted(w))
+
+
 def latin_keys(w: str) -> set[str]:
-    keys = {"=" + w, "s" + skeleton(w), "v" + latin.visual_key(w), "o" + "".join(sorted(w))}
+    keys = {"=" + w, "s" + skeleton(w), "v" + latin.visual_key(w), "o" + _letters(w)}
     cons = "".join(c for c in w if c not in latin.VOWELS)
     if len(cons) >= 3:
         keys.add("c" + cons)
