@@ -244,13 +244,12 @@ def _score(
         if best is None or r > best[0]:
             contrib = model.contributions(feats)
             reasons = [Reason(k, v, details[k]) for k, v in sorted(contrib.items(), key=lambda kv: -kv[1])]
-            violation = (
-                "lookalike_mark"
-                if "lookalike" in feats
-                and ev.presence == 0
-                or ("lookalike" in feats and contrib.get("lookalike", 0) >= max(contrib.values()))
-                else "counterfeit_mark"
+            # imitating the mark is lookalike_mark; naming the genuine mark with counterfeit
+            # signals (cue words, price, image, seller) is counterfeit_mark
+            imitates = "lookalike" in feats and (
+                ev.presence == 0 or contrib.get("lookalike", 0.0) >= max(contrib.values())
             )
+            violation = "lookalike_mark" if imitates else "counterfeit_mark"
             best = (r, feats, reasons, b, violation)
 
     # rule packs
