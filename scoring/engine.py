@@ -315,10 +315,24 @@ def score_many(
     Memory stays flat: the context keeps a bounded window of prices per brand and category."""
     ctx = context if context is not None else ScoringContext()
     for listing in listings:
-        s, named = _score(listing, registry, ctx, threshold, model)
-        yield s
-        if listing.seller and listing.seller.id and (s.brand or named):
-            ctx.add_seller_brand(listing.seller.id, s.brand or named.name)  # type: ignore[union-attr]
-        if named is not None and not s.flagged and listing.price is not None:
-            # only prices of unflagged listings naming the genuine mark feed the statistics
-            ctx.add_price(named.name, listing.category, listing.price)
+        yield score_and_learn(listing, registry, ctx, threshold=threshold, model=model)
+
+
+def score_and_learn(
+    listing: Listing,
+    registry: Registry,
+    context: ScoringContext,
+    *,
+    threshold: float | None = None,
+    model: CombinerModel | None = None,
+) -> Score:
+    """Score one listing and update the context with what it teaches (one step of score_many)."""
+    s, named = _score(listing, registry, context, threshold, model)
+    seller_id = listing.seller.id if listing.seller else None
+    brand_name = s.brand or (named.name if named else None)
+    if seller_id and brand_name:
+        context.add_seller_brand(seller_id, brand_name)
+    if named is not None and not s.flagged and listing.price is not None:
+        # only prices of unflagged listings naming the genuine mark feed the statistics
+        context.add_price(named.name, listing.category, listing.price)
+    return s

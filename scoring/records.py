@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
-from scoring.types import Listing, Score
+from scoring.types import Listing, Registry, Score
+
+if TYPE_CHECKING:
+    from scoring.combiner import CombinerModel
+    from scoring.signals import ScoringContext
 
 MAX_LINE = 2_000_000  # bytes; a longer line is refused before parsing
 
@@ -65,3 +70,34 @@ def score_to_record(score: Score) -> dict[str, Any]:
 def error_record(rid: str | None, message: str) -> dict[str, Any]:
     """The record written for a line that cannot be read."""
     return {"id": rid, "error": message}
+
+
+def score_lines(
+    lines: Iterable[bytes | str],
+    registry: Registry,
+    *,
+    context: ScoringContext | None = None,
+    threshold: float | None = None,
+    model: CombinerModel | None = None,
+) -> Iterator[tuple[dict[str, Any], Listing | None, Score | None]]:
+    """Score JSON Lines in input order, streaming: for each non-blank line (record, listing, score).
+
+    The record is the score record, or the error record of a line that cannot be read (then
+    listing and score are None) and the run goes on. Prices and sellers are learned as in
+    score_many. This is what ``markwatch score`` writes; listing and score serve ``--queue`` and
+    ``--explain``.
+    """
+    from scoring.engine import score_and_learn
+    from scoring.signals import ScoringContext as _Context
+
+    ctx = context if context is not None else _Context()
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            listing = parse_line(line)
+        except ValueError as exc:
+            yield error_record(record_id(line), str(exc)), None, None
+            continue
+        s = score_and_learn(listing, registry, ctx, threshold=threshold, model=model)
+        yield score_to_record(s), listing, s

@@ -129,3 +129,22 @@ def test_registry_from_yaml_dict():
     b = reg.brands[0]
     assert b.aliases == ("Master Kong",) and b.nice_classes == (30,) and b.price_floor == 3.0
     assert b.marks == ("康师傅", "Master Kong")
+
+
+def test_score_lines_keeps_order_and_reports_bad_lines():
+    from scoring.records import score_lines
+
+    reg = Registry([Brand("康师傅", categories=("方便面",))])
+    lines = [
+        '{"id": "a", "title": "康帅傅 牛肉面", "category": "方便面"}'.encode(),
+        b"\xff\xfe",
+        b"",
+        '{"id": "c", "title": "x", "price": "abc"}',
+        '{"id": "d", "title": "纯棉毛巾"}',
+    ]
+    out = list(score_lines(lines, reg))
+    assert [r["id"] for r, _, _ in out] == ["a", None, "c", "d"]
+    assert out[0][0]["flagged"] is True and out[0][2] is not None
+    assert "error" in out[1][0] and "UTF-8" in out[1][0]["error"]
+    assert "price" in out[2][0]["error"] and out[2][1] is None
+    assert out[3][0]["flagged"] is False
