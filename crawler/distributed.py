@@ -160,7 +160,7 @@ class KeepAlive:
         from twisted.internet import task
 
         self.loop = task.LoopingCall(self.beat)
-        self.loop.start(1.0, now=True)
+        self.loop.start(0.25, now=True)
 
     def beat(self) -> None:
         engine = self.crawler.engine
@@ -172,6 +172,11 @@ class KeepAlive:
                 busy = True
         try:
             self.generation.heartbeat(busy)
+            if engine is not None and self.generation.queue_length() > 0:
+                # peers added work: ask the engine for it now, not at its next 5-second heartbeat
+                slot = getattr(engine, "_slot", None)
+                if slot is not None:
+                    slot.nextcall.schedule()
         except Exception as exc:  # noqa: BLE001 - Redis hiccup: the next beat tries again
             logger.warning("Redis heartbeat failed: %s", exc)
 

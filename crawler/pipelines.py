@@ -92,13 +92,25 @@ class PersistPipeline:
         return cls(crawler)
 
     def process_item(self, item: ListingItem) -> ListingItem:
+        from sqlalchemy.exc import IntegrityError
+
         from storage.listings import upsert_listing
 
-        with self.db.session() as session:
-            listing, _changed = upsert_listing(
-                session=session, record=item["record"], platform=item["platform"], seen_at=item["fetched_at"]
-            )
-            item["listing_pk"] = listing.id
+        for attempt in range(3):
+            try:
+                with self.db.session() as session:
+                    listing, _changed = upsert_listing(
+                        session=session,
+                        record=item["record"],
+                        platform=item["platform"],
+                        seen_at=item["fetched_at"],
+                    )
+                    item["listing_pk"] = listing.id
+                return item
+            except IntegrityError:
+                # another crawler process (distributed mode) inserted the same seller or listing first
+                if attempt == 2:
+                    raise
         return item
 
 

@@ -162,29 +162,37 @@ def child_command(
 
 def resolve_profile(db: Any, platform_name: str) -> Any:
     """The platform's profile: the one `platforms add` stored, else a built-in one (stored on first use)."""
+    from sqlalchemy.exc import IntegrityError
+
     from crawler.profiles import Profile, builtin_profile
     from storage.crawl import get_platform, upsert_platform
 
-    with db.session() as session:
-        row = get_platform(session=session, name=platform_name)
-        if row is not None and row.profile:
-            return Profile(dict(row.profile))
-        builtin = builtin_profile(platform_name)
-        if builtin is None:
-            from storage.errors import NotFound
+    for attempt in range(3):
+        try:
+            with db.session() as session:
+                row = get_platform(session=session, name=platform_name)
+                if row is not None and row.profile:
+                    return Profile(dict(row.profile))
+                builtin = builtin_profile(platform_name)
+                if builtin is None:
+                    from storage.errors import NotFound
 
-            raise NotFound(
-                f"no platform profile named {platform_name!r}; see `markwatch platforms list`, "
-                "or add one with `markwatch platforms add PROFILE.yaml`"
-            )
-        upsert_platform(
-            session=session,
-            name=builtin.name,
-            title=builtin.title,
-            render=builtin.render,
-            profile=builtin.data,
-        )
-        return builtin
+                    raise NotFound(
+                        f"no platform profile named {platform_name!r}; see `markwatch platforms list`, "
+                        "or add one with `markwatch platforms add PROFILE.yaml`"
+                    )
+                upsert_platform(
+                    session=session,
+                    name=builtin.name,
+                    title=builtin.title,
+                    render=builtin.render,
+                    profile=builtin.data,
+                )
+                return builtin
+        except IntegrityError:  # a crawler process next to this one stored it first
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def brand_queries(db: Any) -> list[str]:
