@@ -311,26 +311,50 @@ def han_to_pinyin(text: str) -> str:
 # ---------------------------------------------------------------- shape
 
 
+class _ShapeTable(dict):  # type: ignore[type-arg]
+    """char -> {look-alike: similarity}; each row is parsed on first use (fast start-up)."""
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        super().__init__()
+        self._raw = raw
+
+    def __missing__(self, c: str) -> dict[str, float]:
+        rest = self._raw.get(c)
+        if rest is None:
+            raise KeyError(c)
+        row = {item[0]: float(item[1:]) for item in rest.split(" ") if item}
+        self[c] = row
+        return row
+
+    def get(self, c: str, default=None):  # type: ignore[no-untyped-def, override]
+        try:
+            return self[c]
+        except KeyError:
+            return default
+
+    def __contains__(self, c: object) -> bool:
+        return c in self._raw
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def items(self):  # type: ignore[no-untyped-def, override]
+        return ((c, self[c]) for c in self._raw)
+
+
 @functools.lru_cache(maxsize=1)
 def shape_table() -> dict[str, dict[str, float]]:
-    table: dict[str, dict[str, float]] = {}
+    """char -> {visually similar char: similarity 0..1}, symmetric, from data/shape.tsv."""
+    raw: dict[str, str] = {}
     with open(DATA / "shape.tsv", encoding="utf-8") as fh:
         for line in fh:
-            if line.startswith("#"):
-                continue
-            c, _, rest = line.rstrip("\n").partition("\t")
-            row = {}
-            for item in rest.split(" "):
-                if item:
-                    row[item[0]] = float(item[1:])
-            table[c] = row
-    # make it symmetric: a pair kept by either character counts for both
-    for c, row in list(table.items()):
-        for d, v in row.items():
-            other = table.setdefault(d, {})
-            if other.get(c, 0.0) < v:
-                other[c] = v
-    return table
+            if not line.startswith("#"):
+                c, _, rest = line.rstrip("\n").partition("\t")
+                raw[c] = rest
+    return _ShapeTable(raw)
 
 
 def shape_sim(a: str, b: str) -> float:

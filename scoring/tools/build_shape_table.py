@@ -4,7 +4,7 @@ Run once by a developer: ``python scoring/tools/build_shape_table.py [FONT]``; t
 the resulting file, so end users need no font. Each glyph of GB2312 levels 1 and 2 (6,763
 characters) is rendered and blurred; two characters are compared on the whole glyph and on each half
 (left, right, top, bottom) so that characters sharing a large component (粤/奥, 利/和) score well.
-Only each character's KEEP nearest neighbours above MIN_SIM are written (dense glyphs resemble
+Each character's KEEP nearest neighbours above MIN_SIM are written, made symmetric (dense glyphs resemble
 everything a little, so the rank cut matters more than the raw value).
 """
 
@@ -60,14 +60,22 @@ def main() -> None:
     sim = np.maximum.reduce([sim, halves[-2], 0.85 * halves[-1] + 0.15 * halves[-2]])
     np.fill_diagonal(sim, -1.0)
     score = sim
-    lines = []
+    table: dict[str, dict[str, float]] = {}
     for i in range(len(chars)):
         row = score[i]
         idx = np.argpartition(-row, KEEP)[:KEEP]
-        idx = idx[np.argsort(-row[idx])]
-        kept = [f"{chars[j]}{row[j]:.2f}" for j in idx if row[j] >= MIN_SIM]
-        if kept:
-            lines.append(chars[i] + "\t" + " ".join(kept))
+        for j in idx:
+            v = round(float(row[j]), 2)
+            if v >= MIN_SIM:
+                # symmetric: a pair kept by either character counts for both
+                for a, b in ((chars[i], chars[j]), (chars[j], chars[i])):
+                    r = table.setdefault(a, {})
+                    r[b] = max(r.get(b, 0.0), v)
+    lines = []
+    for c in chars:
+        if c in table:
+            items = sorted(table[c].items(), key=lambda kv: -kv[1])
+            lines.append(c + "\t" + " ".join(f"{d}{v:.2f}" for d, v in items))
     OUT.write_text(
         "# char<TAB>neighbour+similarity ... (built by scoring/tools/build_shape_table.py)\n"
         + "\n".join(lines)
