@@ -346,11 +346,16 @@ def queue_counts(
         "status": lambda c: status_ok(c[4]),
     }
     totals: dict[str, dict[Any, int]] = {facet: {} for facet in FACETS}
+    checks = list(tests.values())
     for combo in combos:
-        passed = {facet: test(combo) for facet, test in tests.items()}
-        for index, facet in enumerate(FACETS):
-            if combo[index] is not None and all(ok for other, ok in passed.items() if other != facet):
-                totals[facet][combo[index]] = totals[facet].get(combo[index], 0) + combo[5]
+        failed = [i for i, check in enumerate(checks) if not check(combo)]
+        # a facet's count ignores its own filter: a combo failing only facet i still counts for facet i
+        targets = range(len(FACETS)) if not failed else failed if len(failed) == 1 else ()
+        for index in targets:
+            value = combo[index]
+            if value is not None:
+                bucket = totals[FACETS[index]]
+                bucket[value] = bucket.get(value, 0) + combo[5]
     names: dict[str, dict[Any, str]] = {}
     for facet, model in (("platform", Platform), ("brand", Brand)):
         ids = list(totals[facet])

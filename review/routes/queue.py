@@ -150,26 +150,36 @@ class CountsCache:
     TTL = 60.0
 
     def __init__(self) -> None:
-        self._entries: dict[QueueFilter, tuple[float, list[tuple[object, ...]]]] = {}
+        self._entries: dict[QueueFilter, tuple[float, list[tuple[object, ...]]]] = {}  # by facet_base
+        self._counts: dict[QueueFilter, tuple[float, dict[str, list[tuple[str, int]]]]] = {}  # by view
         self._lock = threading.Lock()
 
     def get(self, session: Session, filters: QueueFilter) -> dict[str, list[tuple[str, int]]]:
         now = time.monotonic()
         key = facet_base(filters)
         with self._lock:
+            done = self._counts.get(filters)
             hit = self._entries.get(key)
+        if done is not None and now - done[0] < self.TTL:
+            return done[1]
         if hit is not None and now - hit[0] < self.TTL:
-            return queue_counts(session=session, filters=filters, combos=hit[1])
-        combos = facet_combos(session=session, filters=filters)
+            combos = hit[1]
+        else:
+            combos = facet_combos(session=session, filters=filters)
+        counts = queue_counts(session=session, filters=filters, combos=combos)
         with self._lock:
-            if len(self._entries) > 256:
+            if len(self._entries) > 256 or len(self._counts) > 1024:
                 self._entries.clear()
-            self._entries[key] = (now, combos)
-        return queue_counts(session=session, filters=filters, combos=combos)
+                self._counts.clear()
+            if hit is None or now - hit[0] >= self.TTL:
+                self._entries[key] = (now, combos)
+            self._counts[filters] = (now, counts)
+        return counts
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._counts.clear()
 
 
 def cached_counts(
