@@ -307,6 +307,8 @@ def run_in_this_process(
             except Exception as exc:
                 raise MarkwatchError(f"cannot use Redis at {redacted(distributed)}: {exc}") from exc
             extra |= redis_settings(generation, distributed)
+            # take from the shared queue only what this process can fetch now; leave the rest to peers
+            extra["CONCURRENT_REQUESTS"] = int(profile.politeness["concurrency"])
             from crawler import distributed as shared_frontier
 
             shared_frontier.CURRENT = generation  # not a setting: Scrapy deep-copies settings

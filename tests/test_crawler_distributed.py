@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -31,8 +32,17 @@ def redis_url() -> str:
 
 
 @pytest.mark.redis
-def test_two_processes_together_crawl_the_catalogue_exactly_once(db, demo, home, redis_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    demo.set_faults(0.3, ["slow"])  # long enough for both processes to take part
+def test_two_processes_together_crawl_the_catalogue_exactly_once(
+    cli, db, demo, home, redis_url, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    # a polite profile (2 pages at a time) on a slow site: long enough for both processes to take part
+    profile = tmp_path / "demo-static.yaml"
+    text = (Path(__file__).parents[1] / "crawler" / "profiles" / "demo-static.yaml").read_text(
+        encoding="utf-8"
+    )
+    profile.write_text(text.replace("concurrency: 16", "concurrency: 2"), encoding="utf-8")
+    assert cli("platforms", "add", str(profile)).exit_code == 0
+    demo.set_faults(0.5, ["slow"])
     children = []
     for k in range(2):
         summary = tmp_path / f"summary-{k}.json"
