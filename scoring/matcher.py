@@ -229,10 +229,13 @@ class MarkIndex:
                 kind, raw, detail = m.kind, m.raw, m.detail
                 if m.kind in ("exact", "evasion"):
                     raw = m.mark.form in raw_fold
+                    found = seg.folded[start:end]
                     if raw:
                         kind, detail = "exact", f"标题含商标“{m.mark.text}”"
+                    elif any(ch.isdigit() for ch in found):
+                        kind, detail = "evasion", f"{found} ≈ {m.mark.text} (用阿拉伯数字代替汉字)"
                     else:
-                        kind, detail = "evasion", f"{seg.folded[start:end]} ≈ {m.mark.text} (全角/繁体等变形)"
+                        kind, detail = "evasion", f"{found} ≈ {m.mark.text} (全角等字符变形)"
                 out.append(
                     replace(
                         m,
@@ -408,6 +411,8 @@ class MarkIndex:
             p = 0
             while p < min(len(token), n) and token[p] == form[p]:
                 p += 1
+            if form[0] in NUMERALS and p <= 2:
+                continue  # 三只…, 六个…: a number and a measure word are a quantity, not a mark's head
             if p >= 2 and 2 * p >= n and p < n and len(token) > p and len(token) <= n + 2:
                 sim = 0.45 + 0.35 * p / n
                 common = word_info(token) is not None

@@ -171,9 +171,21 @@ def segment(raw: str) -> Segments:
     folded = latin_fold(fold(raw))
     chars, gaps, pos = [], [], []
     gap = False
+    n = len(folded)
     for i, c in enumerate(folded):
         if is_han(c):
             chars.append(c)
+            gaps.append(gap)
+            pos.append(i)
+            gap = False
+        elif (
+            c in _DIGIT_HAN
+            and i + 1 < n
+            and is_han(folded[i + 1])
+            and (i == 0 or not (folded[i - 1].isalnum() or folded[i - 1] == "."))
+        ):
+            # a lone digit leading Han characters reads as the numeral (6个核桃 → 六个核桃)
+            chars.append(_DIGIT_HAN[c])
             gaps.append(gap)
             pos.append(i)
             gap = False
@@ -383,6 +395,7 @@ def word_info(w: str) -> tuple[int, str] | None:
     return word_table().get(w)
 
 
+_DIGIT_HAN = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
 NUMERALS = frozenset("零一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾")
 
 

@@ -196,3 +196,15 @@ def test_other_real_brands_and_words_in_the_same_goods_are_not_lookalikes(title,
         ]
     )
     assert not score(Listing("n", title, category=category), reg).flagged
+
+
+def test_digit_written_for_a_numeral_in_a_mark():
+    assert check("6个核桃 核桃乳 240ml", "饮料") == (True, "六个核桃", "lookalike_mark")
+    assert check("8个核桃 核桃乳 240ml", "饮料") == (True, "六个核桃", "lookalike_mark")
+    assert check("六个核桃 核桃乳 5连包 20罐", "饮料", price=60)[0] is False
+
+
+def test_a_quantity_is_not_the_head_of_a_mark():
+    reg = Registry([Brand("三只松鼠", categories=("零食",), nice_classes=(29, 30))])
+    assert not score(Listing("q", "坚果 2袋装 3只装", category="零食"), reg).flagged
+    assert score(Listing("q", "3只松鼠 坚果", category="零食"), reg).flagged
