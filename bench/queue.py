@@ -472,12 +472,14 @@ def main(argv: list[str] | None = None) -> int:
     print(line("lead page", lead_times))
     print(line("API GET /api/v1/leads", api_times))
     queue_ok = percentile(queue_times, 95) < 300
+    cold_ok = percentile(cold_times, 95) < 300
     lead_ok = percentile(lead_times, 95) < 200
     print(
-        f"target queue p95 < 300 ms: {'met' if queue_ok else 'NOT met'}; "
-        f"lead p95 < 200 ms: {'met' if lead_ok else 'NOT met'}"
+        f"target queue p95 < 300 ms: {'met' if queue_ok else 'NOT met'} (repeat views), "
+        f"{'met' if cold_ok else 'NOT met'} (never-seen views); "
+        f"lead p95 < 200 ms: {'met' if lead_ok else 'NOT met'}; free text is reported, not a target"
     )
-    return 0 if queue_ok and lead_ok else 1
+    return 0 if queue_ok and cold_ok and lead_ok else 1
 
 
 if __name__ == "__main__":

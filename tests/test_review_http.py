@@ -785,3 +785,13 @@ def test_scored_feed_lead_is_confirmed_exported_and_verified(cli, db, tmp_path) 
     tampered = bytearray(packet.content)
     tampered[len(tampered) // 3] ^= 0x01  # one byte of the packet changed
     assert not verify_packet(bytes(tampered)).ok
+
+
+def test_free_text_finds_titles_seller_names_and_lead_numbers(client: TestClient, world) -> None:
+    login(client, "审核员")
+    assert "共 1 条线索" in client.get("/?since=all&q=黑店").text  # the hostile seller's name
+    by_number = client.get(f"/?since=all&q=%23{world['lining']}").text
+    assert "共 1 条线索" in by_number and "李宁 运动鞋" in by_number
+    assert "共 0 条线索" in client.get("/?since=all&q=100%25_正品").text  # % and _ are literal
+    api = client.get("/api/v1/leads", params={"q": "运动鞋"}).json()
+    assert [item["title"] for item in api["items"]] == ["李宁 运动鞋 高仿 1:1"]
