@@ -330,6 +330,15 @@ def build(home: Path, n_listings: int, n_leads: int) -> None:
     )
 
 
+def _migrate(home: Path) -> None:
+    from storage import open_database
+    from storage.migrate import upgrade
+
+    os.environ["MARKWATCH_HOME"] = str(home)
+    os.environ.pop("MARKWATCH_DB", None)
+    upgrade(open_database(check=False).engine)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -362,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         build(home, args.listings, args.leads)
     else:
         print(f"reusing the database in {home}")
+    _migrate(home)  # a reused (or just built) database follows this checkout's migrations
     size = (home / "markwatch.db").stat().st_size
     print(f"database: {size / 1e6:,.0f} MB")
 
@@ -388,7 +398,9 @@ def main(argv: list[str] | None = None) -> int:
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
-            for _ in range(100):
+            for _ in range(300):
+                if server.poll() is not None:
+                    raise SystemExit(f"the review app exited with {server.returncode}; see its output above")
                 try:
                     client.get("/login")
                     break
