@@ -191,19 +191,19 @@ def score_file(
     ] = False,
 ) -> None:
     """Score a listings file: one score record per input line, in input order."""
+    from brands.registry_file import load_registry_file
+    from brands.service import Scorer, registry_from_file, scorer_from_database
+
     settings = get_settings()
     db = database() if (queue or brands_file is None) else None
-    if brands_file is not None:
-        from brands.registry_file import load_registry_file
-        from brands.service import registry_from_file
-
-        registry = registry_from_file(load_registry_file(brands_file))
+    registry = registry_from_file(load_registry_file(brands_file)) if brands_file is not None else None
+    if db is not None:
+        scorer = scorer_from_database(db, registry)
     else:
-        from brands.service import scoring_registry
+        import scoring
 
-        assert db is not None
-        registry = scoring_registry(db)
-    if len(registry) == 0:
+        scorer = Scorer(registry=registry, context=scoring.ScoringContext(), model=None)
+    if len(scorer.registry) == 0:
         raise MarkwatchError(
             "no brands to score against: import a registry (`markwatch brands import`) or pass --brands"
         )
@@ -216,7 +216,7 @@ def score_file(
         summary = _score_stream(
             source,
             sink,
-            registry,
+            scorer,
             db=db if queue else None,
             settings=settings,
             explain=err if explain else None,
@@ -241,19 +241,16 @@ class _ScoreSummary:
         self.scored = self.flagged = self.queued = self.failed = 0
 
 
-def _score_stream(source, sink, registry, *, db, settings, explain, progress, total_bytes):  # type: ignore[no-untyped-def]
-    """Read listing records line by line, write one score record per line; memory stays flat.
+def _score_stream(source, sink, scorer, *, db, settings, explain, progress, total_bytes):  # type: ignore[no-untyped-def]
+    """Write one score record per line of ``source``; memory stays flat however long the file.
 
-    A line that cannot be read becomes an error record and the run goes on. With ``db`` the listings
-    are stored and the flagged ones queued, committed in batches.
+    With ``db`` the listings are stored and the flagged ones queued, committed in batches of 500.
     """
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-    import scoring
-    from scoring.records import parse_line, score_to_record
+    from scoring.records import score_lines
 
     summary = _ScoreSummary()
-    threshold = settings.scoring_threshold
     bar = Progress(
         TextColumn("scoring"),
         BarColumn(),
@@ -264,10 +261,15 @@ def _score_stream(source, sink, registry, *, db, settings, explain, progress, to
     )
     task = bar.add_task("score", total=total_bytes)
     batch: list[tuple[dict, object]] = []
+    line_number = [0]
+
+    def numbered_lines():  # type: ignore[no-untyped-def]
+        # score_lines reads lazily, so the line last read is the line of the record it yields next
+        for line_number[0], line in enumerate(source, start=1):
+            bar.advance(task, len(line))
+            yield line
 
     def flush_queue() -> None:
-        if not batch:
-            return
         from storage.listings import upsert_listing
         from storage.queue import record_score
 
@@ -284,29 +286,24 @@ def _score_stream(source, sink, registry, *, db, settings, explain, progress, to
                 summary.queued += lead is not None and result.flagged
         batch.clear()
 
-    last: list = [None]  # the listing score_many is scoring now
-
-    def readable_listings():  # type: ignore[no-untyped-def]
-        # score_many pulls one listing at a time, so an error record written here lands in input order
-        for number, line in enumerate(source, start=1):
-            bar.advance(task, len(line))
-            if not line.strip():
-                continue
-            try:
-                last[0] = parse_line(line)
-            except ValueError as exc:
-                summary.failed += 1
-                record = {"id": _id_of(line), "error": f"line {number}: {exc}"}
-                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-                continue
-            yield last[0]
-
+    lines = score_lines(
+        numbered_lines(),
+        scorer.registry,
+        context=scorer.context,
+        threshold=settings.scoring_threshold,
+        model=scorer.model,
+    )
     with bar:
-        for result in scoring.score_many(readable_listings(), registry, threshold=threshold):
-            listing = last[0]
-            summary.scored += 1
-            summary.flagged += result.flagged
-            sink.write(json.dumps(score_to_record(result), ensure_ascii=False) + "\n")
+        for record, listing, result in lines:
+            if result is None:
+                summary.failed += 1
+                record = {**record, "error": f"line {line_number[0]}: {record['error']}"}
+            else:
+                summary.scored += 1
+                summary.flagged += result.flagged
+            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if result is None:
+                continue
             if explain is not None and result.flagged:
                 explain.print(
                     Text(f"{result.id}  {listing.title[:60]}  风险 {result.risk:.2f}", style="bold")
@@ -317,7 +314,7 @@ def _score_stream(source, sink, registry, *, db, settings, explain, progress, to
                 batch.append((_normalised_record(listing), result))
                 if len(batch) >= 500:
                     flush_queue()
-        if db is not None:
+        if db is not None and batch:
             flush_queue()
     return summary
 
@@ -331,15 +328,6 @@ def _normalised_record(listing) -> dict:  # type: ignore[no-untyped-def]
     if listing.seller is not None and listing.seller.opened is not None:
         record["seller"]["opened"] = listing.seller.opened.isoformat()
     return record
-
-
-def _id_of(line: bytes) -> str | None:
-    """The id of a line that failed, when it can be read at all."""
-    try:
-        value = json.loads(line).get("id")
-    except (ValueError, AttributeError):
-        return None
-    return value if isinstance(value, str) else None
 
 
 # --- stats ----------------------------------------------------------------------------------------------
@@ -522,6 +510,39 @@ def demo_catalogue(
         raise MarkwatchError(f"no demo platform {platform!r}; choose one of: {', '.join(PLATFORMS)}")
     for record in catalogue_records(platform, size, seed, static_port=static_port, spa_port=spa_port):
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+# --- model ----------------------------------------------------------------------------------------------
+
+model_app = typer.Typer(help="The scorer's combiner, learned from reviewer decisions.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+
+@model_app.command("fit")
+def model_fit() -> None:
+    """Learn the combiner's weights from reviewer decisions (confirmed vs dismissed leads)."""
+    from scoring.calibration import MIN_EXAMPLES, fit
+    from storage.scorer_memory import decided_examples, save_combiner_model
+
+    db = database()
+    with db.session() as session:
+        examples = decided_examples(session=session)
+    model = fit(examples)
+    upheld = sum(1 for _, y in examples if y)
+    if model is None:
+        out.print(
+            f"{len(examples)} decision(s) ({upheld} upheld, {len(examples) - upheld} dismissed): too few to "
+            f"learn from (at least {MIN_EXAMPLES}, with both kinds); the scorer keeps its current weights"
+        )
+        return
+    with db.session() as session:
+        save_combiner_model(
+            session=session, version=model.version, n_examples=len(examples), model_json=model.to_json()
+        )
+    out.print(
+        f"model {model.version} learned from {len(examples)} decision(s) ({upheld} upheld); "
+        f"threshold {model.threshold or 0.5:.2f}; used from the next scoring on"
+    )
 
 
 # --- run: the main job ----------------------------------------------------------------------------------

@@ -47,16 +47,15 @@ class RescoreSummary:
 def rescore(db: Database, settings: Settings, *, batch_size: int = 500) -> RescoreSummary:
     """Score every new or changed listing and put the flagged ones in the review queue."""
     import scoring
-    from brands.service import scoring_registry
+    from brands.service import scorer_from_database
     from scoring.types import Listing as ScoredListing
     from storage.listings import listing_record, listings_needing_score
     from storage.queue import record_score
 
-    registry = scoring_registry(db)
+    scorer = scorer_from_database(db)
     summary = RescoreSummary()
-    if len(registry) == 0:
+    if len(scorer.registry) == 0:
         return summary
-    context = scoring.ScoringContext()  # shared by every batch: prices and sellers seen so far
     after_id = 0
     while True:
         with db.session() as session:
@@ -65,7 +64,11 @@ def rescore(db: Database, settings: Settings, *, batch_size: int = 500) -> Resco
                 return summary
             listings = (ScoredListing.from_record(listing_record(row)) for row in rows)
             results = scoring.score_many(
-                listings, registry, context=context, threshold=settings.scoring_threshold
+                listings,
+                scorer.registry,
+                context=scorer.context,  # shared by every batch: prices and sellers seen so far
+                threshold=settings.scoring_threshold,
+                model=scorer.model,
             )
             for row, result in zip(rows, results, strict=True):
                 lead = record_score(

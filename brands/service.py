@@ -1,4 +1,5 @@
-"""Import and export of the brand registry, and the registry as the scorer sees it."""
+"""Import and export of the brand registry, and the registry (with what the scorer learned) as the
+scorer sees it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from storage.brands import ImageRecord, list_brands, upsert_brand
 from storage.models import Brand, BrandStatus
 
 if TYPE_CHECKING:
+    from scoring import CombinerModel, ScoringContext
     from scoring.types import Brand as ScoringBrand
     from scoring.types import Registry
 
@@ -141,4 +143,30 @@ def registry_from_file(registry: RegistryFile) -> Registry:
             _scoring_brand(spec, tuple(image_phash(registry.image_path(p)) for p in spec.official_images))
             for spec in registry.brands
         ]
+    )
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """Everything `scoring.score_many` needs from the database: registry, learned context, fitted model."""
+
+    registry: Registry
+    context: ScoringContext
+    model: CombinerModel | None
+
+
+def scorer_from_database(db: Database, registry: Registry | None = None) -> Scorer:
+    """The approved registry (or the one given), the context pre-filled with the blacklist and the
+    brands each seller was flagged for, and the newest combiner fitted by `markwatch model fit`."""
+    from scoring import CombinerModel, ScoringContext
+    from storage.scorer_memory import blacklisted_seller_ids, current_combiner_model, seller_brands
+
+    with db.session() as session:
+        context = ScoringContext(blacklisted_sellers=blacklisted_seller_ids(session=session))
+        for seller, brand in seller_brands(session=session):
+            context.add_seller_brand(seller, brand)
+        stored = current_combiner_model(session=session)
+        model = CombinerModel.from_json(stored.model_json) if stored else None
+    return Scorer(
+        registry=registry if registry is not None else scoring_registry(db), context=context, model=model
     )

@@ -494,3 +494,18 @@ class JobRun(Base):
     outcome: Mapped[str] = mapped_column(String(16), default="running")  # running|ok|failed
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class CombinerVersion(Base):
+    """A version of the scorer's combiner learned from reviewer decisions (`markwatch model fit`).
+
+    The newest row is the one in use; older rows stay for the record (which model scored what).
+    """
+
+    __tablename__ = "combiner_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    n_examples: Mapped[int]
+    model_json: Mapped[str] = mapped_column(Text)  # scoring.CombinerModel.to_json()

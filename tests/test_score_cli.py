@@ -88,7 +88,7 @@ def test_one_record_per_line_in_input_order_and_bad_lines_do_not_stop_the_run(cl
         "feed:5",
         "feed:6",
         "feed:7",
-        None,
+        "feed:8",  # the id is still readable though the title is not UTF-8
     ]
     errors = {i: r["error"] for i, r in enumerate(out) if "error" in r}
     assert "line 2" in errors[1] and "JSON" in errors[1]
