@@ -1,0 +1,231 @@
+"""Crawl figures (a benchmark, not a test): prints its numbers and whether each target is met.
+
+    .venv/bin/python bench/crawl.py [--size 1000] [--spa-pages 60] [--memory-pages 5000]
+
+1. static: the full crawl of demo-static (pipelines, snapshots, SQLite) in pages/s, against a bare
+   Scrapy spider that fetches the same pages with no pipeline, same run, same server. Target ≥ 70 %.
+2. browser: the demo-spa crawl (Chromium, screenshots) in detail pages/s, against a naive Playwright
+   loop over the same detail pages (new page per URL, every resource loaded, screenshot). Target ≥ 3×.
+3. memory: peak RSS of the crawler process during a crawl of ≥ 5,000 pages. Target < 500 MB.
+
+The demo marketplaces run in their own process (uvicorn, listen backlog 2048), so the server does
+not share the crawler's interpreter. Every crawl runs in a fresh MARKWATCH_HOME.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PY = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Demo:
+    def __init__(self, size: int) -> None:
+        self.static_port, self.spa_port = free_port(), free_port()
+        self.proc = subprocess.Popen(
+            [PY, "-m", "demo.server", "--size", str(size), "--static-port", str(self.static_port),
+             "--spa-port", str(self.spa_port)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.static_url}/robots.txt", timeout=1).read()
+                urllib.request.urlopen(f"{self.spa_url}/robots.txt", timeout=1).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    raise RuntimeError("the demo server did not start") from None
+                time.sleep(0.2)
+        # warm the page cache once (home, categories), as a long-running site would be
+        import re
+
+        home = urllib.request.urlopen(f"{self.static_url}/", timeout=30).read().decode()
+        for slug in re.findall(r'href="/category/([\w-]+)"', home):
+            urllib.request.urlopen(f"{self.static_url}/category/{slug}", timeout=30).read()
+
+    @property
+    def static_url(self) -> str:
+        return f"http://127.0.0.1:{self.static_port}"
+
+    @property
+    def spa_url(self) -> str:
+        return f"http://127.0.0.1:{self.spa_port}"
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def fresh_home() -> dict[str, str]:
+    home = tempfile.mkdtemp(prefix="markwatch-bench-")
+    env = os.environ | {"MARKWATCH_HOME": home}
+    env.pop("MARKWATCH_DB", None)
+    subprocess.run([PY, "-m", "markwatch", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    return env
+
+
+def full_crawl(platform: str, base_url: str, **extra: object) -> dict:
+    """The real thing (crawler.run in its own process); Scrapy's stats from the crawl-run row."""
+    env = fresh_home()
+    code = (
+        "import json,sys; from crawler.run import run_in_this_process; "
+        f"s = run_in_this_process({platform!r}, base_url_override={base_url!r}, progress=False, "
+        f"settings_extra={extra!r}); "
+        "from storage import open_database; from storage.crawl import get_crawl_run; db = open_database(); "
+        "sess = db.session().__enter__(); run = get_crawl_run(session=sess, run_id=s.run_id); "
+        "print(json.dumps({'items': s.items, 'status': s.status, 'stats': run.stats}))"
+    )
+    out = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+BARE_SPIDER = r"""
+import json, sys, time
+import scrapy
+from scrapy.crawler import CrawlerProcess
+
+base = sys.argv[1]
+
+class Bare(scrapy.Spider):
+    name = "bare"
+    async def start(self):
+        yield scrapy.Request(base + "/")
+    def parse(self, response):
+        for href in response.css("a.category-link::attr(href), li.item-card a.item-link::attr(href), "
+                                 "nav.pagination a.next::attr(href)").getall():
+            yield response.follow(href, self.parse)
+
+process = CrawlerProcess({"LOG_LEVEL": "WARNING", "CONCURRENT_REQUESTS": 32,
+                          "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "TELNETCONSOLE_ENABLED": False,
+                          "EXTENSIONS": {"scrapy.extensions.remote_control.RemoteControl": None}})
+crawler = process.create_crawler(Bare)
+process.crawl(crawler)
+process.start()
+stats = crawler.stats.get_stats()
+print(json.dumps({"pages": stats.get("response_received_count", 0),
+                  "elapsed": stats["elapsed_time_seconds"]}))
+"""
+
+
+def bare_crawl(base_url: str) -> dict:
+    out = subprocess.run(
+        [PY, "-c", BARE_SPIDER, base_url], cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def rate(stats: dict) -> float:
+    return stats["response_received_count"] / stats["elapsed_time_seconds"]
+
+
+async def naive_playwright(urls: list[str]) -> float:
+    """New page per URL, every resource loaded, wait for the content and its images, HTML, screenshot."""
+    from playwright.async_api import async_playwright
+
+    from crawler.browser import launch_options
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(**launch_options())
+        context = await browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        started = time.perf_counter()
+        for url in urls:
+            page = await context.new_page()
+            await page.goto(url, wait_until="load")
+            await page.wait_for_selector("#item-detail")
+            await page.wait_for_function("Array.from(document.images).every((i) => i.complete)")
+            await page.content()
+            await page.screenshot(full_page=True)
+            await page.close()
+        elapsed = time.perf_counter() - started
+        await browser.close()
+    return len(urls) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=1000, help="listings for the static comparison")
+    parser.add_argument("--spa-pages", type=int, default=60, help="listings for the browser comparison")
+    parser.add_argument("--memory-pages", type=int, default=5000, help="listings for the memory figure")
+    args = parser.parse_args()
+    results = []
+
+    demo = Demo(args.size)
+    try:
+        bare = bare_crawl(demo.static_url)
+        full = full_crawl("demo-static", demo.static_url)
+        nopipe = full_crawl("demo-static", demo.static_url, ITEM_PIPELINES={})
+        bare_rate = bare["pages"] / bare["elapsed"]
+        full_rate = rate(full["stats"])
+        print(
+            f"static  markwatch spider, no pipeline:  {rate(nopipe['stats']):,.0f} pages/s "
+            "(politeness, block and truncation checks, JOBDIR disk queue)"
+        )
+        share = full_rate / bare_rate
+        print(
+            f"static  bare Scrapy spider, no pipeline: {bare['pages']:,} pages in {bare['elapsed']:.2f} s"
+            f" = {bare_rate:,.0f} pages/s"
+        )
+        print(
+            f"static  markwatch, full pipeline:       {full['stats']['response_received_count']:,} pages in "
+            f"{full['stats']['elapsed_time_seconds']:.2f} s = {full_rate:,.0f} pages/s, {full['items']:,} listings"
+        )
+        print(f"static  ratio {share:.0%} (target ≥ 70%): {'met' if share >= 0.7 else 'NOT MET'}")
+        results.append(share >= 0.7)
+    finally:
+        demo.close()
+
+    demo = Demo(args.spa_pages)
+    try:
+        full = full_crawl("demo-spa", demo.spa_url)
+        details = full["items"]
+        browser_rate = details / full["stats"]["elapsed_time_seconds"]
+        urls = [f"{demo.spa_url}/#/item/{10001 + k}" for k in range(min(args.spa_pages, 40))]
+        naive_rate = asyncio.run(naive_playwright(urls))
+        factor = browser_rate / naive_rate
+        print(f"browser naive Playwright loop:          {naive_rate:.2f} detail pages/s ({len(urls)} pages)")
+        print(
+            f"browser markwatch (scrapy-playwright):  {browser_rate:.2f} detail pages/s ({details} listings, "
+            f"screenshots, list pages included in the time)"
+        )
+        print(f"browser factor {factor:.1f}× (target ≥ 3×): {'met' if factor >= 3 else 'NOT MET'}")
+        results.append(factor >= 3)
+    finally:
+        demo.close()
+
+    demo = Demo(args.memory_pages)
+    try:
+        full = full_crawl("demo-static", demo.static_url)
+        pages = full["stats"]["response_received_count"]
+        peak = full["stats"].get("memusage/max", 0) / 1e6
+        print(
+            f"memory  {pages:,} pages crawled ({full['items']:,} listings): peak RSS {peak:,.0f} MB "
+            f"(target < 500 MB): {'met' if pages >= 5000 and peak < 500 else 'NOT MET'}"
+        )
+        results.append(pages >= 5000 and peak < 500)
+    finally:
+        demo.close()
+    print("all targets met" if all(results) else "some targets NOT met")
+
+
+if __name__ == "__main__":
+    main()
