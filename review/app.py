@@ -86,7 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "no-referrer")
-        headers.setdefault("Cache-Control", "no-store")
+        # pages carry per-user data: never cached; the static CSS/JS may be, for an hour
+        headers.setdefault(
+            "Cache-Control", "public, max-age=3600" if request.url.path.startswith("/static/") else "no-store"
+        )
         return response
 
     @app.exception_handler(LoginRequired)
