@@ -142,7 +142,7 @@ class ProfileSpider(scrapy.Spider):
         fingerprint = self.crawler.request_fingerprinter.fingerprint
         for href in texts(response, section.get("items")):
             request = self.page_request(urljoin(response.url, href.strip()), DETAIL, self.parse_detail)
-            if fingerprint(request).hex() in self.done:
+            if self.done and fingerprint(request).hex() in self.done:
                 self.crawler.stats.inc_value("markwatch/resume_skipped")
                 continue
             yield request
