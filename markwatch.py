@@ -656,9 +656,11 @@ def _serve_forever(db: Database, settings, host: str, port: int) -> None:  # typ
 @app.command("jobs")
 def jobs(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False) -> None:
     """Scheduled jobs: schedule, next run, last run and its outcome."""
-    from scheduler import job_table
+    from storage.jobs import job_table
 
-    rows = job_table(database(), get_settings())
+    db = database()
+    with db.session() as session:
+        rows = job_table(engine=db.engine, session=session)
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return

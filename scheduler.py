@@ -25,7 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from settings import Settings, get_settings
 from storage import Database, open_database
-from storage.jobs import finish_job_run, last_job_runs, start_job_run
+from storage.jobs import JOBSTORE_TABLE, finish_job_run, start_job_run
 from storage.models import utcnow
 
 log = logging.getLogger("markwatch.scheduler")
@@ -228,7 +228,7 @@ def _crawl_line(result: dict[str, Any]) -> str:
 def make_scheduler(db: Database, settings: Settings) -> BackgroundScheduler:
     """A scheduler whose jobs live in markwatch's database."""
     return BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=db.engine, tablename="apscheduler_jobs")},
+        jobstores={"default": SQLAlchemyJobStore(engine=db.engine, tablename=JOBSTORE_TABLE)},
         job_defaults=JOB_DEFAULTS,
         timezone=settings.timezone,
     )
@@ -273,30 +273,3 @@ def install_jobs(scheduler: BackgroundScheduler, db: Database, settings: Setting
         replace_existing=True,
     )
     return [*ids, "score", "digest", "retention"]
-
-
-def job_table(db: Database, settings: Settings) -> list[dict[str, Any]]:
-    """Every scheduled job: schedule, next run, last run and outcome (`markwatch jobs`, the status page)."""
-    store = SQLAlchemyJobStore(engine=db.engine, tablename="apscheduler_jobs")
-    scheduler = BackgroundScheduler(jobstores={"default": store}, timezone=settings.timezone)
-    scheduler.start(paused=True)  # read the persisted jobs without running any
-    try:
-        jobs = {job.id: job for job in scheduler.get_jobs()}
-    finally:
-        scheduler.shutdown(wait=False)
-    with db.session() as session:
-        runs = last_job_runs(session=session)
-        rows = []
-        for job_id in sorted(set(jobs) | set(runs)):
-            job, run = jobs.get(job_id), runs.get(job_id)
-            rows.append(
-                {
-                    "id": job_id,
-                    "schedule": str(job.trigger) if job else None,
-                    "next_run": job.next_run_time.isoformat() if job and job.next_run_time else None,
-                    "last_run": run.started_at.isoformat() if run else None,
-                    "outcome": run.outcome if run else None,
-                    "error": (run.error or "").splitlines()[0] if run and run.error else None,
-                }
-            )
-    return rows

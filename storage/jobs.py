@@ -1,13 +1,16 @@
-"""Repository functions for scheduled job runs (the scheduler's record of what ran and how it ended)."""
+"""Scheduled jobs: their runs (what ran and how it ended) and the schedule persisted by APScheduler."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 
 from storage.models import JobRun, utcnow
+
+JOBSTORE_TABLE = "apscheduler_jobs"  # APScheduler's SQLAlchemy job store, in markwatch's own database
 
 
 def start_job_run(*, session: Session, job_id: str) -> JobRun:
@@ -38,3 +41,26 @@ def last_job_runs(*, session: Session) -> dict[str, JobRun]:
     latest = select(JobRun.job_id, func.max(JobRun.id).label("id")).group_by(JobRun.job_id).subquery()
     runs = session.scalars(select(JobRun).join(latest, JobRun.id == latest.c.id))
     return {run.job_id: run for run in runs}
+
+
+def job_table(*, engine: Engine, session: Session) -> list[dict[str, Any]]:
+    """Every job, scheduled or run: schedule, next run, last run, outcome (`markwatch jobs`, status page)."""
+    jobs = {}
+    if inspect(engine).has_table(JOBSTORE_TABLE):  # APScheduler creates it when a schedule is first installed
+        store = SQLAlchemyJobStore(engine=engine, tablename=JOBSTORE_TABLE)
+        jobs = {job.id: job for job in store.get_all_jobs()}  # reads the persisted jobs, runs nothing
+    runs = last_job_runs(session=session)
+    rows = []
+    for job_id in sorted(set(jobs) | set(runs)):
+        job, run = jobs.get(job_id), runs.get(job_id)
+        rows.append(
+            {
+                "id": job_id,
+                "schedule": str(job.trigger) if job else None,
+                "next_run": job.next_run_time.isoformat() if job and job.next_run_time else None,
+                "last_run": run.started_at.isoformat() if run else None,
+                "outcome": run.outcome if run else None,
+                "error": (run.error or "").splitlines()[0] if run and run.error else None,
+            }
+        )
+    return rows

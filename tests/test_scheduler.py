@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -205,3 +206,18 @@ def test_rescore_scores_new_and_changed_listings_once(db, tmp_path):
     assert (second.scored, second.flagged) == (1, 1)
     with db.session() as session:
         assert len(session.scalars(select(Lead)).all()) == 2
+
+
+def test_the_schedule_persists_in_the_database_and_is_listed_with_next_runs(db, cli):
+    from storage.listings import get_or_create_platform
+
+    with db.session() as session:
+        get_or_create_platform(session=session, name="demo-static")
+    installed = scheduler.persist_schedule(db, get_settings())
+    assert installed == ["crawl:demo-static", "score", "digest", "retention"]
+    rows = {row["id"]: row for row in json.loads(cli("jobs", "--json").stdout)}
+    assert set(rows) == set(installed)
+    assert "hour='2'" in rows["crawl:demo-static"]["schedule"] and "hour='8'" in rows["digest"]["schedule"]
+    assert all(row["next_run"] and row["outcome"] is None for row in rows.values())
+    assert scheduler.persist_schedule(db, get_settings()) == installed  # replaced, not duplicated
+    assert len(json.loads(cli("jobs", "--json").stdout)) == 4

@@ -13,6 +13,7 @@ from review.charts import stacked_days
 from review.deps import AdminDep, SessionDep, StaffDep, UserDep, lang_of, render, scope_of
 from review.i18n import label, translate
 from review.routing import routing_table
+from storage.jobs import job_table
 from storage.leads import blacklisted_sellers, flagged_since, recent_job_runs
 from storage.models import utcnow
 from storage.stats import collect_stats
@@ -66,6 +67,7 @@ def status(request: Request, session: SessionDep, user: AdminDep) -> Response:
     return render(
         request,
         "status.html",
+        schedule=job_table(engine=request.app.state.db.engine, session=session),
         jobs=recent_job_runs(session=session),
         stats=collect_stats(session=session),
         routing=routing_table(settings),
