@@ -83,6 +83,10 @@ class ProfileSpider(scrapy.Spider):
                 playwright_page_init_callback=init_page,
                 playwright_page_methods=[PageMethod(render_page, self.render_spec(kind))],
                 markwatch_screenshot=kind == DETAIL,
+                # render_page waits for the app itself; no need to wait for the load event first
+                playwright_page_goto_kwargs={
+                    "wait_until": self.settings.get("MARKWATCH_GOTO_WAIT_UNTIL", "domcontentloaded")
+                },
             )
         priority = 10 if kind == DETAIL else 0  # finish listings before opening more list pages
         return scrapy.Request(url, callback=callback, meta=meta, priority=priority)
