@@ -260,6 +260,10 @@ def test_spa_crawl_renders_every_listing_with_a_screenshot(db, demo, home) -> No
         shot = session.scalars(select(Snapshot)).first()
         assert db_.blobs.get(shot.screenshot_sha256)[:8] == b"\x89PNG\r\n\x1a\n"
         assert b"item-detail" in db_.blobs.get(shot.html_sha256)  # the rendered DOM, not the empty shell
+        run = session.scalars(select(CrawlRun)).one()
+        # the list page's thumbnails were not downloaded; the screenshotted detail pages' images were
+        assert run.stats.get("playwright/request_count/aborted", 0) >= demo.size
+        assert run.stats.get("playwright/response_count/resource_type/image", 0) >= demo.size
 
 
 def test_crawl_command_reports_and_stats_show_it(cli, db, demo) -> None:  # type: ignore[no-untyped-def]
