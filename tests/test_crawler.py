@@ -262,7 +262,7 @@ def test_spa_crawl_renders_every_listing_with_a_screenshot(db, demo, home) -> No
         assert b"item-detail" in db_.blobs.get(shot.html_sha256)  # the rendered DOM, not the empty shell
         run = session.scalars(select(CrawlRun)).one()
         # the list page's thumbnails were not downloaded; the screenshotted detail pages' images were
-        assert run.stats.get("playwright/request_count/aborted", 0) >= demo.size
+        assert run.stats.get("playwright/request_count/aborted", 0) > 0  # lazy thumbnails: not all asked
         assert run.stats.get("playwright/response_count/resource_type/image", 0) >= demo.size
 
 
