@@ -686,15 +686,31 @@ app.add_typer(users_app, name="users")
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (behind a proxy).")] = 1,
+    proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trust-proxy", help="Address of a proxy whose X-Forwarded-* headers to trust (repeatable)."
+        ),
+    ] = None,
 ) -> None:
     """The review web app (queue, lead pages, brand portal, JSON API under /api/v1)."""
     import uvicorn
 
     from review.app import create_app
 
-    web = create_app(get_settings())  # refuses an un-migrated database before listening
+    create_app(get_settings())  # refuses an un-migrated database before listening; creates the keys once
     err.print(f"markwatch review app on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    uvicorn.run(
+        "review.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=bool(proxy),
+        forwarded_allow_ips=",".join(proxy) if proxy else None,
+        log_level="warning",
+    )
 
 
 @users_app.command("add")

@@ -106,6 +106,9 @@ def crawl_platform(platform: str, *, progress: bool = False) -> dict[str, Any]:
     summary = crawl(platform, progress=progress)
     if summary.status != "finished":
         raise MarkwatchError(f"crawl of {platform} {summary.status}: {summary.error or summary.line()}")
+    if summary.items == 0 and (summary.blocks or summary.errors):
+        # a crawl that met only block pages or errors "finished" but watched nothing: a failed job
+        raise MarkwatchError(f"crawl of {platform} stored nothing: {summary.line()}")
     return vars(summary)
 
 

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     cjk_font: Path | None = None  # TrueType CJK font (.ttf/.ttc) for report.pdf; None = a known system font
 
     public_url: str = "http://127.0.0.1:8000"  # where reviewers reach the web app: links in digests
+    secure_cookies: bool = False  # mark session cookies Secure: set when a TLS proxy serves the app
     smtp_host: str | None = None  # optional: e-mail the daily digest through this server
     smtp_port: int = 25
     smtp_from: str | None = None

@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates.env.autoescape = True
     app.state.templates = templates
 
-    secure_cookie = False  # served on loopback over HTTP by default; a TLS proxy sets it (see docs/review.md)
+    secure_cookie = settings.secure_cookies  # off for plain HTTP on loopback; on behind a TLS proxy
 
     @app.middleware("http")
     async def session_and_headers(request: Request, call_next: Any) -> Response:

@@ -66,16 +66,23 @@ def password_fingerprint(password_hash: str | None) -> str:
 def load_secret_key(home: Path) -> bytes:
     """The installation's cookie-signing key, created (0600) on first use."""
     path = Path(home) / "session.key"
-    if path.exists():
-        return bytes.fromhex(path.read_text().strip())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, key.hex().encode())
-    finally:
-        os.close(fd)
-    return key
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # written whole under a temporary name, then linked into place: two web workers starting
+        # together both end up reading the one key that won, never a half-written file
+        tmp = path.with_name(f".session.key.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, secrets.token_bytes(32).hex().encode())
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return bytes.fromhex(path.read_text().strip())
 
 
 @dataclass

@@ -49,8 +49,20 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Create or migrate the database to the newest revision; returns (before, after)."""
     before = current_revision(engine)
+    if before is not None and not _known(before):
+        raise DatabaseNotReady(
+            f"the database is at revision {before}, which this markwatch does not know: a newer version "
+            "made it. Install that version again (or restore the backup taken before the upgrade)"
+        )
     command.upgrade(_config(engine), "head")
     return before, head_revision()
+
+
+def _known(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(_config_without_engine()).get_revision(revision) is not None
+    except Exception:  # alembic raises its own errors for an unknown or malformed revision id
+        return False
 
 
 def require_current(engine: Engine) -> None:
@@ -60,6 +72,11 @@ def require_current(engine: Engine) -> None:
         raise DatabaseNotReady(
             f"the database at {engine.url.render_as_string(hide_password=True)} is not set up yet: "
             "run `markwatch db upgrade` first"
+        )
+    if not _known(current):
+        raise DatabaseNotReady(
+            f"the database is at revision {current}, which this markwatch does not know: a newer version "
+            "of markwatch made it"
         )
     if current != head_revision():
         raise DatabaseNotReady(

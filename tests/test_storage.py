@@ -64,13 +64,23 @@ def test_every_command_refuses_an_unmigrated_database(cli):
     assert "Traceback" not in result.stderr
 
 
-def test_a_database_at_another_revision_is_refused_until_upgraded(cli, db):
+def test_an_older_database_is_refused_until_upgraded(cli, db):
     with db.engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = '0000'"))
+        connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+        connection.execute(text("DROP TABLE combiner_models"))
     result = cli("stats")
-    assert (
-        result.exit_code == 2 and "revision 0000" in result.stderr and "markwatch db upgrade" in result.stderr
-    )
+    assert result.exit_code == 2 and "revision 0001" in result.stderr
+    assert "markwatch db upgrade" in result.stderr
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("stats").exit_code == 0
+
+
+def test_a_database_from_a_newer_markwatch_is_refused_with_a_clear_message(cli, db):
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    for command in (("stats",), ("db", "upgrade")):
+        result = cli(*command)
+        assert result.exit_code == 2 and "newer" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_stats_json_has_the_documented_keys(cli, db):
