@@ -578,7 +578,7 @@ def run(
         os.environ["MARKWATCH_DEMO_STATIC_URL"] = demo.static_url
         os.environ["MARKWATCH_DEMO_SPA_URL"] = demo.spa_url
         out.print(f"演示商城：{demo.static_url}（服务端渲染） {demo.spa_url}（单页应用）")
-        run_pipeline(db, settings, ["demo-static", "demo-spa"], out.print, progress=out.is_terminal)
+        run_pipeline(db, settings, _platforms_to_crawl(db), out.print, progress=out.is_terminal)
         _print_counts(db)
         if once:
             persist_schedule(db, settings)  # `markwatch jobs` shows what a long-running `run` would do
@@ -586,6 +586,20 @@ def run(
         _serve_forever(db, settings, host, port)
     finally:
         demo.close()
+
+
+def _platforms_to_crawl(db: Database) -> list[str]:
+    """The two demo platforms, then every enabled platform added with `markwatch platforms add`."""
+    from crawler.profiles import BUILTIN
+    from storage.crawl import list_platforms
+
+    with db.session() as session:
+        added = [
+            p.name
+            for p in list_platforms(session=session)
+            if p.enabled and p.profile and p.name not in BUILTIN
+        ]
+    return [*BUILTIN, *added]
 
 
 def _import_demo_registry_if_empty(db: Database) -> None:
