@@ -84,9 +84,10 @@ def _lookalike_value(m: Match, rel: float) -> float:
 
 
 def _relevance(registry: Registry, listing: Listing, bi: int) -> float:
-    """signals.relevance, cached per (category, brand) when the category alone decides it."""
+    """signals.relevance, cached per (category, the title's goods words, brand) when the category
+    alone names goods."""
     cache = registry.__dict__.setdefault("_relevance_cache", {})
-    key = (listing.category, bi)
+    key = (listing.category, signals.goods_words(listing.title), bi)
     got = cache.get(key)
     if got is None:
         got = signals.relevance(listing, registry.index.brands[bi])

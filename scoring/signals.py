@@ -54,14 +54,54 @@ def category_decides(category: str) -> bool:
     return bool(cat) and cat not in generic and bool(goods_classes(cat))
 
 
+@functools.lru_cache(maxsize=65536)
+def goods_words(text: str | None) -> tuple[str, ...]:
+    """The goods words (data/goods.yaml) a category or title names, in order."""
+    if not text:
+        return ()
+    regex, _ = _goods_regex()
+    return tuple(m.group() for m in regex.finditer(fold(text)))
+
+
+# characters that say "goods" rather than which goods (化妆品 and 护肤品 share only 品)
+_GENERIC_GOODS_CHARS = frozenset("品类用具器件物产货商")
+
+
+def _han(s: str) -> set[str]:
+    return {c for c in s if "\u4e00" <= c <= "\u9fff" and c not in _GENERIC_GOODS_CHARS}
+
+
+def _goods_level(words: tuple[str, ...], bcats: list[str], bc: frozenset[int]) -> float:
+    """How closely goods words match a brand's categories: 1 one names the other (运动鞋, 手机 in
+    手机数码), 0.85 related (a shared character and a shared Nice class: 跑鞋 and 运动鞋, 服饰鞋包 and
+    服装), else 0."""
+    _, table = _goods_regex()
+    best = 0.0
+    for w in words:
+        for b in bcats:
+            if len(w) >= 2 and len(b) >= 2 and (w == b or w in b or b in w):
+                return EXACT
+            if best < RELATED and table.get(w, frozenset()) & bc and _han(w) & _han(b):
+                best = RELATED
+    return best
+
+
 def relevance(
     listing: Listing, brand: Brand, classes_cache: dict[int, frozenset[int]] | None = None
 ) -> float:
     """How surely the listing is about the goods the brand covers: 1 same category, 0.85 related
-    category, 0.7 same Nice class, 0.5 unknown, 0 other goods (苹果 the fruit vs Apple phones)."""
+    category, 0.7 same Nice class, 0.5 unknown, 0 other goods (苹果 the fruit vs Apple phones).
+
+    The platform's category wording varies (服饰鞋包, 运动户外, 手机数码), so it is compared fuzzily
+    (a shared character and a shared Nice class make it related), and the goods words of the title
+    count too: a title naming the brand's goods (Nike 运动鞋) is about them whatever the category
+    says, unless the category clearly names other goods."""
     _, generic = goods_table()
     cat = fold(listing.category).strip() if listing.category else ""
     bcats = [fold(c) for c in brand.categories]
+    bc = brand_classes(brand)
+    title_words = goods_words(listing.title)
+    title_level = _goods_level(title_words, bcats, bc) if bc or bcats else 0.0
     if cat and cat not in generic:
         for b in bcats:
             if cat == b or (len(cat) >= 2 and (cat in b or b in cat)):
@@ -70,15 +110,21 @@ def relevance(
             if any(cat[i : i + 2] in b for i in range(len(cat) - 1)):
                 return RELATED
         lc = goods_classes(cat)
+        if lc and bc and not lc & bc:
+            return UNRELATED  # the category names other goods
+        level = max(title_level, _goods_level(goods_words(cat), bcats, bc))
+        if level:
+            return level
         if not lc:
             lc = goods_classes(listing.title)
             if not lc:
                 return UNKNOWN
     else:
+        if title_level:
+            return title_level
         lc = goods_classes(listing.title)
         if not lc:
             return UNKNOWN
-    bc = brand_classes(brand)
     if not bc:
         return UNKNOWN
     return CLASS if lc & bc else UNRELATED

@@ -178,3 +178,33 @@ def test_accessories_for_a_brands_products_are_not_priced_against_it():
     for title in ("小米 手机壳 硅胶 防摔", "Xiaomi 14 case", "适用于小米14 钢化膜"):
         assert not score(Listing("a", title, category="手机配件", price=9), reg).flagged, title
     assert score(Listing("b", "小米 14 手机 全网通", category="手机", price=99), reg).flagged
+
+
+# goods relevance from the title's goods words and related category wording (synthetic brands)
+SHOES = Brand("Vortexa", ("沃特霞",), categories=("运动鞋", "服装"), nice_classes=(25,), price_floor=300.0)
+SHOE_REG = Registry([SHOES])
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "expected"),
+    [
+        ("Vortexa 运动鞋 男", "服饰鞋包", 1.0),  # the title names the brand's goods
+        ("Vortexa 跑鞋 男", "服饰鞋包", 0.85),  # a related goods word: shared 鞋, class 25
+        ("Vortexa 新款", "服饰鞋包", 0.85),  # category wording shares 服 and class 25
+        ("Vortexa 运动鞋", None, 1.0),
+        ("Vortexa 运动鞋 手机壳", "手机数码", 0.0),  # the category names other goods
+        ("沃特霞 矿泉水", "饮料", 0.0),
+    ],
+)
+def test_relevance_reads_title_goods_and_related_categories(title, category, expected):
+    assert relevance(Listing("x", title, category=category), SHOES) == expected
+
+
+def test_price_floor_counts_when_the_title_names_the_goods_in_a_differently_worded_category():
+    s = score(Listing("x", "Vortexa 运动鞋 正品", category="服饰鞋包", price=59), SHOE_REG)
+    assert s.flagged and s.brand == "Vortexa" and s.features["price_floor"] == 1.0
+    # at a normal price the genuine mark in its goods stays quiet
+    assert not score(Listing("y", "Vortexa 运动鞋 正品", category="服饰鞋包", price=499), SHOE_REG).flagged
+    # other goods in the category: no price signal
+    s = score(Listing("z", "沃特霞 保温杯", category="厨具", price=19), SHOE_REG)
+    assert not s.flagged
