@@ -72,14 +72,21 @@ def _lookalike_value(m: Match, rel: float) -> float:
         v -= (0.06 if rel >= signals.RELATED else 0.2) if m.aligned else 0.25
         if m.word_freq >= 40:
             v -= 0.15  # the more ordinary the word, the less likely it was made to imitate
+        compact = re.sub(r"[^0-9a-z]", "", m.found)
         if (
             m.mark.script == "latin"
             and " " not in m.found
-            and re.sub(r"[^0-9a-z]", "", m.found) != m.mark.form
+            and compact != m.mark.form
         ):
             v -= 0.35  # a different real word (clean for Clear, sprint for Sprite)
     if m.embedded:
         v -= 0.25
+    if m.kind in ("insertion", "omission") and rel < signals.RELATED:
+        # an added or dropped character collides with ordinary phrases (蓝色月亮 for 蓝月亮): outside
+        # the brand's own goods it needs more, and less still when the added character makes a word
+        v -= 0.1
+        if "phrase" in m.tags:
+            v -= 0.15
     return max(0.0, min(1.0, v))
 
 

@@ -442,6 +442,7 @@ class MarkIndex:
         kind = ""
         notes: list[str] = []
         pseudo_used = False
+        phrase = False
         if length == n:
             if window == form:
                 sim, kind = 1.0, "exact"
@@ -471,6 +472,9 @@ class MarkIndex:
                 return None
             sim, kind = 0.88 * best_sim, "insertion"
             notes.append(f"插入“{window[best_k]}”")
+            # the inserted character makes an ordinary word with a neighbour (蓝色|月亮): the
+            # window may be an ordinary phrase rather than an imitation
+            phrase = _is_word(window[best_k - 1 : best_k + 1]) or _is_word(window[best_k : best_k + 2])
         else:
             # one character of a mark of three or more left out (徐记 for 徐福记)
             if n < 3:
@@ -535,6 +539,7 @@ class MarkIndex:
             start,
             seg.han.pos[e - 1] + 1,
             info[0] if info else 0,
+            {"phrase"} if phrase else set(),
         )
 
     # Latin -------------------------------------------------------

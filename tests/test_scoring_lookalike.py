@@ -208,3 +208,37 @@ def test_a_quantity_is_not_the_head_of_a_mark():
     reg = Registry([Brand("三只松鼠", categories=("零食",), nice_classes=(29, 30))])
     assert not score(Listing("q", "坚果 2袋装 3只装", category="零食"), reg).flagged
     assert score(Listing("q", "3只松鼠 坚果", category="零食"), reg).flagged
+
+
+# an inserted or dropped character outside the brand's goods (synthetic brands)
+PHRASE_REG = Registry(
+    [
+        Brand("白云朵", categories=("洗衣液",), nice_classes=(3,)),
+        Brand("金河湾", categories=("白酒",), nice_classes=(33,)),
+        Brand("Marow", categories=("香水",), nice_classes=(3,)),
+    ]
+)
+
+
+def phrase(title: str, category: str | None) -> bool:
+    return score(Listing("p", title, category=category), PHRASE_REG).flagged
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("白色云朵 装饰画 客厅", "家居饰品"),  # 白色|云朵: an ordinary phrase, other goods
+        ("白色云朵 挂件", None),
+        ("金色河湾 风景 摄影", "艺术"),
+    ],
+)
+def test_insertion_forming_an_ordinary_phrase_outside_the_goods_is_not_flagged(title, category):
+    assert not phrase(title, category)
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [("白色云朵 洗衣液 3kg", "家庭清洁"), ("金色河湾 白酒 52度", "酒类")],
+)
+def test_insertion_in_the_brands_own_goods_is_still_flagged(title, category):
+    assert phrase(title, category)
