@@ -77,6 +77,7 @@ def _lookalike_value(m: Match, rel: float) -> float:
             m.mark.script == "latin"
             and " " not in m.found
             and compact != m.mark.form
+            and not (rel >= signals.RELATED and _inner_insertion(compact, m.mark.form))
         ):
             v -= 0.35  # a different real word (clean for Clear, sprint for Sprite)
     if m.embedded:
@@ -88,6 +89,15 @@ def _lookalike_value(m: Match, rel: float) -> float:
         if "phrase" in m.tags:
             v -= 0.15
     return max(0.0, min(1.0, v))
+
+
+def _inner_insertion(word: str, form: str) -> bool:
+    """Is word the mark with one letter added inside it (channel for chanel)? Such a word keeps every
+    letter of the mark in place: in the brand's own goods it reads as the mark, not as another word
+    (unlike clean for clear, or a plural apples for apple)."""
+    if len(form) < 4 or len(word) != len(form) + 1:
+        return False
+    return any(word[:i] + word[i + 1 :] == form for i in range(1, len(word) - 1))
 
 
 def _relevance(registry: Registry, listing: Listing, bi: int) -> float:

@@ -242,3 +242,10 @@ def test_insertion_forming_an_ordinary_phrase_outside_the_goods_is_not_flagged(t
 )
 def test_insertion_in_the_brands_own_goods_is_still_flagged(title, category):
     assert phrase(title, category)
+
+
+def test_english_word_that_adds_a_letter_inside_the_mark_in_its_goods():
+    # marrow: a real word that keeps every letter of Marow with one added inside, sold as its goods
+    assert phrase("MARROW 香水 女士", "美妆个护")
+    # the same word outside the brand's goods is the word
+    assert not phrase("Marrow 骨髓 汤骨 新鲜", "食品生鲜")
