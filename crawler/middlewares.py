@@ -237,9 +237,12 @@ class BrowserAwareThrottle(AutoThrottle):
     """AutoThrottle that measures the server, not the browser: for a rendered page the time spent
     waiting for the app, clicking "load more" and taking the screenshot is not the site's latency."""
 
+    _render_seconds = 0.0
+
+    def _response_downloaded(self, response: Response, request: Request, spider: Any) -> None:
+        rendered = request.meta.get("playwright_page_methods")
+        self._render_seconds = (rendered[0].result or {}).get("render_seconds", 0.0) if rendered else 0.0
+        super()._response_downloaded(response, request, spider)
+
     def _adjust_delay(self, slot: Any, latency: float, response: Response) -> None:
-        rendered = response.meta.get("playwright_page_methods") if response.meta else None
-        if rendered:
-            spent = (rendered[0].result or {}).get("render_seconds", 0.0)
-            latency = max(0.001, latency - spent)
-        super()._adjust_delay(slot, latency, response)
+        super()._adjust_delay(slot, max(0.001, latency - self._render_seconds), response)
