@@ -136,11 +136,16 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[_BrandE
                 ev.exact = m
         elif ev.fuzzy is None or _lookalike_value(m, ev.relevance) > _lookalike_value(ev.fuzzy, ev.relevance):
             ev.fuzzy = m
+    # a token that is another registered brand's own mark is that brand (索爱 is not a 索尼 lookalike
+    # when both are registered)
+    genuine = {(ev.exact.start, ev.exact.end): bi for bi, ev in by_brand.items() if ev.exact is not None}
     out = []
-    for ev in by_brand.values():
+    for bi, ev in by_brand.items():
         rel = ev.relevance
         ex = ev.exact
         f = ev.fuzzy
+        if f is not None and f.kind != "evasion" and genuine.get((f.start, f.end), bi) != bi:
+            ev.fuzzy = f = None
         # a lookalike overlapping the genuine mark is the genuine mark (汇源 in 汇源果汁)
         if (
             ex is not None

@@ -249,3 +249,19 @@ def test_english_word_that_adds_a_letter_inside_the_mark_in_its_goods():
     assert phrase("MARROW 香水 女士", "美妆个护")
     # the same word outside the brand's goods is the word
     assert not phrase("Marrow 骨髓 汤骨 新鲜", "食品生鲜")
+
+
+def test_another_registered_brands_own_mark_is_not_a_lookalike():
+    one = Brand("索维", categories=("耳机",), nice_classes=(9,))
+    other = Brand("索乐", categories=("耳机",), nice_classes=(9,))
+    alone = Registry([one])
+    both = Registry([one, other])
+    # a one-of-two change in the brand's goods is a lead while 索乐 is unknown to the registry ...
+    assert score(Listing("a", "索乐 蓝牙耳机 降噪", category="耳机"), alone).flagged
+    # ... and the other brand's genuine mark once it is registered
+    assert not score(Listing("b", "索乐 蓝牙耳机 降噪", category="耳机"), both).flagged
+    assert score(Listing("c", "索维 蓝牙耳机 高仿", category="耳机"), both).brand == "索维"
+    # a lookalike of either is still one (Latin too)
+    latin = Registry([Brand("Sonexa", categories=("耳机",)), Brand("Sonera", categories=("耳机",))])
+    assert not score(Listing("d", "Sonera 蓝牙耳机", category="耳机"), latin).flagged
+    assert score(Listing("e", "S0nexa 蓝牙耳机", category="耳机"), latin).brand == "Sonexa"
