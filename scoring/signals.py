@@ -214,11 +214,12 @@ class ScoringContext:
 
 
 def price_floor_strength(price: float | None, floor: float | None) -> float:
-    """0 at or above 90% of the floor, rising to 1 at 30% of it."""
+    """0 at or above 90% of the floor, rising to 1 at 40% of it (less than half the lowest genuine
+    price is already a strong sign)."""
     if price is None or not floor or floor <= 0 or price <= 0:
         return 0.0
     r = price / floor
-    return max(0.0, min(1.0, (0.9 - r) / 0.6))
+    return max(0.0, min(1.0, (0.9 - r) / 0.5))
 
 
 def price_outlier_strength(price: float | None, stats: tuple[float, float, int] | None) -> float:

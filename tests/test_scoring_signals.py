@@ -208,3 +208,14 @@ def test_price_floor_counts_when_the_title_names_the_goods_in_a_differently_word
     # other goods in the category: no price signal
     s = score(Listing("z", "沃特霞 保温杯", category="厨具", price=19), SHOE_REG)
     assert not s.flagged
+
+
+def test_price_floor_strength_is_full_below_forty_percent():
+    from scoring.signals import price_floor_strength
+
+    assert price_floor_strength(40, 100) == 1.0
+    assert price_floor_strength(90, 100) == 0.0
+    assert 0.5 < price_floor_strength(60, 100) < 0.7
+    # the genuine mark in its goods at 40% of the floor is a lead; at 80% it is not
+    assert score(Listing("x", "Vortexa 运动鞋", category="运动鞋", price=120), SHOE_REG).flagged
+    assert not score(Listing("y", "Vortexa 运动鞋", category="运动鞋", price=240), SHOE_REG).flagged
