@@ -219,3 +219,13 @@ def test_price_floor_strength_is_full_below_forty_percent():
     # the genuine mark in its goods at 40% of the floor is a lead; at 80% it is not
     assert score(Listing("x", "Vortexa 运动鞋", category="运动鞋", price=120), SHOE_REG).flagged
     assert not score(Listing("y", "Vortexa 运动鞋", category="运动鞋", price=240), SHOE_REG).flagged
+
+
+def test_goods_vocabulary_reads_compound_goods_words_before_their_parts():
+    drink = Brand("青泉乐", categories=("饮料",), nice_classes=(32,))
+    sauce = Brand("辣婆婆", categories=("调味品",), nice_classes=(30,))
+    # 凉茶 and 钙奶 are drinks (not tea leaves, not milk alone); 辣椒酱 and 豆豉 are condiments
+    assert relevance(Listing("x", "青泉乐 凉茶 24罐"), drink) == 0.7
+    assert relevance(Listing("x", "青泉乐 AD钙奶 220g"), drink) == 0.7
+    assert relevance(Listing("x", "辣婆婆 辣椒酱 280g"), sauce) == 0.7
+    assert relevance(Listing("x", "辣婆婆 装饰画 客厅"), sauce) == 0.0
