@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
@@ -199,6 +201,10 @@ class MarkIndex:
             cur = best.get(key)
             if cur is None or _rank(m) > _rank(cur):
                 best[key] = m
+        if _ambiguous_re().search(raw_title):
+            for key, m in best.items():
+                if m.kind == "exact" and m.mark.script != "latin":
+                    best[key] = _own_character(m, raw_title) or m
         return sorted(best.values(), key=_rank, reverse=True)
 
     # Han ---------------------------------------------------------
@@ -747,6 +753,54 @@ def _latin_why(text: str, form: str) -> str:
 
 
 @functools.lru_cache(maxsize=131072)
+@functools.lru_cache(maxsize=1)
+def _ambiguous_re() -> re.Pattern[str]:
+    """Characters the traditional-to-simplified table folds although they are standard simplified
+    characters of their own as well (乾 qián folds to 干 gān; also 於, 瞭, 藉 …)."""
+    table = _t2s_table()
+    try:
+        import opencc
+
+        path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+        chars = [
+            p[0]
+            for p in (line.split() for line in path.read_text(encoding="utf-8").splitlines())
+            if len(p) >= 3 and len(p[0]) == 1 and p[0] in p[1:] and ord(p[0]) in table
+        ]
+    except (ImportError, OSError):
+        chars = []
+    return re.compile("[" + "".join(chars) + "]" if chars else "(?!)")
+
+
+def _own_character(m: Match, raw_title: str) -> Match | None:
+    """A genuine-looking mark that is there only through an ambiguous character written in an
+    otherwise simplified window (老乾妈 for 老干妈: 乾 is a character of its own, not 干 in
+    traditional script) is a substitution, not the genuine mark."""
+    form = m.mark.form
+    n = len(form)
+    table = _t2s_table()
+    amb = _ambiguous_re()
+    raw = unicodedata.normalize("NFKC", raw_title).casefold()
+    if form in raw:
+        return None
+    for i in range(len(raw) - n + 1):
+        w = raw[i : i + n]
+        if w.translate(table) != form or not amb.search(w):
+            continue
+        if any(a != b and not amb.match(a) for a, b in zip(w, form, strict=True)):
+            return None  # another traditional character: the mark in traditional script
+        total, kinds, notes = 0.0, [], []
+        for a, b in zip(w, form, strict=True):
+            v, why = _char_sim(a, b)
+            total += v
+            if a != b:
+                kinds.append(why)
+                notes.append(f"{a}/{b}" + (f" {why}" if why else ""))
+        detail = f"{w} ≈ {m.mark.text} ({'; '.join(notes)})"
+        return replace(m, sim=total / n, kind=_kind_of(kinds), found=w, detail=detail, raw=False)
+    return None
+
+
 def _letters(w: str) -> str:
     """The letters of w in order (an anagram key: transpositions keep it)."""
     return "".join(sorted(w))

@@ -265,3 +265,14 @@ def test_another_registered_brands_own_mark_is_not_a_lookalike():
     latin = Registry([Brand("Sonexa", categories=("耳机",)), Brand("Sonera", categories=("耳机",))])
     assert not score(Listing("d", "Sonera 蓝牙耳机", category="耳机"), latin).flagged
     assert score(Listing("e", "S0nexa 蓝牙耳机", category="耳机"), latin).brand == "Sonexa"
+
+
+def test_a_character_that_is_simplified_in_its_own_right_is_not_traditional_script():
+    reg = Registry([Brand("老干娘", categories=("调味品",), nice_classes=(30,))])
+    # 乾 is a character of its own in simplified text (乾坤): 老乾娘 is a substitution
+    s = score(Listing("a", "老乾娘 辣椒酱 280g", category="调味品"), reg)
+    assert s.flagged and s.violation == "lookalike_mark" and "乾/干" in s.reasons[0].detail
+    # the genuine mark written wholly in traditional script (娘 unchanged, 乾 next to 醬) stays genuine
+    assert not score(Listing("b", "老干娘 辣椒酱 280g", category="调味品"), reg).flagged
+    reg2 = Registry([Brand("干妈乐", categories=("调味品",), nice_classes=(30,))])
+    assert not score(Listing("c", "乾媽樂 辣椒醬", category="调味品"), reg2).flagged
