@@ -33,6 +33,7 @@ from storage.errors import MarkwatchError
 
 SCRAPY_STATE = ("requests.queue", "requests.seen", "spider.state")
 LOCK = "markwatch.lock"
+BUILTIN_MARK = "_builtin"  # in a stored profile: a copy of a built-in one, not the user's
 
 
 @dataclass
@@ -171,8 +172,8 @@ def resolve_profile(db: Any, platform_name: str) -> Any:
         try:
             with db.session() as session:
                 row = get_platform(session=session, name=platform_name)
-                if row is not None and row.profile:
-                    return Profile(dict(row.profile))
+                if row is not None and row.profile and not row.profile.get(BUILTIN_MARK):
+                    return Profile(dict(row.profile))  # added with `platforms add`: it wins
                 builtin = builtin_profile(platform_name)
                 if builtin is None:
                     from storage.errors import NotFound
@@ -186,7 +187,7 @@ def resolve_profile(db: Any, platform_name: str) -> Any:
                     name=builtin.name,
                     title=builtin.title,
                     render=builtin.render,
-                    profile=builtin.data,
+                    profile=builtin.data | {BUILTIN_MARK: True},  # refreshed from the file on every crawl
                 )
                 return builtin
         except IntegrityError:  # a crawler process next to this one stored it first

@@ -110,3 +110,19 @@ def test_a_refused_profile_writes_nothing(cli, db, tmp_path: Path) -> None:  # t
     assert f"{path}:5: render must be 'http' or 'browser'" in result.stderr
     listed = json.loads(cli("platforms", "list", "--json").stdout)
     assert "shop-example" not in [p["name"] for p in listed]
+
+
+def test_a_built_in_profile_follows_its_file_unless_replaced(cli, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from crawler.run import resolve_profile
+
+    assert (
+        resolve_profile(db, "demo-static").data == builtin_profile("demo-static").data
+    )  # stored on first use
+    assert resolve_profile(db, "demo-static").data == builtin_profile("demo-static").data  # and re-read
+    mine = tmp_path / "demo-static.yaml"
+    text = (Path(__file__).parents[1] / "crawler" / "profiles" / "demo-static.yaml").read_text(
+        encoding="utf-8"
+    )
+    mine.write_text(text.replace("concurrency: 16", "concurrency: 3"), encoding="utf-8")
+    assert cli("platforms", "add", str(mine)).exit_code == 0
+    assert resolve_profile(db, "demo-static").politeness["concurrency"] == 3
