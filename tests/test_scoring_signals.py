@@ -229,3 +229,9 @@ def test_goods_vocabulary_reads_compound_goods_words_before_their_parts():
     assert relevance(Listing("x", "青泉乐 AD钙奶 220g"), drink) == 0.7
     assert relevance(Listing("x", "辣婆婆 辣椒酱 280g"), sauce) == 0.7
     assert relevance(Listing("x", "辣婆婆 装饰画 客厅"), sauce) == 0.0
+
+
+@pytest.mark.parametrize("word", ["配件", "鞋带", "充电器"])
+def test_accessories_named_with_the_brands_goods_are_not_priced_against_the_floor(word):
+    s = score(Listing("x", f"Vortexa 运动鞋 {word}", category="服饰鞋包", price=9.9), SHOE_REG)
+    assert not s.flagged
