@@ -181,18 +181,17 @@ class ScreenshotPipeline:
 
 
 class ScorePipeline:
-    """Score each stored listing (scoring.score) and record it (storage.queue.record_score).
+    """Score each stored listing and record it (storage.queue.record_score), learning prices and seller
+    history as the crawl goes, with the blacklist and the newest fitted model from the database.
 
     Switched off (NotConfigured) when the scorer is not installed or no brand is approved.
     """
 
-    def __init__(self, crawler: Crawler, db: Any, registry: Any, scoring: Any) -> None:
-        self.db = db
-        self.registry = registry
-        self.scoring = scoring
-        self.context = scoring.ScoringContext() if hasattr(scoring, "ScoringContext") else None
+    def __init__(self, db: Any, scorer: Any) -> None:
         from settings import get_settings
 
+        self.db = db
+        self.scorer = scorer
         self.settings = get_settings()
 
     @classmethod
@@ -200,20 +199,17 @@ class ScorePipeline:
         if not crawler.settings.getbool("MARKWATCH_SCORE", True):
             raise NotConfigured("scoring switched off for this crawl")
         try:
-            import scoring
-            from brands.service import scoring_registry
-            from scoring.types import Listing as _Listing  # noqa: F401 - the contract this step needs
+            from brands.service import scorer_from_database
         except Exception as exc:  # noqa: BLE001 - a missing or broken scorer must not stop the crawl
             raise NotConfigured(f"scoring unavailable ({type(exc).__name__}: {exc})") from exc
-        if not hasattr(scoring, "score"):
-            raise NotConfigured("scoring unavailable (no scoring.score)")
         db = _database(crawler)
-        registry = scoring_registry(db)
-        if len(registry) == 0:
+        scorer = scorer_from_database(db)
+        if len(scorer.registry) == 0:
             raise NotConfigured("no approved brands: listings are stored unscored")
-        return cls(crawler, db, registry, scoring)
+        return cls(db, scorer)
 
     def process_item(self, item: ListingItem) -> ListingItem:
+        from scoring.engine import score_and_learn
         from scoring.types import Listing as ScoringListing
         from storage.listings import listing_record
         from storage.models import Listing
@@ -221,13 +217,13 @@ class ScorePipeline:
 
         with self.db.session() as session:
             row = session.get(Listing, item["listing_pk"])
-            listing = ScoringListing.from_record(listing_record(row))
-            kwargs: dict[str, Any] = {}
-            if self.context is not None:
-                kwargs["context"] = self.context
-            if self.settings.scoring_threshold is not None:
-                kwargs["threshold"] = self.settings.scoring_threshold
-            score = self.scoring.score(listing, self.registry, **kwargs)
+            score = score_and_learn(
+                ScoringListing.from_record(listing_record(row)),
+                self.scorer.registry,
+                self.scorer.context,
+                threshold=self.settings.scoring_threshold,
+                model=self.scorer.model,
+            )
             record_score(
                 session=session,
                 listing=row,
