@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import imagehash
 from PIL import Image
+from sqlalchemy.orm import Session
 
 from brands.registry_file import BrandSpec, RegistrationSpec, RegistryFile, dump_registry
 from storage import Database
@@ -50,19 +51,33 @@ def import_registry(db: Database, registry: RegistryFile, *, dry_run: bool = Fal
             return report
         for spec in registry.brands:  # unchanged ones too: an image file may have new bytes
             images = [_store_image(db, registry.image_path(p), p) for p in spec.official_images]
-            upsert_brand(
-                session=session,
-                name=spec.name,
-                owner=spec.owner,
-                aliases=spec.aliases,
-                registrations=[(r.number, r.nice_class) for r in spec.registrations],
-                categories=spec.categories,
-                price_floor=spec.price_floor,
-                authorized_sellers=spec.authorized_sellers,
-                official_images=images,
-                status=BrandStatus.approved,
-            )
+            save_brand(session, spec, images, status=BrandStatus.approved)
     return report
+
+
+def save_brand(
+    session: Session,
+    spec: BrandSpec,
+    images: list[ImageRecord],
+    *,
+    status: str,
+    submitted_by_id: int | None = None,
+) -> Brand:
+    """Store a validated brand entry (registry file or brand-owner portal) with its stored images."""
+    brand, _ = upsert_brand(
+        session=session,
+        name=spec.name,
+        owner=spec.owner,
+        aliases=spec.aliases,
+        registrations=[(r.number, r.nice_class) for r in spec.registrations],
+        categories=spec.categories,
+        price_floor=spec.price_floor,
+        authorized_sellers=spec.authorized_sellers,
+        official_images=images,
+        status=status,
+        submitted_by_id=submitted_by_id,
+    )
+    return brand
 
 
 def _store_image(db: Database, path: Path, relative: str) -> ImageRecord:

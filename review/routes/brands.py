@@ -17,8 +17,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from brands.service import save_brand
 from review.deps import AdminDep, CsrfDep, SessionDep, UserDep, render, require
-from storage.brands import ImageRecord, get_brand, upsert_brand
+from storage.brands import ImageRecord, get_brand
 from storage.errors import MarkwatchError
 from storage.models import BrandStatus, Role, User
 from storage.users import brands_for_user, decide_brand, pending_brands
@@ -85,16 +86,10 @@ def register_brand(
     if get_brand(session=session, name=spec.name) is not None:
         raise Refusal([f"brand {spec.name!r} exists already"])
     records = [_image_record(db, filename, data) for filename, data in images[:MAX_IMAGES]]
-    brand, _ = upsert_brand(
-        session=session,
-        name=spec.name,
-        owner=spec.owner,
-        aliases=spec.aliases,
-        registrations=[(r.number, r.nice_class) for r in spec.registrations],
-        categories=spec.categories,
-        price_floor=spec.price_floor,
-        authorized_sellers=spec.authorized_sellers,
-        official_images=records,
+    brand = save_brand(
+        session,
+        spec,
+        records,
         status=BrandStatus.pending if user.role != Role.admin else BrandStatus.approved,
         submitted_by_id=user.id,
     )
