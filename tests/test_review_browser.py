@@ -1,10 +1,13 @@
 """The review app in a real browser (Playwright + Chromium against a real uvicorn on loopback): log in,
 filter the queue, confirm a lead, keyboard shortcuts, download and verify an evidence packet, and a
-hostile listing that must show as text and run nothing. Saves screenshots to docs/screenshots/."""
+hostile listing that must show as text and run nothing. Takes screenshots at 1366×768 (into
+docs/screenshots/ with MARKWATCH_UPDATE_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +21,12 @@ from storage import Database
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+# MARKWATCH_UPDATE_SCREENSHOTS=1 refreshes the pictures in docs/; otherwise they go to a temporary folder
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+    if os.environ.get("MARKWATCH_UPDATE_SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / "markwatch-screenshots"
+)
 HOSTILE_TITLE = '<script>window.__pwned=1;alert("标题")</script>康帅傅 牛肉面'
 HOSTILE_SELLER = '<img src=x onerror="window.__pwned=2;alert(1)">黑心小店'
 CHROMIUM_ARGS = [
