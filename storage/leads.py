@@ -14,8 +14,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, column, func, or_, select, table
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.sqltypes import NullType
 
 from storage.errors import MarkwatchError
 from storage.models import (
@@ -154,30 +157,115 @@ def _conditions(f: QueueFilter, skip: str | None = None, *, scan: bool = False) 
 
 
 TEXT_MATCH_LIMIT = 10_000  # leads a free-text search keeps (the riskiest), so later queries stay cheap
+SELLER_MATCH_LIMIT = 5000  # sellers whose name matches (lowest ids first)
+FULLTEXT_MIN_CHARS = 3  # shorter text has no trigram: plain LIKE (a scan) is the fallback
+
+
+def _caseless(text: str) -> bool:
+    """No character of ``text`` has a case: for it, the trigram index's case folding (which goes beyond
+    ASCII, unlike LIKE's) changes nothing, so a match of the index is exactly a LIKE match."""
+    return all(c.lower() == c == c.upper() and c.casefold() == c for c in text)
+
+
+class _Contains(ColumnElement[bool]):
+    """``column LIKE '%text%'`` (text taken literally), through a full-text index where there is one.
+
+    On SQLite, text of FULLTEXT_MIN_CHARS or more characters is looked up in the FTS5 trigram table of
+    migration 0003 (``fts``): the row ids whose column contains the text's trigrams in a row. When the
+    text has letters with a case, the same LIKE then checks those candidates (the index folds case
+    beyond ASCII, LIKE does not), so the result is always exactly the LIKE's. Shorter text, and every
+    other engine, compile to the LIKE alone: on PostgreSQL the pg_trgm GIN index serves it.
+    """
+
+    inherit_cache = False  # holds plain values, not clause elements: compiled per statement
+    type = NullType()  # a predicate already: a Boolean type would make SQLite append "= 1"
+
+    def __init__(self, id_column: Any, text_column: Any, fts: str, text: str) -> None:
+        self.id_column, self.text_column, self.fts, self.text = id_column, text_column, fts, text
+
+    def like(self) -> Any:
+        needle = "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return self.text_column.like(needle, escape="\\")
+
+    def fulltext_ids(self) -> Select[Any] | None:
+        """The FTS5 query of the row ids (SQLite), or None when the text is too short for trigrams."""
+        if len(self.text) < FULLTEXT_MIN_CHARS:
+            return None
+        fts = table(self.fts, column("rowid"), column(self.text_column.key))
+        phrase = '"' + self.text.replace('"', '""') + '"'  # one FTS5 string: its trigrams in a row
+        return select(fts.c.rowid).where(fts.c[self.text_column.key].match(phrase))
+
+    def sqlite_ids(self) -> Select[Any]:
+        """The matching row ids on SQLite: the index alone when that is exact, else index and LIKE."""
+        ids = self.fulltext_ids()
+        if ids is not None and _caseless(self.text):
+            return ids
+        where = [self.like()] if ids is None else [self.id_column.in_(ids), self.like()]
+        return select(self.id_column).where(*where)
+
+
+@compiles(_Contains)
+def _contains_like(element: _Contains, compiler: Any, **kw: Any) -> str:
+    return "(" + str(compiler.process(element.like(), **kw)) + ")"
+
+
+@compiles(_Contains, "sqlite")
+def _contains_sqlite(element: _Contains, compiler: Any, **kw: Any) -> str:
+    ids = element.fulltext_ids()
+    if ids is None:
+        return "(" + str(compiler.process(element.like(), **kw)) + ")"
+    condition = element.id_column.in_(ids)
+    if not _caseless(element.text):
+        condition = and_(condition, element.like())
+    return "(" + str(compiler.process(condition, **kw)) + ")"
+
+
+def title_contains(text: str) -> Any:
+    """Listings whose title contains ``text`` (full-text index on SQLite for 3+ characters)."""
+    return _Contains(Listing.id, Listing.title, "listings_fts", text)
+
+
+def seller_name_contains(text: str) -> Any:
+    """Sellers whose name contains ``text`` (full-text index on SQLite for 3+ characters)."""
+    return _Contains(Seller.id, Seller.name, "sellers_fts", text)
+
+
+def _matching_ids(session: Session, condition: _Contains) -> Select[Any]:
+    """The ids of the rows ``condition`` matches: straight from the FTS5 table on SQLite when it can."""
+    if session.get_bind().dialect.name == "sqlite":
+        return condition.sqlite_ids()
+    return select(condition.id_column).where(condition)
+
+
+def _matching_sellers(text: str) -> Select[Any]:
+    return select(Seller.id).where(seller_name_contains(text))
+
+
+def _lead_number(text: str) -> int | None:
+    stripped = text.strip().lstrip("#")
+    return int(stripped) if stripped.isdigit() and len(stripped) < 12 else None
 
 
 def _text_condition(text: str, seller_ids: Sequence[int] | None) -> Any:
-    needle = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     if seller_ids is None:
-        seller_match: Any = Listing.seller_id.in_(
-            select(Seller.id).where(Seller.name.like(needle, escape="\\"))
-        )
+        seller_match: Any = Listing.seller_id.in_(_matching_sellers(text).scalar_subquery())
     else:
         seller_match = Listing.seller_id.in_(list(seller_ids)) if seller_ids else None
-    parts = [Listing.title.like(needle, escape="\\")]
+    parts = [title_contains(text)]
     if seller_match is not None:
         parts.append(seller_match)
-    stripped = text.strip().lstrip("#")
-    if stripped.isdigit() and len(stripped) < 12:
-        parts.append(Lead.id == int(stripped))
+    number = _lead_number(text)
+    if number is not None:
+        parts.append(Lead.id == number)
     return or_(*parts)
 
 
 def resolve_text(*, session: Session, filters: QueueFilter) -> QueueFilter:
-    """Turn a free-text filter into the ids of the leads it matches (one scan instead of one per query).
+    """Turn a free-text filter into the ids of the leads it matches (one search instead of one per query).
 
-    Only the text, the scope and the non-facet filters narrow this scan, so the facet counts that
+    Only the text, the scope and the non-facet filters narrow this search, so the facet counts that
     leave out their own filter stay right. At most TEXT_MATCH_LIMIT leads (the riskiest) are kept.
+    Titles and seller names are searched through their full-text indexes (``title_contains``).
     """
     if filters.platform and filters.platform_id is None:
         found = session.scalar(select(Platform.id).where(Platform.name == filters.platform))
@@ -187,23 +275,20 @@ def resolve_text(*, session: Session, filters: QueueFilter) -> QueueFilter:
         filters = replace(filters, brand_id=found if found is not None else -1)
     if not filters.text or filters.lead_ids is not None:
         return filters
-    needle = "%" + filters.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    seller_ids = list(
-        session.scalars(select(Seller.id).where(Seller.name.like(needle, escape="\\")).limit(5000))
-    )
+    sellers = _matching_ids(session, seller_name_contains(filters.text)).subquery()
+    seller_ids = list(session.scalars(select(sellers.c[0]).order_by(sellers.c[0]).limit(SELLER_MATCH_LIMIT)))
     base = replace(
         filters, platform=None, brand=None, violation=None, department=None, status="all", text=None
     )
     where, _ = _conditions(base)
-    # listings first (one sequential scan of their titles), then their leads by the unique listing_id:
+    # the matching listings first (through the index), then their leads by the unique listing_id:
     # much cheaper than a lookup into the listings table for every lead
-    matches: list[Any] = [Listing.title.like(needle, escape="\\")]
+    found: list[Any] = [Lead.listing_id.in_(_matching_ids(session, title_contains(filters.text)))]
     if seller_ids:
-        matches.append(Listing.seller_id.in_(seller_ids))
-    found: list[Any] = [Lead.listing_id.in_(select(Listing.id).where(or_(*matches)))]
-    stripped = filters.text.strip().lstrip("#")
-    if stripped.isdigit() and len(stripped) < 12:
-        found.append(Lead.id == int(stripped))
+        found.append(Lead.listing_id.in_(select(Listing.id).where(Listing.seller_id.in_(seller_ids))))
+    number = _lead_number(filters.text)
+    if number is not None:
+        found.append(Lead.id == number)
     where.append(or_(*found))
     ids = tuple(
         session.scalars(

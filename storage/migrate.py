@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from alembic import command
@@ -14,6 +15,20 @@ from sqlalchemy.exc import OperationalError
 from storage.errors import DatabaseNotReady
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+# Database objects that migration 0003 creates and storage.models does not describe: the SQLite FTS5
+# tables (and their shadow tables) and the PostgreSQL trigram indexes of the free-text filter.
+FULLTEXT_TABLES = re.compile(r"^(listings|sellers)_fts(_(data|idx|docsize|config|content))?$")
+FULLTEXT_INDEXES = frozenset({"ix_listings_title_trgm", "ix_sellers_name_trgm"})
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name``: leave the full-text objects out of autogenerate comparisons."""
+    if type_ == "table" and name is not None:
+        return not FULLTEXT_TABLES.match(name)
+    if type_ == "index":
+        return name not in FULLTEXT_INDEXES
+    return True
 
 
 def _config(engine: Engine) -> Config:

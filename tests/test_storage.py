@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage import BlobStore, open_database
 from storage.listings import upsert_listing
-from storage.migrate import head_revision, upgrade
+from storage.migrate import head_revision, include_name, upgrade
 from storage.models import Base, Lead, Listing, PriceObservation, ReviewEvent
 from storage.queue import dismiss_snapshot, record_score
 
@@ -32,7 +32,8 @@ def database(request, home):
 
 def test_migrations_create_exactly_the_models(database):
     with database.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
     with database.engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == head_revision()

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from storage.migrate import include_name
 from storage.models import Base
 
 config = context.config
@@ -13,5 +14,6 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
+        include_name=include_name,  # the full-text indexes of 0003 are not models
     )
     context.run_migrations()
