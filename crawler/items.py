@@ -22,3 +22,5 @@ class ListingItem(scrapy.Item):
     record = scrapy.Field()  # the listing record, set by the normalising pipeline
     listing_pk = scrapy.Field()  # listings.id, set by the persisting pipeline
     snapshot_pk = scrapy.Field()  # snapshots.id, set by the snapshot pipeline
+    html_sha256 = scrapy.Field()  # the HTML's blob, set by the snapshot pipeline
+    screenshot_sha256 = scrapy.Field()  # the PNG's blob, set by the screenshot pipeline

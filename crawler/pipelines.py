@@ -38,6 +38,76 @@ def _database(crawler: Crawler) -> Any:
     return open_database(check=False)
 
 
+BATCH_SIZE = 50  # items per transaction
+BATCH_WAIT = 0.2  # s: the longest an item waits for its batch's transaction
+
+
+class Batch:
+    """Items waiting for one transaction: ``work(session, items)``, one commit for the batch.
+
+    ``add`` gives a Deferred that fires with the item once its batch has committed, so an item reaches
+    the next pipeline (and, at the end, the done-log via ``item_scraped``) only after it is stored: a
+    SIGKILL loses nothing the done-log claims. A batch that fails (a constraint race with another
+    crawler process, say) is redone one item per transaction, up to three attempts each, so one bad
+    item fails alone.
+    """
+
+    def __init__(self, db: Any, work: Any, *, size: int = BATCH_SIZE, wait: float = BATCH_WAIT) -> None:
+        self.db, self.work, self.size, self.wait = db, work, size, wait
+        self.pending: list[tuple[Any, Any]] = []
+        self.call: Any = None
+
+    def add(self, item: Any) -> Any:
+        from twisted.internet import defer, reactor
+
+        d: defer.Deferred = defer.Deferred()
+        self.pending.append((item, d))
+        if len(self.pending) >= self.size:
+            self.flush()
+        elif self.call is None:
+            self.call = reactor.callLater(self.wait, self.flush)  # type: ignore[attr-defined]
+        return d
+
+    def flush(self) -> None:
+        if self.call is not None and self.call.active():
+            self.call.cancel()
+        self.call = None
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            with self.db.session() as session:
+                self.work(session, [item for item, _d in batch])
+        except Exception:  # noqa: BLE001 - redone item by item below, where an error belongs to one item
+            outcomes = [self._one(item) for item, _d in batch]
+        else:
+            outcomes = [None] * len(batch)
+        for (item, d), error in zip(batch, outcomes, strict=True):
+            if error is None:
+                d.callback(item)
+            else:
+                d.errback(error)
+
+    def _one(self, item: Any) -> Exception | None:
+        from sqlalchemy.exc import IntegrityError
+
+        for attempt in range(3):
+            try:
+                with self.db.session() as session:
+                    self.work(session, [item])
+                return None
+            except IntegrityError as exc:
+                # another crawler process (distributed mode) inserted the same seller or listing first
+                if attempt == 2:
+                    return exc
+            except Exception as exc:  # noqa: BLE001 - the item fails, the crawl goes on
+                return exc
+        return None
+
+    def close(self) -> None:
+        self.flush()
+
+
 class NormalisePipeline:
     """Field texts → listing record: prices, counts, dates, whitespace, full-width characters."""
 
@@ -82,36 +152,44 @@ class NormalisePipeline:
 
 
 class PersistPipeline:
-    """Upsert the seller and the listing (storage.listings.upsert_listing), one unit of work per item."""
+    """Upsert the seller and the listing (storage.listings.upsert_listing), a batch per transaction."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.db = _database(crawler)
+        self.batch = Batch(self.db, self._store)
+        self.platform_ids: dict[str, int] = {}  # the platform row, looked up once per crawl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PersistPipeline:
         return cls(crawler)
 
-    def process_item(self, item: ListingItem) -> ListingItem:
-        from sqlalchemy.exc import IntegrityError
+    def process_item(self, item: ListingItem) -> Any:
+        return self.batch.add(item)
 
-        from storage.listings import upsert_listing
+    def close_spider(self) -> None:
+        self.batch.close()
 
-        for attempt in range(3):
-            try:
-                with self.db.session() as session:
-                    listing, _changed = upsert_listing(
-                        session=session,
-                        record=item["record"],
-                        platform=item["platform"],
-                        seen_at=item["fetched_at"],
-                    )
-                    item["listing_pk"] = listing.id
-                return item
-            except IntegrityError:
-                # another crawler process (distributed mode) inserted the same seller or listing first
-                if attempt == 2:
-                    raise
-        return item
+    def _store(self, session: Any, items: list[ListingItem]) -> None:
+        from storage.listings import get_or_create_platform, upsert_listings
+        from storage.models import Platform
+
+        by_platform: dict[str, list[ListingItem]] = {}
+        for item in items:
+            by_platform.setdefault(item["platform"], []).append(item)
+        for name, group in by_platform.items():
+            platform_row = (
+                session.get(Platform, self.platform_ids[name]) if name in self.platform_ids else None
+            )
+            if platform_row is None:
+                platform_row = get_or_create_platform(session=session, name=name)
+                self.platform_ids[name] = platform_row.id
+            results = upsert_listings(
+                session=session,
+                platform_row=platform_row,
+                batch=[(item["record"], item["fetched_at"]) for item in group],
+            )
+            for item, (listing, _changed) in zip(group, results, strict=True):
+                item["listing_pk"] = listing.id
 
 
 class SnapshotPipeline:
@@ -121,36 +199,44 @@ class SnapshotPipeline:
         self.db = _database(crawler)
         self.run_id = crawler.settings.getint("MARKWATCH_CRAWL_RUN_ID") or None
         self.tool_version = crawler.settings.get("MARKWATCH_TOOL_VERSION") or tool_version()
+        self.batch = Batch(self.db, self._store)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SnapshotPipeline:
         return cls(crawler)
 
-    def process_item(self, item: ListingItem) -> ListingItem:
-        from storage.crawl import add_snapshot
-        from storage.models import Listing
-
-        html_sha = self.db.blobs.put(item["body"]) if item.get("body") else None
-        raw = dict(item.get("raw") or {})
-        with self.db.session() as session:
-            listing = session.get(Listing, item["listing_pk"])
-            snapshot, _ = add_snapshot(
-                session=session,
-                listing=listing,
-                crawl_run_id=self.run_id,
-                url=item["url"],
-                final_url=item.get("final_url"),
-                http_status=item.get("status"),
-                headers=item.get("headers") or {},
-                fetched_at=item["fetched_at"],
-                html_sha256=html_sha,
-                screenshot_sha256=None,
-                tool_version=self.tool_version,
-                extracted=raw | {"external_id": item.get("external_id")},
-            )
-            item["snapshot_pk"] = snapshot.id
+    def process_item(self, item: ListingItem) -> Any:
+        if item.get("body"):
+            item["html_sha256"] = self.db.blobs.put(item["body"])
         item["body"] = None  # the bytes are stored; do not keep them in memory
-        return item
+        return self.batch.add(item)
+
+    def close_spider(self) -> None:
+        self.batch.close()
+
+    def _store(self, session: Any, items: list[ListingItem]) -> None:
+        from storage.crawl import add_snapshots
+
+        rows = add_snapshots(
+            session=session,
+            crawl_run_id=self.run_id,
+            snapshots=[
+                {
+                    "listing_id": item["listing_pk"],
+                    "url": item["url"],
+                    "final_url": item.get("final_url"),
+                    "http_status": item.get("status"),
+                    "headers": item.get("headers") or {},
+                    "fetched_at": item["fetched_at"],
+                    "html_sha256": item.get("html_sha256"),
+                    "tool_version": self.tool_version,
+                    "extracted": dict(item.get("raw") or {}) | {"external_id": item.get("external_id")},
+                }
+                for item in items
+            ],
+        )
+        for item, row in zip(items, rows, strict=True):
+            item["snapshot_pk"] = row.id
 
 
 class ScreenshotPipeline:
@@ -158,6 +244,7 @@ class ScreenshotPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.db = _database(crawler)
+        self.batch = Batch(self.db, self._store)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScreenshotPipeline:
@@ -165,19 +252,26 @@ class ScreenshotPipeline:
             raise NotConfigured("plain HTTP crawl: no screenshots")
         return cls(crawler)
 
-    def process_item(self, item: ListingItem) -> ListingItem:
-        from storage.crawl import set_snapshot_screenshot
-
+    def process_item(self, item: ListingItem) -> Any:
         png = item.get("screenshot")
         if not png:
             if item.get("rendered"):
                 raise UnusableItem("no_screenshot", item.get("url") or "")
             return item
-        digest = self.db.blobs.put(png)
-        with self.db.session() as session:
-            set_snapshot_screenshot(session=session, snapshot_id=item["snapshot_pk"], sha256=digest)
+        item["screenshot_sha256"] = self.db.blobs.put(png)
         item["screenshot"] = None
-        return item
+        return self.batch.add(item)
+
+    def close_spider(self) -> None:
+        self.batch.close()
+
+    def _store(self, session: Any, items: list[ListingItem]) -> None:
+        from storage.crawl import set_snapshot_screenshot
+
+        for item in items:
+            set_snapshot_screenshot(
+                session=session, snapshot_id=item["snapshot_pk"], sha256=item["screenshot_sha256"]
+            )
 
 
 class ScorePipeline:
@@ -193,6 +287,7 @@ class ScorePipeline:
         self.db = db
         self.scorer = scorer
         self.settings = get_settings()
+        self.batch = Batch(db, self._score)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScorePipeline:
@@ -208,15 +303,33 @@ class ScorePipeline:
             raise NotConfigured("no approved brands: listings are stored unscored")
         return cls(db, scorer)
 
-    def process_item(self, item: ListingItem) -> ListingItem:
+    def process_item(self, item: ListingItem) -> Any:
+        return self.batch.add(item)
+
+    def close_spider(self) -> None:
+        self.batch.close()
+
+    def _score(self, session: Any, items: list[ListingItem]) -> None:
+        from sqlalchemy import select
+        from sqlalchemy.orm import selectinload
+
         from scoring.engine import score_and_learn
         from scoring.types import Listing as ScoringListing
         from storage.listings import listing_record
         from storage.models import Listing
         from storage.queue import record_score
 
-        with self.db.session() as session:
-            row = session.get(Listing, item["listing_pk"])
+        ids = [item["listing_pk"] for item in items]
+        rows = {
+            row.id: row
+            for row in session.scalars(
+                select(Listing)
+                .options(selectinload(Listing.platform), selectinload(Listing.seller))
+                .where(Listing.id.in_(set(ids)))
+            )
+        }
+        for listing_id in ids:  # every item, in crawl order (the same listing twice is scored twice)
+            row = rows[listing_id]
             score = score_and_learn(
                 ScoringListing.from_record(listing_record(row)),
                 self.scorer.registry,
@@ -231,7 +344,6 @@ class ScorePipeline:
                 reflag_margin=self.settings.queue_reflag_margin,
                 criminal_threshold=self.settings.criminal_threshold_cny,
             )
-        return item
 
 
 def tool_version() -> str:

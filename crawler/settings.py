@@ -86,9 +86,12 @@ def scrapy_settings(
         "COOKIES_ENABLED": True,
         "HTTPERROR_ALLOWED_CODES": [],
         "REACTOR_THREADPOOL_MAXSIZE": 10,
+        # a page yields one item or a page of links: Scrapy starts this many workers per response
+        "CONCURRENT_ITEMS": 16,
     }
     if job_dir is not None:
-        settings["JOBDIR"] = str(job_dir)
+        # no JOBDIR: the frontier stays in memory (a resume walks the list pages again and skips the
+        # done-log's detail pages), which spares pickling every request to disk
         settings["MARKWATCH_DONE_LOG"] = str(job_dir / "markwatch-done.txt")
     if max_pages:
         settings["CLOSESPIDER_PAGECOUNT"] = int(max_pages)

@@ -200,6 +200,51 @@ def add_snapshot(
     return row, True
 
 
+def add_snapshots(
+    *, session: Session, crawl_run_id: int | None, snapshots: list[dict[str, Any]]
+) -> list[Snapshot]:
+    """``add_snapshot`` for a batch (each dict: ``add_snapshot``'s keyword arguments but session and
+    crawl_run_id, ``listing_id`` for ``listing``): one SELECT for the run's existing snapshots of these
+    listings, one flush. Idempotent within a crawl run the same way."""
+    existing: dict[tuple[int, str | None], Snapshot] = {}
+    if crawl_run_id is not None and snapshots:
+        for row in session.scalars(
+            select(Snapshot).where(
+                Snapshot.crawl_run_id == crawl_run_id,
+                Snapshot.listing_id.in_({s["listing_id"] for s in snapshots}),
+            )
+        ):
+            existing.setdefault((row.listing_id, row.html_sha256), row)
+    rows: list[Snapshot] = []
+    for spec in snapshots:
+        key = (spec["listing_id"], spec.get("html_sha256"))
+        row = existing.get(key)
+        if row is not None:
+            if spec.get("screenshot_sha256") and not row.screenshot_sha256:
+                row.screenshot_sha256 = spec["screenshot_sha256"]
+            rows.append(row)
+            continue
+        row = Snapshot(
+            listing_id=spec["listing_id"],
+            crawl_run_id=crawl_run_id,
+            fetched_at=spec["fetched_at"],
+            url=spec["url"],
+            final_url=spec.get("final_url"),
+            http_status=spec.get("http_status"),
+            headers=dict(spec.get("headers") or {}),
+            html_sha256=spec.get("html_sha256"),
+            screenshot_sha256=spec.get("screenshot_sha256"),
+            tool_version=spec["tool_version"],
+            extracted=dict(spec.get("extracted") or {}),
+        )
+        session.add(row)
+        if crawl_run_id is not None:
+            existing[key] = row
+        rows.append(row)
+    session.flush()
+    return rows
+
+
 def snapshot_counts(*, session: Session, platform: str) -> dict[str, int]:
     """Listings of a platform, and how many of them have an HTML snapshot and a screenshot."""
     platform_row = get_platform(session=session, name=platform)

@@ -90,15 +90,22 @@ def upsert_seller(
 
 
 def upsert_listing(
-    *, session: Session, record: dict[str, Any], platform: str | None = None, seen_at: datetime | None = None
+    *,
+    session: Session,
+    record: dict[str, Any],
+    platform: str | None = None,
+    seen_at: datetime | None = None,
+    platform_row: Platform | None = None,
 ) -> tuple[Listing, bool]:
     """Create or update a listing from a listing record; returns (listing, changed materially).
 
     A price observation is written only when the price differs from the last one recorded.
+    ``platform_row``: the platform's row when the caller has it already (a crawler's batch).
     """
     seen_at = seen_at or _parse_seen_at(record.get("seen_at")) or utcnow()
     platform_name, external_id = split_listing_id(str(record["id"]), platform or record.get("platform"))
-    platform_row = get_or_create_platform(session=session, name=platform_name)
+    if platform_row is None or platform_row.name != platform_name:
+        platform_row = get_or_create_platform(session=session, name=platform_name)
     listing = session.scalars(
         select(Listing).where(Listing.platform_id == platform_row.id, Listing.external_id == external_id)
     ).one_or_none()
@@ -146,6 +153,127 @@ def upsert_listing(
                 )
             )
     return listing, changed
+
+
+def upsert_listings(
+    *, session: Session, platform_row: Platform, batch: list[tuple[dict[str, Any], datetime]]
+) -> list[tuple[Listing, bool]]:
+    """``upsert_listing`` for many records of one platform at once: (listing, changed) per record.
+
+    The same rows and price observations as one ``upsert_listing`` per record, in that order, but with
+    one SELECT for the batch's listings, one for its sellers, one for their last prices and one flush
+    (a crawler's batch of items in one transaction).
+    """
+    if not batch:
+        return []
+    keys = [split_listing_id(str(record["id"]), platform_row.name)[1] for record, _ in batch]
+    listings = {
+        row.external_id: row
+        for row in session.scalars(
+            select(Listing).where(Listing.platform_id == platform_row.id, Listing.external_id.in_(set(keys)))
+        )
+    }
+    seller_keys = {
+        str((record.get("seller") or {}).get("id") or (record.get("seller") or {}).get("name"))
+        for record, _ in batch
+        if (record.get("seller") or {}).get("id") or (record.get("seller") or {}).get("name")
+    }
+    sellers = (
+        {
+            row.external_id: row
+            for row in session.scalars(
+                select(Seller).where(
+                    Seller.platform_id == platform_row.id, Seller.external_id.in_(seller_keys)
+                )
+            )
+        }
+        if seller_keys
+        else {}
+    )
+    results: list[tuple[Listing, bool]] = []
+    for (record, seen_at), external_id in zip(batch, keys, strict=True):
+        seller_data = record.get("seller") or {}
+        seller_key = seller_data.get("id") or seller_data.get("name")
+        seller = None
+        if seller_key:
+            seller = sellers.get(str(seller_key))
+            if seller is None:
+                seller = Seller(platform_id=platform_row.id, external_id=str(seller_key), first_seen=seen_at)
+                session.add(seller)
+                sellers[str(seller_key)] = seller
+            _update_seller(seller, seller_data, seen_at)
+        listing = listings.get(external_id)
+        digest = content_hash(record)
+        if listing is None:
+            listing = Listing(
+                platform_id=platform_row.id, external_id=external_id, first_seen=seen_at, last_seen=seen_at
+            )
+            session.add(listing)
+            listings[external_id] = listing
+            changed = True
+        else:
+            changed = listing.content_hash != digest
+        if seller is not None:
+            listing.seller = seller
+        _update_listing(listing, record, digest, seen_at, changed)
+        results.append((listing, changed))
+    session.flush()
+    ids = {listing.id for listing, _ in results if listing.price is not None}
+    last: dict[int, tuple[float, str]] = {}
+    if ids:
+        rows = session.execute(
+            select(PriceObservation.listing_id, PriceObservation.price, PriceObservation.currency)
+            .where(PriceObservation.listing_id.in_(ids))
+            .order_by(
+                PriceObservation.listing_id, PriceObservation.observed_at.desc(), PriceObservation.id.desc()
+            )
+        )
+        for listing_id, price, currency in rows:
+            last.setdefault(listing_id, (price, currency))
+    for (listing, _changed), (_record, seen_at) in zip(results, batch, strict=True):
+        if listing.price is None:
+            continue
+        if last.get(listing.id) != (listing.price, listing.currency):
+            session.add(
+                PriceObservation(
+                    listing_id=listing.id, observed_at=seen_at, price=listing.price, currency=listing.currency
+                )
+            )
+            last[listing.id] = (listing.price, listing.currency)
+    return results
+
+
+def _update_seller(row: Seller, seller: dict[str, Any], seen_at: datetime) -> None:
+    for field in ("name", "licence", "url"):
+        if seller.get(field):
+            setattr(row, field, str(seller[field]))
+    if seller.get("rating") is not None:
+        row.rating = float(seller["rating"])
+    opened = _as_date(seller.get("opened"))
+    if opened:
+        row.opened = opened
+    row.last_seen = max(row.last_seen or seen_at, seen_at)
+
+
+def _update_listing(
+    listing: Listing, record: dict[str, Any], digest: str, seen_at: datetime, changed: bool
+) -> None:
+    listing.url = record.get("url") or listing.url
+    listing.title = record["title"]
+    listing.price = record.get("price")
+    listing.currency = record.get("currency") or "CNY"
+    listing.category = record.get("category") or listing.category
+    listing.sold = record.get("sold") if record.get("sold") is not None else listing.sold
+    listing.description = (
+        record.get("description") if record.get("description") is not None else listing.description
+    )
+    listing.images = list(record.get("images") or listing.images or [])
+    if record.get("image_hashes"):
+        listing.image_hashes = list(record["image_hashes"])
+    listing.content_hash = digest
+    listing.last_seen = max(listing.last_seen or seen_at, seen_at)
+    if changed:
+        listing.scored_at = None
 
 
 def _parse_seen_at(value: Any) -> datetime | None:
