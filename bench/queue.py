@@ -429,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
                 ),
                 ("page 40", {"since": "all", "page": "40"}),
             ]
-            text_url = ("free text (title LIKE)", {"since": "all", "q": "充电宝"})
+            text_url = ("free text 充电宝 (FTS index)", {"since": "all", "q": "充电宝"})
+            short_url = ("free text 充电 (2 chars: LIKE)", {"since": "all", "q": "充电"})
 
             def timed(path: str, params: dict | None = None) -> float:  # type: ignore[type-arg]
                 t = time.perf_counter()
@@ -456,6 +457,10 @@ def main(argv: list[str] | None = None) -> int:
                 timed("/", {**text_url[1], "risk_min": f"{50 + i / 100:.2f}"})
                 for i in range(max(10, args.requests // 10))
             ]
+            short_times = [
+                timed("/", {**short_url[1], "risk_min": f"{50 + i / 100:.2f}"})
+                for i in range(max(5, args.requests // 40))
+            ]
             lead_times = [timed(f"/leads/{rnd.randrange(1, args.leads + 1)}") for _ in range(args.requests)]
             api_times = [
                 timed("/api/v1/leads", {"status": "all", "brand": "李宁"}) for _ in range(args.requests // 4)
@@ -481,6 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         print("  " + line(name, values))
     print(line("queue page, cold (uncached counts)", cold_times))
     print("  " + line(text_url[0] + ", cold", text_times))
+    print("  " + line(short_url[0] + ", cold", short_times))
     print(line("lead page", lead_times))
     print(line("API GET /api/v1/leads", api_times))
     queue_ok = percentile(queue_times, 95) < 300
