@@ -206,10 +206,19 @@ class SnapshotPipeline:
         return cls(crawler)
 
     def process_item(self, item: ListingItem) -> Any:
-        if item.get("body"):
-            item["html_sha256"] = self.db.blobs.put(item["body"])
-        item["body"] = None  # the bytes are stored; do not keep them in memory
-        return self.batch.add(item)
+        from twisted.internet.threads import deferToThread
+
+        body = item.get("body")
+        item["body"] = None  # the bytes go to the blob store; do not keep them in memory
+        if not body:
+            return self.batch.add(item)
+
+        def stored(digest: str) -> Any:
+            item["html_sha256"] = digest
+            return self.batch.add(item)
+
+        # writing (and fsyncing) the blob happens in a thread, off the reactor; the row waits for it
+        return deferToThread(self.db.blobs.put, body).addCallback(stored)
 
     def close_spider(self) -> None:
         self.batch.close()
@@ -258,9 +267,15 @@ class ScreenshotPipeline:
             if item.get("rendered"):
                 raise UnusableItem("no_screenshot", item.get("url") or "")
             return item
-        item["screenshot_sha256"] = self.db.blobs.put(png)
+        from twisted.internet.threads import deferToThread
+
         item["screenshot"] = None
-        return self.batch.add(item)
+
+        def stored(digest: str) -> Any:
+            item["screenshot_sha256"] = digest
+            return self.batch.add(item)
+
+        return deferToThread(self.db.blobs.put, png).addCallback(stored)
 
     def close_spider(self) -> None:
         self.batch.close()
