@@ -64,31 +64,6 @@ def _as_date(value: Any) -> date | None:
         return None
 
 
-def upsert_seller(
-    *, session: Session, platform: Platform, seller: dict[str, Any], seen_at: datetime
-) -> Seller | None:
-    external_id = seller.get("id") or seller.get("name")
-    if not external_id:
-        return None
-    row = session.scalars(
-        select(Seller).where(Seller.platform_id == platform.id, Seller.external_id == str(external_id))
-    ).one_or_none()
-    if row is None:
-        row = Seller(platform_id=platform.id, external_id=str(external_id), first_seen=seen_at)
-        session.add(row)
-    for field in ("name", "licence", "url"):
-        if seller.get(field):
-            setattr(row, field, str(seller[field]))
-    if seller.get("rating") is not None:
-        row.rating = float(seller["rating"])
-    opened = _as_date(seller.get("opened"))
-    if opened:
-        row.opened = opened
-    row.last_seen = max(row.last_seen or seen_at, seen_at)
-    session.flush()
-    return row
-
-
 def upsert_listing(
     *,
     session: Session,
@@ -100,59 +75,13 @@ def upsert_listing(
     """Create or update a listing from a listing record; returns (listing, changed materially).
 
     A price observation is written only when the price differs from the last one recorded.
-    ``platform_row``: the platform's row when the caller has it already (a crawler's batch).
+    ``platform_row``: the platform's row when the caller has it already.
     """
     seen_at = seen_at or _parse_seen_at(record.get("seen_at")) or utcnow()
-    platform_name, external_id = split_listing_id(str(record["id"]), platform or record.get("platform"))
+    platform_name, _ = split_listing_id(str(record["id"]), platform or record.get("platform"))
     if platform_row is None or platform_row.name != platform_name:
         platform_row = get_or_create_platform(session=session, name=platform_name)
-    listing = session.scalars(
-        select(Listing).where(Listing.platform_id == platform_row.id, Listing.external_id == external_id)
-    ).one_or_none()
-    seller = upsert_seller(
-        session=session, platform=platform_row, seller=record.get("seller") or {}, seen_at=seen_at
-    )
-    digest = content_hash(record)
-    if listing is None:
-        listing = Listing(
-            platform_id=platform_row.id, external_id=external_id, first_seen=seen_at, last_seen=seen_at
-        )
-        session.add(listing)
-        changed = True
-    else:
-        changed = listing.content_hash != digest
-    listing.seller_id = seller.id if seller else listing.seller_id
-    listing.url = record.get("url") or listing.url
-    listing.title = record["title"]
-    listing.price = record.get("price")
-    listing.currency = record.get("currency") or "CNY"
-    listing.category = record.get("category") or listing.category
-    listing.sold = record.get("sold") if record.get("sold") is not None else listing.sold
-    listing.description = (
-        record.get("description") if record.get("description") is not None else listing.description
-    )
-    listing.images = list(record.get("images") or listing.images or [])
-    if record.get("image_hashes"):
-        listing.image_hashes = list(record["image_hashes"])
-    listing.content_hash = digest
-    listing.last_seen = max(listing.last_seen, seen_at)
-    if changed:
-        listing.scored_at = None
-    session.flush()
-    if listing.price is not None:
-        last = session.scalars(
-            select(PriceObservation)
-            .where(PriceObservation.listing_id == listing.id)
-            .order_by(PriceObservation.observed_at.desc(), PriceObservation.id.desc())
-            .limit(1)
-        ).one_or_none()
-        if last is None or last.price != listing.price or last.currency != listing.currency:
-            session.add(
-                PriceObservation(
-                    listing_id=listing.id, observed_at=seen_at, price=listing.price, currency=listing.currency
-                )
-            )
-    return listing, changed
+    return upsert_listings(session=session, platform_row=platform_row, batch=[(record, seen_at)])[0]
 
 
 def upsert_listings(
