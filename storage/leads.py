@@ -29,7 +29,6 @@ from storage.models import (
     LeadStatus,
     Listing,
     Platform,
-    PriceObservation,
     ReviewEvent,
     Seller,
     Snapshot,
@@ -515,26 +514,6 @@ def lead_events(*, session: Session, lead_id: int) -> list[tuple[ReviewEvent, st
         .order_by(ReviewEvent.at, ReviewEvent.id)
     )
     return [(e, n) for e, n in session.execute(query)]
-
-
-def price_history(*, session: Session, listing_id: int) -> list[PriceObservation]:
-    return list(
-        session.scalars(
-            select(PriceObservation)
-            .where(PriceObservation.listing_id == listing_id)
-            .order_by(PriceObservation.observed_at, PriceObservation.id)
-        )
-    )
-
-
-def listing_snapshots(*, session: Session, listing_id: int) -> list[Snapshot]:
-    return list(
-        session.scalars(
-            select(Snapshot)
-            .where(Snapshot.listing_id == listing_id)
-            .order_by(Snapshot.fetched_at, Snapshot.id)
-        )
-    )
 
 
 def get_snapshot(

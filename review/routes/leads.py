@@ -13,15 +13,14 @@ from review.deps import DECIDERS, EVIDENCE_ROLES, CsrfDep, SessionDep, UserDep, 
 from review.i18n import MESSAGES
 from review.routing import TRANSFER_DEPARTMENT, departments, routing_table
 from storage.errors import MarkwatchError
+from storage.evidence import listing_snapshots, price_history
 from storage.leads import (
     DecisionOutcome,
     apply_decision,
     get_lead,
     get_snapshot,
     lead_events,
-    listing_snapshots,
     listings_by_ids,
-    price_history,
     seller_leads,
     seller_listings,
 )
