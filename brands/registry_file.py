@@ -42,15 +42,19 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class RegistryFileError(MarkwatchError):
-    """The registry file was refused whole; ``problems`` lists every reason."""
+class FileRefused(MarkwatchError):
+    """A declarative file (brand registry, platform profile) refused whole, with every reason."""
+
+    what = "file"
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(
-            f"brand registry refused, nothing was written ({len(problems)} problem(s)):\n{lines}"
-        )
+        super().__init__(f"{self.what} refused, nothing was written ({len(problems)} problem(s)):\n{lines}")
+
+
+class RegistryFileError(FileRefused):
+    what = "brand registry"
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,7 @@ from typing import Any
 import yaml
 from parsel import Selector
 
-from brands.registry_file import Problem
-from storage.errors import MarkwatchError
+from brands.registry_file import FileRefused, Problem
 
 HERE = Path(__file__).parent
 BUILTIN = ("demo-static", "demo-spa")
@@ -68,15 +67,10 @@ DEFAULT_POLITENESS: dict[str, Any] = {
 }
 
 
-class ProfileError(MarkwatchError):
+class ProfileError(FileRefused):
     """A profile was refused; ``problems`` names every reason with its file and line."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(
-            f"platform profile refused, nothing was written ({len(problems)} problem(s)):\n{lines}"
-        )
+    what = "platform profile"
 
 
 @dataclass(frozen=True)
