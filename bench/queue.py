@@ -7,7 +7,7 @@ violation, risk range, date range, deep pages) and the lead page of random leads
 
     .venv/bin/python bench/queue.py [--home DIR] [--listings N] [--leads N] [--requests N]
 
-Targets (issue 5): queue page p95 < 300 ms, lead page p95 < 200 ms.
+Targets (issue 5): queue page p95 < 300 ms (free-text searches included), lead page p95 < 200 ms.
 """
 
 from __future__ import annotations
@@ -429,8 +429,12 @@ def main(argv: list[str] | None = None) -> int:
                 ),
                 ("page 40", {"since": "all", "page": "40"}),
             ]
-            text_url = ("free text 充电宝 (FTS index)", {"since": "all", "q": "充电宝"})
-            short_url = ("free text 充电 (2 chars: LIKE)", {"since": "all", "q": "充电"})
+            text_urls = [
+                ("free text 充电宝 (trigram index)", {"since": "all", "q": "充电宝"}),
+                ("free text 充电 (pair index)", {"since": "all", "q": "充电"}),
+                ("free text 茅台 (pair index)", {"since": "all", "q": "茅台"}),
+                ("free text 鞋 (pair index prefix)", {"since": "all", "q": "鞋"}),
+            ]
 
             def timed(path: str, params: dict | None = None) -> float:  # type: ignore[type-arg]
                 t = time.perf_counter()
@@ -453,14 +457,14 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(max(20, args.requests // 4)):
                 name, params = queue_urls[i % len(queue_urls)]
                 cold_times.append(timed("/", {**params, "risk_min": f"{50 + i / 100:.2f}"}))
-            text_times = [
-                timed("/", {**text_url[1], "risk_min": f"{50 + i / 100:.2f}"})
-                for i in range(max(10, args.requests // 10))
-            ]
-            short_times = [
-                timed("/", {**short_url[1], "risk_min": f"{50 + i / 100:.2f}"})
-                for i in range(max(5, args.requests // 40))
-            ]
+            # free text, cold too: every request a new risk floor, so the text is searched every time
+            text_times: dict[str, list[float]] = {
+                name: [
+                    timed("/", {**params, "risk_min": f"{50 + i / 100:.2f}"})
+                    for i in range(max(10, args.requests // 10))
+                ]
+                for name, params in text_urls
+            }
             lead_times = [timed(f"/leads/{rnd.randrange(1, args.leads + 1)}") for _ in range(args.requests)]
             api_times = [
                 timed("/api/v1/leads", {"status": "all", "brand": "李宁"}) for _ in range(args.requests // 4)
@@ -485,19 +489,23 @@ def main(argv: list[str] | None = None) -> int:
     for name, values in per_view.items():
         print("  " + line(name, values))
     print(line("queue page, cold (uncached counts)", cold_times))
-    print("  " + line(text_url[0] + ", cold", text_times))
-    print("  " + line(short_url[0] + ", cold", short_times))
+    all_text = [ms for values in text_times.values() for ms in values]
+    print(line("queue page, free text, cold", all_text))
+    for name, values in text_times.items():
+        print("  " + line(name, values))
     print(line("lead page", lead_times))
     print(line("API GET /api/v1/leads", api_times))
     queue_ok = percentile(queue_times, 95) < 300
     cold_ok = percentile(cold_times, 95) < 300
+    text_ok = percentile(all_text, 95) < 300
     lead_ok = percentile(lead_times, 95) < 200
     print(
         f"target queue p95 < 300 ms: {'met' if queue_ok else 'NOT met'} (repeat views), "
-        f"{'met' if cold_ok else 'NOT met'} (never-seen views); "
-        f"lead p95 < 200 ms: {'met' if lead_ok else 'NOT met'}; free text is reported, not a target"
+        f"{'met' if cold_ok else 'NOT met'} (never-seen views), "
+        f"{'met' if text_ok else 'NOT met'} (free text); "
+        f"lead p95 < 200 ms: {'met' if lead_ok else 'NOT met'}"
     )
-    return 0 if queue_ok and cold_ok and lead_ok else 1
+    return 0 if queue_ok and cold_ok and text_ok and lead_ok else 1
 
 
 if __name__ == "__main__":

@@ -158,7 +158,15 @@ def _conditions(f: QueueFilter, skip: str | None = None, *, scan: bool = False) 
 
 TEXT_MATCH_LIMIT = 10_000  # leads a free-text search keeps (the riskiest), so later queries stay cheap
 SELLER_MATCH_LIMIT = 5000  # sellers whose name matches (lowest ids first)
-FULLTEXT_MIN_CHARS = 3  # shorter text has no trigram: plain LIKE (a scan) is the fallback
+FULLTEXT_MIN_CHARS = 3  # shorter text has no trigram: the character-pair index of migration 0004
+# Characters that the pair index's tokenizer (FTS5 unicode61) keeps as token characters, so a one- or
+# two-character query of them is one token: ASCII letters and digits, CJK ideographs (with extension A
+# and the compatibility block), kana, hangul, full-width letters and digits. Other short text is a scan.
+PAIR_INDEX_CHARS = (
+    (0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A), (0x3041, 0x3096), (0x30A1, 0x30FA), (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFF10, 0xFF19), (0xFF21, 0xFF3A),
+    (0xFF41, 0xFF5A),
+)  # fmt: skip
 
 
 class _LeadIdIn(ColumnElement[bool]):
@@ -186,38 +194,50 @@ def _lead_id_in_sqlite(element: _LeadIdIn, compiler: Any, **kw: Any) -> str:
 
 
 def _caseless(text: str) -> bool:
-    """No character of ``text`` has a case: for it, the trigram index's case folding (which goes beyond
+    """No character of ``text`` has a case: for it, the indexes' case folding (which goes beyond
     ASCII, unlike LIKE's) changes nothing, so a match of the index is exactly a LIKE match."""
     return all(c.lower() == c == c.upper() and c.casefold() == c for c in text)
+
+
+def _pair_indexed(text: str) -> bool:
+    return all(any(low <= ord(c) <= high for low, high in PAIR_INDEX_CHARS) for c in text)
 
 
 class _Contains(ColumnElement[bool]):
     """``column LIKE '%text%'`` (text taken literally), through a full-text index where there is one.
 
     On SQLite, text of FULLTEXT_MIN_CHARS or more characters is looked up in the FTS5 trigram table of
-    migration 0003 (``fts``): the row ids whose column contains the text's trigrams in a row. When the
-    text has letters with a case, the same LIKE then checks those candidates (the index folds case
-    beyond ASCII, LIKE does not), so the result is always exactly the LIKE's. Shorter text, and every
-    other engine, compile to the LIKE alone: on PostgreSQL the pg_trgm GIN index serves it.
+    migration 0003 (``{table}_fts``): the row ids whose column contains the text's trigrams in a row.
+    Text of one or two PAIR_INDEX_CHARS is looked up in the character-pair table of migration 0004
+    (``{table}_grams``): two characters are one pair token, one character the prefix of a pair. When the
+    text has letters with a case, the same LIKE then checks those candidates (the indexes fold case
+    beyond ASCII, LIKE does not), so the result is always exactly the LIKE's. Other text, and every
+    other engine, compile to the LIKE alone: on PostgreSQL the pg_trgm GIN index serves it (3+ characters).
     """
 
     inherit_cache = False  # holds plain values, not clause elements: compiled per statement
     type = NullType()  # a predicate already: a Boolean type would make SQLite append "= 1"
 
-    def __init__(self, id_column: Any, text_column: Any, fts: str, text: str) -> None:
-        self.id_column, self.text_column, self.fts, self.text = id_column, text_column, fts, text
+    def __init__(self, id_column: Any, text_column: Any, text: str) -> None:
+        self.id_column, self.text_column, self.text = id_column, text_column, text
+        self.table = text_column.table.name
 
     def like(self) -> Any:
         needle = "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         return self.text_column.like(needle, escape="\\")
 
     def fulltext_ids(self) -> Select[Any] | None:
-        """The FTS5 query of the row ids (SQLite), or None when the text is too short for trigrams."""
-        if len(self.text) < FULLTEXT_MIN_CHARS:
-            return None
-        fts = table(self.fts, column("rowid"), column(self.text_column.key))
-        phrase = '"' + self.text.replace('"', '""') + '"'  # one FTS5 string: its trigrams in a row
-        return select(fts.c.rowid).where(fts.c[self.text_column.key].match(phrase))
+        """The FTS5 query of the row ids (SQLite), or None when no index can answer the text."""
+        if len(self.text) >= FULLTEXT_MIN_CHARS:
+            fts = table(f"{self.table}_fts", column("rowid"), column(self.text_column.key))
+            phrase = '"' + self.text.replace('"', '""') + '"'  # one FTS5 string: its trigrams in a row
+            return select(fts.c.rowid).where(fts.c[self.text_column.key].match(phrase))
+        if self.text and _pair_indexed(self.text):
+            name = f"{self.table}_grams"  # matched by the table's own name: detail=none has no columns
+            pairs = table(name, column("rowid"), column(name))
+            query = f'"{self.text}"' if len(self.text) == 2 else f'"{self.text}"*'
+            return select(pairs.c.rowid).where(pairs.c[name].match(query))
+        return None
 
     def sqlite_ids(self) -> Select[Any]:
         """The matching row ids on SQLite: the index alone when that is exact, else index and LIKE."""
@@ -245,13 +265,13 @@ def _contains_sqlite(element: _Contains, compiler: Any, **kw: Any) -> str:
 
 
 def title_contains(text: str) -> Any:
-    """Listings whose title contains ``text`` (full-text index on SQLite for 3+ characters)."""
-    return _Contains(Listing.id, Listing.title, "listings_fts", text)
+    """Listings whose title contains ``text`` (through the full-text indexes on SQLite)."""
+    return _Contains(Listing.id, Listing.title, text)
 
 
 def seller_name_contains(text: str) -> Any:
-    """Sellers whose name contains ``text`` (full-text index on SQLite for 3+ characters)."""
-    return _Contains(Seller.id, Seller.name, "sellers_fts", text)
+    """Sellers whose name contains ``text`` (through the full-text indexes on SQLite)."""
+    return _Contains(Seller.id, Seller.name, text)
 
 
 def _matching_ids(session: Session, condition: _Contains) -> Select[Any]:

@@ -16,9 +16,9 @@ from storage.errors import DatabaseNotReady
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
-# Database objects that migration 0003 creates and storage.models does not describe: the SQLite FTS5
-# tables (and their shadow tables) and the PostgreSQL trigram indexes of the free-text filter.
-FULLTEXT_TABLES = re.compile(r"^(listings|sellers)_fts(_(data|idx|docsize|config|content))?$")
+# Database objects that migrations 0003 and 0004 create and storage.models does not describe: the
+# SQLite FTS5 tables (and their shadow tables) and the PostgreSQL trigram indexes of the free-text filter.
+FULLTEXT_TABLES = re.compile(r"^(listings|sellers)_(fts|grams)(_(data|idx|docsize|config|content))?$")
 FULLTEXT_INDEXES = frozenset({"ix_listings_title_trgm", "ix_sellers_name_trgm"})
 
 

@@ -1,5 +1,6 @@
-"""The queue's free-text filter through the full-text indexes of migration 0003 (SQLite FTS5 trigram,
-PostgreSQL pg_trgm): the same leads as a plain LIKE, on both engines, kept in step with edits."""
+"""The queue's free-text filter through the full-text indexes of migrations 0003 (SQLite FTS5 trigram,
+PostgreSQL pg_trgm) and 0004 (SQLite character pairs, for one or two characters): the same leads as a
+plain LIKE, on both engines, kept in step with edits."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from alembic import command
 from sqlalchemy import func, or_, select, text
 
 from storage import open_database
-from storage.leads import QueueFilter, iter_queue, queue_page, resolve_text, title_contains
+from storage.leads import PAIR_INDEX_CHARS, QueueFilter, iter_queue, queue_page, resolve_text, title_contains
 from storage.migrate import _config, upgrade
 from storage.models import Lead, Listing, Seller
 from tests.factories import ScoreStub, make_lead, make_listing
@@ -29,8 +30,15 @@ TITLES = [
 TERMS = [
     "红烧牛肉面",  # 3+ characters: the index
     "牛肉面 经典",  # across a space
-    "牛肉",  # 2 characters: the LIKE fallback
-    "鞋",  # 1 character
+    "牛肉",  # 2 characters: the character-pair index
+    "鞋",  # 1 character: a prefix of a pair
+    "款",  # the last character of a title
+    "男款",  # the last pair of a title
+    "5连",  # a digit and an ideograph
+    "iP",  # a letter with a case: the index, then LIKE
+    "Ｉ",  # full-width, one character
+    "_T",  # LIKE wildcards are literal (a scan: not index characters)
+    " 跑",  # a space: a scan
     "飞天",  # title and seller name, 2 characters
     "飞天53度",
     "好味食品",  # seller name, 4 characters
@@ -148,11 +156,13 @@ def test_a_deleted_listing_leaves_the_index(database):
         session.flush()
         assert _found(session, "酱香型白酒") == set()
         if database.engine.dialect.name == "sqlite":
-            session.execute(text("INSERT INTO listings_fts(listings_fts) VALUES ('integrity-check')"))
-            session.execute(text("INSERT INTO sellers_fts(sellers_fts) VALUES ('integrity-check')"))
+            for index in ("listings_fts", "sellers_fts", "listings_grams", "sellers_grams"):
+                session.execute(text(f"INSERT INTO {index}({index}) VALUES ('integrity-check')"))
+        assert _found(session, "酱香") == set()
+        assert _found(session, "批发") == set()
 
 
-def test_the_search_of_three_or_more_characters_uses_the_index(database):
+def test_the_search_of_any_length_of_letters_uses_an_index(database):
     with database.session() as session:
         _seed(session)
         listing_ids = select(Listing.id).where(title_contains("红烧牛肉面"))
@@ -160,8 +170,13 @@ def test_the_search_of_three_or_more_characters_uses_the_index(database):
             compiled = str(listing_ids.compile(database.engine, compile_kwargs={"literal_binds": True}))
             plan = " ".join(str(r) for r in session.execute(text("EXPLAIN QUERY PLAN " + compiled)))
             assert "listings_fts" in plan
-            short = select(Listing.id).where(title_contains("牛肉"))
-            assert "listings_fts" not in str(short.compile(database.engine))
+            for term in ("牛肉", "鞋", "Li"):
+                short = select(Listing.id).where(title_contains(term))
+                compiled = str(short.compile(database.engine, compile_kwargs={"literal_binds": True}))
+                plan = " ".join(str(r) for r in session.execute(text("EXPLAIN QUERY PLAN " + compiled)))
+                assert "listings_grams VIRTUAL TABLE" in plan and "SCAN listings'" not in plan, term
+            scan = select(Listing.id).where(title_contains("_T"))
+            assert "listings_grams" not in str(scan.compile(database.engine))
         else:
             session.execute(text("SET LOCAL enable_seqscan = off"))
             compiled = str(listing_ids.compile(database.engine, compile_kwargs={"literal_binds": True}))
@@ -178,4 +193,19 @@ def test_the_migration_indexes_listings_that_were_there_before_it(database):
     with database.session() as session:
         assert _found(session, "红烧牛肉面") == {leads[TITLES[0][0]], leads[TITLES[1][0]]}
         assert _found(session, "酒水批发") == {leads[TITLES[3][0]]}
+        assert _found(session, "牛肉") == {leads[TITLES[0][0]], leads[TITLES[1][0]]}
+        assert _found(session, "批发") == {leads[TITLES[3][0]]}
         assert session.scalar(select(func.count()).select_from(Listing)) == len(TITLES) + 5
+
+
+def test_the_pair_index_characters_are_whole_tokens_of_sqlite(db):
+    """PAIR_INDEX_CHARS must be characters that FTS5's unicode61 keeps as token characters; else a
+    one- or two-character search through the pair index (SQLite's) would miss what LIKE finds."""
+    chars = [chr(c) for low, high in PAIR_INDEX_CHARS for c in range(low, high + 1)]
+    with db.session() as session:
+        tokenizer = "unicode61 remove_diacritics 0"
+        session.execute(text(f"CREATE VIRTUAL TABLE temp.probe USING fts5(x, tokenize='{tokenizer}')"))
+        session.execute(text("CREATE VIRTUAL TABLE temp.probe_terms USING fts5vocab(temp, probe, 'row')"))
+        session.execute(text("INSERT INTO temp.probe(x) VALUES (:x)"), {"x": " ".join(chars)})
+        terms = set(session.scalars(text("SELECT term FROM temp.probe_terms")))
+    assert [c for c in chars if c.lower() not in terms] == []
