@@ -22,6 +22,10 @@ def _sqlite_pragmas(busy_timeout_ms: int):  # type: ignore[no-untyped-def]
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, much faster than FULL
+        # the queue's counts scan whole indexes: read them through memory mapping and a 64 MB page cache
+        # per connection instead of a pread per 4 KB page through the default 2 MB cache
+        cursor.execute("PRAGMA mmap_size=1073741824")
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
     return on_connect

@@ -151,7 +151,7 @@ def _conditions(f: QueueFilter, skip: str | None = None, *, scan: bool = False) 
     if f.lead_ids is not None:  # the free text, resolved once by resolve_text
         where.append(_LeadIdIn(f.lead_ids) if f.lead_ids else Lead.id < 0)
     elif f.text:
-        where.append(_text_condition(f.text, None))
+        where.append(_text_condition(f.text))
         needs_listing = True
     return where, needs_listing
 
@@ -290,14 +290,8 @@ def _lead_number(text: str) -> int | None:
     return int(stripped) if stripped.isdigit() and len(stripped) < 12 else None
 
 
-def _text_condition(text: str, seller_ids: Sequence[int] | None) -> Any:
-    if seller_ids is None:
-        seller_match: Any = Listing.seller_id.in_(_matching_sellers(text).scalar_subquery())
-    else:
-        seller_match = Listing.seller_id.in_(list(seller_ids)) if seller_ids else None
-    parts = [title_contains(text)]
-    if seller_match is not None:
-        parts.append(seller_match)
+def _text_condition(text: str) -> Any:
+    parts = [title_contains(text), Lead.seller_id.in_(_matching_sellers(text).scalar_subquery())]
     number = _lead_number(text)
     if number is not None:
         parts.append(Lead.id == number)
@@ -320,16 +314,16 @@ def resolve_text(*, session: Session, filters: QueueFilter) -> QueueFilter:
     if not filters.text or filters.lead_ids is not None:
         return filters
     sellers = _matching_ids(session, seller_name_contains(filters.text)).subquery()
-    seller_ids = list(session.scalars(select(sellers.c[0]).order_by(sellers.c[0]).limit(SELLER_MATCH_LIMIT)))
     base = replace(
         filters, platform=None, brand=None, violation=None, department=None, status="all", text=None
     )
     where, _ = _conditions(base)
-    # the matching listings first (through the index), then their leads by the unique listing_id:
-    # much cheaper than a lookup into the listings table for every lead
-    found: list[Any] = [Lead.listing_id.in_(_matching_ids(session, title_contains(filters.text)))]
-    if seller_ids:
-        found.append(Lead.listing_id.in_(select(Listing.id).where(Listing.seller_id.in_(seller_ids))))
+    # the matching listings and sellers first (through the indexes), then their leads by listing or
+    # seller id (covering indexes): much cheaper than a lookup into the listings table for every lead
+    found: list[Any] = [
+        Lead.listing_id.in_(_matching_ids(session, title_contains(filters.text))),
+        Lead.seller_id.in_(select(sellers.c[0]).order_by(sellers.c[0]).limit(SELLER_MATCH_LIMIT)),
+    ]
     number = _lead_number(filters.text)
     if number is not None:
         found.append(Lead.id == number)
@@ -467,29 +461,36 @@ def queue_counts(
     if combos is None:
         combos = facet_combos(session=session, filters=filters)
 
-    def status_ok(status: str) -> bool:
-        if filters.status == "open":
-            return status in OPEN_STATUSES
-        return filters.status in ("all", "") or status == filters.status
-
-    tests = {
-        "platform": lambda c: not filters.platform or c[0] == filters.platform_id,
-        "brand": lambda c: not filters.brand or c[1] == filters.brand_id,
-        "violation": lambda c: not filters.violation or c[2] == filters.violation,
-        "department": lambda c: not filters.department or c[3] == filters.department,
-        "status": lambda c: status_ok(c[4]),
-    }
-    totals: dict[str, dict[Any, int]] = {facet: {} for facet in FACETS}
-    checks = list(tests.values())
+    if filters.status == "open":
+        statuses: set[Any] | None = set(OPEN_STATUSES)
+    else:
+        statuses = None if filters.status in ("all", "") else {filters.status}
+    allowed: tuple[set[Any] | None, ...] = (  # per facet, in FACETS order: the values that pass, or any
+        {filters.platform_id} if filters.platform else None,
+        {filters.brand_id} if filters.brand else None,
+        {filters.violation} if filters.violation else None,
+        {filters.department} if filters.department else None,
+        statuses,
+    )
+    filtered = [(i, values) for i, values in enumerate(allowed) if values is not None]
+    every = range(len(FACETS))
+    sums: list[dict[Any, int]] = [{} for _ in FACETS]
     for combo in combos:
-        failed = [i for i, check in enumerate(checks) if not check(combo)]
         # a facet's count ignores its own filter: a combo failing only facet i still counts for facet i
-        targets = range(len(FACETS)) if not failed else failed if len(failed) == 1 else ()
-        for index in targets:
-            value = combo[index]
+        failed: list[int] = []
+        for i, values in filtered:
+            if combo[i] not in values:
+                failed.append(i)
+                if len(failed) > 1:
+                    break
+        if len(failed) > 1:
+            continue
+        n = combo[5]
+        for i in failed or every:
+            value = combo[i]
             if value is not None:
-                bucket = totals[FACETS[index]]
-                bucket[value] = bucket.get(value, 0) + combo[5]
+                sums[i][value] = sums[i].get(value, 0) + n
+    totals = dict(zip(FACETS, sums, strict=True))
     names: dict[str, dict[Any, str]] = {}
     for facet, model in (("platform", Platform), ("brand", Brand)):
         ids = list(totals[facet])

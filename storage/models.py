@@ -18,6 +18,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     String,
     Text,
@@ -359,11 +360,20 @@ class Lead(Base):
             "last_flagged_at",
             "risk",
         ),
+        # the free-text search finds listings and sellers first, then their leads by listing or seller
+        # id: these answer that lookup and the search's own conditions (risk, dates, a brand owner's
+        # scope) without reading the table
+        Index("ix_leads_listing_search", "listing_id", "risk", "last_flagged_at", "brand_id"),
+        Index("ix_leads_seller_search", "seller_id", "risk", "last_flagged_at", "brand_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), unique=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    # a copy of listings.seller_id (not a reference of its own: no foreign key), made by
+    # storage.queue.record_score at every score (a listing that changes seller changes content and is
+    # scored again), so that a search by shop name finds leads without going through the listings
+    seller_id: Mapped[int | None] = mapped_column(Integer)
     brand_id: Mapped[int | None] = mapped_column(ForeignKey("brands.id", ondelete="SET NULL"))
     score_id: Mapped[int | None] = mapped_column(ForeignKey("scores.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), default=LeadStatus.new)

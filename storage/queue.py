@@ -68,6 +68,8 @@ def record_score(
     session.flush()
 
     lead = session.scalars(select(Lead).where(Lead.listing_id == listing.id)).one_or_none()
+    if lead is not None:
+        lead.seller_id = listing.seller_id
     if not score.flagged:
         return lead
     sales = estimated_sales(listing)
@@ -76,6 +78,7 @@ def record_score(
         lead = Lead(
             listing_id=listing.id,
             platform_id=listing.platform_id,
+            seller_id=listing.seller_id,
             brand_id=brand_id,
             score_id=row.id,
             status=LeadStatus.new,

@@ -12,6 +12,7 @@ from storage import open_database
 from storage.leads import PAIR_INDEX_CHARS, QueueFilter, iter_queue, queue_page, resolve_text, title_contains
 from storage.migrate import _config, upgrade
 from storage.models import Lead, Listing, Seller
+from storage.queue import record_score
 from tests.factories import ScoreStub, make_lead, make_listing
 
 TITLES = [
@@ -148,6 +149,17 @@ def test_an_edited_title_is_found_by_the_new_title_only(database):
             assert _found(session, term) == _like_reference(session, term)
 
 
+def test_a_listing_that_moves_to_another_shop_is_found_by_the_new_shop(database):
+    with database.session() as session:
+        lead = make_lead(session, id="demo-static:777", seller={"id": "shop-old", "name": "旧铺子"})
+        assert _found(session, "旧铺") == {lead.id}
+        listing = make_listing(session, id="demo-static:777", seller={"id": "shop-new", "name": "新开张小店"})
+        record_score(session=session, listing=listing, score=ScoreStub(risk=0.2, flagged=False))
+        session.flush()
+        assert _found(session, "旧铺") == set()
+        assert _found(session, "小店") == {lead.id} == _like_reference(session, "小店")
+
+
 def test_a_deleted_listing_leaves_the_index(database):
     with database.session() as session:
         leads = _seed(session)
@@ -184,15 +196,15 @@ def test_the_search_of_any_length_of_letters_uses_an_index(database):
             assert "ix_listings_title_trgm" in plan
 
 
-def test_the_migration_indexes_listings_that_were_there_before_it(database):
+def test_the_migrations_index_what_was_there_before_them(database):
     engine = database.engine
-    command.downgrade(_config(engine), "0002")
     with database.session() as session:
         leads = _seed(session)
+    command.downgrade(_config(engine), "0002")  # no text indexes, no leads.seller_id
     upgrade(engine)
     with database.session() as session:
         assert _found(session, "红烧牛肉面") == {leads[TITLES[0][0]], leads[TITLES[1][0]]}
-        assert _found(session, "酒水批发") == {leads[TITLES[3][0]]}
+        assert _found(session, "酒水批发") == {leads[TITLES[3][0]]}  # a seller's name: leads.seller_id
         assert _found(session, "牛肉") == {leads[TITLES[0][0]], leads[TITLES[1][0]]}
         assert _found(session, "批发") == {leads[TITLES[3][0]]}
         assert session.scalar(select(func.count()).select_from(Listing)) == len(TITLES) + 5

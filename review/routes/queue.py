@@ -7,6 +7,7 @@ import io
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from typing import Annotated
 from urllib.parse import urlencode
@@ -121,8 +122,9 @@ def queue(request: Request, session: SessionDep, user: UserDep, page: int = 1) -
     filters = resolve_text(
         session=session, filters=parse_filter(params, user, percent=True, tz=settings.timezone)
     )
+    counting = counts_alongside(request, filters)
     result = queue_page(session=session, filters=filters, page=max(1, min(page, 100_000)), per_page=PER_PAGE)
-    counts = cached_counts(request, session, filters)
+    counts = counting.result()
     choices = filter_choices(session=session, scope=filters.scope)
     return render(
         request,
@@ -189,6 +191,22 @@ def cached_counts(
     if cache is None:
         cache = request.app.state.counts_cache = CountsCache()
     return cache.get(session, filters)
+
+
+# The facet counts and the page's rows are independent reads: the counts run on a connection of their
+# own in one of these threads, beside the page's queries (SQLite's WAL lets readers run side by side,
+# and both drivers release the GIL while the database works), so a page costs the slower of the two.
+_COUNTERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="queue-counts")
+
+
+def counts_alongside(request: Request, filters: QueueFilter) -> Future[dict[str, list[tuple[str, int]]]]:
+    engine = request.app.state.db.engine
+
+    def count() -> dict[str, list[tuple[str, int]]]:
+        with Session(engine) as session:
+            return cached_counts(request, session, filters)
+
+    return _COUNTERS.submit(count)
 
 
 def invalidate_counts(request: Request) -> None:

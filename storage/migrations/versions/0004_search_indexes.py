@@ -1,22 +1,27 @@
-"""short free text: an index of one- and two-character substrings (SQLite)
+"""free-text search: an index of one- and two-character substrings (SQLite); leads by listing, seller
 
 Many marks are two Chinese characters (李宁, 茅台, 华为), but a trigram index cannot answer a query
 shorter than three characters: without this, a search for 茅台 reads every title. Here each title
 and seller name is indexed as the tokens of its character pairs: ``康师傅面`` → ``康师 师傅 傅面 面``
 (FTS5 ``unicode61``, contentless, no positions, a one-character prefix index). Two characters are one
-token query (``"康师"``), one character a prefix query (``康*``). storage.leads uses it only for text
-of letters and digits, which the tokenizer keeps whole.
+token query (``"康师"``), one character a prefix query (``"康"*``). storage.leads uses it only for
+characters the tokenizer keeps whole (``PAIR_INDEX_CHARS``).
 
 The pairs are computed in SQL (a recursive CTE in the triggers), so every connection keeps the index in
-step, the sqlite3 shell included. PostgreSQL: nothing (pg_trgm serves what it can; shorter text scans).
+step, the sqlite3 shell included. PostgreSQL: no pair index (pg_trgm serves 3+ characters; shorter
+text is a scan).
 
-The update triggers of both indexes (and 0003's trigram ones, recreated here) fire only when the text
-really changed: a crawler's upsert rewrites every column of a listing it sees again.
+Every statement is idempotent, as in 0003. The update triggers of both text indexes (0003's trigram ones are recreated here) fire only when the
+text really changed: a crawler's upsert writes every column of a listing it sees again.
+
+Both engines: ``leads.seller_id`` (the listing's seller, filled in here) and the search's covering
+indexes of leads by listing and by seller (storage.models).
 
 Revision ID: 0004
 Revises: 0003
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
@@ -74,7 +79,17 @@ def _trigram_update_trigger(table: str, column: str, *, only_on_change: bool) ->
     )
 
 
+SEARCH_COLUMNS = ["risk", "last_flagged_at", "brand_id"]
+
+
 def upgrade() -> None:
+    if "seller_id" not in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("leads")}:
+        op.add_column("leads", sa.Column("seller_id", sa.Integer(), nullable=True))
+    op.execute(
+        "UPDATE leads SET seller_id = (SELECT seller_id FROM listings WHERE listings.id = leads.listing_id)"
+    )
+    op.create_index("ix_leads_listing_search", "leads", ["listing_id", *SEARCH_COLUMNS], if_not_exists=True)
+    op.create_index("ix_leads_seller_search", "leads", ["seller_id", *SEARCH_COLUMNS], if_not_exists=True)
     if op.get_bind().dialect.name == "sqlite":
         _sqlite_upgrade()
         for table, column, _ in INDEXED:
@@ -82,6 +97,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_leads_seller_search", table_name="leads")
+    op.drop_index("ix_leads_listing_search", table_name="leads")
+    op.drop_column("leads", "seller_id")
     if op.get_bind().dialect.name != "sqlite":
         return
     for table, column, grams in INDEXED:
