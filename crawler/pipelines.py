@@ -152,7 +152,7 @@ class NormalisePipeline:
 
 
 class PersistPipeline:
-    """Upsert the seller and the listing (storage.listings.upsert_listing), a batch per transaction."""
+    """Upsert the seller and the listing (storage.listings.upsert_listings), a batch per transaction."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.db = _database(crawler)
@@ -188,8 +188,8 @@ class PersistPipeline:
                 platform_row=platform_row,
                 batch=[(item["record"], item["fetched_at"]) for item in group],
             )
-            for item, (listing, _changed) in zip(group, results, strict=True):
-                item["listing_pk"] = listing.id
+            for item, (listing_id, _changed) in zip(group, results, strict=True):
+                item["listing_pk"] = listing_id
 
 
 class SnapshotPipeline:
@@ -226,7 +226,7 @@ class SnapshotPipeline:
     def _store(self, session: Any, items: list[ListingItem]) -> None:
         from storage.crawl import add_snapshots
 
-        rows = add_snapshots(
+        ids = add_snapshots(
             session=session,
             crawl_run_id=self.run_id,
             snapshots=[
@@ -244,8 +244,8 @@ class SnapshotPipeline:
                 for item in items
             ],
         )
-        for item, row in zip(items, rows, strict=True):
-            item["snapshot_pk"] = row.id
+        for item, snapshot_id in zip(items, ids, strict=True):
+            item["snapshot_pk"] = snapshot_id
 
 
 class ScreenshotPipeline:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.errors import NotFound
@@ -150,99 +150,99 @@ def update_crawl_run(
     return run
 
 
-def add_snapshot(
-    *,
-    session: Session,
-    listing: Listing,
-    crawl_run_id: int | None,
-    url: str,
-    final_url: str | None,
-    http_status: int | None,
-    headers: dict[str, Any],
-    fetched_at: datetime,
-    html_sha256: str | None,
-    screenshot_sha256: str | None,
-    tool_version: str,
-    extracted: dict[str, Any] | None = None,
-) -> tuple[Snapshot, bool]:
-    """Record a fetched detail page; returns (snapshot, created).
-
-    Idempotent within a crawl run: a page fetched again by a resumed run (killed between storing and
-    marking it done) gives back the run's existing snapshot of the same HTML instead of a second row.
-    """
-    if crawl_run_id is not None:
-        existing = session.scalars(
-            select(Snapshot).where(
-                Snapshot.listing_id == listing.id,
-                Snapshot.crawl_run_id == crawl_run_id,
-                Snapshot.html_sha256 == html_sha256,
-            )
-        ).first()
-        if existing is not None:
-            if screenshot_sha256 and not existing.screenshot_sha256:
-                existing.screenshot_sha256 = screenshot_sha256
-            return existing, False
-    row = Snapshot(
-        listing_id=listing.id,
-        crawl_run_id=crawl_run_id,
-        fetched_at=fetched_at,
-        url=url,
-        final_url=final_url,
-        http_status=http_status,
-        headers=dict(headers),
-        html_sha256=html_sha256,
-        screenshot_sha256=screenshot_sha256,
-        tool_version=tool_version,
-        extracted=dict(extracted or {}),
-    )
-    session.add(row)
-    session.flush()
-    return row, True
+_SNAPSHOTS: Table = Snapshot.__table__  # type: ignore[assignment]
 
 
 def add_snapshots(
     *, session: Session, crawl_run_id: int | None, snapshots: list[dict[str, Any]]
-) -> list[Snapshot]:
-    """``add_snapshot`` for a batch (each dict: ``add_snapshot``'s keyword arguments but session and
-    crawl_run_id, ``listing_id`` for ``listing``): one SELECT for the run's existing snapshots of these
-    listings, one flush. Idempotent within a crawl run the same way."""
-    existing: dict[tuple[int, str | None], Snapshot] = {}
-    if crawl_run_id is not None and snapshots:
-        for row in session.scalars(
-            select(Snapshot).where(
-                Snapshot.crawl_run_id == crawl_run_id,
-                Snapshot.listing_id.in_({s["listing_id"] for s in snapshots}),
-            )
-        ):
-            existing.setdefault((row.listing_id, row.html_sha256), row)
-    rows: list[Snapshot] = []
+) -> list[int]:
+    """Record fetched detail pages; returns each one's snapshot id, in order.
+
+    Each dict: ``listing_id``, ``url``, ``fetched_at``, ``tool_version``, and optionally ``final_url``,
+    ``http_status``, ``headers``, ``html_sha256``, ``screenshot_sha256``, ``extracted``. Idempotent
+    within a crawl run: a page fetched again by a resumed run (killed between storing and marking it
+    done) gets the run's existing snapshot of the same HTML back (with the screenshot it lacked)
+    instead of a second row. One SELECT for the run's snapshots of these listings, one INSERT.
+    """
+    if not snapshots:
+        return []
+    in_run = crawl_run_id is not None
+    stored = _run_snapshots(session, crawl_run_id, {s["listing_id"] for s in snapshots}) if in_run else {}
+    new: dict[tuple[int, str | None], list[dict[str, Any]]] = {}  # rows to insert, by (listing, html)
+    screenshots = []
     for spec in snapshots:
         key = (spec["listing_id"], spec.get("html_sha256"))
-        row = existing.get(key)
-        if row is not None:
-            if spec.get("screenshot_sha256") and not row.screenshot_sha256:
-                row.screenshot_sha256 = spec["screenshot_sha256"]
-            rows.append(row)
-            continue
-        row = Snapshot(
-            listing_id=spec["listing_id"],
-            crawl_run_id=crawl_run_id,
-            fetched_at=spec["fetched_at"],
-            url=spec["url"],
-            final_url=spec.get("final_url"),
-            http_status=spec.get("http_status"),
-            headers=dict(spec.get("headers") or {}),
-            html_sha256=spec.get("html_sha256"),
-            screenshot_sha256=spec.get("screenshot_sha256"),
-            tool_version=spec["tool_version"],
-            extracted=dict(spec.get("extracted") or {}),
+        if key in stored:
+            if spec.get("screenshot_sha256"):
+                screenshots.append({"row_id": stored[key], "sha256": spec["screenshot_sha256"]})
+        elif in_run and key in new:
+            row = new[key][0]
+            row["screenshot_sha256"] = row["screenshot_sha256"] or spec.get("screenshot_sha256")
+        else:
+            new.setdefault(key, []).append(_snapshot_row(crawl_run_id, spec))
+    if screenshots:
+        session.execute(
+            update(_SNAPSHOTS)
+            .where(_SNAPSHOTS.c.id == bindparam("row_id"), _SNAPSHOTS.c.screenshot_sha256.is_(None))
+            .values(screenshot_sha256=bindparam("sha256")),
+            screenshots,
         )
-        session.add(row)
-        if crawl_run_id is not None:
-            existing[key] = row
-        rows.append(row)
-    session.flush()
-    return rows
+    created = _insert_snapshots(session, [row for rows in new.values() for row in rows])
+    if in_run:
+        stored |= {key: ids[0] for key, ids in created.items()}
+        return [stored[(s["listing_id"], s.get("html_sha256"))] for s in snapshots]
+    return [created[(s["listing_id"], s.get("html_sha256"))].pop(0) for s in snapshots]
+
+
+def _run_snapshots(
+    session: Session, crawl_run_id: int | None, listing_ids: set[int]
+) -> dict[tuple[int, str | None], int]:
+    """The run's snapshots of these listings: id by (listing id, html sha256), the first of each."""
+    rows = session.execute(
+        select(_SNAPSHOTS.c.listing_id, _SNAPSHOTS.c.html_sha256, _SNAPSHOTS.c.id)
+        .where(_SNAPSHOTS.c.crawl_run_id == crawl_run_id, _SNAPSHOTS.c.listing_id.in_(listing_ids))
+        .order_by(_SNAPSHOTS.c.id)
+    )
+    found: dict[tuple[int, str | None], int] = {}
+    for listing_id, html_sha256, row_id in rows:
+        found.setdefault((listing_id, html_sha256), row_id)
+    return found
+
+
+def _snapshot_row(crawl_run_id: int | None, spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "listing_id": spec["listing_id"],
+        "crawl_run_id": crawl_run_id,
+        "fetched_at": spec["fetched_at"],
+        "url": spec["url"],
+        "final_url": spec.get("final_url"),
+        "http_status": spec.get("http_status"),
+        "headers": dict(spec.get("headers") or {}),
+        "html_sha256": spec.get("html_sha256"),
+        "screenshot_sha256": spec.get("screenshot_sha256"),
+        "tool_version": spec["tool_version"],
+        "extracted": dict(spec.get("extracted") or {}),
+    }
+
+
+def _insert_snapshots(
+    session: Session, rows: list[dict[str, Any]]
+) -> dict[tuple[int, str | None], list[int]]:
+    """Insert the rows in one statement; their ids by (listing id, html sha256), ascending.
+
+    RETURNING's row order is not promised (SQLAlchemy would fall back to one statement per row to
+    sort it), so the ids are matched by key; rows of one key get ids in the order they were given.
+    """
+    created: dict[tuple[int, str | None], list[int]] = {}
+    if not rows:
+        return created
+    result = session.execute(
+        insert(_SNAPSHOTS).returning(_SNAPSHOTS.c.listing_id, _SNAPSHOTS.c.html_sha256, _SNAPSHOTS.c.id),
+        rows,
+    )
+    for listing_id, html_sha256, row_id in sorted(result, key=lambda r: r[2]):
+        created.setdefault((listing_id, html_sha256), []).append(row_id)
+    return created
 
 
 def snapshot_counts(*, session: Session, platform: str) -> dict[str, int]:

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, case, insert, null, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.util import identity_key
 
 from storage.models import Listing, Platform, PriceObservation, Seller, utcnow
 
@@ -81,128 +86,200 @@ def upsert_listing(
     platform_name, _ = split_listing_id(str(record["id"]), platform or record.get("platform"))
     if platform_row is None or platform_row.name != platform_name:
         platform_row = get_or_create_platform(session=session, name=platform_name)
-    return upsert_listings(session=session, platform_row=platform_row, batch=[(record, seen_at)])[0]
+    [(listing_id, changed)] = upsert_listings(
+        session=session, platform_row=platform_row, batch=[(record, seen_at)]
+    )
+    listing = session.get(Listing, listing_id)
+    assert listing is not None  # written just now, in this transaction
+    return listing, changed
+
+
+_LISTINGS: Table = Listing.__table__  # type: ignore[assignment]
+_SELLERS: Table = Seller.__table__  # type: ignore[assignment]
+_PRICES: Table = PriceObservation.__table__  # type: ignore[assignment]
+# what an upsert rewrites on a row that exists; first_seen, the scorer's and the reviewers' columns stay
+_SELLER_COLUMNS = ("name", "licence", "url", "rating", "opened", "last_seen")
+_LISTING_COLUMNS = (
+    "seller_id", "url", "title", "price", "currency", "category", "sold", "description", "images",
+    "image_hashes", "content_hash", "last_seen",
+)  # fmt: skip
 
 
 def upsert_listings(
     *, session: Session, platform_row: Platform, batch: list[tuple[dict[str, Any], datetime]]
-) -> list[tuple[Listing, bool]]:
-    """``upsert_listing`` for many records of one platform at once: (listing, changed) per record.
+) -> list[tuple[int, bool]]:
+    """``upsert_listing`` for many records of one platform at once: (listing id, changed) per record.
 
-    The same rows and price observations as one ``upsert_listing`` per record, in that order, but with
-    one SELECT for the batch's listings, one for its sellers, one for their last prices and one flush
-    (a crawler's batch of items in one transaction).
+    The same rows and price observations as one ``upsert_listing`` per record, in that order, written
+    as batch statements (a crawler's batch of items in one transaction): one SELECT each for the
+    batch's sellers, listings and last prices, one ``INSERT … ON CONFLICT DO UPDATE`` each for sellers
+    and listings (two crawler processes storing the same listing at once do not collide), one INSERT
+    for the price observations. A listing whose stored content hash changes loses its ``scored_at``
+    (compared in the statement, so a concurrent writer counts too). ORM objects of these rows that the
+    session holds are expired, so they read the new values.
     """
     if not batch:
         return []
+    session.flush()  # the statements below go past the unit of work: it must be written first
+    platform_id = platform_row.id
     keys = [split_listing_id(str(record["id"]), platform_row.name)[1] for record, _ in batch]
-    listings = {
-        row.external_id: row
-        for row in session.scalars(
-            select(Listing).where(Listing.platform_id == platform_row.id, Listing.external_id.in_(set(keys)))
-        )
-    }
-    seller_keys = {
-        str((record.get("seller") or {}).get("id") or (record.get("seller") or {}).get("name"))
-        for record, _ in batch
-        if (record.get("seller") or {}).get("id") or (record.get("seller") or {}).get("name")
-    }
-    sellers = (
-        {
-            row.external_id: row
-            for row in session.scalars(
-                select(Seller).where(
-                    Seller.platform_id == platform_row.id, Seller.external_id.in_(seller_keys)
-                )
-            )
-        }
-        if seller_keys
-        else {}
-    )
-    results: list[tuple[Listing, bool]] = []
-    for (record, seen_at), external_id in zip(batch, keys, strict=True):
-        seller_data = record.get("seller") or {}
-        seller_key = seller_data.get("id") or seller_data.get("name")
-        seller = None
-        if seller_key:
-            seller = sellers.get(str(seller_key))
-            if seller is None:
-                seller = Seller(platform_id=platform_row.id, external_id=str(seller_key), first_seen=seen_at)
-                session.add(seller)
-                sellers[str(seller_key)] = seller
-            _update_seller(seller, seller_data, seen_at)
-        listing = listings.get(external_id)
+    seller_ids = _upsert_sellers(session, platform_id, batch)
+    stored = _stored_rows(session, _LISTINGS, platform_id, set(keys), _LISTING_COLUMNS)
+    rows: dict[str, dict[str, Any]] = {}
+    changes: list[bool] = []
+    prices: list[tuple[str, Any, str, datetime]] = []  # (external id, price, currency, seen at)
+    for (record, seen_at), key in zip(batch, keys, strict=True):
+        row = rows.get(key) or stored.get(key) or _new_row(_LISTINGS, platform_id, key, seen_at)
         digest = content_hash(record)
-        if listing is None:
-            listing = Listing(
-                platform_id=platform_row.id, external_id=external_id, first_seen=seen_at, last_seen=seen_at
-            )
-            session.add(listing)
-            listings[external_id] = listing
-            changed = True
-        else:
-            changed = listing.content_hash != digest
-        if seller is not None:
-            listing.seller = seller
-        _update_listing(listing, record, digest, seen_at, changed)
-        results.append((listing, changed))
-    session.flush()
-    ids = {listing.id for listing, _ in results if listing.price is not None}
-    last: dict[int, tuple[float, str]] = {}
-    if ids:
-        rows = session.execute(
-            select(PriceObservation.listing_id, PriceObservation.price, PriceObservation.currency)
-            .where(PriceObservation.listing_id.in_(ids))
-            .order_by(
-                PriceObservation.listing_id, PriceObservation.observed_at.desc(), PriceObservation.id.desc()
-            )
-        )
-        for listing_id, price, currency in rows:
-            last.setdefault(listing_id, (price, currency))
-    for (listing, _changed), (_record, seen_at) in zip(results, batch, strict=True):
-        if listing.price is None:
-            continue
-        if last.get(listing.id) != (listing.price, listing.currency):
-            session.add(
-                PriceObservation(
-                    listing_id=listing.id, observed_at=seen_at, price=listing.price, currency=listing.currency
-                )
-            )
-            last[listing.id] = (listing.price, listing.currency)
-    return results
+        changes.append(row["content_hash"] != digest)
+        rows[key] = _listing_values(row, record, digest, seen_at, seller_ids.get(_seller_key(record) or ""))
+        prices.append((key, rows[key]["price"], rows[key]["currency"], seen_at))
+    ids = _upsert(session, _LISTINGS, rows)
+    _expire(session, Listing, ids.values())
+    _record_prices(session, [(ids[key], *rest) for key, *rest in prices], known={ids[k] for k in stored})
+    return [(ids[key], changed) for key, changed in zip(keys, changes, strict=True)]
 
 
-def _update_seller(row: Seller, seller: dict[str, Any], seen_at: datetime) -> None:
+def _seller_key(record: dict[str, Any]) -> str | None:
+    seller = record.get("seller") or {}
+    key = seller.get("id") or seller.get("name")
+    return str(key) if key else None
+
+
+def _upsert_sellers(
+    session: Session, platform_id: int, batch: list[tuple[dict[str, Any], datetime]]
+) -> dict[str, int]:
+    """The batch's sellers created or updated (every record in order); their ids by seller key."""
+    keys = {key for record, _ in batch if (key := _seller_key(record))}
+    if not keys:
+        return {}
+    stored = _stored_rows(session, _SELLERS, platform_id, keys, _SELLER_COLUMNS)
+    rows: dict[str, dict[str, Any]] = {}
+    for record, seen_at in batch:
+        key = _seller_key(record)
+        if key:
+            row = rows.get(key) or stored.get(key) or _new_row(_SELLERS, platform_id, key, seen_at)
+            rows[key] = _seller_values(row, record["seller"], seen_at)
+    ids = _upsert(session, _SELLERS, rows)
+    _expire(session, Seller, ids.values())
+    return ids
+
+
+def _seller_values(row: dict[str, Any], seller: dict[str, Any], seen_at: datetime) -> dict[str, Any]:
+    """A seller's row as a listing record seen at ``seen_at`` leaves it (empty fields keep the old)."""
+    row = dict(row)
     for field in ("name", "licence", "url"):
         if seller.get(field):
-            setattr(row, field, str(seller[field]))
+            row[field] = str(seller[field])
     if seller.get("rating") is not None:
-        row.rating = float(seller["rating"])
-    opened = _as_date(seller.get("opened"))
-    if opened:
-        row.opened = opened
-    row.last_seen = max(row.last_seen or seen_at, seen_at)
+        row["rating"] = float(seller["rating"])
+    row["opened"] = _as_date(seller.get("opened")) or row["opened"]
+    row["last_seen"] = max(row["last_seen"], seen_at)
+    return row
 
 
-def _update_listing(
-    listing: Listing, record: dict[str, Any], digest: str, seen_at: datetime, changed: bool
-) -> None:
-    listing.url = record.get("url") or listing.url
-    listing.title = record["title"]
-    listing.price = record.get("price")
-    listing.currency = record.get("currency") or "CNY"
-    listing.category = record.get("category") or listing.category
-    listing.sold = record.get("sold") if record.get("sold") is not None else listing.sold
-    listing.description = (
-        record.get("description") if record.get("description") is not None else listing.description
+def _listing_values(
+    row: dict[str, Any], record: dict[str, Any], digest: str, seen_at: datetime, seller_id: int | None
+) -> dict[str, Any]:
+    """A listing's row as a listing record seen at ``seen_at`` leaves it (absent fields keep the old)."""
+    return row | {
+        "seller_id": seller_id if seller_id is not None else row["seller_id"],
+        "url": record.get("url") or row["url"],
+        "title": record["title"],
+        "price": record.get("price"),
+        "currency": record.get("currency") or "CNY",
+        "category": record.get("category") or row["category"],
+        "sold": record["sold"] if record.get("sold") is not None else row["sold"],
+        "description": record["description"] if record.get("description") is not None else row["description"],
+        "images": list(record.get("images") or row["images"] or []),
+        "image_hashes": list(record.get("image_hashes") or row["image_hashes"] or []),
+        "content_hash": digest,
+        "last_seen": max(row["last_seen"], seen_at),
+    }
+
+
+def _new_row(table: Table, platform_id: int, external_id: str, seen_at: datetime) -> dict[str, Any]:
+    columns = _SELLER_COLUMNS if table is _SELLERS else _LISTING_COLUMNS
+    return dict.fromkeys(columns) | {
+        "platform_id": platform_id,
+        "external_id": external_id,
+        "first_seen": seen_at,
+        "last_seen": seen_at,
+    }
+
+
+def _stored_rows(
+    session: Session, table: Table, platform_id: int, keys: set[str], columns: tuple[str, ...]
+) -> dict[str, dict[str, Any]]:
+    """The stored rows of these external ids (platform_id, external_id, first_seen and ``columns``)."""
+    names = ("platform_id", "external_id", "first_seen", *columns)
+    result = session.execute(
+        select(*(table.c[name] for name in names)).where(
+            table.c.platform_id == platform_id, table.c.external_id.in_(keys)
+        )
     )
-    listing.images = list(record.get("images") or listing.images or [])
-    if record.get("image_hashes"):
-        listing.image_hashes = list(record["image_hashes"])
-    listing.content_hash = digest
-    listing.last_seen = max(listing.last_seen or seen_at, seen_at)
-    if changed:
-        listing.scored_at = None
+    return {row.external_id: dict(row._mapping) for row in result}
+
+
+def _upsert(session: Session, table: Table, rows: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """Upsert rows by (platform_id, external_id); their ids by external id.
+
+    Rows go in external-id order, so two PostgreSQL transactions upserting the same rows lock them in
+    the same order (no deadlock)."""
+    statement = _upsert_statement(session.get_bind().dialect.name, table)
+    result = session.execute(statement, [rows[key] for key in sorted(rows)])
+    return {external_id: row_id for external_id, row_id in result}
+
+
+@cache
+def _upsert_statement(dialect: str, table: Table) -> Any:
+    """``INSERT … ON CONFLICT (platform_id, external_id) DO UPDATE … RETURNING external_id, id``, built
+    once per dialect and table. A listing whose stored content hash changes loses its ``scored_at``."""
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+    excluded = statement.excluded
+    columns = _SELLER_COLUMNS if table is _SELLERS else _LISTING_COLUMNS
+    updates = {name: excluded[name] for name in columns}
+    if table is _LISTINGS:
+        unchanged = table.c.content_hash.is_not_distinct_from(excluded.content_hash)
+        updates["scored_at"] = case((unchanged, table.c.scored_at), else_=null())
+    return statement.on_conflict_do_update(
+        index_elements=["platform_id", "external_id"], set_=updates
+    ).returning(table.c.external_id, table.c.id)
+
+
+def _expire(session: Session, model: type[Any], ids: Iterable[int]) -> None:
+    """Expire the session's ORM objects of these rows: a Core statement has just rewritten them."""
+    if len(session.identity_map) == 0:
+        return
+    for row_id in ids:
+        obj = session.identity_map.get(identity_key(model, row_id))
+        if obj is not None:
+            session.expire(obj)
+
+
+def _record_prices(
+    session: Session, observed: list[tuple[int, Any, str, datetime]], *, known: set[int]
+) -> None:
+    """A price observation for each (listing id, price, currency, seen at) whose price or currency
+    differs from the listing's last recorded one; ``known``: the listings that may have a history."""
+    last: dict[int, tuple[Any, str]] = {}
+    if known:
+        history = session.execute(
+            select(_PRICES.c.listing_id, _PRICES.c.price, _PRICES.c.currency)
+            .where(_PRICES.c.listing_id.in_(known))
+            .order_by(_PRICES.c.listing_id, _PRICES.c.observed_at.desc(), _PRICES.c.id.desc())
+        )
+        for listing_id, price, currency in history:
+            last.setdefault(listing_id, (price, currency))
+    rows = []
+    for listing_id, price, currency, seen_at in observed:
+        if price is not None and last.get(listing_id) != (price, currency):
+            rows.append(
+                {"listing_id": listing_id, "observed_at": seen_at, "price": price, "currency": currency}
+            )
+            last[listing_id] = (price, currency)
+    if rows:
+        session.execute(insert(_PRICES), rows)
 
 
 def _parse_seen_at(value: Any) -> datetime | None:
