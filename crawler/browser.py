@@ -5,8 +5,11 @@
 - Images, fonts and media are aborted on every page except the one being screenshotted.
 - Contexts are reused; after ``pages_per_context`` pages a context is retired and closed when its last
   page closes (long crawls leak memory in one context otherwise).
+- Detail pages are pooled per context: a page that rendered its item is kept and navigated to the next
+  detail URL (for a single-page app a hash route: no reload of the app). It retires with its context.
 - ``render_page`` runs inside the page after navigation: waits until the app is ready (or shows a block
   page or an error), clicks "load more" until the list is complete, and takes the full-page screenshot.
+  On a reused page it is ready only once the item shown has the id in the page's URL.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import logging
 import time
 import weakref
 from typing import Any
@@ -33,6 +37,8 @@ CHROMIUM_ARGS = [
 
 # Pages that will be screenshotted: their images load; every other page's are aborted.
 _SCREENSHOT_PAGES: weakref.WeakSet[Any] = weakref.WeakSet()
+# Pages that have rendered before: they show their last item until the app renders the next one.
+_USED_PAGES: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def launch_options() -> dict[str, Any]:
@@ -68,6 +74,7 @@ class ContextRotation:
         self.retired: set[str] = set()
         self.inflight: dict[str, int] = {}
         self.contexts: dict[str, Any] = {}  # name -> Playwright BrowserContext, learnt from its pages
+        self.idle: dict[str, list[Any]] = {}  # name -> pages that rendered their item, ready for another
         self.closed = 0
 
     def acquire(self) -> str:
@@ -86,11 +93,28 @@ class ContextRotation:
         self.inflight[name] -= 1
         self._close_if_done(name)
 
+    def take_page(self, name: str) -> Any | None:
+        """An idle page of context ``name``, or None (the request then gets a new page)."""
+        idle = self.idle.get(name, [])
+        while idle:
+            page = idle.pop()
+            if not page.is_closed():
+                return page
+        return None
+
+    def give_back(self, name: str | None, page: Any) -> None:
+        """Keep ``page`` for the next request of its context; a retired context's page is closed."""
+        if name == self.current and not page.is_closed():
+            self.idle.setdefault(name, []).append(page)
+        else:
+            close_page(page)
+
     def _close_if_done(self, name: str) -> None:
         if name not in self.retired or self.inflight.get(name, 0) > 0:
             return
         self.retired.discard(name)
         self.inflight.pop(name, None)
+        self.idle.pop(name, None)  # its pages close with it
         context = self.contexts.pop(name, None)
         if context is not None:
             self.closed += 1
@@ -109,21 +133,55 @@ async def init_page(page: Any, request: Any) -> None:
         ROTATION.contexts.setdefault(name, page.context)
 
 
-async def _close_quietly(context: Any) -> None:
-    with contextlib.suppress(Exception):  # already closed with the browser
-        await context.close()
+def render_result(meta: dict[str, Any]) -> dict[str, Any]:
+    """What ``render_page`` reported for a request ({} when the page was not rendered by it)."""
+    methods = meta.get("playwright_page_methods")
+    return (methods[0].result or {}) if methods else {}
 
 
-_STATE_JS = """
+def reusable(result: dict[str, Any]) -> bool:
+    """A page may serve another detail URL only if it rendered an item whose id its URL carries: any
+    other state (block page, error, "gone" message) could be mistaken for the next item's."""
+    return result.get("outcome") == "ready" and result.get("item") == "match"
+
+
+def close_page(page: Any) -> None:
+    asyncio.ensure_future(_close_quietly(page))
+
+
+async def _close_quietly(target: Any) -> None:
+    with contextlib.suppress(Exception):  # already closed with its context or the browser
+        await target.close()
+
+
+class SameDocumentNavigation(logging.Filter):
+    """scrapy-playwright warns that a navigation "returned None": for a hash route of a reused page
+    there is no HTTP response by nature, so that warning is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "returned None" not in str(record.msg)
+
+
+logging.getLogger("scrapy-playwright").addFilter(SameDocumentNavigation())
+
+
+# The item check: "match" when the element of spec.item carries an id that is a segment of the URL,
+# "mismatch" when it carries another, "none" when no item is shown (a list, a "gone" message).
+_STATE_JS = r"""
 (spec) => {
   const q = (s) => { try { return s ? document.querySelector(s) : null; } catch (e) { return null; } };
-  if (q(spec.block)) return "blocked";
+  if (q(spec.block)) return { state: "blocked" };
   const text = (document.body && document.body.innerText || "").slice(0, 4000);
-  if (spec.block_texts.some((t) => text.includes(t)) && !q(spec.ready)) return "blocked";
-  if (q(spec.error)) return "error";
-  if (q(spec.ready)) return "ready";
-  if (document.readyState === "complete" && spec.end_marker && !q(spec.end_marker)) return "broken";
-  return null;
+  if (spec.block_texts.some((t) => text.includes(t)) && !q(spec.ready)) return { state: "blocked" };
+  if (q(spec.error)) return { state: "error" };
+  if (q(spec.ready)) {
+    const shown = spec.item && q(spec.item.selector);
+    const id = shown && shown.getAttribute(spec.item.attr);
+    const item = !shown ? "none" : id && location.href.split(/[\/#?&=;]/).includes(id) ? "match" : "mismatch";
+    if (item !== "mismatch" || !spec.verify_item) return { state: "ready", item };
+  }
+  const cut = document.readyState === "complete" && spec.end_marker && !q(spec.end_marker);
+  return cut ? { state: "broken" } : null;
 }
 """
 
@@ -164,11 +222,15 @@ async () => {
 async def render_page(page: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """Wait for the app, complete the list ("load more"), screenshot; returns what happened.
 
-    ``outcome``: ready | blocked | error | broken (the page was cut short) | timeout | incomplete.
+    ``outcome``: ready | blocked | error | broken (the page was cut short) | timeout | incomplete;
+    ``item``: match | mismatch | none (see ``_STATE_JS``).
     """
     started = time.monotonic()
     timeout_ms = int(spec.get("timeout_ms", 15_000))
     result: dict[str, Any] = {"outcome": "timeout", "clicks": 0, "screenshot": None, "render_seconds": 0.0}
+    # a page that rendered before still shows that item: only this URL's item makes it ready
+    spec = spec | {"verify_item": page in _USED_PAGES}
+    _USED_PAGES.add(page)
     try:
         await _render(page, spec, timeout_ms, result)
     finally:
@@ -184,8 +246,8 @@ async def _render(page: Any, spec: dict[str, Any], timeout_ms: int, result: dict
         state = await handle.json_value()
     except PlaywrightTimeout:
         return
-    result["outcome"] = state
-    if state != "ready":
+    result["outcome"], result["item"] = state["state"], state.get("item")
+    if result["outcome"] != "ready":
         return
     if spec.get("load_more"):
         more = await page.evaluate(_LOAD_MORE_JS, spec | {"timeout_ms": timeout_ms * 4})

@@ -52,7 +52,9 @@ class FragmentFingerprinter:
 
 
 class BrowserContextMiddleware:
-    """Spread browser pages over contexts and retire a context after PLAYWRIGHT_PAGES_PER_CONTEXT pages."""
+    """Spread browser pages over contexts and retire a context after PLAYWRIGHT_PAGES_PER_CONTEXT pages;
+    give a request that may reuse a page (``markwatch_reuse_page``) an idle page of its context, and take
+    its page back afterwards if it rendered its own item (any other page is closed)."""
 
     def __init__(self, crawler: Crawler) -> None:
         from crawler import browser
@@ -68,21 +70,40 @@ class BrowserContextMiddleware:
 
     def process_request(self, request: Request) -> None:
         if request.meta.get("playwright"):
-            request.meta["playwright_context"] = self.rotation.acquire()
+            name = self.rotation.acquire()
+            request.meta["playwright_context"] = name
             request.meta["playwright_context_kwargs"] = {
                 "locale": "zh-CN",
                 "viewport": {"width": 1280, "height": 900},
                 "java_script_enabled": True,
             }
+            if request.meta.get("markwatch_reuse_page"):
+                request.meta["playwright_include_page"] = True  # the page comes back to us, open
+                page = self.rotation.take_page(name)
+                if page is not None:
+                    request.meta["playwright_page"] = page
         return None
 
     def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("playwright"):
+            page = request.meta.pop("playwright_page", None)
+            if page is not None:
+                from crawler.browser import close_page, render_result, reusable
+
+                if reusable(render_result(request.meta)):
+                    self.rotation.give_back(request.meta.get("playwright_context"), page)
+                else:
+                    close_page(page)
             self.rotation.release(request.meta.get("playwright_context"))
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if request.meta.get("playwright"):
+            page = request.meta.pop("playwright_page", None)
+            if page is not None:  # in an unknown state: never reused
+                from crawler.browser import close_page
+
+                close_page(page)
             self.rotation.release(request.meta.get("playwright_context"))
         return None
 
@@ -134,9 +155,10 @@ class PolitenessMiddleware:
             return "throttled", _retry_after(response)
         if response.status in RETRY_STATUSES:
             return f"http_{response.status}", None
-        rendered = request.meta.get("playwright_page_methods")
-        if rendered:
-            outcome = (rendered[0].result or {}).get("outcome")
+        if request.meta.get("playwright_page_methods"):
+            from crawler.browser import render_result
+
+            outcome = render_result(request.meta).get("outcome")
             if outcome == "blocked":
                 return "blocked", None
             if outcome != "ready":
@@ -240,8 +262,9 @@ class BrowserAwareThrottle(AutoThrottle):
     _render_seconds = 0.0
 
     def _response_downloaded(self, response: Response, request: Request, spider: Any) -> None:
-        rendered = request.meta.get("playwright_page_methods")
-        self._render_seconds = (rendered[0].result or {}).get("render_seconds", 0.0) if rendered else 0.0
+        from crawler.browser import render_result
+
+        self._render_seconds = render_result(request.meta).get("render_seconds", 0.0)
         super()._response_downloaded(response, request, spider)
 
     def _adjust_delay(self, slot: Any, latency: float, response: Response) -> None:

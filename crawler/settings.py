@@ -12,6 +12,7 @@ from crawler.profiles import Profile
 
 BOT_NAME = "markwatch"
 PAGES_PER_CONTEXT = 100  # browser pages before a context is retired (memory)
+REUSE_PAGES = True  # detail pages: navigate an idle page to the next item instead of opening a new one
 PROGRESS_INTERVAL = 0.5  # s between progress-bar and crawl-run row updates
 
 ITEM_PIPELINES = {
@@ -81,6 +82,7 @@ def scrapy_settings(
         "MARKWATCH_PROGRESS": progress,
         "MARKWATCH_SCORE": score,
         "MARKWATCH_PAGES_PER_CONTEXT": PAGES_PER_CONTEXT,
+        "MARKWATCH_REUSE_PAGES": REUSE_PAGES,
         "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
         "DEPTH_PRIORITY": 0,
         "COOKIES_ENABLED": True,
@@ -107,7 +109,11 @@ def scrapy_settings(
                 "PLAYWRIGHT_BROWSER_TYPE": "chromium",
                 "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(),
                 "PLAYWRIGHT_ABORT_REQUEST": "crawler.browser.abort_request",
-                "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": concurrency,
+                # a request takes an idle page when it enters the downloader: no more requests may be
+                # there than can download at once, or idle pages would run short and new ones pile up
+                "CONCURRENT_REQUESTS": concurrency,
+                # pages in use plus idle pooled pages (at most one per concurrent detail request)
+                "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": concurrency * 2,
                 "PLAYWRIGHT_MAX_CONTEXTS": 4,
                 "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": float(pol["timeout"]) * 1000,
             }

@@ -83,6 +83,11 @@ class ProfileSpider(scrapy.Spider):
                 playwright_page_init_callback=init_page,
                 playwright_page_methods=[PageMethod(render_page, self.render_spec(kind))],
                 markwatch_screenshot=kind == DETAIL,
+                # a detail page may be served by a page that showed another item: only when the item's
+                # id can be checked against the URL (render_page does) and the crawl allows it
+                markwatch_reuse_page=kind == DETAIL
+                and self.item_check() is not None
+                and self.settings.getbool("MARKWATCH_REUSE_PAGES", True),
                 # render_page waits for the app itself; no need to wait for the load event first
                 playwright_page_goto_kwargs={
                     "wait_until": self.settings.get("MARKWATCH_GOTO_WAIT_UNTIL", "domcontentloaded")
@@ -110,8 +115,18 @@ class ProfileSpider(scrapy.Spider):
             "done": section.get("done") if kind == LIST else None,
             "max_clicks": 10_000,
             "screenshot": kind == DETAIL,
+            "item": self.item_check() if kind == DETAIL else None,
             "timeout_ms": int(timeout * 1000 / 2),
         }
+
+    def item_check(self) -> dict[str, str] | None:
+        """The detail id as an element and attribute the browser can read (``#item::attr(data-id)``),
+        or None when the profile reads it otherwise (XPath, text)."""
+        expr = self.profile.section(DETAIL).get("id") or ""
+        selector, sep, rest = expr.rpartition("::attr(")
+        if not sep or not selector or expr.startswith("xpath:") or not rest.endswith(")"):
+            return None
+        return {"selector": selector, "attr": rest[:-1]}
 
     def absolute(self, url: str) -> str:
         return (
