@@ -43,50 +43,77 @@ BATCH_WAIT = 0.2  # s: the longest an item waits for its batch's transaction
 
 
 class Batch:
-    """Items waiting for one transaction: ``work(session, items)``, one commit for the batch.
+    """Items waiting for one transaction: ``work(session, items)``, one commit for the batch, written in
+    a worker thread so that the reactor goes on fetching and parsing pages meanwhile.
 
-    ``add`` gives a Deferred that fires with the item once its batch has committed, so an item reaches
-    the next pipeline (and, at the end, the done-log via ``item_scraped``) only after it is stored: a
-    SIGKILL loses nothing the done-log claims. A batch that fails (a constraint race with another
-    crawler process, say) is redone one item per transaction, up to three attempts each, so one bad
-    item fails alone.
+    ``add`` gives a Deferred that fires (in the reactor thread) with the item once its batch has
+    committed, so an item reaches the next pipeline (and, at the end, the done-log via
+    ``item_scraped``) only after it is stored: a SIGKILL loses nothing the done-log claims. One batch
+    per pipeline is written at a time; what arrives meanwhile is the next batch. A batch that fails (a
+    constraint race with another crawler process, say) is redone one item per transaction, up to
+    three attempts each, so one bad item fails alone.
     """
 
-    def __init__(self, db: Any, work: Any, *, size: int = BATCH_SIZE, wait: float = BATCH_WAIT) -> None:
+    def __init__(
+        self, db: Any, work: Any, *, size: int = BATCH_SIZE, wait: float = BATCH_WAIT, clock: Any = None
+    ) -> None:
         self.db, self.work, self.size, self.wait = db, work, size, wait
+        self.clock = clock  # the reactor unless given (tests: twisted.internet.task.Clock)
         self.pending: list[tuple[Any, Any]] = []
-        self.call: Any = None
+        self.call: Any = None  # the timer that flushes a batch that is not full
+        self.writing = False
+        self.idle: list[Any] = []  # Deferreds of ``close``, fired when nothing is pending or written
 
     def add(self, item: Any) -> Any:
-        from twisted.internet import defer, reactor
+        from twisted.internet import defer
 
         d: defer.Deferred = defer.Deferred()
         self.pending.append((item, d))
         if len(self.pending) >= self.size:
             self.flush()
         elif self.call is None:
-            self.call = reactor.callLater(self.wait, self.flush)  # type: ignore[attr-defined]
+            if self.clock is None:
+                from twisted.internet import reactor as clock
+            else:
+                clock = self.clock
+            self.call = clock.callLater(self.wait, self.flush)
         return d
 
     def flush(self) -> None:
+        """Start writing what is pending, unless a batch is being written (its end flushes again)."""
         if self.call is not None and self.call.active():
             self.call.cancel()
         self.call = None
-        batch, self.pending = self.pending, []
-        if not batch:
+        if self.writing or not self.pending:
             return
+        from twisted.internet.threads import deferToThread
+
+        batch, self.pending = self.pending, []
+        self.writing = True
+        deferToThread(self._write, [item for item, _d in batch]).addCallback(self._written, batch)
+
+    def _write(self, items: list[Any]) -> list[Exception | None]:
+        """In the worker thread: the batch in one transaction, or item by item if that fails."""
         try:
             with self.db.session() as session:
-                self.work(session, [item for item, _d in batch])
+                self.work(session, items)
         except Exception:  # noqa: BLE001 - redone item by item below, where an error belongs to one item
-            outcomes = [self._one(item) for item, _d in batch]
-        else:
-            outcomes = [None] * len(batch)
+            return [self._one(item) for item in items]
+        return [None] * len(items)
+
+    def _written(self, outcomes: list[Exception | None], batch: list[tuple[Any, Any]]) -> None:
+        self.writing = False
         for (item, d), error in zip(batch, outcomes, strict=True):
             if error is None:
                 d.callback(item)
             else:
                 d.errback(error)
+        if len(self.pending) >= self.size or (self.pending and self.call is None):
+            self.flush()  # these items have waited for the batch before them already
+        if not self.writing and not self.pending:
+            waiting, self.idle = self.idle, []
+            for d in waiting:
+                d.callback(None)
 
     def _one(self, item: Any) -> Exception | None:
         from sqlalchemy.exc import IntegrityError
@@ -104,8 +131,16 @@ class Batch:
                 return exc
         return None
 
-    def close(self) -> None:
+    def close(self) -> Any:
+        """Write what is pending; the Deferred fires once every batch is written."""
+        from twisted.internet import defer
+
         self.flush()
+        if not self.writing and not self.pending:
+            return defer.succeed(None)
+        d: defer.Deferred = defer.Deferred()
+        self.idle.append(d)
+        return d
 
 
 class NormalisePipeline:
@@ -166,8 +201,8 @@ class PersistPipeline:
     def process_item(self, item: ListingItem) -> Any:
         return self.batch.add(item)
 
-    def close_spider(self) -> None:
-        self.batch.close()
+    def close_spider(self) -> Any:
+        return self.batch.close()
 
     def _store(self, session: Any, items: list[ListingItem]) -> None:
         from storage.listings import get_or_create_platform, upsert_listings
@@ -206,26 +241,18 @@ class SnapshotPipeline:
         return cls(crawler)
 
     def process_item(self, item: ListingItem) -> Any:
-        from twisted.internet.threads import deferToThread
+        return self.batch.add(item)
 
-        body = item.get("body")
-        item["body"] = None  # the bytes go to the blob store; do not keep them in memory
-        if not body:
-            return self.batch.add(item)
-
-        def stored(digest: str) -> Any:
-            item["html_sha256"] = digest
-            return self.batch.add(item)
-
-        # writing (and fsyncing) the blob happens in a thread, off the reactor; the row waits for it
-        return deferToThread(self.db.blobs.put, body).addCallback(stored)
-
-    def close_spider(self) -> None:
-        self.batch.close()
+    def close_spider(self) -> Any:
+        return self.batch.close()
 
     def _store(self, session: Any, items: list[ListingItem]) -> None:
         from storage.crawl import add_snapshots
 
+        for item in items:  # the blobs are written (and fsynced) before the rows that name them
+            if item.get("body"):
+                item["html_sha256"] = self.db.blobs.put(item["body"])
+                item["body"] = None  # stored: do not keep the bytes in memory
         ids = add_snapshots(
             session=session,
             crawl_run_id=self.run_id,
@@ -267,23 +294,18 @@ class ScreenshotPipeline:
             if item.get("rendered"):
                 raise UnusableItem("no_screenshot", item.get("url") or "")
             return item
-        from twisted.internet.threads import deferToThread
+        return self.batch.add(item)
 
-        item["screenshot"] = None
-
-        def stored(digest: str) -> Any:
-            item["screenshot_sha256"] = digest
-            return self.batch.add(item)
-
-        return deferToThread(self.db.blobs.put, png).addCallback(stored)
-
-    def close_spider(self) -> None:
-        self.batch.close()
+    def close_spider(self) -> Any:
+        return self.batch.close()
 
     def _store(self, session: Any, items: list[ListingItem]) -> None:
         from storage.crawl import set_snapshot_screenshot
 
         for item in items:
+            if item.get("screenshot"):  # the blob before the row that names it
+                item["screenshot_sha256"] = self.db.blobs.put(item["screenshot"])
+                item["screenshot"] = None
             set_snapshot_screenshot(
                 session=session, snapshot_id=item["snapshot_pk"], sha256=item["screenshot_sha256"]
             )
@@ -321,8 +343,8 @@ class ScorePipeline:
     def process_item(self, item: ListingItem) -> Any:
         return self.batch.add(item)
 
-    def close_spider(self) -> None:
-        self.batch.close()
+    def close_spider(self) -> Any:
+        return self.batch.close()
 
     def _score(self, session: Any, items: list[ListingItem]) -> None:
         from sqlalchemy import select

@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from storage import BlobStore, open_database
-from storage.listings import upsert_listing
+from storage.listings import get_or_create_platform, upsert_listing, upsert_listings
 from storage.migrate import head_revision, include_name, upgrade
-from storage.models import Base, Lead, Listing, PriceObservation, ReviewEvent
+from storage.models import Base, Lead, Listing, PriceObservation, ReviewEvent, Seller
 from storage.queue import dismiss_snapshot, record_score
 
 
@@ -141,6 +141,47 @@ def test_a_price_observation_is_written_only_when_the_price_changes(database):
         assert listing.seller.name == "好味食品店" and listing.platform.name == "demo-static"
         assert listing.first_seen == t0 and listing.last_seen == t0 + timedelta(days=2)
         assert session.scalar(select(Listing).where(Listing.external_id == "10023")) is listing
+
+
+def test_a_crawl_batch_stores_each_listing_and_seller_once_in_order(database):
+    t0 = datetime(2026, 11, 1, tzinfo=UTC)
+    other = {**RECORD, "id": "demo-static:10024", "title": "康师傅 红烧牛肉面", "price": 12.5}
+    batch = [
+        (RECORD, t0),
+        (other, t0 + timedelta(hours=1)),
+        ({**RECORD, "price": 7.9}, t0 + timedelta(hours=2)),
+    ]
+    with database.session() as session:
+        platform = get_or_create_platform(session=session, name="demo-static")
+        results = upsert_listings(session=session, platform_row=platform, batch=batch)
+    (first, new1), (second, new2), (again, changed) = results
+    assert first == again != second and new1 and new2 and changed
+    with database.session() as session:
+        listing = session.get(Listing, first)
+        assert (
+            listing.price == 7.9 and listing.first_seen == t0 and listing.last_seen == t0 + timedelta(hours=2)
+        )
+        assert listing.seller.name == "好味食品店" and session.scalar(select(func.count(Seller.id))) == 1
+        prices = session.scalars(
+            select(PriceObservation.price)
+            .where(PriceObservation.listing_id == first)
+            .order_by(PriceObservation.id)
+        ).all()
+        assert prices == [9.9, 7.9]
+
+
+def test_a_listing_seen_again_unchanged_keeps_its_score_and_a_changed_one_is_scored_again(database):
+    scored = datetime(2026, 11, 2, tzinfo=UTC)
+    with database.session() as session:
+        listing, _ = upsert_listing(session=session, record=RECORD)
+        listing.scored_at = scored
+    with database.session() as session:
+        listing, changed = upsert_listing(session=session, record={**RECORD, "sold": 5000})
+        assert not changed and listing.scored_at == scored and listing.sold == 5000
+        listing, changed = upsert_listing(
+            session=session, record={**RECORD, "title": "康帅傅 红烧牛肉面 10连包"}
+        )
+        assert changed and listing.scored_at is None and listing.title == "康帅傅 红烧牛肉面 10连包"
 
 
 @dataclass
