@@ -261,4 +261,7 @@ async def _render(page: Any, spec: dict[str, Any], timeout_ms: int, result: dict
     if spec.get("screenshot"):
         with contextlib.suppress(TimeoutError):  # a missing picture must not cost the rest of the evidence
             await asyncio.wait_for(page.evaluate(_IMAGES_JS), timeout=timeout_ms / 1000)
-        result["screenshot"] = await page.screenshot(full_page=True, type="png", timeout=timeout_ms)
+        # caret "initial": no style injected and removed around the capture (two restyles of the page)
+        result["screenshot"] = await page.screenshot(
+            full_page=True, type="png", caret="initial", timeout=timeout_ms
+        )
