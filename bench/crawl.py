@@ -246,7 +246,7 @@ def browser_figure(spa_pages: int) -> bool:
         print(f"browser naive Playwright loop:          {naive_rate:.2f} detail pages/s ({len(urls)} pages)")
         print(
             f"browser markwatch (scrapy-playwright):  {browser_rate:.2f} detail pages/s ({details} listings, "
-            f"screenshots, list pages included in the time)"
+            f"pooled pages, screenshots; Chromium's start and the list pages included in the time)"
         )
         print(f"browser factor {factor:.1f}× (target ≥ 3×): {'met' if factor >= 3 else 'NOT MET'}")
         return factor >= 3
