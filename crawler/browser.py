@@ -93,13 +93,19 @@ class ContextRotation:
         self.inflight[name] -= 1
         self._close_if_done(name)
 
-    def take_page(self, name: str) -> Any | None:
-        """An idle page of context ``name``, or None (the request then gets a new page)."""
+    def take_page(self, name: str, url: str) -> Any | None:
+        """An idle page of context ``name`` for ``url``, or None (the request then gets a new page).
+
+        A page that already shows ``url`` is closed instead: its page is being tried again, and going
+        to the same hash route would not make the app render anything anew."""
         idle = self.idle.get(name, [])
         while idle:
             page = idle.pop()
-            if not page.is_closed():
+            if page.is_closed():
+                continue
+            if page.url != url:
                 return page
+            close_page(page)
         return None
 
     def give_back(self, name: str | None, page: Any) -> None:

@@ -79,7 +79,7 @@ class BrowserContextMiddleware:
             }
             if request.meta.get("markwatch_reuse_page"):
                 request.meta["playwright_include_page"] = True  # the page comes back to us, open
-                page = self.rotation.take_page(name)
+                page = self.rotation.take_page(name, request.url)
                 if page is not None:
                     request.meta["playwright_page"] = page
         return None

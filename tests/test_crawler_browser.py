@@ -19,7 +19,7 @@ from parsel import Selector
 from PIL import Image
 from sqlalchemy import select
 
-from crawler.browser import launch_options, render_page
+from crawler.browser import ContextRotation, launch_options, render_page
 from crawler.run import crawl
 from crawler.spiders.profile import DETAIL
 from storage import open_database
@@ -147,3 +147,34 @@ def test_a_reused_page_waits_for_the_next_item_instead_of_taking_the_previous_on
     assert page.css("#item-detail::attr(data-item-id)").getall() == ["10002"]
     assert page.css("h1.item-title::text").get() == "商品 10002"
     assert second["screenshot"] != first["screenshot"]
+
+
+class _Page:
+    def __init__(self, url: str) -> None:
+        self.url, self.closed = url, False
+
+    def is_closed(self) -> bool:
+        return self.closed
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+def test_a_pooled_page_serves_only_another_url_of_its_own_context() -> None:
+    async def scenario() -> None:
+        rotation = ContextRotation("t", pages_per_context=3)
+        name = rotation.acquire()
+        one, two = _Page("http://spa/#/item/1"), _Page("http://spa/#/item/2")
+        rotation.give_back(name, one)
+        rotation.give_back(name, two)
+        # the page showing item 2 is not handed to item 2's retry: it is closed, and item 1's page serves
+        assert rotation.take_page(name, "http://spa/#/item/2") is one
+        await asyncio.sleep(0)
+        assert two.closed and rotation.take_page(name, "http://spa/#/item/3") is None
+        rotation.acquire(), rotation.acquire(), rotation.acquire()  # the fourth page opens a new context
+        late = _Page("http://spa/#/item/4")
+        rotation.give_back(name, late)  # a page of a retired context is closed, not pooled
+        await asyncio.sleep(0)
+        assert late.closed and rotation.take_page(rotation.current, "http://spa/#/item/5") is None
+
+    asyncio.run(scenario())
