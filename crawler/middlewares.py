@@ -20,6 +20,8 @@ from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response, TextResponse
 from scrapy.utils.request import fingerprint
 
+from crawler.selectors import select
+
 logger = logging.getLogger(__name__)
 
 # Generic signs of a human check, whatever the platform (the profile can add a selector).
@@ -230,12 +232,7 @@ class PolitenessMiddleware:
 
 
 def _matches(response: TextResponse, expr: str) -> bool:
-    try:
-        if expr.startswith("xpath:"):
-            return bool(response.xpath(expr[len("xpath:") :]))
-        return bool(response.css(expr))
-    except ValueError:
-        return False
+    return bool(select(response, expr))
 
 
 def _retry_after(response: Response) -> float | None:

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from parsel import Selector
 
 from brands.registry_file import FileRefused, Problem
+from crawler.selectors import compile_selector
 
 HERE = Path(__file__).parent
 BUILTIN = ("demo-static", "demo-spa")
@@ -208,17 +208,12 @@ class _Checker:
         expr = self.text(node, where)
         if expr is None:
             return None
-        probe = Selector(text="<html><body></body></html>")
         try:
-            if expr.startswith("xpath:"):
-                probe.xpath(expr[len("xpath:") :])
-            else:
-                probe.css(expr)
-        except Exception as exc:  # noqa: BLE001 - parsel raises several kinds for a bad expression
+            compile_selector(expr)
+        except ValueError as exc:
             self.fail(
                 node,
-                f"{where}: not a valid {'XPath' if expr.startswith('xpath:') else 'CSS'} "
-                f"selector ({type(exc).__name__}: {exc})",
+                f"{where}: not a valid {'XPath' if expr.startswith('xpath:') else 'CSS'} selector ({exc})",
             )
             return None
         return expr

@@ -17,34 +17,10 @@ from scrapy.http import Response, TextResponse
 
 from crawler.items import ListingItem
 from crawler.profiles import Profile
+from crawler.selectors import first_text, select, texts
 from storage.models import utcnow
 
 LIST, DETAIL = "list", "detail"
-
-
-def select(response: TextResponse, expr: str) -> Any:
-    """A profile selector: CSS (with ``::text``/``::attr()``), or XPath after ``xpath:``."""
-    if expr.startswith("xpath:"):
-        return response.xpath(expr[len("xpath:") :])
-    return response.css(expr)
-
-
-def texts(response: TextResponse, expr: str | None) -> list[str]:
-    """Every match as text: an element's whole text content, or the string an expression selected."""
-    if not expr:
-        return []
-    out = []
-    for sel in select(response, expr):
-        if isinstance(sel.root, str):
-            out.append(sel.root)
-        else:
-            out.append(" ".join(t for t in sel.xpath(".//text()").getall()))
-    return out
-
-
-def first_text(response: TextResponse, expr: str | None) -> str | None:
-    found = texts(response, expr)
-    return found[0] if found else None
 
 
 class ProfileSpider(scrapy.Spider):
