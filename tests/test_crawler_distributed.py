@@ -65,8 +65,8 @@ def test_two_processes_together_crawl_the_catalogue_exactly_once(
         stored = set(session.scalars(select(Listing.external_id)))
         snapshots = session.scalar(select(func.count()).select_from(Snapshot))
         runs = list(session.scalars(select(CrawlRun)))
-    assert stored == truth
-    assert sum(r["items"] for r in results) == len(truth)  # no listing fetched by both
-    assert snapshots == len(truth)
+    assert stored == truth, f"missing {sorted(truth - stored)}, extra {sorted(stored - truth)}: {results}"
+    assert sum(r["items"] for r in results) == len(truth), results  # no listing fetched by both
+    assert snapshots == len(truth), results
     assert all(r["items"] > 0 for r in results), f"one process did all the work: {results}"
     assert len(runs) == 2 and all(run.distributed == redis_url for run in runs)
