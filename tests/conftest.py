@@ -65,6 +65,16 @@ def _postgres_available() -> str | None:
         return f"no PostgreSQL at 127.0.0.1:5432 ({type(exc).__name__}: {exc})"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, home: Path) -> Database:
+    """A migrated database on each engine markwatch supports (PostgreSQL skips where none answers)."""
+    if request.param == "postgresql":
+        request.getfixturevalue("pg_url")
+    db = open_database(check=False)
+    upgrade(db.engine)
+    return db
+
+
 @pytest.fixture
 def pg_url(monkeypatch: pytest.MonkeyPatch, home: Path) -> Iterator[str]:
     """A new, empty PostgreSQL database, set as MARKWATCH_DB, dropped afterwards."""

@@ -4,11 +4,9 @@ plain LIKE, on both engines, kept in step with edits."""
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from sqlalchemy import func, or_, select, text
 
-from storage import open_database
 from storage.leads import PAIR_INDEX_CHARS, QueueFilter, iter_queue, queue_page, resolve_text, title_contains
 from storage.migrate import _config, upgrade
 from storage.models import Lead, Listing, Seller
@@ -52,15 +50,6 @@ TERMS = [
     "不存在的商品",
     "片仔",
 ]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, home):
-    if request.param == "postgresql":
-        request.getfixturevalue("pg_url")
-    db = open_database(check=False)
-    upgrade(db.engine)
-    return db
 
 
 def _seed(session) -> dict[str, int]:

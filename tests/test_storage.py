@@ -20,16 +20,6 @@ from storage.models import Base, Lead, Listing, PriceObservation, ReviewEvent, S
 from storage.queue import dismiss_snapshot, record_score
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, home):
-    """A migrated database on each engine markwatch supports."""
-    if request.param == "postgresql":
-        request.getfixturevalue("pg_url")
-    db = open_database(check=False)
-    upgrade(db.engine)
-    return db
-
-
 def test_migrations_create_exactly_the_models(database):
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_name": include_name})
