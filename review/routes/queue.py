@@ -20,6 +20,7 @@ from review import format as fmt
 from review.deps import DECIDERS, CsrfDep, SessionDep, UserDep, lang_of, render, safe_next, scope_of
 from review.i18n import label, translate
 from review.routing import departments
+from scoring.types import VIOLATIONS
 from storage.leads import (
     FACETS,
     OPEN_STATUSES,
@@ -137,7 +138,7 @@ def queue(request: Request, session: SessionDep, user: UserDep, page: int = 1) -
         facets=FACETS,
         statuses=STATUSES,
         departments=departments(settings),
-        violations=_violations(),
+        violations=VIOLATIONS,
         can_decide=user.role in DECIDERS["confirm"],
         next_url=request.url.path + "?" + request.url.query,
         notice=params.get("done"),
@@ -213,21 +214,6 @@ def invalidate_counts(request: Request) -> None:
     cache = getattr(request.app.state, "counts_cache", None)
     if cache is not None:
         cache.clear()
-
-
-def _violations() -> list[str]:
-    try:
-        from scoring.types import VIOLATIONS
-    except ImportError:
-        return [
-            "counterfeit_mark",
-            "lookalike_mark",
-            "banned_agri_input",
-            "false_advertising",
-            "substandard_fuel",
-            "other",
-        ]
-    return list(VIOLATIONS)
 
 
 @router.post("/bulk", dependencies=[CsrfDep])
