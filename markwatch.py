@@ -249,8 +249,11 @@ def _score_stream(source, sink, scorer, *, db, settings, explain, progress, tota
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     from scoring.records import score_lines
+    from scoring.types import VIOLATIONS
+    from storage.queue import QueueRules
 
     summary = _ScoreSummary()
+    rules = QueueRules.from_settings(settings, kinds=VIOLATIONS) if db is not None else None
     bar = Progress(
         TextColumn("scoring"),
         BarColumn(),
@@ -276,13 +279,7 @@ def _score_stream(source, sink, scorer, *, db, settings, explain, progress, tota
         with db.session() as session:
             for record, result in batch:
                 listing, _ = upsert_listing(session=session, record=record)
-                lead = record_score(
-                    session=session,
-                    listing=listing,
-                    score=result,
-                    reflag_margin=settings.queue_reflag_margin,
-                    criminal_threshold=settings.criminal_threshold_cny,
-                )
+                lead = record_score(session=session, listing=listing, score=result, rules=rules)
                 summary.queued += lead is not None and result.flagged
         batch.clear()
 
@@ -712,8 +709,11 @@ def serve(
     import uvicorn
 
     from review.app import create_app
+    from review.routing import routing_table
 
-    create_app(get_settings())  # refuses an un-migrated database before listening; creates the keys once
+    settings = get_settings()
+    create_app(settings)  # refuses an un-migrated database before listening; creates the keys once
+    routing_table(settings)  # refuses a bad routing.yaml before listening
     err.print(f"markwatch review app on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it")
     uvicorn.run(
         "review.app:create_app",

@@ -50,8 +50,9 @@ def rescore(db: Database, settings: Settings, *, batch_size: int = 500) -> Resco
     from brands.service import scorer_from_database
     from scoring.types import Listing as ScoredListing
     from storage.listings import listing_record, listings_needing_score
-    from storage.queue import record_score
+    from storage.queue import QueueRules, record_score
 
+    rules = QueueRules.from_settings(settings, kinds=scoring.VIOLATIONS)
     scorer = scorer_from_database(db)
     summary = RescoreSummary()
     if len(scorer.registry) == 0:
@@ -71,13 +72,7 @@ def rescore(db: Database, settings: Settings, *, batch_size: int = 500) -> Resco
                 model=scorer.model,
             )
             for row, result in zip(rows, results, strict=True):
-                lead = record_score(
-                    session=session,
-                    listing=row,
-                    score=result,
-                    reflag_margin=settings.queue_reflag_margin,
-                    criminal_threshold=settings.criminal_threshold_cny,
-                )
+                lead = record_score(session=session, listing=row, score=result, rules=rules)
                 summary.scored += 1
                 summary.flagged += result.flagged
                 summary.queued += bool(result.flagged and lead is not None)

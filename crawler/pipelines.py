@@ -319,11 +319,14 @@ class ScorePipeline:
     """
 
     def __init__(self, db: Any, scorer: Any) -> None:
+        from scoring.types import VIOLATIONS
         from settings import get_settings
+        from storage.queue import QueueRules
 
         self.db = db
         self.scorer = scorer
         self.settings = get_settings()
+        self.rules = QueueRules.from_settings(self.settings, kinds=VIOLATIONS)
         self.batch = Batch(db, self._score)
 
     @classmethod
@@ -374,13 +377,7 @@ class ScorePipeline:
                 threshold=self.settings.scoring_threshold,
                 model=self.scorer.model,
             )
-            record_score(
-                session=session,
-                listing=row,
-                score=score,
-                reflag_margin=self.settings.queue_reflag_margin,
-                criminal_threshold=self.settings.criminal_threshold_cny,
-            )
+            record_score(session=session, listing=row, score=score, rules=self.rules)
 
 
 def tool_version() -> str:

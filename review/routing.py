@@ -1,42 +1,40 @@
-"""The routing table: which department handles each violation kind.
+"""The routing table as the web app shows and offers it: which department handles each violation
+kind, and where leads past the criminal threshold go.
 
-One table: ``scoring.DEFAULT_DEPARTMENTS`` (the bureau's work plan), overridden per installation by
-``<MARKWATCH_HOME>/routing.yaml`` (a mapping ``violation: department``). The web app shows it on the
-status page and offers its departments when a lead is assigned.
+The rule itself is ``storage.queue.QueueRules``: the scorer's department (``scoring.DEFAULT_DEPARTMENTS``
+or a rule pack's), overridden per installation by ``<MARKWATCH_HOME>/routing.yaml``. It is read on
+every use, so an edited file applies without a restart; a bad file is refused with its reason.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
-
+from scoring import DEFAULT_DEPARTMENTS, VIOLATIONS
 from settings import Settings
+from storage.queue import CRIMINAL_THRESHOLD, QueueRules
 
-# Departments that take leads by hand rather than by violation kind (criminal threshold, the branch itself).
-TRANSFER_DEPARTMENT = "经检处"
-HOME_DEPARTMENT = "网监分局"
+HOME_DEPARTMENT = "网监分局"  # the branch itself: a lead can always be assigned back to it
 
 
-def default_table() -> dict[str, str]:
-    try:
-        from scoring import DEFAULT_DEPARTMENTS
-    except ImportError:  # scoring not installed in this checkout: the table is empty, assignments free
-        return {}
-    return dict(DEFAULT_DEPARTMENTS)
+def queue_rules(settings: Settings) -> QueueRules:
+    return QueueRules.from_settings(settings, kinds=VIOLATIONS)
 
 
 def routing_table(settings: Settings) -> dict[str, str]:
-    table = default_table()
-    override = Path(settings.home) / "routing.yaml"
-    if override.exists():
-        data = yaml.safe_load(override.read_text(encoding="utf-8")) or {}
-        if isinstance(data, dict):
-            table.update({str(k): str(v) for k, v in data.items() if v})
-    return table
+    """``{violation kind: department, "criminal_threshold": department}``, as leads are routed."""
+    rules = queue_rules(settings)
+    table = {
+        kind: rules.department(kind, DEFAULT_DEPARTMENTS.get(kind), past_threshold=False)
+        for kind in VIOLATIONS
+    }
+    table[CRIMINAL_THRESHOLD] = rules.department(None, None, past_threshold=True)
+    return {kind: department for kind, department in table.items() if department}
+
+
+def transfer_department(settings: Settings) -> str:
+    """Where a lead transferred to the police goes: the criminal threshold's department."""
+    return routing_table(settings)[CRIMINAL_THRESHOLD]
 
 
 def departments(settings: Settings) -> list[str]:
     """Every department a lead can be assigned to, in table order, without duplicates."""
-    names = list(dict.fromkeys([*routing_table(settings).values(), TRANSFER_DEPARTMENT, HOME_DEPARTMENT]))
-    return names
+    return list(dict.fromkeys([*routing_table(settings).values(), HOME_DEPARTMENT]))

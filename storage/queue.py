@@ -5,20 +5,84 @@ scheduler's re-scoring) puts a scored listing into the queue, so the rules below
 - a listing has at most one lead; flagging it again updates risk and last-flagged time;
 - a dismissed lead comes back only when the listing changed materially or its risk rose past a margin;
 - a counterfeit whose estimated sales (price × sold) reach the criminal threshold is marked for
-  transfer review.
+  transfer review and routed to the threshold's department;
+- a new lead goes to the department of its violation kind in the installation's routing table
+  (``<MARKWATCH_HOME>/routing.yaml``), else to the one the scorer suggested.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from settings import Settings
+from storage.errors import MarkwatchError
 from storage.models import Brand, Lead, LeadStatus, Listing, ReviewEvent, Score, utcnow
 
 COUNTERFEIT = "counterfeit_mark"
+CRIMINAL_THRESHOLD = "criminal_threshold"  # the routing table's entry for leads past the threshold
+TRANSFER_DEPARTMENT = "经检处"  # its default (the bureau's work plan); also where transfers to the police go
+ROUTING_FILE = "routing.yaml"
+
+
+@dataclass(frozen=True)
+class QueueRules:
+    """An installation's rules for leads entering the queue: its settings and its routing table."""
+
+    reflag_margin: float = 0.15  # risk rise that brings a dismissed lead back
+    criminal_threshold: float = 50_000.0  # estimated sales (CNY) of counterfeit goods
+    routing: Mapping[str, str] = field(default_factory=dict)  # violation kind or CRIMINAL_THRESHOLD → dept
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, kinds: Collection[str]) -> QueueRules:
+        """The settings' rules with ``<home>/routing.yaml``, whose keys must be among ``kinds``."""
+        return cls(
+            reflag_margin=settings.queue_reflag_margin,
+            criminal_threshold=settings.criminal_threshold_cny,
+            routing=read_routing(Path(settings.home) / ROUTING_FILE, kinds=kinds),
+        )
+
+    def department(self, violation: str | None, suggested: str | None, *, past_threshold: bool) -> str | None:
+        """Where a lead goes: the threshold's department past it, else its kind's, else ``suggested``."""
+        if past_threshold:
+            return self.routing.get(CRIMINAL_THRESHOLD, TRANSFER_DEPARTMENT)
+        return self.routing.get(violation, suggested) if violation else suggested
+
+
+def read_routing(path: Path, *, kinds: Collection[str]) -> dict[str, str]:
+    """A routing file (``violation kind: department``); {} when there is none. Refused whole when bad."""
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise MarkwatchError(f"{path}: not a readable YAML file ({exc})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise MarkwatchError(f"{path}: expected a mapping 'violation kind: department'")
+    allowed = [*kinds, CRIMINAL_THRESHOLD]
+    problems = []
+    for key, value in data.items():
+        if key not in allowed:
+            hint = difflib.get_close_matches(str(key), allowed, n=1)
+            problems.append(
+                f"unknown violation kind {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            )
+        elif not isinstance(value, str) or not value.strip():
+            problems.append(f"{key}: the department must be a name, not {value!r}")
+    if problems:
+        known = ", ".join(allowed)
+        raise MarkwatchError(f"{path}: " + "; ".join(problems) + f". Known kinds: {known}")
+    return {str(k): v.strip() for k, v in data.items()}
 
 
 class ScoreLike(Protocol):
@@ -44,11 +108,11 @@ def record_score(
     session: Session,
     listing: Listing,
     score: ScoreLike,
-    reflag_margin: float = 0.15,
-    criminal_threshold: float = 50_000.0,
+    rules: QueueRules | None = None,
     now: datetime | None = None,
 ) -> Lead | None:
     """Store ``score`` for ``listing``; when flagged, create or update its lead. Returns the lead, if any."""
+    rules = rules or QueueRules()
     now = now or utcnow()
     brand_id = session.scalar(select(Brand.id).where(Brand.name == score.brand)) if score.brand else None
     row = Score(
@@ -73,7 +137,9 @@ def record_score(
     if not score.flagged:
         return lead
     sales = estimated_sales(listing)
-    crosses_threshold = score.violation == COUNTERFEIT and sales is not None and sales >= criminal_threshold
+    crosses_threshold = (
+        score.violation == COUNTERFEIT and sales is not None and sales >= rules.criminal_threshold
+    )
     if lead is None:
         lead = Lead(
             listing_id=listing.id,
@@ -83,7 +149,7 @@ def record_score(
             score_id=row.id,
             status=LeadStatus.new,
             violation=score.violation,
-            department=score.department,
+            department=rules.department(score.violation, score.department, past_threshold=crosses_threshold),
             risk=row.risk,
             first_flagged_at=now,
             last_flagged_at=now,
@@ -96,7 +162,7 @@ def record_score(
 
     if lead.status == LeadStatus.dismissed:
         changed = listing.content_hash != lead.dismissed_content_hash
-        risen = lead.dismissed_risk is not None and row.risk >= lead.dismissed_risk + reflag_margin
+        risen = lead.dismissed_risk is not None and row.risk >= lead.dismissed_risk + rules.reflag_margin
         if not (changed or risen):
             return lead
         lead.status = LeadStatus.new
@@ -115,8 +181,12 @@ def record_score(
     lead.last_flagged_at = now
     lead.violation = score.violation
     lead.brand_id = brand_id
-    lead.department = lead.department or score.department
-    lead.transfer_review = lead.transfer_review or crosses_threshold
+    if crosses_threshold and not lead.transfer_review:  # past the threshold only now: route it there
+        lead.department = rules.department(score.violation, None, past_threshold=True)
+        lead.transfer_review = True
+    lead.department = lead.department or rules.department(
+        score.violation, score.department, past_threshold=False
+    )
     return lead
 
 

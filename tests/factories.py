@@ -19,7 +19,7 @@ from storage.blobs import BlobStore
 from storage.brands import upsert_brand
 from storage.listings import upsert_listing
 from storage.models import Brand, Lead, Listing, Snapshot, User
-from storage.queue import record_score
+from storage.queue import QueueRules, record_score
 
 _ids = itertools.count(1)
 PASSWORD = "正确的密码-Passw0rd"  # every factory user's password unless given
@@ -113,7 +113,7 @@ def make_lead(
         listing=listing,
         score=score or ScoreStub(),
         now=now,
-        criminal_threshold=criminal_threshold,
+        rules=QueueRules(criminal_threshold=criminal_threshold),
     )
     assert lead is not None, "the score must be flagged to make a lead"
     session.flush()

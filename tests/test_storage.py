@@ -11,13 +11,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage import BlobStore, open_database
 from storage.listings import get_or_create_platform, upsert_listing, upsert_listings
 from storage.migrate import head_revision, include_name, upgrade
 from storage.models import Base, Lead, Listing, PriceObservation, ReviewEvent, Seller
-from storage.queue import dismiss_snapshot, record_score
+from storage.queue import QueueRules, dismiss_snapshot, record_score
 
 
 def test_migrations_create_exactly_the_models(database):
@@ -212,9 +212,13 @@ def test_a_dismissed_lead_comes_back_only_on_material_change_or_risk_rise(databa
         lead = record_score(session=session, listing=listing, score=FakeScore(0.7))
         lead.status = "dismissed"
         dismiss_snapshot(lead)
-        record_score(session=session, listing=listing, score=FakeScore(0.75), reflag_margin=0.15)
+        record_score(
+            session=session, listing=listing, score=FakeScore(0.75), rules=QueueRules(reflag_margin=0.15)
+        )
         assert lead.status == "dismissed"
-        record_score(session=session, listing=listing, score=FakeScore(0.9), reflag_margin=0.15)
+        record_score(
+            session=session, listing=listing, score=FakeScore(0.9), rules=QueueRules(reflag_margin=0.15)
+        )
         assert lead.status == "new"
         lead.status = "dismissed"
         dismiss_snapshot(lead)
@@ -243,6 +247,25 @@ def test_review_events_are_append_only(database):
         event = session.scalars(select(ReviewEvent)).first()
         event.note = "改写审计记录"
         session.flush()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE review_events SET note = '改写审计记录'",
+        "DELETE FROM review_events",
+        "DELETE FROM leads",  # would cascade into the trail
+    ],
+)
+def test_the_database_itself_refuses_to_rewrite_the_audit_trail(database, statement):
+    with database.session() as session:
+        listing, _ = upsert_listing(session=session, record=RECORD)
+        record_score(session=session, listing=listing, score=FakeScore(0.8))
+    with pytest.raises(DBAPIError, match="append-only"), database.engine.begin() as connection:
+        connection.execute(text(statement))
+    with database.session() as session:
+        assert session.scalars(select(ReviewEvent.note)).all() == [None]
+        assert session.scalar(select(func.count()).select_from(Lead)) == 1
 
 
 def test_naive_timestamps_are_refused(database):

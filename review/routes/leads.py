@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from review.deps import DECIDERS, EVIDENCE_ROLES, CsrfDep, SessionDep, UserDep, render, scope_of
 from review.i18n import MESSAGES
-from review.routing import TRANSFER_DEPARTMENT, departments, routing_table
+from review.routing import departments, queue_rules, routing_table, transfer_department
 from storage.errors import MarkwatchError
 from storage.evidence import listing_snapshots, price_history
 from storage.leads import (
@@ -25,6 +25,7 @@ from storage.leads import (
     seller_listings,
 )
 from storage.models import Lead, User
+from storage.queue import CRIMINAL_THRESHOLD
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def decide(
     if user.role not in DECIDERS[action]:
         raise HTTPException(403, "error.403")
     if action == "transfer" and not department:
-        department = TRANSFER_DEPARTMENT  # a transfer to the police goes through 经检处
+        department = transfer_department(settings)  # a transfer to the police goes through 经检处
     try:
         outcome = apply_decision(
             session=session,
@@ -99,6 +100,7 @@ def rescore(request: Request, session: Session, listing_ids: list[int]) -> int:
     from storage.queue import record_score
 
     settings = request.app.state.settings
+    rules = queue_rules(settings)
     done = 0
     try:
         registry = scoring_registry(request.app.state.db)
@@ -107,13 +109,7 @@ def rescore(request: Request, session: Session, listing_ids: list[int]) -> int:
             kwargs["threshold"] = settings.scoring_threshold
         for listing in listings_by_ids(session=session, ids=listing_ids[:1000]):
             verdict = scoring.score(ScoringListing.from_record(listing_record(listing)), registry, **kwargs)
-            record_score(
-                session=session,
-                listing=listing,
-                score=verdict,
-                reflag_margin=settings.queue_reflag_margin,
-                criminal_threshold=settings.criminal_threshold_cny,
-            )
+            record_score(session=session, listing=listing, score=verdict, rules=rules)
             done += 1
     except Exception:  # noqa: BLE001 - a scorer failure must not undo the reviewer's decision
         log.exception("re-scoring the blacklisted seller's listings failed; the scheduler will retry")
@@ -176,13 +172,18 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
         sales=sales,
         threshold=settings.criminal_threshold_cny,
         departments=departments(settings),
-        suggested=routing_table(settings).get(lead.violation or ""),
+        suggested=_suggested_department(settings, lead),
         can_evidence=user.role in EVIDENCE_ROLES,
         allowed={a for a, roles in DECIDERS.items() if user.role in roles},
         error=error if error in MESSAGES else None,
         notice=request.query_params.get("done") if request.query_params.get("done") in DECIDERS else None,
         blacklisted_now=request.query_params.get("blacklisted") == "1",
     )
+
+
+def _suggested_department(settings: Any, lead: Lead) -> str | None:
+    table = routing_table(settings)
+    return table.get(CRIMINAL_THRESHOLD if lead.transfer_review else lead.violation or "")
 
 
 def _price_svg(request: Request, prices: list[Any]) -> Any:
