@@ -283,6 +283,11 @@ def run_in_this_process(
     from storage.crawl import get_platform, resumable_crawl_run, start_crawl_run, update_crawl_run
 
     settings = get_settings()
+    if score:  # the score pipeline reads it again; a bad routing.yaml is refused before anything runs
+        from scoring.types import VIOLATIONS
+        from storage.queue import QueueRules
+
+        QueueRules.from_settings(settings, kinds=VIOLATIONS)
     db = open_database(settings)
     profile = resolve_profile(db, platform_name)
     profile = profile.with_base_url(base_url_override or profile.env_base_url())

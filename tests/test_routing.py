@@ -146,3 +146,11 @@ def test_the_status_page_and_the_lead_page_show_the_installation_table(db: Datab
     status = client.get("/admin/status").text
     assert "知识产权处" in status and "经检处" in status
     assert "按路由表建议：知识产权处" in client.get(f"/leads/{lead_id}").text  # the lead predates the file
+
+
+def test_a_crawl_is_refused_before_it_starts_when_the_routing_file_is_bad(cli, db, home: Path, demo) -> None:
+    (home / "routing.yaml").write_text("lookalike_mark: 公平交易处\ncounterfeit_mark:\n", encoding="utf-8")
+    result = cli("crawl", "demo-static", "--base-url", demo.static_url)
+    assert result.exit_code == 2
+    assert "routing.yaml" in result.stderr and "counterfeit_mark" in result.stderr
+    assert json.loads(cli("stats", "--json").stdout)["listings"] == 0
