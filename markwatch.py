@@ -815,12 +815,22 @@ def evidence_export(
 
 
 @evidence_app.command("verify")
-def evidence_verify(packet: Annotated[Path, typer.Argument(help="The packet (.zip) to check.")]) -> None:
-    """Check a packet's signature and every file's hash; exit 1 naming what changed, 2 if not a packet."""
+def evidence_verify(
+    packet: Annotated[Path, typer.Argument(help="The packet (.zip) to check.")],
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key",
+            help="The issuing installation's public key (64 hex digits) or fingerprint: any other signer "
+            "fails. Default: this installation's key, if this machine has one.",
+        ),
+    ] = None,
+) -> None:
+    """Check who signed a packet and every file's hash; exit 1 naming what is wrong, 2 if not a packet."""
     from review.evidence import verify_packet
 
     try:
-        report = verify_packet(packet)
+        report = verify_packet(packet, expected_key=key)
     except OSError as exc:
         raise MarkwatchError(f"cannot read {packet}: {exc.strerror or exc}") from exc
     if not report.is_packet:

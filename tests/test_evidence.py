@@ -30,7 +30,7 @@ T0 = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
 EXPORTED = datetime(2026, 11, 29, 2, 0, 5, tzinfo=UTC)
 LICENCE = "914403001922038216"  # a real code (深圳), check digit right
 
-HOSTILE_TITLE = '康帅傅 红烧牛肉面 5连包 <script>alert("x")</script> & 特价'
+HOSTILE_TITLE = '康帅傅 红烧牛肉面 5连包 <script>alert("x")</script> <font size=80>大</font> & 特价'
 
 
 @dataclass
@@ -326,24 +326,83 @@ def test_a_file_replaced_together_with_its_hash_in_the_manifest_fails_the_signat
     assert not report.ok and report.signature_valid is False
 
 
-def test_a_packet_resealed_with_another_key_is_told_apart(packet: bytes):
+def forge(packet: bytes) -> tuple[bytes, str]:
+    """The packet with snapshots/1.html changed, its hash recomputed and the manifest re-signed by a new key
+    written into the manifest and public_key.txt; and the forger's fingerprint."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
     files = members(packet)
     forger = Ed25519PrivateKey.generate()
     forger_hex = forger.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+    files["snapshots/1.html"] = "<html>第1次抓取 ¥99（伪造）</html>".encode()
     files["public_key.txt"] = (forger_hex + "\n").encode()
     manifest = json.loads(files["manifest.json"])
     manifest["signature"]["public_key"] = forger_hex
+    manifest["signature"]["fingerprint"] = fingerprint(forger_hex)
     for entry in manifest["files"]:
-        if entry["name"] == "public_key.txt":
-            entry["sha256"] = hashlib.sha256(files["public_key.txt"]).hexdigest()
+        entry["sha256"] = hashlib.sha256(files[entry["name"]]).hexdigest()
+        entry["size"] = len(files[entry["name"]])
     files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2).encode() + b"\n"
     files["manifest.sig"] = forger.sign(files["manifest.json"]).hex().encode() + b"\n"
-    report = verify_packet(rezip(files))
+    return rezip(files), fingerprint(forger_hex)
+
+
+def test_a_forged_and_resigned_packet_fails_on_the_issuing_installation(packet: bytes):
+    forged, forger = forge(packet)
+    report = verify_packet(forged)
+    assert not report.ok
     assert report.signature_valid and report.key_source == "other"
-    assert "NOT this installation's key" in report.lines()[0]
+    first = report.lines()[0]
+    assert first.startswith("signature: NOT BY THE EXPECTED KEY")
+    assert forger in first and fingerprint() in first  # both fingerprints, to compare by eye
+    assert not any(line.startswith("intact") for line in report.lines())
+
+
+def test_without_any_key_to_compare_a_forged_packet_passes_only_with_a_warning(
+    packet: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    forged, forger = forge(packet)
+    monkeypatch.setenv("MARKWATCH_HOME", str(tmp_path / "court"))  # a machine without an installation key
+    report = verify_packet(forged)
+    assert report.ok and report.key_source == "embedded" and report.fingerprint == forger
+    lines = report.lines()
+    assert lines[1].startswith("warning: the signer was NOT identified")
+    assert "--key" in lines[1]
+    assert "signer not identified" in lines[-1]
+
+
+def test_a_pinned_key_tells_the_forgery_from_the_real_packet(
+    packet: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    real_key, real_fp = public_key_hex(), fingerprint()
+    forged, forger = forge(packet)
+    monkeypatch.setenv("MARKWATCH_HOME", str(tmp_path / "court"))
+    for pin in (real_key, real_fp, real_fp.replace(" ", ""), real_key.upper()):
+        bad = verify_packet(forged, expected_key=pin)
+        assert not bad.ok and bad.key_source == "other", pin
+        assert forger in bad.lines()[0] and real_fp in bad.lines()[0]
+        good = verify_packet(packet, expected_key=pin)
+        assert good.ok and good.key_source == "pinned", pin
+        assert not any(line.startswith("warning") for line in good.lines())
+
+
+def test_a_pinned_key_overrides_the_installation_key(packet: bytes):
+    """A packet of another installation, checked here: the --key decides, not this machine's key."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    other = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+    report = verify_packet(packet, expected_key=other)
+    assert not report.ok and report.key_source == "other"
+    assert fingerprint(other) in report.lines()[0]
+
+
+@pytest.mark.parametrize("bad", ["", "not-a-key", "abcd 1234", "g" * 64, "ab" * 33])
+def test_a_key_that_is_neither_a_key_nor_a_fingerprint_is_refused(packet: bytes, bad: str):
+    with pytest.raises(MarkwatchError, match="neither a public key") as info:
+        verify_packet(packet, expected_key=bad)
+    assert repr(bad) in str(info.value)
 
 
 def test_a_packet_verifies_on_another_machine_by_its_embedded_key(
@@ -385,8 +444,65 @@ def test_the_report_embeds_a_cjk_font_and_says_what_it_is(packet: bytes, tmp_pat
         "广东省深圳市",
         "SHA-256",
         "<script>",
+        "<font size=80>大</font> & 特价",  # scraped text printed as it is, never read as markup
     ):
         assert expected in text, expected
+
+
+def pdf_text(packet: bytes, tmp_path: Path) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) not installed")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(members(packet)["report.pdf"])
+    run = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return run.stdout
+
+
+def test_the_report_lists_the_audit_trail_and_each_snapshots_times_status_and_headers(
+    db: Database, lead_id: int, tmp_path: Path
+):
+    with db.session() as session:
+        first = session.query(Snapshot).order_by(Snapshot.id).first()
+        first.headers = {**first.headers, "set-cookie": "sid=" + "7f" * 400}  # longer than a line
+        session.add(  # a browser snapshot of an in-page route: no response of its own, so no headers
+            Snapshot(
+                listing_id=first.listing_id,
+                fetched_at=T0 + timedelta(days=1),
+                url="http://127.0.0.1:8802/#/item/10023",
+                headers={},
+                html_sha256=db.blobs.put("<html>单页应用</html>".encode()),
+                tool_version="markwatch 0.1.0 (playwright)",
+            )
+        )
+    text = pdf_text(build_packet(db, lead_id, user_name="李调查", now=EXPORTED), tmp_path)
+    for expected in (
+        "2026-11-20 09:30:00（北京时间）",  # snapshot 1, both zones
+        "2026-11-20T01:30:00Z（UTC）",
+        "text/html; charset=utf-8",  # a header value
+        "set-cookie",
+        "无（未记录响应头",  # the snapshot without headers says so
+        "http://127.0.0.1:8802/#/item/10023",
+        "处理记录",  # the audit trail: who, when, what, note
+        "2026-11-23 09:30:00",
+        "王审核",
+        "字形近似，确认傍名牌",
+        "系统标记",
+    ):
+        assert expected in text, expected
+    assert len([line for line in text.splitlines() if line.strip().startswith("快照 ")]) == 3
+
+
+def test_the_packet_uses_the_web_apps_labels(db: Database, lead_id: int, tmp_path: Path):
+    from review.i18n import label
+
+    with db.session() as session:
+        session.add(ReviewEvent(lead_id=lead_id, at=T0 + timedelta(days=4), action="dismiss", note="误报"))
+    data = build_packet(db, lead_id, user_name="李调查", now=EXPORTED)
+    audit = list(csv.reader(io.StringIO(members(data)["audit.csv"].decode("utf-8-sig"))))
+    assert [r[4] for r in audit[1:]] == [label("action", a) for a in ("flagged", "confirm", "dismiss")]
+    assert audit[3][4] == "驳回"  # as on the lead page, not a second wording
+    text = pdf_text(data, tmp_path)
+    assert label("violation", "lookalike_mark") in text and label("status", "new") in text
 
 
 def test_no_cjk_font_is_refused_with_the_package_to_install(
@@ -475,6 +591,36 @@ def test_cli_exports_and_verifies_and_names_a_changed_file(cli, db: Database, le
     junk.write_text("这不是证据包", encoding="utf-8")
     assert cli("evidence", "verify", junk).exit_code == 2
     assert cli("evidence", "export", 99999).exit_code == 2
+
+
+def test_cli_verify_pins_the_signer_with_key(
+    cli, db: Database, lead_id: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    real = tmp_path / "real.zip"
+    assert cli("evidence", "export", lead_id, "--out", real).exit_code == 0
+    real_key, real_fp = public_key_hex(), fingerprint()
+    forged_data, forger = forge(real.read_bytes())
+    forged = tmp_path / "forged.zip"
+    forged.write_bytes(forged_data)
+
+    on_issuer = cli("evidence", "verify", forged)  # the issuing installation: its own key is expected
+    assert on_issuer.exit_code == 1
+    assert "NOT BY THE EXPECTED KEY" in on_issuer.stdout and forger in on_issuer.stdout
+    assert real_fp in on_issuer.stdout and "intact" not in on_issuer.stdout
+
+    monkeypatch.setenv("MARKWATCH_HOME", str(tmp_path / "court"))  # a machine without the key
+    unpinned = cli("evidence", "verify", forged)
+    assert unpinned.exit_code == 0
+    assert "warning: the signer was NOT identified" in unpinned.stdout
+    for pin in (real_key, real_fp):
+        result = cli("evidence", "verify", forged, "--key", pin)
+        assert result.exit_code == 1 and forger in result.stdout and real_fp in result.stdout
+        result = cli("evidence", "verify", real, "--key", pin)
+        assert result.exit_code == 0 and "by the expected key" in result.stdout and "intact" in result.stdout
+        assert "warning" not in result.stdout
+
+    refused = cli("evidence", "verify", real, "--key", "康师傅的钥匙")
+    assert refused.exit_code == 2 and "康师傅的钥匙" in refused.stderr and "fingerprint" in refused.stderr
 
 
 def test_cli_export_default_name_is_in_the_current_directory(

@@ -2,8 +2,8 @@
 installation's Ed25519 key, verify, and record each export in the lead's audit trail.
 
 Owns ``review/evidence/``; the format is the contract of docs/evidence.md. May import storage,
-settings and ``review.uscc``; all SQL goes through ``storage.evidence``. reportlab is imported only
-when a report is built.
+settings, ``review.uscc`` and ``review.i18n`` (the one place for the names of statuses, violations and
+actions); all SQL goes through ``storage.evidence``. reportlab is imported only when a report is built.
 """
 
 from __future__ import annotations

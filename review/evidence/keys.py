@@ -93,6 +93,31 @@ def fingerprint(public_key: str | None = None, settings: Settings | None = None)
     return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
 
 
+def expected_key(text: str) -> str:
+    """A key to pin, normalised: 64 lower-case hex digits (a public key) or 32 (a fingerprint, no spaces).
+
+    Takes a public key in hex or a fingerprint as ``fingerprint`` prints it (spaces between groups are
+    optional). Raises MarkwatchError (exit 2) naming the text when it is neither.
+    """
+    compact = "".join(text.split()).lower()
+    if len(compact) in (32, 64) and all(c in "0123456789abcdef" for c in compact):
+        return compact
+    raise MarkwatchError(
+        f"the key to check the signer against ({text!r}) is neither a public key (64 hex digits) nor a "
+        "fingerprint (32 hex digits in groups of four, as `markwatch evidence export` prints it)"
+    )
+
+
+def matches(public_key: str, expected: str) -> bool:
+    """Whether hex ``public_key`` is the key ``expected`` (a normalised ``expected_key``) names."""
+    if len(expected) == 64:
+        return public_key.lower() == expected
+    try:
+        return fingerprint(public_key).replace(" ", "") == expected
+    except ValueError:  # not hex: it names no key
+        return False
+
+
 def sign(data: bytes, settings: Settings | None = None) -> bytes:
     return installation_key(settings).sign(data)
 

@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from review.i18n import label, translate
 from settings import Settings, get_settings
 from storage import Database
 from storage import evidence as repo
@@ -22,34 +23,6 @@ MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 PUBLIC_KEY = "public_key.txt"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-VIOLATION_LABELS = {
-    "counterfeit_mark": "假冒注册商标",
-    "lookalike_mark": "仿冒混淆（傍名牌）",
-    "banned_agri_input": "禁限用或假劣农资",
-    "false_advertising": "虚假违法广告",
-    "substandard_fuel": "不合格车用燃料",
-    "other": "其他",
-}
-STATUS_LABELS = {
-    "new": "新线索",
-    "in_review": "审核中",
-    "confirmed": "已确认",
-    "dismissed": "已排除",
-    "escalated": "已上报",
-    "transferred": "已移送",
-}
-ACTION_LABELS = {
-    "flagged": "系统标记",
-    "reflagged": "再次标记",
-    "reopened": "重新打开",
-    "confirm": "确认",
-    "dismiss": "排除",
-    "assign": "分派",
-    "escalate": "上报",
-    "transfer": "移送",
-    "evidence_export": "导出证据包",
-}
 
 
 def tool_version() -> str:
@@ -180,6 +153,7 @@ def build_packet(
                 ),
             )
         )
+        system = translate("lead.system")
         files.append(
             (
                 "audit.csv",
@@ -189,9 +163,9 @@ def build_packet(
                         [
                             _utc(e.at),
                             _shanghai(e.at),
-                            name or "系统",
+                            name or system,
                             e.action,
-                            ACTION_LABELS.get(e.action, e.action),
+                            label("action", e.action),
                             e.note or "",
                             json.dumps(e.detail or {}, ensure_ascii=False, sort_keys=True),
                         ]
@@ -200,6 +174,17 @@ def build_packet(
                 ),
             )
         )
+        audit_rows = [
+            {
+                "at_shanghai": _shown(e.at),
+                "by": name or system,
+                "action": e.action,
+                "action_label": label("action", e.action),
+                "department": (e.detail or {}).get("department"),
+                "note": e.note,
+            }
+            for e, name in events
+        ]
 
         # --- snapshots and screenshots, numbered oldest first
         snapshot_facts: list[dict[str, Any]] = []
@@ -298,8 +283,10 @@ def build_packet(
             {
                 "lead": {
                     **lead_facts,
-                    "status_label": STATUS_LABELS.get(lead.status, lead.status),
-                    "violation_label": VIOLATION_LABELS.get(lead.violation or "", lead.violation),
+                    "status_label": label("status", lead.status),
+                    "violation_label": label("violation", lead.violation),
+                    "first_flagged_shanghai": _shown(lead.first_flagged_at),
+                    "last_flagged_shanghai": _shown(lead.last_flagged_at),
                 },
                 "listing": {
                     **listing_facts,
@@ -309,9 +296,14 @@ def build_packet(
                 "score": score_facts,
                 "reasons": reasons,
                 "snapshots": [
-                    {**s, "fetched_at_shanghai": _shown(snap.fetched_at)}
+                    {
+                        **s,
+                        "fetched_at_shanghai": _shown(snap.fetched_at),
+                        "fetched_at_utc": s["fetched_at_utc"].replace("+00:00", "Z"),
+                    }
                     for s, snap in zip(snapshot_facts, snapshots, strict=True)
                 ],
+                "audit": audit_rows,
                 "price_history": [
                     {**r, "observed_at_shanghai": _shown(p.observed_at)}
                     for r, p in zip(price_rows, prices, strict=True)

@@ -19,6 +19,10 @@ from settings import Settings, get_settings
 from storage.errors import MarkwatchError
 
 FONT_NAME = "MarkwatchCJK"
+# characters of one scraped value shown in the report (the full text is in manifest.json): a table row
+# taller than a page cannot be laid out at all
+CLIP = 1000
+HEADER_CLIP = 600
 KNOWN_FONTS: tuple[tuple[str, int], ...] = (
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),  # Debian fonts-wqy-microhei
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),  # fonts-wqy-zenhei
@@ -121,6 +125,8 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
         "heading", parent=base, fontSize=11.5, leading=18, spaceBefore=8, spaceAfter=3, keepWithNext=1
     )
 
+    label_style = ParagraphStyle("label", parent=base, spaceBefore=6, spaceAfter=2, keepWithNext=1)
+
     width = A4[0] - 36 * mm
     grid = TableStyle(
         [
@@ -137,7 +143,7 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
 
     def kv_table(rows: Sequence[tuple[str, Any]]) -> Table:
         data = [[_p(k, base), _p(v, base)] for k, v in rows]
-        table = Table(data, colWidths=[32 * mm, width - 32 * mm])
+        table = Table(data, colWidths=[36 * mm, width - 36 * mm])
         table.setStyle(
             TableStyle([*grid.getCommands(), ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f3f3f3"))])
         )
@@ -151,11 +157,44 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
         table.setStyle(header_grid)
         return table
 
+    def snapshot_block(snap: dict[str, Any]) -> list[Any]:
+        """One fetch: what was asked for and got, when (both zones), the files, every response header."""
+        files = [
+            f"{snap[k]}（{what}）"
+            for k, what in (("html", "网页源码"), ("screenshot", "截图"))
+            if snap.get(k)
+        ]
+        missing = {"html": "网页源码", "screenshot": "截图"}
+        files += [f"{missing.get(m, m)}原始文件已缺失" for m in snap.get("missing") or []]
+        status = snap.get("http_status")
+        rows = [
+            ("请求网址", _clip(snap.get("url"), CLIP)),
+            ("最终网址", _clip(snap.get("final_url"), CLIP) if snap.get("final_url") else "（未记录）"),
+            ("抓取时间", f"{snap['fetched_at_shanghai']}（北京时间）／ {snap['fetched_at_utc']}（UTC）"),
+            ("HTTP 状态", "（未记录）" if status is None else status),
+            ("抓取工具", _clip(snap.get("tool_version"), CLIP)),
+            ("证据文件", "\n".join(files) or "—"),
+        ]
+        headers = snap.get("headers") or {}
+        if not headers:
+            rows.append(("响应头", "无（未记录响应头，例如浏览器页内路由快照）"))
+        block: list[Any] = [_p(f"快照 {snap['n']}", label_style), kv_table(rows)]
+        if headers:
+            block.append(
+                list_table(
+                    ["响应头", "值"],
+                    [[_clip(k, 200), _clip(v, HEADER_CLIP)] for k, v in headers.items()],
+                    [40 * mm, width - 40 * mm],
+                    mono,
+                )
+            )
+        return block
+
     lead, listing, score = facts["lead"], facts["listing"], facts["score"] or {}
     seller = listing.get("seller") or {}
     exported, key, tool = facts["exported"], facts["key"], facts["tool"]
     licence = seller.get("licence_check") or {}
-    licence_text = seller.get("licence") or "（页面未显示）"
+    licence_text = _clip(seller.get("licence"), CLIP) if seller.get("licence") else "（页面未显示）"
     if seller.get("licence"):
         licence_text += (
             f"（校验通过，登记地：{licence.get('region')}）"
@@ -189,15 +228,23 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
         kv_table(
             [
                 ("交易平台", listing.get("platform_title") or listing.get("platform")),
-                ("商品网址", listing.get("url") or "（无）"),
-                ("商品标题", listing.get("title")),
-                ("商品编号", listing.get("external_id")),
-                ("商品类目", listing.get("category") or "—"),
+                ("商品网址", _clip(listing.get("url"), CLIP) if listing.get("url") else "（无）"),
+                ("商品标题", _clip(listing.get("title"), CLIP)),
+                ("商品编号", _clip(listing.get("external_id"), CLIP)),
+                ("商品类目", _clip(listing.get("category"), CLIP)),
                 ("商品描述", _clip(listing.get("description"), 600)),
+                ("商品图片", _clip("\n".join(listing.get("images") or []), CLIP)),
                 (
                     "店铺（卖家）",
-                    f"{seller.get('name') or '（未知）'}（平台内编号 {seller.get('id') or '—'}）",
+                    f"{_clip(seller.get('name'), CLIP) if seller.get('name') else '（未知）'}"
+                    f"（平台内编号 {_clip(seller.get('id'), CLIP)}）",
                 ),
+                ("店铺网址", _clip(seller.get("url"), CLIP)),
+                (
+                    "开店日期／评分",
+                    f"{seller.get('opened') or '—'} ／ {_or_dash(seller.get('rating'))}",
+                ),
+                ("黑名单卖家", "是" if seller.get("blacklisted") else "否"),
                 ("营业执照/统一社会信用代码", licence_text),
                 ("当前价格", _money(listing.get("price"), listing.get("currency"))),
                 ("销量", "—" if listing.get("sold") is None else f"{listing['sold']:,}"),
@@ -222,17 +269,22 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
                     else "否",
                 ),
                 ("评分模型", score.get("model_version") or "—"),
+                (
+                    "首次／最近标记",
+                    f"{_or_dash(lead.get('first_flagged_shanghai'))} ／ "
+                    f"{_or_dash(lead.get('last_flagged_shanghai'))}",
+                ),
             ]
         ),
     ]
     reasons = facts["reasons"]
     if reasons:
-        story.append(_p("评分理由：", ParagraphStyle("label", parent=base, spaceBefore=6, spaceAfter=2)))
+        story.append(_p("评分理由：", label_style))
         story.append(
             list_table(
                 ["序号", "信号", "权重", "说明"],
                 [
-                    [i, r.get("signal"), f"{float(r.get('weight') or 0):.2f}", r.get("detail")]
+                    [i, r.get("signal"), f"{float(r.get('weight') or 0):.2f}", _clip(r.get("detail"), CLIP)]
                     for i, r in enumerate(reasons, 1)
                 ],
                 [12 * mm, 32 * mm, 16 * mm, width - 60 * mm],
@@ -240,28 +292,11 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
             )
         )
 
-    story.append(_p("四、网页快照", heading))
     snaps = facts["snapshots"]
-    if snaps:
-        story.append(
-            list_table(
-                ["序号", "抓取时间（北京时间）", "HTTP 状态", "网址", "文件"],
-                [
-                    [
-                        s["n"],
-                        s["fetched_at_shanghai"],
-                        s.get("http_status") if s.get("http_status") is not None else "—",
-                        s.get("final_url") or s.get("url"),
-                        "\n".join(f for f in (s.get("html"), s.get("screenshot")) if f)
-                        or "（原始文件已缺失）",
-                    ]
-                    for s in snaps
-                ],
-                [12 * mm, 36 * mm, 16 * mm, width - 106 * mm, 42 * mm],
-                small,
-            )
-        )
-    else:
+    story.append(_p(f"四、网页快照（共 {len(snaps)} 次抓取）", heading))
+    for snap in snaps:
+        story.extend(snapshot_block(snap))
+    if not snaps:
         story.append(_p("（无网页快照）", base))
 
     story.append(_p("五、价格记录", heading))
@@ -281,7 +316,30 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
     else:
         story.append(_p("（无价格记录）", base))
 
-    story.append(_p("六、电子数据完整性校验（SHA-256）", heading))
+    story.append(_p("六、处理记录", heading))
+    audit = facts.get("audit") or []
+    if audit:
+        story.append(
+            list_table(
+                ["序号", "时间（北京时间）", "操作人", "操作", "备注"],
+                [
+                    [
+                        i,
+                        e["at_shanghai"],
+                        _clip(e.get("by"), CLIP),
+                        e.get("action_label") or e.get("action"),
+                        _clip(e.get("note"), CLIP),
+                    ]
+                    for i, e in enumerate(audit, 1)
+                ],
+                [12 * mm, 34 * mm, 30 * mm, 30 * mm, width - 106 * mm],
+                small,
+            )
+        )
+    else:
+        story.append(_p("（无处理记录）", base))
+
+    story.append(_p("七、电子数据完整性校验（SHA-256）", heading))
     story.append(
         list_table(
             ["文件名", "大小（字节）", "SHA-256"],
@@ -294,8 +352,9 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
     story.append(
         _p(
             "清单文件 manifest.json 记载上表及证据包内全部文件（含本笔录 report.pdf）的哈希值，"
-            "并由本系统安装密钥签名（manifest.sig）。核验方法：markwatch evidence verify 证据包.zip，"
-            "或按 docs/evidence.md 所述以 public_key.txt 中的公钥自行核验。",
+            "并由本系统安装密钥签名（manifest.sig）。核验方法：markwatch evidence verify 证据包.zip "
+            f'--key "{key["fingerprint"]}"（指纹以出具单位公布的或本笔录纸质签字件所载的为准，'
+            "不能取自被核验的证据包本身），或按 docs/evidence.md 所述用 OpenSSL 自行核验。",
             small,
         )
     )
@@ -325,7 +384,7 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
             ]
         )
     )
-    story.append(KeepTogether([_p("七、签名", heading), signatures]))
+    story.append(KeepTogether([_p("八、签名", heading), signatures]))
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
@@ -360,6 +419,10 @@ def _money(value: Any, currency: Any) -> str:
         return "—"
     symbol = "¥" if (currency or "CNY") == "CNY" else f"{currency} "
     return f"{symbol}{float(value):,.2f}"
+
+
+def _or_dash(value: Any) -> str:
+    return "—" if value is None or value == "" else str(value)
 
 
 def _clip(text: Any, limit: int) -> str:

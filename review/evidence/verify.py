@@ -21,12 +21,14 @@ MAX_ENTRY = 512 * 1024 * 1024  # bytes; a member larger than this is reported, n
 class VerifyReport:
     """What ``verify_packet`` found.
 
-    ``ok``: the signature is good and every file is as the manifest says. ``is_packet`` False: the
-    input is not an evidence packet at all (not a ZIP, or no manifest.json). ``key_source`` says which
-    key the signature was checked with: ``installation`` (this machine's key: the packet was issued
-    here), ``embedded`` (this machine has no key: checked with the public key inside the packet only;
-    compare its fingerprint with the issuing installation's), or ``other`` (a valid signature by a key
-    that is not this installation's).
+    ``ok``: the signature is good, it is by the expected key when one is known, and every file is as the
+    manifest says. ``is_packet`` False: the input is not an evidence packet at all (not a ZIP, or no
+    manifest.json). ``key_source`` says whose key signed it: ``pinned`` (the key given as
+    ``expected_key``), ``installation`` (this machine's key: the packet was issued here), ``embedded``
+    (nothing to compare with: only the public key inside the packet was used, so the signer is NOT
+    identified — anyone can re-sign a packet with a key of their own), or ``other`` (a key that is not
+    the expected one: the packet was re-signed elsewhere, not ok). ``expected_fingerprint`` is the
+    fingerprint of the expected key, when one is known.
     """
 
     ok: bool = False
@@ -34,7 +36,9 @@ class VerifyReport:
     signature_valid: bool | None = None
     public_key: str | None = None
     fingerprint: str | None = None
-    key_source: str | None = None  # installation | embedded | other
+    key_source: str | None = None  # pinned | installation | embedded | other
+    expected_fingerprint: str | None = None
+    pinned: bool = False  # the expected key came from ``expected_key`` (--key), not this installation
     changed: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -47,14 +51,32 @@ class VerifyReport:
         out: list[str] = []
         if not self.is_packet:
             return [f"not an evidence packet: {p}" for p in self.problems]
-        if self.signature_valid:
+        if self.signature_valid and self.key_source == "other":
+            expected = "given with --key" if self.pinned else "this installation's key"
+            out.append(
+                f"signature: NOT BY THE EXPECTED KEY — signed by fingerprint {self.fingerprint}, expected "
+                f"{self.expected_fingerprint} ({expected}): the packet cannot be trusted as issued by it"
+            )
+            if not self.pinned:
+                out.append(
+                    "note: a packet issued by another installation verifies with --key and the fingerprint "
+                    "that installation publishes (never the one printed from inside the packet)"
+                )
+        elif self.signature_valid:
             where = {
+                "pinned": "the expected key (--key)",
                 "installation": "this installation's key",
-                "embedded": "the public key inside the packet (no installation key on this machine: "
-                "compare the fingerprint with the issuing installation's)",
-                "other": "the public key inside the packet, which is NOT this installation's key",
+                "embedded": "the public key inside the packet",
             }[self.key_source or "embedded"]
             out.append(f"signature: valid, by {where}; fingerprint {self.fingerprint}")
+            if self.key_source == "embedded":
+                out.append(
+                    "warning: the signer was NOT identified (no installation key on this machine and no "
+                    "--key): anyone can re-sign a changed packet with a key of their own. Check the signer "
+                    'with: markwatch evidence verify PACKET.zip --key "FINGERPRINT", FINGERPRINT being the '
+                    "one the issuing installation publishes (not the one printed above, which the packet "
+                    "itself supplies)"
+                )
         elif SIGNATURE in self.removed:
             out.append("signature: MISSING — manifest.sig was removed, the manifest cannot be trusted")
         else:
@@ -64,19 +86,31 @@ class VerifyReport:
         out += [f"removed: {name}" for name in self.removed]
         out += [f"problem: {p}" for p in self.problems]
         if self.ok:
-            out.append(f"intact: {self.files_checked} file(s) match the signed manifest")
+            signer = " (signer not identified: see the warning)" if self.key_source == "embedded" else ""
+            out.append(f"intact: {self.files_checked} file(s) match the signed manifest{signer}")
         return out
+
+
+def _grouped(compact_fingerprint: str) -> str:
+    return " ".join(compact_fingerprint[i : i + 4] for i in range(0, len(compact_fingerprint), 4))
 
 
 def _not_packet(reason: str) -> VerifyReport:
     return VerifyReport(ok=False, is_packet=False, problems=[reason])
 
 
-def verify_packet(data: bytes | str | Path, *, settings: Settings | None = None) -> VerifyReport:
+def verify_packet(
+    data: bytes | str | Path, *, settings: Settings | None = None, expected_key: str | None = None
+) -> VerifyReport:
     """Check a packet (bytes or a path). Never raises for a bad packet: the report says what is wrong.
 
-    Raises OSError only when a path cannot be read.
+    The signer must be ``expected_key`` (the issuing installation's public key in hex, or its
+    fingerprint) when given, else this installation's key when this machine has one; with neither, the
+    signature is checked with the key inside the packet only (``key_source`` ``embedded``).
+    Raises MarkwatchError when ``expected_key`` is neither a key nor a fingerprint, OSError when a path
+    cannot be read.
     """
+    pinned = None if expected_key is None else keys.expected_key(expected_key)
     raw = Path(data).read_bytes() if isinstance(data, (str, Path)) else bytes(data)
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
@@ -150,11 +184,16 @@ def verify_packet(data: bytes | str | Path, *, settings: Settings | None = None)
                 report.problems.append(
                     "manifest.json or manifest.sig was changed: the signature does not match the manifest"
                 )
-    local = keys.existing_public_key_hex(settings)
-    if local is None:
+    local = None if pinned is not None else keys.existing_public_key_hex(settings)
+    if pinned is None and local is None:
         report.key_source = "embedded"
+    elif pinned is not None:
+        report.key_source = "pinned" if keys.matches(key_hex, pinned) else "other"
+        report.pinned = True
+        report.expected_fingerprint = keys.fingerprint(pinned) if len(pinned) == 64 else _grouped(pinned)
     else:
-        report.key_source = "installation" if local == key_hex else "other"
+        report.key_source = "installation" if keys.matches(key_hex, local) else "other"
+        report.expected_fingerprint = keys.fingerprint(local)
 
     # --- every file against the manifest
     listed: dict[str, dict[str, Any]] = {}
@@ -181,6 +220,8 @@ def verify_packet(data: bytes | str | Path, *, settings: Settings | None = None)
             report.problems.append("public_key.txt does not hold the key named in manifest.json")
 
     report.ok = bool(
-        report.signature_valid and not (report.changed or report.added or report.removed or report.problems)
+        report.signature_valid
+        and report.key_source != "other"
+        and not (report.changed or report.added or report.removed or report.problems)
     )
     return report
