@@ -17,6 +17,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,34 +140,67 @@ def csrf_ok(session: SessionData | None, token: str | None) -> bool:
 
 
 class LoginLimiter:
-    """Failed logins per user name and per address in a sliding window; past the limit: refuse."""
+    """Failed logins per user name and per address in a sliding window; past the limit: refuse.
 
-    def __init__(self, per_user: int = 5, per_address: int = 20, window: float = 900.0) -> None:
+    Only failures make entries, and an entry goes when its last failure leaves the window, so names
+    that are merely tried while blocked, or long ago, cost nothing. A flood of fresh names from many
+    addresses is capped at ``max_entries``: the entry whose last failure is oldest goes first.
+    """
+
+    def __init__(
+        self,
+        per_user: int = 5,
+        per_address: int = 20,
+        window: float = 900.0,  # seconds
+        max_entries: int = 10_000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.per_user = per_user
         self.per_address = per_address
         self.window = window
-        self._failures: dict[str, deque[float]] = {}
+        self.max_entries = max_entries
+        self._clock = clock
+        self._failures: dict[str, deque[float]] = {}  # ordered by last failure, oldest first
         self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        failures = self._failures.setdefault(key, deque())
+    def __len__(self) -> int:
+        return len(self._failures)
+
+    def _count(self, key: str, now: float) -> int:
+        failures = self._failures.get(key)
+        if failures is None:
+            return 0
         while failures and now - failures[0] > self.window:
             failures.popleft()
-        return failures
+        if not failures:
+            del self._failures[key]
+        return len(failures)
+
+    def _add(self, key: str, now: float) -> None:
+        failures = self._failures.pop(key, None) or deque()
+        while failures and now - failures[0] > self.window:
+            failures.popleft()
+        failures.append(now)
+        self._failures[key] = failures  # re-inserted: the newest failure is last
+        while len(self._failures) > 1:
+            oldest = next(iter(self._failures))
+            if len(self._failures) <= self.max_entries and now - self._failures[oldest][-1] <= self.window:
+                break
+            del self._failures[oldest]
 
     def blocked(self, name: str, address: str) -> bool:
-        now = time.time()
+        now = self._clock()
         with self._lock:
             return (
-                len(self._recent("u:" + name.casefold(), now)) >= self.per_user
-                or len(self._recent("a:" + address, now)) >= self.per_address
+                self._count("u:" + name.casefold(), now) >= self.per_user
+                or self._count("a:" + address, now) >= self.per_address
             )
 
     def failed(self, name: str, address: str) -> None:
-        now = time.time()
+        now = self._clock()
         with self._lock:
-            self._recent("u:" + name.casefold(), now).append(now)
-            self._recent("a:" + address, now).append(now)
+            self._add("u:" + name.casefold(), now)
+            self._add("a:" + address, now)
 
     def succeeded(self, name: str) -> None:
         with self._lock:

