@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ReasonPublic(BaseModel):
@@ -62,13 +62,22 @@ class DecisionIn(BaseModel):
     department: str | None = Field(default=None, max_length=32)
 
 
+# Unknown keys are let through to the registry file's validation, which refuses them by name with its
+# "did you mean"; the published schema still says that no other key is allowed.
+_REGISTRY_CHECKED = ConfigDict(extra="allow", json_schema_extra={"additionalProperties": False})
+
+
 class RegistrationIn(BaseModel):
+    model_config = _REGISTRY_CHECKED
+
     number: str
     nice_class: int
 
 
 class BrandCreate(BaseModel):
-    """A brand registration, checked exactly like an entry of the registry file."""
+    """A brand registration, checked exactly like an entry of the registry file (unknown keys refused)."""
+
+    model_config = _REGISTRY_CHECKED
 
     name: str = Field(max_length=200)
     aliases: list[str] = []

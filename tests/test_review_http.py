@@ -736,6 +736,28 @@ def test_api_brands(client: TestClient, cli, world) -> None:
     )
 
 
+def test_api_refuses_a_brand_with_an_unknown_key_and_names_it(client: TestClient, cli, db) -> None:
+    owner_token = cli("users", "token", "康师傅权利人").stdout.strip()
+    headers = {"Authorization": f"Bearer {owner_token}"}
+    bogus = client.post("/api/v1/brands", json={"name": "茅苔2", "bogus": 1}, headers=headers)
+    assert bogus.status_code == 422 and "unknown key `bogus`" in bogus.json()["detail"]
+    typo = client.post("/api/v1/brands", json={"name": "茅苔3", "alias": ["MT"]}, headers=headers)
+    assert typo.status_code == 422 and "did you mean `aliases`" in typo.json()["detail"]
+    nested = client.post(
+        "/api/v1/brands",
+        json={"name": "茅苔4", "registrations": [{"number": "1", "nice_class": 33, "klass": 33}]},
+        headers=headers,
+    )
+    assert nested.status_code == 422 and "unknown key `klass`" in nested.json()["detail"]
+    with db.session() as s:
+        from storage.brands import get_brand
+
+        assert all(get_brand(session=s, name=n) is None for n in ("茅苔2", "茅苔3", "茅苔4"))
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert schema["BrandCreate"]["additionalProperties"] is False
+    assert schema["RegistrationIn"]["additionalProperties"] is False
+
+
 def test_api_evidence_packet(client: TestClient, token: str, world, db) -> None:
     pytest.importorskip("review.evidence", reason="evidence packets are built in review/evidence/")
     response = client.get(

@@ -175,10 +175,14 @@ def create_brand(request: Request, body: BrandCreate, session: SessionDep, user:
         name=body.name,
         aliases=body.aliases,
         owner=body.owner,
-        registrations=[(r.number, r.nice_class) for r in body.registrations],
+        registrations=[
+            {"number": r.number, "nice_class": r.nice_class, **(r.model_extra or {})}
+            for r in body.registrations
+        ],
         categories=body.categories,
         price_floor=body.price_floor,
         authorized_sellers=body.authorized_sellers,
+        unknown=body.model_extra,
     )
     try:
         brand = register_brand(session, request.app.state.db, user, entry, [], source="api")

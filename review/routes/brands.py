@@ -50,24 +50,27 @@ def registration_entry(
     name: str,
     aliases: list[str],
     owner: str | None,
-    registrations: list[tuple[str, Any]],
+    registrations: list[dict[str, Any]],
     categories: list[str],
     price_floor: Any,
     authorized_sellers: list[str],
+    unknown: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """One brand as the registry file writes it; ``unknown`` keys go in too, for its validation to refuse."""
     entry: dict[str, Any] = {"name": name}
     if aliases:
         entry["aliases"] = aliases
     if owner:
         entry["owner"] = owner
     if registrations:
-        entry["registrations"] = [{"number": n, "nice_class": c} for n, c in registrations]
+        entry["registrations"] = registrations
     if categories:
         entry["categories"] = categories
     if price_floor not in (None, ""):
         entry["price_floor"] = price_floor
     if authorized_sellers:
         entry["authorized_sellers"] = authorized_sellers
+    entry.update(unknown or {})
     return entry
 
 
@@ -136,11 +139,11 @@ async def register(request: Request, session: SessionDep, user: Registrar) -> Re
         value = form.get(name)
         return value[:5000] if isinstance(value, str) else ""
 
-    registrations: list[tuple[str, Any]] = []
+    registrations: list[dict[str, Any]] = []
     for line in _lines(field("registrations").replace(",", "\n")):
         number, _, nice = line.partition(" ")
         nice = nice.strip()
-        registrations.append((number, int(nice) if nice.isdigit() else nice or None))
+        registrations.append({"number": number, "nice_class": int(nice) if nice.isdigit() else nice or None})
     entry = registration_entry(
         name=field("name").strip(),
         aliases=_lines(field("aliases")),
