@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from review.deps import LoginRequired, render
+from review.deps import BadInput, LoginRequired, lang_of, render
 from review.i18n import MESSAGES
 from review.security import (
     SESSION_COOKIE,
@@ -38,6 +39,39 @@ DOCS_CSP = (
     "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
+
+
+# pydantic's error types → the catalogue's ``input.*`` problems (anything else: ``input.invalid``)
+PROBLEMS = {
+    "missing": "missing",
+    "int_parsing": "not_an_integer",
+    "int_type": "not_an_integer",
+    "int_from_float": "not_an_integer",
+    "float_parsing": "not_a_number",
+    "float_type": "not_a_number",
+    "greater_than_equal": "at_least",
+    "less_than_equal": "at_most",
+    "string_too_long": "too_long",
+    "literal_error": "one_of",
+    "enum": "one_of",
+    "date_parsing": "not_a_date",
+    "date_from_datetime_parsing": "not_a_date",
+}
+
+
+def bad_input(error: Mapping[str, Any]) -> BadInput:
+    """One of FastAPI's validation errors as a BadInput naming its parameter (``loc`` without its source)."""
+    loc = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]
+    param = loc[-1] if loc else "?"
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    return BadInput(
+        param,
+        PROBLEMS.get(str(error.get("type")), "invalid"),
+        value="" if value is None or isinstance(value, (dict, list)) else str(value),
+        limit=next((ctx[k] for k in ("ge", "le", "max_length") if k in ctx), ""),
+        choices=ctx.get("expected", ""),
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -105,6 +139,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if request.url.path.startswith("/api/") or request.url.path.startswith("/docs"):
             message = MESSAGES[detail][1] if detail in MESSAGES else detail
             return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
+        if isinstance(exc, BadInput):
+            detail = exc.message(lang_of(request))
+            return render(request, "error.html", status_code=400, message_key=None, detail=detail)
         key = detail if detail in MESSAGES else {404: "error.404", 403: "error.403"}.get(exc.status_code)
         return render(
             request,
@@ -117,8 +154,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.errors()}, status_code=422)
-        detail = "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}" for e in exc.errors())
+            return JSONResponse({"detail": exc.errors()}, status_code=422)  # FastAPI's shape: a contract
+        lang = lang_of(request)
+        messages = dict.fromkeys(bad_input(error).message(lang) for error in exc.errors())
+        detail = ("; " if lang == "en" else "；").join(messages)
         return render(request, "error.html", status_code=400, message_key=None, detail=detail)
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from review import format as fmt
-from review.i18n import label, normalise, translate
+from review.i18n import MESSAGES, label, normalise, translate
 from review.security import csrf_ok, password_fingerprint
 from storage.models import Role, User
 from storage.users import brand_scope, get_user, user_for_token
@@ -25,6 +25,34 @@ DECIDERS: dict[str, tuple[str, ...]] = {
     "transfer": (Role.admin.value, Role.reviewer.value, Role.investigator.value),
 }
 EVIDENCE_ROLES = STAFF
+
+
+class BadInput(HTTPException):
+    """A query or form value that cannot be used: 400, naming the parameter and what is wrong with it.
+
+    ``problem`` names a catalogue message ``input.<problem>`` (review/i18n.py) filled with ``values``:
+    a page shows it in the page's language, the JSON API in English (``detail``).
+    """
+
+    def __init__(self, param: str, problem: str, **values: object) -> None:
+        value = values.get("value")
+        if isinstance(value, str):
+            values["value"] = value[:40]  # scraped or typed text: enough to recognise it
+        self.param, self.problem, self.values = param, problem, values
+        super().__init__(400, self.message("en", param))
+
+    def message(self, lang: str, param: str | None = None) -> str:
+        return translate(
+            f"input.{self.problem}", lang, param=param or param_label(self.param, lang), **self.values
+        )
+
+
+def param_label(name: str, lang: str) -> str:
+    """A parameter as a page names it: ``起始日期（from）``, ``From date (from)``; unknown ones as is."""
+    key = f"param.{name}"
+    if key not in MESSAGES:
+        return name
+    return translate(key, lang) + (f"（{name}）" if normalise(lang) != "en" else f" ({name})")
 
 
 class LoginRequired(Exception):

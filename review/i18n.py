@@ -51,6 +51,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.department": ("请选择有效的处室。", "Choose a valid department."),
     "error.no_selection": ("请先勾选线索。", "Select some leads first."),
     "error.evidence_missing": ("证据包功能尚未安装。", "Evidence packets are not installed."),
+    # a bad query or form value (review.deps.BadInput and the pages' validation errors): what is wrong
+    "input.missing": ("缺少{param}", "{param} is missing"),
+    "input.not_an_integer": ("{param}：“{value}”不是整数", "{param}: “{value}” is not a whole number"),
+    "input.not_a_number": ("{param}：“{value}”不是数字", "{param}: “{value}” is not a number"),
+    "input.out_of_range": (
+        "{param}：“{value}”超出范围，应在 {low} 到 {high} 之间",
+        "{param}: “{value}” is out of range, it must be between {low} and {high}",
+    ),
+    "input.at_least": ("{param}：不能小于 {limit}", "{param}: must be at least {limit}"),
+    "input.at_most": ("{param}：不能大于 {limit}", "{param}: must be at most {limit}"),
+    "input.too_long": ("{param}：不能超过 {limit} 个字符", "{param}: at most {limit} characters"),
+    "input.not_a_date": (
+        "{param}：“{value}”不是日期，应为“年-月-日”（YYYY-MM-DD）",
+        "{param}: “{value}” is not a date; use YYYY-MM-DD",
+    ),
+    "input.not_a_time": (
+        "{param}：“{value}”既不是 ISO 8601 时间，也不是 all",
+        "{param}: “{value}” is neither an ISO 8601 time nor 'all'",
+    ),
+    "input.one_of": (
+        "{param}：“{value}”无效，可选值为 {choices}",
+        "{param}: “{value}” is not one of {choices}",
+    ),
+    "input.invalid": ("{param}：“{value}”无效", "{param}: “{value}” is not valid"),
+    # parameters as the error messages name them
+    "param.from": ("起始日期", "From date"),
+    "param.to": ("截止日期", "To date"),
+    "param.risk_min": ("最低风险", "Minimum risk"),
+    "param.risk_max": ("最高风险", "Maximum risk"),
+    "param.status": ("状态", "Status"),
+    "param.since": ("起始时间", "Since"),
+    "param.page": ("页码", "Page"),
+    "param.lead_id": ("线索编号", "Lead number"),
+    "param.snapshot_id": ("快照编号", "Snapshot number"),
+    "param.brand_id": ("品牌编号", "Brand number"),
+    "param.action": ("操作", "Action"),
+    "param.department": ("处室", "Department"),
+    "param.note": ("备注", "Note"),
+    "param.ids": ("所选线索", "Selected leads"),
+    "param.name": ("用户名", "User name"),
+    "param.password": ("密码", "Password"),
     # statuses
     "status.open": ("待处理", "open"),
     "status.all": ("全部", "all"),
@@ -161,6 +202,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lead.licence": ("统一社会信用代码", "Unified social credit code"),
     "lead.licence_valid": ("校验通过，登记地：{region}", "check digit valid, issued in {region}"),
     "lead.licence_invalid": ("校验未通过：{reason}", "invalid: {reason}"),
+    "lead.licence_region": ("登记地：{region}", "issued in {region}"),
     "lead.region_unknown": ("未知地区", "unknown region"),
     "lead.status": ("状态", "Status"),
     "lead.risk": ("风险", "Risk"),
@@ -224,6 +266,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该卖家的确认线索已达 {n} 条，已列入黑名单。",
         "The seller now has {n} confirmed leads and is blacklisted.",
     ),
+    # why a unified social credit code is invalid (review/uscc.py's reason codes)
+    "uscc.empty": ("统一社会信用代码为空", "the unified social credit code is empty"),
+    "uscc.length": (
+        "统一社会信用代码应为 18 位，实际为 {length} 位",
+        "a unified social credit code has 18 characters, this one has {length}",
+    ),
+    "uscc.character": (
+        "第 {position} 位字符“{char}”不是统一社会信用代码允许的字符",
+        "character {position} “{char}” is not allowed in a unified social credit code",
+    ),
+    "uscc.excluded_character": (
+        "第 {position} 位字符“{char}”不是统一社会信用代码允许的字符（代码中不使用 I、O、Z、S、V）",
+        "character {position} “{char}” is not allowed in a unified social credit code "
+        "(codes never use I, O, Z, S or V)",
+    ),
+    "uscc.authority": (
+        "第 1 位登记管理部门代码“{char}”不存在",
+        "character 1: there is no registration authority “{char}”",
+    ),
+    "uscc.institution_type": (
+        "第 2 位机构类别代码“{char}”不属于登记管理部门“{authority}”",
+        "character 2: registration authority “{authority_code}” ({authority}) "
+        "has no institution type “{char}”",
+    ),
+    "uscc.division_digits": (
+        "第 3–8 位登记管理机关行政区划码“{division}”应为 6 位数字",
+        "characters 3–8: the administrative division code “{division}” must be 6 digits",
+    ),
+    "uscc.division_unknown": (
+        "第 3–8 位登记管理机关行政区划码“{division}”不是有效的行政区划代码",
+        "characters 3–8: “{division}” is not a known administrative division code",
+    ),
+    "uscc.check_digit": (
+        "校验码错误：第 18 位应为“{expected}”，实际为“{actual}”（可能有字符抄错）",
+        "wrong check character: character 18 should be “{expected}”, not “{actual}” "
+        "(a character may have been copied wrongly)",
+    ),
     # brands and the portal
     "brands.title": ("品牌登记", "Brands"),
     "brands.mine": ("我的品牌", "My brands"),
@@ -284,6 +363,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.error": ("错误", "Error"),
     "status.counts": ("数据统计", "Counts"),
     "status.routing": ("违法类型与承办处室", "Routing: violation → department"),
+    "routing.criminal_threshold": (
+        "达到刑事追诉标准（涉案金额）",
+        "criminal threshold reached (estimated sales)",
+    ),
     "status.public_key": ("证据包签名公钥（Ed25519）", "Evidence signing public key (Ed25519)"),
     "status.key_na": ("证据包功能尚未安装。", "Evidence packets are not installed."),
     "stat.brands": ("品牌数", "brands"),

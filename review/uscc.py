@@ -14,7 +14,8 @@ it was issued in from ``review/data/divisions.tsv`` (province and prefecture lev
 shop is registered outside the bureau's area can be handed to the right bureau. A valid code is not
 proof that the entity exists: that needs the national enterprise credit information system.
 
-Imports only the standard library.
+Why a code is invalid is a reason code with its message in both languages in review/i18n.py (the one
+catalogue); besides that, imports only the standard library.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from review.i18n import DEFAULT_LANG, translate
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, Z, S, V
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -62,15 +65,32 @@ CENTRAL = "100000"  # national-level registration (中央)
 
 @dataclass(frozen=True)
 class UsccResult:
-    """Whether a code is valid, the region it was issued in, and (when invalid) why, in Chinese."""
+    """Whether a code is valid, what of it could be read, and (when invalid) why, as a reason code.
+
+    ``reason_code`` names a message of the catalogue (``uscc.<code>`` in review/i18n.py) that
+    ``reason_in(lang)`` fills with ``details``; the region is given whenever characters 3–8 are a known
+    division, even when something else is wrong, so a lead can still be handed to the right bureau.
+    """
 
     valid: bool
     region: str | None
-    reason: str | None
+    reason_code: str | None
+    details: tuple[tuple[str, str], ...] = ()  # the values the reason's message names
     code: str | None = None  # the code as checked (full-width forms and spaces normalised)
     authority: str | None = None  # 登记管理部门, e.g. 工商（市场监管）
     institution_type: str | None = None  # 机构类别, e.g. 企业
     division_code: str | None = None  # the 6-digit administrative division code
+
+    def reason_in(self, lang: str = DEFAULT_LANG) -> str | None:
+        """Why the code is invalid, in ``lang`` (zh_CN or en); None for a valid code."""
+        if self.reason_code is None:
+            return None
+        return translate(f"uscc.{self.reason_code}", lang, **dict(self.details))
+
+    @property
+    def reason(self) -> str | None:
+        """Why the code is invalid, in Chinese."""
+        return self.reason_in(DEFAULT_LANG)
 
 
 @lru_cache(maxsize=1)
@@ -111,69 +131,46 @@ def normalise(code: str) -> str:
 
 
 def check(code: str) -> UsccResult:
-    """Validate a unified social credit code; ``reason`` says in Chinese what is wrong with an invalid one."""
+    """Validate a unified social credit code; ``reason_code`` says what is wrong (``reason_in(lang)``)."""
     if not isinstance(code, str) or not code.strip():
-        return UsccResult(False, None, "统一社会信用代码为空")
+        return UsccResult(False, None, "empty")
     text = normalise(code)
     if len(text) != 18:
-        return UsccResult(False, None, f"统一社会信用代码应为 18 位，实际为 {len(text)} 位", code=text)
-    for position, char in enumerate(text, start=1):
-        if char not in _VALUE:
-            why = "（代码中不使用 I、O、Z、S、V）" if char in "IOZSV" else ""
-            return UsccResult(
-                False, None, f"第 {position} 位字符“{char}”不是统一社会信用代码允许的字符{why}", code=text
-            )
-    authority = AUTHORITIES.get(text[0])
-    if authority is None:
-        return UsccResult(False, None, f"第 1 位登记管理部门代码“{text[0]}”不存在", code=text)
-    authority_name, types = authority
+        return UsccResult(False, None, "length", (("length", str(len(text))),), code=text)
+    authority, types = AUTHORITIES.get(text[0], (None, {}))
     institution_type = types.get(text[1])
-    if institution_type is None:
-        return UsccResult(
-            False,
-            None,
-            f"第 2 位机构类别代码“{text[1]}”不属于登记管理部门“{authority_name}”",
-            code=text,
-            authority=authority_name,
-        )
-    division = text[2:8]
-    if not division.isdigit():
-        return UsccResult(
-            False,
-            None,
-            f"第 3–8 位登记管理机关行政区划码“{division}”应为 6 位数字",
-            code=text,
-            authority=authority_name,
-            institution_type=institution_type,
-        )
-    region = region_name(division)
-    if region is None:
-        return UsccResult(
-            False,
-            None,
-            f"第 3–8 位登记管理机关行政区划码“{division}”不是有效的行政区划代码",
-            code=text,
-            authority=authority_name,
-            institution_type=institution_type,
-            division_code=division,
-        )
-    expected = check_character(text[:17])
-    if text[17] != expected:
-        return UsccResult(
-            False,
-            region,
-            f"校验码错误：第 18 位应为“{expected}”，实际为“{text[17]}”（可能有字符抄错）",
-            code=text,
-            authority=authority_name,
-            institution_type=institution_type,
-            division_code=division,
-        )
+    division = text[2:8] if text[2:8].isdigit() else None
+    region = region_name(division) if division else None
+    reason_code, details = _problem(text, authority, institution_type, region)
     return UsccResult(
-        True,
+        reason_code is None,
         region,
-        None,
+        reason_code,
+        details,
         code=text,
-        authority=authority_name,
+        authority=authority,
         institution_type=institution_type,
         division_code=division,
     )
+
+
+def _problem(
+    text: str, authority: str | None, institution_type: str | None, region: str | None
+) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """The first thing wrong with an 18-character code, as (reason code, details), or (None, ())."""
+    for position, char in enumerate(text, start=1):
+        if char not in _VALUE:
+            reason = "excluded_character" if char in "IOZSV" else "character"
+            return reason, (("position", str(position)), ("char", char))
+    if authority is None:
+        return "authority", (("char", text[0]),)
+    if institution_type is None:
+        return "institution_type", (("char", text[1]), ("authority_code", text[0]), ("authority", authority))
+    if not text[2:8].isdigit():
+        return "division_digits", (("division", text[2:8]),)
+    if region is None:
+        return "division_unknown", (("division", text[2:8]),)
+    expected = check_character(text[:17])
+    if text[17] != expected:
+        return "check_digit", (("expected", expected), ("actual", text[17]))
+    return None, ()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from review.uscc import CHARSET, check, check_character, divisions, region_name
@@ -62,6 +64,50 @@ def test_an_invalid_code_says_why_in_chinese(code: str, reason_part: str):
     result = check(code)
     assert not result.valid
     assert result.reason is not None and reason_part in result.reason
+
+
+INVALID_EXAMPLES = {
+    "empty": "",
+    "length": "91440300192203821",
+    "character": "9144030019220382-6",
+    "excluded_character": "914403001922038I16",
+    "authority": "B14403001922038216",
+    "institution_type": "954403001922038216",
+    "division_digits": "9144A3001922038216",
+    "division_unknown": "919903001922038216",
+    "check_digit": "914403001922038217",
+}
+
+
+@pytest.mark.parametrize(("reason_code", "code"), sorted(INVALID_EXAMPLES.items()))
+def test_every_reason_has_a_code_and_reads_in_chinese_and_english(reason_code: str, code: str):
+    result = check(code)
+    assert result.reason_code == reason_code
+    chinese, english = result.reason_in("zh_CN"), result.reason_in("en")
+    assert chinese == result.reason and chinese != english
+    assert english and not english.startswith("uscc.")  # a missing catalogue entry shows as its key
+    assert not re.search(r"[\u4e00-\u9fff]", english.replace(result.authority or "", ""))
+
+
+def test_english_check_digit_reason_names_both_characters():
+    reason = check("914403001922038217").reason_in("en")
+    assert reason == (
+        "wrong check character: character 18 should be “6”, not “7” "
+        "(a character may have been copied wrongly)"
+    )
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "914403001922038217",  # wrong check character
+        "91440300192203821O",  # a letter codes never use, in position 18
+        "B14403001922038216",  # unknown registration authority
+    ],
+)
+def test_the_region_is_named_whenever_the_division_is_known(code: str):
+    result = check(code)
+    assert not result.valid and result.region == "广东省深圳市" and result.division_code == "440300"
 
 
 def test_full_width_characters_spaces_and_lower_case_are_normalised():

@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from brands.service import save_brand
-from review.deps import AdminDep, CsrfDep, SessionDep, UserDep, render, require
+from review.deps import AdminDep, BadInput, CsrfDep, SessionDep, UserDep, render, require
 from storage.brands import ImageRecord, get_brand
 from storage.errors import MarkwatchError
 from storage.models import BrandStatus, Role, User
@@ -284,7 +284,7 @@ def approve(
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     if action not in ("approve", "reject"):
-        raise HTTPException(400, "action: approve or reject")
+        raise BadInput("action", "one_of", value=action, choices="approve, reject")
     try:
         decide_brand(
             session=session, brand_id=brand_id, approve=action == "approve", admin=user, note=note or None
