@@ -16,7 +16,7 @@ import os
 import secrets
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,7 +160,7 @@ class LoginLimiter:
         self.window = window
         self.max_entries = max_entries
         self._clock = clock
-        self._failures: dict[str, deque[float]] = {}  # ordered by last failure, oldest first
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()  # by last failure, oldest first
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -177,16 +177,16 @@ class LoginLimiter:
         return len(failures)
 
     def _add(self, key: str, now: float) -> None:
-        failures = self._failures.pop(key, None) or deque()
+        failures = self._failures.setdefault(key, deque())
         while failures and now - failures[0] > self.window:
             failures.popleft()
         failures.append(now)
-        self._failures[key] = failures  # re-inserted: the newest failure is last
+        self._failures.move_to_end(key)  # the newest failure is last
         while len(self._failures) > 1:
-            oldest = next(iter(self._failures))
-            if len(self._failures) <= self.max_entries and now - self._failures[oldest][-1] <= self.window:
+            oldest, first = next(iter(self._failures.items()))
+            if len(self._failures) <= self.max_entries and now - first[-1] <= self.window:
                 break
-            del self._failures[oldest]
+            self._failures.popitem(last=False)
 
     def blocked(self, name: str, address: str) -> bool:
         now = self._clock()
