@@ -156,7 +156,8 @@ def test_a_deleted_listing_leaves_the_index(database):
 
     with database.session() as session:
         _seed(session)
-        gone = make_listing(session, title="独一份 酱香 窖藏", seller={"id": "seller-x", "name": "窖藏批发行"})
+        seller = {"id": "seller-x", "name": "窖藏批发行"}
+        gone = make_listing(session, title="独一份 酱香 窖藏", seller=seller)
         session.flush()
         assert gone.id in titles_with(session, "窖藏") and gone.id in titles_with(session, "独一份")
         session.delete(gone)

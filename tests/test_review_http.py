@@ -349,10 +349,6 @@ def test_an_admins_bad_approval_action_is_named_in_the_pages_language(client: Te
     assert "操作（action）：“批准吧”无效，可选值为 approve, reject" in refused.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review/routes/queue.py parse_filter still raises English text; it should raise deps.BadInput",
-)
 def test_a_bad_queue_filter_is_named_in_the_pages_language(client: TestClient) -> None:
     login(client, "审核员")
     day = client.get("/?since=all&from=bad")

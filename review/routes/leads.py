@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from review.deps import DECIDERS, EVIDENCE_ROLES, CsrfDep, SessionDep, UserDep, render, scope_of
+from review.deps import DECIDERS, EVIDENCE_ROLES, BadInput, CsrfDep, SessionDep, UserDep, render, scope_of
 from review.i18n import MESSAGES
 from review.routing import departments, queue_rules, routing_table, transfer_department
 from storage.errors import MarkwatchError
@@ -51,7 +51,7 @@ def decide(
     """A decision by ``user`` on ``lead`` (role checked here), with the blacklist's re-scoring."""
     settings = request.app.state.settings
     if action not in DECIDERS:
-        raise HTTPException(400, f"action: one of {', '.join(DECIDERS)}")
+        raise BadInput("action", "one_of", value=action, choices=", ".join(DECIDERS))
     if user.role not in DECIDERS[action]:
         raise HTTPException(403, "error.403")
     if action == "transfer" and not department:

@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from review import format as fmt
-from review.deps import DECIDERS, CsrfDep, SessionDep, UserDep, lang_of, render, safe_next, scope_of
+from review.deps import DECIDERS, BadInput, CsrfDep, SessionDep, UserDep, lang_of, render, safe_next, scope_of
 from review.i18n import label, translate
 from review.routing import departments
 from scoring.types import VIOLATIONS
@@ -63,10 +63,10 @@ def _risk(value: str | None, *, percent: bool, name: str) -> float | None:
     try:
         number = float(value)
     except ValueError:
-        raise HTTPException(400, f"{name}: {value[:20]!r} is not a number") from None
+        raise BadInput(name, "not_a_number", value=value) from None
     number = number / 100 if percent else number
     if not 0 <= number <= 1:
-        raise HTTPException(400, f"{name}: out of range")
+        raise BadInput(name, "out_of_range", value=value, low=0, high=100 if percent else 1)
     return number
 
 
@@ -76,21 +76,21 @@ def _day(value: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise HTTPException(400, f"{name}: {value[:20]!r} is not a date (YYYY-MM-DD)") from None
+        raise BadInput(name, "not_a_date", value=value) from None
 
 
 def parse_filter(params: Mapping[str, str], user: User, *, percent: bool, tz: str) -> QueueFilter:
     """A queue filter from query parameters (the page, the exports and the API share it)."""
     status = params.get("status") or "open"
     if status not in STATUSES:
-        raise HTTPException(400, f"status: one of {', '.join(STATUSES)}")
+        raise BadInput("status", "one_of", value=status, choices=", ".join(STATUSES))
     since_raw = params.get("since")
     since = None
     if since_raw and since_raw != "all":
         try:
             since = datetime.fromisoformat(since_raw)
         except ValueError:
-            raise HTTPException(400, "since: an ISO 8601 time or 'all'") from None
+            raise BadInput("since", "not_a_time", value=since_raw) from None
         since = since if since.tzinfo else since.replace(tzinfo=UTC)
     day_from, day_to = _day(params.get("from"), "from"), _day(params.get("to"), "to")
     text = (params.get("q") or "").strip()[:200] or None
@@ -230,7 +230,7 @@ def bulk(
     from review.routes.leads import decide
 
     if action not in DECIDERS:
-        raise HTTPException(400, f"action: one of {', '.join(DECIDERS)}")
+        raise BadInput("action", "one_of", value=action, choices=", ".join(DECIDERS))
     if user.role not in DECIDERS[action]:
         raise HTTPException(403, "error.403")
     if not ids:
