@@ -368,6 +368,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "criminal threshold reached (estimated sales)",
     ),
     "status.public_key": ("证据包签名公钥（Ed25519）", "Evidence signing public key (Ed25519)"),
+    "status.fingerprint": (
+        "指纹（核验他处证据包时用 `markwatch evidence verify --key`）",
+        "Fingerprint (for `markwatch evidence verify --key` elsewhere)",
+    ),
     "status.key_na": ("证据包功能尚未安装。", "Evidence packets are not installed."),
     "stat.brands": ("品牌数", "brands"),
     "stat.brands_pending": ("待审批品牌", "brands pending"),

@@ -701,6 +701,16 @@ def test_status_page_lists_job_runs(client: TestClient, db) -> None:
     assert "crawl:demo-static" in page and "连接被拒绝" in page and "公平交易处" in page
 
 
+def test_status_page_shows_the_fingerprint_that_verify_key_pins(client: TestClient, db, world) -> None:
+    from review.evidence import build_packet, verify_packet
+
+    login(client, "管理员")
+    shown = re.search(r'id="key-fingerprint">([0-9a-f ]+)<', client.get("/admin/status").text)
+    assert shown and len(shown.group(1).split()) == 8
+    packet = build_packet(db, world["ksf"], user_name="管理员")
+    assert verify_packet(packet, expected_key=shown.group(1)).ok
+
+
 def test_english_switch(client: TestClient) -> None:
     login(client, "审核员")
     switched = client.get("/lang/en?next=/?since=all", follow_redirects=False)

@@ -59,11 +59,12 @@ def digest(request: Request, session: SessionDep, user: UserDep) -> Response:
 def status(request: Request, session: SessionDep, user: AdminDep) -> Response:
     settings = request.app.state.settings
     try:
-        from review.evidence import public_key_hex
+        from review.evidence import fingerprint, public_key_hex
 
         public_key = public_key_hex(settings)
+        key_fingerprint = fingerprint(public_key)
     except ImportError:
-        public_key = None
+        public_key = key_fingerprint = None
     return render(
         request,
         "status.html",
@@ -72,4 +73,5 @@ def status(request: Request, session: SessionDep, user: AdminDep) -> Response:
         stats=collect_stats(session=session),
         routing=routing_table(settings),
         public_key=public_key,
+        key_fingerprint=key_fingerprint,
     )
