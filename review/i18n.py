@@ -123,7 +123,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.reopened": ("重新打开", "reopened"),
     "action.seller_blacklisted": ("卖家列入黑名单", "seller blacklisted"),
     "action.evidence_export": ("导出证据包", "evidence exported"),
-    "action.export": ("导出证据包", "evidence exported"),
     # signals (score reasons)
     "signal.lookalike_mark": ("商标近似", "lookalike mark"),
     "signal.exact_mark": ("使用注册商标", "registered mark used"),
