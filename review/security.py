@@ -183,7 +183,7 @@ class LoginLimiter:
         failures.append(now)
         self._failures.move_to_end(key)  # the newest failure is last
         while len(self._failures) > 1:
-            oldest, first = next(iter(self._failures.items()))
+            first = next(iter(self._failures.values()))
             if len(self._failures) <= self.max_entries and now - first[-1] <= self.window:
                 break
             self._failures.popitem(last=False)
