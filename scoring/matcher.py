@@ -196,7 +196,7 @@ class MarkIndex:
                 cur = best.get(key)
                 if cur is None or _rank(m) > _rank(cur):
                     best[key] = m
-        for m in self._match_latin(seg, raw_fold):
+        for m in self._match_latin(seg, raw_fold) + self._match_syllable(seg):
             key = id(m.mark)
             cur = best.get(key)
             if cur is None or _rank(m) > _rank(cur):
@@ -548,6 +548,57 @@ class MarkIndex:
             {"phrase"} if phrase else set(),
         )
 
+    def _match_syllable(self, seg: Segments) -> list[Match]:
+        """One character of a Han mark written as its pinyin syllable, attached to the others
+        without a separator, at any place in the mark (华wei, li宁, nong夫山泉, 百que羚)."""
+        folded = seg.folded
+        out: list[Match] = []
+        for sm in _LETTERS.finditer(folded):
+            syl = sm.group()
+            if syl not in syllables():
+                continue
+            a, b = sm.start(), sm.end()
+            left = _han_run(folded, a, -1)
+            right = _han_run(folded, b, 1)
+            if not left and not right:
+                continue
+            cands = {mid for c in left + right for mid, _, _ in self._char_hits(c)}
+            for mid in cands:
+                mark = self.marks[mid]
+                form = mark.form
+                n = len(form)
+                for k in range(n):  # the mark's k-th character is the syllable
+                    if k > len(left) or n - 1 - k > len(right) or syl not in pinyins(form[k]):
+                        continue
+                    han = left[len(left) - k :] + right[: n - 1 - k]
+                    sims = [_char_sim(x, y)[0] for x, y in zip(han, form[:k] + form[k + 1 :], strict=True)]
+                    # a two-character mark keeps its other character as is: one syllable and one
+                    # look-alike character are too little of it
+                    if min(sims) < (1.0 if n == 2 else 0.7):
+                        continue
+                    sim = (0.85 + sum(sims)) / n
+                    start, end = a - k, b + (n - 1 - k)
+                    found = folded[start:end]
+                    aligned = (start == 0 or not is_han(folded[start - 1])) and (
+                        end == len(folded) or not is_han(folded[end])
+                    )
+                    out.append(
+                        Match(
+                            mark,
+                            sim,
+                            "sound",
+                            found,
+                            f"{found} ≈ {mark.text} (“{form[k]}”写作拼音“{syl}”)",
+                            aligned,
+                            False,
+                            False,
+                            False,
+                            start,
+                            end,
+                        )
+                    )
+        return out
+
     # Latin -------------------------------------------------------
 
     def _match_latin(self, seg: Segments, raw_fold: str) -> list[Match]:
@@ -898,6 +949,19 @@ def _embedded(h: str, s: int, e: int, gaps: list[bool]) -> bool:
 def _is_word(w: str) -> bool:
     info = word_info(w)
     return info is not None and info[0] >= 20
+
+
+_LETTERS = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")
+
+
+def _han_run(text: str, i: int, step: int, limit: int = 4) -> str:
+    """The Han characters directly before (step -1) or after (step 1) position i, up to limit."""
+    out = []
+    j = i - 1 if step < 0 else i
+    while 0 <= j < len(text) and is_han(text[j]) and len(out) < limit:
+        out.append(text[j])
+        j += step
+    return "".join(reversed(out) if step < 0 else out)
 
 
 def _pseudo_chars(seg: Segments) -> dict[int, str]:

@@ -154,6 +154,31 @@ def test_mixed_script_pinyin_inside_a_chinese_mark():
     assert s.flagged and s.brand == "酷我音乐"
 
 
+@pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [
+        ("kang师傅 红烧牛肉面", "方便面", "康师傅"),  # the head character in pinyin
+        ("金龙yu 食用油 5L", "食用油", "金龙鱼"),  # the tail character
+        ("小mi 智能手机 5G", "手机", "小米"),  # a two-character mark
+    ],
+)
+def test_a_mark_character_written_as_its_pinyin_at_either_end_is_flagged(title, category, brand):
+    assert check(title, category) == (True, brand, "lookalike_mark")
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("少mi 智能手机", "手机"),  # one syllable and one look-alike: too little of a two-character mark
+        ("小ma 智能手机", "手机"),  # a syllable that is not the missing character's reading
+        ("小米mix 智能手机", "手机"),  # a model name after the genuine mark, not a syllable
+    ],
+)
+def test_a_syllable_next_to_a_mark_character_alone_is_not_a_lookalike(title, category):
+    s = score(Listing("n", title, category=category, price=2500), REG)
+    assert s.violation != "lookalike_mark"
+
+
 def test_pinyin_of_a_chinese_mark_written_in_latin():
     s = score(Listing("t", "kangshifu 红烧牛肉面", category="方便面"), REG)
     assert s.flagged and s.brand == "康师傅"
