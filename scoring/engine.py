@@ -55,7 +55,7 @@ class _BrandEvidence:
 
 
 def _lookalike_value(m: Match, rel: float) -> float:
-    if rel == signals.UNRELATED:
+    if rel == signals.UNRELATED or (m.kind == "initials" and rel < signals.RELATED):
         return 0.0
     if m.kind == "evasion":
         v = 0.95 if m.aligned else 0.75

@@ -33,6 +33,7 @@ from scoring.text import (
     is_english_word,
     is_han,
     latin_fold,
+    pinyin_initials,
     pinyins,
     segment,
     shape_sim,
@@ -64,7 +65,8 @@ class Match:
 
     mark: Mark
     sim: float  # 0..1 string similarity
-    kind: str  # exact, evasion, shape, sound, mixed, number, insertion, omission, transposition, split, latin
+    kind: str  # exact, evasion, shape, sound, mixed, number, insertion, omission, transposition,
+    # split, latin, initials
     found: str  # the text as found
     detail: str  # a short explanation in Chinese
     aligned: bool = True  # the match is a token of its own (not cut out of a longer word)
@@ -122,6 +124,7 @@ class MarkIndex:
         self.han_py2: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
         self.latin_keys: dict[str, set[int]] = defaultdict(set)
         self.latin_exact: dict[str, list[int]] = defaultdict(list)
+        self.initials: dict[str, list[int]] = {}  # pinyin initials of Han marks (nfsq) -> marks
         for bi, brand in enumerate(self.brands):
             for text in brand.marks:
                 self._add(bi, text)
@@ -153,6 +156,8 @@ class MarkIndex:
             py = han_to_pinyin(han)
             if len(py) >= 6:  # a Latin rendering in pinyin (kangshifu) counts as a form of the mark
                 self._add_latin(bi, text, py, derived=True, words=1)
+            if len(han) >= 3:  # three letters or more: two collide with too many abbreviations
+                self.initials.setdefault(pinyin_initials(han), []).append(mid)
         elif not han:
             compact = _NON_ALNUM.sub("", f)
             if len(compact) >= 2:
@@ -196,7 +201,7 @@ class MarkIndex:
                 cur = best.get(key)
                 if cur is None or _rank(m) > _rank(cur):
                     best[key] = m
-        for m in self._match_latin(seg, raw_fold) + self._match_syllable(seg):
+        for m in self._match_latin(seg, raw_fold) + self._match_syllable(seg) + self._match_initials(seg):
             key = id(m.mark)
             cur = best.get(key)
             if cur is None or _rank(m) > _rank(cur):
@@ -597,6 +602,18 @@ class MarkIndex:
                             end,
                         )
                     )
+        return out
+
+    def _match_initials(self, seg: Segments) -> list[Match]:
+        """A Han mark abbreviated to the initials of its pinyin (nfsq for 农夫山泉). An abbreviation
+        collides with many others: the engine counts it only in the brand's own goods."""
+        out = []
+        for w, s, e in seg.latin:
+            for mid in self.initials.get(w, ()):
+                mark = self.marks[mid]
+                found = seg.folded[s:e]
+                detail = f"{found} ≈ {mark.text} (拼音首字母)"
+                out.append(Match(mark, 0.75, "initials", found, detail, True, False, False, False, s, e))
         return out
 
     # Latin -------------------------------------------------------

@@ -313,6 +313,13 @@ def syllables() -> frozenset[str]:
     return frozenset(out)
 
 
+def pinyin_initials(text: str) -> str:
+    """The first letters of the pinyin of a Han string (first reading), e.g. 娃哈哈 → 'whh'."""
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(p[0] for p in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if p)
+
+
 def han_to_pinyin(text: str) -> str:
     """Compact tone-less pinyin of a Han string (first reading), e.g. 娃哈哈 → 'wahaha'."""
     from pypinyin import Style, lazy_pinyin

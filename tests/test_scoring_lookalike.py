@@ -179,6 +179,25 @@ def test_a_syllable_next_to_a_mark_character_alone_is_not_a_lookalike(title, cat
     assert s.violation != "lookalike_mark"
 
 
+@pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [("KSF 红烧牛肉面 5连包", "方便面", "康师傅"), ("lght 核桃乳 240ml*20", "饮料", "六个核桃")],
+)
+def test_a_mark_abbreviated_to_its_pinyin_initials_is_flagged_in_its_goods(title, category, brand):
+    assert check(title, category) == (True, brand, "lookalike_mark")
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("KSF 汽车脚垫 全包围", "汽车用品"),  # the same letters on other goods: another abbreviation
+        ("XM 智能手机 5G", "手机"),  # two letters (小米) are too many things' initials
+    ],
+)
+def test_pinyin_initials_outside_the_goods_or_of_two_characters_are_not_flagged(title, category):
+    assert not check(title, category)[0]
+
+
 def test_pinyin_of_a_chinese_mark_written_in_latin():
     s = score(Listing("t", "kangshifu 红烧牛肉面", category="方便面"), REG)
     assert s.flagged and s.brand == "康师傅"
