@@ -16,7 +16,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from typing import Any
 
 from rapidfuzz.distance import OSA
 
@@ -206,10 +206,10 @@ class MarkIndex:
             cur = best.get(key)
             if cur is None or _rank(m) > _rank(cur):
                 best[key] = m
-        if _ambiguous_re().search(raw_title):
-            for key, m in best.items():
-                if m.kind == "exact" and m.mark.script != "latin":
-                    best[key] = _own_character(m, raw_title) or m
+        raw_nfkc = unicodedata.normalize("NFKC", raw_title).casefold()
+        for key, m in best.items():
+            if m.kind == "exact" and m.mark.script != "latin" and m.mark.form not in raw_nfkc:
+                best[key] = _own_spelling(m, raw_nfkc) or m
         return sorted(best.values(), key=_rank, reverse=True)
 
     # Han ---------------------------------------------------------
@@ -822,48 +822,56 @@ def _latin_why(text: str, form: str) -> str:
 
 @functools.lru_cache(maxsize=131072)
 @functools.lru_cache(maxsize=1)
-def _ambiguous_re() -> re.Pattern[str]:
-    """Characters the traditional-to-simplified table folds although they are standard simplified
-    characters of their own as well (乾 qián folds to 干 gān; also 於, 瞭, 藉 …)."""
-    table = _t2s_table()
+def _s2t_converters() -> tuple[Any, ...]:
     try:
         import opencc
-
-        path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-        chars = [
-            p[0]
-            for p in (line.split() for line in path.read_text(encoding="utf-8").splitlines())
-            if len(p) >= 3 and len(p[0]) == 1 and p[0] in p[1:] and ord(p[0]) in table
-        ]
-    except (ImportError, OSError):
-        chars = []
-    return re.compile("[" + "".join(chars) + "]" if chars else "(?!)")
+    except ImportError:
+        return ()
+    return tuple(opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk"))
 
 
-def _own_character(m: Match, raw_title: str) -> Match | None:
-    """A genuine-looking mark that is there only through an ambiguous character written in an
-    otherwise simplified window (老乾妈 for 老干妈: 乾 is a character of its own, not 干 in
-    traditional script) is a substitution, not the genuine mark."""
+@functools.lru_cache(maxsize=65536)
+def _traditional_spellings(form: str) -> tuple[frozenset[str], ...] | None:
+    """Per position of a simplified mark, the characters its traditional spellings use there
+    (word by word, as OpenCC converts for the mainland, Taiwan and Hong Kong: 老干妈 → 老乾媽)."""
+    converters = _s2t_converters()
+    if not converters:
+        return None
+    spellings = [{c} for c in form]
+    for converter in converters:
+        converted = converter.convert(form)
+        if len(converted) == len(form):
+            for i, c in enumerate(converted):
+                spellings[i].add(c)
+    return tuple(frozenset(x) for x in spellings)
+
+
+def _own_spelling(m: Match, raw: str) -> Match | None:
+    """A mark found only through folding traditional characters is the genuine mark when it is
+    written as the mark's own traditional spelling (乾媽樂 for 干妈乐). A character that folds to the
+    mark's without being its spelling there is a substitution: 老乾娘 for 老干娘 (乾 is a character
+    of its own), a radical added to a character whose traditional form is the same (濛 for 蒙)."""
     form = m.mark.form
     n = len(form)
     table = _t2s_table()
-    amb = _ambiguous_re()
-    raw = unicodedata.normalize("NFKC", raw_title).casefold()
-    if form in raw:
+    spellings = _traditional_spellings(form)
+    if spellings is None:
         return None
     for i in range(len(raw) - n + 1):
         w = raw[i : i + n]
-        if w.translate(table) != form or not amb.search(w):
+        if w.translate(table) != form:
             continue
-        if any(a != b and not amb.match(a) for a, b in zip(w, form, strict=True)):
-            return None  # another traditional character: the mark in traditional script
+        if all(a in sp for a, sp in zip(w, spellings, strict=True)):
+            return None  # the mark in traditional script
         total, kinds, notes = 0.0, [], []
-        for a, b in zip(w, form, strict=True):
+        for a, b, sp in zip(w, form, spellings, strict=True):
+            if a in sp:
+                total += 1.0
+                continue
             v, why = _char_sim(a, b)
             total += v
-            if a != b:
-                kinds.append(why)
-                notes.append(f"{a}/{b}" + (f" {why}" if why else ""))
+            kinds.append(why)
+            notes.append(f"{a}/{b}" + (f" {why}" if why else ""))
         detail = f"{w} ≈ {m.mark.text} ({'; '.join(notes)})"
         return replace(m, sim=total / n, kind=_kind_of(kinds), found=w, detail=detail, raw=False)
     return None

@@ -320,3 +320,22 @@ def test_a_character_that_is_simplified_in_its_own_right_is_not_traditional_scri
     assert not score(Listing("b", "老干娘 辣椒酱 280g", category="调味品"), reg).flagged
     reg2 = Registry([Brand("干妈乐", categories=("调味品",), nice_classes=(30,))])
     assert not score(Listing("c", "乾媽樂 辣椒醬", category="调味品"), reg2).flagged
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [("鵰牌 洗衣粉 1kg", "洗衣粉", "雕牌"), ("耐剋 男子跑步鞋", "运动鞋", "耐克")],
+)
+def test_a_character_folding_to_the_marks_but_not_its_traditional_spelling_is_a_substitution(
+    title, category, brand
+):
+    # 鵰 and 剋 fold to 雕 and 克 character by character, but 雕牌 and 耐克 keep those characters in
+    # traditional script: the title imitates the mark rather than spelling it
+    assert check(title, category, price=999) == (True, brand, "lookalike_mark")
+
+
+@pytest.mark.parametrize(
+    ("title", "category"), [("金龍魚 食用油 5L", "食用油"), ("紅牛 功能飲料 250ml", "功能饮料")]
+)
+def test_the_marks_own_traditional_spelling_stays_the_genuine_mark(title, category):
+    assert not check(title, category)[0]
