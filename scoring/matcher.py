@@ -16,6 +16,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import OSA
@@ -822,6 +823,25 @@ def _latin_why(text: str, form: str) -> str:
 
 @functools.lru_cache(maxsize=131072)
 @functools.lru_cache(maxsize=1)
+def _ambiguous_re() -> re.Pattern[str]:
+    """Characters the traditional-to-simplified table folds although they are standard simplified
+    characters of their own as well (乾 qián folds to 干 gān; also 於, 瞭, 藉 …)."""
+    table = _t2s_table()
+    try:
+        import opencc
+
+        path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+        chars = [
+            p[0]
+            for p in (line.split() for line in path.read_text(encoding="utf-8").splitlines())
+            if len(p) >= 3 and len(p[0]) == 1 and p[0] in p[1:] and ord(p[0]) in table
+        ]
+    except (ImportError, OSError):
+        chars = []
+    return re.compile("[" + "".join(chars) + "]" if chars else "(?!)")
+
+
+@functools.lru_cache(maxsize=1)
 def _s2t_converters() -> tuple[Any, ...]:
     try:
         import opencc
@@ -849,8 +869,9 @@ def _traditional_spellings(form: str) -> tuple[frozenset[str], ...] | None:
 def _own_spelling(m: Match, raw: str) -> Match | None:
     """A mark found only through folding traditional characters is the genuine mark when it is
     written as the mark's own traditional spelling (乾媽樂 for 干妈乐). A character that folds to the
-    mark's without being its spelling there is a substitution: 老乾娘 for 老干娘 (乾 is a character
-    of its own), a radical added to a character whose traditional form is the same (濛 for 蒙)."""
+    mark's without being its spelling there is a substitution (鵰 for 雕: 雕 is its own traditional
+    form), and so is a character that is a simplified character of its own as well, when no other
+    character shows traditional script (老乾妈 for 老干妈: 乾 qián, not 干 gān)."""
     form = m.mark.form
     n = len(form)
     table = _t2s_table()
@@ -861,11 +882,15 @@ def _own_spelling(m: Match, raw: str) -> Match | None:
         w = raw[i : i + n]
         if w.translate(table) != form:
             continue
-        if all(a in sp for a, sp in zip(w, spellings, strict=True)):
+        changed = [a for a, b in zip(w, form, strict=True) if a != b]
+        ambiguous_only = all(_ambiguous_re().match(a) for a in changed)
+        pairs = zip(w, form, spellings, strict=True)
+        own = [a == b or (a in sp and not ambiguous_only) for a, b, sp in pairs]
+        if all(own):
             return None  # the mark in traditional script
         total, kinds, notes = 0.0, [], []
-        for a, b, sp in zip(w, form, spellings, strict=True):
-            if a in sp:
+        for a, b, ok in zip(w, form, own, strict=True):
+            if ok:
                 total += 1.0
                 continue
             v, why = _char_sim(a, b)

@@ -34,6 +34,7 @@ REG = Registry(
         Brand("舒肤佳", ("Safeguard",), categories=("香皂",), nice_classes=(3,)),
         Brand("Zorvex", categories=("耳机",), nice_classes=(9,)),
         Brand("雅韵兰", categories=("护肤品",), nice_classes=(3,)),
+        Brand("老干妈", categories=("调味品",), nice_classes=(30,)),
     ]
 )
 
@@ -324,13 +325,18 @@ def test_a_character_that_is_simplified_in_its_own_right_is_not_traditional_scri
 
 @pytest.mark.parametrize(
     ("title", "category", "brand"),
-    [("鵰牌 洗衣粉 1kg", "洗衣粉", "雕牌"), ("耐剋 男子跑步鞋", "运动鞋", "耐克")],
+    [
+        ("鵰牌 洗衣粉 1kg", "洗衣粉", "雕牌"),
+        ("耐剋 男子跑步鞋", "运动鞋", "耐克"),
+        ("老乾妈 辣椒酱", "调味品", "老干妈"),
+    ],
 )
 def test_a_character_folding_to_the_marks_but_not_its_traditional_spelling_is_a_substitution(
     title, category, brand
 ):
     # 鵰 and 剋 fold to 雕 and 克 character by character, but 雕牌 and 耐克 keep those characters in
-    # traditional script: the title imitates the mark rather than spelling it
+    # traditional script: the title imitates the mark rather than spelling it. 乾 (qián) is a simplified
+    # character of its own: with nothing else in traditional script, 老乾妈 is not 老干妈 (老乾媽)
     assert check(title, category, price=999) == (True, brand, "lookalike_mark")
 
 
