@@ -246,6 +246,8 @@ class MarkIndex:
                         kind, detail = "exact", f"标题含商标“{m.mark.text}”"
                     elif any(ch.isdigit() for ch in found):
                         kind, detail = "evasion", f"{found} ≈ {m.mark.text} (用阿拉伯数字代替汉字)"
+                    elif any("\u30a0" <= ch <= "\u30ff" for ch in found):
+                        kind, detail = "evasion", f"{found} ≈ {m.mark.text} (用形似的片假名代替汉字)"
                     else:
                         kind, detail = "evasion", f"{found} ≈ {m.mark.text} (全角等字符变形)"
                 out.append(

@@ -178,6 +178,13 @@ def segment(raw: str) -> Segments:
             gaps.append(gap)
             pos.append(i)
             gap = False
+        elif c in _KANA_HAN and not _is_kana(folded, i - 1) and not _is_kana(folded, i + 1):
+            # a lone katakana among Chinese text is the Han character it copies (格カ for 格力);
+            # in Japanese words the kana stand in runs
+            chars.append(_KANA_HAN[c])
+            gaps.append(gap)
+            pos.append(i)
+            gap = False
         elif (
             c in _DIGIT_HAN
             and i + 1 < n
@@ -216,6 +223,10 @@ def segment(raw: str) -> Segments:
             out.append(words[i])
             i += 1
     return Segments(folded, HanRun("".join(chars), gaps, pos), out, collapsed)
+
+
+def _is_kana(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and 0x3040 <= ord(text[i]) <= 0x30FF
 
 
 def _only_separators(s: str) -> bool:
@@ -403,6 +414,9 @@ def word_info(w: str) -> tuple[int, str] | None:
 
 
 _DIGIT_HAN = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
+# katakana that Unicode TR39 lists as confusable with a Han character (カ/力, エ/工, ロ/口 …); not
+# ー (一), which Chinese titles use as a dash
+_KANA_HAN = dict(zip("カエロニハトタヒ", "力工口二八卜夕匕", strict=True))
 NUMERALS = frozenset("零一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾")
 
 

@@ -345,3 +345,14 @@ def test_a_character_folding_to_the_marks_but_not_its_traditional_spelling_is_a_
 )
 def test_the_marks_own_traditional_spelling_stays_the_genuine_mark(title, category):
     assert not check(title, category)[0]
+
+
+def test_a_lone_katakana_copying_a_han_character_is_an_evasion():
+    s = score(Listing("t", "士カ架 花生巧克力", category="巧克力"), REG)
+    assert (s.flagged, s.brand, s.violation) == (True, "士力架", "lookalike_mark")
+    assert "片假名" in s.reasons[0].detail
+
+
+def test_katakana_in_japanese_words_is_not_read_as_han():
+    # カ inside a katakana word (チョコ…カ…) stays Japanese: nothing here imitates 士力架
+    assert not check("日本进口 士カラ チョコ 巧克力", "巧克力")[0]
