@@ -146,14 +146,17 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[_BrandE
         f = ev.fuzzy
         if f is not None and f.kind != "evasion" and genuine.get((f.start, f.end), bi) != bi:
             ev.fuzzy = f = None
-        # a lookalike overlapping the genuine mark is the genuine mark (汇源 in 汇源果汁)
+        # a lookalike overlapping the genuine mark is the genuine mark (汇源 in 汇源果汁), and text that
+        # is one of the brand's registered forms is no evasion of another (Lancôme beside Lancome)
         if (
             ex is not None
             and f is not None
-            and f.kind != "evasion"
-            and (f.sim < 0.8 or f.mark.derived or f.found == ex.found)
             and f.start < ex.end
             and ex.start < f.end
+            and (
+                (f.start, f.end) == (ex.start, ex.end)
+                or (f.kind != "evasion" and (f.sim < 0.8 or f.mark.derived or f.found == ex.found))
+            )
         ):
             ev.fuzzy = None
         if ex is not None and not ex.embedded and rel != signals.UNRELATED and not _compat(folded, ex):

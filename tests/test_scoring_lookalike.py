@@ -356,3 +356,14 @@ def test_a_lone_katakana_copying_a_han_character_is_an_evasion():
 def test_katakana_in_japanese_words_is_not_read_as_han():
     # カ inside a katakana word (チョコ…カ…) stays Japanese: nothing here imitates 士力架
     assert not check("日本进口 士カラ チョコ 巧克力", "巧克力")[0]
+
+
+def test_a_registered_accented_spelling_is_the_genuine_mark_not_an_evasion_of_the_plain_one():
+    reg = Registry([Brand("雀巢", ("Nestle", "Nestlé"), categories=("咖啡",), nice_classes=(30,))])
+    genuine = score(Listing("g", "Nestlé 速溶咖啡 48条", category="咖啡", price=99), reg)
+    assert not genuine.flagged
+    cue = score(Listing("c", "Nestlé 速溶咖啡 48条 高仿", category="咖啡", price=99), reg)
+    assert (cue.flagged, cue.violation) == (True, "counterfeit_mark")
+    # an accent the brand does not write is still an evasion
+    evasion = score(Listing("e", "Nèstle 速溶咖啡", category="咖啡", price=99), reg)
+    assert evasion.violation == "lookalike_mark"
