@@ -147,7 +147,7 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[_BrandE
         if f is not None and f.kind != "evasion" and genuine.get((f.start, f.end), bi) != bi:
             ev.fuzzy = f = None
         # a lookalike overlapping the genuine mark is the genuine mark (汇源 in 汇源果汁), and text that
-        # is one of the brand's registered forms is no evasion of another (Lancôme beside Lancome)
+        # is one of the brand's registered forms is no evasion of another (Nestlé beside Nestle)
         if (
             ex is not None
             and f is not None

@@ -125,7 +125,7 @@ class MarkIndex:
         self.han_py2: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
         self.latin_keys: dict[str, set[int]] = defaultdict(set)
         self.latin_exact: dict[str, list[int]] = defaultdict(list)
-        self.initials: dict[str, list[int]] = {}  # pinyin initials of Han marks (nfsq) -> marks
+        self.initials: dict[str, list[int]] = {}  # pinyin initials of Han marks (ksf) -> marks
         for bi, brand in enumerate(self.brands):
             for text in brand.marks:
                 self._add(bi, text)
@@ -557,14 +557,12 @@ class MarkIndex:
         )
 
     def _match_syllable(self, seg: Segments) -> list[Match]:
-        """One character of a Han mark written as its pinyin syllable, attached to the others
-        without a separator, at any place in the mark (华wei, li宁, nong夫山泉, 百que羚)."""
+        """Characters of a Han mark written as their pinyin, attached to the others without a
+        separator, at any place in the mark (kang师傅, 小mi, 酷wo音乐, jinlong鱼)."""
         folded = seg.folded
         out: list[Match] = []
         for sm in _LETTERS.finditer(folded):
-            syl = sm.group()
-            if syl not in syllables():
-                continue
+            word = sm.group()
             a, b = sm.start(), sm.end()
             left = _han_run(folded, a, -1)
             right = _han_run(folded, b, 1)
@@ -575,40 +573,33 @@ class MarkIndex:
                 mark = self.marks[mid]
                 form = mark.form
                 n = len(form)
-                for k in range(n):  # the mark's k-th character is the syllable
-                    if k > len(left) or n - 1 - k > len(right) or syl not in pinyins(form[k]):
-                        continue
-                    han = left[len(left) - k :] + right[: n - 1 - k]
-                    sims = [_char_sim(x, y)[0] for x, y in zip(han, form[:k] + form[k + 1 :], strict=True)]
-                    # a two-character mark keeps its other character as is: one syllable and one
-                    # look-alike character are too little of it
-                    if min(sims) < (1.0 if n == 2 else 0.7):
-                        continue
-                    sim = (0.85 + sum(sims)) / n
-                    start, end = a - k, b + (n - 1 - k)
-                    found = folded[start:end]
-                    aligned = (start == 0 or not is_han(folded[start - 1])) and (
-                        end == len(folded) or not is_han(folded[end])
-                    )
-                    out.append(
-                        Match(
-                            mark,
-                            sim,
-                            "sound",
-                            found,
-                            f"{found} ≈ {mark.text} (“{form[k]}”写作拼音“{syl}”)",
-                            aligned,
-                            False,
-                            False,
-                            False,
-                            start,
-                            end,
+                # the mark's characters k .. k+j-1 are written in pinyin; the others stay Han
+                for k in range(min(n, len(left)) + 1):
+                    for j in range(1, n - k + 1):
+                        rest = n - k - j
+                        if rest > len(right) or k + rest == 0 or not _spells(word, form[k : k + j]):
+                            continue
+                        han = left[len(left) - k :] + right[:rest]
+                        kept = form[:k] + form[k + j :]
+                        sims = [_char_sim(x, y)[0] for x, y in zip(han, kept, strict=True)]
+                        # the Han characters kept must be the mark's own (or, in a mark of three
+                        # or more, close look-alikes): pinyin and a look-alike are too little
+                        if min(sims) < (1.0 if n == 2 else 0.7):
+                            continue
+                        sim = (0.85 * j + sum(sims)) / n
+                        start, end = a - k, b + rest
+                        found = folded[start:end]
+                        aligned = (start == 0 or not is_han(folded[start - 1])) and (
+                            end == len(folded) or not is_han(folded[end])
                         )
-                    )
+                        detail = f"{found} ≈ {mark.text} (“{form[k : k + j]}”写作拼音“{word}”)"
+                        out.append(
+                            Match(mark, sim, "sound", found, detail, aligned, False, False, False, start, end)
+                        )
         return out
 
     def _match_initials(self, seg: Segments) -> list[Match]:
-        """A Han mark abbreviated to the initials of its pinyin (nfsq for 农夫山泉). An abbreviation
+        """A Han mark abbreviated to the initials of its pinyin (ksf for 康师傅). An abbreviation
         collides with many others: the engine counts it only in the brand's own goods."""
         out = []
         for w, s, e in seg.latin:
@@ -1004,6 +995,13 @@ def _is_word(w: str) -> bool:
 
 
 _LETTERS = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")
+
+
+def _spells(word: str, chars: str) -> bool:
+    """Is word the pinyin of chars, one reading per character (jinlong for 金龙)?"""
+    if not chars:
+        return not word
+    return any(word.startswith(p) and _spells(word[len(p) :], chars[1:]) for p in pinyins(chars[0]))
 
 
 def _han_run(text: str, i: int, step: int, limit: int = 4) -> str:

@@ -179,7 +179,7 @@ def segment(raw: str) -> Segments:
             pos.append(i)
             gap = False
         elif c in _KANA_HAN and not _is_kana(folded, i - 1) and not _is_kana(folded, i + 1):
-            # a lone katakana among Chinese text is the Han character it copies (格カ for 格力);
+            # a lone katakana among Chinese text is the Han character it copies (士カ架 for 士力架);
             # in Japanese words the kana stand in runs
             chars.append(_KANA_HAN[c])
             gaps.append(gap)

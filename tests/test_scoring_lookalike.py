@@ -161,6 +161,8 @@ def test_mixed_script_pinyin_inside_a_chinese_mark():
         ("kang师傅 红烧牛肉面", "方便面", "康师傅"),  # the head character in pinyin
         ("金龙yu 食用油 5L", "食用油", "金龙鱼"),  # the tail character
         ("小mi 智能手机 5G", "手机", "小米"),  # a two-character mark
+        ("jinlong鱼 食用油 5L", "食用油", "金龙鱼"),  # two characters in one run of pinyin
+        ("六个hetao 核桃乳", "饮料", "六个核桃"),
     ],
 )
 def test_a_mark_character_written_as_its_pinyin_at_either_end_is_flagged(title, category, brand):
