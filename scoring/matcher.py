@@ -139,6 +139,8 @@ class MarkIndex:
         # a mark of k words is looked for in runs of up to k + 1 title words (play station)
         max_words = max((m.words for m in self.marks if m.script == "latin"), default=1)
         self._gram_sizes = tuple(range(2, min(3, max_words + 1) + 1))
+        # the pinyin of a Han mark written syllable by syllable (kang shi fu) takes one word per character
+        self._syllable_words = max((len(m.form) for m in self.marks if m.script == "han"), default=0)
         self.mark_len = [len(m.form) for m in self.marks]
         self.han_py2 = dict(self.han_py2)
         self.latin_keys = dict(self.latin_keys)
@@ -619,11 +621,13 @@ class MarkIndex:
         grams: list[tuple[str, int, int, int]] = []  # (text, start, end, n words)
         for i, (w, s, e) in enumerate(words):
             grams.append((w, s, e, 1))
-            for k in self._gram_sizes:
+            for k in range(2, max(self._gram_sizes[-1:] + (self._syllable_words,)) + 1):
                 if i + k <= len(words):
                     parts = words[i : i + k]
                     if any(p[0].isdigit() for p in parts):
                         continue  # 500ml wireless is not a mark written in two words
+                    if k not in self._gram_sizes and not all(p[0] in syllables() for p in parts):
+                        continue
                     if all(
                         _only_space_or_dash(seg.folded[parts[j][2] : parts[j + 1][1]]) for j in range(k - 1)
                     ):

@@ -206,6 +206,12 @@ def test_pinyin_of_a_chinese_mark_written_in_latin():
     assert s.flagged and s.brand == "康师傅"
 
 
+def test_pinyin_of_a_four_character_mark_written_syllable_by_syllable():
+    assert check("Liu Ge He Tao 核桃乳 240ml*20", "饮料") == (True, "六个核桃", "lookalike_mark")
+    # words that are pinyin syllables but spell no mark are not one
+    assert not check("wo ai ni zhong guo 核桃乳", "饮料")[0]
+
+
 def test_registered_latin_alias_counts_as_the_mark():
     s = score(Listing("t", "Master Kong 红烧牛肉面 高仿", category="方便面"), REG)
     assert (s.flagged, s.brand, s.violation) == (True, "康师傅", "counterfeit_mark")
