@@ -142,6 +142,7 @@ class MarkIndex:
         # the pinyin of a Han mark written syllable by syllable (kang shi fu) takes one word per character
         self._syllable_words = max((len(m.form) for m in self.marks if m.script == "han"), default=0)
         self.mark_len = [len(m.form) for m in self.marks]
+        self.han_forms = frozenset(m.form for m in self.marks if m.script == "han")
         self.han_py2 = dict(self.han_py2)
         self.latin_keys = dict(self.latin_keys)
 
@@ -230,13 +231,17 @@ class MarkIndex:
         out: list[Match] = []
         cross = False
         prev_single = False
-        for a, b in zip(starts, starts[1:], strict=False):
+        for t, (a, b) in enumerate(zip(starts, starts[1:], strict=False)):
             token = h[a:b]
             if b - a == 1:
                 cross = cross or prev_single  # two single characters in a row: 雪 碧, 五-粮-液
                 prev_single = True
             else:
                 prev_single = False
+            # whole tokens that together spell a mark, cut by separators only (六个 核桃)
+            for p in range(max(0, t - 2), t):
+                if not cross and h[starts[p] : b] in self.han_forms and _cut_by_separators(seg, starts[p], b):
+                    cross = True
             for m in self._token_matches(token):
                 start = han.pos[a + m.start]
                 end = han.pos[a + m.end - 1] + 1
@@ -999,6 +1004,16 @@ def _is_word(w: str) -> bool:
 
 
 _LETTERS = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")
+
+
+def _cut_by_separators(seg: Segments, a: int, b: int) -> bool:
+    """Do only separators (spaces, punctuation; no letters or digits) stand between Han characters
+    a .. b-1 of the stream?"""
+    pos, text = seg.han.pos, seg.folded
+    return all(
+        not any(c.isalnum() for c in text[pos[i - 1] + 1 : pos[i]]) and pos[i] - pos[i - 1] <= 4
+        for i in range(a + 1, b)
+    )
 
 
 def _spells(word: str, chars: str) -> bool:

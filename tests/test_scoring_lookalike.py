@@ -95,6 +95,18 @@ def test_chinese_mark_spaced_out_is_evasion(title, category):
 
 
 @pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [("康师 傅 红烧牛肉面", "方便面", "康师傅"), ("六个 核桃 核桃乳 240ml", "饮料", "六个核桃")],
+)
+def test_a_mark_cut_into_longer_pieces_by_separators_is_evasion(title, category, brand):
+    assert check(title, category) == (True, brand, "lookalike_mark")
+
+
+def test_pieces_of_a_mark_with_other_words_between_are_not_joined():
+    assert not check("六个 250ml 核桃 酥饼", "饮料")[0]
+
+
+@pytest.mark.parametrize(
     ("title", "category"),
     [
         ("健康师傅上门 家电清洗服务", "家政服务"),  # the mark inside another word
