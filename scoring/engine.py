@@ -206,6 +206,7 @@ def _score(
         text = text + " " + " ".join(spaced)
     title_f = fold(listing.title)
     cue, cues_found = signals.cue_strength(text)
+    pinyin_tried = cue > 0  # cue words in pinyin are looked for only once a brand is involved
     seller = listing.seller
     blacklisted = bool(
         seller and (seller.blacklisted or (context and seller.id in context.blacklisted_sellers))
@@ -228,6 +229,9 @@ def _score(
             feats["lookalike"] = ev.lookalike
             details["lookalike"] = ev.fuzzy.detail
         if involved > 0:
+            if not pinyin_tried:
+                cue, cues_found = signals.pinyin_cues(listing.title)
+                pinyin_tried = True
             if cue > 0:
                 feats["counterfeit_cue"] = cue * involved
                 details["counterfeit_cue"] = f"含售假暗语：{'、'.join(cues_found[:4])}"

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scoring.lexicon import cue_words, goods_table, negated, packs, price_not_comparable
-from scoring.text import fold
+from scoring.matcher import MarkIndex
+from scoring.text import fold, is_han, latin_fold
 from scoring.types import Brand, Listing
 
 # ---------------------------------------------------------------- goods relevance
@@ -143,6 +144,29 @@ def cue_strength(text: str) -> tuple[float, list[str]]:
         found.append(m.group())
         best = max(best, weights[m.group()])
     return best, found
+
+
+def pinyin_cues(title: str) -> tuple[float, list[str]]:
+    """Cue words written (partly) in pinyin to slip past filters (gaofang, 高fang for 高仿): found by
+    the lookalike matcher over the Chinese cue words; homophones in Han script are not counted (高防
+    is an ordinary word)."""
+    index, weights = _cue_index()
+    folded = latin_fold(fold(title))
+    best, found = 0.0, []
+    for m in index.match(title):
+        if m.kind == "exact" or m.sim < 0.9 or not any("a" <= c <= "z" for c in m.found):
+            continue
+        if negated(folded, m.start, m.end):
+            continue
+        found.append(m.found)
+        best = max(best, weights[m.mark.text])
+    return best, found
+
+
+@functools.lru_cache(maxsize=1)
+def _cue_index() -> tuple[MarkIndex, dict[str, float]]:
+    weights = {w: wt for w, wt in cue_words() if wt >= 0.8 and len(w) >= 2 and all(is_han(c) for c in w)}
+    return MarkIndex([Brand(w) for w in weights]), weights
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:

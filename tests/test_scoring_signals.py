@@ -161,6 +161,24 @@ def test_spaced_out_cue_words_are_read_whole(title):
     assert run(title, price=150).flagged
 
 
+@pytest.mark.parametrize("title", ["欧丽雅 精华液 jingfang", "欧丽雅 精华液 复ke 版", "欧丽雅 精华液 jiahuo"])
+def test_cue_words_written_in_pinyin_are_read(title):
+    s = run(title, price=150)
+    assert (s.flagged, s.violation) == (True, "counterfeit_mark")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "欧丽雅 防晒霜 高防护 SPF50",  # a Han homophone of a cue word (高防/高仿) is an ordinary word
+        "欧丽雅 精华液 不是jingfang",  # negated
+        "精华液 jingfang 同款",  # no brand involved
+    ],
+)
+def test_pinyin_cue_words_are_not_read_into_ordinary_text(title):
+    assert not run(title, price=150).flagged
+
+
 def test_words_next_to_each_other_are_not_glued_into_cues():
     assert not run("欧丽雅 精华液 原 单价 199 现价 159", price=159).flagged
 
