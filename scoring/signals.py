@@ -13,7 +13,7 @@ from typing import Any
 
 from scoring.lexicon import cue_words, goods_table, negated, packs, price_not_comparable
 from scoring.matcher import MarkIndex
-from scoring.text import fold, is_han, latin_fold
+from scoring.text import fold, han_to_pinyin, is_han, latin_fold
 from scoring.types import Brand, Listing
 
 # ---------------------------------------------------------------- goods relevance
@@ -150,8 +150,10 @@ def pinyin_cues(title: str) -> tuple[float, list[str]]:
     """Cue words written (partly) in pinyin to slip past filters (gaofang, 高fang for 高仿): found by
     the lookalike matcher over the Chinese cue words; homophones in Han script are not counted (高防
     is an ordinary word)."""
-    index, weights = _cue_index()
+    index, weights, syllables = _cue_index()
     folded = latin_fold(fold(title))
+    if not syllables.search(folded):  # no syllable of any cue word in Latin letters: nothing to find
+        return 0.0, []
     best, found = 0.0, []
     for m in index.match(title):
         if m.kind == "exact" or m.sim < 0.9 or not any("a" <= c <= "z" for c in m.found):
@@ -164,9 +166,10 @@ def pinyin_cues(title: str) -> tuple[float, list[str]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _cue_index() -> tuple[MarkIndex, dict[str, float]]:
+def _cue_index() -> tuple[MarkIndex, dict[str, float], re.Pattern[str]]:
     weights = {w: wt for w, wt in cue_words() if wt >= 0.8 and len(w) >= 2 and all(is_han(c) for c in w)}
-    return MarkIndex([Brand(w) for w in weights]), weights
+    syllables = sorted({han_to_pinyin(c) for w in weights for c in w}, key=len, reverse=True)
+    return MarkIndex([Brand(w) for w in weights]), weights, re.compile("|".join(syllables))
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
