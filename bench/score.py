@@ -234,9 +234,11 @@ def main() -> None:
         f"markwatch: {n:,} listings in {elapsed:.1f} s CPU ({wall:.1f} s wall) = {rate:,.0f} listings/s, "
         f"{flagged:,} flagged"
     )
-    for name, base_rate in rates.items():
+    for (name, _), base_rate in zip(scorers, rates.values(), strict=True):
+        # the target (issue 4) is against extractOne as it comes; partial_ratio is a stricter reference
+        judged = "target ≥ 20x" if name.startswith("default") else "for reference, no target"
         print(
-            f"speed-up over baseline ({name}): {rate / base_rate:.1f}x (target ≥ 20x); "
+            f"speed-up over baseline ({name}): {rate / base_rate:.1f}x ({judged}); "
             "the baseline would take "
             f"{n / base_rate / 60:.1f} min CPU for the same {n:,} listings"
         )
