@@ -30,11 +30,6 @@ def routing_table(settings: Settings) -> dict[str, str]:
     return {kind: department for kind, department in table.items() if department}
 
 
-def transfer_department(settings: Settings) -> str:
-    """Where a lead transferred to the police goes: the criminal threshold's department."""
-    return routing_table(settings)[CRIMINAL_THRESHOLD]
-
-
-def departments(settings: Settings) -> list[str]:
-    """Every department a lead can be assigned to, in table order, without duplicates."""
-    return list(dict.fromkeys([*routing_table(settings).values(), HOME_DEPARTMENT]))
+def departments(table: dict[str, str]) -> list[str]:
+    """Every department of a ``routing_table`` a lead can be assigned to, in order, without duplicates."""
+    return list(dict.fromkeys([*table.values(), HOME_DEPARTMENT]))

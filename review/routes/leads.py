@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from review.deps import DECIDERS, EVIDENCE_ROLES, BadInput, CsrfDep, SessionDep, UserDep, render, scope_of
 from review.i18n import MESSAGES
-from review.routing import departments, queue_rules, routing_table, transfer_department
+from review.routing import departments, queue_rules, routing_table
 from storage.errors import MarkwatchError
 from storage.evidence import listing_snapshots, price_history
 from storage.leads import (
@@ -54,8 +54,9 @@ def decide(
         raise BadInput("action", "one_of", value=action, choices=", ".join(DECIDERS))
     if user.role not in DECIDERS[action]:
         raise HTTPException(403, "error.403")
+    table = routing_table(settings)
     if action == "transfer" and not department:
-        department = transfer_department(settings)  # a transfer to the police goes through 经检处
+        department = table[CRIMINAL_THRESHOLD]  # a transfer to the police goes through 经检处
     try:
         outcome = apply_decision(
             session=session,
@@ -64,7 +65,7 @@ def decide(
             action=action,
             note=note,
             department=department,
-            departments=departments(settings),
+            departments=departments(table),
             blacklist_after=settings.blacklist_after,
         )
     except MarkwatchError as exc:
@@ -144,6 +145,7 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
     lead = get_lead(session=session, lead_id=lead_id, scope=scope)
     if lead is None:
         raise HTTPException(404, "error.404")
+    table = routing_table(settings)
     listing = lead.listing
     seller = listing.seller
     sales = listing.price * listing.sold if listing.price is not None and listing.sold is not None else None
@@ -171,19 +173,14 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
         uscc=_uscc(seller.licence if seller else None),
         sales=sales,
         threshold=settings.criminal_threshold_cny,
-        departments=departments(settings),
-        suggested=_suggested_department(settings, lead),
+        departments=departments(table),
+        suggested=table.get(CRIMINAL_THRESHOLD if lead.transfer_review else lead.violation or ""),
         can_evidence=user.role in EVIDENCE_ROLES,
         allowed={a for a, roles in DECIDERS.items() if user.role in roles},
         error=error if error in MESSAGES else None,
         notice=request.query_params.get("done") if request.query_params.get("done") in DECIDERS else None,
         blacklisted_now=request.query_params.get("blacklisted") == "1",
     )
-
-
-def _suggested_department(settings: Any, lead: Lead) -> str | None:
-    table = routing_table(settings)
-    return table.get(CRIMINAL_THRESHOLD if lead.transfer_review else lead.violation or "")
 
 
 def _price_svg(request: Request, prices: list[Any]) -> Any:

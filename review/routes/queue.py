@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from review import format as fmt
 from review.deps import DECIDERS, BadInput, CsrfDep, SessionDep, UserDep, lang_of, render, safe_next, scope_of
 from review.i18n import label, translate
-from review.routing import departments
+from review.routing import departments, routing_table
 from scoring.types import VIOLATIONS
 from storage.leads import (
     FACETS,
@@ -137,7 +137,7 @@ def queue(request: Request, session: SessionDep, user: UserDep, page: int = 1) -
         params=params,
         facets=FACETS,
         statuses=STATUSES,
-        departments=departments(settings),
+        departments=departments(routing_table(settings)),
         violations=VIOLATIONS,
         can_decide=user.role in DECIDERS["confirm"],
         next_url=request.url.path + "?" + request.url.query,
