@@ -54,6 +54,17 @@ class _BrandEvidence:
     fuzzy: Match | None = None
 
 
+@dataclass
+class _BrandRisk:
+    """The riskiest brand so far: its risk, the features and reasons behind it, and the violation."""
+
+    risk: float
+    features: dict[str, float]
+    reasons: list[Reason]
+    brand: Brand
+    violation: str
+
+
 def _lookalike_value(m: Match, rel: float) -> float:
     if rel == signals.UNRELATED or (m.kind == "initials" and rel < signals.RELATED):
         return 0.0
@@ -214,7 +225,7 @@ def _score(
     s_new = signals.seller_new(listing)
     comparable = signals.price_comparable(text)
 
-    best: tuple[float, dict[str, float], list[Reason], Brand | None, str | None] | None = None
+    best: _BrandRisk | None = None
     named: Brand | None = None  # the brand whose genuine mark the listing names, in its goods
     for ev in _evidence(listing, registry, title_f):
         b = ev.brand
@@ -271,7 +282,7 @@ def _score(
         if not feats:
             continue
         r = model.risk(feats)
-        if best is None or r > best[0]:
+        if best is None or r > best.risk:
             contrib = model.contributions(feats)
             reasons = [Reason(k, v, details[k]) for k, v in sorted(contrib.items(), key=lambda kv: -kv[1])]
             # imitating the mark is lookalike_mark; naming the genuine mark with counterfeit
@@ -280,7 +291,7 @@ def _score(
                 ev.presence == 0 or contrib.get("lookalike", 0.0) >= max(contrib.values())
             )
             violation = "lookalike_mark" if imitates else "counterfeit_mark"
-            best = (r, feats, reasons, b, violation)
+            best = _BrandRisk(r, feats, reasons, b, violation)
 
     # rule packs
     rule_feats: dict[str, float] = {}
@@ -291,7 +302,7 @@ def _score(
             rule_feats[hit.violation] = hit.strength
             rule_detail[hit.violation] = hit.detail
             rule_dept[hit.violation] = hit.department
-    features: dict[str, float] = dict(best[1]) if best else {}
+    features: dict[str, float] = dict(best.features) if best else {}
     features.update(rule_feats)
     if not best and not rule_feats:
         if cue > 0:
@@ -300,22 +311,22 @@ def _score(
         return Score(
             listing.id, round(risk, 6), risk >= threshold, None, None, (), None, model.version, features
         ), named
-    brand_risk = best[0] if best else 0.0
+    brand_risk = best.risk if best else 0.0
     rule_risk = model.risk(rule_feats) if rule_feats else 0.0
     if rule_feats and rule_risk >= brand_risk:
         violation = max(rule_feats, key=lambda k: rule_feats[k])
         contrib = model.contributions(rule_feats)
         reasons = [Reason(k, v, rule_detail[k]) for k, v in sorted(contrib.items(), key=lambda kv: -kv[1])]
         risk = rule_risk
-        brand = best[3].name if best and best[0] >= threshold else None
+        brand = best.brand.name if best and best.risk >= threshold else None
         dept = rule_dept.get(violation, DEFAULT_DEPARTMENTS.get(violation))
         if best and brand:
-            reasons += best[2]
+            reasons += best.reasons
     else:
         assert best is not None
-        risk, _, reasons, b, violation = best
-        brand = b.name if b else None
-        dept = DEFAULT_DEPARTMENTS.get(violation or "other")
+        risk, reasons, violation = best.risk, best.reasons, best.violation
+        brand = best.brand.name
+        dept = DEFAULT_DEPARTMENTS.get(violation)
         for k in rule_feats:
             reasons.append(Reason(k, 0.0, rule_detail[k]))
     flagged = risk >= threshold
