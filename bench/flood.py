@@ -177,7 +177,8 @@ def main() -> int:
         names[key] = path
         _REGISTRIES[key] = registry
         print(
-            f"registry {key}: {path} ({len(registry)} brands, loaded in {time.perf_counter() - started:.1f} s)"
+            f"registry {key}: {path} ({len(registry)} brands,"
+            f" loaded in {time.perf_counter() - started:.1f} s)"
         )
     print(
         f"titles: {args.titles} ({len(sources)} files); {args.jobs} process(es); "
