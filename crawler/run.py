@@ -308,8 +308,8 @@ def run_in_this_process(
         if distributed:
             from crawler.distributed import Generation, redacted, redis_settings
 
-            generation = Generation(distributed, profile.name)
-            try:
+            try:  # a malformed URL (port, scheme) fails in Generation, a closed port in join
+                generation = Generation(distributed, profile.name)
                 generation.join()
             except Exception as exc:
                 raise MarkwatchError(f"cannot use Redis at {redacted(distributed)}: {exc}") from exc
