@@ -68,6 +68,7 @@ def scrapy_settings(
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.middlewares.PolitenessMiddleware": 550,
             "crawler.middlewares.BrowserContextMiddleware": 560,
+            "crawler.session.SessionStateMiddleware": 565,  # after the context kwargs are set
         },
         "ITEM_PIPELINES": dict(ITEM_PIPELINES),
         "EXTENSIONS": {
@@ -78,6 +79,7 @@ def scrapy_settings(
             "crawler.distributed.KeepAlive": 510,
         },
         "MARKWATCH_CRAWL_RUN_ID": run_id or 0,
+        "MARKWATCH_PLATFORM": profile.name,  # its login state, if the settings name one (crawler.session)
         "MARKWATCH_BROWSER": profile.browser,
         "MARKWATCH_PROGRESS": progress,
         "MARKWATCH_SCORE": score,
