@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from review.format import printable
 from settings import get_settings
 from storage import Database, MarkwatchError, NotFound, open_database
 
@@ -456,18 +457,19 @@ def crawl_command(
     ] = None,
 ) -> None:
     """Crawl a platform with its profile: store, snapshot, score and queue every listing."""
-    from crawler.run import crawl
+    from crawler.run import CrawlOptions, crawl
 
     database()  # refuse early when the database needs `markwatch db upgrade`
-    summary = crawl(
+    options = CrawlOptions(
         platform,
-        queries=query or (),
+        queries=tuple(query or ()),
         max_pages=max_pages,
         distributed=distributed,
         base_url_override=base_url,
         progress=err.is_terminal,
         fresh=not resume,
     )
+    summary = crawl(options)
     out.print(summary.line())
     if summary.status != "finished" or summary.errors:
         raise typer.Exit(1)
@@ -859,7 +861,8 @@ def main(argv: list[str] | None = None) -> int:
     except MarkwatchError as exc:
         if debug:
             raise
-        err.print(Text("error: ", style="bold red") + Text(str(exc)), soft_wrap=True)
+        message = printable(exc, keep_newlines=True)  # paths and values in it may come from outside
+        err.print(Text("error: ", style="bold red") + Text(message), soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -868,7 +871,8 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         err.print(
-            Text("internal error: ", style="bold red") + Text(f"{type(exc).__name__}: {exc}"), soft_wrap=True
+            Text("internal error: ", style="bold red") + Text(printable(f"{type(exc).__name__}: {exc}")),
+            soft_wrap=True,
         )
         err.print("this is a bug in markwatch; rerun with --debug for the traceback and report it")
         return 3
