@@ -186,10 +186,11 @@ class PolitenessMiddleware:
         if not any(t in head for t in BLOCK_TEXTS):
             return False
         # the words alone may be a listing's text: only a page that shows no content is a block page
-        for section, key in (("list", "items"), ("detail", "id")):
-            expr = (self.profile.section(section) if self.profile else {}).get(key)
-            if expr and _matches(response, expr):
-                return False
+        reader = getattr(self.crawler.spider, "reader", None)
+        if reader is not None:
+            from crawler.extract import Page
+
+            return not reader.has_content(Page(response))
         return True
 
     def slow_down(self, request: Request, seconds: float) -> None:

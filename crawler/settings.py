@@ -44,6 +44,7 @@ COMPONENTS: dict[str, Any] = {
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.middlewares.PolitenessMiddleware": 550,
         "crawler.middlewares.BrowserContextMiddleware": 560,
+        "crawler.session.SessionStateMiddleware": 565,  # after the context kwargs are set
     },
     "ITEM_PIPELINES": ITEM_PIPELINES,
     "EXTENSIONS": {

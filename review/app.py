@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -58,6 +59,9 @@ PROBLEMS = {
     "date_parsing": "not_a_date",
     "date_from_datetime_parsing": "not_a_date",
 }
+
+
+BYTES: dict[Any, Any] = {bytes: lambda value: value.decode("utf-8", "replace")}
 
 
 def bad_input(error: Mapping[str, Any]) -> BadInput:
@@ -174,6 +178,8 @@ async def login_required(request: Request, exc: Exception) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     """An HTTP error: JSON for the API, the error page (in the user's language) for pages."""
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+        exc = StarletteHTTPException(422, "error.too_deep")  # JSON too deep for the parser itself
     detail = str(exc.detail)
     if request.url.path.startswith("/api/") or request.url.path.startswith("/docs"):
         message = MESSAGES[detail][1] if detail in MESSAGES else detail
@@ -195,7 +201,8 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     """Bad query or form values: FastAPI's 422 for the API, an error page naming each one for pages."""
     assert isinstance(exc, RequestValidationError)
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": exc.errors()}, status_code=422)  # FastAPI's shape: a contract
+        # FastAPI's shape: a contract; an input that is not JSON (bytes) is shown as text
+        return JSONResponse({"detail": jsonable_encoder(exc.errors(), custom_encoder=BYTES)}, status_code=422)
     lang = lang_of(request)
     messages = dict.fromkeys(bad_input(error).message(lang) for error in exc.errors())
     detail = ("; " if lang == "en" else "；").join(messages)
