@@ -26,7 +26,8 @@ from storage.queue import QueueRules, record_score
 
 if TYPE_CHECKING:
     from scoring.types import Listing as ScoringListing
-    from scoring.types import Registry, Score
+    from scoring.registry import Registry
+    from scoring.types import Score
 
 
 @dataclass(frozen=True)
