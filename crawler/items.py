@@ -18,6 +18,7 @@ class ListingItem(scrapy.Item):
     gone = scrapy.Field()  # the page says the listing does not exist (any more)
     rendered = scrapy.Field()  # fetched through the browser
     screenshot = scrapy.Field()  # bytes: full-page PNG (browser pages), or None
+    default_currency = scrapy.Field()  # the profile's platform currency (top-level ``currency``), or None
     fingerprint = scrapy.Field()  # the request's fingerprint (hex), for the resume log
     record = scrapy.Field()  # the listing record, set by the normalising pipeline
     listing_pk = scrapy.Field()  # listings.id, set by the persisting pipeline

@@ -173,7 +173,7 @@ class NormalisePipeline:
             "url": item.get("url"),
             "title": title,
             "price": price,
-            "currency": n.clean_text(raw.get("currency")) or n.currency_of(price_text),
+            "currency": self.currency(item, price_text, price),
             "category": n.clean_text(raw.get("category")),
             "sold": n.parse_count(raw.get("sold")),
             "description": n.clean_text(raw.get("description")),
@@ -184,6 +184,17 @@ class NormalisePipeline:
             record["seller"] = {k: v for k, v in seller.items() if v is not None}
         item["record"] = record
         return item
+
+    @staticmethod
+    def currency(item: ListingItem, price_text: str | None, price: float | None) -> str | None:
+        """The page's (the price's symbol or code), else the profile's field (a page element or a
+        constant), else the platform's default (the profile's ``currency``, CNY when it names none).
+        No price and nothing said: None, never a guess."""
+        stated = n.currency_code((item.get("raw") or {}).get("currency"))
+        default = stated or item.get("default_currency") or "CNY"
+        if price is None and stated is None and n.currency_code(price_text) is None:
+            return None
+        return n.currency_of(price_text, default=default)
 
 
 class PersistPipeline:
