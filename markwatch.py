@@ -872,10 +872,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        err.print(
-            Text("internal error: ", style="bold red") + Text(printable(f"{type(exc).__name__}: {exc}")),
-            soft_wrap=True,
-        )
+        message = printable(f"{type(exc).__name__}: {exc}", keep_newlines=True)
+        err.print(Text("internal error: ", style="bold red") + Text(message), soft_wrap=True)
         err.print("this is a bug in markwatch; rerun with --debug for the traceback and report it")
         return 3
     return result if isinstance(result, int) else 0

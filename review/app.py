@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -57,6 +58,9 @@ PROBLEMS = {
     "date_parsing": "not_a_date",
     "date_from_datetime_parsing": "not_a_date",
 }
+
+
+BYTES: dict[Any, Any] = {bytes: lambda value: value.decode("utf-8", "replace")}
 
 
 def bad_input(error: Mapping[str, Any]) -> BadInput:
@@ -135,6 +139,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+            exc = StarletteHTTPException(422, "error.too_deep")  # JSON too deep for the parser itself
         detail = str(exc.detail)
         if request.url.path.startswith("/api/") or request.url.path.startswith("/docs"):
             message = MESSAGES[detail][1] if detail in MESSAGES else detail
@@ -154,7 +160,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.errors()}, status_code=422)  # FastAPI's shape: a contract
+            # FastAPI's shape: a contract; an input that is not JSON (bytes) is shown as text
+            return JSONResponse(
+                {"detail": jsonable_encoder(exc.errors(), custom_encoder=BYTES)}, status_code=422
+            )
         lang = lang_of(request)
         messages = dict.fromkeys(bad_input(error).message(lang) for error in exc.errors())
         detail = ("; " if lang == "en" else "；").join(messages)
