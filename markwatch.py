@@ -371,8 +371,8 @@ app.add_typer(demo_app, name="demo")
 def platforms_list(
     as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
 ) -> None:
-    """Platforms with their profiles: the built-in demo ones and those added with `platforms add`."""
-    from crawler.profiles import BUILTIN, builtin_profile
+    """Platforms with their profiles: the built-in ones and those added with `platforms add`."""
+    from crawler.profiles import BUILTIN, DEMOS, builtin_profile
     from storage.crawl import platform_overview
 
     with database().session() as session:
@@ -385,7 +385,7 @@ def platforms_list(
                 "name": name,
                 "title": profile.title,
                 "render": profile.render,
-                "enabled": True,
+                "enabled": name in DEMOS,
                 "has_profile": True,
                 "base_url": profile.base_url,
                 "listings": 0,
@@ -589,7 +589,7 @@ def run(
 
 def _platforms_to_crawl(db: Database) -> list[str]:
     """The two demo platforms, then every enabled platform added with `markwatch platforms add`."""
-    from crawler.profiles import BUILTIN
+    from crawler.profiles import BUILTIN, DEMOS
     from storage.crawl import list_platforms
 
     with db.session() as session:
@@ -598,7 +598,7 @@ def _platforms_to_crawl(db: Database) -> list[str]:
             for p in list_platforms(session=session)
             if p.enabled and p.profile and p.name not in BUILTIN
         ]
-    return [*BUILTIN, *added]
+    return [*DEMOS, *added]
 
 
 def _import_demo_registry_if_empty(db: Database) -> None:
