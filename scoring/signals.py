@@ -194,9 +194,19 @@ def relevance(
     cat = fold(listing.category).strip() if listing.category else ""
     if not cat or cat in generic:
         # no category that names goods: the goods the title names stand in for one, exactly
-        inferred = title_goods(listing.title)
-        if inferred:
-            return max(relevance(replace(listing, category=c), brand) for c in inferred)
+        heads = title_heads(listing.title)
+        if heads:
+            kinds = goods_kinds()
+            best = 0.0
+            for h in heads:
+                cats = kinds.get(h, ())
+                for c in (h, *cats[:1]):
+                    best = max(best, relevance(replace(listing, category=c), brand))
+                for dept in cats[1:]:
+                    # a marketplace department (手机数码 holds phones, speakers and memory cards) says
+                    # the goods are related, not that they are the brand's own
+                    best = max(best, min(RELATED, relevance(replace(listing, category=dept), brand)))
+            return best
     bcats = [fold(c) for c in brand.categories]
     bc = brand_classes(brand)
     title_words = goods_words(listing.title)
