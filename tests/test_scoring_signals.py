@@ -296,7 +296,7 @@ def test_every_registered_brand_signal_is_weighed_by_the_combiner_and_explained(
 APPLIANCES = Registry(
     [
         Brand("三星", ("Samsung",), categories=("手机", "电视"), nice_classes=(9,), price_floor=1000.0),
-        Brand("海尔", ("Haier",), categories=("冰箱", "洗衣机", "空调"), nice_classes=(7, 11), price_floor=1000.0),
+        Brand("海尔", ("Haier",), categories=("冰箱", "洗衣机"), nice_classes=(7, 11), price_floor=1000.0),
         Brand("老板", ("Robam",), categories=("油烟机", "燃气灶"), nice_classes=(11,), price_floor=1500.0),
         Brand("格力", ("Gree",), categories=("空调",), nice_classes=(11,), price_floor=1500.0),
     ]
