@@ -322,8 +322,8 @@ def join_shared_frontier(
     from crawler.distributed import Generation, redacted, redis_settings
     from storage.crawl import start_crawl_run
 
-    generation = Generation(redis_url, profile.name)
-    try:
+    try:  # a malformed URL (port, scheme) fails in Generation, a closed port in join
+        generation = Generation(redis_url, profile.name)
         generation.join()
     except Exception as exc:
         raise MarkwatchError(f"cannot use Redis at {redacted(redis_url)}: {exc}") from exc

@@ -60,11 +60,10 @@ class ProfileSpider(scrapy.Spider):
         if self.profile.browser:
             from scrapy_playwright.page import PageMethod
 
-            from crawler.browser import init_page, render_page
+            from crawler.browser import render_page
 
             meta.update(
                 playwright=True,
-                playwright_page_init_callback=init_page,
                 playwright_page_methods=[PageMethod(render_page, self.render_spec(kind))],
                 markwatch_screenshot=kind == DETAIL,
                 # a detail page may be served by a page that showed another item: only when the item's
