@@ -336,3 +336,28 @@ def test_goods_read_from_the_title_stand_in_for_a_category_and_are_shown():
         assert bare.features.get("goods_from_title") == 1.0 and "goods_from_title" not in given.features
         shown = [r for r in bare.reasons if r.signal == "goods_from_title"]
         assert shown and "牛肉面" in shown[0].detail
+
+
+@pytest.mark.parametrize(
+    "cue", ["工厂货", "原厂品质", "尾单", "跟单", "外贸原单", "专柜级做工", "品质同正品", "和专柜一样", "原单质量"]
+)
+def test_counterfeit_cues_as_sellers_write_them_flag_the_genuine_mark(cue):
+    s = run(f"欧丽雅 精华液 30ml {cue} 包邮", price=150)
+    assert s.flagged and s.violation == "counterfeit_mark" and "counterfeit_cue" in s.features
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "非高仿 假一赔十",
+        "拒绝高仿、A货、复刻",
+        "不含高仿/原单",
+        "假货必究 正品保障",
+        "不卖假货 支持验货",
+        "正品质量保证 官方授权",
+        "杜绝高仿和原单",
+    ],
+)
+def test_negated_cues_and_guarantees_against_fakes_are_no_cue(text):
+    s = run(f"欧丽雅 精华液 30ml {text}", price=150)
+    assert not s.flagged and "counterfeit_cue" not in s.features
