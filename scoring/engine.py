@@ -161,7 +161,27 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
             if ev.fuzzy.kind != "evasion" and _compat(folded, ev.fuzzy):
                 ev.lookalike *= 0.5
         out.append(ev)
-    return out
+    return _attribute_shared_marks(out, registry)
+
+
+def _attribute_shared_marks(evidence: list[BrandEvidence], registry: Registry) -> list[BrandEvidence]:
+    """One mark, several owners (Dove: 德芙 chocolate, 多芬 soap; 长城: wine, cars, computers): the
+    mark found is the brand whose goods the listing is about. When the goods do not tell (no brand's
+    goods match better than another's), the listing is attributed to none of them on the mark alone."""
+    by_mark: dict[tuple[str, int, int], list[BrandEvidence]] = {}
+    for ev in evidence:
+        m = ev.exact if ev.presence > 0 else ev.fuzzy if ev.lookalike > 0 else None
+        if m is not None and len(registry.owners(m.mark.text)) > 1:
+            by_mark.setdefault((registry.mark_key(m.mark.text), m.start, m.end), []).append(ev)
+    for group in by_mark.values():
+        if len(group) < 2:
+            continue
+        top = max(ev.relevance for ev in group)
+        for ev in group:
+            if ev.relevance < top or sum(1 for other in group if other.relevance == top) > 1:
+                ev.presence = ev.lookalike = 0.0
+                ev.exact = ev.fuzzy = None
+    return evidence
 
 
 def score(
