@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from PIL import Image, UnidentifiedImageError
 
+from brands.marks import MarkHolder, find_conflicts
 from storage.errors import MarkwatchError
 
 BRAND_KEYS = (
@@ -316,24 +317,36 @@ class _Checker:
         return result
 
     def cross_check(self, brands: list[BrandSpec]) -> None:
-        """A mark may belong to one brand only, and a name may appear once."""
-        owner_of: dict[str, BrandSpec] = {}
+        """A name appears once; a mark is shared between brands only in Nice classes that do not overlap."""
+        first_named: dict[str, BrandSpec] = {}
         for brand in brands:
-            for mark in dict.fromkeys(brand.marks):
-                key = mark.casefold()
-                first = owner_of.get(key)
-                if first is None:
-                    owner_of[key] = brand
-                elif first is not brand:
-                    kind = "name" if mark == brand.name and first.name.casefold() == key else "mark"
-                    self.problems.append(
-                        Problem(
-                            self.source,
-                            brand.line,
-                            f"duplicate {kind} {mark!r}: already registered for brand {first.name!r} "
-                            f"(line {first.line}); a mark belongs to one brand — merge or remove one",
-                        )
+            first = first_named.setdefault(brand.name, brand)
+            if first is not brand:
+                self.problems.append(
+                    Problem(
+                        self.source,
+                        brand.line,
+                        f"duplicate name {brand.name!r}: brand {brand.name!r} is already at line "
+                        f"{first.line}; a name identifies one brand — merge the two entries",
                     )
+                )
+        unique = [b for b in brands if first_named[b.name] is b]
+        for conflict in find_conflicts([self.holder(b) for b in unique]):
+            line = int(conflict.second.where.rsplit(":", 1)[1])
+            self.problems.append(Problem(self.source, line, conflict.message()))
+
+    def holder(self, brand: BrandSpec) -> MarkHolder:
+        return brand_holder(brand, f"{self.source}:{brand.line}")
+
+
+def brand_holder(brand: BrandSpec, where: str) -> MarkHolder:
+    """A registry entry as the shared-mark rule sees it."""
+    return MarkHolder(
+        name=brand.name,
+        marks=brand.marks,
+        nice_classes=frozenset(r.nice_class for r in brand.registrations),
+        where=where,
+    )
 
 
 def _is_image(path: Path) -> bool:
