@@ -41,7 +41,7 @@ from brands.registry_file import RegistryFileError, load_registry_file  # noqa: 
 from brands.service import registry_from_file  # noqa: E402
 from scoring import ScoringContext  # noqa: E402
 from scoring.records import score_lines  # noqa: E402
-from scoring.types import Registry  # noqa: E402
+from scoring.registry import Registry  # noqa: E402
 from settings import get_settings  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
