@@ -7,9 +7,10 @@ data so that every problem can name its line; it collects all problems before it
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from PIL import Image, UnidentifiedImageError
@@ -27,7 +28,12 @@ BRAND_KEYS = (
     "authorized_sellers",
     "official_images",
 )
-REGISTRATION_KEYS = ("number", "nice_class")
+REGISTRATION_KEYS = ("number", "nice_class", "international")
+# CNIPA registration (and application) numbers are whole numbers, 6 to 8 digits so far (older
+# registrations are shorter); 9 leaves room for the sequence to grow
+CNIPA_NUMBER = re.compile(r"[0-9]{6,9}")
+# WIPO international (Madrid) registration numbers: digits, at times with a letter or separators
+INTERNATIONAL_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z ./-]{0,31}")
 NICE_CLASSES = range(1, 46)
 MAX_MARK_LENGTH = 200
 
@@ -60,8 +66,9 @@ class RegistryFileError(FileRefused):
 
 @dataclass(frozen=True)
 class RegistrationSpec:
-    number: str
+    number: str | None  # None: the class is known, the number not given
     nice_class: int
+    international: bool = False  # a WIPO (Madrid) international registration number
 
 
 @dataclass(frozen=True)
@@ -250,15 +257,51 @@ class _Checker:
             fields = self.mapping(item, f"a registration of {where}", allowed=REGISTRATION_KEYS)
             if fields is None:
                 continue
-            missing = [k for k in REGISTRATION_KEYS if k not in fields]
-            if missing:
-                self.problem(item, f"a registration of {where} lacks {', '.join(missing)}")
+            if "nice_class" not in fields:
+                self.problem(item, f"a registration of {where} lacks nice_class")
                 continue
-            number = self.text(fields["number"][1], "number")
+            international = self.flag(fields.get("international"), "international", where)
+            number = self.number(fields.get("number"), international, where)
             nice = self.nice_class(fields["nice_class"][1], where)
-            if number is not None and nice is not None:
-                result.append(RegistrationSpec(number=number, nice_class=nice))
+            if number is not False and nice is not None and international is not None:
+                result.append(RegistrationSpec(number=number, nice_class=nice, international=international))
         return list(dict.fromkeys(result))
+
+    def flag(self, pair: tuple[yaml.Node, yaml.Node] | None, key: str, where: str) -> bool | None:
+        if pair is None:
+            return False
+        node = pair[1]
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            return bool(yaml.SafeLoader("").construct_yaml_bool(node))
+        self.problem(node, f"`{key}` of a registration of {where} must be true or false")
+        return None
+
+    def number(
+        self, pair: tuple[yaml.Node, yaml.Node] | None, international: bool | None, where: str
+    ) -> str | None | Literal[False]:
+        """The registration number as text, None when not given, False when refused."""
+        if pair is None or pair[1].tag == "tag:yaml.org,2002:null":
+            return None
+        number = self.text(pair[1], "number")
+        if number is None:
+            return False
+        if international:
+            if not INTERNATIONAL_NUMBER.fullmatch(number):
+                self.problem(
+                    pair[1],
+                    f"international registration number {shorten(number)} of {where} is not one: "
+                    "use the WIPO number as printed (digits, e.g. 1234567)",
+                )
+                return False
+        elif not CNIPA_NUMBER.fullmatch(number):
+            self.problem(
+                pair[1],
+                f"registration number {shorten(number)} of {where} is not a CNIPA registration number: "
+                "write its 6–9 digits only (e.g. 12216619); for a Madrid international registration "
+                "add `international: true`",
+            )
+            return False
+        return number
 
     def nice_class(self, node: yaml.Node, where: str) -> int | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:int":
@@ -266,7 +309,7 @@ class _Checker:
             if value in NICE_CLASSES:
                 return value
         self.problem(
-            node, f"nice_class {node.value!r} of {where} is not a Nice class: use a whole number 1–45"
+            node, f"nice_class {describe(node)} of {where} is not a Nice class: use a whole number 1–45"
         )
         return None
 
@@ -279,14 +322,14 @@ class _Checker:
             "tag:yaml.org,2002:float",
         ):
             self.problem(
-                node, f"price_floor of {where} must be a number of yuan (e.g. 3.5), got {node.value!r}"
+                node, f"price_floor of {where} must be a number of yuan (e.g. 3.5), got {describe(node)}"
             )
             return None
         loader = yaml.SafeLoader("")
         construct = loader.construct_yaml_int if node.tag.endswith(":int") else loader.construct_yaml_float
         value = float(construct(node))
         if not value >= 0 or value == float("inf"):
-            self.problem(node, f"price_floor of {where} must be zero or more, got {node.value}")
+            self.problem(node, f"price_floor of {where} must be zero or more, got {describe(node)}")
             return None
         return value
 
@@ -366,7 +409,7 @@ def brand_to_dict(spec: BrandSpec) -> dict[str, Any]:
     if spec.owner:
         data["owner"] = spec.owner
     if spec.registrations:
-        data["registrations"] = [{"number": r.number, "nice_class": r.nice_class} for r in spec.registrations]
+        data["registrations"] = [registration_to_dict(r) for r in spec.registrations]
     if spec.categories:
         data["categories"] = list(spec.categories)
     if spec.price_floor is not None:
@@ -376,6 +419,30 @@ def brand_to_dict(spec: BrandSpec) -> dict[str, Any]:
     if spec.official_images:
         data["official_images"] = list(spec.official_images)
     return data
+
+
+def registration_to_dict(registration: RegistrationSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if registration.number is not None:
+        data["number"] = registration.number
+    data["nice_class"] = registration.nice_class
+    if registration.international:
+        data["international"] = True
+    return data
+
+
+def shorten(value: object, limit: int = 60) -> str:
+    """repr() of a value for an error message, cut to ``limit`` characters: a message never carries a
+    huge value (a file may hold one on purpose)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe(node: yaml.Node) -> str:
+    """A YAML value for an error message without expanding it: a scalar shortened, else its kind."""
+    if isinstance(node, yaml.ScalarNode):
+        return shorten(node.value)
+    return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
 
 
 def dump_registry(specs: list[BrandSpec]) -> str:

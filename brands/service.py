@@ -115,7 +115,7 @@ def save_brand(
         name=spec.name,
         owner=spec.owner,
         aliases=spec.aliases,
-        registrations=[(r.number, r.nice_class) for r in spec.registrations],
+        registrations=[(r.number, r.nice_class, r.international) for r in spec.registrations],
         categories=spec.categories,
         price_floor=spec.price_floor,
         authorized_sellers=spec.authorized_sellers,
@@ -143,7 +143,9 @@ def spec_from_brand(brand: Brand) -> BrandSpec:
         name=brand.name,
         aliases=tuple(brand.aliases),
         owner=brand.owner,
-        registrations=tuple(RegistrationSpec(r.number, r.nice_class) for r in brand.registrations),
+        registrations=tuple(
+            RegistrationSpec(r.number, r.nice_class, r.international) for r in brand.registrations
+        ),
         categories=tuple(brand.categories or ()),
         price_floor=brand.policy.price_floor if brand.policy else None,
         authorized_sellers=tuple(s.name for s in brand.authorized_sellers),

@@ -54,7 +54,7 @@ def upsert_brand(
     name: str,
     owner: str | None,
     aliases: Sequence[str],
-    registrations: Sequence[tuple[str, int]],
+    registrations: Sequence[tuple[str | None, int, bool]],  # (number, nice_class, international)
     categories: Sequence[str],
     price_floor: float | None,
     authorized_sellers: Sequence[str],
@@ -81,8 +81,8 @@ def upsert_brand(
     _sync(
         brand.registrations,
         list(registrations),
-        key=lambda r: (r.number, r.nice_class),
-        make=lambda k, i: Registration(number=k[0], nice_class=k[1], position=i),
+        key=lambda r: (r.number, r.nice_class, r.international),
+        make=lambda k, i: Registration(number=k[0], nice_class=k[1], international=k[2], position=i),
         session=session,
     )
     _sync(
