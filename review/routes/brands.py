@@ -7,8 +7,10 @@ are pending until an admin approves; the approval page shows the existing marks 
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -34,9 +36,22 @@ MAX_IMAGES = 10
 Registrar = Annotated[User, Depends(require(Role.admin.value, Role.brand_owner.value))]
 
 
+Reason = str | Callable[[str], str]  # a text, or a text in the language given
+
+
 @dataclass
 class Refusal(Exception):
-    messages: list[str]
+    """A registration refused, with every reason; ``texts(lang)`` says them in the page's language."""
+
+    reasons: list[Reason]
+
+    def texts(self, lang: str) -> list[str]:
+        return [r if isinstance(r, str) else r(lang) for r in self.reasons]
+
+    @property
+    def messages(self) -> list[str]:
+        """The reasons in English (the JSON API's language)."""
+        return self.texts("en")
 
 
 def _lines(text: str | None) -> list[str]:
@@ -92,7 +107,7 @@ def register_brand(
         raise Refusal([f"brand {spec.name!r} exists already"])
     conflicts = conflicts_with_registered(session, spec, where="this registration")
     if conflicts:
-        raise Refusal([c.message() for c in conflicts])
+        raise Refusal([functools.partial(conflict_text, c) for c in conflicts])
     records = [_image_record(db, filename, data) for filename, data in images[:MAX_IMAGES]]
     brand = save_brand(
         session,
@@ -173,7 +188,7 @@ async def register(request: Request, session: SessionDep, user: Registrar) -> Re
             status_code=400,
             brands=brands_for_user(session=session, user=user),
             can_register=True,
-            problems=refusal.messages,
+            problems=refusal.texts(lang_of(request)),
             submitted=None,
             form={
                 k: field(k)
