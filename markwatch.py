@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from review.format import printable
 from settings import get_settings
 from storage import Database, MarkwatchError, NotFound, open_database
 
@@ -191,19 +192,23 @@ def score_file(
     ] = False,
 ) -> None:
     """Score a listings file: one score record per input line, in input order."""
+    from brands.queueing import ScoreQueue, score_queue
     from brands.registry_file import load_registry_file
-    from brands.service import Scorer, registry_from_file, scorer_from_database
+    from brands.service import Scorer, registry_from_file
 
     settings = get_settings()
     db = database() if (queue or brands_file is None) else None
     registry = registry_from_file(load_registry_file(brands_file)) if brands_file is not None else None
     if db is not None:
-        scorer = scorer_from_database(db, registry)
+        path = score_queue(db, settings, registry=registry)
     else:
         import scoring
+        from storage.queue import QueueRules
 
+        assert registry is not None  # no database only with --brands
         scorer = Scorer(registry=registry, context=scoring.ScoringContext(), model=None)
-    if len(scorer.registry) == 0:
+        path = ScoreQueue(scorer=scorer, rules=QueueRules(), threshold=settings.scoring_threshold)
+    if len(path.scorer.registry) == 0:
         raise MarkwatchError(
             "no brands to score against: import a registry (`markwatch brands import`) or pass --brands"
         )
@@ -216,9 +221,8 @@ def score_file(
         summary = _score_stream(
             source,
             sink,
-            scorer,
+            path,
             db=db if queue else None,
-            settings=settings,
             explain=err if explain else None,
             progress=err.is_terminal,
             total_bytes=file.stat().st_size,
@@ -241,19 +245,20 @@ class _ScoreSummary:
         self.scored = self.flagged = self.queued = self.failed = 0
 
 
-def _score_stream(source, sink, scorer, *, db, settings, explain, progress, total_bytes):  # type: ignore[no-untyped-def]
-    """Write one score record per line of ``source``; memory stays flat however long the file.
+SCORE_BATCH = 500  # lines scored (and, with --queue, stored and queued in one transaction) at a time
 
-    With ``db`` the listings are stored and the flagged ones queued, committed in batches of 500.
-    """
+
+def _score_stream(source, sink, path, *, db, explain, progress, total_bytes):  # type: ignore[no-untyped-def]
+    """Write one score record per line of ``source``, in input order; memory stays flat however long
+    the file. With ``db`` each batch of listings is stored, then scored and queued in one transaction
+    (brands.queueing.score_and_queue, the path every scorer takes)."""
+    from itertools import islice
+
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from scoring.records import score_lines
-    from scoring.types import VIOLATIONS
-    from storage.queue import QueueRules
+    from scoring.records import error_record, parse_line, record_id, score_to_record
 
     summary = _ScoreSummary()
-    rules = QueueRules.from_settings(settings, kinds=VIOLATIONS) if db is not None else None
     bar = Progress(
         TextColumn("scoring"),
         BarColumn(),
@@ -263,57 +268,55 @@ def _score_stream(source, sink, scorer, *, db, settings, explain, progress, tota
         disable=not progress,
     )
     task = bar.add_task("score", total=total_bytes)
-    batch: list[tuple[dict, object]] = []
-    line_number = [0]
 
-    def numbered_lines():  # type: ignore[no-untyped-def]
-        # score_lines reads lazily, so the line last read is the line of the record it yields next
-        for line_number[0], line in enumerate(source, start=1):
+    def parsed_lines():  # type: ignore[no-untyped-def]
+        """(line number, listing or None, error record or None) per non-blank line."""
+        for number, line in enumerate(source, start=1):
             bar.advance(task, len(line))
-            yield line
+            if not line.strip():
+                continue
+            try:
+                yield number, parse_line(line), None
+            except ValueError as exc:
+                yield number, None, error_record(record_id(line), f"line {number}: {exc}")
 
-    def flush_queue() -> None:
-        from storage.listings import upsert_listing
-        from storage.queue import record_score
-
-        with db.session() as session:
-            for record, result in batch:
-                listing, _ = upsert_listing(session=session, record=record)
-                lead = record_score(session=session, listing=listing, score=result, rules=rules)
-                summary.queued += lead is not None and result.flagged
-        batch.clear()
-
-    lines = score_lines(
-        numbered_lines(),
-        scorer.registry,
-        context=scorer.context,
-        threshold=settings.scoring_threshold,
-        model=scorer.model,
-    )
+    lines = parsed_lines()
     with bar:
-        for record, listing, result in lines:
-            if result is None:
-                summary.failed += 1
-                record = {**record, "error": f"line {line_number[0]}: {record['error']}"}
-            else:
+        while batch := list(islice(lines, SCORE_BATCH)):
+            listings = [listing for _n, listing, _e in batch if listing is not None]
+            scores = iter(_score_batch(path, listings, db, summary))
+            for _number, listing, error in batch:
+                if listing is None:
+                    summary.failed += 1
+                    sink.write(json.dumps(error, ensure_ascii=False) + "\n")
+                    continue
+                result = next(scores)
                 summary.scored += 1
                 summary.flagged += result.flagged
-            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-            if result is None:
-                continue
-            if explain is not None and result.flagged:
-                explain.print(
-                    Text(f"{result.id}  {listing.title[:60]}  风险 {result.risk:.2f}", style="bold")
-                )
-                for reason in result.reasons:
-                    explain.print(f"  {reason.weight:+.2f}  {reason.signal}: {reason.detail}")
-            if db is not None:
-                batch.append((_normalised_record(listing), result))
-                if len(batch) >= 500:
-                    flush_queue()
-        if db is not None and batch:
-            flush_queue()
+                sink.write(json.dumps(score_to_record(result), ensure_ascii=False) + "\n")
+                if explain is not None and result.flagged:
+                    explain.print(
+                        Text(f"{result.id}  {listing.title[:60]}  风险 {result.risk:.2f}", style="bold")
+                    )
+                    for reason in result.reasons:
+                        explain.print(f"  {reason.weight:+.2f}  {reason.signal}: {reason.detail}")
     return summary
+
+
+def _score_batch(path, listings, db, summary):  # type: ignore[no-untyped-def]
+    """The scores of ``listings`` in order; with ``db`` the listings are stored and queued too."""
+    if db is None:
+        return list(path.score(listings))
+    from brands.queueing import score_and_queue
+    from storage.listings import upsert_listing
+
+    with db.session() as session:
+        rows = [
+            upsert_listing(session=session, record=_normalised_record(listing))[0] for listing in listings
+        ]
+        outcomes = score_and_queue(session, rows, path, listings=listings)
+    summary.queued += sum(outcome.queued for outcome in outcomes)
+    return [outcome.score for outcome in outcomes]
 
 
 def _normalised_record(listing) -> dict:  # type: ignore[no-untyped-def]
@@ -456,18 +459,19 @@ def crawl_command(
     ] = None,
 ) -> None:
     """Crawl a platform with its profile: store, snapshot, score and queue every listing."""
-    from crawler.run import crawl
+    from crawler.run import CrawlOptions, crawl
 
     database()  # refuse early when the database needs `markwatch db upgrade`
-    summary = crawl(
+    options = CrawlOptions(
         platform,
-        queries=query or (),
+        queries=tuple(query or ()),
         max_pages=max_pages,
         distributed=distributed,
         base_url_override=base_url,
         progress=err.is_terminal,
         fresh=not resume,
     )
+    summary = crawl(options)
     out.print(summary.line())
     if summary.status != "finished" or summary.errors:
         raise typer.Exit(1)
@@ -859,7 +863,8 @@ def main(argv: list[str] | None = None) -> int:
     except MarkwatchError as exc:
         if debug:
             raise
-        err.print(Text("error: ", style="bold red") + Text(str(exc)), soft_wrap=True)
+        message = printable(exc, keep_newlines=True)  # paths and values in it may come from outside
+        err.print(Text("error: ", style="bold red") + Text(message), soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -867,9 +872,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        err.print(
-            Text("internal error: ", style="bold red") + Text(f"{type(exc).__name__}: {exc}"), soft_wrap=True
-        )
+        message = printable(f"{type(exc).__name__}: {exc}", keep_newlines=True)
+        err.print(Text("internal error: ", style="bold red") + Text(message), soft_wrap=True)
         err.print("this is a bug in markwatch; rerun with --debug for the traceback and report it")
         return 3
     return result if isinstance(result, int) else 0

@@ -21,6 +21,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.request import fingerprint
 
 from crawler.selectors import select
+from crawler.settings import DEFAULTS
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +62,9 @@ class BrowserContextMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         from crawler import browser
 
-        self.rotation = browser.ContextRotation(
-            "markwatch", crawler.settings.getint("MARKWATCH_PAGES_PER_CONTEXT", 100)
-        )
-        browser.ROTATION = self.rotation
+        name = "MARKWATCH_PAGES_PER_CONTEXT"
+        pages = crawler.settings.getint(name, DEFAULTS[name])
+        self.rotation = browser.ContextRotation("markwatch", pages)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BrowserContextMiddleware:
@@ -74,6 +74,7 @@ class BrowserContextMiddleware:
         if request.meta.get("playwright"):
             name = self.rotation.acquire()
             request.meta["playwright_context"] = name
+            request.meta["playwright_page_init_callback"] = self.rotation.init_page
             request.meta["playwright_context_kwargs"] = {
                 "locale": "zh-CN",
                 "viewport": {"width": 1280, "height": 900},
@@ -88,6 +89,8 @@ class BrowserContextMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("playwright"):
+            # a retry goes back to the scheduler, which may pickle it (a Redis frontier): no bound method
+            request.meta.pop("playwright_page_init_callback", None)
             page = request.meta.pop("playwright_page", None)
             if page is not None:
                 from crawler.browser import close_page, render_result, reusable
@@ -101,6 +104,7 @@ class BrowserContextMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if request.meta.get("playwright"):
+            request.meta.pop("playwright_page_init_callback", None)
             page = request.meta.pop("playwright_page", None)
             if page is not None:  # in an unknown state: never reused
                 from crawler.browser import close_page
@@ -115,8 +119,8 @@ class PolitenessMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.max_retries = crawler.settings.getint("MARKWATCH_RETRIES", 8)
-        self.max_delay = crawler.settings.getfloat("MARKWATCH_MAX_BACKOFF", 10.0)
+        self.max_retries = crawler.settings.getint("MARKWATCH_RETRIES", DEFAULTS["MARKWATCH_RETRIES"])
+        self.max_delay = crawler.settings.getfloat("MARKWATCH_MAX_BACKOFF", DEFAULTS["MARKWATCH_MAX_BACKOFF"])
         self.base_delay = crawler.settings.getfloat("DOWNLOAD_DELAY", 0.0)
 
     @classmethod
@@ -182,10 +186,11 @@ class PolitenessMiddleware:
         if not any(t in head for t in BLOCK_TEXTS):
             return False
         # the words alone may be a listing's text: only a page that shows no content is a block page
-        for section, key in (("list", "items"), ("detail", "id")):
-            expr = (self.profile.section(section) if self.profile else {}).get(key)
-            if expr and _matches(response, expr):
-                return False
+        reader = getattr(self.crawler.spider, "reader", None)
+        if reader is not None:
+            from crawler.extract import Page
+
+            return not reader.has_content(Page(response))
         return True
 
     def slow_down(self, request: Request, seconds: float) -> None:

@@ -15,12 +15,13 @@ from urllib.parse import quote, urljoin
 import scrapy
 from scrapy.http import Response, TextResponse
 
+from crawler.extract import Page
 from crawler.items import ListingItem
+from crawler.pages import DETAIL, LIST, PageReader, Result, link_refusal
 from crawler.profiles import Profile
-from crawler.selectors import first_text, select, texts
+from crawler.selectors import select, texts
+from crawler.settings import DEFAULTS
 from storage.models import utcnow
-
-LIST, DETAIL = "list", "detail"
 
 
 class ProfileSpider(scrapy.Spider):
@@ -34,6 +35,7 @@ class ProfileSpider(scrapy.Spider):
         queries: list[str] | tuple[str, ...] = (),
         done: set[str] | None = None,
         walk: bool = True,
+        urls: list[str] | tuple[str, ...] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -43,6 +45,11 @@ class ProfileSpider(scrapy.Spider):
         self.queries = [q for q in queries if q.strip()]
         self.done: set[str] = done if done is not None else set()  # fingerprints finished by an earlier run
         self.walk = walk  # walk the catalogue from start_urls (as well as searching the queries)
+        self.urls = list(urls)  # pages to crawl exactly, each recognised as a list or detail page
+        self.reader = PageReader(self.profile)
+        self.seen_items: set[str] = (
+            set()
+        )  # detail URLs (or list-only ids) met: pagination stops without new ones
 
     # --- requests -----------------------------------------------------------------------------------
 
@@ -52,21 +59,22 @@ class ProfileSpider(scrapy.Spider):
         if self.profile.browser:
             from scrapy_playwright.page import PageMethod
 
-            from crawler.browser import init_page, render_page
+            from crawler.browser import render_page
 
             meta.update(
                 playwright=True,
-                playwright_page_init_callback=init_page,
                 playwright_page_methods=[PageMethod(render_page, self.render_spec(kind))],
                 markwatch_screenshot=kind == DETAIL,
                 # a detail page may be served by a page that showed another item: only when the item's
                 # id can be checked against the URL (render_page does) and the crawl allows it
                 markwatch_reuse_page=kind == DETAIL
                 and self.item_check() is not None
-                and self.settings.getbool("MARKWATCH_REUSE_PAGES", True),
+                and self.settings.getbool("MARKWATCH_REUSE_PAGES", DEFAULTS["MARKWATCH_REUSE_PAGES"]),
                 # render_page waits for the app itself; no need to wait for the load event first
                 playwright_page_goto_kwargs={
-                    "wait_until": self.settings.get("MARKWATCH_GOTO_WAIT_UNTIL", "domcontentloaded")
+                    "wait_until": self.settings.get(
+                        "MARKWATCH_GOTO_WAIT_UNTIL", DEFAULTS["MARKWATCH_GOTO_WAIT_UNTIL"]
+                    )
                 },
             )
         priority = 10 if kind == DETAIL else 0  # finish listings before opening more list pages
@@ -97,8 +105,10 @@ class ProfileSpider(scrapy.Spider):
 
     def item_check(self) -> dict[str, str] | None:
         """The detail id as an element and attribute the browser can read (``#item::attr(data-id)``),
-        or None when the profile reads it otherwise (XPath, text)."""
+        or None when the profile reads it otherwise (XPath, text, JSON, the URL)."""
         expr = self.profile.section(DETAIL).get("id") or ""
+        if not isinstance(expr, str):
+            return None
         selector, sep, rest = expr.rpartition("::attr(")
         if not sep or not selector or expr.startswith("xpath:") or not rest.endswith(")"):
             return None
@@ -110,7 +120,13 @@ class ProfileSpider(scrapy.Spider):
         )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.urls:  # pages given one by one: each is recognised as a list or a detail page
+            kind = self.reader.kind_of_url(self.absolute(url))
+            callback = {LIST: self.parse_list, DETAIL: self.parse_detail}.get(kind or "", self.parse_page)
+            yield self.page_request(self.absolute(url), kind or DETAIL, callback)
         if self.walk:
+            for url in self.profile.data.get("detail_urls") or []:
+                yield self.page_request(self.absolute(url), DETAIL, self.parse_detail)
             for url in self.profile.data.get("start_urls") or []:
                 yield self.page_request(self.absolute(url), LIST, self.parse_start)
         template = self.profile.data.get("search_url")
@@ -122,7 +138,7 @@ class ProfileSpider(scrapy.Spider):
 
     # --- callbacks ----------------------------------------------------------------------------------
 
-    def parse_start(self, response: Response) -> Iterator[scrapy.Request]:
+    def parse_start(self, response: Response) -> Iterator[Any]:
         """A start page: it may list items itself, and it links to the list pages (categories)."""
         yield from self.parse_list(response)
         assert isinstance(response, TextResponse)
@@ -130,47 +146,111 @@ class ProfileSpider(scrapy.Spider):
             for href in texts(response, expr):
                 yield self.page_request(urljoin(response.url, href.strip()), LIST, self.parse_list)
 
-    def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """A page given by address: a detail page if the profile finds a listing id, else a list page."""
         if not isinstance(response, TextResponse):
             return
-        section = self.profile.section(LIST)
+        if self.reader.kind(Page(response)) == LIST:
+            yield from self.parse_list(response)
+        else:
+            yield from self.parse_detail(response)
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            return
+        page = Page(response)
+        stats = self.crawler.stats
         fingerprint = self.crawler.request_fingerprinter.fingerprint
-        for href in texts(response, section.get("items")):
-            request = self.page_request(urljoin(response.url, href.strip()), DETAIL, self.parse_detail)
+        results = self.reader.results(page)
+        new = 0
+        for result in results:
+            if self.reader.list_only:
+                item = self.list_item(response, result)
+                if item is not None:
+                    new += 1
+                    yield item
+                continue
+            if not result.url or link_refusal(result.url):
+                if stats is not None:
+                    stats.inc_value("markwatch/links_refused/scheme")
+                continue
+            if result.url in self.seen_items:
+                continue
+            self.seen_items.add(result.url)
+            new += 1
+            meta = {"markwatch_listed": result.fields} if result.fields.raw else {}
+            request = self.page_request(result.url, DETAIL, self.parse_detail, **meta)
             if self.done and fingerprint(request).hex() in self.done:
                 self.crawler.stats.inc_value("markwatch/resume_skipped")
                 continue
             yield request
-        next_page = first_text(response, section.get("next_page"))
-        if next_page:
-            yield self.page_request(urljoin(response.url, next_page.strip()), LIST, self.parse_list)
+        self.count_json_errors(page)
+        if not results and stats is not None:
+            stats.inc_value("markwatch/list_pages_without_items")
+        if not new:  # stop condition: a page with nothing new ends its pagination
+            return
+        number = int(response.meta.get("markwatch_page", 1))
+        query = response.meta.get("markwatch_query")
+        for url in self.reader.next_pages(page, page_number=number, query=query):
+            if link_refusal(url):
+                continue
+            yield self.page_request(
+                url,
+                LIST,
+                self.parse_list,
+                markwatch_page=number + 1,
+                **({"markwatch_query": query} if query else {}),
+            )
+
+    def list_item(self, response: TextResponse, result: Result) -> ListingItem | None:
+        """A listing read from a list page alone (``list.only``)."""
+        external_id = result.fields.raw.get("id")
+        if not external_id or external_id in self.seen_items:
+            return None
+        self.seen_items.add(external_id)
+        raw = {k: v for k, v in result.fields.raw.items() if k != "id"}
+        url = result.url if result.url and not link_refusal(result.url) else response.url
+        return self.item(response, external_id=external_id, raw=raw, url=url, gone=False)
 
     def parse_detail(self, response: Response) -> Iterator[ListingItem]:
         if not isinstance(response, TextResponse):
             return
         detail = self.profile.section(DETAIL)
-        fields = detail.get("fields") or {}
-        raw: dict[str, Any] = {}
-        for key, expr in fields.items():
-            if key == "seller":
-                raw["seller"] = {k: first_text(response, e) for k, e in (expr or {}).items()}
-            elif key == "images":
-                raw["images"] = [urljoin(response.url, u.strip()) for u in texts(response, expr)]
-            else:
-                raw[key] = first_text(response, expr)
+        page = Page(response)
+        external_id, _ = self.reader.external_id(page)
+        fields = self.reader.detail(page, response.meta.get("markwatch_listed"))
+        self.count_json_errors(page)
+        gone = bool(detail.get("not_found") and select(response, detail["not_found"]))
+        yield self.item(
+            response,
+            external_id=external_id,
+            raw=fields.raw,
+            url=response.request.url if response.request else response.url,
+            gone=gone,
+        )
+
+    def count_json_errors(self, page: Page) -> None:
+        if page.json_errors and self.crawler.stats is not None:
+            self.crawler.stats.inc_value("markwatch/malformed_json", len(page.json_errors))
+            self.logger.warning("malformed JSON in a <script> of %s (%s): fields read from it are empty",
+                                page.url, ", ".join(sorted(set(page.json_errors))))  # fmt: skip
+
+    def item(
+        self, response: TextResponse, *, external_id: str | None, raw: dict[str, Any], url: str, gone: bool
+    ) -> ListingItem:
         rendered = response.meta.get("playwright_page_methods")
         screenshot = None
         if rendered:
             screenshot = (rendered[0].result or {}).get("screenshot")
-        gone = bool(detail.get("not_found") and select(response, detail["not_found"]))
         headers = {
             k.decode("latin-1"): b", ".join(v).decode("latin-1", "replace")
             for k, v in response.headers.items()
+            if k.lower() != b"set-cookie"  # a session's cookies never go into snapshots or evidence
         }
-        yield ListingItem(
+        return ListingItem(
             platform=self.profile.name,
-            external_id=first_text(response, detail.get("id")),
-            url=response.request.url if response.request else response.url,
+            external_id=external_id,
+            url=url,
             final_url=response.url,
             status=response.status,
             headers=headers,
@@ -180,6 +260,7 @@ class ProfileSpider(scrapy.Spider):
             gone=gone,
             rendered=bool(rendered),
             screenshot=screenshot,
+            default_currency=self.profile.data.get("currency"),
             fingerprint=self.crawler.request_fingerprinter.fingerprint(response.request).hex()
             if response.request
             else None,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from review.deps import DECIDERS, EVIDENCE_ROLES, BadInput, CsrfDep, SessionDep, UserDep, render, scope_of
 from review.i18n import MESSAGES
-from review.routing import departments, queue_rules, routing_table
+from review.routing import departments, routing_table
 from storage.errors import MarkwatchError
 from storage.evidence import listing_snapshots, price_history
 from storage.leads import (
@@ -87,34 +87,24 @@ def decide(
 
 
 def rescore(request: Request, session: Session, listing_ids: list[int]) -> int:
-    """Score a blacklisted seller's other listings again now (the scorer boosts blacklisted sellers).
+    """Score a blacklisted seller's other listings again now (the scorer boosts blacklisted sellers),
+    on the path every scorer takes (brands.queueing), as this session sees the database.
 
     Listings left unscored here keep ``scored_at = None``, so the scheduler's next pass scores them.
     """
-    try:
-        import scoring
-        from brands.service import scoring_registry
-        from scoring.types import Listing as ScoringListing
-    except ImportError:
-        return 0
-    from storage.listings import listing_record
-    from storage.queue import record_score
+    from brands.queueing import score_and_queue, score_queue_in_session
+    from brands.service import scoring_registry
 
-    settings = request.app.state.settings
-    rules = queue_rules(settings)
-    done = 0
     try:
-        registry = scoring_registry(request.app.state.db)
-        kwargs: dict[str, Any] = {}
-        if settings.scoring_threshold is not None:
-            kwargs["threshold"] = settings.scoring_threshold
-        for listing in listings_by_ids(session=session, ids=listing_ids[:1000]):
-            verdict = scoring.score(ScoringListing.from_record(listing_record(listing)), registry, **kwargs)
-            record_score(session=session, listing=listing, score=verdict, rules=rules)
-            done += 1
+        path = score_queue_in_session(
+            session, request.app.state.settings, registry=scoring_registry(request.app.state.db)
+        )
+        with session.begin_nested():  # a failure below rolls back the re-scoring, not the decision
+            rows = listings_by_ids(session=session, ids=listing_ids[:1000])
+            return len(score_and_queue(session, rows, path))
     except Exception:  # noqa: BLE001 - a scorer failure must not undo the reviewer's decision
         log.exception("re-scoring the blacklisted seller's listings failed; the scheduler will retry")
-    return done
+        return 0
 
 
 def _uscc(licence: str | None) -> Any:
