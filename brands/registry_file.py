@@ -16,7 +16,9 @@ import yaml
 from PIL import Image, UnidentifiedImageError
 
 from brands.marks import MarkHolder, find_conflicts
+from storage import safe_yaml
 from storage.errors import MarkwatchError
+from storage.safe_yaml import shorten
 
 BRAND_KEYS = (
     "name",
@@ -122,12 +124,15 @@ def parse_registry(text: str, *, source: str, base_dir: Path | None) -> Registry
     """Validate registry YAML text; official image paths resolve in ``base_dir`` (None: images refused)."""
     checker = _Checker(source, base_dir)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = safe_yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise RegistryFileError([Problem(source, line, f"broken YAML: {problem}; fix the syntax")]) from exc
+        message = (
+            problem if isinstance(exc, safe_yaml.UnsafeYaml) else f"broken YAML: {problem}; fix the syntax"
+        )
+        raise RegistryFileError([Problem(source, line, message)]) from None
     brands = checker.registry(root)
     if checker.problems:
         raise RegistryFileError(checker.problems)
@@ -172,13 +177,21 @@ class _Checker:
             return None
         pairs: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(
+                    key_node, f"a key in {what} must be a word such as `name`, not {describe(key_node)}"
+                )
+                continue
             key = str(key_node.value)
             if key not in allowed:
                 hint = difflib.get_close_matches(key, allowed, n=1)
                 suggestion = (
                     f" (did you mean `{hint[0]}`?)" if hint else f"; allowed keys: {', '.join(allowed)}"
                 )
-                self.problem(key_node, f"unknown key `{key}` in {what}{suggestion}")
+                self.problem(
+                    key_node,
+                    f"unknown key `{key if len(key) <= 60 else key[:59] + '…'}` in {what}{suggestion}",
+                )
             elif key in pairs:
                 self.problem(key_node, f"key `{key}` appears twice in {what}; keep one")
             else:
@@ -431,18 +444,9 @@ def registration_to_dict(registration: RegistrationSpec) -> dict[str, Any]:
     return data
 
 
-def shorten(value: object, limit: int = 60) -> str:
-    """repr() of a value for an error message, cut to ``limit`` characters: a message never carries a
-    huge value (a file may hold one on purpose)."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def describe(node: yaml.Node) -> str:
     """A YAML value for an error message without expanding it: a scalar shortened, else its kind."""
-    if isinstance(node, yaml.ScalarNode):
-        return shorten(node.value)
-    return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+    return shorten(node.value if isinstance(node, yaml.ScalarNode) else node)
 
 
 def dump_registry(specs: list[BrandSpec]) -> str:
