@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from review.deps import BadInput, LoginRequired, lang_of, render
+from review.deps import PASSWORD_PAGE, BadInput, LoginRequired, PasswordChangeRequired, lang_of, render
 from review.i18n import MESSAGES
 from review.security import (
     SESSION_COOKIE,
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = open_database(settings)
     app.state.codec = SessionCodec(load_secret_key(settings.home))
-    app.state.limiter = LoginLimiter()
+    app.state.limiter = LoginLimiter(app.state.db)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
     app.state.templates = templates
@@ -137,6 +137,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         target = request.url.path + (("?" + request.url.query) if request.url.query else "")
         return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
 
+    @app.exception_handler(PasswordChangeRequired)
+    async def password_change_required(request: Request, exc: PasswordChangeRequired) -> Response:
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
@@ -171,12 +175,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from review.routes import admin, api, auth, brands, leads, queue
+    from review.routes import admin, api, auth, brands, leads, queue, users
 
     app.include_router(auth.router)
     app.include_router(queue.router)
     app.include_router(leads.router)
     app.include_router(brands.router)
     app.include_router(admin.router)
+    app.include_router(users.router)
     app.include_router(api.router)
     return app
