@@ -22,6 +22,7 @@ class ListingItem(scrapy.Item):
     fingerprint = scrapy.Field()  # the request's fingerprint (hex), for the resume log
     record = scrapy.Field()  # the listing record, set by the normalising pipeline
     listing_pk = scrapy.Field()  # listings.id, set by the persisting pipeline
+    stored_record = scrapy.Field()  # the listing record as that pipeline wrote it: what the scorer reads
     snapshot_pk = scrapy.Field()  # snapshots.id, set by the snapshot pipeline
     html_sha256 = scrapy.Field()  # the HTML's blob, set by the snapshot pipeline
     screenshot_sha256 = scrapy.Field()  # the PNG's blob, set by the screenshot pipeline

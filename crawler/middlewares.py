@@ -65,7 +65,6 @@ class BrowserContextMiddleware:
         name = "MARKWATCH_PAGES_PER_CONTEXT"
         pages = crawler.settings.getint(name, DEFAULTS[name])
         self.rotation = browser.ContextRotation("markwatch", pages)
-        browser.ROTATION = self.rotation
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BrowserContextMiddleware:
@@ -75,6 +74,7 @@ class BrowserContextMiddleware:
         if request.meta.get("playwright"):
             name = self.rotation.acquire()
             request.meta["playwright_context"] = name
+            request.meta["playwright_page_init_callback"] = self.rotation.init_page
             request.meta["playwright_context_kwargs"] = {
                 "locale": "zh-CN",
                 "viewport": {"width": 1280, "height": 900},
@@ -89,6 +89,8 @@ class BrowserContextMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("playwright"):
+            # a retry goes back to the scheduler, which may pickle it (a Redis frontier): no bound method
+            request.meta.pop("playwright_page_init_callback", None)
             page = request.meta.pop("playwright_page", None)
             if page is not None:
                 from crawler.browser import close_page, render_result, reusable
@@ -102,6 +104,7 @@ class BrowserContextMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if request.meta.get("playwright"):
+            request.meta.pop("playwright_page_init_callback", None)
             page = request.meta.pop("playwright_page", None)
             if page is not None:  # in an unknown state: never reused
                 from crawler.browser import close_page

@@ -266,7 +266,7 @@ def _strongest_brand(
 
 def _rule_findings(facts: ListingFacts) -> _RuleFindings:
     found = _RuleFindings()
-    for hit in signals.rule_hits(facts.text, facts.listing.category):
+    for hit in signals.rule_hits(facts.text, facts.listing.category, facts.goods):
         if hit.strength > found.features.get(hit.violation, 0.0):
             found.features[hit.violation] = hit.strength
             found.details[hit.violation] = hit.detail
@@ -312,6 +312,13 @@ def _verdict(
         dept = DEFAULT_DEPARTMENTS.get(violation or "other")
         for k in rule_feats:
             reasons.append(Reason(k, 0.0, rules.details[k]))
+    if facts.goods_from_title:
+        # what the listing sells was read from its title: say so beside the evidence it shaped
+        features["goods_from_title"] = 1.0
+        reasons = [
+            *reasons,
+            Reason("goods_from_title", 0.0, f"商品类别由标题推断：{'、'.join(facts.goods_from_title[:4])}"),
+        ]
     flagged = risk >= threshold
     return Score(
         id=listing.id,
