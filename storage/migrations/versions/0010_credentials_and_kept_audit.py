@@ -11,8 +11,8 @@ themselves, so it fails whatever the connection's pragmas: on SQLite with ``PRAG
 (no cascade would reach review_events' own triggers), on PostgreSQL also with
 ``session_replication_role = replica`` (the triggers are ``ENABLE ALWAYS``).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
@@ -20,8 +20,8 @@ from alembic import op
 
 from storage.models import UTCDateTime
 
-revision = "0006"
-down_revision = "0005"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
