@@ -363,7 +363,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
 
 # --- platforms, crawl, demo (issue 3: crawler/, demo/) --------------------------------------------------
 
-platforms_app = typer.Typer(help="Platform profiles: list, add.", no_args_is_help=True)
+platforms_app = typer.Typer(help="Platform profiles: list, add, try.", no_args_is_help=True)
 demo_app = typer.Typer(help="The bundled demo marketplaces: serve, catalogue.", no_args_is_help=True)
 app.add_typer(platforms_app, name="platforms")
 app.add_typer(demo_app, name="demo")
@@ -373,8 +373,8 @@ app.add_typer(demo_app, name="demo")
 def platforms_list(
     as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
 ) -> None:
-    """Platforms with their profiles: the built-in demo ones and those added with `platforms add`."""
-    from crawler.profiles import BUILTIN, builtin_profile
+    """Platforms with their profiles: the built-in ones and those added with `platforms add`."""
+    from crawler.profiles import BUILTIN, DEMOS, builtin_profile
     from storage.crawl import platform_overview
 
     with database().session() as session:
@@ -387,7 +387,7 @@ def platforms_list(
                 "name": name,
                 "title": profile.title,
                 "render": profile.render,
-                "enabled": True,
+                "enabled": name in DEMOS,
                 "has_profile": True,
                 "base_url": profile.base_url,
                 "listings": 0,
@@ -430,6 +430,65 @@ def platforms_add(
         )
     verb = "added" if created else "updated"
     out.print(f"{verb} platform {profile.name} ({profile.render}, {profile.base_url})")
+
+
+@platforms_app.command("try")
+def platforms_try(
+    profile_ref: Annotated[
+        str, typer.Argument(metavar="PROFILE", help="A profile file (YAML), or a platform's name.")
+    ],
+    target: Annotated[
+        str, typer.Argument(metavar="URL|FILE", help="The page: an http(s) address or a file.")
+    ],
+    as_url: Annotated[
+        str | None,
+        typer.Option("--url", help="The address a saved FILE was at (links and ids read from it)."),
+    ] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", help="The search words of a list page (for its next page).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """Read one page with a profile, like `scrapy parse`: its kind, each field and its source, the links."""
+    from crawler.profiles import builtin_profile, load_profile_file
+    from crawler.trying import load_page, try_page
+
+    if Path(profile_ref).suffix.lower() in (".yaml", ".yml") or Path(profile_ref).exists():
+        profile = load_profile_file(Path(profile_ref))
+    else:
+        found = builtin_profile(profile_ref)
+        if found is None:
+            raise MarkwatchError(f"{profile_ref}: neither a profile file nor a built-in platform")
+        profile = found
+    report = try_page(profile, load_page(target, as_url=as_url, profile=profile), query=query)
+    if as_json:
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+        return
+    kind = {"list": "list page", "detail": "detail page"}.get(
+        report.kind or "", "neither a list nor a detail page"
+    )
+    out.print(printable(f"{report.url}: {kind} ({report.kind_reason})"))
+    for row in report.fields:
+        text = row["text"]
+        shown = (
+            "(empty)" if text in (None, [], "") else (" | ".join(text) if isinstance(text, list) else text)
+        )
+        same = row["value"] in (None, []) or str(row["value"]) == " ".join(str(shown).split())
+        value = "" if same else f"  → {row['value']}"
+        source = f"  [{row['source']}]" if row["source"] else ""
+        out.print(printable(f"  {row['name']}: {' '.join(str(shown).split())[:200]}{value}{source}"))
+    if report.kind != "detail":
+        out.print(f"  results: {len(report.results)}")
+        for i, result in enumerate(report.results, 1):
+            fields = ", ".join(f"{k}={' '.join(str(v).split())[:60]}" for k, v in result["fields"].items())
+            out.print(
+                printable(f"  {i:>3}. {result['url'] or '(no link)'}" + (f"  {fields}" if fields else ""))
+            )
+        out.print(printable(f"  next page: {', '.join(report.next_pages) or '(none)'}"))
+    for refused in report.refused:
+        out.print(printable(f"  refused: {refused['url']} ({refused['reason']})"))
+    for marker in report.malformed_json:
+        out.print(printable(f"  malformed JSON after /{marker}/: the fields read from it are empty"))
 
 
 @app.command("crawl")
@@ -591,7 +650,7 @@ def run(
 
 def _platforms_to_crawl(db: Database) -> list[str]:
     """The two demo platforms, then every enabled platform added with `markwatch platforms add`."""
-    from crawler.profiles import BUILTIN
+    from crawler.profiles import BUILTIN, DEMOS
     from storage.crawl import list_platforms
 
     with db.session() as session:
@@ -600,7 +659,7 @@ def _platforms_to_crawl(db: Database) -> list[str]:
             for p in list_platforms(session=session)
             if p.enabled and p.profile and p.name not in BUILTIN
         ]
-    return [*BUILTIN, *added]
+    return [*DEMOS, *added]
 
 
 def _import_demo_registry_if_empty(db: Database) -> None:

@@ -152,8 +152,8 @@ class PageReader:
         for key, chain in chains.items():
             many = key in MANY
             value, source = read_chain(chain, page, context, many=many)
-            if many and value:
-                value = [urljoin(page.url, v.strip()) for v in value]
+            if many and value:  # addresses (images): absolute, http(s) only (no data: placeholders)
+                value = [u for u in (urljoin(page.url, v.strip()) for v in value) if not link_refusal(u)]
             if value:
                 _set(out, key, value, _label(source))
             elif key == "seller.name" or key.startswith("seller."):

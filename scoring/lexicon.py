@@ -238,6 +238,15 @@ def cue_words() -> tuple[tuple[str, float], ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def cue_patterns() -> tuple[tuple[re.Pattern[str], float], ...]:
+    """(regular expression on folded text, weight): cue words built from parts (原厂品质, 品质同正品)."""
+    d = yaml.safe_load((RULES_DIR / "cue_words.yaml").read_text(encoding="utf-8"))
+    return tuple(
+        (re.compile(str(p)), float(w)) for w, pats in (d.get("patterns") or {}).items() for p in pats or ()
+    )
+
+
+@functools.lru_cache(maxsize=1)
 def price_not_comparable() -> tuple[str, ...]:
     """Words that make a listing's price say nothing about the genuine article's (二手, 补差价, 小样)."""
     d = yaml.safe_load((RULES_DIR / "cue_words.yaml").read_text(encoding="utf-8"))
@@ -293,7 +302,34 @@ def negated(text: str, start: int, end: int) -> bool:
         return True
     if any(after.startswith(n) for n in NEGATION_AFTER):
         return True
-    return any(n in text[end : end + 8] for n in ("检测", "试纸", "测试卡", "快检", "替代"))
+    if any(n in text[end : end + 8] for n in ("检测", "试纸", "测试卡", "快检", "替代")):
+        return True
+    return _negated_list().search(text[max(0, start - 24) : start]) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _negated_list() -> re.Pattern[str]:
+    """A negation whose scope runs over a list the term ends (拒绝高仿、A货、复刻; 不含百草枯、甲胺磷):
+    the negation, then items of up to eight characters each closed by a list separator (、/ 和 或 及
+    与), up to the term. A space, a comma or a bracket ends the scope."""
+    negations = "|".join(
+        re.escape(n) for n in sorted(set(NEGATION_BEFORE), key=len, reverse=True) if n.strip()
+    )
+    return re.compile(
+        rf"(?:{negations})(?:[^\s,，。！!？?；;【】\[\]()（）、/和或及与]{{1,8}}[、/和或及与])+$"
+    )
+
+
+# a cue word followed by a guarantee is a promise against fakes, not a confession (假货必究, 假货一赔十)
+GUARANTEE_AFTER = ("赔", "包赔", "必究", "十倍", "假一", "全额退")
+
+
+def cue_negated(text: str, start: int, end: int) -> bool:
+    """Is a counterfeit cue word negated, or named in a guarantee against fakes?"""
+    if negated(text, start, end):
+        return True
+    after = text[end : end + 6].lstrip(" ，,!！")
+    return any(after.startswith(g) or after[1:].startswith(g) for g in GUARANTEE_AFTER)
 
 
 def straddles(text: str, start: int, end: int) -> bool:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from scoring.lexicon import (
+    cue_negated,
+    cue_patterns,
     cue_words,
     goods_kinds,
     goods_parts,
@@ -247,10 +249,16 @@ def cue_strength(text: str) -> tuple[float, list[str]]:
     regex, weights = _cue_regex()
     best, found = 0.0, []
     for m in regex.finditer(text):
-        if negated(text, m.start(), m.end()):
+        if cue_negated(text, m.start(), m.end()) or straddles(text, m.start(), m.end()):
             continue
         found.append(m.group())
         best = max(best, weights[m.group()])
+    for pattern, weight in cue_patterns():
+        for m in pattern.finditer(text):
+            if not cue_negated(text, m.start(), m.end()):
+                found.append(m.group())
+                best = max(best, weight)
+                break
     return best, found
 
 

@@ -437,3 +437,62 @@ def test_no_session_file_switches_the_middleware_off(tmp_path: Any, monkeypatch:
     monkeypatch.setenv("MARKWATCH_SESSION_DIR", str(tmp_path))
     with pytest.raises(NotConfigured):
         SessionStateMiddleware.from_crawler(get_crawler(settings_dict={"MARKWATCH_PLATFORM": "shop"}))
+
+
+# --- markwatch platforms try ---------------------------------------------------------------------------
+
+
+def test_platforms_try_shows_each_field_its_source_the_links_and_what_is_refused(cli, tmp_path: Any) -> None:  # type: ignore[no-untyped-def]
+    profile = tmp_path / "shop.yaml"
+    profile.write_text(JSON_ONLY_PROFILE, encoding="utf-8")
+    listing = tmp_path / "search.htm"
+    listing.write_text(
+        JSON_ONLY_SEARCH.replace('"回力 男鞋 帆布鞋"', '"回力 男鞋\\u001b[2J 帆布鞋"'),
+        encoding="utf-8",
+    )
+    result = cli("platforms", "try", str(profile), str(listing), "--url", "https://shop.example.com/s?q=x",
+                 "--query", "回力")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "list page" in result.stdout and "results: 3" in result.stdout
+    assert "https://shop.example.com/item.htm?id=536370000001" in result.stdout
+    assert "next page: https://shop.example.com/s?q=%E5%9B%9E%E5%8A%9B&s=44" in result.stdout
+    assert "\x1b" not in result.stdout and "男鞋\\x1b[2J" in result.stdout  # shown, never obeyed
+
+    detail = tmp_path / "item.html"
+    detail.write_text(AMAZONISH, encoding="utf-8")
+    result = cli(
+        "platforms", "try", str(profile), str(detail), "--url", "https://shop.example.com/item.htm?id=7"
+    )
+    assert result.exit_code == 0 and "detail page" in result.stdout
+    assert "id: 7" in result.stdout and "[url (re /[?&]id=(\\d+)/)]" in result.stdout
+    assert "title: (empty)" in result.stdout  # .tb-main-title is not on this page
+
+    data = cli(
+        "platforms", "try", str(profile), str(listing), "--url", "https://shop.example.com/s?q=x", "--json"
+    )
+    report = __import__("json").loads(data.stdout)
+    assert report["kind"] == "list" and len(report["results"]) == 3
+
+
+def test_platforms_try_refuses_a_bad_profile_with_file_and_line(cli, tmp_path: Any) -> None:  # type: ignore[no-untyped-def]
+    profile = tmp_path / "shop.yaml"
+    profile.write_text(
+        JSON_ONLY_PROFILE.replace("{json: view_price}", "{json: 'view_price[?'}"), encoding="utf-8"
+    )
+    page_file = tmp_path / "p.html"
+    page_file.write_text("<html></html>", encoding="utf-8")
+    result = cli("platforms", "try", str(profile), str(page_file))
+    assert result.exit_code == 2
+    assert "shop.yaml:10:" in result.stderr and "not a valid JMESPath" in result.stderr
+
+
+def test_platforms_try_lists_a_refused_link(cli, tmp_path: Any) -> None:  # type: ignore[no-untyped-def]
+    profile = tmp_path / "shop.yaml"
+    text = profile_text('list: {items: "a::attr(href)"}\ndetail: {id: "#id", fields: {title: h1}}\n')
+    profile.write_text(text, encoding="utf-8")
+    listing = tmp_path / "list.html"
+    links = '<a href="/item/1">1</a><a href="file:///etc/passwd">x</a><a href="javascript:;">y</a>'
+    listing.write_text(links, encoding="utf-8")
+    result = cli("platforms", "try", str(profile), str(listing), "--url", "https://shop.example.com/s?q=x")
+    assert "refused: file:///etc/passwd (file scheme: only http and https are followed)" in result.stdout
+    assert "refused: javascript:; (javascript scheme" in result.stdout

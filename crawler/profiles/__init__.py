@@ -2,7 +2,8 @@
 
 A profile is a YAML file (every key in docs/crawling.md). Validation walks the YAML node tree so that
 each problem names its file and line; all problems are collected, and a refused profile writes nothing.
-The two demo profiles (``demo-static``, ``demo-spa``) are built in.
+The two demo profiles (``demo-static``, ``demo-spa``) are built in, and so are profiles of the big
+marketplaces (``MARKETPLACES``: disabled until enabled).
 """
 
 from __future__ import annotations
@@ -19,9 +20,14 @@ import yaml
 from brands.registry_file import FileRefused, Problem
 from crawler.extract import SpecError, compile_chain, template_names
 from crawler.selectors import compile_selector
+from storage import safe_yaml
 
 HERE = Path(__file__).parent
-BUILTIN = ("demo-static", "demo-spa")
+DEMOS = ("demo-static", "demo-spa")  # the bundled demo marketplaces: crawled by `markwatch run`
+# real marketplaces: built in, disabled until enabled (a fresh installation never crawls one by itself)
+MARKETPLACES = ("taobao", "tmall", "jd", "amazon", "ebay", "aliexpress")
+BUILTIN = DEMOS + MARKETPLACES
+ORIGINAL_BASE = "_original_base_url"  # in a profile pointed at another address: the address it describes
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 
 POLITENESS_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -139,7 +145,8 @@ class Profile:
         """The same profile served from another address (the demo on other ports, a mirror)."""
         if not base_url:
             return self
-        return Profile(self.data | {"base_url": base_url.rstrip("/")})
+        original = self.data.get(ORIGINAL_BASE) or self.data["base_url"]
+        return Profile(self.data | {"base_url": base_url.rstrip("/"), ORIGINAL_BASE: original})
 
     def env_base_url(self) -> str | None:
         """``MARKWATCH_<NAME>_URL`` (``demo-static`` → ``MARKWATCH_DEMO_STATIC_URL``), when set."""
@@ -165,7 +172,7 @@ def load_profile_file(path: Path) -> Profile:
 
 
 def builtin_profile(name: str) -> Profile | None:
-    """A built-in profile (``demo-static``, ``demo-spa``) or None."""
+    """A built-in profile (the demo ones, the real marketplaces of MARKETPLACES) or None."""
     if name not in BUILTIN:
         return None
     return load_profile_file(HERE / f"{name}.yaml")
@@ -174,7 +181,7 @@ def builtin_profile(name: str) -> Profile | None:
 def parse_profile(text: str, *, source: str) -> Profile:
     """Validate profile YAML text; raises ProfileError naming every problem with its line."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = safe_yaml.compose(text)  # aliases refused: a small file must stay small
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

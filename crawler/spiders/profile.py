@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -18,7 +18,7 @@ from scrapy.http import Response, TextResponse
 from crawler.extract import Page
 from crawler.items import ListingItem
 from crawler.pages import DETAIL, LIST, PageReader, Result, link_refusal
-from crawler.profiles import Profile
+from crawler.profiles import ORIGINAL_BASE, Profile
 from crawler.selectors import select, texts
 from crawler.settings import DEFAULTS
 from storage.models import utcnow
@@ -47,14 +47,15 @@ class ProfileSpider(scrapy.Spider):
         self.walk = walk  # walk the catalogue from start_urls (as well as searching the queries)
         self.urls = list(urls)  # pages to crawl exactly, each recognised as a list or detail page
         self.reader = PageReader(self.profile)
-        self.seen_items: set[str] = (
-            set()
-        )  # detail URLs (or list-only ids) met: pagination stops without new ones
+        # detail URLs (or list-only ids) met: pagination stops when a page brings none that is new
+        self.seen_items: set[str] = set()
+        self.platform_domains = _platform_domains(self.profile)
 
     # --- requests -----------------------------------------------------------------------------------
 
     def page_request(self, url: str, kind: str, callback: Any, **meta: Any) -> scrapy.Request:
         """A request for a ``kind`` page (list or detail), rendered in the browser if the profile says so."""
+        url = self.rebase(url)
         meta = {"markwatch_kind": kind, **meta}
         if self.profile.browser:
             from scrapy_playwright.page import PageMethod
@@ -113,6 +114,19 @@ class ProfileSpider(scrapy.Spider):
         if not sep or not selector or expr.startswith("xpath:") or not rest.endswith(")"):
             return None
         return {"selector": selector, "attr": rest[:-1]}
+
+    def rebase(self, url: str) -> str:
+        """On a copy of the site (``--base-url``): an address on one of the platform's own domains moves to
+        the copy, path and query kept (a search on s.taobao.com and an item on item.taobao.com are both
+        served by the copy)."""
+        if not self.platform_domains:
+            return url
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if not host or _domain(host) not in self.platform_domains:
+            return url
+        base = urlsplit(self.profile.base_url)
+        return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
 
     def absolute(self, url: str) -> str:
         return (
@@ -265,3 +279,38 @@ class ProfileSpider(scrapy.Spider):
             if response.request
             else None,
         )
+
+
+_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "edu", "ac"})
+
+
+def _domain(host: str) -> str:
+    """The registrable domain of a host, roughly: ``item.taobao.com`` → ``taobao.com``, ``www.amazon.co.uk``
+    → ``amazon.co.uk``; an address or a single label stays as it is."""
+    labels = host.rstrip(".").split(".")
+    if len(labels) <= 2 or labels[-1].isdigit():
+        return host
+    keep = 3 if labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def _platform_domains(profile: Profile) -> frozenset[str]:
+    """The domains a profile pointed at a copy of its site describes (empty when it is not pointed
+    elsewhere): its original base URL's, its absolute addresses' and templates', and its ``hosts``."""
+    original = profile.data.get(ORIGINAL_BASE)
+    if not original:
+        return frozenset()
+    listing = profile.section("list")
+    link = listing.get("link")
+    addresses = [
+        original,
+        profile.data.get("search_url") or "",
+        *(profile.data.get("start_urls") or []),
+        *(profile.data.get("detail_urls") or []),
+        link.get("template", "") if isinstance(link, dict) else "",
+        (listing.get("pages") or {}).get("url", ""),
+    ]
+    hosts = [urlsplit(a).hostname or "" for a in addresses if a.startswith(("http://", "https://"))]
+    hosts += [str(h).removeprefix("*.").split(":")[0] for h in profile.data.get("hosts") or []]
+    mine = urlsplit(profile.base_url).hostname or ""
+    return frozenset(_domain(h.lower()) for h in hosts if h and h.lower() != mine)
