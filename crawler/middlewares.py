@@ -152,7 +152,7 @@ class PolitenessMiddleware:
     def process_exception(self, request: Request, exception: Exception) -> Request | None:
         if "markwatch_kind" not in request.meta or isinstance(exception, IgnoreRequest):
             return None
-        self.crawler.stats.inc_value(f"markwatch/retry_reason/{type(exception).__name__}")  # type: ignore[union-attr]
+        self.crawler.stats.inc_value(f"markwatch/retry_reason/{type(exception).__name__}")
         return self.retry(request, type(exception).__name__)
 
     def diagnose(self, request: Request, response: Response) -> tuple[str | None, float | None]:
@@ -202,7 +202,7 @@ class PolitenessMiddleware:
         slot = downloader.slots.get(downloader.get_slot_key(request))
         if slot is not None:
             slot.delay = min(max(slot.delay * 2, seconds), self.max_delay)
-            self.crawler.stats.max_value("markwatch/max_backoff_seconds", slot.delay)  # type: ignore[union-attr]
+            self.crawler.stats.max_value("markwatch/max_backoff_seconds", slot.delay)
 
     def recover(self, request: Request) -> None:
         """A healthy answer: bring a slowed slot's delay back towards the profile's, step by step."""

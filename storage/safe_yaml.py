@@ -67,7 +67,7 @@ def _first_alias(text: str) -> yaml.Mark | None:
     """Where the first alias is written (the composed tree knows only where its value is anchored)."""
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
-            return event.start_mark
+            return event.start_mark  # type: ignore[return-value]  # libyaml's mark: the same line and column
     return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from review.decisions import decide
 from review.deps import EVIDENCE_ROLES, CsrfDep, JsonBodyDep, SessionDep, UserDep, scope_of
@@ -37,7 +38,7 @@ def _public(row: QueueRow) -> LeadPublic:
     return LeadPublic(**row.__dict__)
 
 
-def _detail(session, lead: Lead) -> LeadDetail:  # type: ignore[no-untyped-def]
+def _detail(session: Session, lead: Lead) -> LeadDetail:
     listing = lead.listing
     seller = listing.seller
     return LeadDetail(
