@@ -342,6 +342,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "approvals.approve": ("批准", "Approve"),
     "approvals.reject": ("拒绝", "Reject"),
     "approvals.note": ("审批意见", "Note"),
+    "approvals.conflict": ("不能批准：", "Cannot be approved:"),
+    "marks.shared_overlap": (
+        "商标“{mark}”也属于品牌“{other}”（{where}），双方都在第 {classes} 类；"
+        "同一商标只能由尼斯分类互不重叠的品牌共用",
+        "the mark “{mark}” also belongs to brand “{other}” ({where}), and both cover Nice class "
+        "{classes}; a mark may be shared only by brands whose classes do not overlap",
+    ),
+    "marks.shared_no_class": (
+        "商标“{mark}”也属于品牌“{other}”（{where}），而品牌“{missing}”未填写尼斯分类；"
+        "共用商标的品牌须写明各自的类别且互不重叠",
+        "the mark “{mark}” also belongs to brand “{other}” ({where}), and brand “{missing}” lists no "
+        "Nice class; brands sharing a mark must list their classes, and these must not overlap",
+    ),
     # blacklist, digest, status
     "blacklist.title": ("卖家黑名单", "Blacklisted sellers"),
     "blacklist.none": ("黑名单为空。", "No seller is blacklisted."),

@@ -25,6 +25,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -130,8 +131,9 @@ class Registration(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
-    number: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str | None] = mapped_column(String(32))  # None: the class is known, the number not given
     nice_class: Mapped[int]
+    international: Mapped[bool] = mapped_column(default=False, server_default=false())  # Madrid (WIPO) number
     position: Mapped[int] = mapped_column(default=0)
 
     brand: Mapped[Brand] = relationship(back_populates="registrations")

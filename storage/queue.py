@@ -24,8 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from settings import Settings
+from storage import safe_yaml
 from storage.errors import MarkwatchError
 from storage.models import Brand, Lead, LeadStatus, Listing, ReviewEvent, Score, utcnow
+from storage.safe_yaml import shorten
 
 COUNTERFEIT = "counterfeit_mark"
 CRIMINAL_THRESHOLD = "criminal_threshold"  # the routing table's entry for leads past the threshold
@@ -62,7 +64,7 @@ def read_routing(path: Path, *, kinds: Collection[str]) -> dict[str, str]:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_yaml.load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise MarkwatchError(f"{path}: not a readable YAML file ({exc})") from None
     if data is None:
@@ -73,12 +75,12 @@ def read_routing(path: Path, *, kinds: Collection[str]) -> dict[str, str]:
     problems = []
     for key, value in data.items():
         if key not in allowed:
-            hint = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = difflib.get_close_matches(str(key)[:100], allowed, n=1)
             problems.append(
-                f"unknown violation kind {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                f"unknown violation kind {shorten(key)}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
             )
         elif not isinstance(value, str) or not value.strip():
-            problems.append(f"{key}: the department must be a name, not {value!r}")
+            problems.append(f"{key}: the department must be a name, not {shorten(value)}")
     if problems:
         known = ", ".join(allowed)
         raise MarkwatchError(f"{path}: " + "; ".join(problems) + f". Known kinds: {known}")
