@@ -13,8 +13,9 @@ from review.charts import stacked_days
 from review.deps import AdminDep, SessionDep, StaffDep, UserDep, lang_of, render, scope_of
 from review.i18n import label, translate
 from review.routing import routing_table
+from storage.blacklist import blacklisted_sellers
 from storage.jobs import job_table
-from storage.leads import blacklisted_sellers, flagged_since, recent_job_runs
+from storage.leads import flagged_since, recent_job_runs
 from storage.models import utcnow
 from storage.stats import collect_stats
 

@@ -24,8 +24,10 @@ from review.schemas import (
     ReasonPublic,
 )
 from storage.errors import MarkwatchError
-from storage.leads import QueueRow, get_lead, lead_events, queue_page, resolve_text
+from storage.leads import get_lead, lead_events
 from storage.models import Lead, Role
+from storage.queue import estimated_sales
+from storage.search import QueueRow, queue_page, resolve_text
 from storage.users import brands_for_user
 
 router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[JsonBodyDep])
@@ -38,7 +40,6 @@ def _public(row: QueueRow) -> LeadPublic:
 def _detail(session, lead: Lead) -> LeadDetail:  # type: ignore[no-untyped-def]
     listing = lead.listing
     seller = listing.seller
-    sales = listing.price * listing.sold if listing.price is not None and listing.sold is not None else None
     return LeadDetail(
         id=lead.id,
         brand=lead.brand.name if lead.brand else None,
@@ -57,7 +58,7 @@ def _detail(session, lead: Lead) -> LeadDetail:  # type: ignore[no-untyped-def]
         last_flagged_at=lead.last_flagged_at,
         first_flagged_at=lead.first_flagged_at,
         transfer_review=lead.transfer_review,
-        estimated_sales=sales,
+        estimated_sales=estimated_sales(listing),
         reasons=[ReasonPublic(**r) for r in (lead.score.reasons if lead.score else [])],
         events=[
             EventPublic(at=e.at, action=e.action, user=name, note=e.note)
