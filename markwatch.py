@@ -618,6 +618,12 @@ def run(
     host: Annotated[str, typer.Option(help="Address of the review app.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port of the review app.")] = 8000,
     demo_size: Annotated[int, typer.Option(help="Listings per demo marketplace.")] = 300,
+    proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trust-proxy", help="Address of a proxy whose X-Forwarded-* headers to trust (repeatable)."
+        ),
+    ] = None,
 ) -> None:
     """The main job on the embedded default: demo marketplaces, migrate, crawl, score, queue, digest,
     then the scheduler and the review app."""
@@ -643,7 +649,7 @@ def run(
         if once:
             persist_schedule(db, settings)  # `markwatch jobs` shows what a long-running `run` would do
             return
-        _serve_forever(db, settings, host, port)
+        _serve_forever(db, settings, host, port, proxy)
     finally:
         demo.close()
 
@@ -695,7 +701,20 @@ def _print_counts(db: Database) -> None:
     )
 
 
-def _serve_forever(db: Database, settings, host: str, port: int) -> None:  # type: ignore[no-untyped-def]
+def proxy_options(proxy: list[str] | None) -> dict[str, object]:
+    """uvicorn's options for ``--trust-proxy``: X-Forwarded-For is believed from those addresses only.
+
+    uvicorn's own default believes it from 127.0.0.1, so a client on the same machine could pick the
+    address the login limiter counts; without --trust-proxy no forwarded header is believed at all.
+    """
+    if not proxy:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(proxy)}
+
+
+def _serve_forever(  # type: ignore[no-untyped-def]
+    db: Database, settings, host: str, port: int, proxy: list[str] | None = None
+) -> None:
     import uvicorn
 
     from review.app import create_app
@@ -708,7 +727,10 @@ def _serve_forever(db: Database, settings, host: str, port: int) -> None:  # typ
         password = None
         if not has_admin:
             password = generate_password()
-            create_user(session=session, name="admin", role="admin", password_hash=hash_password(password))
+            admin = create_user(
+                session=session, name="admin", role="admin", password_hash=hash_password(password)
+            )
+            admin.must_change_password = True  # the first login asks for a password of the admin's own
     scheduler = make_scheduler(db, settings)
     jobs = install_jobs(scheduler, db, settings)
     scheduler.start()
@@ -716,10 +738,10 @@ def _serve_forever(db: Database, settings, host: str, port: int) -> None:  # typ
     out.print(f"审核系统：http://{host}:{port}/")
     if password:
         out.print(
-            f"管理员账号 admin，一次性密码：{password}（登录后请修改，或用 `markwatch users add` 新建账号）"
+            f"管理员账号 admin，一次性密码：{password}（首次登录时须修改；或用 `markwatch users add` 新建）"
         )
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", **proxy_options(proxy))
     finally:
         scheduler.shutdown(wait=False)
 
@@ -752,7 +774,10 @@ def jobs(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.
 
 # --- review web app: serve, users (issue 5) -------------------------------------------------------------
 
-users_app = typer.Typer(help="People who use the review app: add, API tokens.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="People who use the review app: add, list, disable, enable, passwords, API tokens.",
+    no_args_is_help=True,
+)
 app.add_typer(users_app, name="users")
 
 
@@ -784,9 +809,8 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=bool(proxy),
-        forwarded_allow_ips=",".join(proxy) if proxy else None,
         log_level="warning",
+        **proxy_options(proxy),
     )
 
 
@@ -820,6 +844,7 @@ def users_add(
             password_hash=hash_password(password),
             brand_names=brand or [],
         )
+        user.must_change_password = generated is not None  # a one-time password is changed at first login
         scope = f" for {', '.join(brand)}" if brand else ""
         out.print(f"added user {user.name} ({user.role}){scope}")
     if generated:
@@ -839,6 +864,150 @@ def users_token(name: Annotated[str, typer.Argument(help="The user the token act
         token, digest, prefix = new_api_token()
         create_token(session=session, user=user, token_hash=digest, prefix=prefix)
     sys.stdout.write(token + "\n")
+
+
+def _user_named(session, name: str):  # type: ignore[no-untyped-def]
+    from storage.users import get_user_by_name
+
+    user = get_user_by_name(session=session, name=name)
+    if user is None:
+        raise NotFound(f"no user named {name!r}; `markwatch users list` shows them")
+    return user
+
+
+def _when(moment) -> str | None:  # type: ignore[no-untyped-def]
+    return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+@users_app.command("list")
+def users_list(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False) -> None:
+    """Every user: role, brands, whether disabled or due to change a one-time password, active tokens."""
+    from storage.users import list_tokens, list_users
+
+    with database().session() as session:
+        rows = [
+            {
+                "name": u.name,
+                "role": u.role,
+                "brands": [b.name for b in u.brands],
+                "disabled": u.disabled,
+                "must_change_password": u.must_change_password,
+                "active_tokens": sum(1 for t in list_tokens(session=session, user=u) if not t.revoked),
+                "created_at": _when(u.created_at),
+            }
+            for u in list_users(session=session)
+        ]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    for r in rows:
+        state = (
+            "disabled" if r["disabled"] else "must change password" if r["must_change_password"] else "active"
+        )
+        brands = f" [{', '.join(r['brands'])}]" if r["brands"] else ""
+        out.print(f"{r['name']}\t{r['role']}{brands}\t{state}\t{r['active_tokens']} token(s)", soft_wrap=True)
+
+
+@users_app.command("disable")
+def users_disable(name: Annotated[str, typer.Argument(help="The user to disable.")]) -> None:
+    """Disable a user: every session ends at once and its API tokens stop working (kept, not revoked)."""
+    from storage.users import set_disabled
+
+    with database().session() as session:
+        set_disabled(session=session, user=_user_named(session, name), disabled=True)
+    out.print(f"disabled {name}: every session ended, its API tokens no longer work", soft_wrap=True)
+
+
+@users_app.command("enable")
+def users_enable(name: Annotated[str, typer.Argument(help="The user to enable again.")]) -> None:
+    """Enable a disabled user (its tokens that were not revoked work again)."""
+    from storage.users import set_disabled
+
+    with database().session() as session:
+        set_disabled(session=session, user=_user_named(session, name), disabled=False)
+    out.print(f"enabled {name}", soft_wrap=True)
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: Annotated[str, typer.Argument(help="The user whose password to set.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from standard input.")
+    ] = False,
+) -> None:
+    """Set a password; without --password-stdin a one-time password is printed, to change at next login.
+    Either way every session of the user ends."""
+    from review.security import generate_password, hash_password
+    from storage.users import set_password_hash
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if len(password) < 8:
+            raise MarkwatchError("the password must have at least 8 characters")
+    else:
+        password = generate_password()
+    with database().session() as session:
+        set_password_hash(
+            session=session,
+            user=_user_named(session, name),
+            password_hash=hash_password(password),
+            one_time=not password_stdin,
+        )
+    out.print(f"password of {name} set; every session of {name} ended", soft_wrap=True)
+    if not password_stdin:
+        out.print(f"one-time password: {password}", soft_wrap=True)
+
+
+@users_app.command("tokens")
+def users_tokens(
+    name: Annotated[str, typer.Argument(help="The user whose API tokens to list.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """A user's API tokens: prefix, created, last used, revoked (the tokens themselves are never stored)."""
+    from storage.users import list_tokens
+
+    with database().session() as session:
+        rows = [
+            {
+                "prefix": t.prefix,
+                "created_at": _when(t.created_at),
+                "last_used_at": _when(t.last_used_at),
+                "revoked": t.revoked,
+            }
+            for t in list_tokens(session=session, user=_user_named(session, name))
+        ]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not rows:
+        out.print(f"{name} has no API token", soft_wrap=True)
+    for r in rows:
+        state = "revoked" if r["revoked"] else "active"
+        used = r["last_used_at"] or "never used"
+        out.print(f"{r['prefix']}…\t{state}\tcreated {r['created_at']}\tlast used {used}", soft_wrap=True)
+
+
+@users_app.command("revoke")
+def users_revoke(
+    name: Annotated[str, typer.Argument(help="The user whose token to revoke.")],
+    prefix: Annotated[
+        str | None, typer.Argument(help="The token's prefix as `users tokens` shows it (or the token).")
+    ] = None,
+    revoke_all: Annotated[bool, typer.Option("--all", help="Revoke every active token of the user.")] = False,
+) -> None:
+    """Revoke a user's API token (by its prefix) or all of them (--all); a revoked token answers 401."""
+    from storage.users import revoke_tokens
+
+    if (prefix is None) == (not revoke_all):
+        raise MarkwatchError("give a token prefix (see `markwatch users tokens NAME`) or --all, not both")
+    with database().session() as session:
+        revoked = revoke_tokens(
+            session=session,
+            user=_user_named(session, name),
+            prefix=None if revoke_all else prefix.rstrip("…"),
+        )
+        prefixes = [t.prefix for t in revoked]
+    out.print(f"revoked {len(prefixes)} token(s) of {name}: {', '.join(prefixes)}", soft_wrap=True)
 
 
 # --- evidence packets (issue 5, review/evidence) --------------------------------------------------------
