@@ -339,7 +339,8 @@ def test_goods_read_from_the_title_stand_in_for_a_category_and_are_shown():
 
 
 @pytest.mark.parametrize(
-    "cue", ["工厂货", "原厂品质", "尾单", "跟单", "外贸原单", "专柜级做工", "品质同正品", "和专柜一样", "原单质量"]
+    "cue",
+    ["工厂货", "原厂品质", "尾单", "跟单", "外贸原单", "专柜级做工", "品质同正品", "和专柜一样", "原单质量"],
 )
 def test_counterfeit_cues_as_sellers_write_them_flag_the_genuine_mark(cue):
     s = run(f"欧丽雅 精华液 30ml {cue} 包邮", price=150)
@@ -361,3 +362,49 @@ def test_counterfeit_cues_as_sellers_write_them_flag_the_genuine_mark(cue):
 def test_negated_cues_and_guarantees_against_fakes_are_no_cue(text):
     s = run(f"欧丽雅 精华液 30ml {text}", price=150)
     assert not s.flagged and "counterfeit_cue" not in s.features
+
+
+SHARED = Registry(
+    [
+        Brand("德芙", ("Dove",), categories=("巧克力", "糖果"), nice_classes=(30,)),
+        Brand("多芬", ("Dove",), categories=("沐浴露", "洗发水", "香皂"), nice_classes=(3,)),
+        Brand("长城", categories=("葡萄酒",), nice_classes=(33,)),
+        Brand("Great Wall Motor", ("长城",), categories=("汽车",), nice_classes=(12,)),
+        Brand("Great Wall Computer", ("長城",), categories=("电脑", "显示器"), nice_classes=(9,)),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [
+        ("Dove 丝滑牛奶巧克力 252g 高仿", None, "德芙"),
+        ("Dove 深层营润沐浴露 1kg 高仿", None, "多芬"),
+        ("Dove 丝滑牛奶 252g 高仿", "巧克力", "德芙"),
+        ("Dovee 滋养沐浴露 1kg", None, "多芬"),
+        ("长城 干红 750ml 原单", "葡萄酒", "长城"),
+        ("长城 27寸 显示器 高仿", None, "Great Wall Computer"),
+        ("长城 哈弗 汽车 脚垫 原单", "汽车用品", "Great Wall Motor"),
+    ],
+)
+def test_a_mark_of_several_owners_is_attributed_to_the_owner_of_the_listings_goods(title, category, brand):
+    s = score(Listing("x", title, category=category), SHARED)
+    assert s.flagged and s.brand == brand
+
+
+@pytest.mark.parametrize(
+    ("title", "category"), [("长城 高仿 包邮", None), ("长城 高仿 包邮", "其他"), ("Dove 高仿", None)]
+)
+def test_without_goods_evidence_a_shared_mark_is_attributed_to_no_owner_and_not_flagged(title, category):
+    s = score(Listing("x", title, category=category), SHARED)
+    assert not s.flagged and s.brand is None
+
+
+def test_the_registry_knows_every_owner_of_a_mark_in_any_spelling():
+    assert len(SHARED.owners("dove")) == 2 and len(SHARED.owners("長城")) == 3
+    assert SHARED.owners("德芙") == (0,)
+
+
+@pytest.mark.parametrize("text", ["网红同款", "抖音同款 送指环", "明星同款"])
+def test_same_style_as_a_celebrity_is_no_counterfeit_cue(text):
+    assert "counterfeit_cue" not in run(f"欧丽雅 精华液 30ml {text}", price=150).features
