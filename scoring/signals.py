@@ -513,16 +513,18 @@ def _term_in_context(rule: Any, text: str, start: int, end: int) -> bool:
         if not any(w in window for w in rule.near):
             return False
     if rule.product_heads:
-        after = text[end : end + 6].lstrip()
-        if any(after.startswith(h) for h in rule.product_heads) or _starts_goods_word(after):
+        # the rest of the word (up to six characters, to the next separator) ending in a product noun
+        # makes the term part of a product-type name: 万能胶, 万能防锈润滑剂, 万能家用路由器
+        rest = _TOKEN.match(text, end)
+        after = rest.group()[:6] if rest else ""
+        if any(h in after for h in rule.product_heads) or _holds_goods_word(after):
             return False
     return True
 
 
-def _starts_goods_word(text: str) -> bool:
+def _holds_goods_word(text: str) -> bool:
     regex, _ = _goods_regex()
-    m = regex.match(text)
-    return m is not None
+    return regex.search(text) is not None
 
 
 def _is_media(pack: Any, whole: str) -> bool:
