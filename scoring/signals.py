@@ -129,16 +129,21 @@ def _names_same(c: str, b: str) -> bool:
     return c == b or (len(c) >= 2 and len(b) >= 2 and (c in b or b in c))
 
 
+def sells_parts(title: str) -> bool:
+    """Does a word of the title end in a part, accessory or consumable (苹果手机壳, 格力空调遥控器)?"""
+    parts = goods_parts()
+    return any(h in parts for h in title_heads(title))
+
+
 def sells_main_goods(listing: Listing, brand: Brand) -> bool:
     """Does the listing sell the brand's main goods, the goods its price floor is for? Not when a word
     of the title ends in a part, accessory or consumable (格力空调遥控器, 海尔冰箱门封条), nor when the
     goods the title names are other goods than the brand's categories, however close in class (a
     Samsung memory card is not a Samsung phone; 老板椅 is no range hood)."""
-    heads = title_heads(listing.title)
-    parts = goods_parts()
-    if any(h in parts for h in heads):
+    if sells_parts(listing.title):
         return False
-    goods = [h for h in heads if h not in parts]
+    parts = goods_parts()
+    goods = [h for h in title_heads(listing.title) if h not in parts]
     if not goods:
         return True  # the title names no goods: the category (or its absence) decides, as before
     bcats = [fold(c) for c in brand.categories]
