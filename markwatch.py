@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from importlib.metadata import PackageNotFoundError, version
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -17,8 +17,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from demo import BRANDS_FILE, PORTS
 from review.format import printable
-from settings import get_settings
+from settings import get_settings, installed_version
 from storage import Database, MarkwatchError, NotFound, open_database
 
 app = typer.Typer(
@@ -38,27 +39,30 @@ out = Console(highlight=False, markup=False)
 err = Console(stderr=True, highlight=False, markup=False)
 
 
-def package_version() -> str:
-    try:
-        return version("markwatch")
-    except PackageNotFoundError:  # running from a checkout that was not installed
-        return "0+unknown"
-
-
 def _version_callback(value: bool) -> None:
     if value:
-        out.print(f"markwatch {package_version()}")
+        out.print(f"markwatch {installed_version()}")
         raise typer.Exit()
+
+
+@dataclass
+class RootOptions:
+    """The root options as Typer parsed them, for ``main`` to read after the command (``ctx.obj``)."""
+
+    debug: bool = False
 
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     show_version: Annotated[
         bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version.")
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback when something fails.")] = False,
 ) -> None:
     """markwatch: counterfeit and lookalike listings, scored and queued for review."""
+    if isinstance(ctx.obj, RootOptions):
+        ctx.obj.debug = debug
 
 
 def database() -> Database:
@@ -361,7 +365,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
     out.print(table)
 
 
-# --- platforms, crawl, demo (issue 3: crawler/, demo/) --------------------------------------------------
+# --- platforms, crawl, demo (crawler/, demo/) -----------------------------------------------------------
 
 platforms_app = typer.Typer(help="Platform profiles: list, add, try.", no_args_is_help=True)
 demo_app = typer.Typer(help="The bundled demo marketplaces: serve, catalogue.", no_args_is_help=True)
@@ -543,8 +547,10 @@ def demo_serve(
     faults: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Share of requests that meet a fault.")
     ] = 0.0,
-    static_port: Annotated[int, typer.Option("--static-port", help="Port of demo-static.")] = 8801,
-    spa_port: Annotated[int, typer.Option("--spa-port", help="Port of demo-spa.")] = 8802,
+    static_port: Annotated[
+        int, typer.Option("--static-port", help="Port of demo-static.")
+    ] = PORTS["demo-static"],
+    spa_port: Annotated[int, typer.Option("--spa-port", help="Port of demo-spa.")] = PORTS["demo-spa"],
 ) -> None:
     """Serve the two demo marketplaces on 127.0.0.1 until Ctrl-C."""
     from demo.server import serve
@@ -560,8 +566,10 @@ def demo_catalogue(
     platform: Annotated[str | None, typer.Argument(help="demo-static or demo-spa; default both.")] = None,
     size: Annotated[int, typer.Option(min=1, help="Listings per marketplace.")] = 300,
     seed: Annotated[int, typer.Option(help="Catalogue seed.")] = 7,
-    static_port: Annotated[int, typer.Option("--static-port", help="Port in demo-static's URLs.")] = 8801,
-    spa_port: Annotated[int, typer.Option("--spa-port", help="Port in demo-spa's URLs.")] = 8802,
+    static_port: Annotated[
+        int, typer.Option("--static-port", help="Port in demo-static's URLs.")
+    ] = PORTS["demo-static"],
+    spa_port: Annotated[int, typer.Option("--spa-port", help="Port in demo-spa's URLs.")] = PORTS["demo-spa"],
 ) -> None:
     """The demo's ground truth: every listing it serves, with its true label, as JSON Lines."""
     from demo.catalogue import PLATFORMS, catalogue_records
@@ -606,9 +614,6 @@ def model_fit() -> None:
 
 
 # --- run: the main job ----------------------------------------------------------------------------------
-
-DEMO_REGISTRY = Path(__file__).resolve().parent / "demo" / "brands.yaml"
-
 
 @app.command("run")
 def run(
@@ -676,15 +681,15 @@ def _import_demo_registry_if_empty(db: Database) -> None:
     with db.session() as session:
         if count_brands(session=session):
             return
-    report = import_registry(db, load_registry_file(DEMO_REGISTRY))
-    out.print(f"品牌库为空：已导入演示品牌 {report.total} 个（{DEMO_REGISTRY.name}）")
+    report = import_registry(db, load_registry_file(BRANDS_FILE))
+    out.print(f"品牌库为空：已导入演示品牌 {report.total} 个（{BRANDS_FILE.name}）")
 
 
 def _start_demo(size: int):  # type: ignore[no-untyped-def]
     from demo.server import DemoServers
 
     try:
-        return DemoServers(size=size, static_port=8801, spa_port=8802).start()
+        return DemoServers(size=size, static_port=PORTS["demo-static"], spa_port=PORTS["demo-spa"]).start()
     except OSError:  # the default ports are taken (another demo?): any free port will do
         return DemoServers(size=size).start()
 
@@ -772,7 +777,7 @@ def jobs(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.
     out.print(table)
 
 
-# --- review web app: serve, users (issue 5) -------------------------------------------------------------
+# --- review web app: serve, users -----------------------------------------------------------------------
 
 users_app = typer.Typer(
     help="People who use the review app: add, list, disable, enable, passwords, API tokens.",
@@ -1010,7 +1015,7 @@ def users_revoke(
     out.print(f"revoked {len(prefixes)} token(s) of {name}: {', '.join(prefixes)}", soft_wrap=True)
 
 
-# --- evidence packets (issue 5, review/evidence) --------------------------------------------------------
+# --- evidence packets (review/evidence) -----------------------------------------------------------------
 
 evidence_app = typer.Typer(help="Sealed evidence packets: export a lead's, verify one.", no_args_is_help=True)
 app.add_typer(evidence_app, name="evidence")
@@ -1079,9 +1084,9 @@ def evidence_verify(
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code; no traceback reaches a user without --debug."""
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
+    root = RootOptions()
     try:
-        result = app(args=args, prog_name="markwatch", standalone_mode=False)
+        result = app(args=args, prog_name="markwatch", standalone_mode=False, obj=root)
     except typer.Abort:
         err.print("aborted")
         return 2
@@ -1089,7 +1094,7 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()  # type: ignore[attr-defined]
         return 2
     except MarkwatchError as exc:
-        if debug:
+        if root.debug:
             raise
         message = printable(exc, keep_newlines=True)  # paths and values in it may come from outside
         err.print(Text("error: ", style="bold red") + Text(message), soft_wrap=True)
@@ -1098,7 +1103,7 @@ def main(argv: list[str] | None = None) -> int:
         err.print("interrupted")
         return 130
     except Exception as exc:
-        if debug:
+        if root.debug:
             raise
         message = printable(f"{type(exc).__name__}: {exc}", keep_newlines=True)
         err.print(Text("internal error: ", style="bold red") + Text(message), soft_wrap=True)

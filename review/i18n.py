@@ -114,7 +114,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.dismiss_reason": ("驳回必须填写理由。", "A dismissal needs a reason."),
     "error.department": ("请选择有效的处室。", "Choose a valid department."),
     "error.no_selection": ("请先勾选线索。", "Select some leads first."),
-    "error.evidence_missing": ("证据包功能尚未安装。", "Evidence packets are not installed."),
     # a bad query or form value (review.deps.BadInput and the pages' validation errors): what is wrong
     "input.missing": ("缺少{param}", "{param} is missing"),
     "input.not_an_integer": ("{param}：“{value}”不是整数", "{param}: “{value}” is not a whole number"),

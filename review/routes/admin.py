@@ -58,14 +58,10 @@ def digest(request: Request, session: SessionDep, user: UserDep) -> Response:
 
 @router.get("/admin/status")
 def status(request: Request, session: SessionDep, user: AdminDep) -> Response:
-    settings = request.app.state.settings
-    try:
-        from review.evidence import fingerprint, public_key_hex
+    from review.evidence import fingerprint, public_key_hex
 
-        public_key = public_key_hex(settings)
-        key_fingerprint = fingerprint(public_key)
-    except ImportError:
-        public_key = key_fingerprint = None
+    settings = request.app.state.settings
+    public_key = public_key_hex(settings)
     return render(
         request,
         "status.html",
@@ -74,5 +70,5 @@ def status(request: Request, session: SessionDep, user: AdminDep) -> Response:
         stats=collect_stats(session=session),
         routing=routing_table(settings),
         public_key=public_key,
-        key_fingerprint=key_fingerprint,
+        key_fingerprint=fingerprint(public_key),
     )

@@ -147,10 +147,8 @@ def evidence(request: Request, lead_id: int, session: SessionDep, user: UserDep)
         raise HTTPException(404, "error.404")
     if user.role not in EVIDENCE_ROLES:
         raise HTTPException(403, "error.403")
-    try:
-        from review.evidence import build_packet
-    except ImportError:
-        raise HTTPException(503, "error.evidence_missing") from None
+    from review.evidence import build_packet
+
     session.close()  # build_packet works in its own unit of work (and records the export)
     via = "api" if request.state.via_token else "web"
     settings = request.app.state.settings

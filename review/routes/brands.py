@@ -233,11 +233,8 @@ def brand_image(
 
 def resemblances(db: Any, brand: Any) -> list[dict[str, Any]] | None:
     """Approved marks that the new brand's marks resemble (the scorer's matcher); None: unavailable."""
-    try:
-        from scoring import resemblance
-    except ImportError:
-        return None
     from brands.service import scoring_registry
+    from scoring import resemblance
 
     try:
         registry = scoring_registry(db)
