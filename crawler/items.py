@@ -19,6 +19,7 @@ class ListingItem(scrapy.Item):
     rendered = scrapy.Field()  # fetched through the browser
     screenshot = scrapy.Field()  # bytes: full-page PNG (browser pages), or None
     fingerprint = scrapy.Field()  # the request's fingerprint (hex), for the resume log
+    images_fetched = scrapy.Field()  # [{url, sha256, phash, size, …}], set by the image pipeline
     record = scrapy.Field()  # the listing record, set by the normalising pipeline
     listing_pk = scrapy.Field()  # listings.id, set by the persisting pipeline
     snapshot_pk = scrapy.Field()  # snapshots.id, set by the snapshot pipeline

@@ -17,7 +17,9 @@ PROGRESS_INTERVAL = 0.5  # s between progress-bar and crawl-run row updates
 
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalisePipeline": 100,
+    "crawler.images.ListingImagesPipeline": 150,
     "crawler.pipelines.PersistPipeline": 200,
+    "crawler.images.ListingImageRowsPipeline": 250,
     "crawler.pipelines.SnapshotPipeline": 300,
     "crawler.pipelines.ScreenshotPipeline": 400,
     "crawler.pipelines.ScorePipeline": 500,
@@ -68,7 +70,11 @@ def scrapy_settings(
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.middlewares.PolitenessMiddleware": 550,
             "crawler.middlewares.BrowserContextMiddleware": 560,
+            # confinement: before RedirectMiddleware (600) sees a redirect, after MetaRefresh (580)
+            "crawler.confine.MetaRefreshCheckMiddleware": 575,
+            "crawler.confine.ConfinementMiddleware": 610,
         },
+        "SPIDER_MIDDLEWARES": {"crawler.outcomes.PageOutcomeMiddleware": 100},
         "ITEM_PIPELINES": dict(ITEM_PIPELINES),
         "EXTENSIONS": {
             "scrapy.extensions.remote_control.RemoteControl": None,  # no listening port for a crawl
@@ -86,6 +92,7 @@ def scrapy_settings(
         "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
         "DEPTH_PRIORITY": 0,
         "COOKIES_ENABLED": True,
+        "MEDIA_ALLOW_REDIRECTS": True,  # an image's redirect is followed, under confinement
         "HTTPERROR_ALLOWED_CODES": [],
         "REACTOR_THREADPOOL_MAXSIZE": 10,
         # a page yields one item or a page of links: Scrapy starts this many workers per response

@@ -48,12 +48,14 @@ TOP_KEYS = (
     "list",
     "detail",
     "page",
+    "hosts",
+    "image_hosts",
 )
 SECTION_KEYS = {
     "navigation": ("follow",),
     "list": ("items", "next_page", "ready", "load_more", "done"),
     "detail": ("id", "ready", "not_found", "fields"),
-    "page": ("end_marker", "block", "error"),
+    "page": ("end_marker", "block", "block_url", "error"),
 }
 BROWSER_ONLY = {("list", "ready"), ("list", "load_more"), ("list", "done"), ("detail", "ready")}
 DEFAULT_POLITENESS: dict[str, Any] = {
@@ -110,7 +112,15 @@ class Profile:
         """The same profile served from another address (the demo on other ports, a mirror)."""
         if not base_url:
             return self
-        return Profile(self.data | {"base_url": base_url.rstrip("/")})
+        from crawler.confine import OVERRIDE_KEY, check_base_url
+
+        return Profile(
+            self.data
+            | {
+                "base_url": check_base_url(base_url, what=f"--base-url (or {env_var(self.name)})"),
+                OVERRIDE_KEY: True,
+            }
+        )
 
     def env_base_url(self) -> str | None:
         """``MARKWATCH_<NAME>_URL`` (``demo-static`` → ``MARKWATCH_DEMO_STATIC_URL``), when set."""
@@ -227,6 +237,41 @@ class _Checker:
             return []
         return [s for i, n in enumerate(node.value) if (s := self.selector(n, f"{where}[{i}]"))]
 
+    def hosts(self, node: yaml.Node, where: str) -> list[str]:
+        """Host names (``item.example.cn``, ``127.0.0.1:8801``, ``*.example.cn``), a list."""
+        from crawler.confine import valid_host_pattern
+
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"{where} must be a list of host names like [item.example.cn, '*.example.cn']")
+            return []
+        out = []
+        for i, item in enumerate(node.value):
+            host = self.text(item, f"{where}[{i}]")
+            if host is not None and not valid_host_pattern(host):
+                self.fail(
+                    item,
+                    f"{where}[{i}]: {host!r} is not a host name like item.example.cn (no scheme, no path)",
+                )
+            elif host is not None:
+                out.append(host.lower())
+        return out
+
+    def patterns(self, node: yaml.Node, where: str) -> list[str]:
+        """Regular expressions (Python syntax), one or a list."""
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        out = []
+        for i, item in enumerate(items):
+            text = self.text(item, f"{where}[{i}]" if isinstance(node, yaml.SequenceNode) else where)
+            if text is None:
+                continue
+            try:
+                re.compile(text)
+            except re.error as exc:
+                self.fail(item, f"{where}: not a valid regular expression ({exc})")
+                continue
+            out.append(text)
+        return out
+
     def url_path(self, node: yaml.Node, where: str) -> str | None:
         value = self.text(node, where)
         if value is None:
@@ -291,6 +336,9 @@ class _Checker:
             if search is not None and "{query}" not in search:
                 self.fail(keys["search_url"], "search_url must contain {query} where the search words go")
             data["search_url"] = search
+        for key in ("hosts", "image_hosts"):
+            if key in keys:
+                data[key] = self.hosts(keys[key], key)
         walkable = data.get("start_urls") or data.get("search_url") or "start_urls" in keys
         if not walkable and isinstance(root, yaml.MappingNode):
             self.fail(root, "give start_urls (where the catalogue walk begins), search_url, or both")
@@ -334,6 +382,8 @@ class _Checker:
                     out[key] = self.fields(node)
                 elif key == "follow":
                     out[key] = self.selectors(node, where)
+                elif key == "block_url":
+                    out[key] = self.patterns(node, where)
                 else:
                     out[key] = self.selector(node, where)
             if section == "list" and "items" not in fields and isinstance(keys[section], yaml.MappingNode):

@@ -1,0 +1,283 @@
+"""Confinement: a crawl fetches only its platform's own pages and images, and counts what it refused.
+
+The platform's hosts are those of its base URL, its absolute start and search URLs and the hosts its
+profile declares (``hosts``; images also from ``image_hosts``). A crawl pointed at another address
+(``--base-url``, ``MARKWATCH_<NAME>_URL``: a copy or mirror of the site) is confined to that address
+alone. Only http and https are fetched; a loopback, link-local or private address only when the
+platform's own base URL is one (the demo and tests run on 127.0.0.1).
+
+Like Scrapy's OffsiteMiddleware, the check runs when a request is scheduled (links, start pages,
+redirects, meta refreshes: each is scheduled) and again when a request enters the downloader without
+being scheduled (images, fetched by the media pipeline). Unlike it, retries (``dont_filter``) are
+checked too, and the refusal is counted by reason (``offsite``, ``scheme``, ``private_address``, with
+``redirect:`` / ``meta_refresh:`` / ``image:`` in front for what was not a link) in the crawl summary.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+import socket
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
+from scrapy.utils.response import get_meta_refresh
+
+from crawler import blocks, report
+from storage.errors import MarkwatchError
+
+logger = logging.getLogger(__name__)
+
+SCHEMES = ("http", "https")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+OVERRIDE_KEY = "_base_url_override"  # in a profile's data: the crawl was pointed at another address
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_HOST = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$")
+
+
+def check_base_url(url: str, *, what: str = "--base-url") -> str:
+    """``url`` without a trailing slash if it is an absolute http(s) address; else MarkwatchError (exit 2)
+    naming the problem."""
+    text = (url or "").strip()
+    parts = urlsplit(text)
+    example = "like http://127.0.0.1:8801 or https://shop.example.cn"
+    if parts.scheme.lower() not in SCHEMES or not parts.netloc:
+        if "://" not in text:
+            problem = "it has no scheme (http:// or https://)"
+        elif parts.scheme.lower() not in SCHEMES:
+            problem = f"{parts.scheme}: addresses are never crawled"
+        else:
+            problem = "it has no host"
+        raise MarkwatchError(f"{what} must be an absolute http(s) address {example}; {text!r}: {problem}")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        raise MarkwatchError(f"{what} {text!r}: the port is not a number from 1 to 65535") from None
+    if not parts.hostname:
+        raise MarkwatchError(f"{what} must be an absolute http(s) address {example}; {text!r} has no host")
+    return text.rstrip("/")
+
+
+def valid_host_pattern(text: str) -> bool:
+    """A profile's ``hosts`` entry: ``item.example.cn``, ``127.0.0.1:8801`` or ``*.example.cn``."""
+    return bool(_HOST.match(text.lower()))
+
+
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port or None for the scheme's default) of an absolute URL; None if it has none."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower().rstrip("."), None if port == DEFAULT_PORTS.get(scheme) else port
+
+
+def is_private_host(host: str) -> bool:
+    """Loopback, link-local, private, reserved or unspecified, written as an address (any form the
+    resolver accepts: ``127.1``, ``2130706433``, ``[::1]``) or as ``localhost``."""
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address: Any = ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            address = ipaddress.ip_address(socket.inet_aton(host))  # 127.1, 0x7f.1, 2130706433
+        except (OSError, ValueError):
+            return False
+    if getattr(address, "ipv4_mapped", None):
+        address = address.ipv4_mapped
+    return bool(
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_unspecified
+        or address.is_multicast
+    )
+
+
+@dataclass(frozen=True)
+class Confinement:
+    """Where a crawl of one platform may go: ``verdict(url)`` is None, or the reason for refusing it."""
+
+    page_hosts: frozenset[tuple[str, int | None]]
+    page_wildcards: tuple[str, ...]  # "*.example.cn" entries, as ".example.cn"
+    image_hosts: frozenset[tuple[str, int | None]]
+    image_wildcards: tuple[str, ...]
+    private_ok: bool
+
+    @classmethod
+    def of_profile(cls, data: dict[str, Any]) -> Confinement:
+        base = str(data.get("base_url") or "")
+        origin = _origin(base)
+        pages: set[tuple[str, int | None]] = set()
+        images: set[tuple[str, int | None]] = set()
+        page_wild: list[str] = []
+        image_wild: list[str] = []
+        if origin is not None:
+            pages.add(origin[1:])
+        if not data.get(OVERRIDE_KEY):  # a copy of the site is crawled alone
+            for url in [*(data.get("start_urls") or []), data.get("search_url") or ""]:
+                if url.lower().startswith(("http://", "https://")) and (o := _origin(url)):
+                    pages.add(o[1:])
+            for key, exact, wild in (("hosts", pages, page_wild), ("image_hosts", images, image_wild)):
+                for entry in data.get(key) or []:
+                    entry = str(entry).lower()
+                    if entry.startswith("*."):
+                        wild.append(entry[1:])
+                    else:
+                        host, _, port = entry.partition(":")
+                        exact.add((host, int(port) if port else None))
+        return cls(
+            page_hosts=frozenset(pages),
+            page_wildcards=tuple(page_wild),
+            image_hosts=frozenset(pages | images),
+            image_wildcards=tuple(page_wild + image_wild),
+            private_ok=origin is not None and is_private_host(origin[1]),
+        )
+
+    def verdict(self, url: str, *, image: bool = False) -> str | None:
+        """None when the crawl may fetch ``url``; else ``scheme``, ``offsite`` or ``private_address``."""
+        scheme = url.partition(":")[0].lower()
+        if scheme not in SCHEMES:
+            return "scheme"
+        origin = _origin(url)
+        if origin is None:
+            return "offsite"
+        _, host, port = origin
+        if not self.private_ok and is_private_host(host):
+            return "private_address"
+        exact, wild = (
+            (self.image_hosts, self.image_wildcards) if image else (self.page_hosts, self.page_wildcards)
+        )
+        if (host, port) in exact:
+            return None
+        if port is None and any(host.endswith(w) for w in wild):
+            return None
+        return "offsite"
+
+
+def how(request: Request) -> str:
+    """What made a request: ``image``, ``redirect``, ``meta_refresh`` or a ``link`` (start pages too)."""
+    if request.meta.get("markwatch_image"):
+        return "image"
+    reasons = request.meta.get("redirect_reasons") or []
+    if reasons:
+        return "meta_refresh" if reasons[-1] == "meta refresh" else "redirect"
+    return "link"
+
+
+def reason_key(via: str, reason: str) -> str:
+    return reason if via == "link" else f"{via}:{reason}"
+
+
+class ConfinementMiddleware:
+    """Downloader middleware (before RedirectMiddleware in the response direction): refuses requests
+    outside the platform when they are scheduled or downloaded, and looks at redirects before they are
+    followed (a redirect to a login or verification page is a block page, not a refused link)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.rules: Confinement | None = None
+        self.logged: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConfinementMiddleware:
+        mw = cls(crawler)
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(mw.request_scheduled, signal=signals.request_scheduled)
+        return mw
+
+    def spider_opened(self, spider: Any) -> None:
+        profile = getattr(spider, "profile", None)
+        if profile is not None:
+            self.rules = Confinement.of_profile(profile.data)
+
+    def check(self, request: Request) -> None:
+        if self.rules is None:
+            return
+        via = how(request)
+        reason = self.rules.verdict(request.url, image=via == "image")
+        if reason is None:
+            return
+        self.refuse(request.url, via, reason)
+        raise IgnoreRequest(f"refused ({reason_key(via, reason)}): {request.url[:200]}")
+
+    def refuse(self, url: str, via: str, reason: str) -> None:
+        key = reason_key(via, reason)
+        report.refused(self.crawler, key)
+        if key not in self.logged:  # the first of each kind is logged, like OffsiteMiddleware
+            self.logged.add(key)
+            logger.info("refused %s (%s): %s", via, reason, url[:300])
+
+    def request_scheduled(self, request: Request, spider: Any) -> None:
+        self.check(request)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.pop("markwatch_undo_dont_redirect", False):  # a retry of a login redirect
+            request.meta.pop("dont_redirect", None)
+            request.meta.pop("markwatch_blocked", None)
+        if request.meta.get("markwatch_image"):  # not scheduled: the media pipeline downloads it
+            self.check(request)
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if self.rules is None or "markwatch_kind" not in request.meta:
+            return response
+        if response.status in REDIRECT_STATUSES and b"Location" in response.headers:
+            location = response.headers[b"Location"].decode("latin-1").strip()
+            target = urljoin(request.url, location)
+            if blocks.is_block_url(target, self.extra_block_urls()):
+                # a login or verification page: the page is blocked, not moved (PolitenessMiddleware
+                # counts it, slows down and tries the page again later)
+                request.meta["markwatch_blocked"] = f"redirect to {target[:200]}"
+                if not request.meta.get("dont_redirect"):
+                    request.meta["dont_redirect"] = True
+                    request.meta["markwatch_undo_dont_redirect"] = True
+            elif target.partition(":")[0].lower() not in SCHEMES:
+                self.refuse(target, "redirect", "scheme")  # RedirectMiddleware drops it silently
+        elif response.url != request.url and response.url.partition("#")[0] != request.url.partition("#")[0]:
+            # a browser page that navigated elsewhere on its own (script, meta refresh inside Chromium)
+            reason = self.rules.verdict(response.url)
+            if reason is not None:
+                self.refuse(response.url, "redirect", reason)
+                raise IgnoreRequest(f"refused (redirect:{reason}): {response.url[:200]}")
+        return response
+
+    def extra_block_urls(self) -> list[str]:
+        profile = getattr(self.crawler.spider, "profile", None)
+        return list((profile.section("page") if profile else {}).get("block_url") or [])
+
+
+class MetaRefreshCheckMiddleware:
+    """Downloader middleware just after MetaRefreshMiddleware (which silently ignores a refresh to
+    ``javascript:`` or ``data:``): such a refresh is counted as refused, and the page is kept as it is."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> MetaRefreshCheckMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if "markwatch_kind" not in request.meta or not isinstance(response, HtmlResponse):
+            return response
+        if b"refresh" not in response.body[:20000].lower():
+            return response
+        _interval, url = get_meta_refresh(response)  # cached by Scrapy for this response
+        if url and url.partition(":")[0].lower() not in SCHEMES:
+            report.refused(self.crawler, reason_key("meta_refresh", "scheme"))
+            logger.info("refused a meta refresh to %s on %s", url[:100], response.url)
+        return response
