@@ -14,12 +14,14 @@ from review.i18n import MESSAGES
 from review.routing import departments, queue_rules, routing_table
 from storage.errors import MarkwatchError
 from storage.evidence import listing_snapshots, price_history
+from storage.images import listing_image, listing_images
 from storage.leads import (
     DecisionOutcome,
     apply_decision,
     get_lead,
     get_snapshot,
     lead_events,
+    listing_visible,
     listings_by_ids,
     seller_leads,
     seller_listings,
@@ -163,6 +165,7 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
         prices=prices,
         price_svg=_price_svg(request, prices),
         snapshots=listing_snapshots(session=session, listing_id=listing.id),
+        images=listing_images(session=session, listing_id=listing.id),
         # a brand owner sees nothing of other brands: not even the seller's other (unflagged) listings
         other_listings=seller_listings(session=session, seller_id=seller.id, exclude_listing_id=listing.id)
         if seller and scope is None
@@ -262,13 +265,39 @@ def snapshot_screenshot(request: Request, snapshot_id: int, session: SessionDep,
         body = request.app.state.db.blobs.get(snapshot.screenshot_sha256)
     except FileNotFoundError:
         raise HTTPException(404, "error.404") from None
-    media = (
-        "image/png"
-        if body[:8] == b"\x89PNG\r\n\x1a\n"
-        else "image/jpeg"
-        if body[:3] == b"\xff\xd8\xff"
-        else None
-    )
+    return _image_response(body)
+
+
+@router.get("/listings/{listing_id}/images/{sha256}")
+def listing_image_file(
+    request: Request, listing_id: int, sha256: str, session: SessionDep, user: UserDep
+) -> Response:
+    """A listing's image as the crawler stored it (never the marketplace's address: no hot-linking)."""
+    if not listing_visible(session=session, listing_id=listing_id, scope=scope_of(user)):
+        raise HTTPException(404, "error.404")
+    image = listing_image(session=session, listing_id=listing_id, sha256=sha256.lower())
+    if image is None:
+        raise HTTPException(404, "error.404")
+    try:
+        body = request.app.state.db.blobs.get(image.sha256)
+    except (FileNotFoundError, ValueError):
+        raise HTTPException(404, "error.404") from None
+    return _image_response(body)
+
+
+IMAGE_TYPES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def _image_response(body: bytes) -> Response:
+    """Stored image bytes, served only as a raster type recognised from the bytes themselves."""
+    media = next((kind for magic, kind in IMAGE_TYPES if body.startswith(magic)), None)
+    if media is None and body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+        media = "image/webp"
     if media is None:  # not an image we recognise: never let a browser guess
         raise HTTPException(404, "error.404")
     return Response(
@@ -277,5 +306,6 @@ def snapshot_screenshot(request: Request, snapshot_id: int, session: SessionDep,
         headers={
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "default-src 'none'; sandbox",
+            "Cross-Origin-Resource-Policy": "same-origin",
         },
     )
