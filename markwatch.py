@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from review.format import printable
 from settings import get_settings
 from storage import Database, MarkwatchError, NotFound, open_database
 
@@ -859,7 +860,8 @@ def main(argv: list[str] | None = None) -> int:
     except MarkwatchError as exc:
         if debug:
             raise
-        err.print(Text("error: ", style="bold red") + Text(str(exc)), soft_wrap=True)
+        message = printable(exc, keep_newlines=True)  # paths and values in it may come from outside
+        err.print(Text("error: ", style="bold red") + Text(message), soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -868,7 +870,8 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         err.print(
-            Text("internal error: ", style="bold red") + Text(f"{type(exc).__name__}: {exc}"), soft_wrap=True
+            Text("internal error: ", style="bold red") + Text(printable(f"{type(exc).__name__}: {exc}")),
+            soft_wrap=True,
         )
         err.print("this is a bug in markwatch; rerun with --debug for the traceback and report it")
         return 3

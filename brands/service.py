@@ -18,8 +18,8 @@ from storage.models import Brand, BrandStatus
 
 if TYPE_CHECKING:
     from scoring import CombinerModel, ScoringContext
+    from scoring.registry import Registry
     from scoring.types import Brand as ScoringBrand
-    from scoring.types import Registry
 
 
 @dataclass
@@ -141,7 +141,7 @@ def _scoring_brand(spec: BrandSpec, image_hashes: tuple[str, ...]) -> ScoringBra
 
 def scoring_registry(db: Database) -> Registry:
     """The approved brands of the database as the scorer's Registry."""
-    from scoring.types import Registry
+    from scoring.registry import Registry
 
     with db.session() as session:
         brands = list_brands(session=session, status=BrandStatus.approved)
@@ -152,7 +152,7 @@ def scoring_registry(db: Database) -> Registry:
 
 def registry_from_file(registry: RegistryFile) -> Registry:
     """A validated registry file as the scorer's Registry (official images hashed from the files)."""
-    from scoring.types import Registry
+    from scoring.registry import Registry
 
     return Registry(
         [

@@ -1,7 +1,9 @@
-"""How values are shown: money as ¥1,299.00, times in Asia/Shanghai, risk as a percentage."""
+"""How values are shown: money as ¥1,299.00, times in Asia/Shanghai, risk as a percentage; outside text
+with its control characters escaped, and spreadsheet cells that never become formulas."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -48,3 +50,44 @@ def percent(risk: float | None) -> str:
 
 def number(value: float | int | None) -> str:
     return "—" if value is None else f"{value:,}"
+
+
+# C0 and C1 controls, DEL, line/paragraph separators, bidi overrides and lone surrogates: characters that
+# move a terminal's cursor, reorder what a reader sees, are illegal in XML (XLSX) or cannot be encoded
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: object, *, keep_newlines: bool = False) -> str:
+    """Text from outside (scraped, archive-supplied, typed) with every control character shown escaped.
+
+    ``"\\x1b[2K"`` becomes the visible ``\\x1b[2K``: nothing a page, a ZIP member name or a reviewer's
+    note holds can move a terminal's cursor, hide text, or make a spreadsheet or a PDF invalid.
+    ``keep_newlines`` keeps ``\\n`` (multi-line notes in a cell or a report); every other control is
+    escaped.
+    """
+    value = "" if text is None else str(text)
+    if keep_newlines:
+        return "\n".join(_CONTROL.sub(_escaped, part) for part in value.split("\n"))
+    return _CONTROL.sub(_escaped, value)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A value safe for a CSV or XLSX cell: controls escaped, and text never read as a formula.
+
+    Numbers stay numbers. Text starting with ``= + - @ |`` (or a full-width ``＝ ＋ － ＠``, which some
+    spreadsheet apps accept too) is prefixed with ``'``.
+    """
+    if not isinstance(value, str):
+        return value
+    text = printable(value, keep_newlines=True)
+    if value[:1] in FORMULA_STARTS:
+        return "'" + text
+    return text

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from scoring.combiner import CombinerModel
 from scoring.engine import DEFAULT_DEPARTMENTS, DEFAULT_THRESHOLD, score, score_many
+from scoring.registry import Registry
 from scoring.resemble import resemblance
 from scoring.signals import ScoringContext
-from scoring.types import MODEL_VERSION, VIOLATIONS, Brand, Listing, Reason, Registry, Score, Seller
+from scoring.types import MODEL_VERSION, VIOLATIONS, Brand, Listing, Reason, Score, Seller
 
 __all__ = [
     "DEFAULT_DEPARTMENTS",

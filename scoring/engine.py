@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scoring import signals
+from scoring.brand_signals import BrandEvidence, ListingFacts, brand_features
 from scoring.combiner import DEFAULT_MODEL, CombinerModel
 from scoring.matcher import Match
+from scoring.registry import Registry
 from scoring.signals import ScoringContext
 from scoring.text import fold, segment
-from scoring.types import MODEL_VERSION, Brand, Listing, Reason, Registry, Score
+from scoring.types import MODEL_VERSION, Brand, Listing, Reason, Score
 
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_DEPARTMENTS: dict[str, str] = {
@@ -42,16 +44,6 @@ _COMPAT = (
     "fits ",
     "compatible with ",
 )
-
-
-@dataclass
-class _BrandEvidence:
-    brand: Brand
-    relevance: float
-    presence: float = 0.0  # the genuine mark is named (exact), gated by relevance
-    lookalike: float = 0.0
-    exact: Match | None = None
-    fuzzy: Match | None = None
 
 
 def _lookalike_value(m: Match, rel: float) -> float:
@@ -103,7 +95,7 @@ def _inner_insertion(word: str, form: str) -> bool:
 def _relevance(registry: Registry, listing: Listing, bi: int) -> float:
     """signals.relevance, cached per (category, the title's goods words, brand) when the category
     alone names goods."""
-    cache = registry.__dict__.setdefault("_relevance_cache", {})
+    cache = registry.relevance_cache
     key = (listing.category, signals.goods_words(listing.title), bi)
     got = cache.get(key)
     if got is None:
@@ -121,16 +113,16 @@ def _compat(folded: str, m: Match) -> bool:
     return m.start > 0 and any(c in before for c in _COMPAT)
 
 
-def _evidence(listing: Listing, registry: Registry, folded: str) -> list[_BrandEvidence]:
+def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEvidence]:
     seg = segment(listing.title)
     matches = registry.index.match(listing.title, seg)
-    by_brand: dict[int, _BrandEvidence] = {}
+    by_brand: dict[int, BrandEvidence] = {}
     for m in matches:
         bi = m.mark.brand
         ev = by_brand.get(bi)
         if ev is None:
             brand = registry.index.brands[bi]
-            ev = by_brand[bi] = _BrandEvidence(brand, _relevance(registry, listing, bi))
+            ev = by_brand[bi] = BrandEvidence(brand, _relevance(registry, listing, bi))
         if m.kind == "exact":
             if ev.exact is None or (m.aligned and not m.embedded):
                 ev.exact = m
@@ -189,6 +181,26 @@ def score(
     return _score(listing, registry, context, threshold, model)[0]
 
 
+@dataclass
+class _BrandVerdict:
+    """The strongest brand finding of a listing: its risk, features, reasons and violation."""
+
+    risk: float
+    features: dict[str, float]
+    reasons: list[Reason]
+    brand: Brand
+    violation: str
+
+
+@dataclass
+class _RuleFindings:
+    """Rule-pack hits, strongest per violation."""
+
+    features: dict[str, float] = field(default_factory=dict)
+    details: dict[str, str] = field(default_factory=dict)
+    departments: dict[str, str] = field(default_factory=dict)
+
+
 def _score(
     listing: Listing,
     registry: Registry,
@@ -199,79 +211,47 @@ def _score(
     model = model or DEFAULT_MODEL
     if threshold is None:
         threshold = model.threshold if model.threshold is not None else DEFAULT_THRESHOLD
+    facts = _listing_facts(listing, context)
+    evidence = _evidence(listing, registry, fold(listing.title))
+    best = _strongest_brand(facts, evidence, model)
+    rules = _rule_findings(facts)
+    return _verdict(listing, facts, best, rules, model, threshold), _named_brand(evidence)
+
+
+def _listing_facts(listing: Listing, context: ScoringContext | None) -> ListingFacts:
+    """Fold the listing's text once and read what every brand signal needs from it."""
     text = fold(listing.title + " " + (listing.description or "")[:5000])
     # cue words and rule terms spaced out to dodge filters (高-仿, 百 草 枯, 1 : 1) are read whole
     spaced = [re.sub(r"[^\u4e00-\u9fff0-9a-z:]", "", m.group()) for m in _SPACED.finditer(text)]
     if spaced:
         text = text + " " + " ".join(spaced)
-    title_f = fold(listing.title)
     cue, cues_found = signals.cue_strength(text)
-    pinyin_tried = cue > 0  # cue words in pinyin are looked for only once a brand is involved
-    seller = listing.seller
-    blacklisted = bool(
-        seller and (seller.blacklisted or (context and seller.id in context.blacklisted_sellers))
-    )
-    s_new = signals.seller_new(listing)
-    comparable = signals.price_comparable(text)
+    return ListingFacts(listing, context, text, cue, cues_found)
 
-    best: tuple[float, dict[str, float], list[Reason], Brand | None, str | None] | None = None
-    named: Brand | None = None  # the brand whose genuine mark the listing names, in its goods
-    for ev in _evidence(listing, registry, title_f):
-        b = ev.brand
+
+def _named_brand(evidence: list[BrandEvidence]) -> Brand | None:
+    """The last brand whose genuine mark the listing names in its own goods (its price teaches the
+    brand's price statistics)."""
+    named = None
+    for ev in evidence:
         if ev.presence >= 0.99 and ev.lookalike == 0 and ev.relevance >= signals.RELATED:
-            named = b
-        if signals.is_authorized(listing, b):
+            named = ev.brand
+    return named
+
+
+def _strongest_brand(
+    facts: ListingFacts, evidence: list[BrandEvidence], model: CombinerModel
+) -> _BrandVerdict | None:
+    """Ask every brand signal for every brand involved; keep the brand with the highest risk."""
+    best: _BrandVerdict | None = None
+    for ev in evidence:
+        if signals.is_authorized(facts.listing, ev.brand):
             continue
-        involved = max(ev.presence, ev.lookalike)
-        feats: dict[str, float] = {}
-        details: dict[str, str] = {}
-        if ev.lookalike > 0 and ev.fuzzy is not None:
-            feats["lookalike"] = ev.lookalike
-            details["lookalike"] = ev.fuzzy.detail
-        if involved > 0:
-            if not pinyin_tried:
-                cue, cues_found = signals.pinyin_cues(listing.title)
-                pinyin_tried = True
-            if cue > 0:
-                feats["counterfeit_cue"] = cue * involved
-                details["counterfeit_cue"] = f"含售假暗语：{'、'.join(cues_found[:4])}"
-            gate = ev.presence if ev.relevance >= signals.CLASS else 0.0
-            if not comparable:
-                gate *= 0.1
-            pf = signals.price_floor_strength(listing.price, b.price_floor) * gate
-            if pf > 0:
-                feats["price_floor"] = pf
-                details["price_floor"] = (
-                    f"售价 {listing.price:g} 元，远低于{b.name}的价格下限 {b.price_floor:g} 元"
-                )
-            if context is not None:
-                stats = context.price_stats(b.name, listing.category)
-                po = signals.price_outlier_strength(listing.price, stats) * gate
-                if po > 0 and stats:
-                    feats["price_outlier"] = po
-                    details["price_outlier"] = (
-                        f"售价 {listing.price:g} 元，远低于同类{b.name}商品"
-                        f"中位价 {stats[0]:g} 元（{stats[2]} 件）"
-                    )
-            ir = signals.image_reuse(listing, b) * involved
-            if ir > 0:
-                feats["image_reuse"] = ir
-                details["image_reuse"] = f"盗用{b.name}官方商品图片"
-            if s_new:
-                feats["seller_new"] = s_new * involved
-                details["seller_new"] = "新开店铺（不足90天）"
-            if blacklisted:
-                feats["seller_blacklisted"] = involved
-                details["seller_blacklisted"] = "店铺在黑名单上"
-            if context is not None and seller and seller.id:
-                others = context.seller_brands.get(seller.id, set()) - {b.name}
-                if len(others) >= 4:
-                    feats["seller_many_brands"] = involved
-                    details["seller_many_brands"] = f"同一店铺涉及{len(others) + 1}个不同品牌"
+        feats, details = brand_features(facts, ev)
         if not feats:
             continue
         r = model.risk(feats)
-        if best is None or r > best[0]:
+        if best is None or r > best.risk:
             contrib = model.contributions(feats)
             reasons = [Reason(k, v, details[k]) for k, v in sorted(contrib.items(), key=lambda kv: -kv[1])]
             # imitating the mark is lookalike_mark; naming the genuine mark with counterfeit
@@ -280,44 +260,58 @@ def _score(
                 ev.presence == 0 or contrib.get("lookalike", 0.0) >= max(contrib.values())
             )
             violation = "lookalike_mark" if imitates else "counterfeit_mark"
-            best = (r, feats, reasons, b, violation)
+            best = _BrandVerdict(r, feats, reasons, ev.brand, violation)
+    return best
 
-    # rule packs
-    rule_feats: dict[str, float] = {}
-    rule_detail: dict[str, str] = {}
-    rule_dept: dict[str, str] = {}
-    for hit in signals.rule_hits(text, listing.category):
-        if hit.strength > rule_feats.get(hit.violation, 0.0):
-            rule_feats[hit.violation] = hit.strength
-            rule_detail[hit.violation] = hit.detail
-            rule_dept[hit.violation] = hit.department
-    features: dict[str, float] = dict(best[1]) if best else {}
+
+def _rule_findings(facts: ListingFacts) -> _RuleFindings:
+    found = _RuleFindings()
+    for hit in signals.rule_hits(facts.text, facts.listing.category):
+        if hit.strength > found.features.get(hit.violation, 0.0):
+            found.features[hit.violation] = hit.strength
+            found.details[hit.violation] = hit.detail
+            found.departments[hit.violation] = hit.department
+    return found
+
+
+def _verdict(
+    listing: Listing,
+    facts: ListingFacts,
+    best: _BrandVerdict | None,
+    rules: _RuleFindings,
+    model: CombinerModel,
+    threshold: float,
+) -> Score:
+    """Combine the strongest brand finding with the rule packs into the listing's Score."""
+    rule_feats = rules.features
+    features: dict[str, float] = dict(best.features) if best else {}
     features.update(rule_feats)
     if not best and not rule_feats:
-        if cue > 0:
-            features["counterfeit_cue"] = cue * 0.3  # a cue word without a brand says little
+        if facts.cue > 0:
+            features["counterfeit_cue"] = facts.cue * 0.3  # a cue word without a brand says little
         risk = model.risk(features) if features else model.risk({})
         return Score(
             listing.id, round(risk, 6), risk >= threshold, None, None, (), None, model.version, features
-        ), named
-    brand_risk = best[0] if best else 0.0
+        )
+    brand_risk = best.risk if best else 0.0
     rule_risk = model.risk(rule_feats) if rule_feats else 0.0
+    brand: str | None
     if rule_feats and rule_risk >= brand_risk:
         violation = max(rule_feats, key=lambda k: rule_feats[k])
         contrib = model.contributions(rule_feats)
-        reasons = [Reason(k, v, rule_detail[k]) for k, v in sorted(contrib.items(), key=lambda kv: -kv[1])]
+        reasons = [Reason(k, v, rules.details[k]) for k, v in sorted(contrib.items(), key=lambda kv: -kv[1])]
         risk = rule_risk
-        brand = best[3].name if best and best[0] >= threshold else None
-        dept = rule_dept.get(violation, DEFAULT_DEPARTMENTS.get(violation))
+        brand = best.brand.name if best and best.risk >= threshold else None
+        dept = rules.departments.get(violation, DEFAULT_DEPARTMENTS.get(violation))
         if best and brand:
-            reasons += best[2]
+            reasons += best.reasons
     else:
         assert best is not None
-        risk, _, reasons, b, violation = best
-        brand = b.name if b else None
+        risk, reasons, violation = best.risk, best.reasons, best.violation
+        brand = best.brand.name
         dept = DEFAULT_DEPARTMENTS.get(violation or "other")
         for k in rule_feats:
-            reasons.append(Reason(k, 0.0, rule_detail[k]))
+            reasons.append(Reason(k, 0.0, rules.details[k]))
     flagged = risk >= threshold
     return Score(
         id=listing.id,
@@ -329,7 +323,7 @@ def _score(
         department=dept if flagged else None,
         model_version=model.version if model is not DEFAULT_MODEL else MODEL_VERSION,
         features=features,
-    ), named
+    )
 
 
 def score_many(

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from rapidfuzz.distance import OSA
 
@@ -60,14 +60,31 @@ class Mark:
     words: int = 1  # number of Latin words in the registered form
 
 
+MatchKind = Literal[
+    "exact",  # the mark as registered
+    "evasion",  # the mark disguised by separators, full-width or variant characters
+    "shape",  # Han characters that look alike
+    "sound",  # Han characters that sound alike, or pinyin in their place
+    "mixed",  # shape and sound together
+    "number",  # one numeral for another
+    "partial",  # some characters differ without a shape or sound likeness
+    "insertion",  # a character added inside the mark
+    "omission",  # a character of the mark left out
+    "transposition",  # the mark's characters in another order
+    "prefix",  # the mark's head kept, its tail changed
+    "split",  # a character written as its two halves
+    "latin",  # a Latin lookalike
+    "initials",  # the pinyin initials of a Han mark
+]
+
+
 @dataclass
 class Match:
     """One occurrence of something that looks like a mark in a title."""
 
     mark: Mark
     sim: float  # 0..1 string similarity
-    kind: str  # exact, evasion, shape, sound, mixed, number, insertion, omission, transposition,
-    # split, latin, initials
+    kind: MatchKind
     found: str  # the text as found
     detail: str  # a short explanation in Chinese
     aligned: bool = True  # the match is a token of its own (not cut out of a longer word)
@@ -78,6 +95,16 @@ class Match:
     end: int = 0
     word_freq: int = 0  # how common the ordinary word found is (Han: jieba frequency)
     tags: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Gram:
+    """A Latin word of the title, or several joined (play station → playstation)."""
+
+    text: str
+    start: int  # in the folded title
+    end: int
+    words: int
 
 
 @functools.lru_cache(maxsize=262144)
@@ -439,129 +466,33 @@ class MarkIndex:
                 common = word_info(token) is not None
                 found = seg.folded[seg.han.pos[s] : seg.han.pos[e - 1] + 1]
                 return Match(
-                    mark,
-                    sim,
-                    "prefix",
-                    found,
-                    f"{found} ≈ {mark.text} (保留“{form[:p]}”改换其余)",
-                    True,
-                    False,
-                    common,
-                    False,
-                    seg.han.pos[s],
-                    seg.han.pos[e - 1] + 1,
+                    mark=mark,
+                    sim=sim,
+                    kind="prefix",
+                    found=found,
+                    detail=f"{found} ≈ {mark.text} (保留“{form[:p]}”改换其余)",
+                    common_word=common,
+                    start=seg.han.pos[s],
+                    end=seg.han.pos[e - 1] + 1,
                 )
         return None
 
     def _score_window(
         self, mark: Mark, seg: Segments, s: int, length: int, pseudo: dict[int, str], raw_fold: str
     ) -> Match | None:
-        h = seg.han.chars
+        """The Han window of `length` characters at stream position s, read as the mark: compare the
+        characters, then judge where the window sits in the title."""
+        window = seg.han.chars[s : s + length]
         form = mark.form
-        n = len(form)
-        window = h[s : s + length]
-        kind = ""
-        notes: list[str] = []
-        pseudo_used = False
-        phrase = False
-        if length == n:
-            if window == form:
-                sim, kind = 1.0, "exact"
-            elif n >= 2 and _letters(window) == _letters(form):
-                sim, kind = (0.85 if n >= 3 else 0.75), "transposition"
-                notes.append("字序调换")
-            else:
-                total = 0.0
-                kinds = []
-                for a, b in zip(window, form, strict=True):
-                    v, why = _char_sim(a, b)
-                    total += v
-                    if why != "=":
-                        kinds.append(why)
-                        notes.append(f"{a}/{b}" + (f" {why}" if why else ""))
-                sim = total / n
-                kind = _kind_of(kinds)
-        elif length == n + 1:
-            # one inserted character inside the mark (六个大核桃, 清飞扬)
-            best_sim, best_k = 0.0, -1
-            for k in range(1, length - 1):
-                rest = window[:k] + window[k + 1 :]
-                v = sum(_char_sim(a, b)[0] for a, b in zip(rest, form, strict=True)) / n
-                if v > best_sim:
-                    best_sim, best_k = v, k
-            if best_k < 0 or best_sim < 0.99:
-                return None
-            sim, kind = 0.88 * best_sim, "insertion"
-            notes.append(f"插入“{window[best_k]}”")
-            # the inserted character makes an ordinary word with a neighbour (蓝色|月亮): the
-            # window may be an ordinary phrase rather than an imitation
-            phrase = _is_word(window[best_k - 1 : best_k + 1]) or _is_word(window[best_k : best_k + 2])
+        if length == len(form):
+            cmp = _compare_same_length(window, form)
+        elif length == len(form) + 1:
+            cmp = _compare_insertion(window, form)
         else:
-            # one character of a mark of three or more left out (徐记 for 徐福记)
-            if n < 3:
-                return None
-            best_sim = 0.0
-            dropped = ""
-            for k in range(1, n):
-                rest = form[:k] + form[k + 1 :]
-                v = sum(_char_sim(a, b)[0] for a, b in zip(window, rest, strict=True)) / (n - 1)
-                if v > best_sim:
-                    best_sim, dropped = v, form[k]
-            if best_sim < 0.99:
-                return None
-            sim, kind = 0.9 * best_sim * (n - 1) / n + 0.1 * best_sim, "omission"
-            k = form.index(dropped)
-            syl = pseudo.get(s + k)
-            if syl is not None and syl in pinyins(dropped):
-                sim, kind = 0.95, "sound"  # the dropped character is there, written in pinyin
-                notes.append(f"“{dropped}”写作拼音“{syl}”")
-                pseudo_used = True
-            else:
-                notes.append(f"省去“{dropped}”")
-        e = s + length
-        gaps = seg.han.gap_before
-        aligned_left = s == 0 or gaps[s]
-        aligned_right = e == len(h) or gaps[e]
-        inner_gap = any(gaps[k] for k in range(s + 1, e))
-        start = seg.han.pos[s]
-        found = seg.folded[start : seg.han.pos[e - 1] + 1]
-        raw = kind == "exact" and mark.form in raw_fold
-        if kind == "exact" and inner_gap:
-            # spaced-out mark: evasion only if the pieces are whole tokens (雪 碧, 五-粮-液)
-            if not (aligned_left and aligned_right):
-                return None
-            kind = "evasion"
-            sim = 1.0
-            notes.append("插入分隔符规避")
-        elif kind == "exact" and not raw:
-            kind = "evasion"
-            notes.append("全角/繁体等变形")
-        elif inner_gap:
-            if not (aligned_left and aligned_right) and not pseudo_used:
-                return None
-            if not pseudo_used:
-                sim *= 0.9
-        embedded = _embedded(h, s, e, gaps)
-        info = word_info(window) if kind not in ("exact", "evasion") else None
-        common = info is not None
-        detail = f"{found} ≈ {mark.text}" + (f" ({'; '.join(notes)})" if notes else "")
-        if kind == "exact":
-            detail = f"标题含商标“{mark.text}”"
-        return Match(
-            mark,
-            sim,
-            kind,
-            found,
-            detail,
-            aligned_left and aligned_right,
-            embedded,
-            common,
-            raw,
-            start,
-            seg.han.pos[e - 1] + 1,
-            info[0] if info else 0,
-            {"phrase"} if phrase else set(),
-        )
+            cmp = _compare_omission(window, form, s, pseudo)
+        if cmp is None:
+            return None
+        return _place_window(mark, seg, s, length, cmp, raw_fold)
 
     def _match_syllable(self, seg: Segments) -> list[Match]:
         """Characters of a Han mark written as their pinyin, attached to the others without a
@@ -601,7 +532,16 @@ class MarkIndex:
                         )
                         detail = f"{found} ≈ {mark.text} (“{form[k : k + j]}”写作拼音“{word}”)"
                         out.append(
-                            Match(mark, sim, "sound", found, detail, aligned, False, False, False, start, end)
+                            Match(
+                                mark=mark,
+                                sim=sim,
+                                kind="sound",
+                                found=found,
+                                detail=detail,
+                                aligned=aligned,
+                                start=start,
+                                end=end,
+                            )
                         )
         return out
 
@@ -614,74 +554,90 @@ class MarkIndex:
                 mark = self.marks[mid]
                 found = seg.folded[s:e]
                 detail = f"{found} ≈ {mark.text} (拼音首字母)"
-                out.append(Match(mark, 0.75, "initials", found, detail, True, False, False, False, s, e))
+                out.append(
+                    Match(mark=mark, sim=0.75, kind="initials", found=found, detail=detail, start=s, end=e)
+                )
         return out
 
     # Latin -------------------------------------------------------
 
     def _match_latin(self, seg: Segments, raw_fold: str) -> list[Match]:
-        words = seg.latin
-        if not words or not self.latin_exact:
+        """Latin words and runs of words against Latin marks (and the pinyin of Han marks), then a
+        mark with an ordinary word glued on, then a mark hidden in a spaced-out run."""
+        if not seg.latin or not self.latin_exact:
             return []
-        grams: list[tuple[str, int, int, int]] = []  # (text, start, end, n words)
+        out = self._gram_matches(self._latin_grams(seg), seg, raw_fold)
+        out.extend(self._glued_word_matches(seg))
+        out.extend(self._collapsed_matches(seg))
+        return out
+
+    def _latin_grams(self, seg: Segments) -> list[_Gram]:
+        """Each Latin word, and runs of words joined across spaces or dashes: a mark of k words in up
+        to k + 1 title words (play station), a Han mark's pinyin one word per syllable (kang shi fu)."""
+        words = seg.latin
+        longest = max(self._gram_sizes[-1:] + (self._syllable_words,))
+        grams: list[_Gram] = []
         for i, (w, s, e) in enumerate(words):
-            grams.append((w, s, e, 1))
-            for k in range(2, max(self._gram_sizes[-1:] + (self._syllable_words,)) + 1):
-                if i + k <= len(words):
-                    parts = words[i : i + k]
-                    if any(p[0].isdigit() for p in parts):
-                        continue  # 500ml wireless is not a mark written in two words
-                    if k not in self._gram_sizes and not all(p[0] in syllables() for p in parts):
-                        continue
-                    if all(
-                        _only_space_or_dash(seg.folded[parts[j][2] : parts[j + 1][1]]) for j in range(k - 1)
-                    ):
-                        joined = "".join(p[0] for p in parts)
-                        if len(joined) <= self._max_latin + 2:
-                            grams.append((joined, s, parts[-1][2], k))
+            grams.append(_Gram(w, s, e, 1))
+            for k in range(2, longest + 1):
+                if i + k > len(words):
+                    continue
+                parts = words[i : i + k]
+                if any(p[0].isdigit() for p in parts):
+                    continue  # 500ml wireless is not a mark written in two words
+                if k not in self._gram_sizes and not all(p[0] in syllables() for p in parts):
+                    continue
+                if all(_only_space_or_dash(seg.folded[parts[j][2] : parts[j + 1][1]]) for j in range(k - 1)):
+                    joined = "".join(p[0] for p in parts)
+                    if len(joined) <= self._max_latin + 2:
+                        grams.append(_Gram(joined, s, parts[-1][2], k))
+        return grams
+
+    def _gram_matches(self, grams: list[_Gram], seg: Segments, raw_fold: str) -> list[Match]:
+        """Each gram against the marks its index keys find, scored by weighted edit distance."""
         out = []
         seen: set[tuple[int, str]] = set()
-        for text, s, e, nw in grams:
-            if len(text) < 2 or text.isdigit():
+        for g in grams:
+            if len(g.text) < 2 or g.text.isdigit():
                 continue
-            for mid in self._latin_candidates(text):
-                if (mid, text) in seen:
+            for mid in self._latin_candidates(g.text):
+                if (mid, g.text) in seen:
                     continue
-                seen.add((mid, text))
-                mark = self.marks[mid]
-                m = self._score_latin(mark, text, s, e, nw, seg, raw_fold)
+                seen.add((mid, g.text))
+                m = self._score_latin(self.marks[mid], g.text, g.start, g.end, g.words, seg, raw_fold)
                 if m is not None:
                     out.append(m)
-            # a collapsed word may hold the mark inside (kitkatcocacola)
-        # the mark with an ordinary word glued on (nikestore, adidasoriginals: dnstwist's dictionary)
-        for w, s, e in words:
+        return out
+
+    def _glued_word_matches(self, seg: Segments) -> list[Match]:
+        """The mark with an ordinary word glued on (nikestore, adidasoriginals: dnstwist's dictionary)."""
+        out = []
+        for w, s, e in seg.latin:
             if len(w) < 7 or w in self.latin_exact:
                 continue
             for k in range(4, len(w) - 2):
                 head, tail = w[:k], w[k:]
                 for form, rest in ((head, tail), (tail, head)):
-                    if form in self.latin_exact and len(rest) >= 3 and is_english_word(rest):
-                        for mid in self.latin_exact[form]:
-                            mark = self.marks[mid]
-                            if mark.derived:
-                                continue
-                            out.append(
-                                Match(
-                                    mark,
-                                    0.8,
-                                    "latin",
-                                    seg.folded[s:e],
-                                    f"{seg.folded[s:e]} ≈ {mark.text} (商标加词“{rest}”)",
-                                    True,
-                                    False,
-                                    False,
-                                    False,
-                                    s,
-                                    e,
-                                )
+                    if form not in self.latin_exact or len(rest) < 3 or not is_english_word(rest):
+                        continue
+                    for mid in self.latin_exact[form]:
+                        mark = self.marks[mid]
+                        if mark.derived:
+                            continue
+                        found = seg.folded[s:e]
+                        detail = f"{found} ≈ {mark.text} (商标加词“{rest}”)"
+                        out.append(
+                            Match(
+                                mark=mark, sim=0.8, kind="latin", found=found, detail=detail, start=s, end=e
                             )
+                        )
+        return out
+
+    def _collapsed_matches(self, seg: Segments) -> list[Match]:
+        """A word rebuilt from spaced-out letters that holds a mark inside (k i t k a t c o c a c o l a)."""
+        out = []
         for idx in seg.latin_collapsed:
-            w, s, e = words[idx]
+            w, s, e = seg.latin[idx]
             inside = {
                 w[i : i + n]
                 for n in self._latin_lengths
@@ -689,26 +645,14 @@ class MarkIndex:
                 for i in range(len(w) - n + 1)
                 if w[i : i + n] in self.latin_exact
             }
+            found = seg.folded[s:e]
             for form in inside:
-                if form:
-                    mids = self.latin_exact[form]
-                    for mid in mids:
-                        mark = self.marks[mid]
-                        out.append(
-                            Match(
-                                mark,
-                                1.0,
-                                "evasion",
-                                seg.folded[s:e],
-                                f"{seg.folded[s:e]} ≈ {mark.text} (插入分隔符规避)",
-                                True,
-                                False,
-                                False,
-                                False,
-                                s,
-                                e,
-                            )
-                        )
+                for mid in self.latin_exact[form]:
+                    mark = self.marks[mid]
+                    detail = f"{found} ≈ {mark.text} (插入分隔符规避)"
+                    out.append(
+                        Match(mark=mark, sim=1.0, kind="evasion", found=found, detail=detail, start=s, end=e)
+                    )
         return out
 
     def _latin_candidates(self, text: str) -> tuple[int, ...]:
@@ -779,16 +723,147 @@ class MarkIndex:
                 kind, detail = "latin", f"{found} = {mark.text}的拼音"
                 sim = 0.92
             common = _english(found)
-            return Match(mark, sim, kind, found, detail, True, False, common, raw and kind == "exact", s, e)
+            return Match(
+                mark=mark,
+                sim=sim,
+                kind=kind,
+                found=found,
+                detail=detail,
+                common_word=common,
+                raw=raw and kind == "exact",
+                start=s,
+                end=e,
+            )
         if (mark.derived and sim < 0.9) or sim < 0.55:
             return None
         why = _latin_why(text, form)
         if nw > 1:
             sim *= 0.95
         common = _english(found)
+        detail = f"{found} ≈ {mark.text} ({why})"
         return Match(
-            mark, sim, "latin", found, f"{found} ≈ {mark.text} ({why})", True, False, common, False, s, e
+            mark=mark, sim=sim, kind="latin", found=found, detail=detail, common_word=common, start=s, end=e
         )
+
+
+@dataclass
+class _Comparison:
+    """A Han window compared with a mark, before its place in the title is judged."""
+
+    sim: float
+    kind: MatchKind
+    notes: list[str] = field(default_factory=list)
+    pseudo_used: bool = False  # a dropped character is there, written in pinyin
+    phrase: bool = False  # the inserted character makes an ordinary word with a neighbour
+
+
+def _compare_same_length(window: str, form: str) -> _Comparison:
+    """Character by character: exact, the same characters in another order, or each by shape, sound
+    and number."""
+    n = len(form)
+    if window == form:
+        return _Comparison(1.0, "exact")
+    if n >= 2 and _letters(window) == _letters(form):
+        return _Comparison(0.85 if n >= 3 else 0.75, "transposition", ["字序调换"])
+    total = 0.0
+    kinds: list[str] = []
+    notes: list[str] = []
+    for a, b in zip(window, form, strict=True):
+        v, why = _char_sim(a, b)
+        total += v
+        if why != "=":
+            kinds.append(why)
+            notes.append(f"{a}/{b}" + (f" {why}" if why else ""))
+    return _Comparison(total / n, _kind_of(kinds), notes)
+
+
+def _compare_insertion(window: str, form: str) -> _Comparison | None:
+    """One inserted character inside the mark (六个大核桃, 清飞扬)."""
+    n = len(form)
+    best_sim, best_k = 0.0, -1
+    for k in range(1, len(window) - 1):
+        rest = window[:k] + window[k + 1 :]
+        v = sum(_char_sim(a, b)[0] for a, b in zip(rest, form, strict=True)) / n
+        if v > best_sim:
+            best_sim, best_k = v, k
+    if best_k < 0 or best_sim < 0.99:
+        return None
+    # the inserted character makes an ordinary word with a neighbour (蓝色|月亮): the window may be
+    # an ordinary phrase rather than an imitation
+    phrase = _is_word(window[best_k - 1 : best_k + 1]) or _is_word(window[best_k : best_k + 2])
+    return _Comparison(0.88 * best_sim, "insertion", [f"插入“{window[best_k]}”"], phrase=phrase)
+
+
+def _compare_omission(window: str, form: str, s: int, pseudo: dict[int, str]) -> _Comparison | None:
+    """One character of a mark of three or more left out (徐记 for 徐福记), unless it is there in
+    pinyin (pseudo: Latin syllables standing before Han stream positions)."""
+    n = len(form)
+    if n < 3:
+        return None
+    best_sim = 0.0
+    dropped = ""
+    for k in range(1, n):
+        rest = form[:k] + form[k + 1 :]
+        v = sum(_char_sim(a, b)[0] for a, b in zip(window, rest, strict=True)) / (n - 1)
+        if v > best_sim:
+            best_sim, dropped = v, form[k]
+    if best_sim < 0.99:
+        return None
+    syl = pseudo.get(s + form.index(dropped))
+    if syl is not None and syl in pinyins(dropped):
+        return _Comparison(0.95, "sound", [f"“{dropped}”写作拼音“{syl}”"], pseudo_used=True)
+    return _Comparison(0.9 * best_sim * (n - 1) / n + 0.1 * best_sim, "omission", [f"省去“{dropped}”"])
+
+
+def _place_window(
+    mark: Mark, seg: Segments, s: int, length: int, cmp: _Comparison, raw_fold: str
+) -> Match | None:
+    """The compared window as a match in the title: separators inside it (evasion when the mark is
+    spaced out in whole pieces), a disguised exact mark, an ordinary word around or in it."""
+    h = seg.han.chars
+    gaps = seg.han.gap_before
+    e = s + length
+    aligned_left = s == 0 or gaps[s]
+    aligned_right = e == len(h) or gaps[e]
+    inner_gap = any(gaps[k] for k in range(s + 1, e))
+    sim, kind, notes = cmp.sim, cmp.kind, list(cmp.notes)
+    raw = kind == "exact" and mark.form in raw_fold
+    if kind == "exact" and inner_gap:
+        # spaced-out mark: evasion only if the pieces are whole tokens (雪 碧, 五-粮-液)
+        if not (aligned_left and aligned_right):
+            return None
+        kind, sim = "evasion", 1.0
+        notes.append("插入分隔符规避")
+    elif kind == "exact" and not raw:
+        kind = "evasion"
+        notes.append("全角/繁体等变形")
+    elif inner_gap:
+        if not (aligned_left and aligned_right) and not cmp.pseudo_used:
+            return None
+        if not cmp.pseudo_used:
+            sim *= 0.9
+    start = seg.han.pos[s]
+    end = seg.han.pos[e - 1] + 1
+    found = seg.folded[start:end]
+    info = word_info(h[s:e]) if kind not in ("exact", "evasion") else None
+    detail = f"{found} ≈ {mark.text}" + (f" ({'; '.join(notes)})" if notes else "")
+    if kind == "exact":
+        detail = f"标题含商标“{mark.text}”"
+    return Match(
+        mark=mark,
+        sim=sim,
+        kind=kind,
+        found=found,
+        detail=detail,
+        aligned=aligned_left and aligned_right,
+        embedded=_embedded(h, s, e, gaps),
+        common_word=info is not None,
+        raw=raw,
+        start=start,
+        end=end,
+        word_freq=info[0] if info else 0,
+        tags={"phrase"} if cmp.phrase else set(),
+    )
 
 
 def _english(found: str) -> bool:
@@ -823,7 +898,6 @@ def _latin_why(text: str, form: str) -> str:
     return "字母替换"
 
 
-@functools.lru_cache(maxsize=131072)
 @functools.lru_cache(maxsize=1)
 def _ambiguous_re() -> re.Pattern[str]:
     """Characters the traditional-to-simplified table folds although they are standard simplified
@@ -956,7 +1030,7 @@ def _close_shapes(c: str) -> tuple[str, ...]:
     return _close_table().get(c, ())
 
 
-def _kind_of(kinds: list[str]) -> str:
+def _kind_of(kinds: list[str]) -> MatchKind:
     if not kinds:
         return "exact"
     if all(k in ("音同", "音近", "韵同", "拼音") for k in kinds):

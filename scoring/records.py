@@ -6,7 +6,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from scoring.types import Listing, Registry, Score
+from scoring.registry import Registry
+from scoring.types import Listing, Score
 
 if TYPE_CHECKING:
     from scoring.combiner import CombinerModel

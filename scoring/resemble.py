@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from scoring.matcher import Match
+from scoring.registry import Registry
 from scoring.text import fold, latin_fold, segment
-from scoring.types import Registry
 
 _KIND_ZH = {
     "exact": "与已登记商标相同",

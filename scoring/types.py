@@ -1,4 +1,4 @@
-"""Plain data types of the scoring contract: listings, sellers, brands, the registry, scores.
+"""Plain data types of the scoring contract: listings, sellers, brands, scores.
 
 Everything here is a frozen dataclass so that a Score or a Listing can be shared between threads
 and processes. These types are what other packages (crawler, storage, review, the CLI) code against.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -220,55 +220,6 @@ class Brand:
         for a in self.aliases:
             seen.setdefault(a, None)
         return tuple(seen)
-
-
-class Registry:
-    """The brands to protect, with the candidate index the matcher uses (built on first use)."""
-
-    def __init__(self, brands: Sequence[Brand]) -> None:
-        self.brands: tuple[Brand, ...] = tuple(brands)
-        self.by_name: dict[str, Brand] = {b.name: b for b in self.brands}
-        self._index: Any = None
-
-    def __len__(self) -> int:
-        return len(self.brands)
-
-    @property
-    def index(self) -> Any:
-        """The matcher's candidate index (scoring.matcher.MarkIndex), built once."""
-        if self._index is None:
-            from scoring.matcher import MarkIndex
-
-            self._index = MarkIndex(self.brands)
-        return self._index
-
-    @classmethod
-    def from_yaml_dict(cls, data: Mapping[str, Any]) -> Registry:
-        """Build a registry from the brand registry file format, already parsed (assumed valid).
-
-        ``official_images`` paths cannot be hashed here (no file access); pass
-        ``official_image_hashes`` (hex phash strings) in each brand entry to use image reuse.
-        """
-        brands = []
-        for entry in data.get("brands") or []:
-            regs = entry.get("registrations") or []
-            brands.append(
-                Brand(
-                    name=str(entry["name"]),
-                    aliases=tuple(str(a) for a in entry.get("aliases") or ()),
-                    owner=entry.get("owner"),
-                    categories=tuple(str(c) for c in entry.get("categories") or ()),
-                    nice_classes=tuple(
-                        sorted({int(r["nice_class"]) for r in regs if r.get("nice_class") is not None})
-                    ),
-                    price_floor=(
-                        float(entry["price_floor"]) if entry.get("price_floor") is not None else None
-                    ),
-                    authorized_sellers=tuple(str(s) for s in entry.get("authorized_sellers") or ()),
-                    official_image_hashes=tuple(str(h) for h in entry.get("official_image_hashes") or ()),
-                )
-            )
-        return cls(brands)
 
 
 @dataclass(frozen=True)

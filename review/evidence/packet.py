@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from review.format import spreadsheet_cell
 from review.i18n import label, translate
 from settings import Settings, get_settings
 from storage import Database
@@ -22,6 +23,7 @@ FORMAT = "markwatch-evidence/1"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 PUBLIC_KEY = "public_key.txt"
+SIGNED_DIGEST = "sha256"  # the label of manifest.sig's second line
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -46,16 +48,29 @@ def _shown(moment: datetime | None) -> str:
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    """CSV in UTF-8 with a BOM, so that Excel opens the Chinese text correctly."""
+    """CSV in UTF-8 with a BOM, so that Excel opens the Chinese text correctly.
+
+    Every cell goes through the exports' guard: scraped and typed text never becomes a formula.
+    """
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
     return b"\xef\xbb\xbf" + text.getvalue().encode("utf-8")
 
 
 def _json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def signature_file(signature: bytes, manifest_bytes: bytes) -> bytes:
+    """manifest.sig: the signature in hex, then the SHA-256 of the manifest it signs.
+
+    The second line lets a verifier tell an edited signature (the manifest still has the digest) from
+    an edited manifest; it starts with a letter that is not a hex digit, so ``xxd -r -p`` stops there.
+    """
+    digest = hashlib.sha256(manifest_bytes).hexdigest()
+    return f"{signature.hex()}\n{SIGNED_DIGEST} {digest}\n".encode("ascii")
 
 
 def _zip(entries: list[tuple[str, bytes]], moment: datetime) -> bytes:
@@ -382,7 +397,7 @@ def build_packet(
         by_name = dict(files)
         if len(by_name) != len(files):
             raise MarkwatchError("internal error: two packet files share a name")  # pragma: no cover
-        entries = [(MANIFEST, manifest_bytes), (SIGNATURE, signature.hex().encode("ascii") + b"\n")]
+        entries = [(MANIFEST, manifest_bytes), (SIGNATURE, signature_file(signature, manifest_bytes))]
         entries += [(name, by_name[name]) for name in order[2:]]
         entries += html_files + png_files + image_files
         packet = _zip(entries, now)

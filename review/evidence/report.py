@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from review.format import printable
 from settings import Settings, get_settings
 from storage.errors import MarkwatchError
 
@@ -98,8 +99,8 @@ def cjk_font(settings: Settings | None = None) -> str:
 def _p(text: Any, style: Any) -> Any:
     from reportlab.platypus import Paragraph
 
-    # scraped text is data, never markup: escape it; keep line breaks
-    return Paragraph(escape("" if text is None else str(text)).replace("\n", "<br/>"), style)
+    # scraped text is data, never markup: escape it (controls shown, not passed on); keep line breaks
+    return Paragraph(escape(printable(text, keep_newlines=True)).replace("\n", "<br/>"), style)
 
 
 def render_report(facts: dict[str, Any], *, settings: Settings | None = None) -> bytes:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from review.evidence import keys
-from review.evidence.packet import FORMAT, MANIFEST, PUBLIC_KEY, SIGNATURE
+from review.evidence.packet import FORMAT, MANIFEST, PUBLIC_KEY, SIGNATURE, SIGNED_DIGEST, signature_file
+from review.format import printable
 from settings import Settings
 
 MAX_ENTRY = 512 * 1024 * 1024  # bytes; a member larger than this is reported, not read (a ZIP bomb)
@@ -47,7 +49,11 @@ class VerifyReport:
     manifest: dict[str, Any] | None = None
 
     def lines(self) -> list[str]:
-        """The report as sentences for a terminal or a page."""
+        """The report as sentences for a terminal or a page; names from the archive have their control
+        characters shown escaped, so a member name cannot rewrite what the terminal shows."""
+        return [printable(line) for line in self._sentences()]
+
+    def _sentences(self) -> list[str]:
         out: list[str] = []
         if not self.is_packet:
             return [f"not an evidence packet: {p}" for p in self.problems]
@@ -79,6 +85,11 @@ class VerifyReport:
                 )
         elif SIGNATURE in self.removed:
             out.append("signature: MISSING — manifest.sig was removed, the manifest cannot be trusted")
+        elif SIGNATURE in self.changed and MANIFEST not in self.changed:
+            out.append(
+                "signature: INVALID — manifest.sig was changed: it does not sign the manifest it names, "
+                "so the manifest cannot be trusted"
+            )
         else:
             out.append("signature: INVALID — manifest.json was changed or was not signed by the key it names")
         out += [f"changed: {name}" for name in self.changed]
@@ -97,6 +108,42 @@ def _grouped(compact_fingerprint: str) -> str:
 
 def _not_packet(reason: str) -> VerifyReport:
     return VerifyReport(ok=False, is_packet=False, problems=[reason])
+
+
+def _u16(raw: bytes, at: int) -> int:
+    return int(struct.unpack_from("<H", raw, at)[0])
+
+
+def _u32(raw: bytes, at: int) -> int:
+    return int(struct.unpack_from("<I", raw, at)[0])
+
+
+def _stray_bytes(raw: bytes, infos: list[zipfile.ZipInfo]) -> str | None:
+    """Why the ZIP holds more than its members, back to back from byte 0, then the central directory
+    and its end record with no comment; None when it holds nothing else. A packet is written exactly
+    so; bytes put before, between or after them are not covered by any hash and could carry anything.
+    """
+    end = raw.rfind(b"PK\x05\x06", max(0, len(raw) - 22 - 0xFFFF))
+    if end < 0 or len(raw) - end < 22:
+        return "the ZIP has no end record"
+    if _u16(raw, end + 20) or end + 22 != len(raw):
+        return f"{len(raw) - end - 22:,} byte(s) after the central directory (a ZIP comment or appended data)"
+    directory_size, directory_at = _u32(raw, end + 12), _u32(raw, end + 16)
+    if directory_at == 0xFFFFFFFF:
+        return "the ZIP is a ZIP64 archive, which a packet never is"
+    before = end - directory_size - directory_at
+    if before:
+        return f"{abs(before):,} byte(s) before the first file of the ZIP"
+    position = 0
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        if info.header_offset != position or raw[position : position + 4] != b"PK\x03\x04":
+            return f"bytes that belong to no file before {info.filename} in the ZIP"
+        position += 30 + _u16(raw, position + 26) + _u16(raw, position + 28) + info.compress_size
+        if info.flag_bits & 0x08:  # a data descriptor follows the data: optional signature, crc, sizes
+            position += (4 if raw[position : position + 4] == b"PK\x07\x08" else 0) + 12
+    if position != directory_at:
+        return "bytes that belong to no file between the last file and the central directory of the ZIP"
+    return None
 
 
 def verify_packet(
@@ -122,6 +169,9 @@ def verify_packet(
         return _not_packet("no manifest.json in the ZIP")
 
     report = VerifyReport()
+    stray = _stray_bytes(raw, infos)
+    if stray:
+        report.problems.append(stray)
     seen: set[str] = set()
     for name in names:
         if name in seen:
@@ -168,22 +218,35 @@ def verify_packet(
         report.removed.append(SIGNATURE)
         report.signature_valid = False
     else:
-        sig_text = (read(SIGNATURE) or b"").decode("ascii", "replace").strip()
+        sig_bytes = read(SIGNATURE) or b""
+        sig_lines = sig_bytes.decode("ascii", "replace").splitlines() or [""]
         try:
-            signature = bytes.fromhex(sig_text)
+            signature = bytes.fromhex(sig_lines[0].strip())
         except ValueError:
             signature = b""
+        signed_digest = None  # the manifest digest manifest.sig names (packets since 0.2; None before)
+        for line in sig_lines[1:]:
+            name, _, value = line.strip().partition(" ")
+            if name == SIGNED_DIGEST:
+                signed_digest = value.strip()
+        manifest_digest = hashlib.sha256(manifest_bytes or b"").hexdigest()
         report.signature_valid = bool(
             manifest_bytes is not None and keys.signature_ok(key_hex, signature, manifest_bytes)
         )
-        if not report.signature_valid:
-            if len(signature) != 64:
-                report.changed.append(SIGNATURE)  # not an Ed25519 signature any more
-            else:  # which of the two was edited cannot be told from the packet alone
-                report.changed.append(MANIFEST)
-                report.problems.append(
-                    "manifest.json or manifest.sig was changed: the signature does not match the manifest"
-                )
+        if report.signature_valid:
+            as_issued = {signature_file(signature, manifest_bytes or b""), signature.hex().encode() + b"\n"}
+            if sig_bytes not in as_issued:  # the manifest is intact: something else in manifest.sig moved
+                report.changed.append(SIGNATURE)
+        elif len(signature) != 64 or signed_digest == manifest_digest:
+            # not an Ed25519 signature any more, or one edited under a manifest that is still the signed one
+            report.changed.append(SIGNATURE)
+        elif signed_digest is not None:
+            report.changed.append(MANIFEST)  # the manifest is not the one manifest.sig was made for
+        else:  # an older packet, without the digest: which of the two was edited cannot be told
+            report.changed.append(MANIFEST)
+            report.problems.append(
+                "manifest.json or manifest.sig was changed: the signature does not match the manifest"
+            )
     local = None if pinned is not None else keys.existing_public_key_hex(settings)
     if pinned is None and local is None:
         report.key_source = "embedded"

@@ -264,18 +264,11 @@ COLUMNS = (
 )
 
 
-def _cell(value: object) -> object:
-    """Scraped text must not become a spreadsheet formula (=, +, -, @ and control characters)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r", "|"):
-        return "'" + value
-    return value
-
-
 def _export_rows(rows: Iterable[QueueRow], lang: str, tz: str) -> Iterable[list[object]]:
     # every cell goes through the guard: platform, brand, department and the currency are scraped too
     for r in rows:
         yield [
-            _cell(value)
+            fmt.spreadsheet_cell(value)
             for value in (
                 r.id,
                 round(r.risk, 4),
