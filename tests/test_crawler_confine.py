@@ -96,7 +96,9 @@ def test_a_base_url_must_be_an_absolute_http_address(given: str, problem: str) -
 
 
 def test_private_addresses_are_recognised_in_every_spelling() -> None:
-    assert all(is_private_host(h) for h in ("127.0.0.1", "0x7f.1", "::ffff:127.0.0.1", "192.168.1.1", "0.0.0.0"))
+    assert all(
+        is_private_host(h) for h in ("127.0.0.1", "0x7f.1", "::ffff:127.0.0.1", "192.168.1.1", "0.0.0.0")
+    )
     assert not any(is_private_host(h) for h in ("8.8.8.8", "shop.example.cn", "item.taobao.com"))
 
 
@@ -151,7 +153,9 @@ def _hostile_site(other: Site) -> Site:
         "/item/8",  # redirects to a login page: a block
         "/item/9",  # a meta refresh to the other local port
     ]
-    page = "".join(f"<a class='item' href=\"{u}\">x</a>" for u in links) + "<a class='next' href='/empty'>»</a>"
+    page = (
+        "".join(f"<a class='item' href=\"{u}\">x</a>" for u in links) + "<a class='next' href='/empty'>»</a>"
+    )
     return Site(
         {
             "/": html(page),

@@ -1,0 +1,71 @@
+"""Which platforms are crawled: enabling and disabling them (built-in and added profiles alike).
+
+A platform added with ``platforms add`` is enabled when added. A built-in profile is stored on first
+use; the bundled demo profiles are enabled until disabled, every other built-in profile (the real
+marketplaces) is disabled until enabled: a fresh installation never crawls a marketplace by itself.
+A disabled platform is skipped by ``markwatch run`` and the scheduler, and ``markwatch crawl`` of it is
+refused with a message saying how to enable it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from storage.errors import MarkwatchError, NotFound
+
+if TYPE_CHECKING:
+    from storage import Database
+
+ENABLED_BUILTINS = ("demo-static", "demo-spa")  # built-in profiles crawled without being enabled
+
+
+def is_enabled(db: Database, name: str) -> bool:
+    """Whether ``name`` is crawled by ``run`` and the scheduler; raises NotFound for an unknown platform."""
+    from crawler.profiles import builtin_profile
+    from storage.crawl import get_platform
+
+    with db.session() as session:
+        row = get_platform(session=session, name=name)
+        if row is not None and row.profile:
+            return bool(row.enabled)
+    if builtin_profile(name) is None:
+        raise NotFound(f"no platform profile named {name!r}; see `markwatch platforms list`")
+    return name in ENABLED_BUILTINS
+
+
+def set_enabled(db: Database, name: str, enabled: bool) -> bool:
+    """Enable or disable a platform (a built-in one is stored with its profile first); returns whether
+    it changed. Raises NotFound for an unknown platform."""
+    from crawler.profiles import builtin_profile
+    from crawler.run import BUILTIN_MARK
+    from storage.crawl import get_platform, upsert_platform
+
+    was = is_enabled(db, name)
+    with db.session() as session:
+        row = get_platform(session=session, name=name)
+        if row is None or not row.profile:
+            builtin = builtin_profile(name)
+            if builtin is None:  # a platform known only from a data feed: nothing to crawl
+                raise MarkwatchError(f"platform {name!r} has no profile to crawl; add one: `platforms add`")
+            row, _ = upsert_platform(
+                session=session,
+                name=builtin.name,
+                title=builtin.title,
+                render=builtin.render,
+                profile=builtin.data | {BUILTIN_MARK: True},
+            )
+        row.enabled = enabled
+    return was != enabled
+
+
+def enabled_platforms(db: Database) -> list[str]:
+    """Every platform ``run`` crawls: the enabled built-in ones (in their order), then the enabled added
+    ones (by name)."""
+    from crawler.profiles import BUILTIN
+    from storage.crawl import list_platforms
+
+    with db.session() as session:
+        rows = {p.name: p for p in list_platforms(session=session) if p.profile}
+    builtins = [n for n in BUILTIN if (rows[n].enabled if n in rows else n in ENABLED_BUILTINS)]
+    added = [n for n, p in sorted(rows.items()) if n not in BUILTIN and p.enabled]
+    return builtins + added
