@@ -540,18 +540,19 @@ def crawl_command(
     ] = None,
 ) -> None:
     """Crawl a platform with its profile: store, snapshot, score and queue every listing."""
-    from crawler.run import crawl
+    from crawler.run import CrawlOptions, crawl
 
     database()  # refuse early when the database needs `markwatch db upgrade`
-    summary = crawl(
+    options = CrawlOptions(
         platform,
-        queries=query or (),
+        queries=tuple(query or ()),
         max_pages=max_pages,
         distributed=distributed,
         base_url_override=base_url,
         progress=err.is_terminal,
         fresh=not resume,
     )
+    summary = crawl(options)
     out.print(summary.line())
     if summary.status != "finished" or summary.errors:
         raise typer.Exit(1)

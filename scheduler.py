@@ -95,10 +95,10 @@ def crawl_platform(platform: str, *, progress: bool = False) -> dict[str, Any]:
     """Crawl one platform with its profile (the crawler scores and queues as it stores).
 
     Raises when the crawl did not finish, so its job run is recorded as failed."""
-    from crawler.run import crawl
+    from crawler.run import CrawlOptions, crawl
     from storage.errors import MarkwatchError
 
-    summary = crawl(platform, progress=progress)
+    summary = crawl(CrawlOptions(platform, progress=progress))
     if summary.status != "finished":
         raise MarkwatchError(f"crawl of {platform} {summary.status}: {summary.error or summary.line()}")
     if summary.items == 0 and (summary.blocks or summary.errors):

@@ -91,9 +91,9 @@ def full_crawl(platform: str, base_url: str, **extra: object) -> dict:
     """The real thing (crawler.run in its own process); Scrapy's stats from the crawl-run row."""
     env = fresh_home()
     code = (
-        "import json,sys; from crawler.run import run_in_this_process; "
-        f"s = run_in_this_process({platform!r}, base_url_override={base_url!r}, progress=False, "
-        f"settings_extra={extra!r}); "
+        "import json,sys; from crawler.run import CrawlOptions, run_in_this_process; "
+        f"s = run_in_this_process(CrawlOptions({platform!r}, base_url_override={base_url!r}, progress=False, "
+        f"settings_extra={extra!r})); "
         "from storage import open_database; from storage.crawl import get_crawl_run; db = open_database(); "
         "sess = db.session().__enter__(); run = get_crawl_run(session=sess, run_id=s.run_id); "
         "print(json.dumps({'items': s.items, 'status': s.status, 'stats': run.stats}))"

@@ -7,8 +7,9 @@
   browser-context rotation), ``crawler.settings`` (the Scrapy settings of a crawl);
 - ``crawler.browser``: Chromium through scrapy-playwright (rendering, resource blocking, screenshots);
 - ``crawler.distributed``: scrapy-redis shared frontier for several crawler processes;
-- ``crawler.run``: ``crawl(platform, ...)``, which runs each crawl in its own process, and the
-  crawl-run bookkeeping (row, progress bar, resume log).
+- ``crawler.run``: ``crawl(CrawlOptions(platform, ...))``, which runs each crawl in its own process,
+  resuming an interrupted one;
+- ``crawler.extensions``: the crawl-run recorder (row, progress bar, resume log).
 
 May import: storage, brands (approved brands' marks for keyword crawls; the scorer's registry),
 scoring (the score-and-queue pipeline step), settings. Nothing imports crawler except the command

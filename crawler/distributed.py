@@ -25,6 +25,8 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.request import fingerprint
 from scrapy_redis.dupefilter import RFPDupeFilter
 
+from crawler.settings import DEFAULTS
+
 logger = logging.getLogger(__name__)
 
 ACTIVE_TTL = 60  # s: a generation whose processes all died expires after this
@@ -42,9 +44,6 @@ def redacted(url: str) -> str:
     return url
 
 
-CURRENT: Generation | None = None  # this process's generation (one crawl per process)
-
-
 class FragmentRedisDupeFilter(RFPDupeFilter):
     """scrapy-redis's duplicate filter with fingerprints that keep the URL fragment."""
 
@@ -55,13 +54,14 @@ class FragmentRedisDupeFilter(RFPDupeFilter):
 class Generation:
     """This process's membership of the platform's current distributed crawl."""
 
-    def __init__(self, redis_url: str, platform: str) -> None:
+    def __init__(self, redis_url: str, platform: str, number: int | None = None) -> None:
+        """``number``: the generation this process has joined already (the crawl's extensions use it)."""
         import redis
 
         self.redis = redis.Redis.from_url(redis_url, socket_connect_timeout=5)
         self.prefix = f"markwatch:{platform}"
         self.member = f"{socket.gethostname()}:{os.getpid()}"
-        self.number: int | None = None
+        self.number = number
 
     @property
     def keys(self) -> dict[str, str]:
@@ -131,7 +131,7 @@ def redis_settings(generation: Generation, redis_url: str) -> dict[str, Any]:
         "SCHEDULER_DUPEFILTER_KEY": generation.keys["dupefilter"],
         "DUPEFILTER_CLASS": "crawler.distributed.FragmentRedisDupeFilter",
         "REDIS_URL": redis_url,
-        "MARKWATCH_DISTRIBUTED": True,
+        "MARKWATCH_GENERATION": generation.number,
     }
 
 
@@ -147,9 +147,11 @@ class KeepAlive:
     def from_crawler(cls, crawler: Crawler) -> KeepAlive:
         from scrapy.exceptions import NotConfigured
 
-        generation = CURRENT
-        if generation is None or not crawler.settings.getbool("MARKWATCH_DISTRIBUTED"):
+        settings = crawler.settings
+        number = settings.getint("MARKWATCH_GENERATION", DEFAULTS["MARKWATCH_GENERATION"])
+        if not number:
             raise NotConfigured("not a distributed crawl")
+        generation = Generation(settings["REDIS_URL"], settings["MARKWATCH_PLATFORM"], number=number)
         ext = cls(crawler, generation)
         crawler.signals.connect(ext.opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.closed, signal=signals.spider_closed)

@@ -37,8 +37,6 @@ from crawler.items import ListingItem
 
 logger = logging.getLogger(__name__)
 
-IMAGES_PER_LISTING = 8  # MARKWATCH_IMAGES_PER_LISTING: a listing's first images, in page order
-IMAGE_MAX_BYTES = 8 * 1024 * 1024  # MARKWATCH_IMAGE_MAX_BYTES: bytes per image
 IMAGE_MAX_PIXELS = 40_000_000  # width × height: more is a decompression bomb, not a product photo
 STORED_STAT = "markwatch/images/stored"
 
@@ -81,12 +79,19 @@ class ListingImagesPipeline(MediaPipeline):
         from storage import open_database
 
         self.db = open_database(check=False)
-        self.per_listing = crawler.settings.getint("MARKWATCH_IMAGES_PER_LISTING", IMAGES_PER_LISTING)
-        self.max_bytes = crawler.settings.getint("MARKWATCH_IMAGE_MAX_BYTES", IMAGE_MAX_BYTES)
+        from crawler.settings import DEFAULTS
+
+        settings = crawler.settings
+        self.per_listing = settings.getint(
+            "MARKWATCH_IMAGES_PER_LISTING", DEFAULTS["MARKWATCH_IMAGES_PER_LISTING"]
+        )
+        self.max_bytes = settings.getint("MARKWATCH_IMAGE_MAX_BYTES", DEFAULTS["MARKWATCH_IMAGE_MAX_BYTES"])
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ListingImagesPipeline:
-        if not crawler.settings.getbool("MARKWATCH_IMAGES", True):
+        from crawler.settings import DEFAULTS
+
+        if not crawler.settings.getbool("MARKWATCH_IMAGES", DEFAULTS["MARKWATCH_IMAGES"]):
             raise NotConfigured("image fetching switched off for this crawl")
         return cls(crawler)
 
@@ -193,7 +198,9 @@ class ListingImageRowsPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ListingImageRowsPipeline:
-        if not crawler.settings.getbool("MARKWATCH_IMAGES", True):
+        from crawler.settings import DEFAULTS
+
+        if not crawler.settings.getbool("MARKWATCH_IMAGES", DEFAULTS["MARKWATCH_IMAGES"]):
             raise NotConfigured("image fetching switched off for this crawl")
         return cls(crawler)
 

@@ -22,6 +22,7 @@ from scrapy.utils.request import fingerprint
 
 from crawler import blocks, report
 from crawler.selectors import select
+from crawler.settings import DEFAULTS
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +67,9 @@ class BrowserContextMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         from crawler import browser
 
-        self.rotation = browser.ContextRotation(
-            "markwatch", crawler.settings.getint("MARKWATCH_PAGES_PER_CONTEXT", 100)
-        )
+        name = "MARKWATCH_PAGES_PER_CONTEXT"
+        pages = crawler.settings.getint(name, DEFAULTS[name])
+        self.rotation = browser.ContextRotation("markwatch", pages)
         browser.ROTATION = self.rotation
 
     @classmethod
@@ -120,8 +121,8 @@ class PolitenessMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.max_retries = crawler.settings.getint("MARKWATCH_RETRIES", 8)
-        self.max_delay = crawler.settings.getfloat("MARKWATCH_MAX_BACKOFF", 10.0)
+        self.max_retries = crawler.settings.getint("MARKWATCH_RETRIES", DEFAULTS["MARKWATCH_RETRIES"])
+        self.max_delay = crawler.settings.getfloat("MARKWATCH_MAX_BACKOFF", DEFAULTS["MARKWATCH_MAX_BACKOFF"])
         self.base_delay = crawler.settings.getfloat("DOWNLOAD_DELAY", 0.0)
 
     @classmethod

@@ -23,18 +23,48 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-from scrapy import signals
-from scrapy.crawler import Crawler
+from typing import TYPE_CHECKING, Any
 
 from storage.errors import MarkwatchError
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from sqlalchemy.orm import Session
+
+    from crawler.profiles import Profile
+    from settings import Settings
+    from storage import Database
+    from storage.models import Platform
 
 SCRAPY_STATE = ("requests.queue", "requests.seen", "spider.state")
 LOCK = "markwatch.lock"
 BUILTIN_MARK = "_builtin"  # in a stored profile: a copy of a built-in one, not the user's
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """What a caller asks of one crawl; the platform's profile and markwatch's settings give the rest."""
+
+    platform: str
+    queries: tuple[str, ...] = ()  # search these words instead of walking the catalogue
+    max_pages: int | None = None  # stop after this many pages
+    distributed: str | None = None  # Redis URL of a frontier shared with other crawler processes
+    base_url_override: str | None = None  # crawl the platform at this address instead of its profile's
+    progress: bool = True  # draw a progress bar (only where stderr is a terminal)
+    fresh: bool = False  # start afresh instead of resuming an interrupted crawl
+    score: bool = True  # score and queue each stored listing
+    settings_extra: dict[str, Any] = field(default_factory=dict)  # Scrapy settings (benchmarks, tests)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> CrawlOptions:
+        data = json.loads(text)
+        return cls(**data | {"queries": tuple(data.get("queries", ()))})
 
 
 @dataclass
@@ -74,38 +104,17 @@ class CrawlRunSummary:
 # --- the caller's side --------------------------------------------------------------------------------
 
 
-def crawl(
-    platform_name: str,
-    *,
-    queries: list[str] | tuple[str, ...] = (),
-    max_pages: int | None = None,
-    distributed: str | None = None,
-    base_url_override: str | None = None,
-    progress: bool = True,
-    fresh: bool = False,
-    score: bool = True,
-    timeout: float | None = None,
-) -> CrawlRunSummary:
+def crawl(options: CrawlOptions, *, timeout: float | None = None) -> CrawlRunSummary:
     """Crawl one platform in a child process and return its summary.
 
-    ``base_url_override`` (or ``MARKWATCH_<PLATFORM>_URL``, e.g. ``MARKWATCH_DEMO_STATIC_URL``) points the
-    profile at another address, such as demo servers on other ports. Raises MarkwatchError when the crawl
-    was refused (unknown platform, database not migrated, a crawl of the platform already running).
+    ``options.base_url_override`` (or ``MARKWATCH_<PLATFORM>_URL``, e.g. ``MARKWATCH_DEMO_STATIC_URL``)
+    points the profile at another address, such as demo servers on other ports. Raises MarkwatchError
+    when the crawl was refused (unknown platform, database not migrated, a crawl of the platform already
+    running).
     """
     with tempfile.TemporaryDirectory(prefix="markwatch-crawl-") as tmp:
         summary_file = Path(tmp) / "summary.json"
-        command = child_command(
-            platform_name,
-            queries=queries,
-            max_pages=max_pages,
-            distributed=distributed,
-            base_url_override=base_url_override,
-            progress=progress,
-            fresh=fresh,
-            score=score,
-            summary_file=summary_file,
-        )
-        child = subprocess.Popen(command, env=os.environ.copy())
+        child = subprocess.Popen(child_command(options, summary_file=summary_file), env=os.environ.copy())
         try:
             code = child.wait(timeout=timeout)
         except KeyboardInterrupt:
@@ -116,8 +125,8 @@ def crawl(
             code = child.wait()
         if not summary_file.exists():
             raise MarkwatchError(
-                f"the crawl of {platform_name} ended without a result (exit code {code}); see the crawl log "
-                "under $MARKWATCH_HOME/jobs",
+                f"the crawl of {options.platform} ended without a result (exit code {code}); see the crawl "
+                "log under $MARKWATCH_HOME/jobs",
                 exit_code=3,
             )
         data = json.loads(summary_file.read_text(encoding="utf-8"))
@@ -126,34 +135,9 @@ def crawl(
     return CrawlRunSummary(**data)
 
 
-def child_command(
-    platform_name: str,
-    *,
-    queries: list[str] | tuple[str, ...] = (),
-    max_pages: int | None = None,
-    distributed: str | None = None,
-    base_url_override: str | None = None,
-    progress: bool = True,
-    fresh: bool = False,
-    score: bool = True,
-    summary_file: Path | None = None,
-) -> list[str]:
+def child_command(options: CrawlOptions, *, summary_file: Path | None = None) -> list[str]:
     """The ``python -m crawler.run`` command line of a crawl (tests start it to SIGKILL it)."""
-    command = [sys.executable, "-m", "crawler.run", platform_name]
-    for query in queries:
-        command += ["--query", query]
-    if max_pages:
-        command += ["--max-pages", str(max_pages)]
-    if distributed:
-        command += ["--distributed", distributed]
-    if base_url_override:
-        command += ["--base-url", base_url_override]
-    if not progress:
-        command.append("--no-progress")
-    if fresh:
-        command.append("--fresh")
-    if not score:
-        command.append("--no-score")
+    command = [sys.executable, "-m", "crawler.run", options.to_json()]
     if summary_file:
         command += ["--summary", str(summary_file)]
     return command
@@ -162,7 +146,7 @@ def child_command(
 # --- the child's side ---------------------------------------------------------------------------------
 
 
-def resolve_profile(db: Any, platform_name: str) -> Any:
+def resolve_profile(db: Database, platform_name: str) -> Profile:
     """The platform's profile: the one `platforms add` stored, else a built-in one (stored on first use)."""
     from sqlalchemy.exc import IntegrityError
 
@@ -197,7 +181,7 @@ def resolve_profile(db: Any, platform_name: str) -> Any:
     raise AssertionError("unreachable")
 
 
-def brand_queries(db: Any) -> list[str]:
+def brand_queries(db: Database) -> list[str]:
     """Every approved brand's marks (primary name and aliases), for a keyword crawl."""
     from storage.brands import list_brands
     from storage.models import BrandStatus
@@ -261,305 +245,168 @@ def read_done_log(path: Path) -> set[str]:
     }
 
 
-def run_in_this_process(
-    platform_name: str,
-    *,
-    queries: list[str] | tuple[str, ...] = (),
-    max_pages: int | None = None,
-    distributed: str | None = None,
-    base_url_override: str | None = None,
-    progress: bool = True,
-    fresh: bool = False,
-    score: bool = True,
-    settings_extra: dict[str, Any] | None = None,
-) -> CrawlRunSummary:
+@dataclass(frozen=True)
+class RunPlan:
+    """The crawl-run row this process keeps, and what the spider is to do."""
+
+    run_id: int
+    queries: list[str]
+    walk: bool  # walk the catalogue from the profile's start URLs
+    job_dir: Path | None  # None for a distributed crawl: its frontier is in Redis
+    resumed: bool = False
+    scrapy_extra: dict[str, Any] = field(default_factory=dict)
+
+
+def run_in_this_process(options: CrawlOptions) -> CrawlRunSummary:
     """Run the crawl here (starts the reactor: once per process). ``crawl()`` calls this in a child."""
+    from settings import get_settings
+    from storage import open_database
+
+    settings = get_settings()
+    if options.score:
+        check_routing(settings)
+    db = open_database(settings)
+    profile = resolve_profile(db, options.platform)
+    profile = profile.with_base_url(options.base_url_override or profile.env_base_url())
+    plan = plan_run(db, settings, profile, options)
+    crawler = run_spider(settings, profile, options, plan)
+    if plan.job_dir is not None:
+        (plan.job_dir / LOCK).unlink(missing_ok=True)
+    return summarise(db, profile, plan, crawler)
+
+
+def check_routing(settings: Settings) -> None:
+    """Refuse a bad routing.yaml before anything runs (the score pipeline reads it again)."""
+    from scoring.types import VIOLATIONS
+    from storage.queue import QueueRules
+
+    QueueRules.from_settings(settings, kinds=VIOLATIONS)
+
+
+def crawl_queries(db: Database, profile: Profile, asked: Sequence[str]) -> tuple[list[str], bool]:
+    """The words to search and whether to walk the catalogue as well.
+
+    Words asked for are searched instead of the walk; with none, a profile that can search looks for
+    every approved brand's marks as well as walking its catalogue (if it has one)."""
+    queries = [q for q in asked if q.strip()]
+    if queries:
+        return queries, False
+    walk = bool(profile.data.get("start_urls"))
+    if profile.data.get("search_url"):
+        return brand_queries(db), walk
+    return [], walk
+
+
+def plan_run(db: Database, settings: Settings, profile: Profile, options: CrawlOptions) -> RunPlan:
+    """Open this process's crawl-run row: on the shared frontier, or resumed or started in the job dir."""
+    from storage.crawl import get_platform
+
+    queries, walk = crawl_queries(db, profile, options.queries)
+    with db.session() as session:
+        platform = get_platform(session=session, name=profile.name)
+        assert platform is not None  # resolve_profile stored it
+        if options.distributed:
+            return join_shared_frontier(session, platform, profile, options.distributed, queries, walk)
+        job_dir = settings.home / "jobs" / profile.name
+        return open_job_dir_run(session, platform, job_dir, queries, walk, fresh=options.fresh)
+
+
+def join_shared_frontier(
+    session: Session, platform: Platform, profile: Profile, redis_url: str, queries: list[str], walk: bool
+) -> RunPlan:
+    """Join (or open) the platform's distributed generation and start a crawl-run row for this process."""
+    from crawler.distributed import Generation, redacted, redis_settings
+    from storage.crawl import start_crawl_run
+
+    generation = Generation(redis_url, profile.name)
+    try:
+        generation.join()
+    except Exception as exc:
+        raise MarkwatchError(f"cannot use Redis at {redacted(redis_url)}: {exc}") from exc
+    run = start_crawl_run(
+        session=session, platform=platform, queries=queries, job_dir=None, distributed=redacted(redis_url)
+    )
+    extra = redis_settings(generation, redis_url)
+    # take from the shared queue only what this process can fetch now; leave the rest to peers
+    extra["CONCURRENT_REQUESTS"] = int(profile.politeness["concurrency"])
+    return RunPlan(run_id=run.id, queries=queries, walk=walk, job_dir=None, scrapy_extra=extra)
+
+
+def open_job_dir_run(
+    session: Session, platform: Platform, job_dir: Path, queries: list[str], walk: bool, *, fresh: bool
+) -> RunPlan:
+    """Resume the interrupted crawl of the same words, or start a new one (the old one is then closed)."""
+    from storage.crawl import resumable_crawl_run, start_crawl_run, update_crawl_run
+
+    prepare_job_dir(job_dir)  # refuses while a live crawl holds it
+    previous = resumable_crawl_run(session=session, platform=platform, job_dir=str(job_dir))
+    if previous is not None and not fresh and list(previous.queries or []) == queries:
+        # walk again, skipping the done-log's pages (also clears a JOBDIR left by an older version)
+        clear_job_dir(job_dir, keep_done_log=True)
+        previous.status = "running"
+        return RunPlan(run_id=previous.id, queries=queries, walk=walk, job_dir=job_dir, resumed=True)
+    if previous is not None:
+        update_crawl_run(session=session, run_id=previous.id, status="interrupted")
+    clear_job_dir(job_dir, keep_done_log=False)
+    run = start_crawl_run(
+        session=session, platform=platform, queries=queries, job_dir=str(job_dir), distributed=None
+    )
+    return RunPlan(run_id=run.id, queries=queries, walk=walk, job_dir=job_dir)
+
+
+def run_spider(settings: Settings, profile: Profile, options: CrawlOptions, plan: RunPlan) -> Crawler:
+    """Crawl with the profile spider until it closes; returns its crawler (for the stats)."""
     from scrapy.crawler import CrawlerProcess
 
     from crawler.settings import scrapy_settings
     from crawler.spiders.profile import ProfileSpider
-    from settings import get_settings
-    from storage import open_database
-    from storage.crawl import get_platform, resumable_crawl_run, start_crawl_run, update_crawl_run
-
-    settings = get_settings()
-    if score:  # the score pipeline reads it again; a bad routing.yaml is refused before anything runs
-        from scoring.types import VIOLATIONS
-        from storage.queue import QueueRules
-
-        QueueRules.from_settings(settings, kinds=VIOLATIONS)
-    db = open_database(settings)
-    profile = resolve_profile(db, platform_name)
-    profile = profile.with_base_url(base_url_override or profile.env_base_url())
-    query_list = [q for q in queries if q.strip()]
-    walk = bool(profile.data.get("start_urls"))
-    if not query_list and profile.data.get("search_url"):
-        query_list = brand_queries(db)  # searched as well as the catalogue walk (if the profile has one)
-    elif query_list:
-        walk = False
-
-    job_dir: Path | None = None
-    resumed = False
-    generation = None
-    extra: dict[str, Any] = dict(settings_extra or {})
-    with db.session() as session:
-        platform = get_platform(session=session, name=profile.name)
-        assert platform is not None
-        if distributed:
-            from crawler.distributed import Generation, redacted, redis_settings
-
-            generation = Generation(distributed, profile.name)
-            try:
-                generation.join()
-            except Exception as exc:
-                raise MarkwatchError(f"cannot use Redis at {redacted(distributed)}: {exc}") from exc
-            extra |= redis_settings(generation, distributed)
-            # take from the shared queue only what this process can fetch now; leave the rest to peers
-            extra["CONCURRENT_REQUESTS"] = int(profile.politeness["concurrency"])
-            from crawler import distributed as shared_frontier
-
-            shared_frontier.CURRENT = generation  # not a setting: Scrapy deep-copies settings
-            run = start_crawl_run(
-                session=session,
-                platform=platform,
-                queries=query_list,
-                job_dir=None,
-                distributed=redacted(distributed),
-            )
-        else:
-            job_dir = settings.home / "jobs" / profile.name
-            prepare_job_dir(job_dir)  # refuses while a live crawl holds it
-            previous = resumable_crawl_run(session=session, platform=platform, job_dir=str(job_dir))
-            if previous is not None and not fresh and list(previous.queries or []) == query_list:
-                run, resumed = previous, True
-                # walk again, skipping the done-log's pages (also clears a JOBDIR left by an older version)
-                clear_job_dir(job_dir, keep_done_log=True)
-                run.status = "running"
-            else:
-                if previous is not None:
-                    update_crawl_run(session=session, run_id=previous.id, status="interrupted")
-                clear_job_dir(job_dir, keep_done_log=False)
-                run = start_crawl_run(
-                    session=session,
-                    platform=platform,
-                    queries=query_list,
-                    job_dir=str(job_dir),
-                    distributed=None,
-                )
-        run_id = run.id
-    done = read_done_log(job_dir / "markwatch-done.txt") if job_dir else set()
 
     log_dir = settings.home / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     scrapy_conf = scrapy_settings(
         profile,
-        run_id=run_id,
-        job_dir=job_dir,
-        max_pages=max_pages,
+        run_id=plan.run_id,
+        job_dir=plan.job_dir,
+        max_pages=options.max_pages,
         log_file=log_dir / f"crawl-{profile.name}.log",
-        progress=progress,
-        score=score,
-        extra=extra,
+        progress=options.progress,
+        score=options.score,
+        extra=options.settings_extra | plan.scrapy_extra,
     )
-    started = time.monotonic()
+    done = read_done_log(plan.job_dir / "markwatch-done.txt") if plan.job_dir else set()
     process = CrawlerProcess(scrapy_conf)
     crawler = process.create_crawler(ProfileSpider)
-    process.crawl(crawler, profile=profile.data, queries=query_list, done=done, walk=walk)
+    process.crawl(crawler, profile=profile.data, queries=plan.queries, done=done, walk=plan.walk)
+    started = time.monotonic()
     process.start()
-    recorder: CrawlRunRecorder | None = getattr(crawler, "markwatch_recorder", None)
-    if job_dir is not None:
-        (job_dir / LOCK).unlink(missing_ok=True)
-    with db.session() as session:
-        from storage.crawl import get_crawl_run
+    if crawler.stats is not None and crawler.stats.get_value("elapsed_time_seconds") is None:
+        crawler.stats.set_value("elapsed_time_seconds", time.monotonic() - started)  # it never opened
+    return crawler
 
-        row = get_crawl_run(session=session, run_id=run_id)
+
+def summarise(db: Database, profile: Profile, plan: RunPlan, crawler: Crawler) -> CrawlRunSummary:
+    """The summary of the crawl, from its crawl-run row as the recorder left it."""
+    from storage.crawl import get_crawl_run
+
+    elapsed = crawler.stats.get_value("elapsed_time_seconds", 0.0) if crawler.stats else 0.0
+    with db.session() as session:
+        row = get_crawl_run(session=session, run_id=plan.run_id)
         return CrawlRunSummary(
             platform=profile.name,
-            run_id=run_id,
+            run_id=plan.run_id,
             status=row.status,
             pages=row.pages,
             items=row.items,
             drops=dict(row.drops or {}),
             errors=row.errors,
             blocks=row.blocks,
-            seconds=round(time.monotonic() - started, 2) if recorder is None else recorder.elapsed(),
-            resumed=resumed,
-            job_dir=str(job_dir) if job_dir else None,
+            seconds=round(float(elapsed), 2),
+            resumed=plan.resumed,
+            job_dir=str(plan.job_dir) if plan.job_dir else None,
             distributed=row.distributed,
             base_url=profile.base_url,
             error=row.error,
         )
-
-
-# --- the extension that keeps the crawl-run row and the progress bar ---------------------------------
-
-
-class CrawlRunRecorder:
-    """Counts pages, items, drops by reason, errors and blocks into the crawl-run row, appends finished
-    detail pages to the resume log, and draws the Rich progress bar."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        from settings import get_settings
-        from storage import open_database
-        from storage.crawl import get_crawl_run
-
-        self.crawler = crawler
-        self.run_id = crawler.settings.getint("MARKWATCH_CRAWL_RUN_ID")
-        self.db = open_database(get_settings(), check=False)
-        with self.db.session() as session:
-            row = get_crawl_run(session=session, run_id=self.run_id)
-            self.base = {"pages": row.pages, "items": row.items, "errors": row.errors, "blocks": row.blocks}
-            self.base_drops: dict[str, int] = dict(row.drops or {})
-        self.pages = self.items = self.found = self.spider_errors = 0
-        self.drops: dict[str, int] = {}
-        done_log = crawler.settings.get("MARKWATCH_DONE_LOG")
-        self.done_log = open(done_log, "a", encoding="ascii") if done_log else None  # noqa: SIM115
-        self.started = time.monotonic()
-        self.loop: Any = None
-        self.progress: Any = None
-        self.task: Any = None
-        crawler.markwatch_recorder = self  # type: ignore[attr-defined]
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
-        from scrapy.exceptions import NotConfigured
-
-        if not crawler.settings.getint("MARKWATCH_CRAWL_RUN_ID"):
-            raise NotConfigured("no crawl-run row to keep")
-        ext = cls(crawler)
-        connect = crawler.signals.connect
-        connect(ext.opened, signal=signals.spider_opened)
-        connect(ext.closed, signal=signals.spider_closed)
-        connect(ext.response_received, signal=signals.response_received)
-        connect(ext.item_scraped, signal=signals.item_scraped)
-        connect(ext.item_dropped, signal=signals.item_dropped)
-        connect(ext.spider_error, signal=signals.spider_error)
-        connect(ext.request_scheduled, signal=signals.request_scheduled)
-        return ext
-
-    def elapsed(self) -> float:
-        return round(time.monotonic() - self.started, 2)
-
-    def opened(self, spider: Any) -> None:
-        from twisted.internet import task
-
-        if self.crawler.settings.getbool("MARKWATCH_PROGRESS"):
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self.progress = Progress(
-                TextColumn(f"crawling {spider.profile.name}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn(
-                    "listings · {task.fields[pages]} pages · {task.fields[blocks]} blocks · "
-                    "{task.fields[retries]} retries"
-                ),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=False,
-            )
-            self.task = self.progress.add_task("crawl", total=None, pages=0, blocks=0, retries=0)
-            self.progress.start()
-        self.loop = task.LoopingCall(self.flush)
-        self.loop.start(0.5, now=False)
-
-    def response_received(self, response: Any, request: Any, spider: Any) -> None:
-        if "markwatch_kind" in request.meta:
-            self.pages += 1
-
-    def request_scheduled(self, request: Any, spider: Any) -> None:
-        if request.meta.get("markwatch_kind") == "detail" and not request.meta.get("markwatch_attempt"):
-            self.found += 1
-
-    def _done(self, item: Any) -> None:
-        fingerprint = item.get("fingerprint") if hasattr(item, "get") else None
-        if self.done_log is not None and fingerprint:
-            self.done_log.write(fingerprint + "\n")
-            self.done_log.flush()  # a SIGKILL loses nothing the OS has been given
-
-    def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
-        self.items += 1
-        self._done(item)
-
-    def item_dropped(self, item: Any, response: Any, exception: Exception, spider: Any) -> None:
-        reason = getattr(exception, "reason", None) or type(exception).__name__
-        self.drops[reason] = self.drops.get(reason, 0) + 1
-        self._done(item)
-
-    def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
-        self.spider_errors += 1
-
-    def counters(self) -> dict[str, Any]:
-        stats = self.crawler.stats
-        assert stats is not None
-        drops = dict(self.base_drops)
-        for reason, count in self.drops.items():
-            drops[reason] = drops.get(reason, 0) + count
-        return {
-            "pages": self.base["pages"] + self.pages,
-            "items": self.base["items"] + self.items,
-            "drops": drops,
-            "errors": self.base["errors"] + int(stats.get_value("markwatch/errors", 0)) + self.spider_errors,
-            "blocks": self.base["blocks"] + int(stats.get_value("markwatch/blocks", 0)),
-        }
-
-    def flush(self, **final: Any) -> None:
-        from storage.crawl import update_crawl_run
-
-        counters = self.counters()
-        try:
-            with self.db.session() as session:
-                update_crawl_run(session=session, run_id=self.run_id, **counters, **final)
-        except Exception as exc:  # noqa: BLE001 - a busy database must not stop the crawl; next flush retries
-            if final:
-                raise
-            import logging
-
-            logging.getLogger(__name__).warning("could not update the crawl-run row: %s", exc)
-        if self.progress is not None:
-            stats = self.crawler.stats
-            assert stats is not None
-            total = max(self.found + int(stats.get_value("markwatch/resume_skipped", 0)), 1)
-            done = self.items + sum(self.drops.values()) + int(stats.get_value("markwatch/resume_skipped", 0))
-            self.progress.update(
-                self.task,
-                total=total,
-                completed=min(done, total),
-                pages=counters["pages"],
-                blocks=counters["blocks"],
-                retries=int(stats.get_value("markwatch/retries", 0)),
-            )
-
-    def closed(self, spider: Any, reason: str) -> None:
-        from storage.models import utcnow
-
-        if self.loop is not None and self.loop.running:
-            self.loop.stop()
-        if reason == "finished" or reason.startswith("closespider_"):
-            status = "finished"
-        elif reason == "shutdown":
-            status = "interrupted"
-        else:
-            status = "failed"
-        stats = {
-            k: _jsonable(v) for k, v in (self.crawler.stats.get_stats() if self.crawler.stats else {}).items()
-        }
-        self.flush(
-            status=status, finished_at=utcnow(), stats=stats, error=None if status != "failed" else reason
-        )
-        if self.progress is not None:
-            self.progress.stop()
-        if self.done_log is not None:
-            self.done_log.close()
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (int, float, str, bool)) or value is None:
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 # --- python -m crawler.run ----------------------------------------------------------------------------
@@ -567,16 +414,10 @@ def _jsonable(value: Any) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.run", description="one markwatch crawl")
-    parser.add_argument("platform")
-    parser.add_argument("--query", action="append", default=[])
-    parser.add_argument("--max-pages", type=int)
-    parser.add_argument("--distributed")
-    parser.add_argument("--base-url")
-    parser.add_argument("--no-progress", action="store_true")
-    parser.add_argument("--fresh", action="store_true")
-    parser.add_argument("--no-score", action="store_true")
+    parser.add_argument("options", type=CrawlOptions.from_json, help="the crawl's options (JSON)")
     parser.add_argument("--summary", type=Path, help="write the summary (JSON) here")
     args = parser.parse_args(argv)
+    options: CrawlOptions = args.options
 
     def answer(data: dict[str, Any]) -> None:
         text = json.dumps(data, ensure_ascii=False)
@@ -588,19 +429,11 @@ def main(argv: list[str] | None = None) -> int:
             print(text)
 
     try:
-        summary = run_in_this_process(
-            args.platform,
-            queries=args.query,
-            max_pages=args.max_pages,
-            distributed=args.distributed,
-            base_url_override=args.base_url,
-            progress=not args.no_progress and sys.stderr.isatty(),
-            fresh=args.fresh,
-            score=not args.no_score,
-        )
+        summary = run_in_this_process(replace(options, progress=options.progress and sys.stderr.isatty()))
     except MarkwatchError as exc:
         answer({"refused": str(exc), "exit_code": exc.exit_code})
-        print(f"error: {exc}", file=sys.stderr) if not args.summary else None
+        if not args.summary:
+            print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     answer(asdict(summary))
     return 0 if summary.status == "finished" else 1

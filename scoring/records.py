@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from scoring.signals import ScoringContext
 
 MAX_LINE = 2_000_000  # bytes; a longer line is refused before parsing
+MAX_DEPTH = 100  # how deeply a record's values may nest when a line is too deep for the JSON parser
 
 
 def parse_line(line: bytes | str) -> Listing:
@@ -35,12 +37,49 @@ def parse_line(line: bytes | str) -> Listing:
     if not line:
         raise ValueError("empty line")
     try:
-        data = json.loads(line)
+        data = json.loads(line, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        field = _deep_field(line)
+        where = f"field '{field}': " if field else ""
+        raise ValueError(f"{where}nested more than {MAX_DEPTH} levels deep") from None
     if not isinstance(data, dict):
         raise ValueError("a listing record must be a JSON object")
     return Listing.from_record(data)
+
+
+def _bounded_int(digits: str) -> int | float:
+    """A JSON integer; one of more digits than any field allows is read as infinite, so the field's
+    range check names it (Python refuses to convert over 4,300 digits, and slowly below that)."""
+    if len(digits) > 40:
+        return -math.inf if digits.startswith("-") else math.inf
+    return int(digits)
+
+
+def _deep_field(text: str) -> str | None:
+    """The top-level key whose value first nests deeper than MAX_DEPTH (a line the JSON parser could
+    not read for its depth), found by a scan that only counts brackets outside strings."""
+    depth, key, in_string, escaped, start = 0, None, False, False, 0
+    for i, c in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+                if depth == 1 and text[i + 1 : i + 40].lstrip().startswith(":"):
+                    key = text[start + 1 : i]
+        elif c == '"':
+            in_string, start = True, i
+        elif c in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return key[:60] if key else None
+        elif c in "]}":
+            depth -= 1
+    return None
 
 
 def record_id(line: bytes | str) -> str | None:
@@ -49,8 +88,12 @@ def record_id(line: bytes | str) -> str | None:
         text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
         data = json.loads(text)
         rid = data.get("id") if isinstance(data, dict) else None
-        return str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else None
-    except (ValueError, TypeError):
+        if isinstance(rid, bool) or not isinstance(rid, (str, int)):
+            return None
+        rid = str(rid)
+        # an id that cannot be written back (too long, not Unicode text) is no help in an error record
+        return rid if len(rid) <= 200 and rid.isprintable() and rid.encode("utf-8", "strict") else None
+    except (ValueError, TypeError, RecursionError, UnicodeEncodeError):
         return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -16,6 +17,18 @@ from typing import Any
 MODEL_VERSION = "default-2026.11"
 MAX_TITLE = 10_000
 MAX_TEXT = 200_000
+# ranges of the listing record's values: what the storage columns hold (ids 200 characters, names
+# 200, seller names 300, licences 64, currencies 8) and what a 64-bit integer column holds, with room
+MAX_ID = 200
+MAX_NAME = 200
+MAX_SELLER_NAME = 300
+MAX_LICENCE = 64
+MAX_CURRENCY = 8
+MAX_ITEMS = 1_000  # images per listing
+MAX_AMOUNT = 1e12  # a price
+MAX_COUNT = 1e12  # units sold
+MAX_RATING = 100.0  # a shop's rating: 4.8 of 5, or 98.5 per cent
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 VIOLATIONS = (
     "counterfeit_mark",
@@ -64,8 +77,10 @@ class Listing:
     def from_record(cls, record: Mapping[str, Any]) -> Listing:
         """Parse a listing record (a dict from JSON). Only ``id`` and ``title`` are required.
 
-        Raises ValueError naming the field for a missing or badly typed field, a price that is not a
-        number, or a title longer than 10,000 characters.
+        Every value is range-checked here, so that what passes can be scored and stored anywhere:
+        raises ValueError naming the field for a missing or badly typed field, a number out of its
+        range (a price or count that is negative, not finite or beyond 10^12), a string longer than
+        its column, a string that is not Unicode text (a lone surrogate) or holds a NUL character.
         """
         if not isinstance(record, Mapping):
             raise ValueError("listing record must be a JSON object")
@@ -74,20 +89,20 @@ class Listing:
             rid = str(rid)
         if not isinstance(rid, str) or not rid.strip():
             raise ValueError("field 'id': required, a non-empty string")
+        _check_text("id", rid, MAX_ID)
         title = record.get("title")
         if not isinstance(title, str) or not title.strip():
             raise ValueError("field 'title': required, a non-empty string")
-        if len(title) > MAX_TITLE:
-            raise ValueError(f"field 'title': {len(title)} characters, at most {MAX_TITLE} allowed")
+        _check_text("title", title, MAX_TITLE)
         seller = record.get("seller")
         return cls(
             id=rid,
             title=title,
-            platform=_opt_str(record, "platform"),
+            platform=_opt_str(record, "platform", MAX_NAME),
             url=_opt_str(record, "url"),
-            price=_opt_number(record, "price", minimum=0.0),
-            currency=_opt_str(record, "currency") or "CNY",
-            category=_opt_str(record, "category"),
+            price=_opt_number(record, "price", minimum=0.0, maximum=MAX_AMOUNT),
+            currency=_opt_str(record, "currency", MAX_CURRENCY) or "CNY",
+            category=_opt_str(record, "category", MAX_NAME),
             seller=_seller(seller) if seller is not None else None,
             sold=_opt_int(record, "sold"),
             description=_opt_str(record, "description", MAX_TEXT),
@@ -97,18 +112,29 @@ class Listing:
         )
 
 
+def _check_text(key: str, value: str, limit: int) -> None:
+    """Refuse a string that cannot be stored: too long, not Unicode text, or holding a NUL."""
+    if len(value) > limit:
+        raise ValueError(f"field '{key}': {len(value)} characters, at most {limit} allowed")
+    bad = _UNSTORABLE.search(value)
+    if bad is not None:
+        what = "a NUL character" if bad.group() == "\x00" else f"a lone surrogate U+{ord(bad.group()):04X}"
+        raise ValueError(f"field '{key}': contains {what} at position {bad.start()}")
+
+
 def _opt_str(rec: Mapping[str, Any], key: str, limit: int = 10_000) -> str | None:
     value = rec.get(key)
     if value is None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"field '{key}': expected a string, got {type(value).__name__}")
-    if len(value) > limit:
-        raise ValueError(f"field '{key}': {len(value)} characters, at most {limit} allowed")
+    _check_text(key, value, limit)
     return value
 
 
-def _opt_number(rec: Mapping[str, Any], key: str, minimum: float | None = None) -> float | None:
+def _opt_number(
+    rec: Mapping[str, Any], key: str, minimum: float | None = None, maximum: float = MAX_AMOUNT
+) -> float | None:
     value = rec.get(key)
     if value is None or value == "":
         return None
@@ -121,30 +147,43 @@ def _opt_number(rec: Mapping[str, Any], key: str, minimum: float | None = None) 
             raise ValueError(f"field '{key}': {value[:40]!r} is not a number") from None
     if not isinstance(value, (int, float)):
         raise ValueError(f"field '{key}': expected a number, got {type(value).__name__}")
+    if isinstance(value, int) and abs(value) > maximum:
+        raise ValueError(f"field '{key}': {_short(value)} is out of range (at most {maximum:.0e})")
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"field '{key}': must be a finite number")
     if minimum is not None and value < minimum:
         raise ValueError(f"field '{key}': must not be negative")
+    if abs(value) > maximum:
+        raise ValueError(f"field '{key}': {value:g} is out of range (at most {maximum:.0e})")
     return value
 
 
+def _short(value: int) -> str:
+    digits = str(value) if value.bit_length() < 4000 else "a number of over 1,200 digits"
+    return digits if len(digits) <= 24 else digits[:20] + f"… ({len(digits)} digits)"
+
+
 def _opt_int(rec: Mapping[str, Any], key: str) -> int | None:
-    value = _opt_number(rec, key, minimum=0.0)
+    value = _opt_number(rec, key, minimum=0.0, maximum=MAX_COUNT)
     return None if value is None else int(value)
 
 
-def _str_tuple(rec: Mapping[str, Any], key: str) -> tuple[str, ...]:
+def _str_tuple(rec: Mapping[str, Any], key: str, item_limit: int = 10_000) -> tuple[str, ...]:
     value = rec.get(key)
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"field '{key}': expected a list of strings")
+    if len(value) > MAX_ITEMS:
+        raise ValueError(f"field '{key}': {len(value)} items, at most {MAX_ITEMS} allowed")
+    for i, v in enumerate(value):
+        _check_text(f"{key}[{i}]", v, item_limit)
     return tuple(value)
 
 
 def _hash_tuple(rec: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    values = _str_tuple(rec, key)
+    values = _str_tuple(rec, key, item_limit=64)
     for v in values:
         try:
             int(v, 16)
@@ -171,6 +210,8 @@ def _opt_datetime(rec: Mapping[str, Any], key: str) -> _dt.datetime | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"field '{key}': expected an ISO 8601 date-time string")
+    if len(value) > 64:
+        raise ValueError(f"field '{key}': {value[:40]!r}… is not an ISO 8601 date-time")
     try:
         return _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -189,9 +230,13 @@ def _seller(value: Any) -> Seller:
     if name is not None and not isinstance(name, str):
         raise ValueError("field 'seller.name': expected a string")
     try:
-        rating = _opt_number(value, "rating")
+        if sid is not None:
+            _check_text("id", sid, MAX_ID)
+        if name is not None:
+            _check_text("name", name, MAX_SELLER_NAME)
+        rating = _opt_number(value, "rating", minimum=0.0, maximum=MAX_RATING)
         opened = _opt_date(value, "opened")
-        licence = _opt_str(value, "licence")
+        licence = _opt_str(value, "licence", MAX_LICENCE)
     except ValueError as exc:
         raise ValueError(str(exc).replace("field '", "field 'seller.", 1)) from None
     black = value.get("blacklisted", False)

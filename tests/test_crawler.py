@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from crawler import normalise as n
 from crawler.pipelines import NormalisePipeline, UnusableItem
 from crawler.profiles import builtin_profile
-from crawler.run import child_command, crawl
+from crawler.run import CrawlOptions, child_command, crawl
 from crawler.spiders.profile import ProfileSpider
 from storage import open_database
 from storage.listings import listing_record
@@ -171,7 +171,7 @@ def _nfkc(text: str) -> str:
 
 def test_static_crawl_with_faults_stores_the_whole_catalogue_once(db, demo, home) -> None:  # type: ignore[no-untyped-def]
     demo.set_faults(0.15)
-    summary = crawl("demo-static", base_url_override=demo.static_url, progress=False)
+    summary = crawl(CrawlOptions("demo-static", base_url_override=demo.static_url, progress=False))
     truth = {r["id"]: r for r in demo.records("demo-static")}
     stored = _stored(home)
     assert summary.status == "finished" and summary.errors == 0
@@ -196,7 +196,7 @@ def test_static_crawl_with_faults_stores_the_whole_catalogue_once(db, demo, home
 
 def test_block_pages_are_recognised_recorded_and_never_the_end(db, demo, home) -> None:  # type: ignore[no-untyped-def]
     demo.set_faults(0.1, ["captcha"])
-    summary = crawl("demo-static", base_url_override=demo.static_url, progress=False)
+    summary = crawl(CrawlOptions("demo-static", base_url_override=demo.static_url, progress=False))
     assert summary.blocks > 0  # seen and counted in the crawl-run row
     assert set(_stored(home)) == {r["id"] for r in demo.records("demo-static")}
     with open_database(check=False).session() as session:
@@ -204,8 +204,8 @@ def test_block_pages_are_recognised_recorded_and_never_the_end(db, demo, home) -
 
 
 def test_a_second_crawl_adds_no_listing_twice(db, demo, home) -> None:  # type: ignore[no-untyped-def]
-    first = crawl("demo-static", base_url_override=demo.static_url, progress=False)
-    second = crawl("demo-static", base_url_override=demo.static_url, progress=False)
+    first = crawl(CrawlOptions("demo-static", base_url_override=demo.static_url, progress=False))
+    second = crawl(CrawlOptions("demo-static", base_url_override=demo.static_url, progress=False))
     assert first.run_id != second.run_id and not second.resumed
     assert _count(Listing) == demo.size
     assert _count(PriceObservation) == demo.size  # the prices did not change: no new observation
@@ -214,7 +214,7 @@ def test_a_second_crawl_adds_no_listing_twice(db, demo, home) -> None:  # type: 
 
 def test_a_crawl_killed_with_sigkill_resumes_without_loss_or_duplicates(db, demo, home) -> None:  # type: ignore[no-untyped-def]
     demo.set_faults(0.5, ["slow"])  # slow enough to be killed half-way
-    command = child_command("demo-static", base_url_override=demo.static_url, progress=False)
+    command = child_command(CrawlOptions("demo-static", base_url_override=demo.static_url, progress=False))
     child = subprocess.Popen(command, env=os.environ.copy(), stdout=subprocess.DEVNULL)
     done_log = home / "jobs" / "demo-static" / "markwatch-done.txt"
     deadline = time.monotonic() + 60
@@ -228,7 +228,7 @@ def test_a_crawl_killed_with_sigkill_resumes_without_loss_or_duplicates(db, demo
     assert 0 < stored_before < demo.size, "the crawl was not killed half-way"
 
     demo.set_faults(0.0)
-    summary = crawl("demo-static", base_url_override=demo.static_url, progress=False)
+    summary = crawl(CrawlOptions("demo-static", base_url_override=demo.static_url, progress=False))
     assert summary.resumed and summary.status == "finished"
     assert set(_stored(home)) == {r["id"] for r in demo.records("demo-static")}
     assert _count(Snapshot) == demo.size  # nothing fetched twice into evidence
@@ -239,7 +239,8 @@ def test_keyword_crawl_searches_only_the_query(db, demo, home) -> None:  # type:
     truth = list(demo.records("demo-static"))
     word = next(r["title"].split()[0] for r in truth if len(r["title"].split()[0]) >= 2)
     expected = {r["id"] for r in truth if word.lower() in r["title"].lower()}
-    summary = crawl("demo-static", queries=[word], base_url_override=demo.static_url, progress=False)
+    options = CrawlOptions("demo-static", queries=(word,), base_url_override=demo.static_url, progress=False)
+    summary = crawl(options)
     assert summary.status == "finished"
     assert set(_stored(home)) == expected
 
@@ -247,7 +248,7 @@ def test_keyword_crawl_searches_only_the_query(db, demo, home) -> None:  # type:
 @pytest.mark.browser
 def test_spa_crawl_renders_every_listing_with_a_screenshot(db, demo, home) -> None:  # type: ignore[no-untyped-def]
     demo.set_faults(0.1)
-    summary = crawl("demo-spa", base_url_override=demo.spa_url, progress=False)
+    summary = crawl(CrawlOptions("demo-spa", base_url_override=demo.spa_url, progress=False))
     truth = {r["id"]: r for r in demo.records("demo-spa")}
     stored = _stored(home)
     assert summary.status == "finished"

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
-import subprocess
-import sys
 import unicodedata
 import urllib.request
 
@@ -20,7 +17,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from crawler.browser import ContextRotation, launch_options, render_page
-from crawler.run import crawl
+from crawler.run import CrawlOptions, crawl
 from crawler.spiders.profile import DETAIL
 from storage import open_database
 from storage.models import CrawlRun, Listing, Snapshot
@@ -59,7 +56,7 @@ def _shows_picture(screenshot: bytes, picture: bytes) -> bool:
 
 def test_every_snapshot_and_screenshot_is_its_own_listings(db, demo, home) -> None:  # type: ignore[no-untyped-def]
     demo.set_faults(0.1)  # block pages, errors and cut answers in between: pages are closed, not reused
-    summary = crawl("demo-spa", base_url_override=demo.spa_url, progress=False)
+    summary = crawl(CrawlOptions("demo-spa", base_url_override=demo.spa_url, progress=False))
     assert summary.status == "finished" and summary.items == demo.size
     truth = {r["id"]: r for r in demo.records("demo-spa")}
     evidence = _evidence()
@@ -83,15 +80,14 @@ def test_every_snapshot_and_screenshot_is_its_own_listings(db, demo, home) -> No
 def test_pooled_pages_retire_with_their_context(db, demo, home) -> None:  # type: ignore[no-untyped-def]
     # a context after every 7 pages: with at most 4 contexts open at once, the crawl finishes only if
     # each retired context (and the pooled pages in it) is closed
-    code = (
-        "import json; from crawler.run import run_in_this_process; "
-        f"s = run_in_this_process('demo-spa', base_url_override={demo.spa_url!r}, progress=False, "
-        "settings_extra={'MARKWATCH_PAGES_PER_CONTEXT': 7}); print(json.dumps([s.status, s.items]))"
+    options = CrawlOptions(
+        "demo-spa",
+        base_url_override=demo.spa_url,
+        progress=False,
+        settings_extra={"MARKWATCH_PAGES_PER_CONTEXT": 7},
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
-    )
-    assert json.loads(out.stdout.splitlines()[-1]) == ["finished", demo.size]
+    summary = crawl(options, timeout=300)
+    assert (summary.status, summary.items) == ("finished", demo.size)
     with open_database(check=False).session() as session:
         stats = session.scalars(select(CrawlRun)).one().stats
     assert stats["playwright/context_count"] >= demo.size // 7

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from crawler.run import child_command
+from crawler.run import CrawlOptions, child_command
 from storage import open_database
 from storage.models import CrawlRun, Listing, Snapshot
 
@@ -46,13 +46,10 @@ def test_two_processes_together_crawl_the_catalogue_exactly_once(
     children = []
     for k in range(2):
         summary = tmp_path / f"summary-{k}.json"
-        command = child_command(
-            "demo-static",
-            distributed=redis_url,
-            base_url_override=demo.static_url,
-            progress=False,
-            summary_file=summary,
+        options = CrawlOptions(
+            "demo-static", distributed=redis_url, base_url_override=demo.static_url, progress=False
         )
+        command = child_command(options, summary_file=summary)
         children.append((subprocess.Popen(command, env=os.environ.copy()), summary))
     results = []
     for child, summary in children:

@@ -149,3 +149,29 @@ def test_queue_stores_listings_and_rescoring_updates_the_lead_never_duplicates(c
 def test_a_missing_file_is_refused(cli, tmp_path, registry):
     result = cli("score", tmp_path / "没有.jsonl", "--brands", registry)
     assert result.exit_code == 2 and "没有.jsonl" in result.stderr
+
+
+def test_queue_goes_on_past_values_that_would_break_storage(cli, tmp_path, registry):
+    cli("db", "upgrade")
+    cli("brands", "import", registry)
+    good = {"id": "feed:ok", "title": "康帅傅 红烧牛肉面 5连包", "price": 9.9, "category": "方便面"}
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(
+        "\n".join(
+            [
+                '{"id": "feed:big", "title": "康帅傅 红烧牛肉面", "sold": 9223372036854775808}',
+                '{"id": "feed:sur", "title": "康帅傅 \\ud800 红烧牛肉面"}',
+                '{"id": "feed:deep", "title": "x", "images": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                json.dumps(good, ensure_ascii=False),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = cli("score", path, "--queue")
+    assert result.exit_code == 1
+    out = records(result.stdout)
+    assert "'sold'" in out[0]["error"] and "'title'" in out[1]["error"] and "'images'" in out[2]["error"]
+    assert out[3]["id"] == "feed:ok" and out[3]["flagged"]
+    stats = json.loads(cli("stats", "--json").stdout)
+    assert stats["listings"] == 1 and sum(stats["leads"].values()) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -148,3 +149,44 @@ def test_score_lines_keeps_order_and_reports_bad_lines():
     assert "error" in out[1][0] and "UTF-8" in out[1][0]["error"]
     assert "price" in out[2][0]["error"] and out[2][1] is None
     assert out[3][0]["flagged"] is False
+
+
+# values that parse as JSON but break later steps: an integer beyond 64 bits (SQLite), a lone
+# surrogate (UTF-8 encoding), a nesting deeper than the JSON parser's recursion
+HOSTILE = [
+    ('{"id": "h:1", "title": "康师傅 红烧牛肉面", "sold": 9223372036854775808}', "sold"),
+    ('{"id": "h:2", "title": "康师傅 \\ud800 红烧牛肉面"}', "title"),
+    ('{"id": "h:3", "title": "x", "images": ' + "[" * 100_000 + "]" * 100_000 + "}", "images"),
+    ('{"id": "h:4", "title": "x", "price": ' + "9" * 5000 + "}", "price"),
+    ('{"id": "h:5", "title": "x", "price": 1e13}', "price"),
+    ('{"id": "h:6", "title": "x", "seller": {"id": "s", "name": "好店\\u0000"}}', "seller.name"),
+    ('{"id": "h:7", "title": "x", "seller": {"rating": -1}}', "seller.rating"),
+    ('{"id": "h:8", "title": "x", "category": "' + "类" * 201 + '"}', "category"),
+    ('{"id": "h:9", "title": "x", "images": ["\\udfff.jpg"]}', "images[0]"),
+]
+
+
+@pytest.mark.parametrize(("line", "field"), HOSTILE)
+def test_out_of_range_values_are_refused_naming_the_field(line, field):
+    with pytest.raises(ValueError, match=re.escape(f"'{field}'")):
+        parse_line(line)
+
+
+def test_a_batch_goes_on_past_each_hostile_line_with_one_error_record_each():
+    from scoring.records import score_lines
+
+    reg = Registry([Brand("康师傅", categories=("方便面",), nice_classes=(30,))])
+    good = [
+        json.dumps({"id": f"g:{i}", "title": "康帅傅 红烧牛肉面 5连包", "category": "方便面"})
+        for i in range(3)
+    ]
+    lines = [good[0], *(line for line, _ in HOSTILE), good[1], good[2]]
+    out = [record for record, _, _ in score_lines(lines, reg)]
+    assert len(out) == len(lines)
+    assert [r["id"] for r in out if "error" not in r] == ["g:0", "g:1", "g:2"]
+    errors = [r for r in out if "error" in r]
+    assert len(errors) == len(HOSTILE)
+    for record, (_, field) in zip(errors, HOSTILE, strict=True):
+        assert f"'{field}'" in record["error"]
+        json.dumps(record, ensure_ascii=False).encode("utf-8")  # every error record can be written
+    assert all(r["flagged"] for r in out if "error" not in r)

@@ -18,6 +18,7 @@ from scrapy.http import Response, TextResponse
 from crawler.items import ListingItem
 from crawler.profiles import Profile
 from crawler.selectors import first_text, select, texts
+from crawler.settings import DEFAULTS
 from storage.models import utcnow
 
 LIST, DETAIL = "list", "detail"
@@ -63,10 +64,12 @@ class ProfileSpider(scrapy.Spider):
                 # id can be checked against the URL (render_page does) and the crawl allows it
                 markwatch_reuse_page=kind == DETAIL
                 and self.item_check() is not None
-                and self.settings.getbool("MARKWATCH_REUSE_PAGES", True),
+                and self.settings.getbool("MARKWATCH_REUSE_PAGES", DEFAULTS["MARKWATCH_REUSE_PAGES"]),
                 # render_page waits for the app itself; no need to wait for the load event first
                 playwright_page_goto_kwargs={
-                    "wait_until": self.settings.get("MARKWATCH_GOTO_WAIT_UNTIL", "domcontentloaded")
+                    "wait_until": self.settings.get(
+                        "MARKWATCH_GOTO_WAIT_UNTIL", DEFAULTS["MARKWATCH_GOTO_WAIT_UNTIL"]
+                    )
                 },
             )
         priority = 10 if kind == DETAIL else 0  # finish listings before opening more list pages
