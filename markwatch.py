@@ -538,11 +538,26 @@ def crawl_command(
         str | None,
         typer.Option("--base-url", help="Crawl the platform at this address instead of its profile's."),
     ] = None,
+    url: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--url",
+            help="Crawl exactly this page (repeatable): a list or a detail page of the platform, "
+            "an address or a path on its base URL.",
+        ),
+    ] = None,
 ) -> None:
     """Crawl a platform with its profile: store, snapshot, score and queue every listing."""
     from crawler.run import CrawlOptions, crawl
 
     database()  # refuse early when the database needs `markwatch db upgrade`
+    for given in url or ():
+        if not given.lower().startswith(("http://", "https://", "/")):
+            raise MarkwatchError(f"--url {given!r}: give an http(s) address or a path such as /item/1")
+    if url and (query or distributed):
+        raise MarkwatchError(
+            "--url crawls the given pages only: it cannot be combined with --query or --distributed"
+        )
     options = CrawlOptions(
         platform,
         queries=tuple(query or ()),
@@ -551,9 +566,12 @@ def crawl_command(
         base_url_override=base_url,
         progress=err.is_terminal,
         fresh=not resume,
+        urls=tuple(url or ()),
     )
     summary = crawl(options)
     out.print(summary.line())
+    for warning in summary.warnings:
+        out.print(f"warning: {warning}")
     if summary.status != "finished" or summary.errors:
         raise typer.Exit(1)
 

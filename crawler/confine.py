@@ -168,6 +168,18 @@ class Confinement:
         return "offsite"
 
 
+def refuse_link(crawler: Crawler, url: str) -> bool:
+    """Whether a link found on a page is refused before it becomes a request: not http(s) (Scrapy would
+    raise for ``javascript:``, losing the whole page, and would fetch ``file:`` and ``data:``), or an
+    address that cannot be parsed. Counted; the other rules apply when the request is scheduled."""
+    scheme = url.partition(":")[0].lower()
+    if scheme in SCHEMES and _origin(url) is not None:
+        return False
+    reason = "scheme" if scheme not in SCHEMES or ":" not in url else "bad_address"
+    report.refused(crawler, reason)
+    return True
+
+
 def how(request: Request) -> str:
     """What made a request: ``image``, ``redirect``, ``meta_refresh`` or a ``link`` (start pages too)."""
     if request.meta.get("markwatch_image"):
@@ -195,6 +207,7 @@ class ConfinementMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConfinementMiddleware:
         mw = cls(crawler)
+        crawler.markwatch_confinement = mw  # type: ignore[attr-defined]  # the meta-refresh check reads it
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.request_scheduled, signal=signals.request_scheduled)
         return mw
@@ -246,7 +259,11 @@ class ConfinementMiddleware:
                     request.meta["dont_redirect"] = True
                     request.meta["markwatch_undo_dont_redirect"] = True
             elif target.partition(":")[0].lower() not in SCHEMES:
-                self.refuse(target, "redirect", "scheme")  # RedirectMiddleware drops it silently
+                # RedirectMiddleware would drop it silently (or raise, for javascript:, losing the page)
+                self.refuse(target, "redirect", "scheme")
+                if not request.meta.get("dont_redirect"):
+                    request.meta["dont_redirect"] = True
+                    request.meta["markwatch_undo_dont_redirect"] = True
         elif response.url != request.url and response.url.partition("#")[0] != request.url.partition("#")[0]:
             # a browser page that navigated elsewhere on its own (script, meta refresh inside Chromium)
             reason = self.rules.verdict(response.url)
@@ -261,8 +278,10 @@ class ConfinementMiddleware:
 
 
 class MetaRefreshCheckMiddleware:
-    """Downloader middleware just after MetaRefreshMiddleware (which silently ignores a refresh to
-    ``javascript:`` or ``data:``): such a refresh is counted as refused, and the page is kept as it is."""
+    """Downloader middleware between HttpCompressionMiddleware (590) and MetaRefreshMiddleware (580): a
+    meta refresh to an address the crawl may not fetch (``javascript:``, another host) is counted as
+    refused and not followed; the page is kept as it is (MetaRefreshMiddleware would raise for
+    ``javascript:`` and lose the page, or follow the refresh off the platform)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -274,10 +293,17 @@ class MetaRefreshCheckMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if "markwatch_kind" not in request.meta or not isinstance(response, HtmlResponse):
             return response
-        if b"refresh" not in response.body[:20000].lower():
+        if b"refresh" not in response.body[:20000].lower() or request.meta.get("dont_redirect"):
             return response
         _interval, url = get_meta_refresh(response)  # cached by Scrapy for this response
-        if url and url.partition(":")[0].lower() not in SCHEMES:
-            report.refused(self.crawler, reason_key("meta_refresh", "scheme"))
-            logger.info("refused a meta refresh to %s on %s", url[:100], response.url)
+        if not url:
+            return response
+        mw = self.crawler.spider and getattr(self.crawler, "markwatch_confinement", None)
+        rules: Confinement | None = getattr(mw, "rules", None)
+        reason = "scheme" if url.partition(":")[0].lower() not in SCHEMES else rules and rules.verdict(url)
+        if reason:
+            report.refused(self.crawler, reason_key("meta_refresh", reason))
+            logger.info("refused a meta refresh to %s on %s", url[:200], response.url)
+            request.meta["dont_redirect"] = True  # this response only: a retry is a new request
+            request.meta["markwatch_undo_dont_redirect"] = True
         return response

@@ -79,6 +79,7 @@ class ListingImagesPipeline(MediaPipeline):
         from storage import open_database
 
         self.db = open_database(check=False)
+        self.failures: dict[str, str | None] = {}  # image address -> why it could not be fetched
         from crawler.settings import DEFAULTS
 
         settings = crawler.settings
@@ -149,26 +150,35 @@ class ListingImagesPipeline(MediaPipeline):
             "height": facts["height"],
         }
 
-    def media_failed(self, failure: Failure, request: Request, info: Any) -> dict[str, Any]:
+    def media_failed(self, failure: Failure, request: Request, info: Any) -> None:
+        """Note why the download failed; MediaPipeline then gives the item a None result for it (raising
+        here would log every refused image as an error)."""
         from scrapy.exceptions import DownloadCancelledError
         from twisted.internet.defer import CancelledError
 
         from crawler.middlewares import GaveUp
 
         error = failure.value
+        reason: str | None
         if isinstance(error, GaveUp):
-            return {"refused": "gave_up"}  # server errors or timeouts after every retry
-        if isinstance(error, IgnoreRequest):
-            return {"refused": None}  # refused by confinement, which counted it
-        if isinstance(error, (DownloadCancelledError, CancelledError)):
-            return {"refused": "too_large"}  # download_maxsize stopped it as it arrived
-        logger.info("image %s not fetched: %s: %s", request.url, type(error).__name__, error)
-        return {"refused": "fetch_error"}
+            reason = "gave_up"  # server errors or timeouts after every retry
+        elif isinstance(error, IgnoreRequest):
+            reason = None  # refused by confinement, which counted it
+        elif isinstance(error, (DownloadCancelledError, CancelledError)):
+            reason = "too_large"  # download_maxsize stopped it as it arrived
+        else:
+            logger.info("image %s not fetched: %s: %s", request.url, type(error).__name__, error)
+            reason = "fetch_error"
+        self.failures[request.url] = reason
 
     def item_completed(self, results: list[Any], item: Any, info: Any) -> Any:
         kept: list[dict[str, Any]] = []
-        for ok, value in results:
-            facts = value if ok else {"refused": "fetch_error"}
+        urls = [r.url for r in self.get_media_requests(item, info)]
+        for (ok, value), url in zip(results, urls, strict=True):
+            if ok and value is None:
+                facts = {"refused": self.failures.get(url, "fetch_error")}
+            else:
+                facts = value if ok else {"refused": "fetch_error"}
             if "refused" not in facts:
                 kept.append(dict(facts, position=len(kept)))
             elif facts["refused"] is not None:

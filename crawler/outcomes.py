@@ -1,5 +1,6 @@
 """Pages whose outcome would otherwise be silent: a spider middleware that makes them count.
 
+- A start request that cannot be made (a bad address) is an error with its cause as a warning.
 - A detail page answering 404 or 410 is a listing that is gone: its item is marked ``gone`` and the
   normalising pipeline drops it as ``not_found`` (Scrapy's HttpErrorMiddleware would drop it unseen).
 - A list page that yields no link to a detail page is a warning (the profile's ``list.items`` matched
@@ -38,8 +39,12 @@ class PageOutcomeMiddleware:
         return request
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for o in start:
-            yield self._request(o) if isinstance(o, Request) else o
+        try:
+            async for o in start:
+                yield self._request(o) if isinstance(o, Request) else o
+        except Exception as exc:  # noqa: BLE001 - Scrapy would only log it: the summary names the cause
+            self.crawler.stats.inc_value("markwatch/errors")
+            report.warn(self.crawler, f"the crawl could not start all its pages: {type(exc).__name__}: {exc}")
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
         kind = response.meta.get("markwatch_kind") if response.request is not None else None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -57,6 +58,7 @@ class CrawlOptions:
     fresh: bool = False  # start afresh instead of resuming an interrupted crawl
     score: bool = True  # score and queue each stored listing
     settings_extra: dict[str, Any] = field(default_factory=dict)  # Scrapy settings (benchmarks, tests)
+    urls: tuple[str, ...] = ()  # crawl exactly these pages (each a list or a detail page), nothing else
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -64,7 +66,7 @@ class CrawlOptions:
     @classmethod
     def from_json(cls, text: str) -> CrawlOptions:
         data = json.loads(text)
-        return cls(**data | {"queries": tuple(data.get("queries", ()))})
+        return cls(**data | {"queries": tuple(data.get("queries", ())), "urls": tuple(data.get("urls", ()))})
 
 
 @dataclass
@@ -85,17 +87,25 @@ class CrawlRunSummary:
     distributed: str | None = None
     base_url: str | None = None
     error: str | None = None
+    images: int = 0  # listing images stored
+    refused: dict[str, int] = field(default_factory=dict)  # requests not made, by reason
+    warnings: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        dropped = sum(self.drops.values())
+        def counted(total: int, what: str, by: dict[str, int]) -> str:
+            detail = ", ".join(f"{k} {v}" for k, v in sorted(by.items()))
+            return f"{total:,} {what}" + (f" ({detail})" if total else "")
+
         parts = [
             f"{self.platform}: {self.status}",
             f"{self.items:,} listing(s) stored",
+            f"{self.images:,} image(s)",
             f"{self.pages:,} page(s)",
-            f"{dropped:,} dropped"
-            + (f" ({', '.join(f'{k} {v}' for k, v in sorted(self.drops.items()))})" if dropped else ""),
+            counted(sum(self.drops.values()), "dropped", self.drops),
             f"{self.blocks:,} block page(s)",
             f"{self.errors:,} error(s)",
+            counted(sum(self.refused.values()), "refused", self.refused),
+            f"{len(self.warnings):,} warning(s)",
             f"{self.seconds:.1f} s",
         ]
         return ", ".join(parts) + (" (resumed)" if self.resumed else "")
@@ -130,8 +140,8 @@ def crawl(options: CrawlOptions, *, timeout: float | None = None) -> CrawlRunSum
                 exit_code=3,
             )
         data = json.loads(summary_file.read_text(encoding="utf-8"))
-    if "refused" in data:
-        raise MarkwatchError(data["refused"], exit_code=int(data.get("exit_code", 2)))
+    if "crawl_refused" in data:
+        raise MarkwatchError(data["crawl_refused"], exit_code=int(data.get("exit_code", 2)))
     return CrawlRunSummary(**data)
 
 
@@ -266,6 +276,7 @@ def run_in_this_process(options: CrawlOptions) -> CrawlRunSummary:
     if options.score:
         check_routing(settings)
     db = open_database(settings)
+    refuse_disabled(db, options.platform)
     profile = resolve_profile(db, options.platform)
     profile = profile.with_base_url(options.base_url_override or profile.env_base_url())
     plan = plan_run(db, settings, profile, options)
@@ -273,6 +284,17 @@ def run_in_this_process(options: CrawlOptions) -> CrawlRunSummary:
     if plan.job_dir is not None:
         (plan.job_dir / LOCK).unlink(missing_ok=True)
     return summarise(db, profile, plan, crawler)
+
+
+def refuse_disabled(db: Database, platform: str) -> None:
+    """A disabled platform is not crawled: MarkwatchError (exit 2) saying how to enable it."""
+    from crawler.platforms import is_enabled
+
+    if not is_enabled(db, platform):
+        raise MarkwatchError(
+            f"platform {platform} is disabled, so it is not crawled; "
+            f"enable it with `markwatch platforms enable {platform}`"
+        )
 
 
 def check_routing(settings: Settings) -> None:
@@ -305,6 +327,13 @@ def plan_run(db: Database, settings: Settings, profile: Profile, options: CrawlO
     with db.session() as session:
         platform = get_platform(session=session, name=profile.name)
         assert platform is not None  # resolve_profile stored it
+        if options.urls:  # a few given pages: a run of its own, beside (not instead of) the platform's crawl
+            from storage.crawl import start_crawl_run
+
+            run = start_crawl_run(
+                session=session, platform=platform, queries=[], job_dir=None, distributed=None
+            )
+            return RunPlan(run_id=run.id, queries=[], walk=False, job_dir=None)
         if options.distributed:
             return join_shared_frontier(session, platform, profile, options.distributed, queries, walk)
         job_dir = settings.home / "jobs" / profile.name
@@ -376,7 +405,9 @@ def run_spider(settings: Settings, profile: Profile, options: CrawlOptions, plan
     done = read_done_log(plan.job_dir / "markwatch-done.txt") if plan.job_dir else set()
     process = CrawlerProcess(scrapy_conf)
     crawler = process.create_crawler(ProfileSpider)
-    process.crawl(crawler, profile=profile.data, queries=plan.queries, done=done, walk=plan.walk)
+    process.crawl(
+        crawler, profile=profile.data, queries=plan.queries, done=done, walk=plan.walk, urls=options.urls
+    )
     started = time.monotonic()
     process.start()
     if crawler.stats is not None and crawler.stats.get_value("elapsed_time_seconds") is None:
@@ -406,6 +437,9 @@ def summarise(db: Database, profile: Profile, plan: RunPlan, crawler: Crawler) -
             distributed=row.distributed,
             base_url=profile.base_url,
             error=row.error,
+            images=row.images,
+            refused=dict(row.refused or {}),
+            warnings=list(row.warnings or []),
         )
 
 
@@ -431,10 +465,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         summary = run_in_this_process(replace(options, progress=options.progress and sys.stderr.isatty()))
     except MarkwatchError as exc:
-        answer({"refused": str(exc), "exit_code": exc.exit_code})
+        answer({"crawl_refused": str(exc), "exit_code": exc.exit_code})
         if not args.summary:
             print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # the cause goes back to the caller, not only into a log file
+        logging.getLogger(__name__).exception("the crawl of %s failed", options.platform)
+        answer(
+            {
+                "crawl_refused": f"the crawl of {options.platform} failed: {type(exc).__name__}: {exc}",
+                "exit_code": 3,
+            }
+        )
+        return 3
     answer(asdict(summary))
     return 0 if summary.status == "finished" else 1
 

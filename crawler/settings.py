@@ -49,8 +49,8 @@ COMPONENTS: dict[str, Any] = {
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.middlewares.PolitenessMiddleware": 550,
         "crawler.middlewares.BrowserContextMiddleware": 560,
-        # confinement: before RedirectMiddleware (600) sees a redirect, after MetaRefresh (580)
-        "crawler.confine.MetaRefreshCheckMiddleware": 575,
+        # confinement: before RedirectMiddleware (600) and MetaRefreshMiddleware (580) follow anything
+        "crawler.confine.MetaRefreshCheckMiddleware": 585,
         "crawler.confine.ConfinementMiddleware": 610,
     },
     "SPIDER_MIDDLEWARES": {"crawler.outcomes.PageOutcomeMiddleware": 100},

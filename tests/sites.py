@@ -34,7 +34,10 @@ class Site:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the crawler stopped reading (a download bigger than it accepts)
 
             def log_message(self, *args: Any) -> None:
                 pass

@@ -63,7 +63,7 @@ detail:
 
 
 def test_a_crawl_keeps_the_images_and_refuses_what_is_not_one(cli, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from crawler.run import crawl
+    from crawler.run import CrawlOptions, crawl
 
     red, blue = png("red"), png("blue")
     with Site({"/cdn/x.png": (200, {"Content-Type": "image/png"}, png("green"))}) as cdn:
@@ -99,7 +99,7 @@ def test_a_crawl_keeps_the_images_and_refuses_what_is_not_one(cli, db, tmp_path:
             profile = tmp_path / "pictures.yaml"
             profile.write_text(PROFILE.format(base=site.url), encoding="utf-8")
             assert cli("platforms", "add", profile).exit_code == 0
-            summary = crawl("pictures", progress=False)
+            summary = crawl(CrawlOptions("pictures", progress=False))
             asked = list(site.requests)
         assert cdn.requests == []
     assert summary.status == "finished" and summary.items == 2
@@ -137,7 +137,7 @@ def test_a_crawl_keeps_the_images_and_refuses_what_is_not_one(cli, db, tmp_path:
 
 
 def test_a_crawled_listing_reusing_an_official_image_is_flagged_for_it(cli, db, demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from crawler.run import crawl
+    from crawler.run import CrawlOptions, crawl
 
     records = {r["id"]: r for r in demo.records("demo-static")}
     reuse, other = records["demo-static:10004"], records["demo-static:10002"]  # 可口可乐, 必胜客 lookalikes
@@ -151,7 +151,7 @@ def test_a_crawled_listing_reusing_an_official_image_is_flagged_for_it(cli, db, 
         encoding="utf-8",
     )
     assert cli("brands", "import", tmp_path / "brands.yaml").exit_code == 0
-    summary = crawl("demo-static", base_url_override=demo.static_url, progress=False)
+    summary = crawl(CrawlOptions("demo-static", base_url_override=demo.static_url, progress=False))
     assert summary.status == "finished" and summary.images == sum(len(r["images"]) for r in records.values())
     with open_database(check=False).session() as session:
 
