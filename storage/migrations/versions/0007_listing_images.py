@@ -19,6 +19,21 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # idempotent, like the migrations before it: a database stamped older than it is may hold its tables
+    inspector = sa.inspect(op.get_bind())
+    if "listing_images" not in inspector.get_table_names():
+        _create_listing_images()
+    present = {c["name"] for c in inspector.get_columns("crawl_runs")}
+    with op.batch_alter_table("crawl_runs", schema=None) as batch_op:
+        if "refused" not in present:
+            batch_op.add_column(sa.Column("refused", sa.JSON(), nullable=False, server_default="{}"))
+        if "warnings" not in present:
+            batch_op.add_column(sa.Column("warnings", sa.JSON(), nullable=False, server_default="[]"))
+        if "images" not in present:
+            batch_op.add_column(sa.Column("images", sa.Integer(), nullable=False, server_default="0"))
+
+
+def _create_listing_images() -> None:
     op.create_table(
         "listing_images",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -42,10 +57,6 @@ def upgrade() -> None:
     with op.batch_alter_table("listing_images", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_listing_images_listing_id"), ["listing_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_listing_images_sha256"), ["sha256"], unique=False)
-    with op.batch_alter_table("crawl_runs", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("refused", sa.JSON(), nullable=False, server_default="{}"))
-        batch_op.add_column(sa.Column("warnings", sa.JSON(), nullable=False, server_default="[]"))
-        batch_op.add_column(sa.Column("images", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
