@@ -194,19 +194,23 @@ def score_file(
     ] = False,
 ) -> None:
     """Score a listings file: one score record per input line, in input order."""
+    from brands.queueing import ScoreQueue, score_queue
     from brands.registry_file import load_registry_file
-    from brands.service import Scorer, registry_from_file, scorer_from_database
+    from brands.service import Scorer, registry_from_file
 
     settings = get_settings()
     db = database() if (queue or brands_file is None) else None
     registry = registry_from_file(load_registry_file(brands_file)) if brands_file is not None else None
     if db is not None:
-        scorer = scorer_from_database(db, registry)
+        path = score_queue(db, settings, registry=registry)
     else:
         import scoring
+        from storage.queue import QueueRules
 
+        assert registry is not None  # no database only with --brands
         scorer = Scorer(registry=registry, context=scoring.ScoringContext(), model=None)
-    if len(scorer.registry) == 0:
+        path = ScoreQueue(scorer=scorer, rules=QueueRules(), threshold=settings.scoring_threshold)
+    if len(path.scorer.registry) == 0:
         raise MarkwatchError(
             "no brands to score against: import a registry (`markwatch brands import`) or pass --brands"
         )
@@ -219,9 +223,8 @@ def score_file(
         summary = _score_stream(
             source,
             sink,
-            scorer,
+            path,
             db=db if queue else None,
-            settings=settings,
             explain=err if explain else None,
             progress=err.is_terminal,
             total_bytes=file.stat().st_size,
@@ -244,19 +247,20 @@ class _ScoreSummary:
         self.scored = self.flagged = self.queued = self.failed = 0
 
 
-def _score_stream(source, sink, scorer, *, db, settings, explain, progress, total_bytes):  # type: ignore[no-untyped-def]
-    """Write one score record per line of ``source``; memory stays flat however long the file.
+SCORE_BATCH = 500  # lines scored (and, with --queue, stored and queued in one transaction) at a time
 
-    With ``db`` the listings are stored and the flagged ones queued, committed in batches of 500.
-    """
+
+def _score_stream(source, sink, path, *, db, explain, progress, total_bytes):  # type: ignore[no-untyped-def]
+    """Write one score record per line of ``source``, in input order; memory stays flat however long
+    the file. With ``db`` each batch of listings is stored, then scored and queued in one transaction
+    (brands.queueing.score_and_queue, the path every scorer takes)."""
+    from itertools import islice
+
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from scoring.records import score_lines
-    from scoring.types import VIOLATIONS
-    from storage.queue import QueueRules
+    from scoring.records import error_record, parse_line, record_id, score_to_record
 
     summary = _ScoreSummary()
-    rules = QueueRules.from_settings(settings, kinds=VIOLATIONS) if db is not None else None
     bar = Progress(
         TextColumn("scoring"),
         BarColumn(),
@@ -266,57 +270,55 @@ def _score_stream(source, sink, scorer, *, db, settings, explain, progress, tota
         disable=not progress,
     )
     task = bar.add_task("score", total=total_bytes)
-    batch: list[tuple[dict, object]] = []
-    line_number = [0]
 
-    def numbered_lines():  # type: ignore[no-untyped-def]
-        # score_lines reads lazily, so the line last read is the line of the record it yields next
-        for line_number[0], line in enumerate(source, start=1):
+    def parsed_lines():  # type: ignore[no-untyped-def]
+        """(line number, listing or None, error record or None) per non-blank line."""
+        for number, line in enumerate(source, start=1):
             bar.advance(task, len(line))
-            yield line
+            if not line.strip():
+                continue
+            try:
+                yield number, parse_line(line), None
+            except ValueError as exc:
+                yield number, None, error_record(record_id(line), f"line {number}: {exc}")
 
-    def flush_queue() -> None:
-        from storage.listings import upsert_listing
-        from storage.queue import record_score
-
-        with db.session() as session:
-            for record, result in batch:
-                listing, _ = upsert_listing(session=session, record=record)
-                lead = record_score(session=session, listing=listing, score=result, rules=rules)
-                summary.queued += lead is not None and result.flagged
-        batch.clear()
-
-    lines = score_lines(
-        numbered_lines(),
-        scorer.registry,
-        context=scorer.context,
-        threshold=settings.scoring_threshold,
-        model=scorer.model,
-    )
+    lines = parsed_lines()
     with bar:
-        for record, listing, result in lines:
-            if result is None:
-                summary.failed += 1
-                record = {**record, "error": f"line {line_number[0]}: {record['error']}"}
-            else:
+        while batch := list(islice(lines, SCORE_BATCH)):
+            listings = [listing for _n, listing, _e in batch if listing is not None]
+            scores = iter(_score_batch(path, listings, db, summary))
+            for _number, listing, error in batch:
+                if listing is None:
+                    summary.failed += 1
+                    sink.write(json.dumps(error, ensure_ascii=False) + "\n")
+                    continue
+                result = next(scores)
                 summary.scored += 1
                 summary.flagged += result.flagged
-            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-            if result is None:
-                continue
-            if explain is not None and result.flagged:
-                explain.print(
-                    Text(f"{result.id}  {listing.title[:60]}  风险 {result.risk:.2f}", style="bold")
-                )
-                for reason in result.reasons:
-                    explain.print(f"  {reason.weight:+.2f}  {reason.signal}: {reason.detail}")
-            if db is not None:
-                batch.append((_normalised_record(listing), result))
-                if len(batch) >= 500:
-                    flush_queue()
-        if db is not None and batch:
-            flush_queue()
+                sink.write(json.dumps(score_to_record(result), ensure_ascii=False) + "\n")
+                if explain is not None and result.flagged:
+                    explain.print(
+                        Text(f"{result.id}  {listing.title[:60]}  风险 {result.risk:.2f}", style="bold")
+                    )
+                    for reason in result.reasons:
+                        explain.print(f"  {reason.weight:+.2f}  {reason.signal}: {reason.detail}")
     return summary
+
+
+def _score_batch(path, listings, db, summary):  # type: ignore[no-untyped-def]
+    """The scores of ``listings`` in order; with ``db`` the listings are stored and queued too."""
+    if db is None:
+        return list(path.score(listings))
+    from brands.queueing import score_and_queue
+    from storage.listings import upsert_listing
+
+    with db.session() as session:
+        rows = [
+            upsert_listing(session=session, record=_normalised_record(listing))[0] for listing in listings
+        ]
+        outcomes = score_and_queue(session, rows, path, listings=listings)
+    summary.queued += sum(outcome.queued for outcome in outcomes)
+    return [outcome.score for outcome in outcomes]
 
 
 def _normalised_record(listing) -> dict:  # type: ignore[no-untyped-def]
@@ -363,7 +365,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
 
 # --- platforms, crawl, demo (issue 3: crawler/, demo/) --------------------------------------------------
 
-platforms_app = typer.Typer(help="Platform profiles: list, add, enable, disable.", no_args_is_help=True)
+platforms_app = typer.Typer(help="Platform profiles: list, add, try, enable, disable.", no_args_is_help=True)
 demo_app = typer.Typer(help="The bundled demo marketplaces: serve, catalogue.", no_args_is_help=True)
 app.add_typer(platforms_app, name="platforms")
 app.add_typer(demo_app, name="demo")
@@ -374,8 +376,7 @@ def platforms_list(
     as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
 ) -> None:
     """Platforms with their profiles: the built-in ones and those added with `platforms add`."""
-    from crawler.platforms import ENABLED_BUILTINS
-    from crawler.profiles import BUILTIN, builtin_profile
+    from crawler.profiles import BUILTIN, DEMOS, builtin_profile
     from storage.crawl import platform_overview
 
     with database().session() as session:
@@ -388,7 +389,7 @@ def platforms_list(
                 "name": name,
                 "title": profile.title,
                 "render": profile.render,
-                "enabled": name in ENABLED_BUILTINS,
+                "enabled": name in DEMOS,
                 "has_profile": True,
                 "base_url": profile.base_url,
                 "listings": 0,
@@ -511,6 +512,63 @@ def _parse_since(text: str) -> datetime:
             f"--since {text!r}: give a date or time like 2026-12-01 or 2026-12-01T08:00, or 24h / 7d"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(get_settings().timezone))
+@platforms_app.command("try")
+def platforms_try(
+    profile_ref: Annotated[
+        str, typer.Argument(metavar="PROFILE", help="A profile file (YAML), or a platform's name.")
+    ],
+    target: Annotated[
+        str, typer.Argument(metavar="URL|FILE", help="The page: an http(s) address or a file.")
+    ],
+    as_url: Annotated[
+        str | None,
+        typer.Option("--url", help="The address a saved FILE was at (links and ids read from it)."),
+    ] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", help="The search words of a list page (for its next page).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """Read one page with a profile, like `scrapy parse`: its kind, each field and its source, the links."""
+    from crawler.profiles import builtin_profile, load_profile_file
+    from crawler.trying import load_page, try_page
+
+    if Path(profile_ref).suffix.lower() in (".yaml", ".yml") or Path(profile_ref).exists():
+        profile = load_profile_file(Path(profile_ref))
+    else:
+        found = builtin_profile(profile_ref)
+        if found is None:
+            raise MarkwatchError(f"{profile_ref}: neither a profile file nor a built-in platform")
+        profile = found
+    report = try_page(profile, load_page(target, as_url=as_url, profile=profile), query=query)
+    if as_json:
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+        return
+    kind = {"list": "list page", "detail": "detail page"}.get(
+        report.kind or "", "neither a list nor a detail page"
+    )
+    out.print(printable(f"{report.url}: {kind} ({report.kind_reason})"))
+    for row in report.fields:
+        text = row["text"]
+        shown = (
+            "(empty)" if text in (None, [], "") else (" | ".join(text) if isinstance(text, list) else text)
+        )
+        same = row["value"] in (None, []) or str(row["value"]) == " ".join(str(shown).split())
+        value = "" if same else f"  → {row['value']}"
+        source = f"  [{row['source']}]" if row["source"] else ""
+        out.print(printable(f"  {row['name']}: {' '.join(str(shown).split())[:200]}{value}{source}"))
+    if report.kind != "detail":
+        out.print(f"  results: {len(report.results)}")
+        for i, result in enumerate(report.results, 1):
+            fields = ", ".join(f"{k}={' '.join(str(v).split())[:60]}" for k, v in result["fields"].items())
+            out.print(
+                printable(f"  {i:>3}. {result['url'] or '(no link)'}" + (f"  {fields}" if fields else ""))
+            )
+        out.print(printable(f"  next page: {', '.join(report.next_pages) or '(none)'}"))
+    for refused in report.refused:
+        out.print(printable(f"  refused: {refused['url']} ({refused['reason']})"))
+    for marker in report.malformed_json:
+        out.print(printable(f"  malformed JSON after /{marker}/: the fields read from it are empty"))
 
 
 @app.command("crawl")
@@ -964,10 +1022,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        err.print(
-            Text("internal error: ", style="bold red") + Text(printable(f"{type(exc).__name__}: {exc}")),
-            soft_wrap=True,
-        )
+        message = printable(f"{type(exc).__name__}: {exc}", keep_newlines=True)
+        err.print(Text("internal error: ", style="bold red") + Text(message), soft_wrap=True)
         err.print("this is a bug in markwatch; rerun with --debug for the traceback and report it")
         return 3
     return result if isinstance(result, int) else 0

@@ -46,16 +46,12 @@ class RescoreSummary:
 
 def rescore(db: Database, settings: Settings, *, batch_size: int = 500) -> RescoreSummary:
     """Score every new or changed listing and put the flagged ones in the review queue."""
-    import scoring
-    from brands.service import scorer_from_database
-    from scoring.types import Listing as ScoredListing
-    from storage.listings import listing_record, listings_needing_score
-    from storage.queue import QueueRules, record_score
+    from brands.queueing import score_and_queue, score_queue
+    from storage.listings import listings_needing_score
 
-    rules = QueueRules.from_settings(settings, kinds=scoring.VIOLATIONS)
-    scorer = scorer_from_database(db)
+    path = score_queue(db, settings)  # its context is shared by every batch: prices and sellers seen so far
     summary = RescoreSummary()
-    if len(scorer.registry) == 0:
+    if len(path.scorer.registry) == 0:
         return summary
     after_id = 0
     while True:
@@ -63,19 +59,10 @@ def rescore(db: Database, settings: Settings, *, batch_size: int = 500) -> Resco
             rows = listings_needing_score(session=session, after_id=after_id, limit=batch_size)
             if not rows:
                 return summary
-            listings = (ScoredListing.from_record(listing_record(row)) for row in rows)
-            results = scoring.score_many(
-                listings,
-                scorer.registry,
-                context=scorer.context,  # shared by every batch: prices and sellers seen so far
-                threshold=settings.scoring_threshold,
-                model=scorer.model,
-            )
-            for row, result in zip(rows, results, strict=True):
-                lead = record_score(session=session, listing=row, score=result, rules=rules)
+            for outcome in score_and_queue(session, rows, path):
                 summary.scored += 1
-                summary.flagged += result.flagged
-                summary.queued += bool(result.flagged and lead is not None)
+                summary.flagged += outcome.score.flagged
+                summary.queued += outcome.queued
             after_id = rows[-1].id
 
 

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=_default_home)  # data directory: database, blobs, digests, keys
     db: str | None = None  # SQLAlchemy URL; default SQLite at <home>/markwatch.db
     chromium: str | None = None  # browser executable; default the system chromium, else Playwright's own
+    session_dir: Path | None = None  # platforms' login states, <platform>.json; default <home>/sessions
     sqlite_busy_timeout: int = 30_000  # ms a writer waits for a lock held by another process
 
     scoring_threshold: float | None = (

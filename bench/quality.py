@@ -9,6 +9,7 @@ file order with score_many, so price statistics build up as they would in a real
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -66,11 +67,21 @@ def main() -> None:
     for line in (data / "labels.jsonl").open(encoding="utf-8"):
         d = json.loads(line)
         labels[d["id"]] = d
-    t0 = time.perf_counter()
-    scores = {s.id: s for s in score_many(listings, registry)}
-    elapsed = time.perf_counter() - t0
-    base = baseline(listings, registry)
     verbose = "-v" in sys.argv
+    t0 = time.perf_counter()
+    report(listings, registry, labels, verbose, "")
+    elapsed = time.perf_counter() - t0
+    # many search pages and platform feeds carry no category: the same listings with none
+    bare = [dataclasses.replace(x, category=None) for x in listings]
+    report(bare, registry, labels, verbose, " (every category removed)")
+    print(f"scored {len(listings)} listings in {elapsed:.2f} s")
+
+
+def report(
+    listings: list[Listing], registry: Registry, labels: dict[str, dict], verbose: bool, condition: str
+) -> None:
+    scores = {s.id: s for s in score_many(listings, registry)}
+    base = baseline(listings, registry)
 
     for tier in ("core", "stretch"):
         ids = [x.id for x in listings if labels[x.id]["tier"] == tier]
@@ -87,7 +98,7 @@ def main() -> None:
         bacc = sum(1 for i in btps if base[i][1] in labels[i]["brands"]) / len(btps) if btps else 1.0
         vio = [i for i in ids if scores[i].flagged and labels[i]["flagged"]]
         vacc = sum(1 for i in vio if scores[i].violation == labels[i]["violation"]) / len(vio) if vio else 1.0
-        print(f"== {tier}: {len(ids)} listings, {sum(g for _, g in rows)} positive")
+        print(f"== {tier}{condition}: {len(ids)} listings, {sum(g for _, g in rows)} positive")
         print(
             f"   markwatch : P {p:.3f}  R {r:.3f}  F1 {f:.3f}  brand acc {acc:.3f}  violation acc {vacc:.3f}"
             f"  (tp {tp} fp {fp} fn {fn})"
@@ -131,7 +142,6 @@ def main() -> None:
                         s.violation,
                         [(r.signal, round(r.weight, 2), r.detail) for r in s.reasons],
                     )
-    print(f"scored {len(listings)} listings in {elapsed:.2f} s")
 
 
 if __name__ == "__main__":

@@ -174,15 +174,18 @@ class Scorer:
 def scorer_from_database(db: Database, registry: Registry | None = None) -> Scorer:
     """The approved registry (or the one given), the context pre-filled with the blacklist and the
     brands each seller was flagged for, and the newest combiner fitted by `markwatch model fit`."""
+    with db.session() as session:
+        return scorer_from_session(session, registry if registry is not None else scoring_registry(db))
+
+
+def scorer_from_session(session: Session, registry: Registry) -> Scorer:
+    """``scorer_from_database`` as ``session`` sees the database, for ``registry``."""
     from scoring import CombinerModel, ScoringContext
     from storage.scorer_memory import blacklisted_seller_ids, current_combiner_model, seller_brands
 
-    with db.session() as session:
-        context = ScoringContext(blacklisted_sellers=blacklisted_seller_ids(session=session))
-        for seller, brand in seller_brands(session=session):
-            context.add_seller_brand(seller, brand)
-        stored = current_combiner_model(session=session)
-        model = CombinerModel.from_json(stored.model_json) if stored else None
-    return Scorer(
-        registry=registry if registry is not None else scoring_registry(db), context=context, model=model
-    )
+    context = ScoringContext(blacklisted_sellers=blacklisted_seller_ids(session=session))
+    for seller, brand in seller_brands(session=session):
+        context.add_seller_brand(seller, brand)
+    stored = current_combiner_model(session=session)
+    model = CombinerModel.from_json(stored.model_json) if stored else None
+    return Scorer(registry=registry, context=context, model=model)

@@ -126,17 +126,13 @@ class ContextRotation:
             self.closed += 1
             asyncio.ensure_future(_close_quietly(context))
 
-
-ROTATION: ContextRotation | None = None  # set by the middleware of the running crawl (one per process)
-
-
-async def init_page(page: Any, request: Any) -> None:
-    """playwright_page_init_callback: let screenshot pages load images; learn each context object."""
-    if request.meta.get("markwatch_screenshot"):
-        _SCREENSHOT_PAGES.add(page)
-    name = request.meta.get("playwright_context")
-    if ROTATION is not None and name:
-        ROTATION.contexts.setdefault(name, page.context)
+    async def init_page(self, page: Any, request: Any) -> None:
+        """playwright_page_init_callback: let screenshot pages load images; learn each context object."""
+        if request.meta.get("markwatch_screenshot"):
+            _SCREENSHOT_PAGES.add(page)
+        name = request.meta.get("playwright_context")
+        if name:
+            self.contexts.setdefault(name, page.context)
 
 
 def render_result(meta: dict[str, Any]) -> dict[str, Any]:

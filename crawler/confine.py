@@ -30,13 +30,13 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.utils.response import get_meta_refresh
 
 from crawler import blocks, report
+from crawler.profiles import ORIGINAL_BASE
 from storage.errors import MarkwatchError
 
 logger = logging.getLogger(__name__)
 
 SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
-OVERRIDE_KEY = "_base_url_override"  # in a profile's data: the crawl was pointed at another address
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _HOST = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$")
 
@@ -127,7 +127,7 @@ class Confinement:
         image_wild: list[str] = []
         if origin is not None:
             pages.add(origin[1:])
-        if not data.get(OVERRIDE_KEY):  # a copy of the site is crawled alone
+        if not data.get(ORIGINAL_BASE):  # pointed at another address (a copy of the site): that alone
             for url in [*(data.get("start_urls") or []), data.get("search_url") or ""]:
                 if url.lower().startswith(("http://", "https://")) and (o := _origin(url)):
                     pages.add(o[1:])

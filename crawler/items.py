@@ -18,10 +18,12 @@ class ListingItem(scrapy.Item):
     gone = scrapy.Field()  # the page says the listing does not exist (any more)
     rendered = scrapy.Field()  # fetched through the browser
     screenshot = scrapy.Field()  # bytes: full-page PNG (browser pages), or None
+    default_currency = scrapy.Field()  # the profile's platform currency (top-level ``currency``), or None
     fingerprint = scrapy.Field()  # the request's fingerprint (hex), for the resume log
     images_fetched = scrapy.Field()  # [{url, sha256, phash, size, …}], set by the image pipeline
     record = scrapy.Field()  # the listing record, set by the normalising pipeline
     listing_pk = scrapy.Field()  # listings.id, set by the persisting pipeline
+    stored_record = scrapy.Field()  # the listing record as that pipeline wrote it: what the scorer reads
     snapshot_pk = scrapy.Field()  # snapshots.id, set by the snapshot pipeline
     html_sha256 = scrapy.Field()  # the HTML's blob, set by the snapshot pipeline
     screenshot_sha256 = scrapy.Field()  # the PNG's blob, set by the screenshot pipeline

@@ -70,7 +70,6 @@ class BrowserContextMiddleware:
         name = "MARKWATCH_PAGES_PER_CONTEXT"
         pages = crawler.settings.getint(name, DEFAULTS[name])
         self.rotation = browser.ContextRotation("markwatch", pages)
-        browser.ROTATION = self.rotation
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BrowserContextMiddleware:
@@ -80,6 +79,7 @@ class BrowserContextMiddleware:
         if request.meta.get("playwright"):
             name = self.rotation.acquire()
             request.meta["playwright_context"] = name
+            request.meta["playwright_page_init_callback"] = self.rotation.init_page
             request.meta["playwright_context_kwargs"] = {
                 "locale": "zh-CN",
                 "viewport": {"width": 1280, "height": 900},
@@ -94,6 +94,8 @@ class BrowserContextMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("playwright"):
+            # a retry goes back to the scheduler, which may pickle it (a Redis frontier): no bound method
+            request.meta.pop("playwright_page_init_callback", None)
             page = request.meta.pop("playwright_page", None)
             if page is not None:
                 from crawler.browser import close_page, render_result, reusable
@@ -107,6 +109,7 @@ class BrowserContextMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if request.meta.get("playwright"):
+            request.meta.pop("playwright_page_init_callback", None)
             page = request.meta.pop("playwright_page", None)
             if page is not None:  # in an unknown state: never reused
                 from crawler.browser import close_page
@@ -202,10 +205,11 @@ class PolitenessMiddleware:
         if not any(t in head for t in BLOCK_TEXTS):
             return False
         # the words alone may be a listing's text: only a page that shows no content is a block page
-        for section, key in (("list", "items"), ("detail", "id")):
-            expr = (self.profile.section(section) if self.profile else {}).get(key)
-            if expr and _matches(response, expr):
-                return False
+        reader = getattr(self.crawler.spider, "reader", None)
+        if reader is not None:
+            from crawler.extract import Page
+
+            return not reader.has_content(Page(response))
         return True
 
     def slow_down(self, request: Request, seconds: float) -> None:

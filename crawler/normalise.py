@@ -35,8 +35,10 @@ def _amount(match: re.Match[str]) -> float:
 def parse_price(text: str | None) -> float | None:
     """The unit price a buyer pays, in the page's currency; None when the text holds no amount.
 
-    ``¥1,299.00`` → 1299.0; ``券后¥89`` → 89.0 (the coupon price, not the struck-through one);
-    ``¥39-59`` / ``¥39~59`` → 39.0 (a range: its lower bound); ``1.2万`` → 12000.0.
+    ``¥1,299.00`` → 1299.0; ``EUR 6,37`` → 6.37 (a decimal comma); ``券后¥89`` → 89.0 (the coupon price,
+    not the struck-through one); ``¥39-59`` / ``€ 97,39 - 128,72`` → the lowest of the range;
+    ``7 99`` (whole and cents in separate elements, as Amazon shows them) → 7.99; ``1.2万`` → 12000.0.
+    Amounts are read with price-parser, which tells a decimal comma from a thousands separator.
     """
     cleaned = clean_text(text)
     if not cleaned:
@@ -44,11 +46,31 @@ def parse_price(text: str | None) -> float | None:
     coupon = _COUPON.search(cleaned)
     if coupon:
         cleaned = cleaned[coupon.end() :]
-    match = _AMOUNT.search(cleaned)
-    if match is None:
+    cleaned = _SEPARATOR_SPACES.sub(r"\1\2\3", cleaned)
+    split = _SPLIT_PRICE.match(cleaned)
+    if split:
+        cleaned = f"{split.group(1)}{split.group(2)}.{split.group(3)}{split.group(4)}"
+    amounts = [a for a in (_one_amount(part) for part in _RANGE.split(cleaned)) if a is not None]
+    if not amounts:
         return None
-    value = _amount(match)
+    value = min(amounts)
     return round(value, 2) if value >= 0 else None
+
+
+_SEPARATOR_SPACES = re.compile(r"(\d)\s*([.,])\s*(\d)")
+_SPLIT_PRICE = re.compile(r"^(\D*?)(\d+) (\d{2})(\D*)$")
+_RANGE = re.compile(r"\s*(?:[-~–—至]|\bto\b)\s*(?=\D{0,6}\d)")
+_WAN = re.compile(r"\d\s*(万|w|W)")
+
+
+def _one_amount(text: str) -> float | None:
+    if _WAN.search(text):
+        match = _AMOUNT.search(text)
+        return _amount(match) if match else None
+    from price_parser import Price
+
+    amount = Price.fromstring(text).amount_float
+    return float(amount) if amount is not None else None
 
 
 def parse_count(text: str | None) -> int | None:
@@ -88,13 +110,45 @@ def parse_rating(text: str | None) -> float | None:
     return value if 0 <= value <= 100 else None
 
 
-def currency_of(text: str | None) -> str:
-    """The currency a price text is in; CNY unless it says otherwise."""
+# Checked in order: the specific dollars before the plain one.
+_CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), code)
+    for pattern, code in (
+        (r"US\s?\$|\bUSD\b", "USD"),
+        (r"CDN\s?\$|\bC\s?\$|CA\s?\$|\bCAD\b", "CAD"),
+        (r"HK\s?\$|\bHKD\b", "HKD"),
+        (r"NT\s?\$|\bTWD\b", "TWD"),
+        (r"\bA\s?\$|AU\s?\$|\bAUD\b", "AUD"),
+        (r"\bS\s?\$|\bSGD\b", "SGD"),
+        (r"£|\bGBP\b", "GBP"),
+        (r"€|\bEUR\b", "EUR"),
+        (r"₹|\bINR\b|\bRs\.?\s?\d", "INR"),
+        (r"円|\bJPY\b", "JPY"),
+        (r"¥|元|\bRMB\b|\bCNY\b|人民币", "CNY"),
+    )
+)
+_DOLLAR = re.compile(r"\$")
+DOLLAR_CURRENCIES = frozenset({"USD", "CAD", "HKD", "TWD", "AUD", "SGD"})
+
+
+def currency_code(text: str | None) -> str | None:
+    """The ISO 4217 code a text names (``US $``, ``CDN$``, ``£``, ``EUR``, ``¥``, ``元``, ``RMB``…), or None.
+    A bare ``$`` is USD."""
     cleaned = clean_text(text) or ""
-    if "US$" in cleaned or cleaned.startswith("$"):
-        return "USD"
-    if "HK$" in cleaned:
-        return "HKD"
-    if "€" in cleaned:
-        return "EUR"
-    return "CNY"
+    if not cleaned:
+        return None
+    if re.fullmatch(r"[A-Za-z]{3}", cleaned):
+        return cleaned.upper()
+    for pattern, code in _CURRENCIES:
+        if pattern.search(cleaned):
+            return code
+    return "USD" if _DOLLAR.search(cleaned) else None
+
+
+def currency_of(text: str | None, default: str | None = "CNY") -> str | None:
+    """The currency a price text is in: its symbol or code, else ``default`` (the platform's); a bare
+    ``$`` is the platform's own dollar when its default is one (CAD on a Canadian site), else USD."""
+    found = currency_code(text)
+    if found == "USD" and default in DOLLAR_CURRENCIES and not re.search(r"US\s?\$|USD", text or "", re.I):
+        return default
+    return found or default

@@ -173,7 +173,7 @@ class NormalisePipeline:
             "url": item.get("url"),
             "title": title,
             "price": price,
-            "currency": n.clean_text(raw.get("currency")) or n.currency_of(price_text),
+            "currency": self.currency(item, price_text, price),
             "category": n.clean_text(raw.get("category")),
             "sold": n.parse_count(raw.get("sold")),
             "description": n.clean_text(raw.get("description")),
@@ -184,6 +184,17 @@ class NormalisePipeline:
             record["seller"] = {k: v for k, v in seller.items() if v is not None}
         item["record"] = record
         return item
+
+    @staticmethod
+    def currency(item: ListingItem, price_text: str | None, price: float | None) -> str | None:
+        """The page's (the price's symbol or code), else the profile's field (a page element or a
+        constant), else the platform's default (the profile's ``currency``, CNY when it names none).
+        No price and nothing said: None, never a guess."""
+        stated = n.currency_code((item.get("raw") or {}).get("currency"))
+        default = stated or item.get("default_currency") or "CNY"
+        if price is None and stated is None and n.currency_code(price_text) is None:
+            return None
+        return n.currency_of(price_text, default=default)
 
 
 class PersistPipeline:
@@ -205,7 +216,7 @@ class PersistPipeline:
         return self.batch.close()
 
     def _store(self, session: Any, items: list[ListingItem]) -> None:
-        from storage.listings import get_or_create_platform, upsert_listings
+        from storage.listings import get_or_create_platform, store_listings
         from storage.models import Platform
 
         by_platform: dict[str, list[ListingItem]] = {}
@@ -218,13 +229,14 @@ class PersistPipeline:
             if platform_row is None:
                 platform_row = get_or_create_platform(session=session, name=name)
                 self.platform_ids[name] = platform_row.id
-            results = upsert_listings(
+            results = store_listings(
                 session=session,
                 platform_row=platform_row,
                 batch=[(item["record"], item["fetched_at"]) for item in group],
             )
-            for item, (listing_id, _changed) in zip(group, results, strict=True):
-                item["listing_pk"] = listing_id
+            for item, stored in zip(group, results, strict=True):
+                item["listing_pk"] = stored.id
+                item["stored_record"] = stored.record
 
 
 class SnapshotPipeline:
@@ -312,36 +324,32 @@ class ScreenshotPipeline:
 
 
 class ScorePipeline:
-    """Score each stored listing and record it (storage.queue.record_score), learning prices and seller
-    history as the crawl goes, with the blacklist and the newest fitted model from the database.
+    """Score each stored listing and put it in the review queue when flagged (brands.queueing, the
+    path every scorer takes), learning prices and seller history as the crawl goes, with the blacklist
+    and the newest fitted model from the database.
 
-    Switched off (NotConfigured) when the scorer is not installed or no brand is approved.
+    The scorer reads the listing record as the persisting pipeline wrote it (``stored_record``); the
+    rows are read again only for what the queue writes on them.
+    Switched off (NotConfigured) when no brand is approved.
     """
 
-    def __init__(self, db: Any, scorer: Any) -> None:
-        from scoring.types import VIOLATIONS
-        from settings import get_settings
-        from storage.queue import QueueRules
-
+    def __init__(self, db: Any, path: Any) -> None:
         self.db = db
-        self.scorer = scorer
-        self.settings = get_settings()
-        self.rules = QueueRules.from_settings(self.settings, kinds=VIOLATIONS)
+        self.path = path
         self.batch = Batch(db, self._score)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScorePipeline:
         if not crawler.settings.getbool("MARKWATCH_SCORE", True):
             raise NotConfigured("scoring switched off for this crawl")
-        try:
-            from brands.service import scorer_from_database
-        except Exception as exc:  # noqa: BLE001 - a missing or broken scorer must not stop the crawl
-            raise NotConfigured(f"scoring unavailable ({type(exc).__name__}: {exc})") from exc
+        from brands.queueing import score_queue
+        from settings import get_settings
+
         db = _database(crawler)
-        scorer = scorer_from_database(db)
-        if len(scorer.registry) == 0:
+        path = score_queue(db, get_settings())
+        if len(path.scorer.registry) == 0:
             raise NotConfigured("no approved brands: listings are stored unscored")
-        return cls(db, scorer)
+        return cls(db, path)
 
     def process_item(self, item: ListingItem) -> Any:
         return self.batch.add(item)
@@ -351,33 +359,20 @@ class ScorePipeline:
 
     def _score(self, session: Any, items: list[ListingItem]) -> None:
         from sqlalchemy import select
-        from sqlalchemy.orm import selectinload
 
-        from scoring.engine import score_and_learn
+        from brands.queueing import score_and_queue
         from scoring.types import Listing as ScoringListing
-        from storage.listings import listing_record
         from storage.models import Listing
-        from storage.queue import record_score
 
         ids = [item["listing_pk"] for item in items]
-        rows = {
-            row.id: row
-            for row in session.scalars(
-                select(Listing)
-                .options(selectinload(Listing.platform), selectinload(Listing.seller))
-                .where(Listing.id.in_(set(ids)))
-            )
-        }
-        for listing_id in ids:  # every item, in crawl order (the same listing twice is scored twice)
-            row = rows[listing_id]
-            score = score_and_learn(
-                ScoringListing.from_record(listing_record(row)),
-                self.scorer.registry,
-                self.scorer.context,
-                threshold=self.settings.scoring_threshold,
-                model=self.scorer.model,
-            )
-            record_score(session=session, listing=row, score=score, rules=self.rules)
+        rows = {row.id: row for row in session.scalars(select(Listing).where(Listing.id.in_(set(ids))))}
+        # every item, in crawl order (the same listing twice is scored twice, each as it was written)
+        score_and_queue(
+            session,
+            [rows[listing_id] for listing_id in ids],
+            self.path,
+            listings=[ScoringListing.from_record(item["stored_record"]) for item in items],
+        )
 
 
 def tool_version() -> str:

@@ -16,12 +16,11 @@ from storage.errors import MarkwatchError, NotFound
 if TYPE_CHECKING:
     from storage import Database
 
-ENABLED_BUILTINS = ("demo-static", "demo-spa")  # built-in profiles crawled without being enabled
 
 
 def is_enabled(db: Database, name: str) -> bool:
     """Whether ``name`` is crawled by ``run`` and the scheduler; raises NotFound for an unknown platform."""
-    from crawler.profiles import builtin_profile
+    from crawler.profiles import DEMOS, builtin_profile
     from storage.crawl import get_platform
 
     with db.session() as session:
@@ -30,7 +29,7 @@ def is_enabled(db: Database, name: str) -> bool:
             return bool(row.enabled)
     if builtin_profile(name) is None:
         raise NotFound(f"no platform profile named {name!r}; see `markwatch platforms list`")
-    return name in ENABLED_BUILTINS
+    return name in DEMOS
 
 
 def set_enabled(db: Database, name: str, enabled: bool) -> bool:
@@ -61,11 +60,11 @@ def set_enabled(db: Database, name: str, enabled: bool) -> bool:
 def enabled_platforms(db: Database) -> list[str]:
     """Every platform ``run`` crawls: the enabled built-in ones (in their order), then the enabled added
     ones (by name)."""
-    from crawler.profiles import BUILTIN
+    from crawler.profiles import BUILTIN, DEMOS
     from storage.crawl import list_platforms
 
     with db.session() as session:
         rows = {p.name: p for p in list_platforms(session=session) if p.profile}
-    builtins = [n for n in BUILTIN if (rows[n].enabled if n in rows else n in ENABLED_BUILTINS)]
+    builtins = [n for n in BUILTIN if (rows[n].enabled if n in rows else n in DEMOS)]
     added = [n for n, p in sorted(rows.items()) if n not in BUILTIN and p.enabled]
     return builtins + added

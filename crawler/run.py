@@ -58,7 +58,7 @@ class CrawlOptions:
     fresh: bool = False  # start afresh instead of resuming an interrupted crawl
     score: bool = True  # score and queue each stored listing
     settings_extra: dict[str, Any] = field(default_factory=dict)  # Scrapy settings (benchmarks, tests)
-    urls: tuple[str, ...] = ()  # crawl exactly these pages (each a list or a detail page), nothing else
+    urls: tuple[str, ...] = ()  # crawl exactly these pages, each recognised as a list or a detail page
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -160,7 +160,7 @@ def resolve_profile(db: Database, platform_name: str) -> Profile:
     """The platform's profile: the one `platforms add` stored, else a built-in one (stored on first use)."""
     from sqlalchemy.exc import IntegrityError
 
-    from crawler.profiles import Profile, builtin_profile
+    from crawler.profiles import DEMOS, Profile, builtin_profile
     from storage.crawl import get_platform, upsert_platform
 
     for attempt in range(3):
@@ -177,13 +177,15 @@ def resolve_profile(db: Database, platform_name: str) -> Profile:
                         f"no platform profile named {platform_name!r}; see `markwatch platforms list`, "
                         "or add one with `markwatch platforms add PROFILE.yaml`"
                     )
-                upsert_platform(
+                row, created = upsert_platform(
                     session=session,
                     name=builtin.name,
                     title=builtin.title,
                     render=builtin.render,
                     profile=builtin.data | {BUILTIN_MARK: True},  # refreshed from the file on every crawl
                 )
+                if created:  # a real marketplace's profile is disabled until enabled
+                    row.enabled = builtin.name in DEMOS
                 return builtin
         except IntegrityError:  # a crawler process next to this one stored it first
             if attempt == 2:
@@ -323,7 +325,8 @@ def plan_run(db: Database, settings: Settings, profile: Profile, options: CrawlO
     """Open this process's crawl-run row: on the shared frontier, or resumed or started in the job dir."""
     from storage.crawl import get_platform
 
-    queries, walk = crawl_queries(db, profile, options.queries)
+    # pages given by address are crawled alone: no catalogue walk, no search
+    queries, walk = ([], False) if options.urls else crawl_queries(db, profile, options.queries)
     with db.session() as session:
         platform = get_platform(session=session, name=profile.name)
         assert platform is not None  # resolve_profile stored it
@@ -347,8 +350,8 @@ def join_shared_frontier(
     from crawler.distributed import Generation, redacted, redis_settings
     from storage.crawl import start_crawl_run
 
-    generation = Generation(redis_url, profile.name)
-    try:
+    try:  # a malformed URL (port, scheme) fails in Generation, a closed port in join
+        generation = Generation(redis_url, profile.name)
         generation.join()
     except Exception as exc:
         raise MarkwatchError(f"cannot use Redis at {redacted(redis_url)}: {exc}") from exc
@@ -406,7 +409,12 @@ def run_spider(settings: Settings, profile: Profile, options: CrawlOptions, plan
     process = CrawlerProcess(scrapy_conf)
     crawler = process.create_crawler(ProfileSpider)
     process.crawl(
-        crawler, profile=profile.data, queries=plan.queries, done=done, walk=plan.walk, urls=options.urls
+        crawler,
+        profile=profile.data,
+        queries=plan.queries,
+        done=done,
+        walk=plan.walk,
+        urls=list(options.urls),
     )
     started = time.monotonic()
     process.start()

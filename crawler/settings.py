@@ -51,6 +51,7 @@ COMPONENTS: dict[str, Any] = {
         "crawler.middlewares.BrowserContextMiddleware": 560,
         # confinement: before RedirectMiddleware (600) and MetaRefreshMiddleware (580) follow anything
         "crawler.confine.MetaRefreshCheckMiddleware": 585,
+        "crawler.session.SessionStateMiddleware": 565,  # after the context kwargs are set
         "crawler.confine.ConfinementMiddleware": 610,
     },
     "SPIDER_MIDDLEWARES": {"crawler.outcomes.PageOutcomeMiddleware": 100},

@@ -4,6 +4,10 @@ portal, exports, digest, status and the JSON API under /api/v1, with its auth an
 Owns ``review/`` except ``review/evidence/`` and ``review/uscc.py`` (evidence packets and the unified
 social credit code check, used here through their public functions). May import storage, brands,
 scoring and settings; all SQL goes through storage's repository functions.
+
+Routers (``review/routes/``) import services, never each other's: ``review.decisions`` (who may decide
+what, the decision, the re-scoring after a blacklisting), ``review.filters`` (queue filters from query
+parameters) and ``review.counts`` (the queue's facet counts and their cache).
 """
 
 from __future__ import annotations

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -59,6 +61,9 @@ PROBLEMS = {
 }
 
 
+BYTES: dict[Any, Any] = {bytes: lambda value: value.decode("utf-8", "replace")}
+
+
 def bad_input(error: Mapping[str, Any]) -> BadInput:
     """One of FastAPI's validation errors as a BadInput naming its parameter (``loc`` without its source)."""
     loc = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]
@@ -84,6 +89,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
     )
+    attach_state(app, settings)
+    app.middleware("http")(session_and_headers)
+    app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    include_routers(app)
+    return app
+
+
+def attach_state(app: FastAPI, settings: Settings) -> None:
+    """What every request reads from ``app.state``: settings, database, session codec, login limiter,
+    templates."""
     app.state.settings = settings
     app.state.db = open_database(settings)
     app.state.codec = SessionCodec(load_secret_key(settings.home))
@@ -92,76 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates.env.autoescape = True
     app.state.templates = templates
 
-    secure_cookie = settings.secure_cookies  # off for plain HTTP on loopback; on behind a TLS proxy
 
-    @app.middleware("http")
-    async def session_and_headers(request: Request, call_next: Any) -> Response:
-        codec: SessionCodec = request.app.state.codec
-        data = codec.loads(request.cookies.get(SESSION_COOKIE))
-        fresh = data is None
-        request.state.session = data or SessionData()
-        request.state.session_changed = fresh
-        request.state.user = None
-        request.state.via_token = False
-        response: Response = await call_next(request)
-        if request.state.session_changed and not request.state.via_token:
-            response.set_cookie(
-                SESSION_COOKIE,
-                codec.dumps(request.state.session),
-                max_age=SESSION_MAX_AGE,
-                httponly=True,
-                samesite="lax",
-                secure=secure_cookie,
-                path="/",
-            )
-        headers = response.headers
-        if "content-security-policy" not in headers:
-            headers["Content-Security-Policy"] = DOCS_CSP if request.url.path == "/docs" else PAGE_CSP
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "no-referrer")
-        # pages carry per-user data: never cached; the static CSS/JS may be, for an hour
-        headers.setdefault(
-            "Cache-Control", "public, max-age=3600" if request.url.path.startswith("/static/") else "no-store"
-        )
-        return response
-
-    @app.exception_handler(LoginRequired)
-    async def login_required(request: Request, exc: LoginRequired) -> Response:
-        from urllib.parse import quote
-
-        target = request.url.path + (("?" + request.url.query) if request.url.query else "")
-        return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        detail = str(exc.detail)
-        if request.url.path.startswith("/api/") or request.url.path.startswith("/docs"):
-            message = MESSAGES[detail][1] if detail in MESSAGES else detail
-            return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
-        if isinstance(exc, BadInput):
-            detail = exc.message(lang_of(request))
-            return render(request, "error.html", status_code=400, message_key=None, detail=detail)
-        key = detail if detail in MESSAGES else {404: "error.404", 403: "error.403"}.get(exc.status_code)
-        return render(
-            request,
-            "error.html",
-            status_code=exc.status_code,
-            message_key=key,
-            detail=None if key else detail,
-        )
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.errors()}, status_code=422)  # FastAPI's shape: a contract
-        lang = lang_of(request)
-        messages = dict.fromkeys(bad_input(error).message(lang) for error in exc.errors())
-        detail = ("; " if lang == "en" else "；").join(messages)
-        return render(request, "error.html", status_code=400, message_key=None, detail=detail)
-
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-
+def include_routers(app: FastAPI) -> None:
     from review.routes import admin, api, auth, brands, leads, queue
 
     app.include_router(auth.router)
@@ -170,4 +120,90 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(brands.router)
     app.include_router(admin.router)
     app.include_router(api.router)
-    return app
+
+
+# --- middleware: the session cookie and the security headers ----------------------------------------
+
+
+async def session_and_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Read the session from its cookie before the route; write it back and add the headers after."""
+    codec: SessionCodec = request.app.state.codec
+    data = codec.loads(request.cookies.get(SESSION_COOKIE))
+    request.state.session = data or SessionData()
+    request.state.session_changed = data is None
+    request.state.user = None
+    request.state.via_token = False
+    response = await call_next(request)
+    if request.state.session_changed and not request.state.via_token:
+        set_session_cookie(request, response, codec)
+    add_security_headers(request.url.path, response)
+    return response
+
+
+def set_session_cookie(request: Request, response: Response, codec: SessionCodec) -> None:
+    settings: Settings = request.app.state.settings
+    response.set_cookie(
+        SESSION_COOKIE,
+        codec.dumps(request.state.session),
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,  # off for plain HTTP on loopback; on behind a TLS proxy
+        path="/",
+    )
+
+
+def add_security_headers(path: str, response: Response) -> None:
+    headers = response.headers
+    if "content-security-policy" not in headers:
+        headers["Content-Security-Policy"] = DOCS_CSP if path == "/docs" else PAGE_CSP
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    # pages carry per-user data: never cached; the static CSS/JS may be, for an hour
+    headers.setdefault("Cache-Control", "public, max-age=3600" if path.startswith("/static/") else "no-store")
+
+
+# --- error pages and answers -------------------------------------------------------------------------
+
+
+async def login_required(request: Request, exc: Exception) -> Response:
+    """A page that needs a signed-in user: to the login page, and back here afterwards."""
+    target = request.url.path + (("?" + request.url.query) if request.url.query else "")
+    return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """An HTTP error: JSON for the API, the error page (in the user's language) for pages."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+        exc = StarletteHTTPException(422, "error.too_deep")  # JSON too deep for the parser itself
+    detail = str(exc.detail)
+    if request.url.path.startswith("/api/") or request.url.path.startswith("/docs"):
+        message = MESSAGES[detail][1] if detail in MESSAGES else detail
+        return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)
+    if isinstance(exc, BadInput):
+        detail = exc.message(lang_of(request))
+        return render(request, "error.html", status_code=400, message_key=None, detail=detail)
+    key = detail if detail in MESSAGES else {404: "error.404", 403: "error.403"}.get(exc.status_code)
+    return render(
+        request,
+        "error.html",
+        status_code=exc.status_code,
+        message_key=key,
+        detail=None if key else detail,
+    )
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    """Bad query or form values: FastAPI's 422 for the API, an error page naming each one for pages."""
+    assert isinstance(exc, RequestValidationError)
+    if request.url.path.startswith("/api/"):
+        # FastAPI's shape: a contract; an input that is not JSON (bytes) is shown as text
+        return JSONResponse({"detail": jsonable_encoder(exc.errors(), custom_encoder=BYTES)}, status_code=422)
+    lang = lang_of(request)
+    messages = dict.fromkeys(bad_input(error).message(lang) for error in exc.errors())
+    detail = ("; " if lang == "en" else "；").join(messages)
+    return render(request, "error.html", status_code=400, message_key=None, detail=detail)

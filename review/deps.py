@@ -145,6 +145,43 @@ async def csrf_protect(request: Request) -> None:
 
 CsrfDep = Depends(csrf_protect)
 
+JSON_MAX_DEPTH = 32  # arrays and objects inside each other; the deepest body the API takes needs 3
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+def json_depth(value: object, limit: int = JSON_MAX_DEPTH) -> int:
+    """How deep arrays and objects nest in a parsed JSON value, counted up to ``limit + 1`` at most."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            todo.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+async def json_body(request: Request) -> None:
+    """An API body is JSON (else 415) nested at most JSON_MAX_DEPTH deep (else 422).
+
+    FastAPI hands a body of any other type to the route as bytes, and a deep one reaches code that
+    recurses over it; both are refused here, before any route sees them.
+    """
+    if request.method not in BODY_METHODS:
+        return
+    body = await request.body()
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not body and not media:
+        return  # no body at all: the route's own validation says what is missing
+    if media != "application/json" and not media.endswith("+json"):
+        raise HTTPException(415, "error.415")
+    if json_depth(await request.json()) > JSON_MAX_DEPTH:
+        raise HTTPException(422, "error.too_deep")
+
+
+JsonBodyDep = Depends(json_body)
+
 
 def scope_of(user: User) -> tuple[int, ...] | None:
     scope = brand_scope(user)

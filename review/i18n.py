@@ -46,6 +46,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The form expired or lacks its security token (csrf_token); go back, reload and try again.",
     ),
     "error.400": ("请求有误：{detail}", "Bad request: {detail}"),
+    "error.415": (
+        "请求体必须是 JSON（Content-Type: application/json）。",
+        "The request body must be JSON (Content-Type: application/json).",
+    ),
+    "error.too_deep": (
+        "请求体的 JSON 嵌套过深（最多 32 层）。",
+        "The request body's JSON is nested too deep (32 levels at most).",
+    ),
     "error.back": ("返回待审队列", "Back to the queue"),
     "error.dismiss_reason": ("驳回必须填写理由。", "A dismissal needs a reason."),
     "error.department": ("请选择有效的处室。", "Choose a valid department."),

@@ -57,6 +57,9 @@ class ListingFacts:
         )
         self.seller_new = signals.seller_new(listing)
         self.price_comparable = signals.price_comparable(text)
+        # the Nice classes of what the listing sells (None: unknown) and, when they were read from the
+        # title for want of a category, the goods words they came from
+        self.goods, self.goods_from_title = signals.listing_goods(listing)
 
     def counterfeit_cues(self) -> tuple[float, list[str]]:
         """The cue words, with those written in pinyin looked for on first asking (only once a brand
@@ -82,9 +85,11 @@ def brand_signal(name: str) -> Callable[[BrandSignal], BrandSignal]:
 
 
 def _price_gate(facts: ListingFacts, ev: BrandEvidence) -> float:
-    """Price only says something when the genuine mark is named in the brand's goods, and little
+    """Price only says something when the genuine mark is named on the brand's main goods, and little
     about second-hand goods, samples or deposits."""
     gate = ev.presence if ev.relevance >= signals.CLASS else 0.0
+    if gate and not signals.sells_main_goods(facts.listing, ev.brand):
+        return 0.0  # a part, an accessory or other goods of the brand: the floor is for its main goods
     return gate if facts.price_comparable else gate * 0.1
 
 

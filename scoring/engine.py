@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from scoring import signals
 from scoring.brand_signals import BrandEvidence, ListingFacts, brand_features
 from scoring.combiner import DEFAULT_MODEL, CombinerModel
-from scoring.matcher import Match
+from scoring.matcher import Match, inner_insertion
 from scoring.registry import Registry
 from scoring.signals import ScoringContext
 from scoring.text import fold, segment
@@ -27,6 +27,8 @@ DEFAULT_DEPARTMENTS: dict[str, str] = {
 
 # how much a relevance level adjusts a fuzzy match, and gates an exact one
 _REL_ADJ = {signals.EXACT: 0.10, signals.RELATED: 0.05, signals.CLASS: -0.10, signals.UNKNOWN: -0.12}
+# a lookalike that is a known word reaches at most this alone: below the threshold without a second signal
+KNOWN_WORD_CAP = 0.6
 _REL_GATE = {signals.EXACT: 1.0, signals.RELATED: 1.0, signals.CLASS: 0.9, signals.UNKNOWN: 0.75}
 # a run of single characters between separators: 高-仿, 百 草 枯, 1 : 1 (but not 原 单价)
 _C = r"[\u4e00-\u9fff0-9a-z:]"
@@ -69,7 +71,7 @@ def _lookalike_value(m: Match, rel: float) -> float:
             m.mark.script == "latin"
             and " " not in m.found
             and compact != m.mark.form
-            and not (rel >= signals.RELATED and _inner_insertion(compact, m.mark.form))
+            and not (rel >= signals.RELATED and inner_insertion(compact, m.mark.form))
         ):
             v -= 0.35  # a different real word (clean for Clear, sprint for Sprite)
     if m.embedded:
@@ -80,16 +82,14 @@ def _lookalike_value(m: Match, rel: float) -> float:
         v -= 0.1
         if "phrase" in m.tags:
             v -= 0.15
+    if "known" in m.tags or "known_parts" in m.tags:
+        # a known word, name or brand (pestle, Samson, 大白菜) counts only in the brand's own goods; a
+        # single word only beside a second signal (it cannot flag alone)
+        if rel < signals.RELATED:
+            return 0.0
+        if "known" in m.tags:
+            v = min(v, KNOWN_WORD_CAP)
     return max(0.0, min(1.0, v))
-
-
-def _inner_insertion(word: str, form: str) -> bool:
-    """Is word the mark with one letter added inside it (channel for chanel)? Such a word keeps every
-    letter of the mark in place: in the brand's own goods it reads as the mark, not as another word
-    (unlike clean for clear, or a plural apples for apple)."""
-    if len(form) < 4 or len(word) != len(form) + 1:
-        return False
-    return any(word[:i] + word[i + 1 :] == form for i in range(1, len(word) - 1))
 
 
 def _relevance(registry: Registry, listing: Listing, bi: int) -> float:
@@ -161,7 +161,27 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
             if ev.fuzzy.kind != "evasion" and _compat(folded, ev.fuzzy):
                 ev.lookalike *= 0.5
         out.append(ev)
-    return out
+    return _attribute_shared_marks(out, registry)
+
+
+def _attribute_shared_marks(evidence: list[BrandEvidence], registry: Registry) -> list[BrandEvidence]:
+    """One mark, several owners (Dove: 德芙 chocolate, 多芬 soap; 长城: wine, cars, computers): the
+    mark found is the brand whose goods the listing is about. When the goods do not tell (no brand's
+    goods match better than another's), the listing is attributed to none of them on the mark alone."""
+    by_mark: dict[tuple[str, int, int], list[BrandEvidence]] = {}
+    for ev in evidence:
+        m = ev.exact if ev.presence > 0 else ev.fuzzy if ev.lookalike > 0 else None
+        if m is not None and len(registry.owners(m.mark.text)) > 1:
+            by_mark.setdefault((registry.mark_key(m.mark.text), m.start, m.end), []).append(ev)
+    for group in by_mark.values():
+        if len(group) < 2:
+            continue
+        top = max(ev.relevance for ev in group)
+        for ev in group:
+            if ev.relevance < top or sum(1 for other in group if other.relevance == top) > 1:
+                ev.presence = ev.lookalike = 0.0
+                ev.exact = ev.fuzzy = None
+    return evidence
 
 
 def score(
@@ -266,7 +286,7 @@ def _strongest_brand(
 
 def _rule_findings(facts: ListingFacts) -> _RuleFindings:
     found = _RuleFindings()
-    for hit in signals.rule_hits(facts.text, facts.listing.category):
+    for hit in signals.rule_hits(facts.text, facts.listing.category, facts.goods):
         if hit.strength > found.features.get(hit.violation, 0.0):
             found.features[hit.violation] = hit.strength
             found.details[hit.violation] = hit.detail
@@ -312,6 +332,13 @@ def _verdict(
         dept = DEFAULT_DEPARTMENTS.get(violation or "other")
         for k in rule_feats:
             reasons.append(Reason(k, 0.0, rules.details[k]))
+    if facts.goods_from_title:
+        # what the listing sells was read from its title: say so beside the evidence it shaped
+        features["goods_from_title"] = 1.0
+        reasons = [
+            *reasons,
+            Reason("goods_from_title", 0.0, f"商品类别由标题推断：{'、'.join(facts.goods_from_title[:4])}"),
+        ]
     flagged = risk >= threshold
     return Score(
         id=listing.id,

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from scoring.text import fold
+from scoring.text import fold, word_info
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -104,6 +104,18 @@ class Rule:
     forbidden_uses: tuple[str, ...] = ()
     restriction: str = ""
     restricted_weight: float = 1.0
+    basis: str = ""  # the law or announcement the rule applies
+    # a term counts only with one of these words close to it (特供 beside 国家机关 or 军队)
+    near: tuple[str, ...] = ()
+    near_before: int = 8
+    near_after: int = 6
+    # the rule is about these goods (Nice classes): elsewhere it does not apply, and where the
+    # listing's goods are unknown it counts at unknown_goods_weight (not flagged on its own)
+    goods_classes: frozenset[int] = frozenset()
+    unknown_goods_weight: float = 0.35
+    # a term directly followed by one of these heads names a product type (万能胶, 万能遥控器)
+    product_heads: tuple[str, ...] = ()
+    not_in_media: bool = False  # a book's or a course's title names its subject (眼底病诊断与治疗)
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,8 @@ class Pack:
     exclude: tuple[str, ...]
     exempt: tuple[str, ...]
     rules: tuple[Rule, ...]
+    media: tuple[str, ...] = ()
+    media_patterns: tuple[re.Pattern[str], ...] = ()
 
 
 def _f(words: Any) -> tuple[str, ...]:
@@ -181,6 +195,14 @@ def _load(path: Path) -> Pack:
                 patterns=tuple(re.compile(p) for p in r.get("patterns") or ()),
                 weight=float(r.get("weight", 1.0)),
                 scope=r.get("scope", "any"),
+                basis=str(r.get("basis", "")),
+                near=_f((r.get("near") or {}).get("words")),
+                near_before=int((r.get("near") or {}).get("before", 8)),
+                near_after=int((r.get("near") or {}).get("after", 6)),
+                goods_classes=frozenset(int(c) for c in r.get("goods_classes") or ()),
+                unknown_goods_weight=float(r.get("unknown_goods_weight", 0.35)),
+                product_heads=_f(r.get("product_heads")),
+                not_in_media=bool(r.get("not_in_media", False)),
             )
         )
     return Pack(
@@ -192,6 +214,8 @@ def _load(path: Path) -> Pack:
         _f(d.get("exclude")),
         _f(d.get("medical_exempt")),
         tuple(rules),
+        _f(d.get("media")),
+        tuple(re.compile(p) for p in d.get("media_patterns") or ()),
     )
 
 
@@ -214,6 +238,15 @@ def cue_words() -> tuple[tuple[str, float], ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def cue_patterns() -> tuple[tuple[re.Pattern[str], float], ...]:
+    """(regular expression on folded text, weight): cue words built from parts (原厂品质, 品质同正品)."""
+    d = yaml.safe_load((RULES_DIR / "cue_words.yaml").read_text(encoding="utf-8"))
+    return tuple(
+        (re.compile(str(p)), float(w)) for w, pats in (d.get("patterns") or {}).items() for p in pats or ()
+    )
+
+
+@functools.lru_cache(maxsize=1)
 def price_not_comparable() -> tuple[str, ...]:
     """Words that make a listing's price say nothing about the genuine article's (二手, 补差价, 小样)."""
     d = yaml.safe_load((RULES_DIR / "cue_words.yaml").read_text(encoding="utf-8"))
@@ -228,8 +261,31 @@ def goods_table() -> tuple[tuple[tuple[str, frozenset[int]], ...], frozenset[str
     for cls, words in d["classes"].items():
         for w in words:
             kw.setdefault(fold(str(w)), set()).add(int(cls))
+    for kind in (d.get("kinds") or {}).values():
+        for w in kind["words"]:
+            kw.setdefault(fold(str(w)), set()).add(int(kind["class"]))
     items = tuple(sorted(((k, frozenset(v)) for k, v in kw.items()), key=lambda kv: -len(kv[0])))
     return items, frozenset(fold(str(g)) for g in d.get("generic") or ())
+
+
+@functools.lru_cache(maxsize=1)
+def goods_kinds() -> dict[str, tuple[str, ...]]:
+    """A goods word titles use → the categories it belongs to: its kind, then the marketplace
+    categories the kind sits under (牛肉面 → 方便面, 方便速食, 休闲食品 …)."""
+    d = yaml.safe_load((DATA_DIR / "goods.yaml").read_text(encoding="utf-8"))
+    out: dict[str, tuple[str, ...]] = {}
+    for name, kind in (d.get("kinds") or {}).items():
+        cats = (fold(str(name)), *(fold(str(p)) for p in kind.get("platform") or ()))
+        for w in kind["words"]:
+            out.setdefault(fold(str(w)), cats)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def goods_parts() -> frozenset[str]:
+    """Words naming parts, accessories and consumables (遥控器, 滤芯, 存储卡, 手机壳)."""
+    d = yaml.safe_load((DATA_DIR / "goods.yaml").read_text(encoding="utf-8"))
+    return frozenset(fold(str(w)) for w in d.get("parts") or ())
 
 
 def negated(text: str, start: int, end: int) -> bool:
@@ -246,7 +302,43 @@ def negated(text: str, start: int, end: int) -> bool:
         return True
     if any(after.startswith(n) for n in NEGATION_AFTER):
         return True
-    return any(n in text[end : end + 8] for n in ("检测", "试纸", "测试卡", "快检", "替代"))
+    if any(n in text[end : end + 8] for n in ("检测", "试纸", "测试卡", "快检", "替代")):
+        return True
+    return _negated_list().search(text[max(0, start - 24) : start]) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _negated_list() -> re.Pattern[str]:
+    """A negation whose scope runs over a list the term ends (拒绝高仿、A货、复刻; 不含百草枯、甲胺磷):
+    the negation, then items of up to eight characters each closed by a list separator (、/ 和 或 及
+    与), up to the term. A space, a comma or a bracket ends the scope."""
+    negations = "|".join(
+        re.escape(n) for n in sorted(set(NEGATION_BEFORE), key=len, reverse=True) if n.strip()
+    )
+    return re.compile(
+        rf"(?:{negations})(?:[^\s,，。！!？?；;【】\[\]()（）、/和或及与]{{1,8}}[、/和或及与])+$"
+    )
+
+
+# a cue word followed by a guarantee is a promise against fakes, not a confession (假货必究, 假货一赔十)
+GUARANTEE_AFTER = ("赔", "包赔", "必究", "十倍", "假一", "全额退")
+
+
+def cue_negated(text: str, start: int, end: int) -> bool:
+    """Is a counterfeit cue word negated, or named in a guarantee against fakes?"""
+    if negated(text, start, end):
+        return True
+    after = text[end : end + 6].lstrip(" ，,!！")
+    return any(after.startswith(g) or after[1:].startswith(g) for g in GUARANTEE_AFTER)
+
+
+def straddles(text: str, start: int, end: int) -> bool:
+    """Is the Han term text[start:end] only where two words meet (女生|发光 holds 生发, 学生|发热 too)?
+    Its first character then ends a word begun before it, and its last begins a word going on after it."""
+    if end - start < 2 or start == 0 or end >= len(text):
+        return False
+    left = any(word_info(text[i : start + 1]) for i in range(max(0, start - 3), start))
+    return left and any(word_info(text[end - 1 : j]) for j in range(end + 1, min(len(text), end + 3) + 1))
 
 
 def find_terms(text: str, term: str) -> list[tuple[int, int]]:

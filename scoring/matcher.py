@@ -33,6 +33,7 @@ from scoring.text import (
     han_to_pinyin,
     is_english_word,
     is_han,
+    is_known_word,
     latin_fold,
     pinyin_initials,
     pinyins,
@@ -224,7 +225,10 @@ class MarkIndex:
     def match(self, raw_title: str, seg: Segments | None = None) -> list[Match]:
         """Every mark the title may contain or imitate, best first (at most one match per mark)."""
         seg = seg or segment(raw_title)
-        raw_fold = raw_title.casefold().translate(_t2s_table())  # traditional script is not evasion
+        # traditional script is not evasion, nor is full-width punctuation (L＇oreal); full-width letters are
+        raw_fold = "".join(
+            c if c.isalnum() else unicodedata.normalize("NFKC", c) for c in raw_title.casefold()
+        ).translate(_t2s_table())
         best: dict[int, Match] = {}
         for m in self._match_han(seg, raw_fold):
             if m.mark.brand >= 0:
@@ -232,7 +236,9 @@ class MarkIndex:
                 cur = best.get(key)
                 if cur is None or _rank(m) > _rank(cur):
                     best[key] = m
-        for m in self._match_latin(seg, raw_fold) + self._match_syllable(seg) + self._match_initials(seg):
+        cased = unicodedata.normalize("NFKC", raw_title)
+        latin_matches = self._match_latin(seg, raw_fold, cased if len(cased) == len(seg.folded) else "")
+        for m in latin_matches + self._match_syllable(seg) + self._match_initials(seg):
             key = id(m.mark)
             cur = best.get(key)
             if cur is None or _rank(m) > _rank(cur):
@@ -465,6 +471,7 @@ class MarkIndex:
                 sim = 0.45 + 0.35 * p / n
                 common = word_info(token) is not None
                 found = seg.folded[seg.han.pos[s] : seg.han.pos[e - 1] + 1]
+                known = _known_han(token, form, "prefix")
                 return Match(
                     mark=mark,
                     sim=sim,
@@ -474,6 +481,7 @@ class MarkIndex:
                     common_word=common,
                     start=seg.han.pos[s],
                     end=seg.han.pos[e - 1] + 1,
+                    tags=known,
                 )
         return None
 
@@ -561,13 +569,14 @@ class MarkIndex:
 
     # Latin -------------------------------------------------------
 
-    def _match_latin(self, seg: Segments, raw_fold: str) -> list[Match]:
+    def _match_latin(self, seg: Segments, raw_fold: str, cased: str) -> list[Match]:
         """Latin words and runs of words against Latin marks (and the pinyin of Han marks), then a
-        mark with an ordinary word glued on, then a mark hidden in a spaced-out run."""
+        mark with an ordinary word glued on, then a mark hidden in a spaced-out run. ``cased`` is the
+        title in its own letter case, position for position with ``seg.folded`` ("" when it is not)."""
         if not seg.latin or not self.latin_exact:
             return []
-        out = self._gram_matches(self._latin_grams(seg), seg, raw_fold)
-        out.extend(self._glued_word_matches(seg))
+        out = self._gram_matches(self._latin_grams(seg), seg, raw_fold, cased)
+        out.extend(self._glued_word_matches(seg, cased))
         out.extend(self._collapsed_matches(seg))
         return out
 
@@ -585,40 +594,61 @@ class MarkIndex:
                 parts = words[i : i + k]
                 if any(p[0].isdigit() for p in parts):
                     continue  # 500ml wireless is not a mark written in two words
-                if k not in self._gram_sizes and not all(p[0] in syllables() for p in parts):
+                pinyin = all(p[0] in syllables() for p in parts)
+                if k not in self._gram_sizes and not pinyin:
                     continue
+                if not pinyin and _stray_letter(parts, seg.folded):
+                    continue  # a stray letter (Women's Watch, One O One) is no piece of a mark
                 if all(_only_space_or_dash(seg.folded[parts[j][2] : parts[j + 1][1]]) for j in range(k - 1)):
                     joined = "".join(p[0] for p in parts)
                     if len(joined) <= self._max_latin + 2:
-                        grams.append(_Gram(joined, s, parts[-1][2], k))
+                        # an apostrophe joins the pieces of one word (L'Oréal), not two words
+                        seps = [seg.folded[parts[j][2] : parts[j + 1][1]] for j in range(k - 1)]
+                        nw = 1 + sum(1 for sep in seps if "'" not in sep)
+                        grams.append(_Gram(joined, s, parts[-1][2], nw))
         return grams
 
-    def _gram_matches(self, grams: list[_Gram], seg: Segments, raw_fold: str) -> list[Match]:
+    def _gram_matches(self, grams: list[_Gram], seg: Segments, raw_fold: str, cased: str) -> list[Match]:
         """Each gram against the marks its index keys find, scored by weighted edit distance."""
         out = []
         seen: set[tuple[int, str]] = set()
         for g in grams:
-            if len(g.text) < 2 or g.text.isdigit():
+            if len(g.text) < 2 or g.text.isdigit() or (g.words == 1 and _romanises_neighbour(g, seg.folded)):
                 continue
             for mid in self._latin_candidates(g.text):
                 if (mid, g.text) in seen:
                     continue
                 seen.add((mid, g.text))
-                m = self._score_latin(self.marks[mid], g.text, g.start, g.end, g.words, seg, raw_fold)
+                mark = self.marks[mid]
+                m = _with_suffix(mark, g, seg, cased) or self._score_latin(mark, g, seg, raw_fold)
                 if m is not None:
                     out.append(m)
         return out
 
-    def _glued_word_matches(self, seg: Segments) -> list[Match]:
-        """The mark with an ordinary word glued on (nikestore, adidasoriginals: dnstwist's dictionary)."""
+    def _glued_word_matches(self, seg: Segments, cased: str) -> list[Match]:
+        """The mark with an ordinary word glued on (nikestore, adidasoriginals: dnstwist's dictionary).
+        A known word (superstar, extraordinary) is no such thing, nor is a compound of a mark that is
+        an ordinary word itself (Super + bottoms), nor the mark followed by a model or line suffix
+        (OPPOReno, iPhone14pro): that is the mark."""
         out = []
-        for w, s, e in seg.latin:
-            if len(w) < 7 or w in self.latin_exact:
-                continue
-            for k in range(4, len(w) - 2):
+        for idx, (w, s, e) in enumerate(seg.latin):
+            if len(w) < 4 or w in self.latin_exact or is_known_word(w) or idx in seg.latin_collapsed:
+                continue  # a run of spaced-out letters is judged as evasion (K I T K A T 24)
+            for k in range(3, len(w)):
                 head, tail = w[:k], w[k:]
+                for mid in self.latin_exact.get(head, ()):
+                    model = _with_suffix(self.marks[mid], _Gram(w, s, e, 1), seg, cased)
+                    if model is not None:
+                        out.append(model)
+                if len(w) < 7 or not 4 <= k <= len(w) - 3:
+                    continue
                 for form, rest in ((head, tail), (tail, head)):
-                    if form not in self.latin_exact or len(rest) < 3 or not is_english_word(rest):
+                    if (
+                        form not in self.latin_exact
+                        or len(rest) < 3
+                        or not is_english_word(rest)
+                        or is_english_word(form)
+                    ):
                         continue
                     for mid in self.latin_exact[form]:
                         mark = self.marks[mid]
@@ -671,7 +701,7 @@ class MarkIndex:
         for mid in cands:
             form = self.marks[mid].form
             if (
-                _OSA(text, form) >= 0.5
+                _OSA(text, form) >= (0.4 if len(form) >= 7 else 0.5)
                 or skeleton(form) == sk
                 or latin.visual_key(form) == vk
                 or _letters(form) == so
@@ -683,11 +713,12 @@ class MarkIndex:
         self._latin_cache[text] = got
         return got
 
-    def _score_latin(
-        self, mark: Mark, text: str, s: int, e: int, nw: int, seg: Segments, raw_fold: str
-    ) -> Match | None:
+    def _score_latin(self, mark: Mark, g: _Gram, seg: Segments, raw_fold: str) -> Match | None:
+        text, s, e, nw = g.text, g.start, g.end, g.words
         form = mark.form
         found = seg.folded[s:e]
+        if text != form and _model_number(text) and not _leet_of(text, form):
+            return None  # a model number (p10plus, xb271hu) is no word to compare a mark with
         # very short marks (UGG, PS5, Wii): one cheap substitution at most, same length
         if (
             len(form) <= 3
@@ -696,9 +727,9 @@ class MarkIndex:
             and (len(text) != len(form) or latin.similarity(text, form) < 1.0 - 0.5 / len(form) - 1e-9)
         ):
             return None
-        sim = latin.similarity(text, form)
-        if _letters(text) == _letters(form) and text != form:
-            sim = max(sim, 0.85)
+        sim = _latin_evidence(text, form)
+        if text != form and _letters(text) == _letters(form) and _displaced(text, form) <= 3:
+            sim = max(sim, 0.85)  # the mark's letters, two or three of them moved (nioka, cugci)
         if sim < 0.5:
             return None
         if len(form) >= 5 and text[:3] == form[:3] and abs(len(text) - len(form)) <= 2 and sim < 0.62:
@@ -742,7 +773,15 @@ class MarkIndex:
         common = _english(found)
         detail = f"{found} ≈ {mark.text} ({why})"
         return Match(
-            mark=mark, sim=sim, kind="latin", found=found, detail=detail, common_word=common, start=s, end=e
+            mark=mark,
+            sim=sim,
+            kind="latin",
+            found=found,
+            detail=detail,
+            common_word=common,
+            start=s,
+            end=e,
+            tags=_known_tags(found, text, form, nw),
         )
 
 
@@ -862,8 +901,153 @@ def _place_window(
         start=start,
         end=end,
         word_freq=info[0] if info else 0,
-        tags={"phrase"} if cmp.phrase else set(),
+        tags=({"phrase"} if cmp.phrase else set()) | _known_han(h[s:e], mark.form, kind),
     )
+
+
+_DIGITS = re.compile(r"[0-9]")
+_LETTER = re.compile(r"[a-z]")
+
+
+def _model_number(text: str) -> bool:
+    """A token of letters and digits (p10plus, r9s, xb271hu, nl2480km01): a model number."""
+    return bool(_DIGITS.search(text)) and bool(_LETTER.search(text))
+
+
+def _leet_of(text: str, form: str) -> bool:
+    """Do the digits of text stand for letters of the mark (n1ke, ad1das, z0rvex)? Read through the
+    confusable skeleton, the token must then be the mark or one cheap edit from it. A short token
+    mostly of digits (k40, r10, m4c) is a model number, and a mark with digits of its own (PS5) is
+    matched only as written."""
+    digits = len(_DIGITS.findall(text))
+    if _DIGITS.search(form) or len(text) < 4 or digits >= len(text) - digits:
+        return False
+    return latin.similarity(skeleton(text), skeleton(form)) >= 0.9
+
+
+def _with_suffix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | None:
+    """A registered Latin mark followed by a model or line suffix is that mark (Nokia7, iPhoneX,
+    OPPOReno, iPhone14pro): the suffix holds a digit, starts with a change of letter case, or is one
+    or two letters that do not repeat the mark's last letter (adidass is a repetition)."""
+    text, form = g.text, mark.form
+    if mark.derived or g.words != 1 or len(form) < 3 or text == form or not text.startswith(form):
+        return None
+    suffix = text[len(form) :]
+    k = g.start + len(form)
+    if not (
+        _DIGITS.search(suffix)
+        or (cased and _case_boundary(cased, k))
+        or (len(suffix) <= 2 and suffix.isalpha() and set(suffix) != {form[-1]})
+    ):
+        return None
+    found = seg.folded[g.start : g.end]
+    return Match(
+        mark=mark,
+        sim=1.0,
+        kind="exact",
+        found=found,
+        detail=f"标题含商标“{mark.text}”（后接型号“{suffix}”）",
+        raw=True,
+        start=g.start,
+        end=g.end,
+        tags={"model"},
+    )
+
+
+def _case_boundary(cased: str, k: int) -> bool:
+    """Does a new word start at position k by its letter case (iPhone|X, OPPO|Reno, Mate|Book)?"""
+    if not 0 < k < len(cased):
+        return False
+    prev, nxt = cased[k - 1], cased[k]
+    if prev.islower() and nxt.isupper():
+        return True
+    return prev.isupper() and nxt.isupper() and k + 1 < len(cased) and cased[k + 1].islower()
+
+
+def _romanises_neighbour(g: _Gram, folded: str) -> bool:
+    """Is the word the pinyin of the Chinese name right beside it (乐创（lecon）, 猛世（mengshi）)? Then
+    it is that name's romanisation: the Chinese name is what is compared with the marks."""
+    if not g.text.isalpha():
+        return False
+    a = g.start
+    while a > 0 and g.start - a < 2 and folded[a - 1] in " ([（【":
+        a -= 1
+    b = g.end
+    while b < len(folded) and b - g.end < 2 and folded[b] in " )]）】":
+        b += 1
+    before, after = _han_run(folded, a, -1), _han_run(folded, b, 1)
+    return any(_spells(g.text, before[-k:]) for k in range(2, len(before) + 1)) or any(
+        _spells(g.text, after[:k]) for k in range(2, len(after) + 1)
+    )
+
+
+def _stray_letter(parts: list[tuple[str, int, int]], folded: str) -> bool:
+    """Is one of the words a single letter set apart by a space (the s of Women's Watch, One O One)?
+    A letter joined by an apostrophe or a dash is part of the name (L'Oréal)."""
+    for j, (w, a, b) in enumerate(parts):
+        if len(w) != 1:
+            continue
+        before = folded[parts[j - 1][2] : a] if j > 0 else ""
+        after = folded[b : parts[j + 1][1]] if j + 1 < len(parts) else ""
+        if any(c.isspace() for c in before + after):
+            return True
+    return False
+
+
+def _displaced(text: str, form: str) -> int:
+    """How many positions hold a different letter (for two words of the same letters)."""
+    return sum(1 for a, b in zip(text, form, strict=True) if a != b)
+
+
+def _latin_evidence(text: str, form: str) -> float:
+    """Similarity of a Latin word to a mark, with the evidence growing with the mark's length: the
+    weighted edit distance is counted against an effective length L·(L/6)^0.75, so one substitution
+    in a four-letter mark (diap for Diao) is weak, while two edits in a nine-letter mark (Sunbucks
+    for Starbucks) can be strong. Equal skeletons (homoglyphs) stay as latin.similarity says."""
+    if text == form or skeleton(text) == skeleton(form):
+        return latin.similarity(text, form)
+    n = len(form)
+    length = n * (n / 6) ** 0.75
+    if len(text) > n and _subsequence(form, text):
+        length = max(length, len(text))  # letters added, every letter of the mark kept in order (Haiyatt)
+    return max(0.0, 1.0 - latin.distance(text, form) / length)
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+def _known_tags(found: str, text: str, form: str, nw: int) -> set[str]:
+    """ "known": the word found is a word, name or brand of the large dictionary (pestle, samson,
+    nubia), not one made up to imitate the mark; "known_parts": a run of words each of which is one
+    (game of for Game Boy). A word that is the whole mark with one letter added inside (channel for
+    chanel) keeps every letter of the mark in place and reads as the mark: it is not tagged."""
+    if nw == 1:
+        if is_known_word(text) and not inner_insertion(text, form):
+            return {"known"}
+        return set()
+    parts = [w for w in re.split(r"[^a-z]+", found) if w]
+    if parts and all(len(w) <= 2 or is_known_word(w) or is_english_word(w) for w in parts):
+        return {"known_parts"}
+    return set()
+
+
+def inner_insertion(word: str, form: str) -> bool:
+    """Is word the mark with one letter added inside it (channel for chanel)? Such a word keeps every
+    letter of the mark in place: it reads as the mark, not as another word (unlike clean for clear, or
+    a plural apples for apple)."""
+    if len(form) < 4 or len(word) != len(form) + 1:
+        return False
+    return any(word[:i] + word[i + 1 :] == form for i in range(1, len(word) - 1))
+
+
+def _known_han(window: str, form: str, kind: str) -> set[str]:
+    """ "known": a Chinese dictionary word that shares the mark's head (大白菜 for 大白兔, 良品率 for
+    良品铺子, 索爱 for 索尼) is that word, not an imitation."""
+    if kind in ("exact", "evasion") or window == form or window[:1] != form[:1]:
+        return set()
+    return {"known"} if is_known_word(window) else set()
 
 
 def _english(found: str) -> bool:
@@ -1002,6 +1186,10 @@ def latin_keys(w: str) -> set[str]:
         keys.update("x" + d for d in latin.deletes(vk))
     if len(w) >= 5:
         keys.add("p" + w[:3] + str(len(w) // 2))
+    if len(w) >= 7:
+        # a long mark keeps its head or its tail through two edits elsewhere (Sunbucks for Starbucks)
+        keys.add("h" + w[:5])
+        keys.add("t" + w[-5:])
     return keys
 
 

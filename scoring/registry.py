@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scoring.matcher import MarkIndex
+from scoring.text import fold
 from scoring.types import Brand
 
 
@@ -16,12 +17,31 @@ class Registry:
         self.brands: tuple[Brand, ...] = tuple(brands)
         self.by_name: dict[str, Brand] = {b.name: b for b in self.brands}
         self._index: MarkIndex | None = None
+        self._owners: dict[str, tuple[int, ...]] | None = None
         # goods relevance per (category, the title's goods words, brand), kept with the registry
         # because it depends on the brands only
         self.relevance_cache: dict[tuple[str | None, tuple[str, ...], int], float] = {}
 
     def __len__(self) -> int:
         return len(self.brands)
+
+    @staticmethod
+    def mark_key(text: str) -> str:
+        """The form under which two registered marks are the same mark (Dove and DOVE, 長城 and 长城)."""
+        return fold(text).replace(" ", "")
+
+    def owners(self, mark: str) -> tuple[int, ...]:
+        """The brands (indexes into ``brands``) that registered this mark: several when owners in
+        different Nice classes share it (Dove: 德芙 for chocolate, 多芬 for soap)."""
+        if self._owners is None:
+            owners: dict[str, list[int]] = {}
+            for i, brand in enumerate(self.brands):
+                for text in brand.marks:
+                    got = owners.setdefault(self.mark_key(text), [])
+                    if i not in got:
+                        got.append(i)
+            self._owners = {k: tuple(v) for k, v in owners.items()}
+        return self._owners.get(self.mark_key(mark), ())
 
     @property
     def index(self) -> MarkIndex:

@@ -8,10 +8,21 @@ import functools
 import re
 import statistics
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from scoring.lexicon import cue_words, goods_table, negated, packs, price_not_comparable
+from scoring.lexicon import (
+    cue_negated,
+    cue_patterns,
+    cue_words,
+    goods_kinds,
+    goods_parts,
+    goods_table,
+    negated,
+    packs,
+    price_not_comparable,
+    straddles,
+)
 from scoring.matcher import MarkIndex
 from scoring.text import fold, han_to_pinyin, is_han, latin_fold
 from scoring.types import Brand, Listing
@@ -64,6 +75,90 @@ def goods_words(text: str | None) -> tuple[str, ...]:
     return tuple(m.group() for m in regex.finditer(fold(text)))
 
 
+_TOKEN = re.compile(r"[^\s,，、/|()（）\[\]【】<>《》+*~!！:：;；。.·_-]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _heads_regex() -> re.Pattern[str]:
+    items, _ = goods_table()
+    words = {k for k, _ in items} | goods_parts()
+    return re.compile("|".join(re.escape(k) for k in sorted(words, key=len, reverse=True)))
+
+
+@functools.lru_cache(maxsize=65536)
+def title_heads(title: str) -> tuple[str, ...]:
+    """The goods words a title's words end in: in each word of the title the goods (or part) word
+    that ends last (the head of a Chinese noun compound: 红烧牛肉面 is noodles, not beef;
+    格力空调遥控器 is a remote control)."""
+    regex = _heads_regex()
+    out: dict[str, None] = {}
+    for token in _TOKEN.findall(fold(title)):
+        heads = list(regex.finditer(token))
+        if heads:
+            out.setdefault(max(heads, key=lambda m: (m.end(), len(m.group()))).group(), None)
+            if len(out) >= 4:
+                break
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=65536)
+def title_goods(title: str) -> tuple[str, ...]:
+    """The goods a title names, read as a category would name them: each head goods word followed by
+    its kind and marketplace categories (牛肉面, 方便面, 方便速食, 休闲食品)."""
+    kinds = goods_kinds()
+    out: dict[str, None] = {}
+    for head in title_heads(title):
+        out.setdefault(head, None)
+        for c in kinds.get(head, ()):
+            out.setdefault(c, None)
+    return tuple(out)
+
+
+def listing_goods(listing: Listing) -> tuple[frozenset[int] | None, tuple[str, ...]]:
+    """The Nice classes of what a listing sells (None when unknown) and, when they were read from the
+    title because the listing has no category that names goods, the goods words they came from."""
+    if listing.category and category_decides(listing.category):
+        return goods_classes(listing.category), ()
+    heads = title_heads(listing.title)
+    if not heads:
+        return None, ()
+    return goods_classes(" ".join(heads)) or None, heads
+
+
+def _names_same(c: str, b: str) -> bool:
+    return c == b or (len(c) >= 2 and len(b) >= 2 and (c in b or b in c))
+
+
+def sells_main_goods(listing: Listing, brand: Brand) -> bool:
+    """Does the listing sell the brand's main goods, the goods its price floor is for? Not when a word
+    of the title ends in a part, accessory or consumable (格力空调遥控器, 海尔冰箱门封条), nor when the
+    goods the title names are other goods than the brand's categories, however close in class (a
+    Samsung memory card is not a Samsung phone; 老板椅 is no range hood)."""
+    heads = title_heads(listing.title)
+    parts = goods_parts()
+    if any(h in parts for h in heads):
+        return False
+    goods = [h for h in heads if h not in parts]
+    if not goods:
+        return True  # the title names no goods: the category (or its absence) decides, as before
+    bcats = [fold(c) for c in brand.categories]
+    if not bcats:
+        return True
+    kinds = goods_kinds()
+    for h in goods:
+        cats = kinds.get(h, ())
+        specific = (h, *cats[:1])
+        if any(_names_same(c, b) for c in specific for b in bcats):
+            return True
+        if _goods_level((h,), bcats, brand_classes(brand)) >= RELATED:
+            return True
+        # a marketplace category counts when it is the brand's own category or a part of it (服饰鞋包
+        # for a brand registered under 服饰鞋包), not when it only holds it (手机数码 holds 手机 and 存储卡)
+        if any(p == b or p in b for p in cats[1:] for b in bcats):
+            return True
+    return False
+
+
 # characters that say "goods" rather than which goods (化妆品 and 护肤品 share only 品)
 _GENERIC_GOODS_CHARS = frozenset("品类用具器件物产货商")
 
@@ -99,6 +194,21 @@ def relevance(
     says, unless the category clearly names other goods."""
     _, generic = goods_table()
     cat = fold(listing.category).strip() if listing.category else ""
+    if not cat or cat in generic:
+        # no category that names goods: the goods the title names stand in for one, exactly
+        heads = title_heads(listing.title)
+        if heads:
+            kinds = goods_kinds()
+            best = 0.0
+            for h in heads:
+                cats = kinds.get(h, ())
+                for c in (h, *cats[:1]):
+                    best = max(best, relevance(replace(listing, category=c), brand))
+                for dept in cats[1:]:
+                    # a marketplace department (手机数码 holds phones, speakers and memory cards) says
+                    # the goods are related, not that they are the brand's own
+                    best = max(best, min(RELATED, relevance(replace(listing, category=dept), brand)))
+            return best
     bcats = [fold(c) for c in brand.categories]
     bc = brand_classes(brand)
     title_words = goods_words(listing.title)
@@ -139,10 +249,16 @@ def cue_strength(text: str) -> tuple[float, list[str]]:
     regex, weights = _cue_regex()
     best, found = 0.0, []
     for m in regex.finditer(text):
-        if negated(text, m.start(), m.end()):
+        if cue_negated(text, m.start(), m.end()) or straddles(text, m.start(), m.end()):
             continue
         found.append(m.group())
         best = max(best, weights[m.group()])
+    for pattern, weight in cue_patterns():
+        for m in pattern.finditer(text):
+            if not cue_negated(text, m.start(), m.end()):
+                found.append(m.group())
+                best = max(best, weight)
+                break
     return best, found
 
 
@@ -332,17 +448,21 @@ def _term_index() -> tuple[re.Pattern[str], dict[str, list[tuple[Any, Any]]]]:
     return _alternation(list(index)), index
 
 
-def rule_hits(text: str, category: str | None) -> list[RuleHit]:
-    """Every rule of every pack that the folded listing text triggers (negations excluded)."""
+def rule_hits(text: str, category: str | None, goods: frozenset[int] | None = None) -> list[RuleHit]:
+    """Every rule of every pack that the folded listing text triggers (negations excluded).
+
+    ``goods``: the Nice classes of the listing's goods (from its category, or inferred from its
+    title), None when unknown; rules about certain goods (减肥 on food and cosmetics) read them."""
     cat = fold(category or "")
     whole = text + " " + cat
     found: dict[str, tuple[Any, Any, str]] = {}
     regex, index = _term_index()
     for m in regex.finditer(text):
-        if negated(text, m.start(), m.end()):
+        if negated(text, m.start(), m.end()) or straddles(text, m.start(), m.end()):
             continue
         for pack, rule in index[m.group()]:
-            found.setdefault(rule.id, (pack, rule, m.group()))
+            if rule.id not in found and _term_in_context(rule, text, m.start(), m.end()):
+                found[rule.id] = (pack, rule, m.group())
     if "油" in text:  # pattern rules are about fuel; skip their regexes otherwise
         for pack in packs():
             for rule in pack.rules:
@@ -357,6 +477,8 @@ def rule_hits(text: str, category: str | None) -> list[RuleHit]:
             continue
         if rule.scope == "ordinary" and any(x in whole for x in pack.exempt):
             continue
+        if rule.not_in_media and _is_media(pack, whole):
+            continue
         if (
             rule.patterns
             and pack.exclude
@@ -366,11 +488,42 @@ def rule_hits(text: str, category: str | None) -> list[RuleHit]:
             continue  # 调和油 next to 食用/炒菜 is cooking oil
         strength = rule.weight
         detail = f"{rule.title}：“{term}”"
+        if rule.goods_classes:
+            if goods and not goods & rule.goods_classes:
+                continue  # 减肥 on a bathroom scale or a study planner is not a claim about the body
+            if not goods:
+                strength = min(strength, rule.unknown_goods_weight)
         if rule.forbidden_uses:
             uses = [u for u in rule.forbidden_uses if u in whole]
             if uses:
                 detail += f"，用于{'、'.join(uses[:3])}"
             else:
                 strength = rule.restricted_weight
+        if rule.basis:
+            detail += f"（{rule.basis}）"
         hits.append(RuleHit(rule.id, pack.name, rule.violation, rule.department, strength, detail))
     return hits
+
+
+def _term_in_context(rule: Any, text: str, start: int, end: int) -> bool:
+    """A rule's term where the rule says it must stand: beside a qualifying word (特供 with 国家机关),
+    and not as the first part of a product-type name (万能胶, 万能遥控器)."""
+    if rule.near:
+        window = text[max(0, start - rule.near_before) : end + rule.near_after]
+        if not any(w in window for w in rule.near):
+            return False
+    if rule.product_heads:
+        after = text[end : end + 6].lstrip()
+        if any(after.startswith(h) for h in rule.product_heads) or _starts_goods_word(after):
+            return False
+    return True
+
+
+def _starts_goods_word(text: str) -> bool:
+    regex, _ = _goods_regex()
+    m = regex.match(text)
+    return m is not None
+
+
+def _is_media(pack: Any, whole: str) -> bool:
+    return any(w in whole for w in pack.media) or any(p.search(whole) for p in pack.media_patterns)

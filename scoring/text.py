@@ -113,11 +113,16 @@ def strip_accents(text: str) -> str:
 
 
 def latin_fold(text: str) -> str:
-    """Map confusable letters of other scripts to Latin and strip accents (keeps digits)."""
+    """Map confusable letters of other scripts to Latin and strip accents (keeps digits). A sign that
+    stands for a letter ($ony, N!ke, |phone) counts only when it touches a letter: a pipe or an
+    exclamation mark between spaces is punctuation."""
     out = []
-    for c in text:
+    n = len(text)
+    for i, c in enumerate(text):
         m = _CONFUSABLE.get(c)
-        if m is not None and not c.isdigit():
+        if m is None or c.isdigit():
+            out.append(c)
+        elif c.isalpha() or (i > 0 and text[i - 1].isalpha()) or (i + 1 < n and text[i + 1].isalpha()):
             out.append(m)
         else:
             out.append(c)
@@ -429,6 +434,28 @@ def english_words() -> frozenset[str]:
 def is_english_word(w: str) -> bool:
     """Is w (lower case) a common English word (play, station, switch, tide)?"""
     return w in english_words()
+
+
+def _read_words(name: str) -> frozenset[str]:
+    with open(DATA / name, encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if line.strip() and not line.startswith("#"))
+
+
+@functools.lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """Latin words, names and brands people write (wordfreq's large English list, data/known_words.txt)."""
+    return _read_words("known_words.txt")
+
+
+@functools.lru_cache(maxsize=1)
+def known_han_words() -> frozenset[str]:
+    """Chinese words and names people write (wordfreq's large Chinese list, data/known_han_words.txt)."""
+    return _read_words("known_han_words.txt")
+
+
+def is_known_word(w: str) -> bool:
+    """Is w (folded) a word, name or brand of the large dictionaries (pestle, samson, 大白菜, 索爱)?"""
+    return w in (known_han_words() if w[:1] and is_han(w[0]) else known_words())
 
 
 # radicals and components, and the everyday characters sellers type in their place

@@ -40,7 +40,12 @@ def get_engine(url: str, busy_timeout_ms: int = 30_000) -> Engine:
         raise MarkwatchError(f"MARKWATCH_DB is not a database URL: {url!r} ({exc})") from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise MarkwatchError(
+                    f"cannot create the directory of the database {parsed.database}: {exc.strerror or exc}"
+                ) from exc
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         return engine

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
@@ -108,7 +109,28 @@ _LISTING_COLUMNS = (
 def upsert_listings(
     *, session: Session, platform_row: Platform, batch: list[tuple[dict[str, Any], datetime]]
 ) -> list[tuple[int, bool]]:
-    """``upsert_listing`` for many records of one platform at once: (listing id, changed) per record.
+    """``upsert_listing`` for many records of one platform at once: (listing id, changed) per record
+    (see ``store_listings``)."""
+    return [
+        (stored.id, stored.changed)
+        for stored in store_listings(session=session, platform_row=platform_row, batch=batch)
+    ]
+
+
+@dataclass(frozen=True)
+class StoredListing:
+    """A listing record as written: the row's id, whether it changed materially, and ``record``, the
+    listing record of the row as this write left it (what ``listing_record`` would read back)."""
+
+    id: int
+    changed: bool
+    record: dict[str, Any]
+
+
+def store_listings(
+    *, session: Session, platform_row: Platform, batch: list[tuple[dict[str, Any], datetime]]
+) -> list[StoredListing]:
+    """``upsert_listing`` for many records of one platform at once, a ``StoredListing`` per record.
 
     The same rows and price observations as one ``upsert_listing`` per record, in that order, written
     as batch statements (a crawler's batch of items in one transaction): one SELECT each for the
@@ -123,9 +145,10 @@ def upsert_listings(
     session.flush()  # the statements below go past the unit of work: it must be written first
     platform_id = platform_row.id
     keys = [split_listing_id(str(record["id"]), platform_row.name)[1] for record, _ in batch]
-    seller_ids = _upsert_sellers(session, platform_id, batch)
+    seller_ids, sellers_as_written = _upsert_sellers(session, platform_id, batch)
     stored = _stored_rows(session, _LISTINGS, platform_id, set(keys), _LISTING_COLUMNS)
     rows: dict[str, dict[str, Any]] = {}
+    as_written: list[dict[str, Any]] = []  # each record's row as it left it (a later one may rewrite it)
     changes: list[bool] = []
     prices: list[tuple[str, Any, str, datetime]] = []  # (external id, price, currency, seen at)
     for (record, seen_at), key in zip(batch, keys, strict=True):
@@ -133,11 +156,19 @@ def upsert_listings(
         digest = content_hash(record)
         changes.append(row["content_hash"] != digest)
         rows[key] = _listing_values(row, record, digest, seen_at, seller_ids.get(_seller_key(record) or ""))
+        as_written.append(rows[key])
         prices.append((key, rows[key]["price"], rows[key]["currency"], seen_at))
     ids = _upsert(session, _LISTINGS, rows)
     _expire(session, Listing, ids.values())
     _record_prices(session, [(ids[key], *rest) for key, *rest in prices], known={ids[k] for k in stored})
-    return [(ids[key], changed) for key, changed in zip(keys, changes, strict=True)]
+    return [
+        StoredListing(
+            id=ids[key],
+            changed=changed,
+            record=_record(platform_row.name, key, values, sellers_as_written[i]),
+        )
+        for i, (key, changed, values) in enumerate(zip(keys, changes, as_written, strict=True))
+    ]
 
 
 def _seller_key(record: dict[str, Any]) -> str | None:
@@ -148,21 +179,35 @@ def _seller_key(record: dict[str, Any]) -> str | None:
 
 def _upsert_sellers(
     session: Session, platform_id: int, batch: list[tuple[dict[str, Any], datetime]]
-) -> dict[str, int]:
-    """The batch's sellers created or updated (every record in order); their ids by seller key."""
+) -> tuple[dict[str, int], list[dict[str, Any] | None]]:
+    """The batch's sellers created or updated (every record in order): their ids by seller key, and
+    per record its seller's row as that record left it, with ``blacklisted`` (None: no seller)."""
     keys = {key for record, _ in batch if (key := _seller_key(record))}
     if not keys:
-        return {}
+        return {}, [None] * len(batch)
     stored = _stored_rows(session, _SELLERS, platform_id, keys, _SELLER_COLUMNS)
+    blacklisted = set(
+        session.scalars(
+            select(_SELLERS.c.external_id).where(
+                _SELLERS.c.platform_id == platform_id,
+                _SELLERS.c.external_id.in_(keys),
+                _SELLERS.c.blacklisted.is_(True),
+            )
+        )
+    )
     rows: dict[str, dict[str, Any]] = {}
+    as_written: list[dict[str, Any] | None] = []
     for record, seen_at in batch:
         key = _seller_key(record)
         if key:
             row = rows.get(key) or stored.get(key) or _new_row(_SELLERS, platform_id, key, seen_at)
             rows[key] = _seller_values(row, record["seller"], seen_at)
+            as_written.append(rows[key] | {"blacklisted": key in blacklisted})
+        else:
+            as_written.append(None)
     ids = _upsert(session, _SELLERS, rows)
     _expire(session, Seller, ids.values())
-    return ids
+    return ids, as_written
 
 
 def _seller_values(row: dict[str, Any], seller: dict[str, Any], seen_at: datetime) -> dict[str, Any]:
@@ -295,28 +340,49 @@ def _parse_seen_at(value: Any) -> datetime | None:
 def listing_record(listing: Listing) -> dict[str, Any]:
     """A stored listing as a listing record (docs/formats.md), the form the scorer reads."""
     seller = listing.seller
+    return _record(
+        listing.platform.name,
+        listing.external_id,
+        {name: getattr(listing, name) for name in _RECORD_COLUMNS},
+        None
+        if seller is None
+        else {name: getattr(seller, name) for name in ("external_id", *_SELLER_RECORD_COLUMNS)},
+    )
+
+
+_RECORD_COLUMNS = (
+    "url", "title", "price", "currency", "category", "sold", "description", "images", "image_hashes",
+    "last_seen",
+)  # fmt: skip
+_SELLER_RECORD_COLUMNS = ("name", "opened", "rating", "licence", "blacklisted")
+
+
+def _record(
+    platform: str, external_id: str, listing: Mapping[str, Any], seller: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The listing record of a listing's and its seller's column values."""
     record: dict[str, Any] = {
-        "id": f"{listing.platform.name}:{listing.external_id}",
-        "platform": listing.platform.name,
-        "url": listing.url,
-        "title": listing.title,
-        "price": listing.price,
-        "currency": listing.currency,
-        "category": listing.category,
-        "sold": listing.sold,
-        "description": listing.description,
-        "images": list(listing.images or []),
-        "image_hashes": list(listing.image_hashes or []),
-        "seen_at": listing.last_seen.isoformat(),
+        "id": f"{platform}:{external_id}",
+        "platform": platform,
+        "url": listing["url"],
+        "title": listing["title"],
+        "price": listing["price"],
+        "currency": listing["currency"],
+        "category": listing["category"],
+        "sold": listing["sold"],
+        "description": listing["description"],
+        "images": list(listing["images"] or []),
+        "image_hashes": list(listing["image_hashes"] or []),
+        "seen_at": listing["last_seen"].isoformat(),
     }
     if seller is not None:
         record["seller"] = {
-            "id": seller.external_id,
-            "name": seller.name,
-            "opened": seller.opened.isoformat() if seller.opened else None,
-            "rating": seller.rating,
-            "licence": seller.licence,
-            "blacklisted": seller.blacklisted,
+            "id": seller["external_id"],
+            "name": seller["name"],
+            "opened": seller["opened"].isoformat() if seller["opened"] else None,
+            "rating": seller["rating"],
+            "licence": seller["licence"],
+            "blacklisted": bool(seller["blacklisted"]),
         }
     return record
 

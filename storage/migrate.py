@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from storage.errors import DatabaseNotReady
 
@@ -55,9 +55,10 @@ def current_revision(engine: Engine) -> str | None:
     try:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
-    except OperationalError as exc:
+    except DBAPIError as exc:  # unreachable server, or a file that is no SQLite database (DatabaseError)
+        where = engine.url.render_as_string(hide_password=True)
         raise DatabaseNotReady(
-            f"cannot open the database ({exc.orig}); check MARKWATCH_DB / MARKWATCH_HOME"
+            f"cannot open the database at {where} ({exc.orig}); check MARKWATCH_DB / MARKWATCH_HOME"
         ) from exc
 
 

@@ -50,3 +50,77 @@ def test_component_imports_only_what_it_may(component):
 def test_every_package_says_what_it_owns_and_may_import(package):
     doc = ast.get_docstring(ast.parse((ROOT / package / "__init__.py").read_text(encoding="utf-8")))
     assert doc and "import" in doc.lower()
+
+
+def package_modules(package: str) -> dict[str, Path]:
+    """Every module of a package by dotted name (a package's ``__init__`` under the package's name)."""
+    modules = {}
+    for path in (ROOT / package).rglob("*.py"):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return modules
+
+
+def module_imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    """The modules of ``modules`` that module ``name`` imports, at its top or inside a function.
+
+    ``from pkg import sub`` where ``pkg.sub`` is a module imports the submodule, not ``pkg`` itself."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = name.split(".")[: len(name.split(".")) - node.level + (path.name == "__init__.py")]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            subs = {f"{target}.{alias.name}" for alias in node.names}
+            found |= subs & modules.keys()
+            if subs - modules.keys():
+                found.add(target)
+    return (found & modules.keys()) - {name}
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan): each holds an import cycle."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+@pytest.mark.parametrize("package", ["storage", "brands", "scoring", "crawler", "review", "demo"])
+def test_no_import_cycle_inside_a_package(package):
+    modules = package_modules(package)
+    graph = {name: module_imports(name, path, modules) for name, path in modules.items()}
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_check_finds_direct_and_longer_cycles():
+    graph = {"a": {"b"}, "b": {"a"}, "c": {"d"}, "d": {"e"}, "e": {"c"}, "f": {"a"}}
+    assert import_cycles(graph) == [["a", "b"], ["c", "d", "e"]]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import markwatch
 
 
@@ -45,6 +47,35 @@ def test_a_bad_database_url_is_a_clear_refusal(cli, monkeypatch):
     monkeypatch.setenv("MARKWATCH_DB", "not a url")
     result = cli("stats")
     assert result.exit_code == 2 and "MARKWATCH_DB is not a database URL" in result.stderr
+
+
+@pytest.mark.parametrize("command", [("stats",), ("db", "upgrade"), ("brands", "list")])
+def test_a_file_that_is_not_a_database_is_a_clear_refusal(cli, monkeypatch, tmp_path, command):
+    passwd = tmp_path / "passwd"
+    passwd.write_text("root:x:0:0:管理员:/root:/bin/bash\n", encoding="utf-8")
+    monkeypatch.setenv("MARKWATCH_DB", f"sqlite:///{passwd}")
+    result = cli(*command)
+    assert result.exit_code == 2, result.stderr
+    assert "cannot open the database" in result.stderr and "file is not a database" in result.stderr
+    assert passwd.read_text(encoding="utf-8") == "root:x:0:0:管理员:/root:/bin/bash\n"
+
+
+def test_a_database_directory_that_cannot_be_made_is_a_clear_refusal(cli, monkeypatch, tmp_path):
+    blocker = tmp_path / "文件"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("MARKWATCH_DB", f"sqlite:///{blocker}/sub/markwatch.db")
+    result = cli("stats")
+    assert result.exit_code == 2 and "cannot create the directory" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://127.0.0.1:1/0", "redis://127.0.0.1:99999/0", "http://127.0.0.1:6379/0"]
+)
+def test_a_redis_url_that_cannot_be_used_is_a_clear_refusal(cli, url):
+    assert cli("db", "upgrade").exit_code == 0
+    result = cli("crawl", "demo-static", "--distributed", url, "--max-pages", "1")
+    assert result.exit_code == 2, result.stderr
+    assert "cannot use Redis at" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_the_installed_console_script_runs(home):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.profiles import BUILTIN, ProfileError, builtin_profile, env_var, parse_profile
+from crawler.profiles import BUILTIN, MARKETPLACES, ProfileError, builtin_profile, env_var, parse_profile
 
 VALID = """\
 # 一个真实平台的示例配置
@@ -98,7 +98,9 @@ def test_platforms_add_then_list(cli, db, tmp_path: Path) -> None:  # type: igno
     assert "updated platform shop-example" in again.stdout
     listed = json.loads(cli("platforms", "list", "--json").stdout)
     names = [p["name"] for p in listed]
-    assert names == sorted(["demo-spa", "demo-static", "shop-example"])
+    assert names == sorted(["demo-spa", "demo-static", "shop-example", *MARKETPLACES])
+    enabled = {p["name"] for p in listed if p["enabled"]}
+    assert enabled == {"demo-spa", "demo-static", "shop-example"}  # marketplaces: disabled until enabled
     assert next(p for p in listed if p["name"] == "shop-example")["base_url"] == "https://shop.example.cn"
 
 
@@ -126,3 +128,16 @@ def test_a_built_in_profile_follows_its_file_unless_replaced(cli, db, tmp_path: 
     mine.write_text(text.replace("concurrency: 16", "concurrency: 3"), encoding="utf-8")
     assert cli("platforms", "add", str(mine)).exit_code == 0
     assert resolve_profile(db, "demo-static").politeness["concurrency"] == 3
+
+
+def test_a_marketplace_profile_stored_by_its_first_crawl_stays_disabled(db) -> None:  # type: ignore[no-untyped-def]
+    from crawler.run import resolve_profile
+    from markwatch import _platforms_to_crawl
+    from storage.crawl import get_platform
+
+    for name in ("taobao", "demo-static"):
+        assert resolve_profile(db, name).name == name
+    with db.session() as session:
+        assert get_platform(session=session, name="taobao").enabled is False
+        assert get_platform(session=session, name="demo-static").enabled is True
+    assert "taobao" not in _platforms_to_crawl(db)  # `markwatch run` never crawls a marketplace by itself

@@ -798,6 +798,33 @@ def test_api_with_a_bearer_token(client: TestClient, token: str, world, db) -> N
         assert stored.token_hash != token and token not in stored.token_hash and stored.last_used_at
 
 
+def test_api_bodies_that_are_not_json_get_415_and_nothing_changes(
+    client: TestClient, token: str, world
+) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    path = f"/api/v1/leads/{world['ksf']}/decision"
+    plain = client.post(path, content="确认", headers={**headers, "Content-Type": "text/plain"})
+    assert plain.status_code == 415 and "JSON" in plain.json()["detail"]
+    form = client.post("/api/v1/brands", data={"name": "康师傅"}, headers=headers)
+    assert form.status_code == 415 and "application/json" in form.json()["detail"]
+    binary = client.post(path, content=b"\xff\xfe\x00", headers={**headers, "Content-Type": "image/png"})
+    assert binary.status_code == 415
+    assert client.get(f"/api/v1/leads/{world['ksf']}", headers=headers).json()["status"] == "new"
+
+
+@pytest.mark.parametrize("depth", [400, 100_000])
+def test_api_bodies_nested_too_deep_get_422(client: TestClient, cli, world, depth: int) -> None:
+    owner = {"Authorization": f"Bearer {cli('users', 'token', '康师傅权利人').stdout.strip()}"}
+    deep = "[" * depth + "]" * depth
+    body = '{"name": "深层品牌", "aliases": ' + deep + "}"
+    response = client.post(
+        "/api/v1/brands", content=body, headers={**owner, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422 and "deep" in response.json()["detail"]
+    names = [b["name"] for b in client.get("/api/v1/brands", headers=owner).json()]
+    assert "深层品牌" not in names
+
+
 def test_api_post_with_a_session_cookie_needs_the_csrf_header(client: TestClient, world) -> None:
     login(client, "审核员")
     path = f"/api/v1/leads/{world['ksf']}/decision"

@@ -160,3 +160,93 @@ def test_lexicon_entries_are_read_as_text():
 
     words = dict(cue_words())
     assert "1:1" in words and "61" not in words
+
+
+# Each advertising rule keeps its legal basis and its context. Negatives are written like ordinary
+# marketplace titles.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "国家机关特供 53度 酱香型白酒 500ml",
+        "军队特供 茅台镇 白酒 整箱",
+        "部队专供 香烟 礼盒",
+        "特供中南海 贡茶 礼盒装",
+        "政府内供 野生 普洱茶 饼",
+    ],
+)
+def test_special_supply_is_a_violation_with_state_organ_context(title):
+    flagged, violation, _ = verdict(title)
+    assert flagged and violation == "false_advertising"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "【11.11特供】兰芝 睫毛膏 7g 浓密纤长",
+        "天猫专供 护肤品套装 补水保湿 礼盒",
+        "限量特供套装 精华液 50ml 保湿",
+        "【京东专供】格兰仕 微波炉 家用 小型",
+        "企业采购专供 服务器 机架式 2U",
+        "真男人专供 洁面皂 深层清洁",
+    ],
+)
+def test_special_supply_as_shop_marketing_is_not_a_violation(title):
+    assert verdict(title)[0] is False
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "免钉胶 陶瓷强力胶 万能胶 超级防水",
+        "万能遥控器 空调 电视 通用",
+        "数字万能表 高精度 电工",
+        "电木万能板 18*30cm 洞洞板",
+        "车载手机支架 万能通用 汽车用",
+        "林肯 车载充电器 双usb 万能车充",
+    ],
+)
+def test_wanneng_inside_a_product_type_word_is_not_an_absolute_claim(title):
+    assert verdict(title)[0] is False
+
+
+def test_wanneng_as_a_claim_is_an_absolute_term():
+    assert verdict("万能神膏 一抹见效 家中常备")[1] == "false_advertising"
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("左旋肉碱 减肥 胶囊 男女通用", None),
+        ("减肥茶 排油 刮油 花草茶", None),
+        ("燃脂 紧致凝露 200ml 塑身", None),
+        ("生姜 洗发水 防脱 生发 500ml", None),
+        ("纤体 瘦身 代餐奶昔 饱腹", "保健品"),
+    ],
+)
+def test_body_claims_on_food_supplements_and_cosmetics_are_violations(title, category):
+    assert verdict(title, category)[:2] == (True, "false_advertising")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "智能体脂秤 家用 精准 减肥 电子秤",
+        "三年二班 文具 30天计划表 学习 减肥 健身 打卡",
+        "塑身衣 连体 收腹 瘦身 美体内衣",
+        "无线甩脂机 瘦身 减肥 运动器材",
+        "有线游戏鼠标 静音 男女生发光 usb",
+        "加热鼠标垫 学生发热 暖手 桌垫",
+        "图说生活 14天减肥瑜伽 上海科学普及出版社",
+        "眼底病诊断与治疗（第3版）正版书籍",
+        "百字过关 最佳书法入门系列丛书",
+        "颈椎按摩器 治疗仪 颈部 腰部 家用",
+        "免砸砖 卫生间 堵漏王 无效退款",
+    ],
+)
+def test_claim_words_on_goods_where_they_are_no_claim_are_not_violations(title):
+    assert verdict(title)[0] is False
+
+
+def test_a_body_claim_with_goods_unknown_counts_but_does_not_flag_alone():
+    s = score(Listing("r", "减肥 瘦身 神器 一周见效"), EMPTY)
+    assert not s.flagged and s.features.get("false_advertising", 0) > 0

@@ -2,7 +2,8 @@
 
 A profile is a YAML file (every key in docs/crawling.md). Validation walks the YAML node tree so that
 each problem names its file and line; all problems are collected, and a refused profile writes nothing.
-The two demo profiles (``demo-static``, ``demo-spa``) are built in.
+The two demo profiles (``demo-static``, ``demo-spa``) are built in, and so are profiles of the big
+marketplaces (``MARKETPLACES``: disabled until enabled).
 """
 
 from __future__ import annotations
@@ -17,10 +18,15 @@ from typing import Any
 import yaml
 
 from brands.registry_file import FileRefused, Problem
+from crawler.extract import SpecError, compile_chain, template_names
 from crawler.selectors import compile_selector
 
 HERE = Path(__file__).parent
-BUILTIN = ("demo-static", "demo-spa")
+DEMOS = ("demo-static", "demo-spa")  # the bundled demo marketplaces: crawled by `markwatch run`
+# real marketplaces: built in, disabled until enabled (a fresh installation never crawls one by itself)
+MARKETPLACES = ("taobao", "tmall", "jd", "amazon", "ebay", "aliexpress")
+BUILTIN = DEMOS + MARKETPLACES
+ORIGINAL_BASE = "_original_base_url"  # in a profile pointed at another address: the address it describes
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 
 POLITENESS_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -33,7 +39,17 @@ POLITENESS_KEYS: dict[str, type | tuple[type, ...]] = {
     "timeout": (int, float),  # s, per page
 }
 SELLER_FIELDS = ("id", "name", "url", "opened", "rating", "licence")
-DETAIL_FIELDS = ("title", "price", "sold", "category", "description", "images", "currency", "seller")
+DETAIL_FIELDS = (
+    "title",
+    "price",
+    "sold",
+    "category",
+    "description",
+    "images",
+    "currency",
+    "brand",
+    "seller",
+)
 TOP_KEYS = (
     "name",
     "title",
@@ -48,15 +64,33 @@ TOP_KEYS = (
     "list",
     "detail",
     "page",
+    "currency",
+    "detail_urls",
     "hosts",
     "image_hosts",
 )
 SECTION_KEYS = {
     "navigation": ("follow",),
-    "list": ("items", "next_page", "ready", "load_more", "done"),
-    "detail": ("id", "ready", "not_found", "fields"),
+    "list": (
+        "items",
+        "results",
+        "link",
+        "fields",
+        "only",
+        "next_page",
+        "pages",
+        "url_pattern",
+        "ready",
+        "load_more",
+        "done",
+    ),
+    "detail": ("id", "url_pattern", "ready", "not_found", "fields"),
     "page": ("end_marker", "block", "block_url", "error"),
 }
+PAGES_KEYS = ("url", "step", "first", "max")
+PAGES_PLACEHOLDERS = ("query", "page", "offset")
+RICH_KEYS = {("list", "items"), ("list", "results"), ("list", "next_page"), ("detail", "id")}
+CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 BROWSER_ONLY = {("list", "ready"), ("list", "load_more"), ("list", "done"), ("detail", "ready")}
 DEFAULT_POLITENESS: dict[str, Any] = {
     "concurrency": 8,
@@ -112,15 +146,11 @@ class Profile:
         """The same profile served from another address (the demo on other ports, a mirror)."""
         if not base_url:
             return self
-        from crawler.confine import OVERRIDE_KEY, check_base_url
+        from crawler.confine import check_base_url
 
-        return Profile(
-            self.data
-            | {
-                "base_url": check_base_url(base_url, what=f"--base-url (or {env_var(self.name)})"),
-                OVERRIDE_KEY: True,
-            }
-        )
+        original = self.data.get(ORIGINAL_BASE) or self.data["base_url"]
+        checked = check_base_url(base_url, what=f"--base-url (or {env_var(self.name)})")
+        return Profile(self.data | {"base_url": checked, ORIGINAL_BASE: original})
 
     def env_base_url(self) -> str | None:
         """``MARKWATCH_<NAME>_URL`` (``demo-static`` → ``MARKWATCH_DEMO_STATIC_URL``), when set."""
@@ -146,7 +176,7 @@ def load_profile_file(path: Path) -> Profile:
 
 
 def builtin_profile(name: str) -> Profile | None:
-    """A built-in profile (``demo-static``, ``demo-spa``) or None."""
+    """A built-in profile (the demo ones, the real marketplaces of MARKETPLACES) or None."""
     if name not in BUILTIN:
         return None
     return load_profile_file(HERE / f"{name}.yaml")
@@ -367,6 +397,21 @@ class _Checker:
                     data["politeness"][key] = value
             if data["politeness"].get("concurrency") == 0:
                 self.fail(pol.get("concurrency"), "politeness.concurrency must be at least 1")
+        if "currency" in keys:
+            code = self.text(keys["currency"], "currency")
+            if code is not None and not CURRENCY_CODE.match(code):
+                self.fail(
+                    keys["currency"], f"currency must be an ISO 4217 code such as CNY or GBP, not {code!r}"
+                )
+            data["currency"] = code
+        if "detail_urls" in keys:
+            node = keys["detail_urls"]
+            if isinstance(node, yaml.SequenceNode):
+                data["detail_urls"] = [
+                    u for i, n in enumerate(node.value) if (u := self.url_path(n, f"detail_urls[{i}]"))
+                ]
+            else:
+                self.fail(node, "detail_urls must be a list of product page addresses")
         for section, allowed in SECTION_KEYS.items():
             if section not in keys:
                 continue
@@ -379,15 +424,55 @@ class _Checker:
                         node, f"{where} is for browser-rendered pages; set render: browser or remove it"
                     )
                 if key == "fields":
-                    out[key] = self.fields(node)
+                    out[key] = self.fields(node, section)
                 elif key == "follow":
                     out[key] = self.selectors(node, where)
                 elif key == "block_url":
                     out[key] = self.patterns(node, where)
+                elif (section, key) in RICH_KEYS:
+                    out[key] = self.chain(node, where, selector_only=key != "id", no_const=True)
+                elif key == "link":
+                    out[key] = self.link(node, where)
+                elif key == "pages":
+                    out[key] = self.pages(node, where, searchable="search_url" in data)
+                elif key == "only":
+                    value = self.scalar(node, where)
+                    if not isinstance(value, bool):
+                        self.fail(node, f"{where} must be true or false, not {value!r}")
+                    out[key] = value
+                elif key == "url_pattern":
+                    pattern = self.text(node, where)
+                    if pattern is not None:
+                        try:
+                            re.compile(pattern)
+                        except re.error as exc:
+                            self.fail(node, f"{where}: not a valid regular expression ({exc})")
+                    out[key] = pattern
                 else:
                     out[key] = self.selector(node, where)
-            if section == "list" and "items" not in fields and isinstance(keys[section], yaml.MappingNode):
-                self.fail(keys[section], "missing list.items: the selector of the links to detail pages")
+            mapping_node = isinstance(keys[section], yaml.MappingNode)
+            if section == "list" and mapping_node:
+                if "items" not in fields and "results" not in fields:
+                    self.fail(
+                        keys[section],
+                        "missing list.items (the links to detail pages) or list.results (each result)",
+                    )
+                if "results" in fields and "link" not in fields and not out.get("only"):
+                    self.fail(keys[section], "list.results needs list.link: where each result's page is")
+                if ("link" in fields or "fields" in fields) and "results" not in fields:
+                    self.fail(keys[section], "list.link and list.fields are read inside list.results")
+                if out.get("only") and "id" not in (out.get("fields") or {}):
+                    self.fail(keys[section], "list.only needs list.fields.id: the listing's id")
+                link = out.get("link")
+                if isinstance(link, dict) and "template" in link:
+                    known = set(out.get("fields") or {})
+                    for name in template_names(link["template"]):
+                        if name not in known:
+                            self.fail(
+                                fields["link"],
+                                f"list.link: unknown placeholder {{{name}}}; name one of list.fields "
+                                f"({', '.join(sorted(known)) or 'none defined'})",
+                            )
             if section == "detail" and isinstance(keys[section], yaml.MappingNode):
                 for required in ("id", "fields"):
                     if required not in fields:
@@ -395,15 +480,113 @@ class _Checker:
             data[section] = out
         return data
 
-    def fields(self, node: yaml.Node) -> dict[str, Any]:
-        keys = self.mapping(node, DETAIL_FIELDS, "detail.fields")
+    def fields(self, node: yaml.Node, section: str) -> dict[str, Any]:
+        allowed = DETAIL_FIELDS + ("id",) if section == "list" else DETAIL_FIELDS
+        keys = self.mapping(node, allowed, f"{section}.fields")
         out: dict[str, Any] = {}
-        if "title" not in keys and isinstance(node, yaml.MappingNode):
+        if section == "detail" and "title" not in keys and isinstance(node, yaml.MappingNode):
             self.fail(node, "missing detail.fields.title: a listing without a title cannot be used")
         for key, value in keys.items():
+            where = f"{section}.fields.{key}"
             if key == "seller":
-                seller = self.mapping(value, SELLER_FIELDS, "detail.fields.seller")
-                out[key] = {k: self.selector(v, f"detail.fields.seller.{k}") for k, v in seller.items()}
+                seller = self.mapping(value, SELLER_FIELDS, where)
+                out[key] = {k: self.chain(v, f"{where}.{k}") for k, v in seller.items()}
             else:
-                out[key] = self.selector(value, f"detail.fields.{key}")
+                out[key] = self.chain(value, where, no_const=key == "id")
+                if key == "currency" and isinstance(value, yaml.ScalarNode):
+                    text = str(value.value)
+                    if CURRENCY_CODE.match(text):
+                        self.fail(
+                            value,
+                            f"{where}: {text!r} would be read as a CSS selector (an element <{text}>); "
+                            f"a fixed currency is written {{const: {text}}}",
+                        )
         return out
+
+    def chain(
+        self, node: yaml.Node, where: str, *, selector_only: bool = False, no_const: bool = False
+    ) -> Any:
+        """A field's sources (a selector, a mapping, or a list of them in priority order), validated;
+        returned as written (profiles are stored as plain data)."""
+        value = yaml.safe_load(yaml.serialize(node))
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        values = value if isinstance(value, list) else [value]
+        if not values:
+            self.fail(node, f"{where}: an empty list; give at least one selector")
+            return None
+        ok = True
+        for i, (item_node, item) in enumerate(zip(items, values, strict=False)):
+            label = f"{where}[{i}]" if isinstance(node, yaml.SequenceNode) else where
+            if no_const and isinstance(item, dict) and "const" in item:
+                self.fail(
+                    item_node, f"{label}: a constant is not allowed here; it must be read from the page"
+                )
+                ok = False
+                continue
+            try:
+                compile_chain(item, selector_only=selector_only)
+            except SpecError as exc:
+                self.fail(_sub_node(item_node, exc.key), f"{label}: {exc}")
+                ok = False
+        return value if ok else None
+
+    def link(self, node: yaml.Node, where: str) -> Any:
+        """list.link: a template ``{template: "/item.htm?id={id}"}`` or the sources of the link."""
+        if isinstance(node, yaml.MappingNode) and any(
+            isinstance(k, yaml.ScalarNode) and k.value == "template" for k, _ in node.value
+        ):
+            keys = self.mapping(node, ("template",), where)
+            template = self.url_path(keys["template"], f"{where}.template")
+            if template is not None and not template_names(template):
+                self.fail(
+                    keys["template"], f"{where}.template has no {{placeholder}}; use a selector instead"
+                )
+            return {"template": template} if template else None
+        return self.chain(node, where, selector_only=True, no_const=True)
+
+    def pages(self, node: yaml.Node, where: str, *, searchable: bool) -> Any:
+        """list.pages: list pages by number or offset (``{url: "/s?q={query}&s={offset}", step: 44}``)."""
+        keys = self.mapping(node, PAGES_KEYS, where)
+        out: dict[str, Any] = {"step": 1, "first": 1, "max": 10}
+        if "url" not in keys:
+            if isinstance(node, yaml.MappingNode):
+                self.fail(node, f"missing {where}.url: the address of page {{page}} or at {{offset}}")
+            return None
+        template = self.url_path(keys["url"], f"{where}.url")
+        if template is not None:
+            names = template_names(template)
+            for name in names:
+                if name not in PAGES_PLACEHOLDERS:
+                    self.fail(
+                        keys["url"],
+                        f"{where}.url: unknown placeholder {{{name}}}; use {{page}}, {{offset}} or {{query}}",
+                    )
+            if not {"page", "offset"} & set(names):
+                self.fail(keys["url"], f"{where}.url needs {{page}} or {{offset}}")
+            if "query" in names and not searchable:
+                self.fail(keys["url"], f"{where}.url uses {{query}} but the profile has no search_url")
+        out["url"] = template
+        for key in ("step", "first", "max"):
+            if key in keys:
+                value = self.scalar(keys[key], f"{where}.{key}")
+                if (
+                    isinstance(value, bool)
+                    or not isinstance(value, int)
+                    or value < (0 if key == "first" else 1)
+                ):
+                    self.fail(
+                        keys[key],
+                        f"{where}.{key} must be a whole number of at least {0 if key == 'first' else 1}",
+                    )
+                else:
+                    out[key] = value
+        return out if template else None
+
+
+def _sub_node(node: yaml.Node, key: str | None) -> yaml.Node:
+    """The value node of ``key`` in a mapping node (for the line of a problem), else the node itself."""
+    if key and isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node
+    return node

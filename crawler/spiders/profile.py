@@ -10,26 +10,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
+from crawler import report
+from crawler.extract import Page
 from crawler.items import ListingItem
-from crawler.profiles import Profile
-from crawler.selectors import first_text, select, texts
+from crawler.pages import DETAIL, LIST, PageReader, Result, link_refusal
+from crawler.profiles import ORIGINAL_BASE, Profile
+from crawler.selectors import select, texts
 from crawler.settings import DEFAULTS
 from storage.models import utcnow
-
-LIST, DETAIL = "list", "detail"
-
-
-def join(base: str, href: str) -> str:
-    """``href`` resolved against ``base``; as given when it cannot be (``http://[x``: refused later)."""
-    try:
-        return urljoin(base, href.strip())
-    except ValueError:
-        return href.strip()
 
 
 class ProfileSpider(scrapy.Spider):
@@ -53,34 +46,30 @@ class ProfileSpider(scrapy.Spider):
         self.queries = [q for q in queries if q.strip()]
         self.done: set[str] = done if done is not None else set()  # fingerprints finished by an earlier run
         self.walk = walk  # walk the catalogue from start_urls (as well as searching the queries)
-        self.urls = list(urls)  # given pages (`crawl --url`): each a list or a detail page, as it shows
+        self.urls = list(urls)  # pages to crawl exactly, each recognised as a list or detail page
+        self.reader = PageReader(self.profile)
+        # detail URLs (or list-only ids) met: pagination stops when a page brings none that is new
+        self.seen_items: set[str] = set()
+        self.platform_domains = _platform_domains(self.profile)
 
     # --- requests -----------------------------------------------------------------------------------
 
-    def page_request(self, url: str, kind: str, callback: Any, **meta: Any) -> scrapy.Request | None:
-        """A request for a ``kind`` page (list or detail), rendered in the browser if the profile says so;
-        None (counted as refused) for an address that is not http(s), so a hostile link loses no page."""
-        from crawler.confine import refuse_link
-
-        if refuse_link(self.crawler, url):
-            return None
+    def page_request(self, url: str, kind: str, callback: Any, **meta: Any) -> scrapy.Request:
+        """A request for a ``kind`` page (list or detail), rendered in the browser if the profile says so."""
+        url = self.rebase(url)
         meta = {"markwatch_kind": kind, **meta}
         if self.profile.browser:
             from scrapy_playwright.page import PageMethod
 
-            from crawler.browser import init_page, render_page
+            from crawler.browser import render_page
 
             meta.update(
                 playwright=True,
-                playwright_page_init_callback=init_page,
-                playwright_page_methods=[
-                    PageMethod(render_page, self.render_spec(kind, given=bool(meta.get("markwatch_given"))))
-                ],
+                playwright_page_methods=[PageMethod(render_page, self.render_spec(kind))],
                 markwatch_screenshot=kind == DETAIL,
                 # a detail page may be served by a page that showed another item: only when the item's
                 # id can be checked against the URL (render_page does) and the crawl allows it
                 markwatch_reuse_page=kind == DETAIL
-                and not meta.get("markwatch_given")
                 and self.item_check() is not None
                 and self.settings.getbool("MARKWATCH_REUSE_PAGES", DEFAULTS["MARKWATCH_REUSE_PAGES"]),
                 # render_page waits for the app itself; no need to wait for the load event first
@@ -93,14 +82,7 @@ class ProfileSpider(scrapy.Spider):
         priority = 10 if kind == DETAIL else 0  # finish listings before opening more list pages
         return scrapy.Request(url, callback=callback, meta=meta, priority=priority)
 
-    def render_spec(self, kind: str, *, given: bool = False) -> dict[str, Any]:
-        if given:  # a page given by address: ready as a list or as a detail page, whichever it is
-            spec = self.render_spec(DETAIL)
-            list_ready = self.profile.section(LIST).get("ready")
-            return spec | {
-                "ready": f"{spec['ready']}, {list_ready}" if list_ready else spec["ready"],
-                "item": None,
-            }
+    def render_spec(self, kind: str) -> dict[str, Any]:
         section = self.profile.section(kind)
         page = self.profile.section("page")
         from crawler.middlewares import BLOCK_TEXTS
@@ -125,12 +107,27 @@ class ProfileSpider(scrapy.Spider):
 
     def item_check(self) -> dict[str, str] | None:
         """The detail id as an element and attribute the browser can read (``#item::attr(data-id)``),
-        or None when the profile reads it otherwise (XPath, text)."""
+        or None when the profile reads it otherwise (XPath, text, JSON, the URL)."""
         expr = self.profile.section(DETAIL).get("id") or ""
+        if not isinstance(expr, str):
+            return None
         selector, sep, rest = expr.rpartition("::attr(")
         if not sep or not selector or expr.startswith("xpath:") or not rest.endswith(")"):
             return None
         return {"selector": selector, "attr": rest[:-1]}
+
+    def rebase(self, url: str) -> str:
+        """On a copy of the site (``--base-url``): an address on one of the platform's own domains moves to
+        the copy, path and query kept (a search on s.taobao.com and an item on item.taobao.com are both
+        served by the copy)."""
+        if not self.platform_domains:
+            return url
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if not host or _domain(host) not in self.platform_domains:
+            return url
+        base = urlsplit(self.profile.base_url)
+        return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
 
     def absolute(self, url: str) -> str:
         return (
@@ -138,9 +135,13 @@ class ProfileSpider(scrapy.Spider):
         )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for url in self.urls:
-            yield self.page_request(self.absolute(url), DETAIL, self.parse_given, markwatch_given=True)
+        for url in self.urls:  # pages given one by one: each is recognised as a list or a detail page
+            kind = self.reader.kind_of_url(self.absolute(url))
+            callback = {LIST: self.parse_list, DETAIL: self.parse_detail}.get(kind or "", self.parse_page)
+            yield self.page_request(self.absolute(url), kind or DETAIL, callback)
         if self.walk:
+            for url in self.profile.data.get("detail_urls") or []:
+                yield self.page_request(self.absolute(url), DETAIL, self.parse_detail)
             for url in self.profile.data.get("start_urls") or []:
                 yield self.page_request(self.absolute(url), LIST, self.parse_start)
         template = self.profile.data.get("search_url")
@@ -152,72 +153,119 @@ class ProfileSpider(scrapy.Spider):
 
     # --- callbacks ----------------------------------------------------------------------------------
 
-    def parse_given(self, response: Response) -> Iterator[Any]:
-        """A page given by address: a detail page if it shows the listing's id, else a list page if it has
-        item links; a page that is neither is a warning."""
-        if not isinstance(response, TextResponse):
-            return
-        if response.status in (404, 410) or first_text(response, self.profile.section(DETAIL).get("id")):
-            yield from self.parse_detail(response)
-        elif texts(response, self.profile.section(LIST).get("items")):
-            # its listings, not its next pages: exactly the pages given
-            yield from (r for r in self.parse_list(response) if r.meta.get("markwatch_kind") == DETAIL)
-        else:
-            from crawler import report
-
-            report.warn(self.crawler, f"given page {response.url} is neither a list nor a detail page")
-
-    def parse_start(self, response: Response) -> Iterator[scrapy.Request]:
+    def parse_start(self, response: Response) -> Iterator[Any]:
         """A start page: it may list items itself, and it links to the list pages (categories)."""
         yield from self.parse_list(response)
         assert isinstance(response, TextResponse)
         for expr in self.profile.section("navigation").get("follow") or []:
             for href in texts(response, expr):
-                yield self.page_request(join(response.url, href), LIST, self.parse_list)
+                yield self.page_request(urljoin(response.url, href.strip()), LIST, self.parse_list)
 
-    def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """A page given by address: a detail page if the profile finds a listing id, else a list page."""
         if not isinstance(response, TextResponse):
             return
-        section = self.profile.section(LIST)
+        if self.reader.kind(Page(response)) == LIST:
+            yield from self.parse_list(response)
+        else:
+            yield from self.parse_detail(response)
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            return
+        page = Page(response)
+        stats = self.crawler.stats
         fingerprint = self.crawler.request_fingerprinter.fingerprint
-        for href in texts(response, section.get("items")):
-            request = self.page_request(join(response.url, href), DETAIL, self.parse_detail)
-            if request is None:
+        results = self.reader.results(page)
+        new = 0
+        for result in results:
+            if self.reader.list_only:
+                item = self.list_item(response, result)
+                if item is not None:
+                    new += 1
+                    yield item
                 continue
+            if not result.url or link_refusal(result.url):
+                report.refused(self.crawler, "scheme")  # counted in the crawl summary
+                continue
+            if result.url in self.seen_items:
+                continue
+            self.seen_items.add(result.url)
+            new += 1
+            meta = {"markwatch_listed": result.fields} if result.fields.raw else {}
+            request = self.page_request(result.url, DETAIL, self.parse_detail, **meta)
             if self.done and fingerprint(request).hex() in self.done:
                 self.crawler.stats.inc_value("markwatch/resume_skipped")
                 continue
             yield request
-        next_page = first_text(response, section.get("next_page"))
-        if next_page:
-            yield self.page_request(join(response.url, next_page), LIST, self.parse_list)
+        self.count_json_errors(page)
+        if not results and stats is not None:
+            stats.inc_value("markwatch/list_pages_without_items")
+        if not new:  # stop condition: a page with nothing new ends its pagination
+            return
+        number = int(response.meta.get("markwatch_page", 1))
+        query = response.meta.get("markwatch_query")
+        for url in self.reader.next_pages(page, page_number=number, query=query):
+            if link_refusal(url):
+                report.refused(self.crawler, "scheme")
+                continue
+            yield self.page_request(
+                url,
+                LIST,
+                self.parse_list,
+                markwatch_page=number + 1,
+                **({"markwatch_query": query} if query else {}),
+            )
+
+    def list_item(self, response: TextResponse, result: Result) -> ListingItem | None:
+        """A listing read from a list page alone (``list.only``)."""
+        external_id = result.fields.raw.get("id")
+        if not external_id or external_id in self.seen_items:
+            return None
+        self.seen_items.add(external_id)
+        raw = {k: v for k, v in result.fields.raw.items() if k != "id"}
+        url = result.url if result.url and not link_refusal(result.url) else response.url
+        return self.item(response, external_id=external_id, raw=raw, url=url, gone=False)
 
     def parse_detail(self, response: Response) -> Iterator[ListingItem]:
         if not isinstance(response, TextResponse):
             return
         detail = self.profile.section(DETAIL)
-        fields = detail.get("fields") or {}
-        raw: dict[str, Any] = {}
-        for key, expr in fields.items():
-            if key == "seller":
-                raw["seller"] = {k: first_text(response, e) for k, e in (expr or {}).items()}
-            elif key == "images":
-                raw["images"] = [join(response.url, u) for u in texts(response, expr)]
-            else:
-                raw[key] = first_text(response, expr)
+        page = Page(response)
+        external_id, _ = self.reader.external_id(page)
+        fields = self.reader.detail(page, response.meta.get("markwatch_listed"))
+        self.count_json_errors(page)
+        gone = bool(detail.get("not_found") and select(response, detail["not_found"]))
+        yield self.item(
+            response,
+            external_id=external_id,
+            raw=fields.raw,
+            url=response.request.url if response.request else response.url,
+            gone=gone,
+        )
+
+    def count_json_errors(self, page: Page) -> None:
+        if page.json_errors and self.crawler.stats is not None:
+            self.crawler.stats.inc_value("markwatch/malformed_json", len(page.json_errors))
+            self.logger.warning("malformed JSON in a <script> of %s (%s): fields read from it are empty",
+                                page.url, ", ".join(sorted(set(page.json_errors))))  # fmt: skip
+
+    def item(
+        self, response: TextResponse, *, external_id: str | None, raw: dict[str, Any], url: str, gone: bool
+    ) -> ListingItem:
         rendered = response.meta.get("playwright_page_methods")
         screenshot = None
         if rendered:
             screenshot = (rendered[0].result or {}).get("screenshot")
-        gone = bool(detail.get("not_found") and select(response, detail["not_found"]))
         headers = {
             k.decode("latin-1"): b", ".join(v).decode("latin-1", "replace")
             for k, v in response.headers.items()
+            if k.lower() != b"set-cookie"  # a session's cookies never go into snapshots or evidence
         }
-        yield ListingItem(
+        return ListingItem(
             platform=self.profile.name,
-            external_id=first_text(response, detail.get("id")),
-            url=response.request.url if response.request else response.url,
+            external_id=external_id,
+            url=url,
             final_url=response.url,
             status=response.status,
             headers=headers,
@@ -227,7 +275,43 @@ class ProfileSpider(scrapy.Spider):
             gone=gone,
             rendered=bool(rendered),
             screenshot=screenshot,
+            default_currency=self.profile.data.get("currency"),
             fingerprint=self.crawler.request_fingerprinter.fingerprint(response.request).hex()
             if response.request
             else None,
         )
+
+
+_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "edu", "ac"})
+
+
+def _domain(host: str) -> str:
+    """The registrable domain of a host, roughly: ``item.taobao.com`` → ``taobao.com``, ``www.amazon.co.uk``
+    → ``amazon.co.uk``; an address or a single label stays as it is."""
+    labels = host.rstrip(".").split(".")
+    if len(labels) <= 2 or labels[-1].isdigit():
+        return host
+    keep = 3 if labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def _platform_domains(profile: Profile) -> frozenset[str]:
+    """The domains a profile pointed at a copy of its site describes (empty when it is not pointed
+    elsewhere): its original base URL's, its absolute addresses' and templates', and its ``hosts``."""
+    original = profile.data.get(ORIGINAL_BASE)
+    if not original:
+        return frozenset()
+    listing = profile.section("list")
+    link = listing.get("link")
+    addresses = [
+        original,
+        profile.data.get("search_url") or "",
+        *(profile.data.get("start_urls") or []),
+        *(profile.data.get("detail_urls") or []),
+        link.get("template", "") if isinstance(link, dict) else "",
+        (listing.get("pages") or {}).get("url", ""),
+    ]
+    hosts = [urlsplit(a).hostname or "" for a in addresses if a.startswith(("http://", "https://"))]
+    hosts += [str(h).removeprefix("*.").split(":")[0] for h in profile.data.get("hosts") or []]
+    mine = urlsplit(profile.base_url).hostname or ""
+    return frozenset(_domain(h.lower()) for h in hosts if h and h.lower() != mine)

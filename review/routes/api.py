@@ -9,10 +9,10 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from review.deps import EVIDENCE_ROLES, CsrfDep, SessionDep, UserDep, scope_of
+from review.decisions import decide
+from review.deps import EVIDENCE_ROLES, CsrfDep, JsonBodyDep, SessionDep, UserDep, scope_of
+from review.filters import parse_filter
 from review.routes.brands import Refusal, register_brand, registration_entry
-from review.routes.leads import decide
-from review.routes.queue import parse_filter
 from review.schemas import (
     BrandCreate,
     BrandPublic,
@@ -28,7 +28,7 @@ from storage.leads import QueueRow, get_lead, lead_events, queue_page, resolve_t
 from storage.models import Lead, Role
 from storage.users import brands_for_user
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[JsonBodyDep])
 
 
 def _public(row: QueueRow) -> LeadPublic:

@@ -9,24 +9,21 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from review.deps import DECIDERS, EVIDENCE_ROLES, BadInput, CsrfDep, SessionDep, UserDep, render, scope_of
+from review.decisions import decide
+from review.deps import DECIDERS, EVIDENCE_ROLES, CsrfDep, SessionDep, UserDep, render, scope_of
 from review.i18n import MESSAGES
-from review.routing import departments, queue_rules, routing_table
-from storage.errors import MarkwatchError
+from review.routing import departments, routing_table
 from storage.evidence import listing_snapshots, price_history
 from storage.images import listing_image, listing_images
 from storage.leads import (
-    DecisionOutcome,
-    apply_decision,
     get_lead,
     get_snapshot,
     lead_events,
     listing_visible,
-    listings_by_ids,
     seller_leads,
     seller_listings,
 )
-from storage.models import Lead, User
+from storage.models import User
 from storage.queue import CRIMINAL_THRESHOLD
 
 router = APIRouter(include_in_schema=False)
@@ -38,85 +35,6 @@ SNAPSHOT_CSP = (
     "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
     "frame-ancestors 'self'; form-action 'none'; base-uri 'none'"
 )
-
-
-def decide(
-    request: Request,
-    session: Session,
-    user: User,
-    lead: Lead,
-    *,
-    action: str,
-    note: str | None,
-    department: str | None,
-) -> DecisionOutcome:
-    """A decision by ``user`` on ``lead`` (role checked here), with the blacklist's re-scoring."""
-    settings = request.app.state.settings
-    if action not in DECIDERS:
-        raise BadInput("action", "one_of", value=action, choices=", ".join(DECIDERS))
-    if user.role not in DECIDERS[action]:
-        raise HTTPException(403, "error.403")
-    table = routing_table(settings)
-    if action == "transfer" and not department:
-        department = table[CRIMINAL_THRESHOLD]  # a transfer to the police goes through 经检处
-    try:
-        outcome = apply_decision(
-            session=session,
-            lead=lead,
-            user_id=user.id,
-            action=action,
-            note=note,
-            department=department,
-            departments=departments(table),
-            blacklist_after=settings.blacklist_after,
-        )
-    except MarkwatchError as exc:
-        text = str(exc)
-        key = (
-            "error.dismiss_reason"
-            if "reason" in text
-            else "error.department"
-            if "department" in text
-            else text
-        )
-        raise HTTPException(400, key) from exc
-    if outcome.relisted_listing_ids:
-        rescore(request, session, outcome.relisted_listing_ids)
-    from review.routes.queue import invalidate_counts
-
-    invalidate_counts(request)
-    return outcome
-
-
-def rescore(request: Request, session: Session, listing_ids: list[int]) -> int:
-    """Score a blacklisted seller's other listings again now (the scorer boosts blacklisted sellers).
-
-    Listings left unscored here keep ``scored_at = None``, so the scheduler's next pass scores them.
-    """
-    try:
-        import scoring
-        from brands.service import scoring_registry
-        from scoring.types import Listing as ScoringListing
-    except ImportError:
-        return 0
-    from storage.listings import listing_record
-    from storage.queue import record_score
-
-    settings = request.app.state.settings
-    rules = queue_rules(settings)
-    done = 0
-    try:
-        registry = scoring_registry(request.app.state.db)
-        kwargs: dict[str, Any] = {}
-        if settings.scoring_threshold is not None:
-            kwargs["threshold"] = settings.scoring_threshold
-        for listing in listings_by_ids(session=session, ids=listing_ids[:1000]):
-            verdict = scoring.score(ScoringListing.from_record(listing_record(listing)), registry, **kwargs)
-            record_score(session=session, listing=listing, score=verdict, rules=rules)
-            done += 1
-    except Exception:  # noqa: BLE001 - a scorer failure must not undo the reviewer's decision
-        log.exception("re-scoring the blacklisted seller's listings failed; the scheduler will retry")
-    return done
 
 
 def _uscc(licence: str | None) -> Any:

@@ -1,0 +1,120 @@
+"""The one path from a listing to a lead: score it with the installation's scorer and put it in the
+review queue by the installation's rules.
+
+Every path that scores stored listings goes through ``score_and_queue``: the crawler's score step,
+the scheduler's score job, `markwatch score --queue` and the web app's re-scoring after a seller is
+blacklisted. They build their ``ScoreQueue`` the same way (``score_queue`` or
+``score_queue_in_session``), so each scores with the same registry, fitted combiner model, context
+(blacklist, the brands each seller was flagged for, prices seen so far) and threshold, and routes with
+the same ``storage.queue.QueueRules``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from brands.service import Scorer, scorer_from_session
+from settings import Settings
+from storage import Database
+from storage.listings import listing_record
+from storage.models import Lead, Listing
+from storage.queue import QueueRules, record_score
+
+if TYPE_CHECKING:
+    from scoring.types import Listing as ScoringListing
+    from scoring.registry import Registry
+    from scoring.types import Score
+
+
+@dataclass(frozen=True)
+class ScoreQueue:
+    """What scoring and queueing need: the scorer (registry, context, model), threshold and rules.
+
+    The context is shared by every call, so prices and seller brands learned from one batch serve the
+    next, as in one ``scoring.score_many`` run."""
+
+    scorer: Scorer
+    rules: QueueRules
+    threshold: float | None
+
+    def score(self, listings: Iterable[ScoringListing]) -> Iterator[Score]:
+        """Score listings in order, learning as ``scoring.score_many`` does (nothing is stored)."""
+        from scoring import score_many
+
+        return score_many(
+            listings,
+            self.scorer.registry,
+            context=self.scorer.context,
+            threshold=self.threshold,
+            model=self.scorer.model,
+        )
+
+
+@dataclass(frozen=True)
+class Queued:
+    """One listing's outcome: its score and its lead (None: not flagged and never was)."""
+
+    score: Score
+    lead: Lead | None
+
+    @property
+    def queued(self) -> bool:
+        """Flagged, and so in the queue (a new lead, or an existing one updated or reopened)."""
+        return bool(self.score.flagged and self.lead is not None)
+
+
+def score_queue(db: Database, settings: Settings, *, registry: Registry | None = None) -> ScoreQueue:
+    """The installation's ScoreQueue: the approved registry (or ``registry``), the blacklist, seller
+    history and newest fitted model as committed in ``db``, and the settings' threshold and rules."""
+    with db.session() as session:
+        return score_queue_in_session(session, settings, registry=registry or _registry(db))
+
+
+def score_queue_in_session(session: Session, settings: Settings, *, registry: Registry) -> ScoreQueue:
+    """``score_queue`` as ``session`` sees the database (a blacklisting not yet committed included)."""
+    from scoring.types import VIOLATIONS
+
+    return ScoreQueue(
+        scorer=scorer_from_session(session, registry),
+        rules=QueueRules.from_settings(settings, kinds=VIOLATIONS),
+        threshold=settings.scoring_threshold,
+    )
+
+
+def _registry(db: Database) -> Registry:
+    from brands.service import scoring_registry
+
+    return scoring_registry(db)
+
+
+def scoring_listing(row: Listing) -> ScoringListing:
+    """A stored listing (with its platform and seller loaded) as the scorer reads it."""
+    from scoring.types import Listing as ScoringListing
+
+    return ScoringListing.from_record(listing_record(row))
+
+
+def score_and_queue(
+    session: Session,
+    rows: Sequence[Listing],
+    path: ScoreQueue,
+    *,
+    listings: Sequence[ScoringListing] | None = None,
+) -> list[Queued]:
+    """Score each stored listing in order and record it (``storage.queue.record_score``): its score
+    row, and its lead created, updated or reopened when flagged. One outcome per row, in order.
+
+    ``listings``: the rows as the scorer reads them, when the caller has them already (the crawler's
+    record as written, the command line's parsed input); else built from the rows, whose platform and
+    seller must then be loaded.
+    """
+    scored = path.score(listings if listings is not None else (scoring_listing(row) for row in rows))
+    outcomes = []
+    for row, score in zip(rows, scored, strict=True):
+        lead = record_score(session=session, listing=row, score=score, rules=path.rules)
+        outcomes.append(Queued(score=score, lead=lead))
+    return outcomes

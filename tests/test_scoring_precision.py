@@ -1,0 +1,152 @@
+"""Precision of the lookalike matcher on ordinary traffic, mechanism by mechanism, in both directions:
+the ordinary title is not flagged AND a lookalike of the same mark is still caught.
+
+The titles reproduce kinds of false alarms seen on real marketplace titles (model numbers, other
+brands' marks, dictionary words, possessives, romanised shop names); the brands are chosen apart
+from the dev set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import Brand, Listing, Registry, score
+
+REG = Registry(
+    [
+        Brand("一加", ("OnePlus",), categories=("手机",), nice_classes=(9,)),
+        Brand("诺基亚", ("Nokia",), categories=("手机",), nice_classes=(9,)),
+        Brand("苹果", ("iPhone",), categories=("手机",), nice_classes=(9,)),
+        Brand("欧珀", ("OPPO",), categories=("手机",), nice_classes=(9,)),
+        Brand("Zorvex", categories=("耳机",), nice_classes=(9,)),
+        Brand("Vexo", categories=("充电宝",), nice_classes=(9,)),
+        Brand("星巴克", ("Starbucks",), categories=("咖啡",), nice_classes=(30, 43)),
+        Brand("松下", ("Panasonic",), categories=("电视",), nice_classes=(9, 11)),
+        Brand("雀巢", ("Nestle",), categories=("奶粉", "咖啡"), nice_classes=(29, 30)),
+        Brand("佳能", ("Canon",), categories=("相机",), nice_classes=(9,)),
+        Brand("大白兔", ("White Rabbit",), categories=("糖果", "奶糖"), nice_classes=(30,)),
+        Brand("百草味", categories=("零食",), nice_classes=(29, 30)),
+        Brand("任天堂", ("Switch",), categories=("游戏机",), nice_classes=(9, 28)),
+        Brand("蒙牛", ("Mengniu",), categories=("乳制品", "牛奶"), nice_classes=(29,)),
+        Brand("Super", categories=("饮料",), nice_classes=(32,)),
+        Brand("欧莱雅", ("L'Oreal",), categories=("美妆",), nice_classes=(3,)),
+    ]
+)
+
+
+def flagged(title: str, category: str | None = None) -> tuple[bool, str | None, str | None]:
+    s = score(Listing("t", title, category=category), REG)
+    return s.flagged, s.brand, s.violation
+
+
+# ---------------------------------------------------------------- model numbers
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("手机壳 适配 p10plus r9s 硅胶软壳", "手机"),  # model numbers, not OnePlus
+        ("显示器 xb271hu 27英寸 144Hz", None),
+        ("诺基亚 Nokia7 手机壳 保护套", "手机"),  # the mark with a model number is the mark
+        ("iPhoneX 手机 256G 国行", "手机"),  # a line letter after the mark, by its letter case
+        ("OPPOReno 手机 8G+128G", "手机"),  # a line name after an upper-case mark
+    ],
+)
+def test_model_numbers_and_model_suffixes_are_not_lookalikes(title, category):
+    assert flagged(title, category)[2] != "lookalike_mark"
+    assert flagged(title, category)[0] is False
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [
+        ("0nePlus 手机 官方", "手机", "一加"),  # a digit standing for a letter is still an evasion
+        ("N0kia 功能手机 老人机", "手机", "诺基亚"),
+        ("Zorvexx wireless earbuds", "耳机", "Zorvex"),  # a repeated last letter is no model suffix
+    ],
+)
+def test_digits_for_letters_and_repetitions_are_still_lookalikes(title, category, brand):
+    assert flagged(title, category) == (True, brand, "lookalike_mark")
+
+
+# ---------------------------------------------------------------- mark length
+
+
+def test_one_substitution_in_a_four_letter_mark_needs_the_brands_goods():
+    assert flagged("Vefo 数据线 收纳包", None)[0] is False
+    assert flagged("Vefo 充电宝 20000毫安", "充电宝") == (True, "Vexo", "lookalike_mark")
+
+
+def test_one_substitution_in_a_nine_letter_mark_is_strong_without_goods():
+    assert flagged("Starbocks 马克杯 陶瓷", None) == (True, "星巴克", "lookalike_mark")
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [("Sunbucks 咖啡豆 500g", "咖啡", "星巴克"), ("Pamosautc 电视机 55寸", "电视", "松下")],
+)
+def test_two_edits_in_a_long_mark_are_caught(title, category, brand):
+    assert flagged(title, category) == (True, brand, "lookalike_mark")
+
+
+# ---------------------------------------------------------------- known words, names and brands
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("Granite pestle and mortar set 研钵", "厨具"),  # pestle ≈ Nestle
+        ("Royal Canin 成犬粮 2kg", "宠物食品"),  # canin ≈ Canon
+        ("大白菜 新鲜蔬菜 5斤装", "蔬菜"),  # a dictionary word sharing the mark's head
+        ("百草园 鲁迅 散文集", "图书"),
+        ("pestle 咖啡 研磨", "咖啡"),  # even in the brand's own goods, a known word alone
+    ],
+)
+def test_known_words_are_not_lookalikes_on_their_own(title, category):
+    assert flagged(title, category)[0] is False
+
+
+def test_a_known_word_in_the_brands_own_goods_with_a_second_signal_is_flagged():
+    assert flagged("pestle 咖啡 高仿 1:1", "咖啡")[0] is True
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [
+        ("Nestel 奶粉 800g", "奶粉", "雀巢"),  # a made-up word, not in the dictionary
+        ("Canom 单反相机 套机", "相机", "佳能"),
+        ("大白免 奶糖 500g", "奶糖", "大白兔"),  # 免/兔 by shape, not a word
+    ],
+)
+def test_made_up_lookalikes_of_the_same_marks_are_still_caught(title, category, brand):
+    assert flagged(title, category) == (True, brand, "lookalike_mark")
+
+
+# ---------------------------------------------------------------- what is not a word to compare
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("Titan Women's Watch 石英手表", "游戏机"),  # the s of a possessive beside watch ≈ Switch
+        ("Diabetes Care | Amla Juice", None),  # a pipe between spaces is no letter l
+        ("猛世（mengshi）冷藏柜 商用", "乳制品"),  # the pinyin of the shop's own Chinese name
+        ("superstar sneakers 运动鞋", "饮料"),  # a known word with the mark inside
+        ("L'OREAL欧莱雅 复颜 柔肤水", "美妆"),  # an apostrophe inside the registered mark
+        ("L＇oreal/欧莱雅 卸妆油", "美妆"),  # full-width punctuation is no evasion
+    ],
+)
+def test_possessives_punctuation_romanisations_and_compounds_are_not_lookalikes(title, category):
+    assert flagged(title, category)[2] != "lookalike_mark"
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [
+        ("Swich 游戏机 掌机", "游戏机", "任天堂"),
+        ("Mengnui 纯牛奶 250ml", "牛奶", "蒙牛"),
+        ("L'Orea1 精华 30ml", "美妆", "欧莱雅"),
+    ],
+)
+def test_the_same_marks_imitated_are_still_caught(title, category, brand):
+    assert flagged(title, category) == (True, brand, "lookalike_mark")
