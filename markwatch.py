@@ -512,6 +512,8 @@ def _parse_since(text: str) -> datetime:
             f"--since {text!r}: give a date or time like 2026-12-01 or 2026-12-01T08:00, or 24h / 7d"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(get_settings().timezone))
+
+
 @platforms_app.command("try")
 def platforms_try(
     profile_ref: Annotated[

@@ -15,10 +15,7 @@ checked too, and the refusal is counted by reason (``offsite``, ``scheme``, ``pr
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import re
-import socket
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -30,43 +27,15 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.utils.response import get_meta_refresh
 
 from crawler import blocks, report
+from crawler.addresses import SCHEMES, check_base_url, is_private_host, valid_host_pattern
 from crawler.profiles import ORIGINAL_BASE
-from storage.errors import MarkwatchError
 
 logger = logging.getLogger(__name__)
 
-SCHEMES = ("http", "https")
+__all__ = ["Confinement", "check_base_url", "is_private_host", "valid_host_pattern"]  # re-exported
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_HOST = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$")
-
-
-def check_base_url(url: str, *, what: str = "--base-url") -> str:
-    """``url`` without a trailing slash if it is an absolute http(s) address; else MarkwatchError (exit 2)
-    naming the problem."""
-    text = (url or "").strip()
-    parts = urlsplit(text)
-    example = "like http://127.0.0.1:8801 or https://shop.example.cn"
-    if parts.scheme.lower() not in SCHEMES or not parts.netloc:
-        if "://" not in text:
-            problem = "it has no scheme (http:// or https://)"
-        elif parts.scheme.lower() not in SCHEMES:
-            problem = f"{parts.scheme}: addresses are never crawled"
-        else:
-            problem = "it has no host"
-        raise MarkwatchError(f"{what} must be an absolute http(s) address {example}; {text!r}: {problem}")
-    try:
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
-    except ValueError:
-        raise MarkwatchError(f"{what} {text!r}: the port is not a number from 1 to 65535") from None
-    if not parts.hostname:
-        raise MarkwatchError(f"{what} must be an absolute http(s) address {example}; {text!r} has no host")
-    return text.rstrip("/")
-
-
-def valid_host_pattern(text: str) -> bool:
-    """A profile's ``hosts`` entry: ``item.example.cn``, ``127.0.0.1:8801`` or ``*.example.cn``."""
-    return bool(_HOST.match(text.lower()))
 
 
 def _origin(url: str) -> tuple[str, str, int | None] | None:
@@ -80,31 +49,6 @@ def _origin(url: str) -> tuple[str, str, int | None] | None:
     if not parts.hostname:
         return None
     return scheme, parts.hostname.lower().rstrip("."), None if port == DEFAULT_PORTS.get(scheme) else port
-
-
-def is_private_host(host: str) -> bool:
-    """Loopback, link-local, private, reserved or unspecified, written as an address (any form the
-    resolver accepts: ``127.1``, ``2130706433``, ``[::1]``) or as ``localhost``."""
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address: Any = ipaddress.ip_address(host)
-    except ValueError:
-        try:
-            address = ipaddress.ip_address(socket.inet_aton(host))  # 127.1, 0x7f.1, 2130706433
-        except (OSError, ValueError):
-            return False
-    if getattr(address, "ipv4_mapped", None):
-        address = address.ipv4_mapped
-    return bool(
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_reserved
-        or address.is_unspecified
-        or address.is_multicast
-    )
 
 
 @dataclass(frozen=True)
@@ -128,7 +72,16 @@ class Confinement:
         if origin is not None:
             pages.add(origin[1:])
         if not data.get(ORIGINAL_BASE):  # pointed at another address (a copy of the site): that alone
-            for url in [*(data.get("start_urls") or []), data.get("search_url") or ""]:
+            listing = data.get("list") or {}
+            link, pages_spec = listing.get("link"), listing.get("pages")
+            addresses = [
+                *(data.get("start_urls") or []),
+                *(data.get("detail_urls") or []),
+                data.get("search_url") or "",
+                link.get("template", "") if isinstance(link, dict) else "",
+                pages_spec.get("url", "") if isinstance(pages_spec, dict) else "",
+            ]
+            for url in addresses:
                 if url.lower().startswith(("http://", "https://")) and (o := _origin(url)):
                     pages.add(o[1:])
             for key, exact, wild in (("hosts", pages, page_wild), ("image_hosts", images, image_wild)):

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 from storage.errors import MarkwatchError, NotFound
 
 if TYPE_CHECKING:
+    from crawler.profiles import Profile
     from storage import Database
 
+BUILTIN_MARK = "_builtin"  # in a stored profile: a copy of a built-in one, not the user's
 
 
 def is_enabled(db: Database, name: str) -> bool:
@@ -35,24 +37,14 @@ def is_enabled(db: Database, name: str) -> bool:
 def set_enabled(db: Database, name: str, enabled: bool) -> bool:
     """Enable or disable a platform (a built-in one is stored with its profile first); returns whether
     it changed. Raises NotFound for an unknown platform."""
-    from crawler.profiles import builtin_profile
-    from crawler.run import BUILTIN_MARK
-    from storage.crawl import get_platform, upsert_platform
+    from storage.crawl import get_platform
 
     was = is_enabled(db, name)
+    resolve_profile(db, name)  # a built-in profile is stored on first use
     with db.session() as session:
         row = get_platform(session=session, name=name)
-        if row is None or not row.profile:
-            builtin = builtin_profile(name)
-            if builtin is None:  # a platform known only from a data feed: nothing to crawl
-                raise MarkwatchError(f"platform {name!r} has no profile to crawl; add one: `platforms add`")
-            row, _ = upsert_platform(
-                session=session,
-                name=builtin.name,
-                title=builtin.title,
-                render=builtin.render,
-                profile=builtin.data | {BUILTIN_MARK: True},
-            )
+        if row is None:
+            raise MarkwatchError(f"platform {name!r} has no profile to crawl; add one: `platforms add`")
         row.enabled = enabled
     return was != enabled
 
@@ -68,3 +60,40 @@ def enabled_platforms(db: Database) -> list[str]:
     builtins = [n for n in BUILTIN if (rows[n].enabled if n in rows else n in DEMOS)]
     added = [n for n, p in sorted(rows.items()) if n not in BUILTIN and p.enabled]
     return builtins + added
+
+
+def resolve_profile(db: Database, platform_name: str) -> Profile:
+    """The platform's profile: the one `platforms add` stored, else a built-in one (stored on first use)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from crawler.profiles import DEMOS, Profile, builtin_profile
+    from storage.crawl import get_platform, upsert_platform
+
+    for attempt in range(3):
+        try:
+            with db.session() as session:
+                row = get_platform(session=session, name=platform_name)
+                if row is not None and row.profile and not row.profile.get(BUILTIN_MARK):
+                    return Profile(dict(row.profile))  # added with `platforms add`: it wins
+                builtin = builtin_profile(platform_name)
+                if builtin is None:
+                    from storage.errors import NotFound
+
+                    raise NotFound(
+                        f"no platform profile named {platform_name!r}; see `markwatch platforms list`, "
+                        "or add one with `markwatch platforms add PROFILE.yaml`"
+                    )
+                row, created = upsert_platform(
+                    session=session,
+                    name=builtin.name,
+                    title=builtin.title,
+                    render=builtin.render,
+                    profile=builtin.data | {BUILTIN_MARK: True},  # refreshed from the file on every crawl
+                )
+                if created:  # a real marketplace's profile is disabled until enabled
+                    row.enabled = builtin.name in DEMOS
+                return builtin
+        except IntegrityError:  # a crawler process next to this one stored it first
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crawler.platforms import BUILTIN_MARK, resolve_profile  # noqa: F401 - BUILTIN_MARK: kept importable here
 from storage.errors import MarkwatchError
 
 if TYPE_CHECKING:
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
 
 SCRAPY_STATE = ("requests.queue", "requests.seen", "spider.state")
 LOCK = "markwatch.lock"
-BUILTIN_MARK = "_builtin"  # in a stored profile: a copy of a built-in one, not the user's
 
 
 @dataclass(frozen=True)
@@ -154,43 +154,6 @@ def child_command(options: CrawlOptions, *, summary_file: Path | None = None) ->
 
 
 # --- the child's side ---------------------------------------------------------------------------------
-
-
-def resolve_profile(db: Database, platform_name: str) -> Profile:
-    """The platform's profile: the one `platforms add` stored, else a built-in one (stored on first use)."""
-    from sqlalchemy.exc import IntegrityError
-
-    from crawler.profiles import DEMOS, Profile, builtin_profile
-    from storage.crawl import get_platform, upsert_platform
-
-    for attempt in range(3):
-        try:
-            with db.session() as session:
-                row = get_platform(session=session, name=platform_name)
-                if row is not None and row.profile and not row.profile.get(BUILTIN_MARK):
-                    return Profile(dict(row.profile))  # added with `platforms add`: it wins
-                builtin = builtin_profile(platform_name)
-                if builtin is None:
-                    from storage.errors import NotFound
-
-                    raise NotFound(
-                        f"no platform profile named {platform_name!r}; see `markwatch platforms list`, "
-                        "or add one with `markwatch platforms add PROFILE.yaml`"
-                    )
-                row, created = upsert_platform(
-                    session=session,
-                    name=builtin.name,
-                    title=builtin.title,
-                    render=builtin.render,
-                    profile=builtin.data | {BUILTIN_MARK: True},  # refreshed from the file on every crawl
-                )
-                if created:  # a real marketplace's profile is disabled until enabled
-                    row.enabled = builtin.name in DEMOS
-                return builtin
-        except IntegrityError:  # a crawler process next to this one stored it first
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
 
 
 def brand_queries(db: Database) -> list[str]:

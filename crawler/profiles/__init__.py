@@ -146,7 +146,7 @@ class Profile:
         """The same profile served from another address (the demo on other ports, a mirror)."""
         if not base_url:
             return self
-        from crawler.confine import check_base_url
+        from crawler.addresses import check_base_url
 
         original = self.data.get(ORIGINAL_BASE) or self.data["base_url"]
         checked = check_base_url(base_url, what=f"--base-url (or {env_var(self.name)})")
@@ -269,7 +269,7 @@ class _Checker:
 
     def hosts(self, node: yaml.Node, where: str) -> list[str]:
         """Host names (``item.example.cn``, ``127.0.0.1:8801``, ``*.example.cn``), a list."""
-        from crawler.confine import valid_host_pattern
+        from crawler.addresses import valid_host_pattern
 
         if not isinstance(node, yaml.SequenceNode):
             self.fail(node, f"{where} must be a list of host names like [item.example.cn, '*.example.cn']")

@@ -49,7 +49,10 @@ def _create_listing_images() -> None:
         sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["listing_id"], ["listings.id"], name=op.f("fk_listing_images_listing_id_listings"), ondelete="CASCADE"
+            ["listing_id"],
+            ["listings.id"],
+            name=op.f("fk_listing_images_listing_id_listings"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_listing_images")),
         sa.UniqueConstraint("listing_id", "sha256", name=op.f("uq_listing_images_listing_id_sha256")),
