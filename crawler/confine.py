@@ -194,8 +194,6 @@ class ConfinementMiddleware:
         if request.meta.pop("markwatch_undo_dont_redirect", False):  # a retry of a login redirect
             request.meta.pop("dont_redirect", None)
             request.meta.pop("markwatch_blocked", None)
-        if request.meta.get("markwatch_image"):  # not scheduled: the media pipeline downloads it
-            self.check(request)
         return None
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -228,6 +226,26 @@ class ConfinementMiddleware:
     def extra_block_urls(self) -> list[str]:
         profile = getattr(self.crawler.spider, "profile", None)
         return list((profile.section("page") if profile else {}).get("block_url") or [])
+
+
+class ImageGateMiddleware:
+    """Downloader middleware at the front of the chain (before RobotsTxtMiddleware, which would fetch
+    another host's robots.txt first): an image request, which the media pipeline downloads without
+    scheduling it (its redirects too), is checked here."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ImageGateMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("markwatch_image"):
+            mw: ConfinementMiddleware | None = getattr(self.crawler, "markwatch_confinement", None)
+            if mw is not None:
+                mw.check(request)
+        return None
 
 
 class MetaRefreshCheckMiddleware:

@@ -53,6 +53,7 @@ COMPONENTS: dict[str, Any] = {
         "crawler.confine.MetaRefreshCheckMiddleware": 585,
         "crawler.session.SessionStateMiddleware": 565,  # after the context kwargs are set
         "crawler.confine.ConfinementMiddleware": 610,
+        "crawler.confine.ImageGateMiddleware": 50,  # before RobotsTxtMiddleware (100)
     },
     "SPIDER_MIDDLEWARES": {"crawler.outcomes.PageOutcomeMiddleware": 100},
     "ITEM_PIPELINES": ITEM_PIPELINES,
