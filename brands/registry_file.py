@@ -7,14 +7,18 @@ data so that every problem can name its line; it collects all problems before it
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from PIL import Image, UnidentifiedImageError
 
+from brands.marks import MarkHolder, find_conflicts
+from storage import safe_yaml
 from storage.errors import MarkwatchError
+from storage.safe_yaml import shorten
 
 BRAND_KEYS = (
     "name",
@@ -26,7 +30,12 @@ BRAND_KEYS = (
     "authorized_sellers",
     "official_images",
 )
-REGISTRATION_KEYS = ("number", "nice_class")
+REGISTRATION_KEYS = ("number", "nice_class", "international")
+# CNIPA registration (and application) numbers are whole numbers, 6 to 8 digits so far (older
+# registrations are shorter); 9 leaves room for the sequence to grow
+CNIPA_NUMBER = re.compile(r"[0-9]{6,9}")
+# WIPO international (Madrid) registration numbers: digits, at times with a letter or separators
+INTERNATIONAL_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z ./-]{0,31}")
 NICE_CLASSES = range(1, 46)
 MAX_MARK_LENGTH = 200
 
@@ -59,8 +68,9 @@ class RegistryFileError(FileRefused):
 
 @dataclass(frozen=True)
 class RegistrationSpec:
-    number: str
+    number: str | None  # None: the class is known, the number not given
     nice_class: int
+    international: bool = False  # a WIPO (Madrid) international registration number
 
 
 @dataclass(frozen=True)
@@ -114,12 +124,15 @@ def parse_registry(text: str, *, source: str, base_dir: Path | None) -> Registry
     """Validate registry YAML text; official image paths resolve in ``base_dir`` (None: images refused)."""
     checker = _Checker(source, base_dir)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = safe_yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise RegistryFileError([Problem(source, line, f"broken YAML: {problem}; fix the syntax")]) from exc
+        message = (
+            problem if isinstance(exc, safe_yaml.UnsafeYaml) else f"broken YAML: {problem}; fix the syntax"
+        )
+        raise RegistryFileError([Problem(source, line, message)]) from None
     brands = checker.registry(root)
     if checker.problems:
         raise RegistryFileError(checker.problems)
@@ -164,13 +177,21 @@ class _Checker:
             return None
         pairs: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(
+                    key_node, f"a key in {what} must be a word such as `name`, not {describe(key_node)}"
+                )
+                continue
             key = str(key_node.value)
             if key not in allowed:
                 hint = difflib.get_close_matches(key, allowed, n=1)
                 suggestion = (
                     f" (did you mean `{hint[0]}`?)" if hint else f"; allowed keys: {', '.join(allowed)}"
                 )
-                self.problem(key_node, f"unknown key `{key}` in {what}{suggestion}")
+                self.problem(
+                    key_node,
+                    f"unknown key `{key if len(key) <= 60 else key[:59] + '…'}` in {what}{suggestion}",
+                )
             elif key in pairs:
                 self.problem(key_node, f"key `{key}` appears twice in {what}; keep one")
             else:
@@ -249,15 +270,51 @@ class _Checker:
             fields = self.mapping(item, f"a registration of {where}", allowed=REGISTRATION_KEYS)
             if fields is None:
                 continue
-            missing = [k for k in REGISTRATION_KEYS if k not in fields]
-            if missing:
-                self.problem(item, f"a registration of {where} lacks {', '.join(missing)}")
+            if "nice_class" not in fields:
+                self.problem(item, f"a registration of {where} lacks nice_class")
                 continue
-            number = self.text(fields["number"][1], "number")
+            international = self.flag(fields.get("international"), "international", where)
+            number = self.number(fields.get("number"), international, where)
             nice = self.nice_class(fields["nice_class"][1], where)
-            if number is not None and nice is not None:
-                result.append(RegistrationSpec(number=number, nice_class=nice))
+            if number is not False and nice is not None and international is not None:
+                result.append(RegistrationSpec(number=number, nice_class=nice, international=international))
         return list(dict.fromkeys(result))
+
+    def flag(self, pair: tuple[yaml.Node, yaml.Node] | None, key: str, where: str) -> bool | None:
+        if pair is None:
+            return False
+        node = pair[1]
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            return bool(yaml.SafeLoader("").construct_yaml_bool(node))
+        self.problem(node, f"`{key}` of a registration of {where} must be true or false")
+        return None
+
+    def number(
+        self, pair: tuple[yaml.Node, yaml.Node] | None, international: bool | None, where: str
+    ) -> str | None | Literal[False]:
+        """The registration number as text, None when not given, False when refused."""
+        if pair is None or pair[1].tag == "tag:yaml.org,2002:null":
+            return None
+        number = self.text(pair[1], "number")
+        if number is None:
+            return False
+        if international:
+            if not INTERNATIONAL_NUMBER.fullmatch(number):
+                self.problem(
+                    pair[1],
+                    f"international registration number {shorten(number)} of {where} is not one: "
+                    "use the WIPO number as printed (digits, e.g. 1234567)",
+                )
+                return False
+        elif not CNIPA_NUMBER.fullmatch(number):
+            self.problem(
+                pair[1],
+                f"registration number {shorten(number)} of {where} is not a CNIPA registration number: "
+                "write its 6–9 digits only (e.g. 12216619); for a Madrid international registration "
+                "add `international: true`",
+            )
+            return False
+        return number
 
     def nice_class(self, node: yaml.Node, where: str) -> int | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:int":
@@ -265,7 +322,7 @@ class _Checker:
             if value in NICE_CLASSES:
                 return value
         self.problem(
-            node, f"nice_class {node.value!r} of {where} is not a Nice class: use a whole number 1–45"
+            node, f"nice_class {describe(node)} of {where} is not a Nice class: use a whole number 1–45"
         )
         return None
 
@@ -278,14 +335,14 @@ class _Checker:
             "tag:yaml.org,2002:float",
         ):
             self.problem(
-                node, f"price_floor of {where} must be a number of yuan (e.g. 3.5), got {node.value!r}"
+                node, f"price_floor of {where} must be a number of yuan (e.g. 3.5), got {describe(node)}"
             )
             return None
         loader = yaml.SafeLoader("")
         construct = loader.construct_yaml_int if node.tag.endswith(":int") else loader.construct_yaml_float
         value = float(construct(node))
         if not value >= 0 or value == float("inf"):
-            self.problem(node, f"price_floor of {where} must be zero or more, got {node.value}")
+            self.problem(node, f"price_floor of {where} must be zero or more, got {describe(node)}")
             return None
         return value
 
@@ -316,24 +373,36 @@ class _Checker:
         return result
 
     def cross_check(self, brands: list[BrandSpec]) -> None:
-        """A mark may belong to one brand only, and a name may appear once."""
-        owner_of: dict[str, BrandSpec] = {}
+        """A name appears once; a mark is shared between brands only in Nice classes that do not overlap."""
+        first_named: dict[str, BrandSpec] = {}
         for brand in brands:
-            for mark in dict.fromkeys(brand.marks):
-                key = mark.casefold()
-                first = owner_of.get(key)
-                if first is None:
-                    owner_of[key] = brand
-                elif first is not brand:
-                    kind = "name" if mark == brand.name and first.name.casefold() == key else "mark"
-                    self.problems.append(
-                        Problem(
-                            self.source,
-                            brand.line,
-                            f"duplicate {kind} {mark!r}: already registered for brand {first.name!r} "
-                            f"(line {first.line}); a mark belongs to one brand — merge or remove one",
-                        )
+            first = first_named.setdefault(brand.name, brand)
+            if first is not brand:
+                self.problems.append(
+                    Problem(
+                        self.source,
+                        brand.line,
+                        f"duplicate name {brand.name!r}: brand {brand.name!r} is already at line "
+                        f"{first.line}; a name identifies one brand — merge the two entries",
                     )
+                )
+        unique = [b for b in brands if first_named[b.name] is b]
+        for conflict in find_conflicts([self.holder(b) for b in unique]):
+            line = int(conflict.second.where.rsplit(":", 1)[1])
+            self.problems.append(Problem(self.source, line, conflict.message()))
+
+    def holder(self, brand: BrandSpec) -> MarkHolder:
+        return brand_holder(brand, f"{self.source}:{brand.line}")
+
+
+def brand_holder(brand: BrandSpec, where: str) -> MarkHolder:
+    """A registry entry as the shared-mark rule sees it."""
+    return MarkHolder(
+        name=brand.name,
+        marks=brand.marks,
+        nice_classes=frozenset(r.nice_class for r in brand.registrations),
+        where=where,
+    )
 
 
 def _is_image(path: Path) -> bool:
@@ -353,7 +422,7 @@ def brand_to_dict(spec: BrandSpec) -> dict[str, Any]:
     if spec.owner:
         data["owner"] = spec.owner
     if spec.registrations:
-        data["registrations"] = [{"number": r.number, "nice_class": r.nice_class} for r in spec.registrations]
+        data["registrations"] = [registration_to_dict(r) for r in spec.registrations]
     if spec.categories:
         data["categories"] = list(spec.categories)
     if spec.price_floor is not None:
@@ -363,6 +432,21 @@ def brand_to_dict(spec: BrandSpec) -> dict[str, Any]:
     if spec.official_images:
         data["official_images"] = list(spec.official_images)
     return data
+
+
+def registration_to_dict(registration: RegistrationSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if registration.number is not None:
+        data["number"] = registration.number
+    data["nice_class"] = registration.nice_class
+    if registration.international:
+        data["international"] = True
+    return data
+
+
+def describe(node: yaml.Node) -> str:
+    """A YAML value for an error message without expanding it: a scalar shortened, else its kind."""
+    return shorten(node.value if isinstance(node, yaml.ScalarNode) else node)
 
 
 def dump_registry(specs: list[BrandSpec]) -> str:

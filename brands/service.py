@@ -11,7 +11,16 @@ import imagehash
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from brands.registry_file import BrandSpec, RegistrationSpec, RegistryFile, dump_registry
+from brands.marks import MarkConflict, MarkHolder, find_conflicts
+from brands.registry_file import (
+    BrandSpec,
+    Problem,
+    RegistrationSpec,
+    RegistryFile,
+    RegistryFileError,
+    brand_holder,
+    dump_registry,
+)
 from storage import Database
 from storage.brands import ImageRecord, list_brands, upsert_brand
 from storage.models import Brand, BrandStatus
@@ -35,9 +44,23 @@ class ImportReport:
 
 
 def import_registry(db: Database, registry: RegistryFile, *, dry_run: bool = False) -> ImportReport:
-    """Write every brand of a validated registry file in one transaction (update in place, never twice)."""
+    """Write every brand of a validated registry file in one transaction (update in place, never twice).
+
+    Raises RegistryFileError, writing nothing, when a brand of the file holds a mark of an approved
+    brand of the database (one the file does not replace) in an overlapping Nice class.
+    """
     report = ImportReport(dry_run=dry_run)
     with db.session() as session:
+        replaced = {spec.name for spec in registry.brands}
+        conflicts = find_conflicts(
+            [brand_holder(spec, f"{registry.source}:{spec.line}") for spec in registry.brands],
+            registered_holders(session, exclude=replaced),
+        )
+        if conflicts:
+            lines = {spec.name: spec.line for spec in registry.brands}
+            raise RegistryFileError(
+                [Problem(registry.source, lines.get(c.second.name), c.message()) for c in conflicts]
+            )
         existing = {b.name: spec_from_brand(b) for b in list_brands(session=session)}
         for spec in registry.brands:
             before = existing.get(spec.name)
@@ -55,6 +78,29 @@ def import_registry(db: Database, registry: RegistryFile, *, dry_run: bool = Fal
     return report
 
 
+def registered_holders(
+    session: Session, *, status: str = BrandStatus.approved, exclude: set[str] | frozenset[str] = frozenset()
+) -> list[MarkHolder]:
+    """The stored brands of one status (approved by default) as the shared-mark rule sees them."""
+    where = "already registered" if status == BrandStatus.approved else f"registration {status}"
+    return [
+        MarkHolder(
+            name=b.name,
+            marks=tuple(m.text for m in b.marks),
+            nice_classes=frozenset(r.nice_class for r in b.registrations),
+            where=where,
+        )
+        for b in list_brands(session=session, status=status)
+        if b.name not in exclude
+    ]
+
+
+def conflicts_with_registered(session: Session, spec: BrandSpec, *, where: str) -> list[MarkConflict]:
+    """The approved brands (other than ``spec`` itself) that hold one of its marks in an overlapping
+    class: a registration through the portal or the API, or an approval, is refused on any."""
+    return find_conflicts([brand_holder(spec, where)], registered_holders(session, exclude={spec.name}))
+
+
 def save_brand(
     session: Session,
     spec: BrandSpec,
@@ -69,7 +115,7 @@ def save_brand(
         name=spec.name,
         owner=spec.owner,
         aliases=spec.aliases,
-        registrations=[(r.number, r.nice_class) for r in spec.registrations],
+        registrations=[(r.number, r.nice_class, r.international) for r in spec.registrations],
         categories=spec.categories,
         price_floor=spec.price_floor,
         authorized_sellers=spec.authorized_sellers,
@@ -98,7 +144,9 @@ def spec_from_brand(brand: Brand) -> BrandSpec:
         name=brand.name,
         aliases=tuple(brand.aliases),
         owner=brand.owner,
-        registrations=tuple(RegistrationSpec(r.number, r.nice_class) for r in brand.registrations),
+        registrations=tuple(
+            RegistrationSpec(r.number, r.nice_class, r.international) for r in brand.registrations
+        ),
         categories=tuple(brand.categories or ()),
         price_floor=brand.policy.price_floor if brand.policy else None,
         authorized_sellers=tuple(s.name for s in brand.authorized_sellers),

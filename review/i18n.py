@@ -15,6 +15,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.queue": ("待审队列", "Queue"),
     "nav.brands": ("品牌", "Brands"),
     "nav.approvals": ("品牌审批", "Approvals"),
+    "nav.users": ("用户管理", "Users"),
+    "nav.password": ("修改密码", "Change password"),
+    # change password
+    "password.title": ("修改密码", "Change password"),
+    "password.forced": (
+        "您使用的是一次性密码，请先设置自己的新密码后再继续使用。",
+        "You logged in with a one-time password: set a password of your own before going on.",
+    ),
+    "password.current": ("当前密码", "Current password"),
+    "password.new": ("新密码（至少 8 个字符）", "New password (8 characters at least)"),
+    "password.repeat": ("再次输入新密码", "New password again"),
+    "password.submit": ("修改密码", "Change password"),
+    "password.ends_sessions": (
+        "修改后，您在其他浏览器或设备上的登录会全部失效。",
+        "Once changed, your sessions in every other browser or device end.",
+    ),
+    "password.wrong_current": ("当前密码不正确。", "The current password is wrong."),
+    "password.too_short": ("新密码至少需要 8 个字符。", "The new password needs 8 characters at least."),
+    "password.mismatch": ("两次输入的新密码不一致。", "The two new passwords differ."),
+    "password.same": ("新密码不能与当前密码相同。", "The new password must differ from the current one."),
+    "error.password_change": (
+        "请先在网页上修改一次性密码（/account/password）。",
+        "Change the one-time password on the web first (/account/password).",
+    ),
+    # users (admin)
+    "users.title": ("用户管理", "Users"),
+    "users.name": ("用户名", "Name"),
+    "users.role": ("角色", "Role"),
+    "users.brands": ("品牌范围", "Brands"),
+    "users.state": ("状态", "State"),
+    "users.tokens": ("有效 API 令牌", "Active API tokens"),
+    "users.created": ("创建时间", "Created"),
+    "users.active": ("正常", "Active"),
+    "users.disabled": ("已停用", "Disabled"),
+    "users.must_change": ("待修改一次性密码", "Must change a one-time password"),
+    "users.disable": ("停用", "Disable"),
+    "users.enable": ("启用", "Enable"),
+    "users.reset": ("重置密码", "Reset password"),
+    "users.done_disable": (
+        "已停用用户 {name}：其全部登录已失效，API 令牌不再可用。",
+        "{name} is disabled: every session ended, API tokens no longer work.",
+    ),
+    "users.done_enable": ("已启用用户 {name}。", "{name} is enabled."),
+    "users.done_reset": (
+        "已重置 {name} 的密码：其全部登录已失效，下次登录须修改密码。",
+        "{name}'s password is reset: every session ended; the next login must change it.",
+    ),
+    "users.one_time": (
+        "{name} 的一次性密码（只显示这一次，请当面或通过安全渠道告知）：",
+        "{name}'s one-time password (shown this once only; hand it over in person or over a safe channel):",
+    ),
+    "users.not_yourself": ("不能停用您自己的账号。", "You cannot disable your own account."),
+    "users.cli_hint": (
+        "命令行：markwatch users list | disable | enable | passwd | tokens | revoke",
+        "Command line: markwatch users list | disable | enable | passwd | tokens | revoke",
+    ),
     "nav.blacklist": ("黑名单", "Blacklist"),
     "nav.digest": ("日报", "Digest"),
     "nav.status": ("系统状态", "Status"),
@@ -58,7 +114,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.dismiss_reason": ("驳回必须填写理由。", "A dismissal needs a reason."),
     "error.department": ("请选择有效的处室。", "Choose a valid department."),
     "error.no_selection": ("请先勾选线索。", "Select some leads first."),
-    "error.evidence_missing": ("证据包功能尚未安装。", "Evidence packets are not installed."),
     # a bad query or form value (review.deps.BadInput and the pages' validation errors): what is wrong
     "input.missing": ("缺少{param}", "{param} is missing"),
     "input.not_an_integer": ("{param}：“{value}”不是整数", "{param}: “{value}” is not a whole number"),
@@ -348,6 +403,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "approvals.approve": ("批准", "Approve"),
     "approvals.reject": ("拒绝", "Reject"),
     "approvals.note": ("审批意见", "Note"),
+    "approvals.conflict": ("不能批准：", "Cannot be approved:"),
+    "marks.shared_overlap": (
+        "商标“{mark}”也属于品牌“{other}”（{where}），双方都在第 {classes} 类；"
+        "同一商标只能由尼斯分类互不重叠的品牌共用",
+        "the mark “{mark}” also belongs to brand “{other}” ({where}), and both cover Nice class "
+        "{classes}; a mark may be shared only by brands whose classes do not overlap",
+    ),
+    "marks.shared_no_class": (
+        "商标“{mark}”也属于品牌“{other}”（{where}），而品牌“{missing}”未填写尼斯分类；"
+        "共用商标的品牌须写明各自的类别且互不重叠",
+        "the mark “{mark}” also belongs to brand “{other}” ({where}), and brand “{missing}” lists no "
+        "Nice class; brands sharing a mark must list their classes, and these must not overlap",
+    ),
     # blacklist, digest, status
     "blacklist.title": ("卖家黑名单", "Blacklisted sellers"),
     "blacklist.none": ("黑名单为空。", "No seller is blacklisted."),

@@ -1,5 +1,6 @@
 """storage: where markwatch keeps everything — the database models, engines and sessions, Alembic
-migrations, repository functions (all SQL lives here) and the content-addressed blob store.
+migrations, repository functions (all SQL lives here), the content-addressed blob store, and the one
+safe YAML loader (``storage.safe_yaml``) for the files people give markwatch.
 
 It may import only third-party libraries and ``settings``; every other package may import it.
 """

@@ -54,7 +54,7 @@ def upsert_brand(
     name: str,
     owner: str | None,
     aliases: Sequence[str],
-    registrations: Sequence[tuple[str, int]],
+    registrations: Sequence[tuple[str | None, int] | tuple[str | None, int, bool]],  # + international
     categories: Sequence[str],
     price_floor: float | None,
     authorized_sellers: Sequence[str],
@@ -80,9 +80,9 @@ def upsert_brand(
     )
     _sync(
         brand.registrations,
-        list(registrations),
-        key=lambda r: (r.number, r.nice_class),
-        make=lambda k, i: Registration(number=k[0], nice_class=k[1], position=i),
+        [(r[0], r[1], bool(r[2]) if len(r) > 2 else False) for r in registrations],
+        key=lambda r: (r.number, r.nice_class, r.international),
+        make=lambda k, i: Registration(number=k[0], nice_class=k[1], international=k[2], position=i),
         session=session,
     )
     _sync(

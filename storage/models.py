@@ -25,6 +25,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -130,8 +131,9 @@ class Registration(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
-    number: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str | None] = mapped_column(String(32))  # None: the class is known, the number not given
     nice_class: Mapped[int]
+    international: Mapped[bool] = mapped_column(default=False, server_default=false())  # Madrid (WIPO) number
     position: Mapped[int] = mapped_column(default=0)
 
     brand: Mapped[Brand] = relationship(back_populates="registrations")
@@ -460,8 +462,22 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(8), default="zh_CN")
     last_queue_visit_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # every session cookie names the generation it was issued in: moving it on ends them all
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     brands: Mapped[list[Brand]] = relationship(secondary="user_brands")
+
+
+class LoginFailure(Base):
+    """One failed login, under ``u:<name>`` and under ``a:<address>``: the limiter all workers share."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(index=True)
 
 
 class UserBrand(Base):

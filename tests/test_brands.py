@@ -95,10 +95,15 @@ BAD_CASES = {
     ),
     "missing name": ("brands:\n  - owner: 某公司\n    price_floor: 1\n", 2, "has no `name`"),
     "duplicate name": (GOOD + "  - name: 康师傅\n", 15, "duplicate name '康师傅'"),
-    "mark registered to two brands": (
+    "mark of two brands in one class": (
+        GOOD + "  - name: 康帅傅\n    aliases: [master kong]\n    registrations: [{number: '1234568', nice_class: 30}]\n",
+        15,
+        "hold the mark 'master kong' in Nice class 30",
+    ),
+    "mark of two brands, one without a class": (
         GOOD + "  - name: 康帅傅\n    aliases: [Master Kong]\n",
         15,
-        "duplicate mark 'Master Kong'",
+        "brand '康帅傅' lists no Nice class",
     ),
     "nice class above 45": (GOOD.replace("nice_class: 30", "nice_class: 46"), 6, "not a Nice class"),
     "nice class zero": (GOOD.replace("nice_class: 30", "nice_class: 0"), 6, "not a Nice class"),

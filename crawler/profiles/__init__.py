@@ -20,6 +20,7 @@ import yaml
 from brands.registry_file import FileRefused, Problem
 from crawler.extract import SpecError, compile_chain, template_names
 from crawler.selectors import compile_selector
+from storage import safe_yaml
 
 HERE = Path(__file__).parent
 DEMOS = ("demo-static", "demo-spa")  # the bundled demo marketplaces: crawled by `markwatch run`
@@ -185,7 +186,7 @@ def builtin_profile(name: str) -> Profile | None:
 def parse_profile(text: str, *, source: str) -> Profile:
     """Validate profile YAML text; raises ProfileError naming every problem with its line."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = safe_yaml.compose(text)  # aliases refused: a small file must stay small
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

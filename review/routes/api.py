@@ -24,8 +24,10 @@ from review.schemas import (
     ReasonPublic,
 )
 from storage.errors import MarkwatchError
-from storage.leads import QueueRow, get_lead, lead_events, queue_page, resolve_text
+from storage.leads import get_lead, lead_events
 from storage.models import Lead, Role
+from storage.queue import estimated_sales
+from storage.search import QueueRow, queue_page, resolve_text
 from storage.users import brands_for_user
 
 router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[JsonBodyDep])
@@ -38,7 +40,6 @@ def _public(row: QueueRow) -> LeadPublic:
 def _detail(session, lead: Lead) -> LeadDetail:  # type: ignore[no-untyped-def]
     listing = lead.listing
     seller = listing.seller
-    sales = listing.price * listing.sold if listing.price is not None and listing.sold is not None else None
     return LeadDetail(
         id=lead.id,
         brand=lead.brand.name if lead.brand else None,
@@ -57,7 +58,7 @@ def _detail(session, lead: Lead) -> LeadDetail:  # type: ignore[no-untyped-def]
         last_flagged_at=lead.last_flagged_at,
         first_flagged_at=lead.first_flagged_at,
         transfer_review=lead.transfer_review,
-        estimated_sales=sales,
+        estimated_sales=estimated_sales(listing),
         reasons=[ReasonPublic(**r) for r in (lead.score.reasons if lead.score else [])],
         events=[
             EventPublic(at=e.at, action=e.action, user=name, note=e.note)
@@ -135,10 +136,8 @@ def evidence(request: Request, lead_id: int, session: SessionDep, user: UserDep)
         raise HTTPException(404, "error.404")
     if user.role not in EVIDENCE_ROLES:
         raise HTTPException(403, "error.403")
-    try:
-        from review.evidence import build_packet
-    except ImportError:
-        raise HTTPException(503, "error.evidence_missing") from None
+    from review.evidence import build_packet
+
     session.close()  # build_packet works in its own unit of work (and records the export)
     via = "api" if request.state.via_token else "web"
     settings = request.app.state.settings

@@ -7,8 +7,10 @@ are pending until an admin approves; the approval page shows the existing marks 
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -17,11 +19,14 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from brands.service import save_brand
-from review.deps import AdminDep, BadInput, CsrfDep, SessionDep, UserDep, render, require
+from brands.marks import MarkConflict
+from brands.service import conflicts_with_registered, save_brand, spec_from_brand
+from review.blobs import image_response
+from review.deps import AdminDep, BadInput, CsrfDep, SessionDep, UserDep, lang_of, render, require
+from review.i18n import translate
 from storage.brands import ImageRecord, get_brand
 from storage.errors import MarkwatchError
-from storage.models import BrandStatus, Role, User
+from storage.models import Brand, BrandStatus, Role, User
 from storage.users import brands_for_user, decide_brand, pending_brands
 
 router = APIRouter(include_in_schema=False)
@@ -32,9 +37,22 @@ MAX_IMAGES = 10
 Registrar = Annotated[User, Depends(require(Role.admin.value, Role.brand_owner.value))]
 
 
+Reason = str | Callable[[str], str]  # a text, or a text in the language given
+
+
 @dataclass
 class Refusal(Exception):
-    messages: list[str]
+    """A registration refused, with every reason; ``texts(lang)`` says them in the page's language."""
+
+    reasons: list[Reason]
+
+    def texts(self, lang: str) -> list[str]:
+        return [r if isinstance(r, str) else r(lang) for r in self.reasons]
+
+    @property
+    def messages(self) -> list[str]:
+        """The reasons in English (the JSON API's language)."""
+        return self.texts("en")
 
 
 def _lines(text: str | None) -> list[str]:
@@ -88,6 +106,9 @@ def register_brand(
     spec = parsed.brands[0]
     if get_brand(session=session, name=spec.name) is not None:
         raise Refusal([f"brand {spec.name!r} exists already"])
+    conflicts = conflicts_with_registered(session, spec, where="this registration")
+    if conflicts:
+        raise Refusal([functools.partial(conflict_text, c) for c in conflicts])
     records = [_image_record(db, filename, data) for filename, data in images[:MAX_IMAGES]]
     brand = save_brand(
         session,
@@ -168,7 +189,7 @@ async def register(request: Request, session: SessionDep, user: Registrar) -> Re
             status_code=400,
             brands=brands_for_user(session=session, user=user),
             can_register=True,
-            problems=refusal.messages,
+            problems=refusal.texts(lang_of(request)),
             submitted=None,
             form={
                 k: field(k)
@@ -204,19 +225,7 @@ def brand_image(
     brand = next((b for b in brands_for_user(session=session, user=user) if b.id == brand_id), None)
     if brand is None or not 0 <= position < len(brand.official_images):
         raise HTTPException(404, "error.404")
-    data = request.app.state.db.blobs.get(brand.official_images[position].sha256)
-    media = (
-        "image/png"
-        if data[:8] == b"\x89PNG\r\n\x1a\n"
-        else "image/jpeg"
-        if data[:3] == b"\xff\xd8\xff"
-        else None
-    )
-    if media is None:
-        raise HTTPException(404, "error.404")
-    return Response(
-        data, media_type=media, headers={"Content-Security-Policy": "default-src 'none'; sandbox"}
-    )
+    return image_response(request.app.state.db, brand.official_images[position].sha256)
 
 
 # --- approval ----------------------------------------------------------------------------------------------
@@ -224,11 +233,8 @@ def brand_image(
 
 def resemblances(db: Any, brand: Any) -> list[dict[str, Any]] | None:
     """Approved marks that the new brand's marks resemble (the scorer's matcher); None: unavailable."""
-    try:
-        from scoring import resemblance
-    except ImportError:
-        return None
     from brands.service import scoring_registry
+    from scoring import resemblance
 
     try:
         registry = scoring_registry(db)
@@ -267,11 +273,40 @@ def _describe(item: Any) -> dict[str, Any]:
 
 @router.get("/admin/approvals")
 def approvals(request: Request, session: SessionDep, user: AdminDep) -> Response:
+    return _approvals_page(request, session)
+
+
+def _approvals_page(
+    request: Request, session: Session, *, status_code: int = 200, refused: dict[int, Any] | None = None
+) -> Response:
     db = request.app.state.db
     items = [
         (brand, submitter, resemblances(db, brand)) for brand, submitter in pending_brands(session=session)
     ]
-    return render(request, "approvals.html", items=items)
+    lang = lang_of(request)
+    return render(
+        request,
+        "approvals.html",
+        status_code=status_code,
+        items=items,
+        refused=refused or {},
+        conflict_text=lambda c: conflict_text(c, lang),
+    )
+
+
+def conflict_text(conflict: MarkConflict, lang: str) -> str:
+    """A shared-mark conflict with a registered (approved) brand, in the page's language."""
+    values = {
+        "mark": conflict.mark,
+        "other": conflict.first.name,
+        "where": translate("status.approved", lang),
+    }
+    if conflict.classes:
+        return translate(
+            "marks.shared_overlap", lang, classes="、".join(str(c) for c in conflict.classes), **values
+        )
+    missing = conflict.second if not conflict.second.nice_classes else conflict.first
+    return translate("marks.shared_no_class", lang, missing=missing.name, **values)
 
 
 @router.post("/admin/brands/{brand_id}/decision", dependencies=[CsrfDep])
@@ -285,6 +320,11 @@ def approve(
 ) -> Response:
     if action not in ("approve", "reject"):
         raise BadInput("action", "one_of", value=action, choices="approve, reject")
+    brand = session.get(Brand, brand_id)
+    if action == "approve" and brand is not None and brand.status == BrandStatus.pending:
+        conflicts = conflicts_with_registered(session, spec_from_brand(brand), where="this registration")
+        if conflicts:  # approving would give two brands one mark in one class
+            return _approvals_page(request, session, status_code=409, refused={brand.id: conflicts})
     try:
         decide_brand(
             session=session, brand_id=brand_id, approve=action == "approve", admin=user, note=note or None

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from review.blobs import blob_or_404, image_response
 from review.decisions import decide
 from review.deps import DECIDERS, EVIDENCE_ROLES, CsrfDep, SessionDep, UserDep, render, scope_of
 from review.i18n import MESSAGES
@@ -24,7 +25,7 @@ from storage.leads import (
     seller_listings,
 )
 from storage.models import User
-from storage.queue import CRIMINAL_THRESHOLD
+from storage.queue import CRIMINAL_THRESHOLD, estimated_sales
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
     table = routing_table(settings)
     listing = lead.listing
     seller = listing.seller
-    sales = listing.price * listing.sold if listing.price is not None and listing.sold is not None else None
+    sales = estimated_sales(listing)
     prices = price_history(session=session, listing_id=listing.id)
     error = request.query_params.get("error")
     return render(
@@ -155,14 +156,8 @@ def _snapshot_or_404(session: Session, user: User, snapshot_id: int) -> Any:
 @router.get("/snapshots/{snapshot_id}/html")
 def snapshot_html(request: Request, snapshot_id: int, session: SessionDep, user: UserDep) -> Response:
     snapshot = _snapshot_or_404(session, user, snapshot_id)
-    if not snapshot.html_sha256:
-        raise HTTPException(404, "error.404")
-    try:
-        body = request.app.state.db.blobs.get(snapshot.html_sha256)
-    except FileNotFoundError:
-        raise HTTPException(404, "error.404") from None
     return Response(
-        body,
+        blob_or_404(request.app.state.db, snapshot.html_sha256),
         media_type="text/html",
         headers={
             "Content-Security-Policy": SNAPSHOT_CSP,
@@ -177,13 +172,7 @@ def snapshot_html(request: Request, snapshot_id: int, session: SessionDep, user:
 @router.get("/snapshots/{snapshot_id}/screenshot")
 def snapshot_screenshot(request: Request, snapshot_id: int, session: SessionDep, user: UserDep) -> Response:
     snapshot = _snapshot_or_404(session, user, snapshot_id)
-    if not snapshot.screenshot_sha256:
-        raise HTTPException(404, "error.404")
-    try:
-        body = request.app.state.db.blobs.get(snapshot.screenshot_sha256)
-    except FileNotFoundError:
-        raise HTTPException(404, "error.404") from None
-    return _image_response(body)
+    return image_response(request.app.state.db, snapshot.screenshot_sha256)
 
 
 @router.get("/listings/{listing_id}/images/{sha256}")
@@ -196,34 +185,4 @@ def listing_image_file(
     image = listing_image(session=session, listing_id=listing_id, sha256=sha256.lower())
     if image is None:
         raise HTTPException(404, "error.404")
-    try:
-        body = request.app.state.db.blobs.get(image.sha256)
-    except (FileNotFoundError, ValueError):
-        raise HTTPException(404, "error.404") from None
-    return _image_response(body)
-
-
-IMAGE_TYPES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
-
-
-def _image_response(body: bytes) -> Response:
-    """Stored image bytes, served only as a raster type recognised from the bytes themselves."""
-    media = next((kind for magic, kind in IMAGE_TYPES if body.startswith(magic)), None)
-    if media is None and body[:4] == b"RIFF" and body[8:12] == b"WEBP":
-        media = "image/webp"
-    if media is None:  # not an image we recognise: never let a browser guess
-        raise HTTPException(404, "error.404")
-    return Response(
-        body,
-        media_type=media,
-        headers={
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-            "Cross-Origin-Resource-Policy": "same-origin",
-        },
-    )
+    return image_response(request.app.state.db, image.sha256)

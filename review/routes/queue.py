@@ -20,13 +20,13 @@ from review.filters import FILTER_PARAMS, STATUSES, parse_filter
 from review.i18n import label, translate
 from review.routing import departments, routing_table
 from scoring.types import VIOLATIONS
-from storage.leads import (
+from storage.leads import leads_by_ids
+from storage.search import (
     FACETS,
     OPEN_STATUSES,
     QueueRow,
     filter_choices,
     iter_queue,
-    leads_by_ids,
     queue_page,
     resolve_text,
 )

@@ -5,15 +5,15 @@ perceptual hash (image reuse) and its address. ``crawl_runs.refused`` (reason â†
 would not make: offsite, scheme, private addressâ€¦), ``crawl_runs.warnings`` (sentences: list pages
 without item links, pages given up) and ``crawl_runs.images``.
 
-Revision ID: 0007
-Revises: 0005
+Revision ID: 0007 (the number assigned to this change; it follows 0010 in the chain)
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
