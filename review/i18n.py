@@ -317,6 +317,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lead.seller_leads": ("该卖家的其他线索", "The seller's earlier leads"),
     "lead.none": ("无", "None"),
     "lead.audit": ("处理记录", "Audit trail"),
+    "lead.history": ("处理进度", "Progress"),
     "lead.audit_time": ("时间", "Time"),
     "lead.audit_who": ("操作人", "Who"),
     "lead.audit_action": ("操作", "Action"),

@@ -101,6 +101,19 @@ def lead_events(*, session: Session, lead_id: int) -> list[tuple[ReviewEvent, st
     return [(e, n) for e, n in session.execute(query)]
 
 
+def status_history(*, session: Session, lead_id: int) -> list[tuple[datetime, str]]:
+    """The lead's statuses, oldest first, each with when it began: what a brand owner may see of the
+    audit trail (no names, notes, departments or thresholds). Events that change no status are left out."""
+    from storage.decisions import status_after
+
+    history: list[tuple[datetime, str]] = []
+    for event, _ in lead_events(session=session, lead_id=lead_id):
+        status = status_after(event.action, event.detail or {})
+        if status is not None and (not history or history[-1][1] != status):
+            history.append((event.at, status))
+    return history
+
+
 def get_snapshot(
     *, session: Session, snapshot_id: int, scope: Sequence[int] | None = None
 ) -> Snapshot | None:

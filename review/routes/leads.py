@@ -11,7 +11,16 @@ from sqlalchemy.orm import Session
 
 from review.blobs import blob_or_404, image_response
 from review.decisions import decide
-from review.deps import DECIDERS, EVIDENCE_ROLES, CsrfDep, SessionDep, UserDep, render, scope_of
+from review.deps import (
+    DECIDERS,
+    EVIDENCE_ROLES,
+    CsrfDep,
+    SessionDep,
+    UserDep,
+    render,
+    scope_of,
+    sees_internals,
+)
 from review.i18n import MESSAGES
 from review.routing import departments, routing_table
 from storage.evidence import listing_snapshots, price_history
@@ -23,6 +32,7 @@ from storage.leads import (
     listing_visible,
     seller_leads,
     seller_listings,
+    status_history,
 )
 from storage.models import User
 from storage.queue import CRIMINAL_THRESHOLD, estimated_sales
@@ -80,7 +90,9 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
         seller=seller,
         safe_url=safe_url(listing.url),
         reasons=(lead.score.reasons if lead.score else []) or [],
-        events=lead_events(session=session, lead_id=lead.id),
+        # a brand owner sees when the status changed, never who decided, notes or departments
+        events=lead_events(session=session, lead_id=lead.id) if sees_internals(user) else [],
+        history=[] if sees_internals(user) else status_history(session=session, lead_id=lead.id),
         prices=prices,
         price_svg=_price_svg(request, prices),
         snapshots=listing_snapshots(session=session, listing_id=listing.id),
