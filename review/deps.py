@@ -199,6 +199,11 @@ async def json_body(request: Request) -> None:
 JsonBodyDep = Depends(json_body)
 
 
+def sees_internals(user: User | None) -> bool:
+    """Staff see the audit trail, departments and the criminal threshold; a brand owner sees none of them."""
+    return user is not None and user.role != Role.brand_owner
+
+
 def scope_of(user: User) -> tuple[int, ...] | None:
     scope = brand_scope(user)
     return None if scope is None else tuple(scope)
@@ -241,6 +246,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         "lang": lang,
         "label": lambda prefix, value: label(prefix, value, lang),
         "user": getattr(request.state, "user", None),
+        "internal": sees_internals(getattr(request.state, "user", None)),
         "csrf_token": request.state.session.nonce,
         "money": fmt.money,
         "when": lambda value: fmt.local_time(value, settings.timezone),

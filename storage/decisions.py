@@ -24,6 +24,15 @@ _ACTION_STATUS = {
 }
 
 
+def status_after(action: str, detail: dict[str, Any]) -> str | None:
+    """The status a lead has after an audit event, or None for an event that changes none."""
+    if action in ("flagged", "reopened"):
+        return LeadStatus.new.value
+    if action in _ACTION_STATUS:
+        return str(detail.get("to") or _ACTION_STATUS[action].value)
+    return None
+
+
 @dataclass
 class DecisionOutcome:
     event: ReviewEvent

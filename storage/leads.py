@@ -101,6 +101,19 @@ def lead_events(*, session: Session, lead_id: int) -> list[tuple[ReviewEvent, st
     return [(e, n) for e, n in session.execute(query)]
 
 
+def status_history(*, session: Session, lead_id: int) -> list[tuple[datetime, str]]:
+    """The lead's statuses, oldest first, each with when it began: what a brand owner may see of the
+    audit trail (no names, notes, departments or thresholds). Events that change no status are left out."""
+    from storage.decisions import status_after
+
+    history: list[tuple[datetime, str]] = []
+    for event, _ in lead_events(session=session, lead_id=lead_id):
+        status = status_after(event.action, event.detail or {})
+        if status is not None and (not history or history[-1][1] != status):
+            history.append((event.at, status))
+    return history
+
+
 def get_snapshot(
     *, session: Session, snapshot_id: int, scope: Sequence[int] | None = None
 ) -> Snapshot | None:
@@ -108,10 +121,22 @@ def get_snapshot(
     snapshot = session.get(Snapshot, snapshot_id)
     if snapshot is None or scope is None:
         return snapshot
-    visible = session.scalar(
-        select(Lead.id).where(Lead.listing_id == snapshot.listing_id, Lead.brand_id.in_(list(scope) or [-1]))
+    return snapshot if listing_visible(session=session, listing_id=snapshot.listing_id, scope=scope) else None
+
+
+def listing_visible(*, session: Session, listing_id: int, scope: Sequence[int] | None = None) -> bool:
+    """Whether a user of this scope may see the listing's pages and images: anyone with no scope; a
+    brand owner only through a lead on its brands."""
+    if scope is None:
+        return True
+    return (
+        session.scalar(
+            select(Lead.id)
+            .where(Lead.listing_id == listing_id, Lead.brand_id.in_(list(scope) or [-1]))
+            .limit(1)
+        )
+        is not None
     )
-    return snapshot if visible is not None else None
 
 
 def seller_listings(
