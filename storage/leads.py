@@ -24,6 +24,7 @@ from sqlalchemy.sql.sqltypes import NullType
 from storage.errors import MarkwatchError
 from storage.models import (
     Brand,
+    BrandStatus,
     JobRun,
     Lead,
     LeadStatus,
@@ -714,7 +715,7 @@ def recent_job_runs(*, session: Session, limit: int = 50) -> list[JobRun]:
 
 def filter_choices(*, session: Session, scope: Sequence[int] | None = None) -> dict[str, list[str]]:
     """Values offered in the queue's filter menus: platforms and (in scope) approved brands."""
-    brands = select(Brand.name).order_by(Brand.name)
+    brands = select(Brand.name).where(Brand.status == BrandStatus.approved).order_by(Brand.name)
     if scope is not None:
         brands = brands.where(Brand.id.in_(list(scope) or [-1]))
     return {

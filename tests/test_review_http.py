@@ -550,7 +550,7 @@ def test_brand_owner_registers_a_brand_that_waits_for_approval(client: TestClien
     admin = login(TestClient(client.app), "管理员")
     approvals = admin.get("/admin/approvals").text
     assert "康帅傅" in approvals and "康帅傅权利人" not in approvals
-    assert "与已登记商标近似" in approvals and "康帅傅 ≈ 康师傅" in approvals  # the squatter is shown up
+    assert "与已登记或待审批的商标近似" in approvals and "康帅傅 ≈ 康师傅" in approvals  # the squatter is shown up
     with db.session() as s:
         from storage.brands import get_brand
 
