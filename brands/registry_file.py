@@ -299,12 +299,12 @@ class _Checker:
             if fields is None:
                 continue
             if "nice_class" not in fields:
-                number = fields.get("number", (None, None))[1]
+                given = fields.get("number")
                 self.problem(
                     item,
                     f"a registration of {where} lacks nice_class",
                     "registry.lacks_class",
-                    number=plain(number) if number is not None else "",
+                    number=plain(given[1]) if given is not None else "",
                 )
                 continue
             international = self.flag(fields.get("international"), "international", where)
