@@ -39,14 +39,22 @@ class LeadPublic(BaseModel):
     seller: str | None = None
     seller_blacklisted: bool = False
     last_flagged_at: datetime
-    transfer_review: bool = False
+    transfer_review: bool | None = False  # None (like department) for a brand owner: internal
+
+
+class StatusChangePublic(BaseModel):
+    """When a lead's status became what it is: all a brand owner sees of the audit trail."""
+
+    at: datetime
+    status: str
 
 
 class LeadDetail(LeadPublic):
     first_flagged_at: datetime
     estimated_sales: float | None
     reasons: list[ReasonPublic]
-    events: list[EventPublic]
+    events: list[EventPublic]  # the audit trail: empty for a brand owner
+    history: list[StatusChangePublic]
 
 
 class LeadList(BaseModel):

@@ -1,13 +1,16 @@
 """Text normalisation and the character knowledge the matcher uses.
 
 - ``fold``: NFKC (full-width to half-width), case folding, traditional to simplified (OpenCC tables).
-- ``skeleton``: a Latin confusable skeleton in the spirit of Unicode TR39 (Cyrillic/Greek/accented
-  letters, 0/o, 1/l/I, rn/m, vv/w).
+- ``latin_fold``: look-alike letters of other scripts and decorated Latin letters to basic Latin, from
+  the Unicode TR39 confusables data (``data/confusables.tsv``), accents removed;
+- ``skeleton``: a Latin confusable skeleton in the spirit of Unicode TR39 (the letters above, 0/o,
+  1/l/I, rn/m, vv/w).
 - ``Segments``: a title cut into Han and Latin runs, with separators and decorations between single
   characters (N-I-K-E, 阿*迪*达*斯, 任 天 堂) recognised so that a spaced-out mark is seen whole.
 - pinyin with fuzzy classes (z/zh, c/ch, s/sh, n/l, f/h, an/ang, en/eng, in/ing), tones ignored;
 - per-character visual similarity from the bundled table ``data/shape.tsv``;
-- a common-word list ``data/words.txt`` (to tell an ordinary word from a lookalike).
+- a common-word list ``data/words.txt`` (to tell an ordinary word from a lookalike), and the large
+  dictionaries of known words, names and brands ``data/known_words.txt`` / ``known_han_words.txt``.
 """
 
 from __future__ import annotations
@@ -49,48 +52,8 @@ def fold(text: str) -> str:
 
 # ---------------------------------------------------------------- Latin skeleton
 
-_CONFUSABLE = {
-    # Cyrillic
-    "а": "a",
-    "в": "b",
-    "е": "e",
-    "ё": "e",
-    "к": "k",
-    "м": "m",
-    "н": "h",
-    "о": "o",
-    "р": "p",
-    "с": "c",
-    "т": "t",
-    "у": "y",
-    "х": "x",
-    "ѕ": "s",
-    "і": "i",
-    "ј": "j",
-    "ԁ": "d",
-    "ɡ": "g",
-    "ԛ": "q",
-    "ԝ": "w",
-    "һ": "h",
-    "ӏ": "l",
-    # Greek
-    "α": "a",
-    "β": "b",
-    "ε": "e",
-    "η": "n",
-    "ι": "i",
-    "κ": "k",
-    "ν": "v",
-    "ο": "o",
-    "ρ": "p",
-    "τ": "t",
-    "υ": "u",
-    "χ": "x",
-    "ω": "w",
-    "μ": "u",
-    "ς": "c",
-    "σ": "o",
-    # digits and signs that stand for letters
+_LEET = {
+    # digits and signs that stand for letters (leetspeak; TR39 has no such mapping for lower case)
     "0": "o",
     "1": "l",
     "3": "e",
@@ -105,6 +68,27 @@ _CONFUSABLE = {
     "!": "l",
     "€": "e",
 }
+
+
+@functools.lru_cache(maxsize=1)
+def confusable_letters() -> dict[str, str]:
+    """Letters of other scripts and decorated Latin letters → the basic Latin letter they look like
+    (Cyrillic а, Greek ο, ə, ɽ), from the Unicode TR39 confusables data (data/confusables.tsv, built by
+    scoring/tools/build_confusables.py)."""
+    table: dict[str, str] = {}
+    with open(DATA / "confusables.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                c, _, letter = line.rstrip("\n").partition("\t")
+                table[c] = letter
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def _confusable() -> dict[str, str]:
+    return {**confusable_letters(), **_LEET}
+
+
 _SKEL_CHARS = {"i": "l", "j": "l"}  # TR39 folds I/l/1; i and l are the classic swap (NOKLA)
 
 
@@ -116,24 +100,41 @@ def latin_fold(text: str) -> str:
     """Map confusable letters of other scripts to Latin and strip accents (keeps digits). A sign that
     stands for a letter ($ony, N!ke, |phone) counts only when it touches a letter: a pipe or an
     exclamation mark between spaces is punctuation."""
+    text = strip_accents(text)
+    letters = confusable_letters()
     out = []
     n = len(text)
     for i, c in enumerate(text):
-        m = _CONFUSABLE.get(c)
-        if m is None or c.isdigit():
+        if c.isascii() and c.isalnum():
             out.append(c)
-        elif c.isalpha() or (i > 0 and text[i - 1].isalpha()) or (i + 1 < n and text[i + 1].isalpha()):
-            out.append(m)
+            continue
+        m = letters.get(c)
+        if m is not None and (_latin_like(text, i - 1, letters) or _latin_like(text, i + 1, letters)):
+            out.append(m)  # a look-alike letter among Latin letters (Nіke, Arəwaṉa), not inside Arabic
+        elif (
+            c in _LEET
+            and not c.isdigit()
+            and ((i > 0 and text[i - 1].isalpha()) or (i + 1 < n and text[i + 1].isalpha()))
+        ):
+            out.append(_LEET[c])
         else:
             out.append(c)
-    return strip_accents("".join(out))
+    return "".join(out)
+
+
+def _latin_like(text: str, i: int, letters: dict[str, str]) -> bool:
+    if not 0 <= i < len(text):
+        return False
+    c = text[i]
+    return (c.isascii() and c.isalpha()) or c in letters
 
 
 @functools.lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """A confusable skeleton of a Latin word: 0→o, 1/i/l→l, rn→m, vv→w, accents and look-alike
     letters of other scripts folded. Two words with the same skeleton look the same."""
-    w = "".join(_CONFUSABLE.get(c, c) for c in strip_accents(word.casefold()))
+    table = _confusable()
+    w = "".join(table.get(c, c) for c in strip_accents(word.casefold()))
     w = w.replace("rn", "m").replace("vv", "w").replace("cl", "d")
     return "".join(_SKEL_CHARS.get(c, c) for c in w)
 

@@ -438,8 +438,22 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(8), default="zh_CN")
     last_queue_visit_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # every session cookie names the generation it was issued in: moving it on ends them all
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     brands: Mapped[list[Brand]] = relationship(secondary="user_brands")
+
+
+class LoginFailure(Base):
+    """One failed login, under ``u:<name>`` and under ``a:<address>``: the limiter all workers share."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(index=True)
 
 
 class UserBrand(Base):

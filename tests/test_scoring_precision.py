@@ -150,3 +150,38 @@ def test_possessives_punctuation_romanisations_and_compounds_are_not_lookalikes(
 )
 def test_the_same_marks_imitated_are_still_caught(title, category, brand):
     assert flagged(title, category) == (True, brand, "lookalike_mark")
+
+
+# ---------------------------------------------------------------- homoglyphs from Unicode TR39
+
+HOMO = Registry(
+    [
+        Brand("金龙鱼", ("Arawana",), categories=("食用油",), nice_classes=(29,)),
+        Brand("星球大战", ("Starwars",), categories=("玩具",), nice_classes=(28,)),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [
+        ("Arəwaṉa 食用油 5L", "食用油", "金龙鱼"),  # schwa (a turned e in TR39) and n with a line below
+        ("Sṭaɽwars 乐高 积木", "玩具", "星球大战"),  # t with a dot below and r with a tail
+        ("Ѕtаrwаrs 积木 拼装", "玩具", "星球大战"),  # Cyrillic Ѕ and а
+    ],
+)
+def test_homoglyphs_from_the_tr39_data_are_caught(title, category, brand):
+    s = score(Listing("t", title, category=category), HOMO)
+    assert (s.flagged, s.brand, s.violation) == (True, brand, "lookalike_mark")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Arawana 食用油 5L",  # the genuine mark
+        "زيت الطهي 食用油 5L",  # Arabic letters that TR39 lists beside Latin ones stay Arabic
+    ],
+)
+def test_genuine_marks_and_other_scripts_are_not_homoglyph_lookalikes(title):
+    s = score(Listing("t", title, category="食用油"), HOMO)
+    assert s.violation != "lookalike_mark" and not s.flagged

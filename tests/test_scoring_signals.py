@@ -403,3 +403,8 @@ def test_without_goods_evidence_a_shared_mark_is_attributed_to_no_owner_and_not_
 def test_the_registry_knows_every_owner_of_a_mark_in_any_spelling():
     assert len(SHARED.owners("dove")) == 2 and len(SHARED.owners("長城")) == 3
     assert SHARED.owners("德芙") == (0,)
+
+
+@pytest.mark.parametrize("text", ["网红同款", "抖音同款 送指环", "明星同款"])
+def test_same_style_as_a_celebrity_is_no_counterfeit_cue(text):
+    assert "counterfeit_cue" not in run(f"欧丽雅 精华液 30ml {text}", price=150).features

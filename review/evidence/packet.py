@@ -8,13 +8,12 @@ import io
 import json
 import zipfile
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from review.format import spreadsheet_cell
 from review.i18n import label, translate
-from settings import Settings, get_settings
+from settings import Settings, get_settings, installed_version
 from storage import Database
 from storage import evidence as repo
 from storage.errors import MarkwatchError, NotFound
@@ -25,13 +24,6 @@ SIGNATURE = "manifest.sig"
 PUBLIC_KEY = "public_key.txt"
 SIGNED_DIGEST = "sha256"  # the label of manifest.sig's second line
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def tool_version() -> str:
-    try:
-        return version("markwatch")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def _utc(moment: datetime) -> str:
@@ -115,7 +107,7 @@ def build_packet(
         raise ValueError("build_packet: `now` must be timezone-aware")
     key_hex = keys.public_key_hex(settings)
     key_fp = keys.fingerprint(key_hex)
-    version_text = tool_version()
+    version_text = installed_version()
 
     with db.session() as session:
         lead = repo.get_lead_for_evidence(session=session, lead_id=lead_id)

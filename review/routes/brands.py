@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from brands.marks import MarkConflict
 from brands.registry_file import BRAND_KEYS, Problem
 from brands.service import conflicts_with_registered, save_brand, spec_from_brand
+from review.blobs import image_response
 from review.deps import AdminDep, BadInput, CsrfDep, SessionDep, UserDep, lang_of, render, require
 from review.i18n import translate
 from storage.brands import ImageRecord, get_brand, list_brands
@@ -242,19 +243,7 @@ def brand_image(
     brand = next((b for b in brands_for_user(session=session, user=user) if b.id == brand_id), None)
     if brand is None or not 0 <= position < len(brand.official_images):
         raise HTTPException(404, "error.404")
-    data = request.app.state.db.blobs.get(brand.official_images[position].sha256)
-    media = (
-        "image/png"
-        if data[:8] == b"\x89PNG\r\n\x1a\n"
-        else "image/jpeg"
-        if data[:3] == b"\xff\xd8\xff"
-        else None
-    )
-    if media is None:
-        raise HTTPException(404, "error.404")
-    return Response(
-        data, media_type=media, headers={"Content-Security-Policy": "default-src 'none'; sandbox"}
-    )
+    return image_response(request.app.state.db, brand.official_images[position].sha256)
 
 
 # --- approval ----------------------------------------------------------------------------------------------

@@ -9,8 +9,18 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from review.blobs import blob_or_404, image_response
 from review.decisions import decide
-from review.deps import DECIDERS, EVIDENCE_ROLES, CsrfDep, SessionDep, UserDep, render, scope_of
+from review.deps import (
+    DECIDERS,
+    EVIDENCE_ROLES,
+    CsrfDep,
+    SessionDep,
+    UserDep,
+    render,
+    scope_of,
+    sees_internals,
+)
 from review.i18n import MESSAGES
 from review.routing import departments, routing_table
 from storage.evidence import listing_snapshots, price_history
@@ -20,9 +30,10 @@ from storage.leads import (
     lead_events,
     seller_leads,
     seller_listings,
+    status_history,
 )
 from storage.models import User
-from storage.queue import CRIMINAL_THRESHOLD
+from storage.queue import CRIMINAL_THRESHOLD, estimated_sales
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -66,7 +77,7 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
     table = routing_table(settings)
     listing = lead.listing
     seller = listing.seller
-    sales = listing.price * listing.sold if listing.price is not None and listing.sold is not None else None
+    sales = estimated_sales(listing)
     prices = price_history(session=session, listing_id=listing.id)
     error = request.query_params.get("error")
     return render(
@@ -77,7 +88,9 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
         seller=seller,
         safe_url=safe_url(listing.url),
         reasons=(lead.score.reasons if lead.score else []) or [],
-        events=lead_events(session=session, lead_id=lead.id),
+        # a brand owner sees when the status changed, never who decided, notes or departments
+        events=lead_events(session=session, lead_id=lead.id) if sees_internals(user) else [],
+        history=[] if sees_internals(user) else status_history(session=session, lead_id=lead.id),
         prices=prices,
         price_svg=_price_svg(request, prices),
         snapshots=listing_snapshots(session=session, listing_id=listing.id),
@@ -152,14 +165,8 @@ def _snapshot_or_404(session: Session, user: User, snapshot_id: int) -> Any:
 @router.get("/snapshots/{snapshot_id}/html")
 def snapshot_html(request: Request, snapshot_id: int, session: SessionDep, user: UserDep) -> Response:
     snapshot = _snapshot_or_404(session, user, snapshot_id)
-    if not snapshot.html_sha256:
-        raise HTTPException(404, "error.404")
-    try:
-        body = request.app.state.db.blobs.get(snapshot.html_sha256)
-    except FileNotFoundError:
-        raise HTTPException(404, "error.404") from None
     return Response(
-        body,
+        blob_or_404(request.app.state.db, snapshot.html_sha256),
         media_type="text/html",
         headers={
             "Content-Security-Policy": SNAPSHOT_CSP,
@@ -174,26 +181,4 @@ def snapshot_html(request: Request, snapshot_id: int, session: SessionDep, user:
 @router.get("/snapshots/{snapshot_id}/screenshot")
 def snapshot_screenshot(request: Request, snapshot_id: int, session: SessionDep, user: UserDep) -> Response:
     snapshot = _snapshot_or_404(session, user, snapshot_id)
-    if not snapshot.screenshot_sha256:
-        raise HTTPException(404, "error.404")
-    try:
-        body = request.app.state.db.blobs.get(snapshot.screenshot_sha256)
-    except FileNotFoundError:
-        raise HTTPException(404, "error.404") from None
-    media = (
-        "image/png"
-        if body[:8] == b"\x89PNG\r\n\x1a\n"
-        else "image/jpeg"
-        if body[:3] == b"\xff\xd8\xff"
-        else None
-    )
-    if media is None:  # not an image we recognise: never let a browser guess
-        raise HTTPException(404, "error.404")
-    return Response(
-        body,
-        media_type=media,
-        headers={
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
-    )
+    return image_response(request.app.state.db, snapshot.screenshot_sha256)
