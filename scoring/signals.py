@@ -129,16 +129,21 @@ def _names_same(c: str, b: str) -> bool:
     return c == b or (len(c) >= 2 and len(b) >= 2 and (c in b or b in c))
 
 
+def sells_parts(title: str) -> bool:
+    """Does a word of the title end in a part, accessory or consumable (苹果手机壳, 格力空调遥控器)?"""
+    parts = goods_parts()
+    return any(h in parts for h in title_heads(title))
+
+
 def sells_main_goods(listing: Listing, brand: Brand) -> bool:
     """Does the listing sell the brand's main goods, the goods its price floor is for? Not when a word
     of the title ends in a part, accessory or consumable (格力空调遥控器, 海尔冰箱门封条), nor when the
     goods the title names are other goods than the brand's categories, however close in class (a
     Samsung memory card is not a Samsung phone; 老板椅 is no range hood)."""
-    heads = title_heads(listing.title)
-    parts = goods_parts()
-    if any(h in parts for h in heads):
+    if sells_parts(listing.title):
         return False
-    goods = [h for h in heads if h not in parts]
+    parts = goods_parts()
+    goods = [h for h in title_heads(listing.title) if h not in parts]
     if not goods:
         return True  # the title names no goods: the category (or its absence) decides, as before
     bcats = [fold(c) for c in brand.categories]
@@ -513,16 +518,18 @@ def _term_in_context(rule: Any, text: str, start: int, end: int) -> bool:
         if not any(w in window for w in rule.near):
             return False
     if rule.product_heads:
-        after = text[end : end + 6].lstrip()
-        if any(after.startswith(h) for h in rule.product_heads) or _starts_goods_word(after):
+        # the rest of the word (up to six characters, to the next separator) ending in a product noun
+        # makes the term part of a product-type name: 万能胶, 万能防锈润滑剂, 万能家用路由器
+        rest = _TOKEN.match(text, end)
+        after = rest.group()[:6] if rest else ""
+        if any(h in after for h in rule.product_heads) or _holds_goods_word(after):
             return False
     return True
 
 
-def _starts_goods_word(text: str) -> bool:
+def _holds_goods_word(text: str) -> bool:
     regex, _ = _goods_regex()
-    m = regex.match(text)
-    return m is not None
+    return regex.search(text) is not None
 
 
 def _is_media(pack: Any, whole: str) -> bool:

@@ -398,3 +398,32 @@ def listings_needing_score(*, session: Session, after_id: int = 0, limit: int = 
             .limit(limit)
         )
     )
+
+
+def export_listing_records(
+    *, session: Session, platform: str | None = None, since: datetime | None = None, page: int = 500
+) -> Iterable[dict[str, Any]]:
+    """Stored listings as listing records (``listing_record``), in id order, a page of rows at a time.
+
+    ``platform``: only that platform's; ``since``: only those seen at or after that moment. Raises
+    storage.errors.NotFound for a platform that is not stored.
+    """
+    from storage.errors import NotFound
+
+    query = select(Listing).options(selectinload(Listing.platform), selectinload(Listing.seller))
+    if platform is not None:
+        platform_row = session.scalars(select(Platform).where(Platform.name == platform)).one_or_none()
+        if platform_row is None:
+            raise NotFound(f"no platform named {platform!r}; see `markwatch platforms list`")
+        query = query.where(Listing.platform_id == platform_row.id)
+    if since is not None:
+        query = query.where(Listing.last_seen >= since)
+    after = 0
+    while True:
+        rows = list(session.scalars(query.where(Listing.id > after).order_by(Listing.id).limit(page)))
+        for row in rows:
+            yield listing_record(row)
+        if len(rows) < page:
+            return
+        after = rows[-1].id
+        session.expunge_all()  # a long export keeps one page of rows in memory
