@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
-from importlib.metadata import PackageNotFoundError, version
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,8 +19,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from demo import BRANDS_FILE, PORTS
 from review.format import printable
-from settings import get_settings
+from settings import get_settings, installed_version
 from storage import Database, MarkwatchError, NotFound, open_database
 
 app = typer.Typer(
@@ -38,27 +41,30 @@ out = Console(highlight=False, markup=False)
 err = Console(stderr=True, highlight=False, markup=False)
 
 
-def package_version() -> str:
-    try:
-        return version("markwatch")
-    except PackageNotFoundError:  # running from a checkout that was not installed
-        return "0+unknown"
-
-
 def _version_callback(value: bool) -> None:
     if value:
-        out.print(f"markwatch {package_version()}")
+        out.print(f"markwatch {installed_version()}")
         raise typer.Exit()
+
+
+@dataclass
+class RootOptions:
+    """The root options as Typer parsed them, for ``main`` to read after the command (``ctx.obj``)."""
+
+    debug: bool = False
 
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     show_version: Annotated[
         bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version.")
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback when something fails.")] = False,
 ) -> None:
     """markwatch: counterfeit and lookalike listings, scored and queued for review."""
+    if isinstance(ctx.obj, RootOptions):
+        ctx.obj.debug = debug
 
 
 def database() -> Database:
@@ -361,9 +367,9 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
     out.print(table)
 
 
-# --- platforms, crawl, demo (issue 3: crawler/, demo/) --------------------------------------------------
+# --- platforms, crawl, demo (crawler/, demo/) -----------------------------------------------------------
 
-platforms_app = typer.Typer(help="Platform profiles: list, add, try.", no_args_is_help=True)
+platforms_app = typer.Typer(help="Platform profiles: list, add, try, enable, disable.", no_args_is_help=True)
 demo_app = typer.Typer(help="The bundled demo marketplaces: serve, catalogue.", no_args_is_help=True)
 app.add_typer(platforms_app, name="platforms")
 app.add_typer(demo_app, name="demo")
@@ -397,13 +403,14 @@ def platforms_list(
         ordered = sorted(rows.values(), key=lambda r: r["name"])
         sys.stdout.write(json.dumps(ordered, ensure_ascii=False) + "\n")
         return
-    table = Table("platform", "title", "render", "address", "listings", "last crawl")
+    table = Table("platform", "title", "render", "crawled", "address", "listings", "last crawl")
     for row in sorted(rows.values(), key=lambda r: r["name"]):
         last = row["last_crawl"]
         table.add_row(
             row["name"],
             row["title"] or "",
             row["render"],
+            "enabled" if row["enabled"] else "disabled",
             row["base_url"] or "(no profile)",
             f"{row['listings']:,}",
             f"{last['status']} {last['started_at'][:16]}" if last else "never",
@@ -430,6 +437,85 @@ def platforms_add(
         )
     verb = "added" if created else "updated"
     out.print(f"{verb} platform {profile.name} ({profile.render}, {profile.base_url})")
+
+
+@platforms_app.command("enable")
+def platforms_enable(
+    name: Annotated[str, typer.Argument(help="The platform's name (see `markwatch platforms list`).")],
+) -> None:
+    """Crawl this platform from now on (`markwatch run`, the scheduler)."""
+    from crawler.platforms import set_enabled
+
+    changed = set_enabled(database(), name, True)
+    out.print(f"platform {name} enabled" if changed else f"platform {name} was already enabled")
+
+
+@platforms_app.command("disable")
+def platforms_disable(
+    name: Annotated[str, typer.Argument(help="The platform's name (see `markwatch platforms list`).")],
+) -> None:
+    """Stop crawling this platform (`markwatch run`, the scheduler; `crawl` refuses it); its listings stay."""
+    from crawler.platforms import set_enabled
+
+    changed = set_enabled(database(), name, False)
+    out.print(f"platform {name} disabled" if changed else f"platform {name} was already disabled")
+
+
+listings_app = typer.Typer(help="Stored listings: export.", no_args_is_help=True)
+app.add_typer(listings_app, name="listings")
+
+
+@listings_app.command("export")
+def listings_export(
+    platform: Annotated[str | None, typer.Option("--platform", help="Only this platform's listings.")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only listings seen since then: 2026-12-01, 2026-12-01T08:00 (Asia/Shanghai unless a zone "
+            "is given), or 24h / 7d ago.",
+        ),
+    ] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Stored listings as listing records (JSON Lines, what `markwatch score` reads)."""
+    from storage.listings import export_listing_records
+
+    moment = _parse_since(since) if since else None
+    db = database()
+    target = out_file.with_name(out_file.name + ".tmp") if out_file else None
+    count = 0
+    with (
+        db.session() as session,
+        open(target, "w", encoding="utf-8") if target else nullcontext(sys.stdout) as sink,
+    ):
+        for record in export_listing_records(session=session, platform=platform, since=moment):
+            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    if out_file and target:
+        target.replace(out_file)  # a file is written whole or not at all
+    err.print(f"{count:,} listing(s) exported" + (f" to {out_file}" if out_file else ""))
+
+
+def _parse_since(text: str) -> datetime:
+    """``--since``: an ISO date or time (Asia/Shanghai unless it has a zone), or ``24h`` / ``7d`` ago."""
+    import re
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    relative = re.fullmatch(r"\s*(\d+)\s*([hd])\s*", text)
+    if relative:
+        amount, unit = int(relative.group(1)), relative.group(2)
+        return datetime.now(UTC) - timedelta(hours=amount if unit == "h" else amount * 24)
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise MarkwatchError(
+            f"--since {text!r}: give a date or time like 2026-12-01 or 2026-12-01T08:00, or 24h / 7d"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(get_settings().timezone))
 
 
 @platforms_app.command("try")
@@ -516,11 +602,26 @@ def crawl_command(
         str | None,
         typer.Option("--base-url", help="Crawl the platform at this address instead of its profile's."),
     ] = None,
+    url: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--url",
+            help="Crawl exactly this page (repeatable): a list or a detail page of the platform, "
+            "an address or a path on its base URL.",
+        ),
+    ] = None,
 ) -> None:
     """Crawl a platform with its profile: store, snapshot, score and queue every listing."""
     from crawler.run import CrawlOptions, crawl
 
     database()  # refuse early when the database needs `markwatch db upgrade`
+    for given in url or ():
+        if not given.lower().startswith(("http://", "https://", "/")):
+            raise MarkwatchError(f"--url {given!r}: give an http(s) address or a path such as /item/1")
+    if url and (query or distributed):
+        raise MarkwatchError(
+            "--url crawls the given pages only: it cannot be combined with --query or --distributed"
+        )
     options = CrawlOptions(
         platform,
         queries=tuple(query or ()),
@@ -529,9 +630,12 @@ def crawl_command(
         base_url_override=base_url,
         progress=err.is_terminal,
         fresh=not resume,
+        urls=tuple(url or ()),
     )
     summary = crawl(options)
     out.print(summary.line())
+    for warning in summary.warnings:
+        out.print(f"warning: {warning}")
     if summary.status != "finished" or summary.errors:
         raise typer.Exit(1)
 
@@ -543,8 +647,10 @@ def demo_serve(
     faults: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Share of requests that meet a fault.")
     ] = 0.0,
-    static_port: Annotated[int, typer.Option("--static-port", help="Port of demo-static.")] = 8801,
-    spa_port: Annotated[int, typer.Option("--spa-port", help="Port of demo-spa.")] = 8802,
+    static_port: Annotated[
+        int, typer.Option("--static-port", help="Port of demo-static.")
+    ] = PORTS["demo-static"],
+    spa_port: Annotated[int, typer.Option("--spa-port", help="Port of demo-spa.")] = PORTS["demo-spa"],
 ) -> None:
     """Serve the two demo marketplaces on 127.0.0.1 until Ctrl-C."""
     from demo.server import serve
@@ -560,8 +666,10 @@ def demo_catalogue(
     platform: Annotated[str | None, typer.Argument(help="demo-static or demo-spa; default both.")] = None,
     size: Annotated[int, typer.Option(min=1, help="Listings per marketplace.")] = 300,
     seed: Annotated[int, typer.Option(help="Catalogue seed.")] = 7,
-    static_port: Annotated[int, typer.Option("--static-port", help="Port in demo-static's URLs.")] = 8801,
-    spa_port: Annotated[int, typer.Option("--spa-port", help="Port in demo-spa's URLs.")] = 8802,
+    static_port: Annotated[
+        int, typer.Option("--static-port", help="Port in demo-static's URLs.")
+    ] = PORTS["demo-static"],
+    spa_port: Annotated[int, typer.Option("--spa-port", help="Port in demo-spa's URLs.")] = PORTS["demo-spa"],
 ) -> None:
     """The demo's ground truth: every listing it serves, with its true label, as JSON Lines."""
     from demo.catalogue import PLATFORMS, catalogue_records
@@ -607,9 +715,6 @@ def model_fit() -> None:
 
 # --- run: the main job ----------------------------------------------------------------------------------
 
-DEMO_REGISTRY = Path(__file__).resolve().parent / "demo" / "brands.yaml"
-
-
 @app.command("run")
 def run(
     once: Annotated[
@@ -618,6 +723,12 @@ def run(
     host: Annotated[str, typer.Option(help="Address of the review app.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port of the review app.")] = 8000,
     demo_size: Annotated[int, typer.Option(help="Listings per demo marketplace.")] = 300,
+    proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trust-proxy", help="Address of a proxy whose X-Forwarded-* headers to trust (repeatable)."
+        ),
+    ] = None,
 ) -> None:
     """The main job on the embedded default: demo marketplaces, migrate, crawl, score, queue, digest,
     then the scheduler and the review app."""
@@ -643,23 +754,16 @@ def run(
         if once:
             persist_schedule(db, settings)  # `markwatch jobs` shows what a long-running `run` would do
             return
-        _serve_forever(db, settings, host, port)
+        _serve_forever(db, settings, host, port, proxy)
     finally:
         demo.close()
 
 
 def _platforms_to_crawl(db: Database) -> list[str]:
-    """The two demo platforms, then every enabled platform added with `markwatch platforms add`."""
-    from crawler.profiles import BUILTIN, DEMOS
-    from storage.crawl import list_platforms
+    """The enabled built-in platforms (the demo ones unless disabled), then every enabled added one."""
+    from crawler.platforms import enabled_platforms
 
-    with db.session() as session:
-        added = [
-            p.name
-            for p in list_platforms(session=session)
-            if p.enabled and p.profile and p.name not in BUILTIN
-        ]
-    return [*DEMOS, *added]
+    return enabled_platforms(db)
 
 
 def _import_demo_registry_if_empty(db: Database) -> None:
@@ -670,15 +774,15 @@ def _import_demo_registry_if_empty(db: Database) -> None:
     with db.session() as session:
         if count_brands(session=session):
             return
-    report = import_registry(db, load_registry_file(DEMO_REGISTRY))
-    out.print(f"品牌库为空：已导入演示品牌 {report.total} 个（{DEMO_REGISTRY.name}）")
+    report = import_registry(db, load_registry_file(BRANDS_FILE))
+    out.print(f"品牌库为空：已导入演示品牌 {report.total} 个（{BRANDS_FILE.name}）")
 
 
 def _start_demo(size: int):  # type: ignore[no-untyped-def]
     from demo.server import DemoServers
 
     try:
-        return DemoServers(size=size, static_port=8801, spa_port=8802).start()
+        return DemoServers(size=size, static_port=PORTS["demo-static"], spa_port=PORTS["demo-spa"]).start()
     except OSError:  # the default ports are taken (another demo?): any free port will do
         return DemoServers(size=size).start()
 
@@ -695,7 +799,20 @@ def _print_counts(db: Database) -> None:
     )
 
 
-def _serve_forever(db: Database, settings, host: str, port: int) -> None:  # type: ignore[no-untyped-def]
+def proxy_options(proxy: list[str] | None) -> dict[str, object]:
+    """uvicorn's options for ``--trust-proxy``: X-Forwarded-For is believed from those addresses only.
+
+    uvicorn's own default believes it from 127.0.0.1, so a client on the same machine could pick the
+    address the login limiter counts; without --trust-proxy no forwarded header is believed at all.
+    """
+    if not proxy:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(proxy)}
+
+
+def _serve_forever(  # type: ignore[no-untyped-def]
+    db: Database, settings, host: str, port: int, proxy: list[str] | None = None
+) -> None:
     import uvicorn
 
     from review.app import create_app
@@ -708,7 +825,10 @@ def _serve_forever(db: Database, settings, host: str, port: int) -> None:  # typ
         password = None
         if not has_admin:
             password = generate_password()
-            create_user(session=session, name="admin", role="admin", password_hash=hash_password(password))
+            admin = create_user(
+                session=session, name="admin", role="admin", password_hash=hash_password(password)
+            )
+            admin.must_change_password = True  # the first login asks for a password of the admin's own
     scheduler = make_scheduler(db, settings)
     jobs = install_jobs(scheduler, db, settings)
     scheduler.start()
@@ -716,10 +836,10 @@ def _serve_forever(db: Database, settings, host: str, port: int) -> None:  # typ
     out.print(f"审核系统：http://{host}:{port}/")
     if password:
         out.print(
-            f"管理员账号 admin，一次性密码：{password}（登录后请修改，或用 `markwatch users add` 新建账号）"
+            f"管理员账号 admin，一次性密码：{password}（首次登录时须修改；或用 `markwatch users add` 新建）"
         )
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", **proxy_options(proxy))
     finally:
         scheduler.shutdown(wait=False)
 
@@ -750,9 +870,12 @@ def jobs(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.
     out.print(table)
 
 
-# --- review web app: serve, users (issue 5) -------------------------------------------------------------
+# --- review web app: serve, users -----------------------------------------------------------------------
 
-users_app = typer.Typer(help="People who use the review app: add, API tokens.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="People who use the review app: add, list, disable, enable, passwords, API tokens.",
+    no_args_is_help=True,
+)
 app.add_typer(users_app, name="users")
 
 
@@ -784,9 +907,8 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=bool(proxy),
-        forwarded_allow_ips=",".join(proxy) if proxy else None,
         log_level="warning",
+        **proxy_options(proxy),
     )
 
 
@@ -820,6 +942,7 @@ def users_add(
             password_hash=hash_password(password),
             brand_names=brand or [],
         )
+        user.must_change_password = generated is not None  # a one-time password is changed at first login
         scope = f" for {', '.join(brand)}" if brand else ""
         out.print(f"added user {user.name} ({user.role}){scope}")
     if generated:
@@ -841,7 +964,151 @@ def users_token(name: Annotated[str, typer.Argument(help="The user the token act
     sys.stdout.write(token + "\n")
 
 
-# --- evidence packets (issue 5, review/evidence) --------------------------------------------------------
+def _user_named(session, name: str):  # type: ignore[no-untyped-def]
+    from storage.users import get_user_by_name
+
+    user = get_user_by_name(session=session, name=name)
+    if user is None:
+        raise NotFound(f"no user named {name!r}; `markwatch users list` shows them")
+    return user
+
+
+def _when(moment) -> str | None:  # type: ignore[no-untyped-def]
+    return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+@users_app.command("list")
+def users_list(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False) -> None:
+    """Every user: role, brands, whether disabled or due to change a one-time password, active tokens."""
+    from storage.users import list_tokens, list_users
+
+    with database().session() as session:
+        rows = [
+            {
+                "name": u.name,
+                "role": u.role,
+                "brands": [b.name for b in u.brands],
+                "disabled": u.disabled,
+                "must_change_password": u.must_change_password,
+                "active_tokens": sum(1 for t in list_tokens(session=session, user=u) if not t.revoked),
+                "created_at": _when(u.created_at),
+            }
+            for u in list_users(session=session)
+        ]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    for r in rows:
+        state = (
+            "disabled" if r["disabled"] else "must change password" if r["must_change_password"] else "active"
+        )
+        brands = f" [{', '.join(r['brands'])}]" if r["brands"] else ""
+        out.print(f"{r['name']}\t{r['role']}{brands}\t{state}\t{r['active_tokens']} token(s)", soft_wrap=True)
+
+
+@users_app.command("disable")
+def users_disable(name: Annotated[str, typer.Argument(help="The user to disable.")]) -> None:
+    """Disable a user: every session ends at once and its API tokens stop working (kept, not revoked)."""
+    from storage.users import set_disabled
+
+    with database().session() as session:
+        set_disabled(session=session, user=_user_named(session, name), disabled=True)
+    out.print(f"disabled {name}: every session ended, its API tokens no longer work", soft_wrap=True)
+
+
+@users_app.command("enable")
+def users_enable(name: Annotated[str, typer.Argument(help="The user to enable again.")]) -> None:
+    """Enable a disabled user (its tokens that were not revoked work again)."""
+    from storage.users import set_disabled
+
+    with database().session() as session:
+        set_disabled(session=session, user=_user_named(session, name), disabled=False)
+    out.print(f"enabled {name}", soft_wrap=True)
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: Annotated[str, typer.Argument(help="The user whose password to set.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from standard input.")
+    ] = False,
+) -> None:
+    """Set a password; without --password-stdin a one-time password is printed, to change at next login.
+    Either way every session of the user ends."""
+    from review.security import generate_password, hash_password
+    from storage.users import set_password_hash
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if len(password) < 8:
+            raise MarkwatchError("the password must have at least 8 characters")
+    else:
+        password = generate_password()
+    with database().session() as session:
+        set_password_hash(
+            session=session,
+            user=_user_named(session, name),
+            password_hash=hash_password(password),
+            one_time=not password_stdin,
+        )
+    out.print(f"password of {name} set; every session of {name} ended", soft_wrap=True)
+    if not password_stdin:
+        out.print(f"one-time password: {password}", soft_wrap=True)
+
+
+@users_app.command("tokens")
+def users_tokens(
+    name: Annotated[str, typer.Argument(help="The user whose API tokens to list.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """A user's API tokens: prefix, created, last used, revoked (the tokens themselves are never stored)."""
+    from storage.users import list_tokens
+
+    with database().session() as session:
+        rows = [
+            {
+                "prefix": t.prefix,
+                "created_at": _when(t.created_at),
+                "last_used_at": _when(t.last_used_at),
+                "revoked": t.revoked,
+            }
+            for t in list_tokens(session=session, user=_user_named(session, name))
+        ]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not rows:
+        out.print(f"{name} has no API token", soft_wrap=True)
+    for r in rows:
+        state = "revoked" if r["revoked"] else "active"
+        used = r["last_used_at"] or "never used"
+        out.print(f"{r['prefix']}…\t{state}\tcreated {r['created_at']}\tlast used {used}", soft_wrap=True)
+
+
+@users_app.command("revoke")
+def users_revoke(
+    name: Annotated[str, typer.Argument(help="The user whose token to revoke.")],
+    prefix: Annotated[
+        str | None, typer.Argument(help="The token's prefix as `users tokens` shows it (or the token).")
+    ] = None,
+    revoke_all: Annotated[bool, typer.Option("--all", help="Revoke every active token of the user.")] = False,
+) -> None:
+    """Revoke a user's API token (by its prefix) or all of them (--all); a revoked token answers 401."""
+    from storage.users import revoke_tokens
+
+    if (prefix is None) == (not revoke_all):
+        raise MarkwatchError("give a token prefix (see `markwatch users tokens NAME`) or --all, not both")
+    with database().session() as session:
+        revoked = revoke_tokens(
+            session=session,
+            user=_user_named(session, name),
+            prefix=None if revoke_all else prefix.rstrip("…"),
+        )
+        prefixes = [t.prefix for t in revoked]
+    out.print(f"revoked {len(prefixes)} token(s) of {name}: {', '.join(prefixes)}", soft_wrap=True)
+
+
+# --- evidence packets (review/evidence) -----------------------------------------------------------------
 
 evidence_app = typer.Typer(help="Sealed evidence packets: export a lead's, verify one.", no_args_is_help=True)
 app.add_typer(evidence_app, name="evidence")
@@ -910,9 +1177,9 @@ def evidence_verify(
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code; no traceback reaches a user without --debug."""
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
+    root = RootOptions()
     try:
-        result = app(args=args, prog_name="markwatch", standalone_mode=False)
+        result = app(args=args, prog_name="markwatch", standalone_mode=False, obj=root)
     except typer.Abort:
         err.print("aborted")
         return 2
@@ -920,7 +1187,7 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()  # type: ignore[attr-defined]
         return 2
     except MarkwatchError as exc:
-        if debug:
+        if root.debug:
             raise
         message = printable(exc, keep_newlines=True)  # paths and values in it may come from outside
         err.print(Text("error: ", style="bold red") + Text(message), soft_wrap=True)
@@ -929,7 +1196,7 @@ def main(argv: list[str] | None = None) -> int:
         err.print("interrupted")
         return 130
     except Exception as exc:
-        if debug:
+        if root.debug:
             raise
         message = printable(f"{type(exc).__name__}: {exc}", keep_newlines=True)
         err.print(Text("internal error: ", style="bold red") + Text(message), soft_wrap=True)

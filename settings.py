@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from pydantic import Field
@@ -76,3 +77,11 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Read the settings afresh from the environment (cheap; tests change the environment)."""
     return Settings()
+
+
+def installed_version() -> str:
+    """markwatch's installed version; ``0+unknown`` when running from a checkout that was not installed."""
+    try:
+        return version("markwatch")
+    except PackageNotFoundError:
+        return "0+unknown"

@@ -1,5 +1,5 @@
 """Evidence packet speed: build and verify a packet for a lead with 10 snapshots. Prints its figures;
-not a test. Target (issue 5): a packet of a lead with 10 snapshots in under 2 s.
+not a test. Target: a packet of a lead with 10 snapshots in under 2 s.
 
     python bench/evidence.py [--snapshots N] [--runs N]
 

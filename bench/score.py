@@ -235,7 +235,7 @@ def main() -> None:
         f"{flagged:,} flagged"
     )
     for (name, _), base_rate in zip(scorers, rates.values(), strict=True):
-        # the target (issue 4) is against extractOne as it comes; partial_ratio is a stricter reference
+        # the target is against extractOne as it comes; partial_ratio is a stricter reference
         judged = "target ≥ 20x" if name.startswith("default") else "for reference, no target"
         print(
             f"speed-up over baseline ({name}): {rate / base_rate:.1f}x ({judged}); "

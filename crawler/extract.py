@@ -388,6 +388,8 @@ def _flatten(value: Any) -> Iterator[str]:
 
 
 def _process(source: Source, text: str) -> str:
+    if not (source.regex or source.replace or source.strip is not None):
+        return text if text and not text.isspace() else ""
     if source.regex:
         found = re.search(source.regex, text)
         if found is None:

@@ -63,7 +63,14 @@ _RANGE = re.compile(r"\s*(?:[-~–—至]|\bto\b)\s*(?=\D{0,6}\d)")
 _WAN = re.compile(r"\d\s*(万|w|W)")
 
 
+# one number with at most two decimals and no comma: nothing for price-parser to guess (1.299 is one)
+_PLAIN_AMOUNT = re.compile(r"^[^\d,.]*?(\d+(?:\.\d{1,2})?)[^\d,.]*$")
+
+
 def _one_amount(text: str) -> float | None:
+    plain = _PLAIN_AMOUNT.match(text)
+    if plain is not None and not _WAN.search(text):
+        return float(plain.group(1))
     if _WAN.search(text):
         match = _AMOUNT.search(text)
         return _amount(match) if match else None

@@ -377,12 +377,8 @@ class ScorePipeline:
 
 def tool_version() -> str:
     """``markwatch/<version> scrapy/<version>``: what fetched a snapshot, kept with it."""
-    from importlib.metadata import PackageNotFoundError, version
-
     import scrapy
 
-    try:
-        mine = version("markwatch")
-    except PackageNotFoundError:
-        mine = "0+unknown"
-    return f"markwatch/{mine} scrapy/{scrapy.__version__}"
+    from settings import installed_version
+
+    return f"markwatch/{installed_version()} scrapy/{scrapy.__version__}"

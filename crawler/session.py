@@ -88,7 +88,7 @@ class SessionStateMiddleware:
         self.domains_given.add(host)
         mine = [c for c in self.cookies if _domain_matches(host, str(c.get("domain") or host))]
         if mine and not request.cookies:
-            request.cookies = mine
+            request.cookies = mine  # type: ignore[assignment]  # Scrapy takes a list of cookie dicts
         return None
 
 

@@ -17,21 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pypinyin import Style, lazy_pinyin
+from stdnum.cn import uscc
+
+from demo import BRANDS_FILE, PORTS
 
 PLATFORMS: tuple[str, ...] = ("demo-static", "demo-spa")
 platforms = PLATFORMS  # the name the issue uses
 
-BRANDS_FILE = Path(__file__).with_name("brands.yaml")
 FIRST_ITEM = 10001  # listing numbers run from here: demo-static:10001, …
-
-VIOLATIONS = (
-    "counterfeit_mark",
-    "lookalike_mark",
-    "banned_agri_input",
-    "false_advertising",
-    "substandard_fuel",
-    "other",
-)
 
 # Category name → URL slug (the static site's /category/<slug>).
 CATEGORIES: dict[str, str] = {
@@ -121,11 +115,11 @@ class DemoListing:
 
     def url(self, host: str = "127.0.0.1", port: int | None = None) -> str:
         if self.platform == "demo-spa":
-            return f"http://{host}:{port or 8802}/#/item/{self.n}"
-        return f"http://{host}:{port or 8801}/item/{self.n}"
+            return f"http://{host}:{port or PORTS[self.platform]}/#/item/{self.n}"
+        return f"http://{host}:{port or PORTS[self.platform]}/item/{self.n}"
 
     def image_urls(self, host: str = "127.0.0.1", port: int | None = None) -> list[str]:
-        port = port or (8802 if self.platform == "demo-spa" else 8801)
+        port = port or PORTS[self.platform]
         return [f"http://{host}:{port}/img/{self.n}-{k}.png" for k in range(1, len(self.images) + 1)]
 
     def record(self, host: str = "127.0.0.1", port: int | None = None) -> dict[str, Any]:
@@ -149,8 +143,9 @@ class DemoListing:
 # --------------------------------------------------------------------------------------------
 # Unified social credit code (GB 32100-2015) with its check digit
 
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# the code's 31 characters in the order of their values (python-stdnum, which computes the check
+# character, keeps its table private): a wrong check character is picked from them
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 organisation code
 REGIONS = (
     "110105",
@@ -172,18 +167,6 @@ REGIONS = (
 )
 
 
-def uscc_check_digit(first17: str) -> str:
-    """The 18th character of a unified social credit code (GB 32100-2015)."""
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_CHARS[(31 - total % 31) % 31]
-
-
-def uscc_valid(code: str) -> bool:
-    if len(code) != 18 or any(c not in USCC_CHARS for c in code):
-        return False
-    return uscc_check_digit(code[:17]) == code[17]
-
-
 def _org_code(rng: random.Random) -> str:
     body = "".join(rng.choice(string.digits) for _ in range(8))
     c = 11 - sum(int(d) * w for d, w in zip(body, ORG_WEIGHTS, strict=True)) % 11
@@ -193,7 +176,7 @@ def _org_code(rng: random.Random) -> str:
 def make_uscc(rng: random.Random, valid: bool = True) -> str:
     kind = rng.choice(("91", "91", "91", "92"))  # 91 enterprise, 92 individual business (个体工商户)
     first17 = kind + rng.choice(REGIONS) + _org_code(rng)
-    check = uscc_check_digit(first17)
+    check = uscc.calc_check_digit(first17)
     if not valid:
         check = USCC_CHARS[(USCC_CHARS.index(check) + rng.randint(1, 30)) % 31]
     return first17 + check
@@ -510,11 +493,7 @@ MECHANISM_NAMES = {
 
 
 @functools.lru_cache(maxsize=1)
-def _homophone_index() -> dict[str, list[str]] | None:
-    try:
-        from pypinyin import Style, lazy_pinyin
-    except ImportError:  # pypinyin is optional: the small table above stands in
-        return None
+def _homophone_index() -> dict[str, list[str]]:
     index: dict[str, list[str]] = {}
     for ch in dict.fromkeys(COMMON_CHARS):
         index.setdefault(lazy_pinyin(ch, style=Style.NORMAL)[0], []).append(ch)
@@ -522,13 +501,7 @@ def _homophone_index() -> dict[str, list[str]] | None:
 
 
 def _homophones(ch: str) -> list[str]:
-    index = _homophone_index()
-    if index is None:
-        alt = SOUND_TABLE.get(ch)
-        return [alt] if alt else []
-    from pypinyin import Style, lazy_pinyin
-
-    found = [c for c in index.get(lazy_pinyin(ch, style=Style.NORMAL)[0], []) if c != ch]
+    found = [c for c in _homophone_index().get(lazy_pinyin(ch, style=Style.NORMAL)[0], []) if c != ch]
     if not found and ch in SOUND_TABLE:
         found = [SOUND_TABLE[ch]]
     return found
@@ -1250,8 +1223,8 @@ def catalogue_records(
     seed: int = 7,
     *,
     host: str = "127.0.0.1",
-    static_port: int = 8801,
-    spa_port: int = 8802,
+    static_port: int = PORTS["demo-static"],
+    spa_port: int = PORTS["demo-spa"],
 ) -> Iterator[dict[str, Any]]:
     """Listing records (DESIGN.md "Listing record") with a ``label`` key: the demo's ground truth."""
     for listing in build_catalogue(size, seed, platform):

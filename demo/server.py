@@ -19,6 +19,7 @@ from typing import Any
 
 import uvicorn
 
+from demo import PORTS
 from demo.catalogue import catalogue_records
 from demo.faults import Faults
 from demo.spa_site import create_spa_app
@@ -146,8 +147,8 @@ class DemoServers:
 
 
 def serve(
-    static_port: int = 8801,
-    spa_port: int = 8802,
+    static_port: int = PORTS["demo-static"],
+    spa_port: int = PORTS["demo-spa"],
     host: str = "127.0.0.1",
     size: int = 300,
     seed: int = 7,
@@ -179,8 +180,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--faults", type=float, default=0.0)
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--static-port", type=int, default=8801)
-    p.add_argument("--spa-port", type=int, default=8802)
+    p.add_argument("--static-port", type=int, default=PORTS["demo-static"])
+    p.add_argument("--spa-port", type=int, default=PORTS["demo-spa"])
     a = p.parse_args(argv)
     serve(a.static_port, a.spa_port, a.host, a.size, a.seed, a.faults)
 

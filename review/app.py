@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from review.deps import BadInput, LoginRequired, lang_of, render
+from review.deps import PASSWORD_PAGE, BadInput, LoginRequired, PasswordChangeRequired, lang_of, render
 from review.i18n import MESSAGES
 from review.security import (
     SESSION_COOKIE,
@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     attach_state(app, settings)
     app.middleware("http")(session_and_headers)
     app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(PasswordChangeRequired, password_change_required)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -105,20 +106,21 @@ def attach_state(app: FastAPI, settings: Settings) -> None:
     app.state.settings = settings
     app.state.db = open_database(settings)
     app.state.codec = SessionCodec(load_secret_key(settings.home))
-    app.state.limiter = LoginLimiter()
+    app.state.limiter = LoginLimiter(app.state.db)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
     app.state.templates = templates
 
 
 def include_routers(app: FastAPI) -> None:
-    from review.routes import admin, api, auth, brands, leads, queue
+    from review.routes import admin, api, auth, brands, leads, queue, users
 
     app.include_router(auth.router)
     app.include_router(queue.router)
     app.include_router(leads.router)
     app.include_router(brands.router)
     app.include_router(admin.router)
+    app.include_router(users.router)
     app.include_router(api.router)
 
 
@@ -173,6 +175,11 @@ async def login_required(request: Request, exc: Exception) -> Response:
     """A page that needs a signed-in user: to the login page, and back here afterwards."""
     target = request.url.path + (("?" + request.url.query) if request.url.query else "")
     return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
+
+
+async def password_change_required(request: Request, exc: Exception) -> Response:
+    """A user still on a one-time password: to the change-password page, whatever was asked for."""
+    return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -9,7 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from storage.leads import QueueFilter, facet_base, facet_combos, queue_counts
+from storage.search import QueueFilter, facet_base, facet_combos, queue_counts
 
 
 class CountsCache:

@@ -1,5 +1,5 @@
 """Reviewer decisions on leads, for the lead page, bulk actions and the JSON API alike: who may take
-which action, the decision itself (storage.leads.apply_decision), and the re-scoring of a seller's
+which action, the decision itself (storage.decisions.apply_decision), and the re-scoring of a seller's
 other listings when the decision blacklists the seller."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from review.counts import invalidate_counts
 from review.deps import DECIDERS, BadInput
 from review.routing import departments, routing_table
+from storage.decisions import DecisionOutcome, apply_decision
 from storage.errors import MarkwatchError
-from storage.leads import DecisionOutcome, apply_decision, listings_by_ids
+from storage.leads import listings_by_ids
 from storage.models import Lead, User
 from storage.queue import CRIMINAL_THRESHOLD
 

@@ -59,6 +59,13 @@ class LoginRequired(Exception):
     """A page needs a logged-in user: the app answers with a redirect to /login."""
 
 
+class PasswordChangeRequired(Exception):
+    """The user logged in with a one-time password: every page answers with the change-password page."""
+
+
+PASSWORD_PAGE = "/account/password"
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request; handlers commit what they write, anything else is rolled back."""
     with Session(request.app.state.db.engine, expire_on_commit=False) as session:
@@ -90,7 +97,12 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     if data.user_id is None:
         return None
     user = get_user(session=session, user_id=data.user_id)
-    if user is None or user.disabled or data.fingerprint != password_fingerprint(user.password_hash):
+    if (
+        user is None
+        or user.disabled
+        or data.generation != user.session_generation
+        or data.fingerprint != password_fingerprint(user.password_hash)
+    ):
         return None
     request.state.user = user
     return user
@@ -103,6 +115,10 @@ def current_user(request: Request, user: Annotated[User | None, Depends(optional
                 401, "log in or send Authorization: Bearer TOKEN", headers={"WWW-Authenticate": "Bearer"}
             )
         raise LoginRequired()
+    if user.must_change_password and not request.state.via_token and request.url.path != PASSWORD_PAGE:
+        if request.url.path.startswith("/api/"):
+            raise HTTPException(403, "error.password_change")
+        raise PasswordChangeRequired()
     return user
 
 
@@ -183,6 +199,11 @@ async def json_body(request: Request) -> None:
 JsonBodyDep = Depends(json_body)
 
 
+def sees_internals(user: User | None) -> bool:
+    """Staff see the audit trail, departments and the criminal threshold; a brand owner sees none of them."""
+    return user is not None and user.role != Role.brand_owner
+
+
 def scope_of(user: User) -> tuple[int, ...] | None:
     scope = brand_scope(user)
     return None if scope is None else tuple(scope)
@@ -225,6 +246,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         "lang": lang,
         "label": lambda prefix, value: label(prefix, value, lang),
         "user": getattr(request.state, "user", None),
+        "internal": sees_internals(getattr(request.state, "user", None)),
         "csrf_token": request.state.session.nonce,
         "money": fmt.money,
         "when": lambda value: fmt.local_time(value, settings.timezone),

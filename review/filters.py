@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 from review import format as fmt
 from review.deps import BadInput, scope_of
-from storage.leads import QueueFilter
 from storage.models import LeadStatus, User
+from storage.search import QueueFilter
 
 FILTER_PARAMS = (
     "platform",

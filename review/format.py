@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 CURRENCY_SIGNS = {"CNY": "¥", "RMB": "¥", "USD": "US$", "EUR": "€", "HKD": "HK$"}
 
 
-@lru_cache(maxsize=4)
 def zone(name: str = "Asia/Shanghai") -> ZoneInfo:
-    return ZoneInfo(name)
+    return ZoneInfo(name)  # ZoneInfo keeps its own cache of zones
 
 
 def money(value: float | None, currency: str | None = "CNY") -> str:

@@ -39,14 +39,22 @@ class LeadPublic(BaseModel):
     seller: str | None = None
     seller_blacklisted: bool = False
     last_flagged_at: datetime
-    transfer_review: bool = False
+    transfer_review: bool | None = False  # None (like department) for a brand owner: internal
+
+
+class StatusChangePublic(BaseModel):
+    """When a lead's status became what it is: all a brand owner sees of the audit trail."""
+
+    at: datetime
+    status: str
 
 
 class LeadDetail(LeadPublic):
     first_flagged_at: datetime
     estimated_sales: float | None
     reasons: list[ReasonPublic]
-    events: list[EventPublic]
+    events: list[EventPublic]  # the audit trail: empty for a brand owner
+    history: list[StatusChangePublic]
 
 
 class LeadList(BaseModel):
@@ -70,8 +78,9 @@ _REGISTRY_CHECKED = ConfigDict(extra="allow", json_schema_extra={"additionalProp
 class RegistrationIn(BaseModel):
     model_config = _REGISTRY_CHECKED
 
-    number: str
+    number: str | None = None
     nice_class: int
+    international: bool = False  # a WIPO (Madrid) international registration number
 
 
 class BrandCreate(BaseModel):
@@ -93,4 +102,6 @@ class BrandPublic(BaseModel):
     name: str
     aliases: list[str]
     owner: str | None
+    # on registration: the approved or pending marks the new ones resemble (the admin sees them too)
+    resembles: list[str] = []
     status: str

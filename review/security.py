@@ -1,9 +1,11 @@
 """Secrets and their checks: argon2 passwords, hashed API tokens, signed session cookies with a CSRF
-nonce, and the login rate limiter.
+nonce, and the login rate limiter (its failures kept in the database).
 
 The session cookie is stateless: ``base64(json).hmac`` signed with the installation's key (created on
 first use under MARKWATCH_HOME, mode 0600). It carries the user id, a fingerprint of the password hash
-(so a password change ends every session), the CSRF nonce and when it was issued.
+(so a password change ends every session), the user's session generation (logout, a password change
+or disabling the user move it on, ending every session of that user), the CSRF nonce and when it was
+issued.
 """
 
 from __future__ import annotations
@@ -14,16 +16,20 @@ import hmac
 import json
 import os
 import secrets
-import threading
 import time
-from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from storage import users
+
+if TYPE_CHECKING:
+    from storage import Database
 
 SESSION_COOKIE = "mw_session"
 LANG_COOKIE = "mw_lang"
@@ -92,6 +98,7 @@ class SessionData:
     user_id: int | None = None
     fingerprint: str | None = None
     issued: float = field(default_factory=time.time)
+    generation: int = 0  # the user's session generation when issued: a later one ends this session
 
 
 class SessionCodec:
@@ -107,7 +114,13 @@ class SessionCodec:
 
     def dumps(self, data: SessionData) -> str:
         raw = json.dumps(
-            {"n": data.nonce, "u": data.user_id, "f": data.fingerprint, "t": int(data.issued)},
+            {
+                "n": data.nonce,
+                "u": data.user_id,
+                "f": data.fingerprint,
+                "t": int(data.issued),
+                "g": data.generation,
+            },
             separators=(",", ":"),
         ).encode()
         payload = base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -127,6 +140,7 @@ class SessionCodec:
                 user_id=int(data["u"]) if data.get("u") is not None else None,
                 fingerprint=data.get("f"),
                 issued=float(data["t"]),
+                generation=int(data.get("g", 0)),
             )
         except (ValueError, KeyError, TypeError):
             return None
@@ -142,66 +156,62 @@ def csrf_ok(session: SessionData | None, token: str | None) -> bool:
 class LoginLimiter:
     """Failed logins per user name and per address in a sliding window; past the limit: refuse.
 
-    Only failures make entries, and an entry goes when its last failure leaves the window, so names
-    that are merely tried while blocked, or long ago, cost nothing. A flood of fresh names from many
-    addresses is capped at ``max_entries``: the entry whose last failure is oldest goes first.
+    The failures live in the database (``login_failures``), so every worker process of ``serve
+    --workers N`` counts the same ones. Only failures make rows, and a failure is deleted once it has
+    left the window (on the next failure), so names that are merely tried cost nothing.
     """
 
     def __init__(
         self,
+        db: Database,
         per_user: int = 5,
         per_address: int = 20,
         window: float = 900.0,  # seconds
-        max_entries: int = 10_000,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        self.db = db
         self.per_user = per_user
         self.per_address = per_address
         self.window = window
-        self.max_entries = max_entries
         self._clock = clock
-        self._failures: OrderedDict[str, deque[float]] = OrderedDict()  # by last failure, oldest first
-        self._lock = threading.Lock()
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self._clock(), UTC)
 
     def __len__(self) -> int:
-        return len(self._failures)
-
-    def _count(self, key: str, now: float) -> int:
-        failures = self._failures.get(key)
-        if failures is None:
-            return 0
-        while failures and now - failures[0] > self.window:
-            failures.popleft()
-        if not failures:
-            del self._failures[key]
-        return len(failures)
-
-    def _add(self, key: str, now: float) -> None:
-        failures = self._failures.setdefault(key, deque())
-        while failures and now - failures[0] > self.window:
-            failures.popleft()
-        failures.append(now)
-        self._failures.move_to_end(key)  # the newest failure is last
-        while len(self._failures) > 1:
-            first = next(iter(self._failures.values()))
-            if len(self._failures) <= self.max_entries and now - first[-1] <= self.window:
-                break
-            self._failures.popitem(last=False)
+        """How many names and addresses have failures in the window."""
+        with self.db.session() as session:
+            return users.count_login_failure_keys(
+                session=session, since=self._now() - timedelta(seconds=self.window)
+            )
 
     def blocked(self, name: str, address: str) -> bool:
-        now = self._clock()
-        with self._lock:
+        since = self._now() - timedelta(seconds=self.window)
+        with self.db.session() as session:
             return (
-                self._count("u:" + name.casefold(), now) >= self.per_user
-                or self._count("a:" + address, now) >= self.per_address
+                users.count_login_failures(session=session, key=_user_key(name), since=since) >= self.per_user
+                or users.count_login_failures(session=session, key=_address_key(address), since=since)
+                >= self.per_address
             )
 
     def failed(self, name: str, address: str) -> None:
-        now = self._clock()
-        with self._lock:
-            self._add("u:" + name.casefold(), now)
-            self._add("a:" + address, now)
+        now = self._now()
+        with self.db.session() as session:
+            users.record_login_failure(
+                session=session,
+                keys=[_user_key(name), _address_key(address)],
+                at=now,
+                forget_before=now - timedelta(seconds=self.window),
+            )
 
     def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop("u:" + name.casefold(), None)
+        with self.db.session() as session:
+            users.forget_login_failures(session=session, key=_user_key(name))
+
+
+def _user_key(name: str) -> str:
+    return "u:" + name.casefold()[:190]
+
+
+def _address_key(address: str) -> str:
+    return "a:" + address[:190]

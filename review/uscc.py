@@ -15,7 +15,7 @@ shop is registered outside the bureau's area can be handed to the right bureau. 
 proof that the entity exists: that needs the national enterprise credit information system.
 
 Why a code is invalid is a reason code with its message in both languages in review/i18n.py (the one
-catalogue); besides that, imports only the standard library.
+catalogue); the check character is python-stdnum's (``stdnum.cn.uscc``), as in the demo catalogue.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from stdnum.cn import uscc
+
 from review.i18n import DEFAULT_LANG, translate
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, Z, S, V
-WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_VALUE = {c: i for i, c in enumerate(CHARSET)}
 
 # Registration authority (position 1) → (name, {institution type (position 2) → name}).
 AUTHORITIES: dict[str, tuple[str, dict[str, str]]] = {
@@ -120,8 +120,7 @@ def region_name(division_code: str) -> str | None:
 
 def check_character(first17: str) -> str:
     """The 18th character for the first 17 (which must all be in ``CHARSET``)."""
-    total = sum(_VALUE[c] * w for c, w in zip(first17, WEIGHTS, strict=True))
-    return CHARSET[(31 - total % 31) % 31]
+    return uscc.calc_check_digit(first17)
 
 
 def normalise(code: str) -> str:
@@ -159,7 +158,7 @@ def _problem(
 ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
     """The first thing wrong with an 18-character code, as (reason code, details), or (None, ())."""
     for position, char in enumerate(text, start=1):
-        if char not in _VALUE:
+        if char not in CHARSET:
             reason = "excluded_character" if char in "IOZSV" else "character"
             return reason, (("position", str(position)), ("char", char))
     if authority is None:

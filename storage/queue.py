@@ -100,6 +100,7 @@ class ScoreLike(Protocol):
 
 
 def estimated_sales(listing: Listing) -> float | None:
+    """Price × sold (CNY as listed), or None when either is unknown: what the criminal threshold reads."""
     if listing.price is None or listing.sold is None:
         return None
     return float(listing.price) * int(listing.sold)
@@ -116,6 +117,30 @@ def record_score(
     """Store ``score`` for ``listing``; when flagged, create or update its lead. Returns the lead, if any."""
     rules = rules or QueueRules()
     now = now or utcnow()
+    row = _store_score(session, listing, score, now)
+    lead = session.scalars(select(Lead).where(Lead.listing_id == listing.id)).one_or_none()
+    if lead is not None:
+        lead.seller_id = listing.seller_id
+    if not score.flagged:
+        return lead
+    past_threshold = _past_criminal_threshold(listing, score, rules)
+    if lead is None:
+        return _new_lead(session, listing, score, row, rules, now, past_threshold=past_threshold)
+    if lead.status == LeadStatus.dismissed:
+        if not _reopen_if_changed(session, lead, listing, row, rules, now):
+            return lead
+    elif abs(lead.risk - row.risk) >= 0.01:
+        session.add(
+            ReviewEvent(
+                lead_id=lead.id, at=now, action="reflagged", detail={"risk": row.risk, "was": lead.risk}
+            )
+        )
+    _update_lead(lead, score, row, rules, now, past_threshold=past_threshold)
+    return lead
+
+
+def _store_score(session: Session, listing: Listing, score: ScoreLike, now: datetime) -> Score:
+    """The score's row (with the brand's id when the brand is registered); the listing is scored now."""
     brand_id = session.scalar(select(Brand.id).where(Brand.name == score.brand)) if score.brand else None
     row = Score(
         listing_id=listing.id,
@@ -132,64 +157,76 @@ def record_score(
     session.add(row)
     listing.scored_at = now
     session.flush()
+    return row
 
-    lead = session.scalars(select(Lead).where(Lead.listing_id == listing.id)).one_or_none()
-    if lead is not None:
-        lead.seller_id = listing.seller_id
-    if not score.flagged:
-        return lead
+
+def _past_criminal_threshold(listing: Listing, score: ScoreLike, rules: QueueRules) -> bool:
+    """A counterfeit whose estimated sales reach the criminal threshold."""
     sales = estimated_sales(listing)
-    crosses_threshold = (
-        score.violation == COUNTERFEIT and sales is not None and sales >= rules.criminal_threshold
-    )
-    if lead is None:
-        lead = Lead(
-            listing_id=listing.id,
-            platform_id=listing.platform_id,
-            seller_id=listing.seller_id,
-            brand_id=brand_id,
-            score_id=row.id,
-            status=LeadStatus.new,
-            violation=score.violation,
-            department=rules.department(score.violation, score.department, past_threshold=crosses_threshold),
-            risk=row.risk,
-            first_flagged_at=now,
-            last_flagged_at=now,
-            transfer_review=crosses_threshold,
-        )
-        session.add(lead)
-        session.flush()
-        session.add(ReviewEvent(lead_id=lead.id, at=now, action="flagged", detail={"risk": row.risk}))
-        return lead
+    return score.violation == COUNTERFEIT and sales is not None and sales >= rules.criminal_threshold
 
-    if lead.status == LeadStatus.dismissed:
-        changed = listing.content_hash != lead.dismissed_content_hash
-        risen = lead.dismissed_risk is not None and row.risk >= lead.dismissed_risk + rules.reflag_margin
-        if not (changed or risen):
-            return lead
-        lead.status = LeadStatus.new
-        why = "listing changed" if changed else f"risk rose from {lead.dismissed_risk:.2f} to {row.risk:.2f}"
-        session.add(
-            ReviewEvent(lead_id=lead.id, at=now, action="reopened", note=why, detail={"risk": row.risk})
-        )
-    elif abs(lead.risk - row.risk) >= 0.01:
-        session.add(
-            ReviewEvent(
-                lead_id=lead.id, at=now, action="reflagged", detail={"risk": row.risk, "was": lead.risk}
-            )
-        )
+
+def _new_lead(
+    session: Session,
+    listing: Listing,
+    score: ScoreLike,
+    row: Score,
+    rules: QueueRules,
+    now: datetime,
+    *,
+    past_threshold: bool,
+) -> Lead:
+    """A new lead in its department, with its ``flagged`` event."""
+    lead = Lead(
+        listing_id=listing.id,
+        platform_id=listing.platform_id,
+        seller_id=listing.seller_id,
+        brand_id=row.brand_id,
+        score_id=row.id,
+        status=LeadStatus.new,
+        violation=score.violation,
+        department=rules.department(score.violation, score.department, past_threshold=past_threshold),
+        risk=row.risk,
+        first_flagged_at=now,
+        last_flagged_at=now,
+        transfer_review=past_threshold,
+    )
+    session.add(lead)
+    session.flush()
+    session.add(ReviewEvent(lead_id=lead.id, at=now, action="flagged", detail={"risk": row.risk}))
+    return lead
+
+
+def _reopen_if_changed(
+    session: Session, lead: Lead, listing: Listing, row: Score, rules: QueueRules, now: datetime
+) -> bool:
+    """Reopen a dismissed lead (a ``reopened`` event) when its listing changed materially or its risk
+    rose by the margin since the dismissal; whether it was reopened."""
+    changed = listing.content_hash != lead.dismissed_content_hash
+    risen = lead.dismissed_risk is not None and row.risk >= lead.dismissed_risk + rules.reflag_margin
+    if not (changed or risen):
+        return False
+    lead.status = LeadStatus.new
+    why = "listing changed" if changed else f"risk rose from {lead.dismissed_risk:.2f} to {row.risk:.2f}"
+    session.add(ReviewEvent(lead_id=lead.id, at=now, action="reopened", note=why, detail={"risk": row.risk}))
+    return True
+
+
+def _update_lead(
+    lead: Lead, score: ScoreLike, row: Score, rules: QueueRules, now: datetime, *, past_threshold: bool
+) -> None:
+    """A flagged lead takes the new score; past the threshold only now, it is routed there."""
     lead.risk = row.risk
     lead.score_id = row.id
     lead.last_flagged_at = now
     lead.violation = score.violation
-    lead.brand_id = brand_id
-    if crosses_threshold and not lead.transfer_review:  # past the threshold only now: route it there
+    lead.brand_id = row.brand_id
+    if past_threshold and not lead.transfer_review:
         lead.department = rules.department(score.violation, None, past_threshold=True)
         lead.transfer_review = True
     lead.department = lead.department or rules.department(
         score.violation, score.department, past_threshold=False
     )
-    return lead
 
 
 def dismiss_snapshot(lead: Lead) -> None:

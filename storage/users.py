@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.errors import MarkwatchError, NotFound
-from storage.models import ApiToken, Brand, Role, User, utcnow
+from storage.models import ApiToken, Brand, LoginFailure, Role, User, utcnow
 
 ROLES = tuple(r.value for r in Role)
 
@@ -72,9 +72,93 @@ def create_user(
     return user
 
 
-def set_password_hash(*, session: Session, user: User, password_hash: str) -> None:
+def set_password_hash(*, session: Session, user: User, password_hash: str, one_time: bool = False) -> None:
+    """A new password: every session of the user ends; ``one_time`` makes the user change it at login."""
     user.password_hash = password_hash
+    user.must_change_password = one_time
+    end_sessions(session=session, user=user)
+
+
+def end_sessions(*, session: Session, user: User) -> None:
+    """End every session of the user (its cookies name an older generation from now on)."""
+    session.execute(
+        update(User).where(User.id == user.id).values(session_generation=User.session_generation + 1)
+    )
+    session.refresh(user, ["session_generation"])
+
+
+def set_disabled(*, session: Session, user: User, disabled: bool) -> None:
+    """Disable (ending every session; its API tokens stop working) or enable a user."""
+    user.disabled = disabled
     session.flush()
+    if disabled:
+        end_sessions(session=session, user=user)
+
+
+def list_tokens(*, session: Session, user: User) -> list[ApiToken]:
+    """The user's API tokens, newest first (revoked ones too, marked)."""
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_tokens(*, session: Session, user: User, prefix: str | None) -> list[ApiToken]:
+    """Revoke the user's unrevoked tokens starting with ``prefix`` (every one when None); returns them.
+
+    Raises NotFound when no unrevoked token of the user matches.
+    """
+    query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+    tokens = [t for t in session.scalars(query) if prefix is None or t.prefix.startswith(prefix)]
+    if not tokens:
+        raise NotFound(
+            f"{user.name!r} has no active token"
+            + (f" starting with {prefix!r}" if prefix else "")
+            + f"; `markwatch users tokens {user.name}` lists them"
+        )
+    for token in tokens:
+        token.revoked = True
+    session.flush()
+    return tokens
+
+
+# --- failed logins: the limiter every worker process shares ------------------------------------------
+
+
+def count_login_failures(*, session: Session, key: str, since: datetime) -> int:
+    """Failures recorded under ``key`` at or after ``since``."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.key == key, LoginFailure.at >= since)
+        )
+        or 0
+    )
+
+
+def record_login_failure(
+    *, session: Session, keys: Sequence[str], at: datetime, forget_before: datetime
+) -> None:
+    """One failure under each key; failures older than ``forget_before`` are deleted on the way."""
+    session.execute(delete(LoginFailure).where(LoginFailure.at < forget_before))
+    session.add_all(LoginFailure(key=key, at=at) for key in keys)
+    session.flush()
+
+
+def forget_login_failures(*, session: Session, key: str) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.key == key))
+
+
+def count_login_failure_keys(*, session: Session, since: datetime) -> int:
+    """How many names and addresses have failures at or after ``since``."""
+    return int(
+        session.scalar(select(func.count(func.distinct(LoginFailure.key))).where(LoginFailure.at >= since))
+        or 0
+    )
 
 
 def add_user_brand(*, session: Session, user: User, brand: Brand) -> None:

@@ -103,7 +103,7 @@ def dev_brands() -> Path:
     return path if path.exists() else Path(__file__).resolve().parents[1] / "demo" / "brands.yaml"
 
 
-# --- the demo marketplaces, once per test session (crawler tests; issue 3) ----------------------------
+# --- the demo marketplaces, once per test session (crawler tests) -------------------------------------
 
 DEMO_TEST_SIZE = 40  # listings per demo site in tests: enough for pagination, fast to crawl
 

@@ -8,12 +8,13 @@ import sys
 import pytest
 
 import markwatch
+from settings import installed_version
 
 
 def test_version(cli):
     result = cli("--version")
     assert result.exit_code == 0
-    assert result.stdout.strip() == f"markwatch {markwatch.package_version()}"
+    assert result.stdout.strip() == f"markwatch {installed_version()}"
 
 
 def test_unknown_command_and_missing_argument_are_usage_errors(cli):
@@ -41,6 +42,14 @@ def test_an_unexpected_failure_shows_no_traceback_unless_debugging(cli, monkeypa
     assert result.exit_code == 3
     assert "internal error: RuntimeError: 磁盘已满" in result.stderr
     assert "--debug" in result.stderr and "Traceback" not in result.stderr
+    with pytest.raises(RuntimeError, match="磁盘已满"):
+        markwatch.main(["--debug", "stats"])  # the traceback, for a developer
+
+
+def test_debug_is_the_root_option_not_any_argument_that_reads_like_it(cli):
+    cli("db", "upgrade")
+    result = cli("brands", "show", "--", "--debug")  # a brand's name, however odd
+    assert result.exit_code == 2 and "--debug" in result.stderr
 
 
 def test_a_bad_database_url_is_a_clear_refusal(cli, monkeypatch):

@@ -12,20 +12,21 @@ from pathlib import Path
 
 import httpx
 import pytest
+from stdnum.cn import uscc
 
+from crawler.browser import CHROMIUM_ARGS
 from demo.catalogue import (
     BANNED_PESTICIDES,
     PLATFORMS,
-    VIOLATIONS,
     brand_marks,
     build_catalogue,
     catalogue_records,
     load_brands,
-    uscc_valid,
 )
 from demo.faults import FAULT_KINDS
 from demo.images import render_tile
 from demo.server import DemoServers, set_remote_faults
+from scoring import VIOLATIONS
 
 SIZE = 300
 SEED = 7
@@ -126,14 +127,14 @@ def test_the_label_mix_is_realistic():
                 assert r["price"] <= brands[lb["brand"]]["price_floor"] * 0.2
         # most shops show a licence with a valid GB 32100 check digit, some do not
         sellers = {r["seller"]["id"]: r["seller"] for r in records}.values()
-        valid = sum(bool(s["licence"]) and uscc_valid(s["licence"]) for s in sellers) / len(sellers)
+        valid = sum(bool(s["licence"]) and uscc.is_valid(s["licence"]) for s in sellers) / len(sellers)
         assert 0.8 <= valid < 1.0
 
 
 def test_unified_social_credit_code_check_digit():
-    assert uscc_valid("91350100M000100Y43")
-    assert not uscc_valid("91350100M000100Y44")
-    assert not uscc_valid("91350100M000100Y4")
+    assert uscc.is_valid("91350100M000100Y43")
+    assert not uscc.is_valid("91350100M000100Y44")
+    assert not uscc.is_valid("91350100M000100Y4")
 
 
 def test_product_tiles_are_small_deterministic_pngs():
@@ -316,15 +317,8 @@ def test_the_spa_renders_items_load_more_scroll_and_hash_detail_in_chromium(demo
     from playwright.sync_api import sync_playwright
 
     truth = _truth("demo-spa")
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-    ]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             errors: list[str] = []

@@ -67,6 +67,7 @@ def test_whole_and_cents_in_separate_elements_are_one_price() -> None:
         ("CDN$ 5.77", 5.77, "CAD"),
         ("US $349.99", 349.99, "USD"),
         ("EUR 6,37", 6.37, "EUR"),
+        ("EUR 1.299", 1299.0, "EUR"),  # a thousands dot, not a decimal point
         ("€ 97,39 - 128,72", 97.39, "EUR"),
         ("¥149.00 - 159.00", 149.0, "CNY"),
         ("价格 ￥ 5499.00-6799.00", 5499.0, "CNY"),

@@ -496,3 +496,21 @@ def test_platforms_try_lists_a_refused_link(cli, tmp_path: Any) -> None:  # type
     result = cli("platforms", "try", str(profile), str(listing), "--url", "https://shop.example.com/s?q=x")
     assert "refused: file:///etc/passwd (file scheme: only http and https are followed)" in result.stdout
     assert "refused: javascript:; (javascript scheme" in result.stdout
+
+
+def test_the_worked_example_of_docs_crawling_reads_a_json_only_search_page() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "crawling.md").read_text(encoding="utf-8")
+    section = doc.split("Worked example: a JSON-only search page", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    profile = parse_profile(BASE.replace('"/s?q={query}"', '"/search?q={query}"') + example, source="doc")
+    reader = PageReader(profile)
+    results = reader.results(Page(page("https://shop.example.com/search?q=x", JSON_ONLY_SEARCH)))
+    assert [r.url for r in results] == [
+        "https://shop.example.com/item.htm?id=528991075854",
+        "https://shop.example.com/item.htm?id=536370000001",
+        "https://shop.example.com/item.htm?id=536370000002",
+    ]
+    assert results[2].fields.raw["sold"] == "10万+人付款"
+    assert results[2].fields.raw["seller"]["name"] == "运动城"

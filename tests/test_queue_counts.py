@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from storage.leads import FACETS, OPEN_STATUSES, QueueFilter, queue_counts, resolve_text
 from storage.models import Lead
+from storage.search import FACETS, OPEN_STATUSES, QueueFilter, queue_counts, resolve_text
 from tests.factories import ScoreStub, make_brand, make_lead
 
 BRANDS = ["康师傅", "李宁", "茅台"]

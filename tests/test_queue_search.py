@@ -7,10 +7,10 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import func, or_, select, text
 
-from storage.leads import PAIR_INDEX_CHARS, QueueFilter, iter_queue, queue_page, resolve_text, title_contains
 from storage.migrate import _config, upgrade
 from storage.models import Lead, Listing, Seller
 from storage.queue import record_score
+from storage.search import PAIR_INDEX_CHARS, QueueFilter, iter_queue, queue_page, resolve_text, title_contains
 from tests.factories import ScoreStub, make_lead, make_listing
 
 TITLES = [

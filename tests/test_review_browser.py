@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from factories import PASSWORD, ScoreStub, make_brand, make_lead, make_snapshot, make_user
 
+from crawler.browser import CHROMIUM_ARGS
 from settings import get_settings
 from storage import Database
 
@@ -29,14 +30,6 @@ SCREENSHOTS = (
 )
 HOSTILE_TITLE = '<script>window.__pwned=1;alert("标题")</script>康帅傅 牛肉面'
 HOSTILE_SELLER = '<img src=x onerror="window.__pwned=2;alert(1)">黑心小店'
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 def _free_port() -> int:

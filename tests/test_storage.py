@@ -261,11 +261,57 @@ def test_the_database_itself_refuses_to_rewrite_the_audit_trail(database, statem
     with database.session() as session:
         listing, _ = upsert_listing(session=session, record=RECORD)
         record_score(session=session, listing=listing, score=FakeScore(0.8))
-    with pytest.raises(DBAPIError, match="append-only"), database.engine.begin() as connection:
+    with (
+        pytest.raises(DBAPIError, match="append-only|cannot be deleted"),
+        database.engine.begin() as connection,
+    ):
         connection.execute(text(statement))
     with database.session() as session:
         assert session.scalars(select(ReviewEvent.note)).all() == [None]
         assert session.scalar(select(func.count()).select_from(Lead)) == 1
+
+
+@pytest.mark.parametrize("table", ["leads", "users"])
+def test_a_lead_or_user_with_events_cannot_be_deleted_whatever_the_pragmas(database, table):
+    """Without foreign-key enforcement no cascade reaches review_events' own triggers: leads and users
+    refuse the delete themselves (on SQLite with foreign_keys=OFF, on PostgreSQL in replica mode)."""
+    from storage.models import User
+
+    with database.session() as session:
+        reviewer = User(name="王审核", role="reviewer")
+        session.add(reviewer)
+        listing, _ = upsert_listing(session=session, record=RECORD)
+        lead = record_score(session=session, listing=listing, score=FakeScore(0.8))
+        session.add(ReviewEvent(lead_id=lead.id, user_id=reviewer.id, action="confirm", note="确认"))
+    postgres = database.engine.dialect.name == "postgresql"
+    with pytest.raises(DBAPIError, match="cannot be deleted"), database.engine.begin() as connection:
+        if postgres:
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # pysqlite begins at the first DML
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
+        connection.execute(text(f"DELETE FROM {table}"))
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Lead)) == 1
+        assert session.scalars(select(ReviewEvent.action).order_by(ReviewEvent.id)).all()[-1] == "confirm"
+
+
+def test_a_plain_sqlite3_shell_cannot_orphan_the_audit_trail(db):
+    """The sqlite3 shell's default is foreign_keys=OFF."""
+    import sqlite3
+
+    with db.session() as session:
+        listing, _ = upsert_listing(session=session, record=RECORD)
+        record_score(session=session, listing=listing, score=FakeScore(0.8))
+    shell = sqlite3.connect(db.engine.url.database)
+    try:
+        assert shell.execute("PRAGMA foreign_keys").fetchone() == (0,)
+        with pytest.raises(sqlite3.DatabaseError, match="cannot be deleted"):
+            shell.execute("DELETE FROM leads")
+        shell.rollback()
+        assert shell.execute("SELECT count(*) FROM leads").fetchone() == (1,)
+    finally:
+        shell.close()
 
 
 def test_naive_timestamps_are_refused(database):

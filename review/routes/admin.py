@@ -13,8 +13,9 @@ from review.charts import stacked_days
 from review.deps import AdminDep, SessionDep, StaffDep, UserDep, lang_of, render, scope_of
 from review.i18n import label, translate
 from review.routing import routing_table
+from storage.blacklist import blacklisted_sellers
 from storage.jobs import job_table
-from storage.leads import blacklisted_sellers, flagged_since, recent_job_runs
+from storage.leads import flagged_since, recent_job_runs
 from storage.models import utcnow
 from storage.stats import collect_stats
 
@@ -57,14 +58,10 @@ def digest(request: Request, session: SessionDep, user: UserDep) -> Response:
 
 @router.get("/admin/status")
 def status(request: Request, session: SessionDep, user: AdminDep) -> Response:
-    settings = request.app.state.settings
-    try:
-        from review.evidence import fingerprint, public_key_hex
+    from review.evidence import fingerprint, public_key_hex
 
-        public_key = public_key_hex(settings)
-        key_fingerprint = fingerprint(public_key)
-    except ImportError:
-        public_key = key_fingerprint = None
+    settings = request.app.state.settings
+    public_key = public_key_hex(settings)
     return render(
         request,
         "status.html",
@@ -73,5 +70,5 @@ def status(request: Request, session: SessionDep, user: AdminDep) -> Response:
         stats=collect_stats(session=session),
         routing=routing_table(settings),
         public_key=public_key,
-        key_fingerprint=key_fingerprint,
+        key_fingerprint=fingerprint(public_key),
     )

@@ -10,9 +10,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from review.decisions import decide
-from review.deps import EVIDENCE_ROLES, CsrfDep, JsonBodyDep, SessionDep, UserDep, scope_of
+from review.deps import EVIDENCE_ROLES, CsrfDep, JsonBodyDep, SessionDep, UserDep, scope_of, sees_internals
 from review.filters import parse_filter
-from review.routes.brands import Refusal, register_brand, registration_entry
+from review.routes.brands import Refusal, register_brand, registration_entry, resemblances
 from review.schemas import (
     BrandCreate,
     BrandPublic,
@@ -22,30 +22,38 @@ from review.schemas import (
     LeadList,
     LeadPublic,
     ReasonPublic,
+    StatusChangePublic,
 )
 from storage.errors import MarkwatchError
-from storage.leads import QueueRow, get_lead, lead_events, queue_page, resolve_text
-from storage.models import Lead, Role
+from storage.leads import get_lead, lead_events, status_history
+from storage.models import Lead, Role, User
+from storage.queue import estimated_sales
+from storage.search import QueueRow, queue_page, resolve_text
 from storage.users import brands_for_user
 
 router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[JsonBodyDep])
 
 
-def _public(row: QueueRow) -> LeadPublic:
-    return LeadPublic(**row.__dict__)
+def _public(row: QueueRow, user: User) -> LeadPublic:
+    lead = LeadPublic(**row.__dict__)
+    if not sees_internals(user):
+        lead.department = lead.transfer_review = None
+    return lead
 
 
-def _detail(session, lead: Lead) -> LeadDetail:  # type: ignore[no-untyped-def]
+def _detail(session, lead: Lead, user: User) -> LeadDetail:  # type: ignore[no-untyped-def]
+    """A lead as the API shows it to ``user``: a brand owner gets the status history, not the audit
+    trail, and no department or criminal-threshold flag."""
+    internal = sees_internals(user)
     listing = lead.listing
     seller = listing.seller
-    sales = listing.price * listing.sold if listing.price is not None and listing.sold is not None else None
     return LeadDetail(
         id=lead.id,
         brand=lead.brand.name if lead.brand else None,
         status=lead.status,
         risk=lead.risk,
         violation=lead.violation,
-        department=lead.department,
+        department=lead.department if internal else None,
         title=listing.title,
         url=listing.url,
         platform=listing.platform.name,
@@ -56,12 +64,16 @@ def _detail(session, lead: Lead) -> LeadDetail:  # type: ignore[no-untyped-def]
         seller_blacklisted=bool(seller and seller.blacklisted),
         last_flagged_at=lead.last_flagged_at,
         first_flagged_at=lead.first_flagged_at,
-        transfer_review=lead.transfer_review,
-        estimated_sales=sales,
+        transfer_review=lead.transfer_review if internal else None,
+        estimated_sales=estimated_sales(listing),
         reasons=[ReasonPublic(**r) for r in (lead.score.reasons if lead.score else [])],
         events=[
             EventPublic(at=e.at, action=e.action, user=name, note=e.note)
-            for e, name in lead_events(session=session, lead_id=lead.id)
+            for e, name in (lead_events(session=session, lead_id=lead.id) if internal else [])
+        ],
+        history=[
+            StatusChangePublic(at=at, status=status)
+            for at, status in status_history(session=session, lead_id=lead.id)
         ],
     )
 
@@ -90,7 +102,7 @@ def list_leads(
     )
     result = queue_page(session=session, filters=filters, page=page, per_page=per_page)
     return LeadList(
-        total=result.total, page=result.page, per_page=per_page, items=[_public(r) for r in result.rows]
+        total=result.total, page=result.page, per_page=per_page, items=[_public(r, user) for r in result.rows]
     )
 
 
@@ -101,7 +113,7 @@ def read_lead(lead_id: int, session: SessionDep, user: UserDep) -> LeadDetail:
     lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
     if lead is None:
         raise HTTPException(404, "error.404")
-    return _detail(session, lead)
+    return _detail(session, lead, user)
 
 
 @router.post(
@@ -120,7 +132,7 @@ def post_decision(
     session.commit()
     lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
     assert lead is not None
-    return _detail(session, lead)
+    return _detail(session, lead, user)
 
 
 @router.get(
@@ -135,10 +147,8 @@ def evidence(request: Request, lead_id: int, session: SessionDep, user: UserDep)
         raise HTTPException(404, "error.404")
     if user.role not in EVIDENCE_ROLES:
         raise HTTPException(403, "error.403")
-    try:
-        from review.evidence import build_packet
-    except ImportError:
-        raise HTTPException(503, "error.evidence_missing") from None
+    from review.evidence import build_packet
+
     session.close()  # build_packet works in its own unit of work (and records the export)
     via = "api" if request.state.via_token else "web"
     settings = request.app.state.settings
@@ -176,7 +186,12 @@ def create_brand(request: Request, body: BrandCreate, session: SessionDep, user:
         aliases=body.aliases,
         owner=body.owner,
         registrations=[
-            {"number": r.number, "nice_class": r.nice_class, **(r.model_extra or {})}
+            {
+                **({"number": r.number} if r.number is not None else {}),
+                "nice_class": r.nice_class,
+                **({"international": True} if r.international else {}),
+                **(r.model_extra or {}),
+            }
             for r in body.registrations
         ],
         categories=body.categories,
@@ -189,6 +204,12 @@ def create_brand(request: Request, body: BrandCreate, session: SessionDep, user:
     except Refusal as refusal:
         raise HTTPException(422, "; ".join(refusal.messages)) from None
     session.commit()
+    found = resemblances(request.app.state.db, brand) or []
     return BrandPublic(
-        id=brand.id, name=brand.name, aliases=brand.aliases, owner=brand.owner, status=brand.status
+        id=brand.id,
+        name=brand.name,
+        aliases=brand.aliases,
+        owner=brand.owner,
+        status=brand.status,
+        resembles=[f"{f['mark']} ≈ {f['existing']}: {f['detail']}" for f in found],
     )

@@ -9,20 +9,33 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from review.blobs import blob_or_404, image_response
 from review.decisions import decide
-from review.deps import DECIDERS, EVIDENCE_ROLES, CsrfDep, SessionDep, UserDep, render, scope_of
+from review.deps import (
+    DECIDERS,
+    EVIDENCE_ROLES,
+    CsrfDep,
+    SessionDep,
+    UserDep,
+    render,
+    scope_of,
+    sees_internals,
+)
 from review.i18n import MESSAGES
 from review.routing import departments, routing_table
 from storage.evidence import listing_snapshots, price_history
+from storage.images import listing_image, listing_images
 from storage.leads import (
     get_lead,
     get_snapshot,
     lead_events,
+    listing_visible,
     seller_leads,
     seller_listings,
+    status_history,
 )
 from storage.models import User
-from storage.queue import CRIMINAL_THRESHOLD
+from storage.queue import CRIMINAL_THRESHOLD, estimated_sales
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -66,7 +79,7 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
     table = routing_table(settings)
     listing = lead.listing
     seller = listing.seller
-    sales = listing.price * listing.sold if listing.price is not None and listing.sold is not None else None
+    sales = estimated_sales(listing)
     prices = price_history(session=session, listing_id=listing.id)
     error = request.query_params.get("error")
     return render(
@@ -77,10 +90,13 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
         seller=seller,
         safe_url=safe_url(listing.url),
         reasons=(lead.score.reasons if lead.score else []) or [],
-        events=lead_events(session=session, lead_id=lead.id),
+        # a brand owner sees when the status changed, never who decided, notes or departments
+        events=lead_events(session=session, lead_id=lead.id) if sees_internals(user) else [],
+        history=[] if sees_internals(user) else status_history(session=session, lead_id=lead.id),
         prices=prices,
         price_svg=_price_svg(request, prices),
         snapshots=listing_snapshots(session=session, listing_id=listing.id),
+        images=listing_images(session=session, listing_id=listing.id),
         # a brand owner sees nothing of other brands: not even the seller's other (unflagged) listings
         other_listings=seller_listings(session=session, seller_id=seller.id, exclude_listing_id=listing.id)
         if seller and scope is None
@@ -152,14 +168,8 @@ def _snapshot_or_404(session: Session, user: User, snapshot_id: int) -> Any:
 @router.get("/snapshots/{snapshot_id}/html")
 def snapshot_html(request: Request, snapshot_id: int, session: SessionDep, user: UserDep) -> Response:
     snapshot = _snapshot_or_404(session, user, snapshot_id)
-    if not snapshot.html_sha256:
-        raise HTTPException(404, "error.404")
-    try:
-        body = request.app.state.db.blobs.get(snapshot.html_sha256)
-    except FileNotFoundError:
-        raise HTTPException(404, "error.404") from None
     return Response(
-        body,
+        blob_or_404(request.app.state.db, snapshot.html_sha256),
         media_type="text/html",
         headers={
             "Content-Security-Policy": SNAPSHOT_CSP,
@@ -174,26 +184,17 @@ def snapshot_html(request: Request, snapshot_id: int, session: SessionDep, user:
 @router.get("/snapshots/{snapshot_id}/screenshot")
 def snapshot_screenshot(request: Request, snapshot_id: int, session: SessionDep, user: UserDep) -> Response:
     snapshot = _snapshot_or_404(session, user, snapshot_id)
-    if not snapshot.screenshot_sha256:
+    return image_response(request.app.state.db, snapshot.screenshot_sha256)
+
+
+@router.get("/listings/{listing_id}/images/{sha256}")
+def listing_image_file(
+    request: Request, listing_id: int, sha256: str, session: SessionDep, user: UserDep
+) -> Response:
+    """A listing's image as the crawler stored it (never the marketplace's address: no hot-linking)."""
+    if not listing_visible(session=session, listing_id=listing_id, scope=scope_of(user)):
         raise HTTPException(404, "error.404")
-    try:
-        body = request.app.state.db.blobs.get(snapshot.screenshot_sha256)
-    except FileNotFoundError:
-        raise HTTPException(404, "error.404") from None
-    media = (
-        "image/png"
-        if body[:8] == b"\x89PNG\r\n\x1a\n"
-        else "image/jpeg"
-        if body[:3] == b"\xff\xd8\xff"
-        else None
-    )
-    if media is None:  # not an image we recognise: never let a browser guess
+    image = listing_image(session=session, listing_id=listing_id, sha256=sha256.lower())
+    if image is None:
         raise HTTPException(404, "error.404")
-    return Response(
-        body,
-        media_type=media,
-        headers={
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
-    )
+    return image_response(request.app.state.db, image.sha256)

@@ -15,18 +15,30 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from review import format as fmt
 from review.counts import counts_alongside
 from review.decisions import decide
-from review.deps import DECIDERS, BadInput, CsrfDep, SessionDep, UserDep, lang_of, render, safe_next, scope_of
+from review.deps import (
+    DECIDERS,
+    BadInput,
+    CsrfDep,
+    SessionDep,
+    UserDep,
+    lang_of,
+    render,
+    safe_next,
+    scope_of,
+    sees_internals,
+)
 from review.filters import FILTER_PARAMS, STATUSES, parse_filter
 from review.i18n import label, translate
 from review.routing import departments, routing_table
 from scoring.types import VIOLATIONS
-from storage.leads import (
+from storage.leads import leads_by_ids
+from storage.models import User
+from storage.search import (
     FACETS,
     OPEN_STATUSES,
     QueueRow,
     filter_choices,
     iter_queue,
-    leads_by_ids,
     queue_page,
     resolve_text,
 )
@@ -118,28 +130,41 @@ COLUMNS = (
 )
 
 
-def _export_rows(rows: Iterable[QueueRow], lang: str, tz: str) -> Iterable[list[object]]:
+INTERNAL_COLUMNS = ("department", "transfer")  # not in a brand owner's export
+
+
+def export_columns(user: User) -> tuple[str, ...]:
+    return COLUMNS if sees_internals(user) else tuple(c for c in COLUMNS if c not in INTERNAL_COLUMNS)
+
+
+def _export_rows(
+    rows: Iterable[QueueRow], lang: str, tz: str, columns: tuple[str, ...] = COLUMNS
+) -> Iterable[list[object]]:
     # every cell goes through the guard: platform, brand, department and the currency are scraped too
     for r in rows:
-        yield [
-            fmt.spreadsheet_cell(value)
-            for value in (
-                r.id,
-                round(r.risk, 4),
-                label("status", r.status, lang),
-                label("violation", r.violation, lang),
-                r.department or "",
-                r.brand or "",
-                r.platform,
-                r.title,
-                r.url or "",
-                "" if r.price is None else fmt.money(r.price, r.currency),
-                "" if r.sold is None else r.sold,
-                r.seller or "",
-                fmt.local_time(r.last_flagged_at, tz),
-                translate("yes" if r.transfer_review else "no", lang),
+        cells = dict(
+            zip(
+                COLUMNS,
+                (
+                    r.id,
+                    round(r.risk, 4),
+                    label("status", r.status, lang),
+                    label("violation", r.violation, lang),
+                    r.department or "",
+                    r.brand or "",
+                    r.platform,
+                    r.title,
+                    r.url or "",
+                    "" if r.price is None else fmt.money(r.price, r.currency),
+                    "" if r.sold is None else r.sold,
+                    r.seller or "",
+                    fmt.local_time(r.last_flagged_at, tz),
+                    translate("yes" if r.transfer_review else "no", lang),
+                ),
+                strict=True,
             )
-        ]
+        )
+        yield [fmt.spreadsheet_cell(cells[c]) for c in columns]
 
 
 @router.get("/export.csv")
@@ -150,8 +175,11 @@ def export_csv(request: Request, session: SessionDep, user: UserDep) -> Response
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel opens UTF-8 CSV as Chinese only with the BOM
     writer = csv.writer(buffer)
-    writer.writerow([translate(f"col.{c}", lang) for c in COLUMNS])
-    writer.writerows(_export_rows(iter_queue(session=session, filters=filters), lang, settings.timezone))
+    columns = export_columns(user)
+    writer.writerow([translate(f"col.{c}", lang) for c in columns])
+    writer.writerows(
+        _export_rows(iter_queue(session=session, filters=filters), lang, settings.timezone, columns)
+    )
     return Response(
         buffer.getvalue().encode("utf-8"),
         media_type="text/csv; charset=utf-8",
@@ -168,8 +196,9 @@ def export_xlsx(request: Request, session: SessionDep, user: UserDep) -> Respons
     filters = parse_filter(request.query_params, user, percent=True, tz=settings.timezone)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(translate("queue.title", lang))
-    sheet.append([translate(f"col.{c}", lang) for c in COLUMNS])
-    for row in _export_rows(iter_queue(session=session, filters=filters), lang, settings.timezone):
+    columns = export_columns(user)
+    sheet.append([translate(f"col.{c}", lang) for c in columns])
+    for row in _export_rows(iter_queue(session=session, filters=filters), lang, settings.timezone, columns):
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
