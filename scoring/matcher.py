@@ -873,6 +873,8 @@ def _place_window(
     sim, kind, notes = cmp.sim, cmp.kind, list(cmp.notes)
     if kind == "omission" and length == 2 and not (aligned_left and aligned_right):
         return None  # two characters left of a three-character mark, inside a longer run (欧珀莱 for 珀莱雅)
+    if length == 2 and kind not in ("exact", "evasion") and not (aligned_left or aligned_right):
+        return None  # two characters cut out of the middle of a longer run (挂脖式跑步, 普乐士修正带)
     raw = kind == "exact" and mark.form in raw_fold
     if kind == "exact" and inner_gap:
         # spaced-out mark: evasion only if the pieces are whole tokens (雪 碧, 五-粮-液)
