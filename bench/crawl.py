@@ -227,11 +227,11 @@ def static_figure(size: int, rounds: int, *, images: bool = True) -> bool:
             bare_rate = bare["pages"] / bare["elapsed"]
             full_rate = full["pages"] / stats["elapsed_time_seconds"]
             shares.append(full_rate / bare_rate)
-            pictures = stats["response_received_count"] - full["pages"]
+            others = stats["response_received_count"] - full["pages"]
             print(
                 f"static  round {n}: bare Scrapy spider {bare['pages']:,} pages in {bare['elapsed']:.2f} s"
                 f" = {bare_rate:,.0f} pages/s; markwatch, full pipeline {full['pages']:,} pages"
-                f" (+{pictures:,} pictures), {full['items']:,} listings"
+                f" (+{others:,} robots.txt and pictures), {full['items']:,} listings"
                 f" in {stats['elapsed_time_seconds']:.2f} s"
                 f" = {full_rate:,.0f} pages/s: {shares[-1]:.0%}"
             )
