@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -381,7 +383,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
 
 # --- platforms, crawl, demo (crawler/, demo/) -----------------------------------------------------------
 
-platforms_app = typer.Typer(help="Platform profiles: list, add, try.", no_args_is_help=True)
+platforms_app = typer.Typer(help="Platform profiles: list, add, try, enable, disable.", no_args_is_help=True)
 demo_app = typer.Typer(help="The bundled demo marketplaces: serve, catalogue.", no_args_is_help=True)
 app.add_typer(platforms_app, name="platforms")
 app.add_typer(demo_app, name="demo")
@@ -415,13 +417,14 @@ def platforms_list(
         ordered = sorted(rows.values(), key=lambda r: r["name"])
         sys.stdout.write(json.dumps(ordered, ensure_ascii=False) + "\n")
         return
-    table = Table("platform", "title", "render", "address", "listings", "last crawl")
+    table = Table("platform", "title", "render", "crawled", "address", "listings", "last crawl")
     for row in sorted(rows.values(), key=lambda r: r["name"]):
         last = row["last_crawl"]
         table.add_row(
             row["name"],
             row["title"] or "",
             row["render"],
+            "enabled" if row["enabled"] else "disabled",
             row["base_url"] or "(no profile)",
             f"{row['listings']:,}",
             f"{last['status']} {last['started_at'][:16]}" if last else "never",
@@ -448,6 +451,85 @@ def platforms_add(
         )
     verb = "added" if created else "updated"
     out.print(f"{verb} platform {profile.name} ({profile.render}, {profile.base_url})")
+
+
+@platforms_app.command("enable")
+def platforms_enable(
+    name: Annotated[str, typer.Argument(help="The platform's name (see `markwatch platforms list`).")],
+) -> None:
+    """Crawl this platform from now on (`markwatch run`, the scheduler)."""
+    from crawler.platforms import set_enabled
+
+    changed = set_enabled(database(), name, True)
+    out.print(f"platform {name} enabled" if changed else f"platform {name} was already enabled")
+
+
+@platforms_app.command("disable")
+def platforms_disable(
+    name: Annotated[str, typer.Argument(help="The platform's name (see `markwatch platforms list`).")],
+) -> None:
+    """Stop crawling this platform (`markwatch run`, the scheduler; `crawl` refuses it); its listings stay."""
+    from crawler.platforms import set_enabled
+
+    changed = set_enabled(database(), name, False)
+    out.print(f"platform {name} disabled" if changed else f"platform {name} was already disabled")
+
+
+listings_app = typer.Typer(help="Stored listings: export.", no_args_is_help=True)
+app.add_typer(listings_app, name="listings")
+
+
+@listings_app.command("export")
+def listings_export(
+    platform: Annotated[str | None, typer.Option("--platform", help="Only this platform's listings.")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only listings seen since then: 2026-12-01, 2026-12-01T08:00 (Asia/Shanghai unless a zone "
+            "is given), or 24h / 7d ago.",
+        ),
+    ] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Stored listings as listing records (JSON Lines, what `markwatch score` reads)."""
+    from storage.listings import export_listing_records
+
+    moment = _parse_since(since) if since else None
+    db = database()
+    target = out_file.with_name(out_file.name + ".tmp") if out_file else None
+    count = 0
+    with (
+        db.session() as session,
+        open(target, "w", encoding="utf-8") if target else nullcontext(sys.stdout) as sink,
+    ):
+        for record in export_listing_records(session=session, platform=platform, since=moment):
+            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    if out_file and target:
+        target.replace(out_file)  # a file is written whole or not at all
+    err.print(f"{count:,} listing(s) exported" + (f" to {out_file}" if out_file else ""))
+
+
+def _parse_since(text: str) -> datetime:
+    """``--since``: an ISO date or time (Asia/Shanghai unless it has a zone), or ``24h`` / ``7d`` ago."""
+    import re
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    relative = re.fullmatch(r"\s*(\d+)\s*([hd])\s*", text)
+    if relative:
+        amount, unit = int(relative.group(1)), relative.group(2)
+        return datetime.now(UTC) - timedelta(hours=amount if unit == "h" else amount * 24)
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise MarkwatchError(
+            f"--since {text!r}: give a date or time like 2026-12-01 or 2026-12-01T08:00, or 24h / 7d"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(get_settings().timezone))
 
 
 @platforms_app.command("try")
@@ -534,11 +616,26 @@ def crawl_command(
         str | None,
         typer.Option("--base-url", help="Crawl the platform at this address instead of its profile's."),
     ] = None,
+    url: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--url",
+            help="Crawl exactly this page (repeatable): a list or a detail page of the platform, "
+            "an address or a path on its base URL.",
+        ),
+    ] = None,
 ) -> None:
     """Crawl a platform with its profile: store, snapshot, score and queue every listing."""
     from crawler.run import CrawlOptions, crawl
 
     database()  # refuse early when the database needs `markwatch db upgrade`
+    for given in url or ():
+        if not given.lower().startswith(("http://", "https://", "/")):
+            raise MarkwatchError(f"--url {given!r}: give an http(s) address or a path such as /item/1")
+    if url and (query or distributed):
+        raise MarkwatchError(
+            "--url crawls the given pages only: it cannot be combined with --query or --distributed"
+        )
     options = CrawlOptions(
         platform,
         queries=tuple(query or ()),
@@ -547,9 +644,12 @@ def crawl_command(
         base_url_override=base_url,
         progress=err.is_terminal,
         fresh=not resume,
+        urls=tuple(url or ()),
     )
     summary = crawl(options)
     out.print(summary.line())
+    for warning in summary.warnings:
+        out.print(f"warning: {warning}")
     if summary.status != "finished" or summary.errors:
         raise typer.Exit(1)
 
@@ -674,17 +774,10 @@ def run(
 
 
 def _platforms_to_crawl(db: Database) -> list[str]:
-    """The two demo platforms, then every enabled platform added with `markwatch platforms add`."""
-    from crawler.profiles import BUILTIN, DEMOS
-    from storage.crawl import list_platforms
+    """The enabled built-in platforms (the demo ones unless disabled), then every enabled added one."""
+    from crawler.platforms import enabled_platforms
 
-    with db.session() as session:
-        added = [
-            p.name
-            for p in list_platforms(session=session)
-            if p.enabled and p.profile and p.name not in BUILTIN
-        ]
-    return [*DEMOS, *added]
+    return enabled_platforms(db)
 
 
 def _import_demo_registry_if_empty(db: Database) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import imagehash
 from PIL import Image
@@ -131,8 +131,9 @@ def _store_image(db: Database, path: Path, relative: str) -> ImageRecord:
     return ImageRecord(source_path=relative, sha256=sha, phash=image_phash(path))
 
 
-def image_phash(path: Path) -> str:
-    """The perceptual hash (imagehash.phash, hex) that image-reuse detection compares."""
+def image_phash(path: Path | BinaryIO) -> str:
+    """The perceptual hash (imagehash.phash, hex) that image-reuse detection compares, of an image file
+    or of image bytes in a file object (a crawled listing's image)."""
     with Image.open(path) as image:
         return str(imagehash.phash(image))
 

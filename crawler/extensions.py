@@ -38,8 +38,16 @@ class CrawlRunRecorder:
         self.db = open_database(get_settings(), check=False)
         with self.db.session() as session:
             row = get_crawl_run(session=session, run_id=self.run_id)
-            self.base = {"pages": row.pages, "items": row.items, "errors": row.errors, "blocks": row.blocks}
+            self.base = {
+                "pages": row.pages,
+                "items": row.items,
+                "errors": row.errors,
+                "blocks": row.blocks,
+                "images": row.images,
+            }
             self.base_drops: dict[str, int] = dict(row.drops or {})
+            self.base_refused: dict[str, int] = dict(row.refused or {})  # a resumed run adds to these
+            self.base_warnings: list[str] = list(row.warnings or [])
         self.pages = self.items = self.found = self.spider_errors = 0
         self.drops: dict[str, int] = {}
         done_log = crawler.settings.get("MARKWATCH_DONE_LOG", DEFAULTS["MARKWATCH_DONE_LOG"])
@@ -125,10 +133,19 @@ class CrawlRunRecorder:
         return int(stats.get_value(name, 0))
 
     def counters(self) -> dict[str, Any]:
+        from crawler import images, report
+
         drops = dict(self.base_drops)
         for reason, count in self.drops.items():
             drops[reason] = drops.get(reason, 0) + count
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        refused = dict(self.base_refused)
+        for reason, count in report.refusals(stats).items():
+            refused[reason] = refused.get(reason, 0) + count
         return {
+            "refused": refused,
+            "warnings": self.base_warnings + report.warnings(stats),
+            "images": self.base["images"] + self._stat(images.STORED_STAT),
             "pages": self.base["pages"] + self.pages,
             "items": self.base["items"] + self.items,
             "drops": drops,

@@ -20,6 +20,7 @@ from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response, TextResponse
 from scrapy.utils.request import fingerprint
 
+from crawler import blocks, report
 from crawler.selectors import select
 from crawler.settings import DEFAULTS
 
@@ -37,6 +38,10 @@ BLOCK_TEXTS = (
     "are you a robot",
 )
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 524})
+
+
+class GaveUp(IgnoreRequest):
+    """A page or image given up after its retries."""
 
 
 class FragmentFingerprinter:
@@ -132,6 +137,12 @@ class PolitenessMiddleware:
         return getattr(self.crawler.spider, "profile", None)
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("markwatch_image"):  # a listing image: server errors and 429 only
+            if response.status == 429:
+                self.slow_down(request, _retry_after(response) or 1.0)
+            elif response.status not in RETRY_STATUSES:
+                return response
+            return self.retry(request, f"http_{response.status}")
         if "markwatch_kind" not in request.meta:
             return response  # robots.txt and the like
         stats = self.crawler.stats
@@ -150,13 +161,19 @@ class PolitenessMiddleware:
         return self.retry(request, problem)
 
     def process_exception(self, request: Request, exception: Exception) -> Request | None:
-        if "markwatch_kind" not in request.meta or isinstance(exception, IgnoreRequest):
-            return None
+        from scrapy.exceptions import DownloadCancelledError
+        from twisted.internet.defer import CancelledError
+
+        page = "markwatch_kind" in request.meta or request.meta.get("markwatch_image")
+        if not page or isinstance(exception, (IgnoreRequest, DownloadCancelledError, CancelledError)):
+            return None  # cancelled: a download bigger than download_maxsize, not worth another try
         self.crawler.stats.inc_value(f"markwatch/retry_reason/{type(exception).__name__}")  # type: ignore[union-attr]
-        return self.retry(request, type(exception).__name__)
+        return self.retry(request, type(exception).__name__, detail=str(exception)[:200])
 
     def diagnose(self, request: Request, response: Response) -> tuple[str | None, float | None]:
         """(what is wrong with this page, seconds the site asked us to wait), or (None, None)."""
+        if request.meta.get("markwatch_blocked"):  # a redirect to a login or verification page
+            return "blocked", None
         if response.status == 429:
             return "throttled", _retry_after(response)
         if response.status in RETRY_STATUSES:
@@ -181,6 +198,8 @@ class PolitenessMiddleware:
     def is_block_page(self, response: TextResponse) -> bool:
         page = self.profile.section("page") if self.profile else {}
         if page.get("block") and _matches(response, page["block"]):
+            return True
+        if blocks.block_sign(response, page.get("block_url") or ()):
             return True
         head = response.text[:6000]
         if not any(t in head for t in BLOCK_TEXTS):
@@ -214,15 +233,21 @@ class PolitenessMiddleware:
         if slot is not None and slot.delay > self.base_delay:
             slot.delay = max(self.base_delay, slot.delay * 0.7 if slot.delay > 0.05 else 0.0)
 
-    def retry(self, request: Request, reason: str) -> Request:
+    def retry(self, request: Request, reason: str, detail: str = "") -> Request:
         attempt = request.meta.get("markwatch_attempt", 0) + 1
         stats = self.crawler.stats
         assert stats is not None
+        if attempt > self.max_retries and request.meta.get("markwatch_image"):
+            raise GaveUp(f"gave up after {attempt} attempts: {reason}")  # counted by the image pipeline
         if attempt > self.max_retries:
             stats.inc_value("markwatch/errors")
             stats.inc_value(f"markwatch/gave_up/{reason}")
-            logger.error("gave up on %s after %d attempts (last: %s)", request.url, attempt, reason)
-            raise IgnoreRequest(f"gave up after {attempt} attempts: {reason}")
+            report.warn(
+                self.crawler,
+                f"gave up on {request.meta.get('markwatch_kind')} page {request.url} after {attempt} "
+                f"attempts: {reason}" + (f" ({detail})" if detail else ""),
+            )
+            raise GaveUp(f"gave up after {attempt} attempts: {reason}")
         new = request.copy()
         new.meta["markwatch_attempt"] = attempt
         new.dont_filter = True

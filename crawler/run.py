@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -28,6 +29,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crawler.platforms import BUILTIN_MARK, resolve_profile  # noqa: F401 - BUILTIN_MARK: kept importable here
 from storage.errors import MarkwatchError
 
 if TYPE_CHECKING:
@@ -41,7 +43,6 @@ if TYPE_CHECKING:
 
 SCRAPY_STATE = ("requests.queue", "requests.seen", "spider.state")
 LOCK = "markwatch.lock"
-BUILTIN_MARK = "_builtin"  # in a stored profile: a copy of a built-in one, not the user's
 
 
 @dataclass(frozen=True)
@@ -86,17 +87,25 @@ class CrawlRunSummary:
     distributed: str | None = None
     base_url: str | None = None
     error: str | None = None
+    images: int = 0  # listing images stored
+    refused: dict[str, int] = field(default_factory=dict)  # requests not made, by reason
+    warnings: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        dropped = sum(self.drops.values())
+        def counted(total: int, what: str, by: dict[str, int]) -> str:
+            detail = ", ".join(f"{k} {v}" for k, v in sorted(by.items()))
+            return f"{total:,} {what}" + (f" ({detail})" if total else "")
+
         parts = [
             f"{self.platform}: {self.status}",
             f"{self.items:,} listing(s) stored",
+            f"{self.images:,} image(s)",
             f"{self.pages:,} page(s)",
-            f"{dropped:,} dropped"
-            + (f" ({', '.join(f'{k} {v}' for k, v in sorted(self.drops.items()))})" if dropped else ""),
+            counted(sum(self.drops.values()), "dropped", self.drops),
             f"{self.blocks:,} block page(s)",
             f"{self.errors:,} error(s)",
+            counted(sum(self.refused.values()), "refused", self.refused),
+            f"{len(self.warnings):,} warning(s)",
             f"{self.seconds:.1f} s",
         ]
         return ", ".join(parts) + (" (resumed)" if self.resumed else "")
@@ -131,8 +140,8 @@ def crawl(options: CrawlOptions, *, timeout: float | None = None) -> CrawlRunSum
                 exit_code=3,
             )
         data = json.loads(summary_file.read_text(encoding="utf-8"))
-    if "refused" in data:
-        raise MarkwatchError(data["refused"], exit_code=int(data.get("exit_code", 2)))
+    if "crawl_refused" in data:
+        raise MarkwatchError(data["crawl_refused"], exit_code=int(data.get("exit_code", 2)))
     return CrawlRunSummary(**data)
 
 
@@ -145,43 +154,6 @@ def child_command(options: CrawlOptions, *, summary_file: Path | None = None) ->
 
 
 # --- the child's side ---------------------------------------------------------------------------------
-
-
-def resolve_profile(db: Database, platform_name: str) -> Profile:
-    """The platform's profile: the one `platforms add` stored, else a built-in one (stored on first use)."""
-    from sqlalchemy.exc import IntegrityError
-
-    from crawler.profiles import DEMOS, Profile, builtin_profile
-    from storage.crawl import get_platform, upsert_platform
-
-    for attempt in range(3):
-        try:
-            with db.session() as session:
-                row = get_platform(session=session, name=platform_name)
-                if row is not None and row.profile and not row.profile.get(BUILTIN_MARK):
-                    return Profile(dict(row.profile))  # added with `platforms add`: it wins
-                builtin = builtin_profile(platform_name)
-                if builtin is None:
-                    from storage.errors import NotFound
-
-                    raise NotFound(
-                        f"no platform profile named {platform_name!r}; see `markwatch platforms list`, "
-                        "or add one with `markwatch platforms add PROFILE.yaml`"
-                    )
-                row, created = upsert_platform(
-                    session=session,
-                    name=builtin.name,
-                    title=builtin.title,
-                    render=builtin.render,
-                    profile=builtin.data | {BUILTIN_MARK: True},  # refreshed from the file on every crawl
-                )
-                if created:  # a real marketplace's profile is disabled until enabled
-                    row.enabled = builtin.name in DEMOS
-                return builtin
-        except IntegrityError:  # a crawler process next to this one stored it first
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
 
 
 def brand_queries(db: Database) -> list[str]:
@@ -269,6 +241,7 @@ def run_in_this_process(options: CrawlOptions) -> CrawlRunSummary:
     if options.score:
         check_routing(settings)
     db = open_database(settings)
+    refuse_disabled(db, options.platform)
     profile = resolve_profile(db, options.platform)
     profile = profile.with_base_url(options.base_url_override or profile.env_base_url())
     plan = plan_run(db, settings, profile, options)
@@ -276,6 +249,17 @@ def run_in_this_process(options: CrawlOptions) -> CrawlRunSummary:
     if plan.job_dir is not None:
         (plan.job_dir / LOCK).unlink(missing_ok=True)
     return summarise(db, profile, plan, crawler)
+
+
+def refuse_disabled(db: Database, platform: str) -> None:
+    """A disabled platform is not crawled: MarkwatchError (exit 2) saying how to enable it."""
+    from crawler.platforms import is_enabled
+
+    if not is_enabled(db, platform):
+        raise MarkwatchError(
+            f"platform {platform} is disabled, so it is not crawled; "
+            f"enable it with `markwatch platforms enable {platform}`"
+        )
 
 
 def check_routing(settings: Settings) -> None:
@@ -309,6 +293,13 @@ def plan_run(db: Database, settings: Settings, profile: Profile, options: CrawlO
     with db.session() as session:
         platform = get_platform(session=session, name=profile.name)
         assert platform is not None  # resolve_profile stored it
+        if options.urls:  # a few given pages: a run of its own, beside (not instead of) the platform's crawl
+            from storage.crawl import start_crawl_run
+
+            run = start_crawl_run(
+                session=session, platform=platform, queries=[], job_dir=None, distributed=None
+            )
+            return RunPlan(run_id=run.id, queries=[], walk=False, job_dir=None)
         if options.distributed:
             return join_shared_frontier(session, platform, profile, options.distributed, queries, walk)
         job_dir = settings.home / "jobs" / profile.name
@@ -417,6 +408,9 @@ def summarise(db: Database, profile: Profile, plan: RunPlan, crawler: Crawler) -
             distributed=row.distributed,
             base_url=profile.base_url,
             error=row.error,
+            images=row.images,
+            refused=dict(row.refused or {}),
+            warnings=list(row.warnings or []),
         )
 
 
@@ -442,10 +436,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         summary = run_in_this_process(replace(options, progress=options.progress and sys.stderr.isatty()))
     except MarkwatchError as exc:
-        answer({"refused": str(exc), "exit_code": exc.exit_code})
+        answer({"crawl_refused": str(exc), "exit_code": exc.exit_code})
         if not args.summary:
             print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # the cause goes back to the caller, not only into a log file
+        logging.getLogger(__name__).exception("the crawl of %s failed", options.platform)
+        answer(
+            {
+                "crawl_refused": f"the crawl of {options.platform} failed: {type(exc).__name__}: {exc}",
+                "exit_code": 3,
+            }
+        )
+        return 3
     answer(asdict(summary))
     return 0 if summary.status == "finished" else 1
 

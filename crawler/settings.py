@@ -29,11 +29,16 @@ DEFAULTS: dict[str, Any] = {
     "MARKWATCH_MAX_BACKOFF": DEFAULT_POLITENESS["max_delay"],  # s: longest wait before a retry
     "MARKWATCH_GENERATION": 0,  # the shared frontier's generation this process joined; 0 = not distributed
     "MARKWATCH_TOOL_VERSION": None,  # recorded with each snapshot; None = this installation's version
+    "MARKWATCH_IMAGES": True,  # fetch, store and hash each listing's images
+    "MARKWATCH_IMAGES_PER_LISTING": 8,  # a listing's first images, in page order
+    "MARKWATCH_IMAGE_MAX_BYTES": 8 * 1024 * 1024,  # bytes per image: a bigger download is stopped
 }
 
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalisePipeline": 100,
+    "crawler.images.ListingImagesPipeline": 150,
     "crawler.pipelines.PersistPipeline": 200,
+    "crawler.images.ListingImageRowsPipeline": 250,
     "crawler.pipelines.SnapshotPipeline": 300,
     "crawler.pipelines.ScreenshotPipeline": 400,
     "crawler.pipelines.ScorePipeline": 500,
@@ -44,8 +49,13 @@ COMPONENTS: dict[str, Any] = {
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.middlewares.PolitenessMiddleware": 550,
         "crawler.middlewares.BrowserContextMiddleware": 560,
+        # confinement: before RedirectMiddleware (600) and MetaRefreshMiddleware (580) follow anything
+        "crawler.confine.MetaRefreshCheckMiddleware": 585,
         "crawler.session.SessionStateMiddleware": 565,  # after the context kwargs are set
+        "crawler.confine.ConfinementMiddleware": 610,
+        "crawler.confine.ImageGateMiddleware": 50,  # before RobotsTxtMiddleware (100)
     },
+    "SPIDER_MIDDLEWARES": {"crawler.outcomes.PageOutcomeMiddleware": 100},
     "ITEM_PIPELINES": ITEM_PIPELINES,
     "EXTENSIONS": {
         "scrapy.extensions.remote_control.RemoteControl": None,  # no listening port for a crawl
@@ -57,6 +67,7 @@ COMPONENTS: dict[str, Any] = {
     "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
     "DEPTH_PRIORITY": 0,
     "COOKIES_ENABLED": True,
+    "MEDIA_ALLOW_REDIRECTS": True,  # an image's redirect is followed, under confinement
     "HTTPERROR_ALLOWED_CODES": [],
     "TELNETCONSOLE_ENABLED": False,
     "REACTOR_THREADPOOL_MAXSIZE": 10,
@@ -158,4 +169,3 @@ def browser_settings(politeness: dict[str, Any]) -> dict[str, Any]:
         "PLAYWRIGHT_MAX_CONTEXTS": 4,
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": float(politeness["timeout"]) * 1000,
     }
-

@@ -21,11 +21,16 @@ def blob_or_404(db: Database, sha256: str | None) -> bytes:
 
 
 def image_media_type(data: bytes) -> str | None:
-    """``image/png`` or ``image/jpeg`` by the file's magic bytes; None for anything else."""
+    """``image/png``, ``image/jpeg``, ``image/gif`` or ``image/webp`` (marketplaces serve listing images
+    in all four) by the file's magic bytes; None for anything else."""
     if data[:8] == b"\x89PNG\r\n\x1a\n":
         return "image/png"
     if data[:3] == b"\xff\xd8\xff":
         return "image/jpeg"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
     return None
 
 

@@ -307,6 +307,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Snapshot #{id} (sandboxed, no script runs)",
     ),
     "lead.screenshot": ("截图", "Screenshot"),
+    "lead.images": ("商品图片", "Listing images"),
+    "lead.no_images": ("没有保存的商品图片。", "No stored listing images."),
+    "lead.image_meta": (
+        "抓取于 {time}，感知哈希 {phash}，SHA-256 {sha}…",
+        "Fetched {time}, perceptual hash {phash}, SHA-256 {sha}…",
+    ),
     "lead.seller_listings": ("该卖家的其他商品", "The seller's other listings"),
     "lead.seller_leads": ("该卖家的其他线索", "The seller's earlier leads"),
     "lead.none": ("无", "None"),

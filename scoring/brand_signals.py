@@ -103,9 +103,14 @@ def lookalike(facts: ListingFacts, ev: BrandEvidence) -> Found | None:
 @brand_signal("counterfeit_cue")
 def counterfeit_cue(facts: ListingFacts, ev: BrandEvidence) -> Found | None:
     cue, found = facts.counterfeit_cues()
-    if cue > 0:
-        return cue * ev.involved, f"含售假暗语：{'、'.join(found[:4])}"
-    return None
+    if cue <= 0:
+        return None
+    strength = cue * ev.involved
+    if ev.lookalike == 0 and signals.sells_parts(facts.listing.title):
+        # a part or accessory named after the goods it fits (苹果手机壳 专柜品质): the cue is about the
+        # case, the mark about the phone it fits
+        strength *= 0.5
+    return strength, f"含售假暗语：{'、'.join(found[:4])}"
 
 
 @brand_signal("price_floor")

@@ -324,12 +324,18 @@ def _negated_list() -> re.Pattern[str]:
 GUARANTEE_AFTER = ("赔", "包赔", "必究", "十倍", "假一", "全额退")
 
 
+# 1:1 followed by what it measures is a scale, not a replica (1:1真机匹配, 1:1比例还原, 1:1尺寸)
+SCALE_AFTER = ("真机", "比例", "尺寸", "大小", "还原", "匹配", "贴合", "开孔")
+
+
 def cue_negated(text: str, start: int, end: int) -> bool:
     """Is a counterfeit cue word negated, or named in a guarantee against fakes?"""
     if negated(text, start, end):
         return True
     after = text[end : end + 6].lstrip(" ，,!！")
-    return any(after.startswith(g) or after[1:].startswith(g) for g in GUARANTEE_AFTER)
+    if any(after.startswith(g) or after[1:].startswith(g) for g in GUARANTEE_AFTER):
+        return True
+    return any(after.startswith(w) for w in SCALE_AFTER)
 
 
 def straddles(text: str, start: int, end: int) -> bool:

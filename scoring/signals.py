@@ -129,16 +129,21 @@ def _names_same(c: str, b: str) -> bool:
     return c == b or (len(c) >= 2 and len(b) >= 2 and (c in b or b in c))
 
 
+def sells_parts(title: str) -> bool:
+    """Does a word of the title end in a part, accessory or consumable (苹果手机壳, 格力空调遥控器)?"""
+    parts = goods_parts()
+    return any(h in parts for h in title_heads(title))
+
+
 def sells_main_goods(listing: Listing, brand: Brand) -> bool:
     """Does the listing sell the brand's main goods, the goods its price floor is for? Not when a word
     of the title ends in a part, accessory or consumable (格力空调遥控器, 海尔冰箱门封条), nor when the
     goods the title names are other goods than the brand's categories, however close in class (a
     Samsung memory card is not a Samsung phone; 老板椅 is no range hood)."""
-    heads = title_heads(listing.title)
-    parts = goods_parts()
-    if any(h in parts for h in heads):
+    if sells_parts(listing.title):
         return False
-    goods = [h for h in heads if h not in parts]
+    parts = goods_parts()
+    goods = [h for h in title_heads(listing.title) if h not in parts]
     if not goods:
         return True  # the title names no goods: the category (or its absence) decides, as before
     bcats = [fold(c) for c in brand.categories]
@@ -182,6 +187,24 @@ def _goods_level(words: tuple[str, ...], bcats: list[str], bc: frozenset[int]) -
     return best
 
 
+def _inferred_relevance(listing: Listing, brand: Brand, head: str) -> float:
+    """Relevance of a goods word read from the title, as a category: the word itself by the usual
+    rules; its kind (牛肉面 → 方便面) when the kind is one of the brand's categories in one of its
+    classes; the marketplace department it sits under (休闲食品) as related when the brand registered
+    that very department: a department holds the brand's goods beside others (手机数码 holds phones,
+    speakers and memory cards), so sharing a character with it says nothing."""
+    best = relevance(replace(listing, category=head), brand)
+    cats = goods_kinds().get(head, ())
+    if not cats or best >= EXACT:
+        return best
+    bcats = [fold(c) for c in brand.categories]
+    if goods_classes(head) & brand_classes(brand) and any(_names_same(cats[0], b) for b in bcats):
+        return EXACT
+    if any(d == b for d in cats[1:] for b in bcats):
+        best = max(best, RELATED)
+    return best
+
+
 def relevance(
     listing: Listing, brand: Brand, classes_cache: dict[int, frozenset[int]] | None = None
 ) -> float:
@@ -198,17 +221,7 @@ def relevance(
         # no category that names goods: the goods the title names stand in for one, exactly
         heads = title_heads(listing.title)
         if heads:
-            kinds = goods_kinds()
-            best = 0.0
-            for h in heads:
-                cats = kinds.get(h, ())
-                for c in (h, *cats[:1]):
-                    best = max(best, relevance(replace(listing, category=c), brand))
-                for dept in cats[1:]:
-                    # a marketplace department (手机数码 holds phones, speakers and memory cards) says
-                    # the goods are related, not that they are the brand's own
-                    best = max(best, min(RELATED, relevance(replace(listing, category=dept), brand)))
-            return best
+            return max(_inferred_relevance(listing, brand, h) for h in heads)
     bcats = [fold(c) for c in brand.categories]
     bc = brand_classes(brand)
     title_words = goods_words(listing.title)
@@ -513,16 +526,18 @@ def _term_in_context(rule: Any, text: str, start: int, end: int) -> bool:
         if not any(w in window for w in rule.near):
             return False
     if rule.product_heads:
-        after = text[end : end + 6].lstrip()
-        if any(after.startswith(h) for h in rule.product_heads) or _starts_goods_word(after):
+        # the rest of the word (up to six characters, to the next separator) ending in a product noun
+        # makes the term part of a product-type name: 万能胶, 万能防锈润滑剂, 万能家用路由器
+        rest = _TOKEN.match(text, end)
+        after = rest.group()[:6] if rest else ""
+        if any(h in after for h in rule.product_heads) or _holds_goods_word(after):
             return False
     return True
 
 
-def _starts_goods_word(text: str) -> bool:
+def _holds_goods_word(text: str) -> bool:
     regex, _ = _goods_regex()
-    m = regex.match(text)
-    return m is not None
+    return regex.search(text) is not None
 
 
 def _is_media(pack: Any, whole: str) -> bool:

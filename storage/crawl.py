@@ -128,6 +128,9 @@ def update_crawl_run(
     finished_at: datetime | None = None,
     stats: dict[str, Any] | None = None,
     error: str | None = None,
+    refused: dict[str, int] | None = None,
+    warnings: list[str] | None = None,
+    images: int | None = None,
 ) -> CrawlRun:
     """Write the run's counters (absolute values, not increments) and, at the end, its outcome."""
     run = get_crawl_run(session=session, run_id=run_id)
@@ -139,6 +142,7 @@ def update_crawl_run(
         ("status", status),
         ("finished_at", finished_at),
         ("error", error),
+        ("images", images),
     ):
         if value is not None:
             setattr(run, name, value)
@@ -146,6 +150,10 @@ def update_crawl_run(
         run.drops = dict(drops)
     if stats is not None:
         run.stats = dict(stats)
+    if refused is not None:
+        run.refused = dict(refused)
+    if warnings is not None:
+        run.warnings = list(warnings)
     session.flush()
     return run
 

@@ -121,10 +121,22 @@ def get_snapshot(
     snapshot = session.get(Snapshot, snapshot_id)
     if snapshot is None or scope is None:
         return snapshot
-    visible = session.scalar(
-        select(Lead.id).where(Lead.listing_id == snapshot.listing_id, Lead.brand_id.in_(list(scope) or [-1]))
+    return snapshot if listing_visible(session=session, listing_id=snapshot.listing_id, scope=scope) else None
+
+
+def listing_visible(*, session: Session, listing_id: int, scope: Sequence[int] | None = None) -> bool:
+    """Whether a user of this scope may see the listing's pages and images: anyone with no scope; a
+    brand owner only through a lead on its brands."""
+    if scope is None:
+        return True
+    return (
+        session.scalar(
+            select(Lead.id)
+            .where(Lead.listing_id == listing_id, Lead.brand_id.in_(list(scope) or [-1]))
+            .limit(1)
+        )
+        is not None
     )
-    return snapshot if visible is not None else None
 
 
 def seller_listings(

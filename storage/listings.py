@@ -26,11 +26,18 @@ from storage.models import Listing, Platform, PriceObservation, Seller, utcnow
 def get_or_create_platform(
     *, session: Session, name: str, render: str = "http", title: str | None = None
 ) -> Platform:
+    """The platform named ``name``, created when there is none. Safe when several processes create the
+    same platform at once: the insert is ``ON CONFLICT (name) DO NOTHING`` and the row is read after it."""
     platform = session.scalars(select(Platform).where(Platform.name == name)).one_or_none()
     if platform is None:
-        platform = Platform(name=name, render=render, title=title or name)
-        session.add(platform)
         session.flush()
+        insert_ = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert_(Platform)
+            .values(name=name, render=render, title=title or name)
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        platform = session.scalars(select(Platform).where(Platform.name == name)).one()
     return platform
 
 
@@ -398,3 +405,32 @@ def listings_needing_score(*, session: Session, after_id: int = 0, limit: int = 
             .limit(limit)
         )
     )
+
+
+def export_listing_records(
+    *, session: Session, platform: str | None = None, since: datetime | None = None, page: int = 500
+) -> Iterable[dict[str, Any]]:
+    """Stored listings as listing records (``listing_record``), in id order, a page of rows at a time.
+
+    ``platform``: only that platform's; ``since``: only those seen at or after that moment. Raises
+    storage.errors.NotFound for a platform that is not stored.
+    """
+    from storage.errors import NotFound
+
+    query = select(Listing).options(selectinload(Listing.platform), selectinload(Listing.seller))
+    if platform is not None:
+        platform_row = session.scalars(select(Platform).where(Platform.name == platform)).one_or_none()
+        if platform_row is None:
+            raise NotFound(f"no platform named {platform!r}; see `markwatch platforms list`")
+        query = query.where(Listing.platform_id == platform_row.id)
+    if since is not None:
+        query = query.where(Listing.last_seen >= since)
+    after = 0
+    while True:
+        rows = list(session.scalars(query.where(Listing.id > after).order_by(Listing.id).limit(page)))
+        for row in rows:
+            yield listing_record(row)
+        if len(rows) < page:
+            return
+        after = rows[-1].id
+        session.expunge_all()  # a long export keeps one page of rows in memory

@@ -246,6 +246,27 @@ class Listing(Base):
     seller: Mapped[Seller | None] = relationship()
 
 
+class ListingImage(Base):
+    """An image of a listing as the crawler fetched it: the bytes in the blob store (sha256), its
+    perceptual hash, and where it came from. One row per distinct image a listing has shown."""
+
+    __tablename__ = "listing_images"
+    __table_args__ = (UniqueConstraint("listing_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    phash: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(default=0)  # bytes
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    position: Mapped[int] = mapped_column(default=0)  # its place on the page the last time it was seen
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class PriceObservation(Base):
     """A listing's price at a moment: a row only when the price changed."""
 
@@ -278,6 +299,9 @@ class CrawlRun(Base):
     distributed: Mapped[str | None] = mapped_column(Text)  # Redis URL (without password) when distributed
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)  # Scrapy's final stats
     error: Mapped[str | None] = mapped_column(Text)
+    refused: Mapped[dict[str, Any]] = mapped_column(default=dict)  # reason -> requests not made
+    warnings: Mapped[list[Any]] = mapped_column(default=list)  # sentences (empty list pages, give-ups)
+    images: Mapped[int] = mapped_column(default=0)  # listing images fetched and stored
 
     platform: Mapped[Platform] = relationship()
 

@@ -250,3 +250,13 @@ def test_claim_words_on_goods_where_they_are_no_claim_are_not_violations(title):
 def test_a_body_claim_with_goods_unknown_counts_but_does_not_flag_alone():
     s = score(Listing("r", "减肥 瘦身 神器 一周见效"), EMPTY)
     assert not s.flagged and s.features.get("false_advertising", 0) > 0
+
+
+@pytest.mark.parametrize("title", ["保赐利万能防锈润滑剂 门锁 除锈", "wifi放大器 万能家用路由器 迷你便携"])
+def test_wanneng_before_a_longer_product_name_is_a_product_type(title):
+    assert verdict(title)[0] is False
+
+
+@pytest.mark.parametrize("title", ["万能神药 包治百病", "这款面霜万能 修护一切"])
+def test_wanneng_as_a_claim_on_its_own_is_still_a_violation(title):
+    assert verdict(title)[1] == "false_advertising"

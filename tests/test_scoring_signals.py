@@ -384,7 +384,7 @@ SHARED = Registry(
         ("Dovee 滋养沐浴露 1kg", None, "多芬"),
         ("长城 干红 750ml 原单", "葡萄酒", "长城"),
         ("长城 27寸 显示器 高仿", None, "Great Wall Computer"),
-        ("长城 哈弗 汽车 脚垫 原单", "汽车用品", "Great Wall Motor"),
+        ("长城 哈弗 SUV 原单", "汽车", "Great Wall Motor"),
     ],
 )
 def test_a_mark_of_several_owners_is_attributed_to_the_owner_of_the_listings_goods(title, category, brand):
@@ -408,3 +408,12 @@ def test_the_registry_knows_every_owner_of_a_mark_in_any_spelling():
 @pytest.mark.parametrize("text", ["网红同款", "抖音同款 送指环", "明星同款"])
 def test_same_style_as_a_celebrity_is_no_counterfeit_cue(text):
     assert "counterfeit_cue" not in run(f"欧丽雅 精华液 30ml {text}", price=150).features
+
+
+def test_a_cue_on_an_accessory_named_after_the_goods_it_fits_does_not_flag_their_brand():
+    s = score(Listing("x", "【专柜品质】苹果手机壳 iPhone 玻璃保护壳", price=29.0), REG)
+    assert not s.flagged
+
+
+def test_one_to_one_as_a_scale_is_no_replica_cue():
+    assert "counterfeit_cue" not in run("欧丽雅 精华液 30ml 包装盒 1:1真机匹配", price=150).features

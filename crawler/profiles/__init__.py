@@ -67,6 +67,8 @@ TOP_KEYS = (
     "page",
     "currency",
     "detail_urls",
+    "hosts",
+    "image_hosts",
 )
 SECTION_KEYS = {
     "navigation": ("follow",),
@@ -84,7 +86,7 @@ SECTION_KEYS = {
         "done",
     ),
     "detail": ("id", "url_pattern", "ready", "not_found", "fields"),
-    "page": ("end_marker", "block", "error"),
+    "page": ("end_marker", "block", "block_url", "error"),
 }
 PAGES_KEYS = ("url", "step", "first", "max")
 PAGES_PLACEHOLDERS = ("query", "page", "offset")
@@ -145,8 +147,11 @@ class Profile:
         """The same profile served from another address (the demo on other ports, a mirror)."""
         if not base_url:
             return self
+        from crawler.addresses import check_base_url
+
         original = self.data.get(ORIGINAL_BASE) or self.data["base_url"]
-        return Profile(self.data | {"base_url": base_url.rstrip("/"), ORIGINAL_BASE: original})
+        checked = check_base_url(base_url, what=f"--base-url (or {env_var(self.name)})")
+        return Profile(self.data | {"base_url": checked, ORIGINAL_BASE: original})
 
     def env_base_url(self) -> str | None:
         """``MARKWATCH_<NAME>_URL`` (``demo-static`` → ``MARKWATCH_DEMO_STATIC_URL``), when set."""
@@ -263,6 +268,41 @@ class _Checker:
             return []
         return [s for i, n in enumerate(node.value) if (s := self.selector(n, f"{where}[{i}]"))]
 
+    def hosts(self, node: yaml.Node, where: str) -> list[str]:
+        """Host names (``item.example.cn``, ``127.0.0.1:8801``, ``*.example.cn``), a list."""
+        from crawler.addresses import valid_host_pattern
+
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"{where} must be a list of host names like [item.example.cn, '*.example.cn']")
+            return []
+        out = []
+        for i, item in enumerate(node.value):
+            host = self.text(item, f"{where}[{i}]")
+            if host is not None and not valid_host_pattern(host):
+                self.fail(
+                    item,
+                    f"{where}[{i}]: {host!r} is not a host name like item.example.cn (no scheme, no path)",
+                )
+            elif host is not None:
+                out.append(host.lower())
+        return out
+
+    def patterns(self, node: yaml.Node, where: str) -> list[str]:
+        """Regular expressions (Python syntax), one or a list."""
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        out = []
+        for i, item in enumerate(items):
+            text = self.text(item, f"{where}[{i}]" if isinstance(node, yaml.SequenceNode) else where)
+            if text is None:
+                continue
+            try:
+                re.compile(text)
+            except re.error as exc:
+                self.fail(item, f"{where}: not a valid regular expression ({exc})")
+                continue
+            out.append(text)
+        return out
+
     def url_path(self, node: yaml.Node, where: str) -> str | None:
         value = self.text(node, where)
         if value is None:
@@ -327,6 +367,9 @@ class _Checker:
             if search is not None and "{query}" not in search:
                 self.fail(keys["search_url"], "search_url must contain {query} where the search words go")
             data["search_url"] = search
+        for key in ("hosts", "image_hosts"):
+            if key in keys:
+                data[key] = self.hosts(keys[key], key)
         walkable = data.get("start_urls") or data.get("search_url") or "start_urls" in keys
         if not walkable and isinstance(root, yaml.MappingNode):
             self.fail(root, "give start_urls (where the catalogue walk begins), search_url, or both")
@@ -385,6 +428,8 @@ class _Checker:
                     out[key] = self.fields(node, section)
                 elif key == "follow":
                     out[key] = self.selectors(node, where)
+                elif key == "block_url":
+                    out[key] = self.patterns(node, where)
                 elif (section, key) in RICH_KEYS:
                     out[key] = self.chain(node, where, selector_only=key != "id", no_const=True)
                 elif key == "link":

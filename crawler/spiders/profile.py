@@ -15,6 +15,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
+from crawler import report
 from crawler.extract import Page
 from crawler.items import ListingItem
 from crawler.pages import DETAIL, LIST, PageReader, Result, link_refusal
@@ -185,8 +186,7 @@ class ProfileSpider(scrapy.Spider):
                     yield item
                 continue
             if not result.url or link_refusal(result.url):
-                if stats is not None:
-                    stats.inc_value("markwatch/links_refused/scheme")
+                report.refused(self.crawler, "scheme")  # counted in the crawl summary
                 continue
             if result.url in self.seen_items:
                 continue
@@ -207,6 +207,7 @@ class ProfileSpider(scrapy.Spider):
         query = response.meta.get("markwatch_query")
         for url in self.reader.next_pages(page, page_number=number, query=query):
             if link_refusal(url):
+                report.refused(self.crawler, "scheme")
                 continue
             yield self.page_request(
                 url,

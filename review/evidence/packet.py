@@ -75,10 +75,20 @@ def _zip(entries: list[tuple[str, bytes]], moment: datetime) -> bytes:
             info.create_system = 3
             info.external_attr = 0o644 << 16
             info.compress_type = (
-                zipfile.ZIP_STORED if name.endswith((".png", ".pdf")) else zipfile.ZIP_DEFLATED
+                zipfile.ZIP_STORED
+                if name.endswith((".png", ".pdf", ".jpg", ".gif", ".webp"))
+                else zipfile.ZIP_DEFLATED
             )
             archive.writestr(info, data)
     return buffer.getvalue()
+
+
+def _image_extension(data: bytes) -> str:
+    """The file extension of stored image bytes, from the bytes (the address may say anything)."""
+    for magic, ext in ((b"\x89PNG", "png"), (b"\xff\xd8\xff", "jpg"), (b"GIF8", "gif")):
+        if data.startswith(magic):
+            return ext
+    return "webp" if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else "bin"
 
 
 def build_packet(
@@ -232,6 +242,32 @@ def build_packet(
         files.extend(html_files)
         files.extend(png_files)
 
+        # --- the listing's images as the crawler stored them (bytes as served, with their hashes)
+        from storage.images import listing_images
+
+        image_facts: list[dict[str, Any]] = []
+        image_files: list[tuple[str, bytes]] = []
+        for n, image in enumerate(listing_images(session=session, listing_id=listing.id), start=1):
+            referenced.add(image.sha256)
+            image_fact: dict[str, Any] = {
+                "n": n,
+                "url": image.url,
+                "sha256": image.sha256,
+                "phash": image.phash,
+                "first_seen_utc": _utc(image.first_seen),
+                "last_seen_utc": _utc(image.last_seen),
+                "file": None,
+            }
+            try:
+                data = db.blobs.get(image.sha256)
+            except FileNotFoundError:
+                image_fact["missing"] = True  # said in the manifest, never hidden
+            else:
+                image_fact["file"] = f"images/{n}.{_image_extension(data)}"
+                image_files.append((image_fact["file"], data))
+            image_facts.append(image_fact)
+        files.extend(image_files)
+
         # --- lead and listing facts
         licence_check = None
         if seller is not None and seller.licence:
@@ -335,6 +371,7 @@ def build_packet(
             "lead": lead_facts,
             "listing": listing_facts,
             "snapshots": snapshot_facts,
+            "images": image_facts,
             "signature": {**key_facts, "signed_file": MANIFEST, "signature_file": SIGNATURE},
             "files": table(files),
         }
@@ -354,7 +391,7 @@ def build_packet(
             raise MarkwatchError("internal error: two packet files share a name")  # pragma: no cover
         entries = [(MANIFEST, manifest_bytes), (SIGNATURE, signature_file(signature, manifest_bytes))]
         entries += [(name, by_name[name]) for name in order[2:]]
-        entries += html_files + png_files
+        entries += html_files + png_files + image_files
         packet = _zip(entries, now)
 
     # written in a unit of work of its own: a read transaction that turned into a write after the

@@ -24,10 +24,12 @@ from review.deps import (
 from review.i18n import MESSAGES
 from review.routing import departments, routing_table
 from storage.evidence import listing_snapshots, price_history
+from storage.images import listing_image, listing_images
 from storage.leads import (
     get_lead,
     get_snapshot,
     lead_events,
+    listing_visible,
     seller_leads,
     seller_listings,
     status_history,
@@ -94,6 +96,7 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
         prices=prices,
         price_svg=_price_svg(request, prices),
         snapshots=listing_snapshots(session=session, listing_id=listing.id),
+        images=listing_images(session=session, listing_id=listing.id),
         # a brand owner sees nothing of other brands: not even the seller's other (unflagged) listings
         other_listings=seller_listings(session=session, seller_id=seller.id, exclude_listing_id=listing.id)
         if seller and scope is None
@@ -182,3 +185,16 @@ def snapshot_html(request: Request, snapshot_id: int, session: SessionDep, user:
 def snapshot_screenshot(request: Request, snapshot_id: int, session: SessionDep, user: UserDep) -> Response:
     snapshot = _snapshot_or_404(session, user, snapshot_id)
     return image_response(request.app.state.db, snapshot.screenshot_sha256)
+
+
+@router.get("/listings/{listing_id}/images/{sha256}")
+def listing_image_file(
+    request: Request, listing_id: int, sha256: str, session: SessionDep, user: UserDep
+) -> Response:
+    """A listing's image as the crawler stored it (never the marketplace's address: no hot-linking)."""
+    if not listing_visible(session=session, listing_id=listing_id, scope=scope_of(user)):
+        raise HTTPException(404, "error.404")
+    image = listing_image(session=session, listing_id=listing_id, sha256=sha256.lower())
+    if image is None:
+        raise HTTPException(404, "error.404")
+    return image_response(request.app.state.db, image.sha256)
