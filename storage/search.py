@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.sqltypes import NullType
 
-from storage.models import Brand, Lead, LeadStatus, Listing, Platform, Seller
+from storage.models import Brand, BrandStatus, Lead, LeadStatus, Listing, Platform, Seller
 
 OPEN_STATUSES = (LeadStatus.new.value, LeadStatus.in_review.value, LeadStatus.escalated.value)
 FACETS = ("platform", "brand", "violation", "department", "status")
@@ -479,7 +479,7 @@ def queue_counts(
 
 def filter_choices(*, session: Session, scope: Sequence[int] | None = None) -> dict[str, list[str]]:
     """Values offered in the queue's filter menus: platforms and (in scope) approved brands."""
-    brands = select(Brand.name).order_by(Brand.name)
+    brands = select(Brand.name).where(Brand.status == BrandStatus.approved).order_by(Brand.name)
     if scope is not None:
         brands = brands.where(Brand.id.in_(list(scope) or [-1]))
     return {

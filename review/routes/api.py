@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from review.decisions import decide
 from review.deps import EVIDENCE_ROLES, CsrfDep, JsonBodyDep, SessionDep, UserDep, scope_of, sees_internals
 from review.filters import parse_filter
-from review.routes.brands import Refusal, register_brand, registration_entry
+from review.routes.brands import Refusal, register_brand, registration_entry, resemblances
 from review.schemas import (
     BrandCreate,
     BrandPublic,
@@ -186,7 +186,12 @@ def create_brand(request: Request, body: BrandCreate, session: SessionDep, user:
         aliases=body.aliases,
         owner=body.owner,
         registrations=[
-            {"number": r.number, "nice_class": r.nice_class, **(r.model_extra or {})}
+            {
+                **({"number": r.number} if r.number is not None else {}),
+                "nice_class": r.nice_class,
+                **({"international": True} if r.international else {}),
+                **(r.model_extra or {}),
+            }
             for r in body.registrations
         ],
         categories=body.categories,
@@ -199,6 +204,12 @@ def create_brand(request: Request, body: BrandCreate, session: SessionDep, user:
     except Refusal as refusal:
         raise HTTPException(422, "; ".join(refusal.messages)) from None
     session.commit()
+    found = resemblances(request.app.state.db, brand) or []
     return BrandPublic(
-        id=brand.id, name=brand.name, aliases=brand.aliases, owner=brand.owner, status=brand.status
+        id=brand.id,
+        name=brand.name,
+        aliases=brand.aliases,
+        owner=brand.owner,
+        status=brand.status,
+        resembles=[f"{f['mark']} ≈ {f['existing']}: {f['detail']}" for f in found],
     )
