@@ -203,6 +203,7 @@ MARKS = Registry(
         Brand("联想", ("ThinkBook",), categories=("笔记本电脑",), nice_classes=(9,)),
         Brand("珀莱雅", categories=("护肤品",), nice_classes=(3,)),
         Brand("中国长城", categories=("电脑",), nice_classes=(9,)),
+        Brand("博士", ("Bose",), categories=("耳机",), nice_classes=(9,)),
     ]
 )
 
@@ -216,6 +217,8 @@ MARKS = Registry(
         ("三星 Galaxy Watch 表带 42mm", "手表"),  # galaxy watch is not apple watch
         ("欧珀莱补水保湿精华露 30ml", "护肤品"),  # two characters of 珀莱雅 inside another name
         ("安卓数据线 中国红 1米", "电脑"),  # an everyday head (中国) kept, the rest changed
+        ("Huawei/华为 MateBook 14 贴膜", "笔记本电脑"),  # the other brand's line across one space
+        ("蓝牙耳机 无线挂脖式跑步耳塞", "手机"),  # 脖式 ≈ 博士 cut out of the middle of a run
     ],
 )
 def test_other_brands_marks_and_compounds_are_not_lookalikes(title, category):
@@ -230,6 +233,7 @@ def test_other_brands_marks_and_compounds_are_not_lookalikes(title, category):
         ("王者荣耰 游戏 点卡", "游戏", "王者荣耀"),
         ("珀莱稚 精华露 30ml", "护肤品", "珀莱雅"),
         ("ThinkBooc 14 笔记本电脑", "笔记本电脑", "联想"),
+        ("搏士 蓝牙耳机 降噪", "耳机", "博士"),
     ],
 )
 def test_the_same_marks_imitated_alone_are_caught(title, category, brand):
