@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from review.decisions import decide
 from review.deps import EVIDENCE_ROLES, CsrfDep, JsonBodyDep, SessionDep, UserDep, scope_of, sees_internals
@@ -41,7 +42,7 @@ def _public(row: QueueRow, user: User) -> LeadPublic:
     return lead
 
 
-def _detail(session, lead: Lead, user: User) -> LeadDetail:  # type: ignore[no-untyped-def]
+def _detail(session: Session, lead: Lead, user: User) -> LeadDetail:
     """A lead as the API shows it to ``user``: a brand owner gets the status history, not the audit
     trail, and no department or criminal-threshold flag."""
     internal = sees_internals(user)
