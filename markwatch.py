@@ -48,9 +48,23 @@ brands_app = typer.Typer(help="The brand registry: import, list, show, export.",
 app.add_typer(db_app, name="db")
 app.add_typer(brands_app, name="brands")
 
-# markup off: brand names, titles and error texts are data and may contain [brackets]
-out = Console(highlight=False, markup=False)
-err = Console(stderr=True, highlight=False, markup=False)
+UNWRAPPED = 1_000_000  # columns: what a pipe or a file gets, so no line is ever wrapped
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console that never wraps a line it prints (soft wrap), and that, when its output is not a
+    terminal, lays out tables for no width at all: whatever ``COLUMNS`` or the terminal at hand say,
+    what a script reads from markwatch is the same bytes. Markup is off: brand names, titles and error
+    texts are data and may contain [brackets]."""
+    stream = sys.stderr if stderr else sys.stdout
+    terminal = hasattr(stream, "isatty") and stream.isatty()
+    return Console(
+        stderr=stderr, highlight=False, markup=False, soft_wrap=True, width=None if terminal else UNWRAPPED
+    )
+
+
+out = _console()
+err = _console(stderr=True)
 
 
 def _version_callback(value: bool) -> None:
@@ -1199,6 +1213,8 @@ def evidence_verify(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code; no traceback reaches a user without --debug."""
+    global out, err
+    out, err = _console(), _console(stderr=True)  # for the streams of this run (a pipe, a file, a tty)
     args = list(sys.argv[1:] if argv is None else argv)
     root = RootOptions()
     try:

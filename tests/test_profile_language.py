@@ -491,11 +491,18 @@ def test_platforms_try_lists_a_refused_link(cli, tmp_path: Any) -> None:  # type
     text = profile_text('list: {items: "a::attr(href)"}\ndetail: {id: "#id", fields: {title: h1}}\n')
     profile.write_text(text, encoding="utf-8")
     listing = tmp_path / "list.html"
-    links = '<a href="/item/1">1</a><a href="file:///etc/passwd">x</a><a href="javascript:;">y</a>'
+    links = (
+        '<a href="/item/1">1</a><a href="file:///etc/passwd">x</a><a href="javascript:;">y</a>'
+        '<a href="https://click.simba.example.net/cc?p=1">ad</a><a href="http://127.0.0.1:8080/x">z</a>'
+    )
     listing.write_text(links, encoding="utf-8")
     result = cli("platforms", "try", str(profile), str(listing), "--url", "https://shop.example.com/s?q=x")
-    assert "refused: file:///etc/passwd (file scheme: only http and https are followed)" in result.stdout
-    assert "refused: javascript:; (javascript scheme" in result.stdout
+    shown = " ".join(result.stdout.split())  # the terminal's line breaks aside
+    assert "refused: file:///etc/passwd (not http or https" in shown
+    assert "refused: javascript:; (not http or https" in shown
+    assert "refused: https://click.simba.example.net/cc?p=1 (not one of the platform's hosts" in shown
+    assert "refused: http://127.0.0.1:8080/x (a loopback or private address" in shown
+    assert "refused: https://shop.example.com/item/1" not in shown
 
 
 def test_the_worked_example_of_docs_crawling_reads_a_json_only_search_page() -> None:
