@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from review.counts import invalidate_counts
 from review.deps import DECIDERS, BadInput
 from review.routing import departments, routing_table
-from storage.decisions import DecisionOutcome, apply_decision
+from storage.decisions import DecisionOutcome, DecisionRefused, apply_decision
 from storage.errors import MarkwatchError
 from storage.leads import listings_by_ids
 from storage.models import Lead, User
@@ -51,16 +51,10 @@ def decide(
             departments=departments(table),
             blacklist_after=settings.blacklist_after,
         )
+    except DecisionRefused as exc:
+        raise HTTPException(400, exc.problem) from exc
     except MarkwatchError as exc:
-        text = str(exc)
-        key = (
-            "error.dismiss_reason"
-            if "reason" in text
-            else "error.department"
-            if "department" in text
-            else text
-        )
-        raise HTTPException(400, key) from exc
+        raise HTTPException(400, str(exc)) from exc
     if outcome.relisted_listing_ids:
         rescore(request, session, outcome.relisted_listing_ids)
     invalidate_counts(request)

@@ -349,7 +349,7 @@ def straddles(text: str, start: int, end: int) -> bool:
 
 def find_terms(text: str, term: str) -> list[tuple[int, int]]:
     """Positions of a term; Latin terms only on word boundaries."""
-    out = []
+    out: list[tuple[int, int]] = []
     start = 0
     latin = term[:1].isascii() and term[:1].isalnum()
     while True:

@@ -40,6 +40,14 @@ class DecisionOutcome:
     relisted_listing_ids: list[int] = field(default_factory=list)  # the seller's other listings to re-score
 
 
+class DecisionRefused(MarkwatchError):
+    """A decision that lacks what its action needs; ``problem`` is the message key that says what."""
+
+    def __init__(self, message: str, *, problem: str) -> None:
+        super().__init__(message)
+        self.problem = problem
+
+
 def apply_decision(
     *,
     session: Session,
@@ -54,9 +62,9 @@ def apply_decision(
 ) -> DecisionOutcome:
     """Apply a reviewer's decision: new status, an append-only event, and the blacklist when it is due.
 
-    Raises MarkwatchError for an unknown action, a dismissal without a reason, or an assignment to a
-    department that is not in ``departments``. The caller snapshots a dismissed lead
-    (storage.queue.dismiss_snapshot) — done here too, so no path forgets it.
+    Raises MarkwatchError for an unknown action, DecisionRefused for a dismissal without a reason or an
+    assignment without a department or to one that is not in ``departments``. The caller snapshots a
+    dismissed lead (storage.queue.dismiss_snapshot) — done here too, so no path forgets it.
     """
     from storage.queue import dismiss_snapshot
 
@@ -65,14 +73,14 @@ def apply_decision(
     if action not in ACTIONS:
         raise MarkwatchError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
     if action == "dismiss" and not note:
-        raise MarkwatchError("a dismissal needs a reason")
+        raise DecisionRefused("a dismissal needs a reason", problem="error.dismiss_reason")
     detail: dict[str, Any] = {"from": lead.status}
     if action in ("assign", "transfer") or department:
         if action == "assign" and not department:
-            raise MarkwatchError("an assignment needs a department")
+            raise DecisionRefused("an assignment needs a department", problem="error.department")
         if department:
             if departments and department not in departments:
-                raise MarkwatchError(f"unknown department {department!r}")
+                raise DecisionRefused(f"unknown department {department!r}", problem="error.department")
             detail["department_was"] = lead.department
             lead.department = department
             detail["department"] = department

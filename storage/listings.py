@@ -26,11 +26,18 @@ from storage.models import Listing, Platform, PriceObservation, Seller, utcnow
 def get_or_create_platform(
     *, session: Session, name: str, render: str = "http", title: str | None = None
 ) -> Platform:
+    """The platform named ``name``, created when there is none. Safe when several processes create the
+    same platform at once: the insert is ``ON CONFLICT (name) DO NOTHING`` and the row is read after it."""
     platform = session.scalars(select(Platform).where(Platform.name == name)).one_or_none()
     if platform is None:
-        platform = Platform(name=name, render=render, title=title or name)
-        session.add(platform)
         session.flush()
+        insert_ = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert_(Platform)
+            .values(name=name, render=render, title=title or name)
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        platform = session.scalars(select(Platform).where(Platform.name == name)).one()
     return platform
 
 
@@ -283,7 +290,7 @@ def _upsert_statement(dialect: str, table: Table) -> Any:
     statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
     excluded = statement.excluded
     columns = _SELLER_COLUMNS if table is _SELLERS else _LISTING_COLUMNS
-    updates = {name: excluded[name] for name in columns}
+    updates: dict[str, Any] = {name: excluded[name] for name in columns}
     if table is _LISTINGS:
         unchanged = table.c.content_hash.is_not_distinct_from(excluded.content_hash)
         updates["scored_at"] = case((unchanged, table.c.scored_at), else_=null())

@@ -124,3 +124,4 @@ def demo(demo_servers):  # type: ignore[no-untyped-def]
     demo_servers.set_faults(0.0)
     yield demo_servers
     demo_servers.set_faults(0.0)
+    demo_servers.hold_after(None)

@@ -254,7 +254,7 @@ def verify_packet(
         report.key_source = "pinned" if keys.matches(key_hex, pinned) else "other"
         report.pinned = True
         report.expected_fingerprint = keys.fingerprint(pinned) if len(pinned) == 64 else _grouped(pinned)
-    else:
+    elif local is not None:
         report.key_source = "installation" if keys.matches(key_hex, local) else "other"
         report.expected_fingerprint = keys.fingerprint(local)
 
