@@ -206,6 +206,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signal.seller_new": ("新开店铺", "new shop"),
     "signal.seller_blacklisted": ("黑名单卖家", "blacklisted seller"),
     "signal.seller_many_brands": ("经营多个品牌", "many unrelated brands"),
+    "signal.goods_from_title": ("商品类别（由标题推断）", "goods read from the title"),
     "signal.banned_agri_input": ("禁限用农资", "banned agricultural input"),
     "signal.false_advertising": ("虚假违法广告", "false advertising"),
     "signal.substandard_fuel": ("不合格燃油", "substandard fuel"),
