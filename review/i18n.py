@@ -106,6 +106,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请求体必须是 JSON（Content-Type: application/json）。",
         "The request body must be JSON (Content-Type: application/json).",
     ),
+    "error.not_text": (
+        "请求体含有不是 Unicode 文字的字符（孤立的代理项，如 \\ud800）。",
+        "The request body holds a character that is not Unicode text (a lone surrogate such as \\ud800).",
+    ),
     "error.too_deep": (
         "请求体的 JSON 嵌套过深（最多 32 层）。",
         "The request body's JSON is nested too deep (32 levels at most).",
@@ -202,6 +206,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signal.seller_new": ("新开店铺", "new shop"),
     "signal.seller_blacklisted": ("黑名单卖家", "blacklisted seller"),
     "signal.seller_many_brands": ("经营多个品牌", "many unrelated brands"),
+    "signal.goods_from_title": ("商品类别（由标题推断）", "goods read from the title"),
     "signal.banned_agri_input": ("禁限用农资", "banned agricultural input"),
     "signal.false_advertising": ("虚假违法广告", "false advertising"),
     "signal.substandard_fuel": ("不合格燃油", "substandard fuel"),
