@@ -106,6 +106,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请求体必须是 JSON（Content-Type: application/json）。",
         "The request body must be JSON (Content-Type: application/json).",
     ),
+    "error.not_text": (
+        "请求体含有不是 Unicode 文字的字符（孤立的代理项，如 \\ud800）。",
+        "The request body holds a character that is not Unicode text (a lone surrogate such as \\ud800).",
+    ),
     "error.too_deep": (
         "请求体的 JSON 嵌套过深（最多 32 层）。",
         "The request body's JSON is nested too deep (32 levels at most).",

@@ -552,7 +552,9 @@ def test_brand_owner_registers_a_brand_that_waits_for_approval(client: TestClien
     admin = login(TestClient(client.app), "管理员")
     approvals = admin.get("/admin/approvals").text
     assert "康帅傅" in approvals and "康帅傅权利人" not in approvals
-    assert "与已登记或待审批的商标近似" in approvals and "康帅傅 ≈ 康师傅" in approvals  # the squatter is shown up
+    assert (
+        "与已登记或待审批的商标近似" in approvals and "康帅傅 ≈ 康师傅" in approvals
+    )  # the squatter is shown up
     with db.session() as s:
         from storage.brands import get_brand
 
@@ -812,6 +814,15 @@ def test_api_bodies_that_are_not_json_get_415_and_nothing_changes(
     binary = client.post(path, content=b"\xff\xfe\x00", headers={**headers, "Content-Type": "image/png"})
     assert binary.status_code == 415
     assert client.get(f"/api/v1/leads/{world['ksf']}", headers=headers).json()["status"] == "new"
+
+
+def test_api_bodies_with_a_lone_surrogate_get_422(client: TestClient, cli, world) -> None:
+    owner = {"Authorization": f"Bearer {cli('users', 'token', '康师傅权利人').stdout.strip()}"}
+    body = '{"name": "康师傅\\ud800", "aliases": ["\\udfff"]}'
+    response = client.post(
+        "/api/v1/brands", content=body, headers={**owner, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422 and "surrogate" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("depth", [400, 100_000])
