@@ -91,10 +91,21 @@ def check_request(user: User, action: str, note: str | None, department: str | N
         raise DecisionRefused("error.department")
 
 
-def check_decision(lead: Lead, user: User, action: str, note: str | None, department: str | None) -> None:
-    """Refuse what the state machine and its rules do not allow for ``lead`` (400, 403); nothing is
-    written. A decision its status does not allow is ``error.transition``."""
+def check_decision(
+    session: Session,
+    lead: Lead,
+    user: User,
+    action: str,
+    note: str | None,
+    department: str | None,
+    version: int | None,
+) -> None:
+    """Refuse what the state machine and its rules do not allow for ``lead`` as loaded; nothing is
+    written. 403 and 400 as ``check_request``; 409 (LeadConflict) when the lead is no longer at
+    ``version``; 400 ``error.transition`` for a decision its status does not allow."""
     check_request(user, action, note, department)
+    if version is not None and version != lead.version:
+        raise LeadConflict(conflict_of(session, lead))
     if action not in TRANSITIONS.get(lead.status, ()):
         raise DecisionRefused("error.transition")
 
@@ -129,7 +140,7 @@ def decide(
     blacklist's re-scoring after it. Raises LeadConflict (409) when the lead changed since ``version``.
     """
     settings = request.app.state.settings
-    check_decision(lead, user, action, note, department)
+    check_decision(session, lead, user, action, note, department, version)
     table = routing_table(settings)
     if department and department not in departments(table):
         raise DecisionRefused("error.department")

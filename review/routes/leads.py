@@ -16,7 +16,6 @@ from review.decisions import (
     LeadConflict,
     allowed_actions,
     check_decision,
-    conflict_of,
     decide,
 )
 from review.deps import (
@@ -169,9 +168,7 @@ def decision(
         raise HTTPException(404, "error.404")
     try:
         if action in NEEDS_CONFIRMATION and confirmed != "1":
-            check_decision(lead, user, action, note, department or None)
-            if version is not None and version != lead.version:
-                raise LeadConflict(conflict_of(session, lead))
+            check_decision(session, lead, user, action, note, department or None, version)
             pending = {"action": action, "note": note, "department": department, "version": lead.version}
             return _lead_page(request, session, user, lead, confirm=pending)
         outcome = decide(
