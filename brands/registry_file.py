@@ -34,8 +34,9 @@ REGISTRATION_KEYS = ("number", "nice_class", "international")
 # CNIPA registration (and application) numbers are whole numbers, 6 to 8 digits so far (older
 # registrations are shorter); 9 leaves room for the sequence to grow
 CNIPA_NUMBER = re.compile(r"[0-9]{6,9}")
-# WIPO international (Madrid) registration numbers: digits, at times with a letter or separators
-INTERNATIONAL_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z ./-]{0,31}")
+# WIPO international (Madrid) registration numbers: up to 7 digits so far, renewals of old ones
+# written with an R before them (R 123456), some with a letter after (123456A)
+INTERNATIONAL_NUMBER = re.compile(r"(?:[Rr] ?)?[0-9]{3,8}[A-Za-z]?")
 NICE_CLASSES = range(1, 46)
 MAX_MARK_LENGTH = 200
 
@@ -44,7 +45,10 @@ MAX_MARK_LENGTH = 200
 class Problem:
     source: str
     line: int | None
-    message: str
+    message: str  # English, naming the file's keys (for the command line and the API)
+    # a message catalogue key and its values, for pages that speak the user's language (the portal)
+    key: str | None = None
+    values: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
@@ -145,9 +149,11 @@ class _Checker:
         self.base_dir = base_dir.resolve() if base_dir else None
         self.problems: list[Problem] = []
 
-    def problem(self, node: yaml.Node | None, message: str) -> None:
+    def problem(self, node: yaml.Node | None, message: str, key: str | None = None, **values: object) -> None:
         line = node.start_mark.line + 1 if node is not None else None
-        self.problems.append(Problem(self.source, line, message))
+        self.problems.append(
+            Problem(self.source, line, message, key, tuple((k, str(v)) for k, v in values.items()))
+        )
 
     # -- structure ------------------------------------------------------------------------------
 
@@ -205,24 +211,35 @@ class _Checker:
         if "name" not in pairs:
             self.problem(node, "a brand has no `name`: every brand needs its primary mark as `name:`")
             return None
-        name = self.text(pairs["name"][1], "name")
+        name = self.text(pairs["name"][1], "name", field="name")
         if name is None:
             return None
         where = f"brand {name!r}"
-        aliases = self.text_list(pairs.get("aliases"), f"`aliases` of {where}")
+        aliases = self.text_list(pairs.get("aliases"), f"`aliases` of {where}", field="aliases")
         for alias_node, alias in zip(self._items(pairs.get("aliases")), aliases, strict=False):
             if alias == name:
-                self.problem(alias_node, f"alias {alias!r} of {where} repeats its name; remove it")
-        owner = self.text(pairs["owner"][1], "owner") if "owner" in pairs else None
+                self.problem(
+                    alias_node,
+                    f"alias {alias!r} of {where} repeats its name; remove it",
+                    "registry.alias_is_name",
+                    alias=alias,
+                )
+        owner = self.text(pairs["owner"][1], "owner", field="owner") if "owner" in pairs else None
         return BrandSpec(
             name=name,
             aliases=tuple(dict.fromkeys(aliases)),
             owner=owner,
             registrations=tuple(self.registrations(pairs.get("registrations"), where)),
-            categories=tuple(self.text_list(pairs.get("categories"), f"`categories` of {where}")),
+            categories=tuple(
+                self.text_list(pairs.get("categories"), f"`categories` of {where}", field="categories")
+            ),
             price_floor=self.price(pairs.get("price_floor"), where),
             authorized_sellers=tuple(
-                self.text_list(pairs.get("authorized_sellers"), f"`authorized_sellers` of {where}")
+                self.text_list(
+                    pairs.get("authorized_sellers"),
+                    f"`authorized_sellers` of {where}",
+                    field="authorized_sellers",
+                )
             ),
             official_images=tuple(self.images(pairs.get("official_images"), where)),
             line=node.start_mark.line + 1,
@@ -230,16 +247,25 @@ class _Checker:
 
     # -- values ---------------------------------------------------------------------------------
 
-    def text(self, node: yaml.Node, what: str) -> str | None:
+    def text(self, node: yaml.Node, what: str, field: str | None = None) -> str | None:
+        """A scalar as text; ``field`` (the key it belongs to) names it in the translated message."""
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
-            self.problem(node, f"`{what}` must be a piece of text")
+            self.problem(
+                node, f"`{what}` must be a piece of text", field and "registry.not_text", field=field
+            )
             return None
         value = str(node.value).strip()
         if not value:
-            self.problem(node, f"`{what}` is empty")
+            self.problem(node, f"`{what}` is empty", field and "registry.empty", field=field)
             return None
         if len(value) > MAX_MARK_LENGTH:
-            self.problem(node, f"`{what}` is longer than {MAX_MARK_LENGTH} characters")
+            self.problem(
+                node,
+                f"`{what}` is longer than {MAX_MARK_LENGTH} characters",
+                field and "registry.too_long",
+                field=field,
+                limit=MAX_MARK_LENGTH,
+            )
             return None
         return value
 
@@ -249,14 +275,16 @@ class _Checker:
             return []
         return list(pair[1].value)
 
-    def text_list(self, pair: tuple[yaml.Node, yaml.Node] | None, what: str) -> list[str]:
+    def text_list(
+        self, pair: tuple[yaml.Node, yaml.Node] | None, what: str, field: str | None = None
+    ) -> list[str]:
         if pair is None or pair[1].tag == "tag:yaml.org,2002:null":
             return []
         node = pair[1]
         if not isinstance(node, yaml.SequenceNode):
             self.problem(node, f"{what} must be a list, e.g. `[a, b]`")
             return []
-        values = [self.text(item, what) for item in node.value]
+        values = [self.text(item, what, field) for item in node.value]
         return [v for v in values if v is not None]
 
     def registrations(self, pair: tuple[yaml.Node, yaml.Node] | None, where: str) -> list[RegistrationSpec]:
@@ -271,7 +299,13 @@ class _Checker:
             if fields is None:
                 continue
             if "nice_class" not in fields:
-                self.problem(item, f"a registration of {where} lacks nice_class")
+                given = fields.get("number")
+                self.problem(
+                    item,
+                    f"a registration of {where} lacks nice_class",
+                    "registry.lacks_class",
+                    number=plain(given[1]) if given is not None else "",
+                )
                 continue
             international = self.flag(fields.get("international"), "international", where)
             number = self.number(fields.get("number"), international, where)
@@ -295,7 +329,7 @@ class _Checker:
         """The registration number as text, None when not given, False when refused."""
         if pair is None or pair[1].tag == "tag:yaml.org,2002:null":
             return None
-        number = self.text(pair[1], "number")
+        number = self.text(pair[1], "number", field="number")
         if number is None:
             return False
         if international:
@@ -304,6 +338,8 @@ class _Checker:
                     pair[1],
                     f"international registration number {shorten(number)} of {where} is not one: "
                     "use the WIPO number as printed (digits, e.g. 1234567)",
+                    "registry.international_number",
+                    number=number[:40],
                 )
                 return False
         elif not CNIPA_NUMBER.fullmatch(number):
@@ -312,6 +348,8 @@ class _Checker:
                 f"registration number {shorten(number)} of {where} is not a CNIPA registration number: "
                 "write its 6–9 digits only (e.g. 12216619); for a Madrid international registration "
                 "add `international: true`",
+                "registry.number",
+                number=number[:40],
             )
             return False
         return number
@@ -322,7 +360,10 @@ class _Checker:
             if value in NICE_CLASSES:
                 return value
         self.problem(
-            node, f"nice_class {describe(node)} of {where} is not a Nice class: use a whole number 1–45"
+            node,
+            f"nice_class {describe(node)} of {where} is not a Nice class: use a whole number 1–45",
+            "registry.nice_class",
+            value=plain(node),
         )
         return None
 
@@ -335,14 +376,22 @@ class _Checker:
             "tag:yaml.org,2002:float",
         ):
             self.problem(
-                node, f"price_floor of {where} must be a number of yuan (e.g. 3.5), got {describe(node)}"
+                node,
+                f"price_floor of {where} must be a number of yuan (e.g. 3.5), got {describe(node)}",
+                "registry.price_not_number",
+                value=plain(node),
             )
             return None
         loader = yaml.SafeLoader("")
         construct = loader.construct_yaml_int if node.tag.endswith(":int") else loader.construct_yaml_float
         value = float(construct(node))
         if not value >= 0 or value == float("inf"):
-            self.problem(node, f"price_floor of {where} must be zero or more, got {describe(node)}")
+            self.problem(
+                node,
+                f"price_floor of {where} must be zero or more, got {describe(node)}",
+                "registry.price_negative",
+                value=plain(node),
+            )
             return None
         return value
 
@@ -442,6 +491,11 @@ def registration_to_dict(registration: RegistrationSpec) -> dict[str, Any]:
     if registration.international:
         data["international"] = True
     return data
+
+
+def plain(node: yaml.Node) -> str:
+    """A scalar's text cut to 40 characters (… for a list or mapping), for a translated message."""
+    return str(node.value)[:40] if isinstance(node, yaml.ScalarNode) else "…"
 
 
 def describe(node: yaml.Node) -> str:

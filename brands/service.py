@@ -187,12 +187,12 @@ def _scoring_brand(spec: BrandSpec, image_hashes: tuple[str, ...]) -> ScoringBra
     )
 
 
-def scoring_registry(db: Database) -> Registry:
-    """The approved brands of the database as the scorer's Registry."""
+def scoring_registry(db: Database, *, statuses: tuple[str, ...] = (BrandStatus.approved,)) -> Registry:
+    """The approved brands of the database (or those of the statuses given) as the scorer's Registry."""
     from scoring.registry import Registry
 
     with db.session() as session:
-        brands = list_brands(session=session, status=BrandStatus.approved)
+        brands = [b for status in statuses for b in list_brands(session=session, status=status)]
         return Registry(
             [_scoring_brand(spec_from_brand(b), tuple(im.phash for im in b.official_images)) for b in brands]
         )

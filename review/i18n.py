@@ -106,6 +106,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请求体必须是 JSON（Content-Type: application/json）。",
         "The request body must be JSON (Content-Type: application/json).",
     ),
+    "error.not_text": (
+        "请求体含有不是 Unicode 文字的字符（孤立的代理项，如 \\ud800）。",
+        "The request body holds a character that is not Unicode text (a lone surrogate such as \\ud800).",
+    ),
     "error.too_deep": (
         "请求体的 JSON 嵌套过深（最多 32 层）。",
         "The request body's JSON is nested too deep (32 levels at most).",
@@ -217,6 +221,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signal.seller_new": ("新开店铺", "new shop"),
     "signal.seller_blacklisted": ("黑名单卖家", "blacklisted seller"),
     "signal.seller_many_brands": ("经营多个品牌", "many unrelated brands"),
+    "signal.goods_from_title": ("商品类别（由标题推断）", "goods read from the title"),
     "signal.banned_agri_input": ("禁限用农资", "banned agricultural input"),
     "signal.false_advertising": ("虚假违法广告", "false advertising"),
     "signal.substandard_fuel": ("不合格燃油", "substandard fuel"),
@@ -423,8 +428,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "brands.aliases": ("其他标识（每行一个）", "Other forms (one per line)"),
     "brands.owner": ("权利人", "Owner"),
     "brands.registrations": (
-        "注册号与尼斯分类（每行：注册号 类别）",
-        "Registrations (one per line: number class)",
+        "注册号与尼斯分类（每行：注册号 类别；马德里国际注册在行末加“国际”）",
+        "Registrations (one per line: number class; add “international” for a Madrid registration)",
     ),
     "brands.categories": ("商品类别（每行一个）", "Goods (one per line)"),
     "brands.price_floor": ("正品最低单价（元）", "Price floor (CNY)"),
@@ -441,13 +446,67 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "approvals.title": ("品牌登记审批", "Brand approvals"),
     "approvals.none": ("没有待审批的登记。", "Nothing waits for approval."),
     "approvals.submitted_by": ("提交人：{name}", "Submitted by {name}"),
-    "approvals.resembles": ("与已登记商标近似：", "Resembles registered marks:"),
-    "approvals.no_resemblance": ("未发现与已登记商标近似。", "Resembles no registered mark."),
+    "approvals.resembles": ("与已登记或待审批的商标近似：", "Resembles registered or pending marks:"),
+    "approvals.no_resemblance": (
+        "未发现与已登记或待审批的商标近似。",
+        "Resembles no registered or pending mark.",
+    ),
     "approvals.unavailable": ("近似比对暂不可用。", "The resemblance check is not available."),
     "approvals.approve": ("批准", "Approve"),
     "approvals.reject": ("拒绝", "Reject"),
     "approvals.note": ("审批意见", "Note"),
     "approvals.conflict": ("不能批准：", "Cannot be approved:"),
+    "approvals.nice_class": ("第 {n} 类", "class {n}"),
+    "approvals.price_floor": ("正品最低单价", "Price floor"),
+    "approvals.none_given": ("未填写", "none given"),
+    "approvals.international": ("国际注册", "international"),
+    "approvals.resembles_pending": ("待审批", "pending"),
+    "brands.resembles": (
+        "提示：您登记的商标与下列已登记或待审批的商标近似，管理员审批时会看到此提示：",
+        "Note: the marks you registered resemble these registered or pending marks; the administrator "
+        "will see this when deciding:",
+    ),
+    "brands.too_large": ("文件“{name}”大于 5 MB。", "“{name}” is larger than 5 MB."),
+    "field.name": ("主商标", "primary mark"),
+    "field.aliases": ("其他标识", "other forms"),
+    "field.owner": ("权利人", "owner"),
+    "field.number": ("注册号", "registration number"),
+    "field.categories": ("商品类别", "goods"),
+    "field.authorized_sellers": ("授权店铺", "authorised shops"),
+    "field.official_images": ("官方图片", "official images"),
+    "registry.not_text": ("“{field}”须为文字", "the {field} must be text"),
+    "registry.empty": ("“{field}”不能为空", "the {field} is empty"),
+    "registry.too_long": ("“{field}”超过 {limit} 个字符", "the {field} is longer than {limit} characters"),
+    "registry.alias_is_name": (
+        "其他标识“{alias}”与主商标相同，请删除",
+        "the other form “{alias}” repeats the primary mark; remove it",
+    ),
+    "registry.lacks_class": (
+        "注册号“{number}”缺少尼斯分类：每行写“注册号 类别”，如 12216619 25",
+        "the registration “{number}” has no Nice class: write “number class” on each line, e.g. 12216619 25",
+    ),
+    "registry.number": (
+        "注册号“{number}”不是商标局的注册号：应为 6–9 位数字（如 12216619）；"
+        "马德里国际注册请在该行末尾写“国际”",
+        "“{number}” is not a CNIPA registration number: write its 6–9 digits (e.g. 12216619); for a "
+        "Madrid international registration add “international” at the end of the line",
+    ),
+    "registry.international_number": (
+        "国际注册号“{number}”格式不对：请按世界知识产权组织的注册号填写（如 1234567）",
+        "the international registration number “{number}” is not one: write the WIPO number (e.g. 1234567)",
+    ),
+    "registry.nice_class": (
+        "尼斯分类“{value}”无效：应为 1–45 的整数",
+        "“{value}” is not a Nice class: use a whole number from 1 to 45",
+    ),
+    "registry.price_not_number": (
+        "正品最低单价应为数字（元），如 3.5，而不是“{value}”",
+        "the price floor must be a number of yuan (e.g. 3.5), not “{value}”",
+    ),
+    "registry.price_negative": (
+        "正品最低单价不能为负数：{value}",
+        "the price floor cannot be negative: {value}",
+    ),
     "marks.shared_overlap": (
         "商标“{mark}”也属于品牌“{other}”（{where}），双方都在第 {classes} 类；"
         "同一商标只能由尼斯分类互不重叠的品牌共用",

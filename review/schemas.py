@@ -94,8 +94,9 @@ _REGISTRY_CHECKED = ConfigDict(extra="allow", json_schema_extra={"additionalProp
 class RegistrationIn(BaseModel):
     model_config = _REGISTRY_CHECKED
 
-    number: str
+    number: str | None = None
     nice_class: int
+    international: bool = False  # a WIPO (Madrid) international registration number
 
 
 class BrandCreate(BaseModel):
@@ -117,4 +118,6 @@ class BrandPublic(BaseModel):
     name: str
     aliases: list[str]
     owner: str | None
+    # on registration: the approved or pending marks the new ones resemble (the admin sees them too)
+    resembles: list[str] = []
     status: str

@@ -113,11 +113,28 @@ def _compat(folded: str, m: Match) -> bool:
     return m.start > 0 and any(c in before for c in _COMPAT)
 
 
+def _on_registered_mark(m: Match, marks_named: list[tuple[int, int, int]], text: str) -> bool:
+    """Does a lookalike overlap a registered mark named in the title (华为荣耀 is 华为 and 荣耀, not 王者荣耀;
+    红米 is Xiaomi's own 红米, not a 小米 lookalike), or follow another brand's mark without a break
+    without a break or across one space (华为MateBook, 华为 MateBook: that brand's product line)?"""
+    for start, end, bi in marks_named:
+        if (start, end) == (m.start, m.end):
+            continue  # the same text (the engine weighs a mark against its own lookalike below)
+        if start < m.end and m.start < end:
+            return True
+        if bi != m.mark.brand and (end == m.start or (end + 1 == m.start and text[end].isspace())):
+            return True
+    return False
+
+
 def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEvidence]:
     seg = segment(listing.title)
     matches = registry.index.match(listing.title, seg)
+    marks_named = [(m.start, m.end, m.mark.brand) for m in matches if m.kind == "exact" and not m.embedded]
     by_brand: dict[int, BrandEvidence] = {}
     for m in matches:
+        if m.kind not in ("exact", "evasion") and _on_registered_mark(m, marks_named, seg.folded):
+            continue
         bi = m.mark.brand
         ev = by_brand.get(bi)
         if ev is None:

@@ -467,6 +467,9 @@ class MarkIndex:
                 p += 1
             if form[0] in NUMERALS and p <= 2:
                 continue  # 三只…, 六个…: a number and a measure word are a quantity, not a mark's head
+            head = word_info(form[:p])
+            if head is not None and head[0] >= _GENERIC_FREQ:
+                continue  # the head kept is an everyday word (中国红 for 中国长城)
             if p >= 2 and 2 * p >= n and p < n and len(token) > p and len(token) <= n + 2:
                 sim = 0.45 + 0.35 * p / n
                 common = word_info(token) is not None
@@ -492,6 +495,7 @@ class MarkIndex:
         characters, then judge where the window sits in the title."""
         window = seg.han.chars[s : s + length]
         form = mark.form
+        cmp: _Comparison | None
         if length == len(form):
             cmp = _compare_same_length(window, form)
         elif length == len(form) + 1:
@@ -735,6 +739,7 @@ class MarkIndex:
         if len(form) >= 5 and text[:3] == form[:3] and abs(len(text) - len(form)) <= 2 and sim < 0.62:
             sim = 0.62  # brand stem kept, ending changed (Adivon, Adisco)
         is_collapsed = any(seg.latin[i][1] == s for i in seg.latin_collapsed)
+        kind: MatchKind
         if sim >= 1.0:
             raw_mark = fold(mark.text)
             raw = raw_mark in raw_fold
@@ -765,7 +770,7 @@ class MarkIndex:
                 start=s,
                 end=e,
             )
-        if (mark.derived and sim < 0.9) or sim < 0.55:
+        if (mark.derived and sim < 0.9) or sim < 0.55 or _other_compound(text, form):
             return None
         why = _latin_why(text, form)
         if nw > 1:
@@ -866,6 +871,10 @@ def _place_window(
     aligned_right = e == len(h) or gaps[e]
     inner_gap = any(gaps[k] for k in range(s + 1, e))
     sim, kind, notes = cmp.sim, cmp.kind, list(cmp.notes)
+    if kind == "omission" and length == 2 and not (aligned_left and aligned_right):
+        return None  # two characters left of a three-character mark, inside a longer run (欧珀莱 for 珀莱雅)
+    if length == 2 and kind not in ("exact", "evasion") and not (aligned_left or aligned_right):
+        return None  # two characters cut out of the middle of a longer run (挂脖式跑步, 普乐士修正带)
     raw = kind == "exact" and mark.form in raw_fold
     if kind == "exact" and inner_gap:
         # spaced-out mark: evasion only if the pieces are whole tokens (雪 碧, 五-粮-液)
@@ -895,7 +904,8 @@ def _place_window(
         found=found,
         detail=detail,
         aligned=aligned_left and aligned_right,
-        embedded=_embedded(h, s, e, gaps),
+        embedded=_embedded(h, s, e, gaps)
+        or (kind not in ("exact", "evasion") and _inside_known(h, s, e, gaps)),
         common_word=info is not None,
         raw=raw,
         start=start,
@@ -906,6 +916,7 @@ def _place_window(
 
 
 _DIGITS = re.compile(r"[0-9]")
+_GENERIC_FREQ = 1000  # jieba frequency of an everyday word (中国, 时尚)
 _LETTER = re.compile(r"[a-z]")
 
 
@@ -981,6 +992,38 @@ def _romanises_neighbour(g: _Gram, folded: str) -> bool:
     )
 
 
+def _other_compound(text: str, form: str) -> bool:
+    """Is the mark two everyday words, and the word found the same with one of them replaced by another
+    dictionary word that starts differently (ThinkCentre and ThinkBook, Galaxy Watch and Apple Watch,
+    Range For and Range Rover)? Then it is another compound, not the mark imitated (PopStation keeps
+    the p of Play; Chintendo is no compound: nin and tendo are not everyday words)."""
+    for k in range(4, len(form) - 2):
+        for shared, rest, other in (
+            (form[:k], form[k:], text[k:] if text.startswith(form[:k]) else ""),
+            (form[-k:], form[:-k], text[: len(text) - k] if text.endswith(form[-k:]) else ""),
+        ):
+            if (
+                len(other) >= 3
+                and is_english_word(shared)
+                and is_english_word(rest)
+                and other[0] != rest[0]
+                and is_known_word(other)
+            ):
+                return True
+    return False
+
+
+def _inside_known(h: str, s: int, e: int, gaps: list[bool]) -> bool:
+    """Is h[s:e] part of a longer known word or name of three characters or more (挂脖式, 周大福)?"""
+    n = len(h)
+    for a in range(max(0, s - 2), s + 1):
+        for b in range(e, min(n, e + 2) + 1):
+            inside = (a, b) != (s, e) and b - a >= 3 and not any(gaps[k] for k in range(a + 1, b))
+            if inside and is_known_word(h[a:b]):
+                return True
+    return False
+
+
 def _stray_letter(parts: list[tuple[str, int, int]], folded: str) -> bool:
     """Is one of the words a single letter set apart by a space (the s of Women's Watch, One O One)?
     A letter joined by an apostrophe or a dash is part of the name (L'Oréal)."""
@@ -1007,7 +1050,7 @@ def _latin_evidence(text: str, form: str) -> float:
     if text == form or skeleton(text) == skeleton(form):
         return latin.similarity(text, form)
     n = len(form)
-    length = n * (n / 6) ** 0.75
+    length: float = n * (n / 6) ** 0.75
     if len(text) > n and _subsequence(form, text):
         length = max(length, len(text))  # letters added, every letter of the mark kept in order (Haiyatt)
     return max(0.0, 1.0 - latin.distance(text, form) / length)
@@ -1045,7 +1088,7 @@ def inner_insertion(word: str, form: str) -> bool:
 def _known_han(window: str, form: str, kind: str) -> set[str]:
     """ "known": a Chinese dictionary word that shares the mark's head (大白菜 for 大白兔, 良品率 for
     良品铺子, 索爱 for 索尼) is that word, not an imitation."""
-    if kind in ("exact", "evasion") or window == form or window[:1] != form[:1]:
+    if kind in ("exact", "evasion") or window == form:
         return set()
     return {"known"} if is_known_word(window) else set()
 
@@ -1287,7 +1330,7 @@ def _spells(word: str, chars: str) -> bool:
 
 def _han_run(text: str, i: int, step: int, limit: int = 4) -> str:
     """The Han characters directly before (step -1) or after (step 1) position i, up to limit."""
-    out = []
+    out: list[str] = []
     j = i - 1 if step < 0 else i
     while 0 <= j < len(text) and is_han(text[j]) and len(out) < limit:
         out.append(text[j])

@@ -187,6 +187,24 @@ def _goods_level(words: tuple[str, ...], bcats: list[str], bc: frozenset[int]) -
     return best
 
 
+def _inferred_relevance(listing: Listing, brand: Brand, head: str) -> float:
+    """Relevance of a goods word read from the title, as a category: the word itself by the usual
+    rules; its kind (牛肉面 → 方便面) when the kind is one of the brand's categories in one of its
+    classes; the marketplace department it sits under (休闲食品) as related when the brand registered
+    that very department: a department holds the brand's goods beside others (手机数码 holds phones,
+    speakers and memory cards), so sharing a character with it says nothing."""
+    best = relevance(replace(listing, category=head), brand)
+    cats = goods_kinds().get(head, ())
+    if not cats or best >= EXACT:
+        return best
+    bcats = [fold(c) for c in brand.categories]
+    if goods_classes(head) & brand_classes(brand) and any(_names_same(cats[0], b) for b in bcats):
+        return EXACT
+    if any(d == b for d in cats[1:] for b in bcats):
+        best = max(best, RELATED)
+    return best
+
+
 def relevance(
     listing: Listing, brand: Brand, classes_cache: dict[int, frozenset[int]] | None = None
 ) -> float:
@@ -203,17 +221,7 @@ def relevance(
         # no category that names goods: the goods the title names stand in for one, exactly
         heads = title_heads(listing.title)
         if heads:
-            kinds = goods_kinds()
-            best = 0.0
-            for h in heads:
-                cats = kinds.get(h, ())
-                for c in (h, *cats[:1]):
-                    best = max(best, relevance(replace(listing, category=c), brand))
-                for dept in cats[1:]:
-                    # a marketplace department (手机数码 holds phones, speakers and memory cards) says
-                    # the goods are related, not that they are the brand's own
-                    best = max(best, min(RELATED, relevance(replace(listing, category=dept), brand)))
-            return best
+            return max(_inferred_relevance(listing, brand, h) for h in heads)
     bcats = [fold(c) for c in brand.categories]
     bc = brand_classes(brand)
     title_words = goods_words(listing.title)

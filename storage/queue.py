@@ -88,15 +88,23 @@ def read_routing(path: Path, *, kinds: Collection[str]) -> dict[str, str]:
 
 
 class ScoreLike(Protocol):
-    """What a scorer's result must offer (scoring.types.Score does); storage never imports scoring."""
+    """What a scorer's result must offer (scoring.types.Score does); storage never imports scoring.
+    Read-only: a frozen Score offers each as a field."""
 
-    risk: float
-    flagged: bool
-    brand: str | None
-    violation: str | None
-    reasons: Any  # sequence of objects with signal, weight, detail
-    model_version: str
-    department: str | None
+    @property
+    def risk(self) -> float: ...
+    @property
+    def flagged(self) -> bool: ...
+    @property
+    def brand(self) -> str | None: ...
+    @property
+    def violation(self) -> str | None: ...
+    @property
+    def reasons(self) -> Any: ...  # sequence of objects with signal, weight, detail
+    @property
+    def model_version(self) -> str: ...
+    @property
+    def department(self) -> str | None: ...
 
 
 def estimated_sales(listing: Listing) -> float | None:

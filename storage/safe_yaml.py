@@ -63,8 +63,9 @@ def shorten(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _first_alias(text: str) -> yaml.Mark | None:
-    """Where the first alias is written (the composed tree knows only where its value is anchored)."""
+def _first_alias(text: str) -> Any:
+    """Where the first alias is written (the composed tree knows only where its value is anchored):
+    a mark with ``line`` and ``column`` (libyaml's or PyYAML's), or None."""
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
             return event.start_mark

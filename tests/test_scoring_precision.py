@@ -185,3 +185,57 @@ def test_homoglyphs_from_the_tr39_data_are_caught(title, category, brand):
 def test_genuine_marks_and_other_scripts_are_not_homoglyph_lookalikes(title):
     s = score(Listing("t", title, category="食用油"), HOMO)
     assert s.violation != "lookalike_mark" and not s.flagged
+
+
+# ---------------------------------------------------------------- other brands' marks and compounds
+
+MARKS = Registry(
+    [
+        Brand("华为", ("HUAWEI",), categories=("手机", "笔记本电脑"), nice_classes=(9,)),
+        Brand(
+            "苹果",
+            ("Apple", "MacBook", "Apple Watch"),
+            categories=("笔记本电脑", "手表"),
+            nice_classes=(9, 14),
+        ),
+        Brand("王者荣耀", categories=("游戏",), nice_classes=(9, 41)),
+        Brand("荣耀", ("Honor",), categories=("手机",), nice_classes=(9,)),
+        Brand("联想", ("ThinkBook",), categories=("笔记本电脑",), nice_classes=(9,)),
+        Brand("珀莱雅", categories=("护肤品",), nice_classes=(3,)),
+        Brand("中国长城", categories=("电脑",), nice_classes=(9,)),
+        Brand("博士", ("Bose",), categories=("耳机",), nice_classes=(9,)),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("华为MateBook X Pro 笔记本保护套", "笔记本电脑"),  # another brand's product line, attached
+        ("华为荣耀8 手机壳 软胶", "手机"),  # 华为 and 荣耀, not 王者荣耀
+        ("联想ThinkCentre M720Q 台式机", "笔记本电脑"),  # another compound: think + centre
+        ("三星 Galaxy Watch 表带 42mm", "手表"),  # galaxy watch is not apple watch
+        ("欧珀莱补水保湿精华露 30ml", "护肤品"),  # two characters of 珀莱雅 inside another name
+        ("安卓数据线 中国红 1米", "电脑"),  # an everyday head (中国) kept, the rest changed
+        ("Huawei/华为 MateBook 14 贴膜", "笔记本电脑"),  # the other brand's line across one space
+        ("蓝牙耳机 无线挂脖式跑步耳塞", "手机"),  # 脖式 ≈ 博士 cut out of the middle of a run
+    ],
+)
+def test_other_brands_marks_and_compounds_are_not_lookalikes(title, category):
+    s = score(Listing("t", title, category=category), MARKS)
+    assert s.violation != "lookalike_mark" and not s.flagged
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [
+        ("MacBok Pro 笔记本电脑 13寸", "笔记本电脑", "苹果"),
+        ("王者荣耰 游戏 点卡", "游戏", "王者荣耀"),
+        ("珀莱稚 精华露 30ml", "护肤品", "珀莱雅"),
+        ("ThinkBooc 14 笔记本电脑", "笔记本电脑", "联想"),
+        ("搏士 蓝牙耳机 降噪", "耳机", "博士"),
+    ],
+)
+def test_the_same_marks_imitated_alone_are_caught(title, category, brand):
+    s = score(Listing("t", title, category=category), MARKS)
+    assert (s.flagged, s.brand, s.violation) == (True, brand, "lookalike_mark")

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
 
 from review.decisions import LeadConflict, decide
 from review.deps import (
@@ -24,7 +25,7 @@ from review.deps import (
 )
 from review.filters import parse_filter
 from review.i18n import translate
-from review.routes.brands import Refusal, register_brand, registration_entry
+from review.routes.brands import Refusal, register_brand, registration_entry, resemblances
 from review.schemas import (
     BrandCreate,
     BrandPublic,
@@ -54,7 +55,7 @@ def _public(row: QueueRow, user: User) -> LeadPublic:
     return lead
 
 
-def _detail(session, lead: Lead, user: User) -> LeadDetail:  # type: ignore[no-untyped-def]
+def _detail(session: Session, lead: Lead, user: User) -> LeadDetail:
     """A lead as the API shows it to ``user``: a brand owner gets the status history, not the audit
     trail, and no department or criminal-threshold flag."""
     internal = sees_internals(user)
@@ -241,7 +242,12 @@ def create_brand(request: Request, body: BrandCreate, session: SessionDep, user:
         aliases=body.aliases,
         owner=body.owner,
         registrations=[
-            {"number": r.number, "nice_class": r.nice_class, **(r.model_extra or {})}
+            {
+                **({"number": r.number} if r.number is not None else {}),
+                "nice_class": r.nice_class,
+                **({"international": True} if r.international else {}),
+                **(r.model_extra or {}),
+            }
             for r in body.registrations
         ],
         categories=body.categories,
@@ -254,6 +260,12 @@ def create_brand(request: Request, body: BrandCreate, session: SessionDep, user:
     except Refusal as refusal:
         raise HTTPException(422, "; ".join(refusal.messages)) from None
     session.commit()
+    found = resemblances(request.app.state.db, brand) or []
     return BrandPublic(
-        id=brand.id, name=brand.name, aliases=brand.aliases, owner=brand.owner, status=brand.status
+        id=brand.id,
+        name=brand.name,
+        aliases=brand.aliases,
+        owner=brand.owner,
+        status=brand.status,
+        resembles=[f"{f['mark']} ≈ {f['existing']}: {f['detail']}" for f in found],
     )

@@ -20,11 +20,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from brands.marks import MarkConflict
+from brands.registry_file import BRAND_KEYS, Problem
 from brands.service import conflicts_with_registered, save_brand, spec_from_brand
 from review.blobs import image_response
 from review.deps import AdminDep, BadInput, CsrfDep, SessionDep, UserDep, lang_of, render, require
 from review.i18n import translate
-from storage.brands import ImageRecord, get_brand
+from storage.brands import ImageRecord, get_brand, list_brands
 from storage.errors import MarkwatchError
 from storage.models import Brand, BrandStatus, Role, User
 from storage.users import brands_for_user, decide_brand, pending_brands
@@ -102,10 +103,12 @@ def register_brand(
     try:
         parsed = parse_registry(text, source=source, base_dir=None)
     except RegistryFileError as exc:
-        raise Refusal([p.message for p in exc.problems]) from exc
+        raise Refusal(
+            [functools.partial(problem_text, p) if p.key else p.message for p in exc.problems]
+        ) from exc
     spec = parsed.brands[0]
     if get_brand(session=session, name=spec.name) is not None:
-        raise Refusal([f"brand {spec.name!r} exists already"])
+        raise Refusal([functools.partial(translate, "brands.exists", name=spec.name)])
     conflicts = conflicts_with_registered(session, spec, where="this registration")
     if conflicts:
         raise Refusal([functools.partial(conflict_text, c) for c in conflicts])
@@ -126,7 +129,7 @@ def _image_record(db: Any, filename: str, data: bytes) -> ImageRecord:
     from PIL import Image, UnidentifiedImageError
 
     if len(data) > MAX_IMAGE_BYTES:
-        raise Refusal([f"{filename}: larger than 5 MB"])
+        raise Refusal([functools.partial(translate, "brands.too_large", name=filename[:100])])
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
@@ -134,20 +137,25 @@ def _image_record(db: Any, filename: str, data: bytes) -> ImageRecord:
             kind = (image.format or "img").lower()
             phash = str(imagehash.phash(image))
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise Refusal([f"{filename}: not an image"]) from exc
+        raise Refusal([functools.partial(translate, "brands.bad_image", name=filename[:100])]) from exc
     sha = db.blobs.put(data)
     return ImageRecord(source_path=f"portal/{sha[:16]}.{kind}", sha256=sha, phash=phash)
 
 
 @router.get("/brands")
 def brands_page(request: Request, session: SessionDep, user: UserDep) -> Response:
+    brands = brands_for_user(session=session, user=user)
+    submitted = request.query_params.get("submitted")
+    just_submitted = next((b for b in brands if str(b.id) == submitted), None)
     return render(
         request,
         "brands.html",
-        brands=brands_for_user(session=session, user=user),
+        brands=brands,
         can_register=user.role in (Role.admin, Role.brand_owner),
         problems=[],
-        submitted=request.query_params.get("submitted"),
+        submitted=just_submitted.name if just_submitted else None,
+        # the registrant is warned on submit, as the admin will be on the approval card
+        resembles=resemblances(request.app.state.db, just_submitted) if just_submitted else [],
         form={},
     )
 
@@ -160,16 +168,11 @@ async def register(request: Request, session: SessionDep, user: Registrar) -> Re
         value = form.get(name)
         return value[:5000] if isinstance(value, str) else ""
 
-    registrations: list[dict[str, Any]] = []
-    for line in _lines(field("registrations").replace(",", "\n")):
-        number, _, nice = line.partition(" ")
-        nice = nice.strip()
-        registrations.append({"number": number, "nice_class": int(nice) if nice.isdigit() else nice or None})
     entry = registration_entry(
         name=field("name").strip(),
         aliases=_lines(field("aliases")),
         owner=field("owner").strip() or None,
-        registrations=registrations,
+        registrations=[_registration(line) for line in _lines(field("registrations"))],
         categories=_lines(field("categories")),
         price_floor=_number(field("price_floor")),
         authorized_sellers=_lines(field("authorized_sellers")),
@@ -191,21 +194,36 @@ async def register(request: Request, session: SessionDep, user: Registrar) -> Re
             can_register=True,
             problems=refusal.texts(lang_of(request)),
             submitted=None,
-            form={
-                k: field(k)
-                for k in (
-                    "name",
-                    "aliases",
-                    "owner",
-                    "registrations",
-                    "categories",
-                    "price_floor",
-                    "authorized_sellers",
-                )
-            },
+            form={k: field(k) for k in BRAND_KEYS if k != "official_images"},  # images are not echoed
         )
     session.commit()
     return RedirectResponse(f"/brands?submitted={brand.id}", status_code=303)
+
+
+INTERNATIONAL_WORDS = {"国际", "马德里", "international", "madrid"}
+
+
+def _registration(line: str) -> dict[str, Any]:
+    """One line of the form's registrations: ``NUMBER CLASS``, then ``国际`` for a Madrid number."""
+    words = line.split()
+    international = bool(words) and words[-1].casefold() in INTERNATIONAL_WORDS
+    if international:
+        words = words[:-1]
+    entry: dict[str, Any] = {"number": words[0] if words else ""}
+    nice = " ".join(words[1:])
+    if nice:  # else the registry's validation says the class is missing
+        entry["nice_class"] = int(nice) if nice.isdigit() else nice
+    if international:
+        entry["international"] = True
+    return entry
+
+
+def problem_text(problem: Problem, lang: str) -> str:
+    """A registry-file problem in the page's language, the field named as the form names it."""
+    values = dict(problem.values)
+    if "field" in values:
+        values["field"] = translate(f"field.{values['field']}", lang)
+    return translate(problem.key or "", lang, **values)
 
 
 def _number(text: str) -> Any:
@@ -231,44 +249,41 @@ def brand_image(
 # --- approval ----------------------------------------------------------------------------------------------
 
 
-def resemblances(db: Any, brand: Any) -> list[dict[str, Any]] | None:
-    """Approved marks that the new brand's marks resemble (the scorer's matcher); None: unavailable."""
+def marks_registry(db: Any) -> Any:
+    """Approved and pending brands as the scorer's Registry: a registration is compared with both, so
+    the order of approval does not decide which of two lookalikes gets in."""
     from brands.service import scoring_registry
+
+    return scoring_registry(db, statuses=(BrandStatus.approved, BrandStatus.pending))
+
+
+def resemblances(db: Any, brand: Brand, registry: Any | None = None) -> list[dict[str, Any]] | None:
+    """The approved and pending brands whose marks the brand's marks resemble (the scorer's squatting
+    check), most similar first; None when the check failed (the page still loads and says so)."""
     from scoring import resemblance
 
     try:
-        registry = scoring_registry(db)
+        registry = registry if registry is not None else marks_registry(db)
+        with db.session() as session:
+            pending = {b.name for b in list_brands(session=session, status=BrandStatus.pending)}
         found: list[dict[str, Any]] = []
         for mark in [m.text for m in brand.marks]:
-            for item in resemblance(mark, registry) or []:
-                found.append({"mark": mark, **_describe(item)})
+            for other, similarity, why in resemblance(mark, registry):
+                if other != brand.name:
+                    found.append(
+                        {
+                            "mark": mark,
+                            "brand": other,
+                            "existing": other,
+                            "similarity": float(similarity),
+                            "detail": why,
+                            "pending": other in pending,
+                        }
+                    )
         return found
     except Exception:  # noqa: BLE001 - the approval page must still load; the admin sees "unavailable"
         log.exception("resemblance check failed")
         return None
-
-
-def _describe(item: Any) -> dict[str, Any]:
-    if isinstance(item, tuple) and len(item) == 3:  # scoring.resemblance: (brand name, similarity, why)
-        name, similarity, why = item
-        return {
-            "brand": str(name),
-            "existing": str(name),
-            "similarity": float(similarity),
-            "detail": str(why),
-        }
-    get = item.get if isinstance(item, dict) else lambda k, d=None: getattr(item, k, d)
-    other = get("brand") or get("name")
-    other = getattr(other, "name", other)
-    found = get("mark") or get("text") or get("found")
-    found = getattr(found, "text", found)
-    similarity = get("similarity") or get("sim") or get("score")
-    return {
-        "brand": str(other) if other is not None else None,
-        "existing": str(found) if found is not None else None,
-        "similarity": float(similarity) if isinstance(similarity, (int, float)) else None,
-        "detail": str(get("detail") or "") or (None if other or found else str(item)),
-    }
 
 
 @router.get("/admin/approvals")
@@ -280,8 +295,10 @@ def _approvals_page(
     request: Request, session: Session, *, status_code: int = 200, refused: dict[int, Any] | None = None
 ) -> Response:
     db = request.app.state.db
+    registry = marks_registry(db)
     items = [
-        (brand, submitter, resemblances(db, brand)) for brand, submitter in pending_brands(session=session)
+        (brand, submitter, resemblances(db, brand, registry))
+        for brand, submitter in pending_brands(session=session)
     ]
     lang = lang_of(request)
     return render(
