@@ -20,10 +20,9 @@ depends_on = None
 def upgrade() -> None:
     if "version" in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("leads")}:
         return  # re-run over a database that has it (a database stamped back to an older revision)
-    with op.batch_alter_table("leads") as batch:
-        batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
+    # a plain ADD COLUMN (no table rebuild: the leads table has triggers and full-text tables around it)
+    op.add_column("leads", sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("leads") as batch:
-        batch.drop_column("version")
+    op.execute("ALTER TABLE leads DROP COLUMN version")
