@@ -51,6 +51,14 @@ app.add_typer(brands_app, name="brands")
 UNWRAPPED = 1_000_000  # columns: what a pipe or a file gets, so no line is ever wrapped
 
 
+class _EscapingConsole(Console):
+    """Every string it shows (printed or in a table cell) has its control characters escaped: titles,
+    seller and brand names, file and member names come from outside and may carry terminal escapes."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(printable(text, keep_newlines=True, keep_tabs=True), **kwargs)
+
+
 def _console(stderr: bool = False) -> Console:
     """A console that never wraps a line it prints (soft wrap), and that, when its output is not a
     terminal, lays out tables for no width at all: whatever ``COLUMNS`` or the terminal at hand say,
@@ -58,7 +66,7 @@ def _console(stderr: bool = False) -> Console:
     texts are data and may contain [brackets]."""
     stream = sys.stderr if stderr else sys.stdout
     terminal = hasattr(stream, "isatty") and stream.isatty()
-    return Console(
+    return _EscapingConsole(
         stderr=stderr, highlight=False, markup=False, soft_wrap=True, width=None if terminal else UNWRAPPED
     )
 
@@ -336,9 +344,8 @@ def _score_stream(
                 summary.flagged += result.flagged
                 sink.write(json.dumps(score_to_record(result), ensure_ascii=False) + "\n")
                 if explain is not None and result.flagged:
-                    explain.print(
-                        Text(f"{result.id}  {listing.title[:60]}  风险 {result.risk:.2f}", style="bold")
-                    )
+                    heading = printable(f"{result.id}  {listing.title[:60]}  风险 {result.risk:.2f}")
+                    explain.print(Text(heading, style="bold"))
                     for reason in result.reasons:
                         explain.print(f"  {reason.weight:+.2f}  {reason.signal}: {reason.detail}")
     return summary

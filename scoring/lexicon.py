@@ -335,6 +335,12 @@ GUARANTEE_AFTER = ("赔", "包赔", "必究", "十倍", "假一", "全额退")
 SCALE_AFTER = ("真机", "比例", "尺寸", "大小", "还原", "匹配", "贴合", "开孔")
 
 
+OTHER_SENSE_AFTER = (
+    "plant", "flower", "leaves", "leaf", "vine", "greenery", "grass", "tree", "moss", "fruit", "fur",
+    "leather", "eyelash", "lashes", "nails", "snow", "blood", "tattoo", "景区", "旅游", "风情", "民宿",
+)  # fmt: skip
+
+
 def cue_negated(text: str, start: int, end: int) -> bool:
     """Is a counterfeit cue word negated, or named in a guarantee against fakes?"""
     if negated(text, start, end):
@@ -342,7 +348,12 @@ def cue_negated(text: str, start: int, end: int) -> bool:
     after = text[end : end + 6].lstrip(" ，,!！")
     if any(after.startswith(g) or after[1:].startswith(g) for g in GUARANTEE_AFTER):
         return True
-    return any(after.startswith(w) for w in SCALE_AFTER)
+    if any(after.startswith(w) for w in SCALE_AFTER):
+        return True
+    # "fake" before what is made to look real is a material, not a replica (fake plant, fake fur); 山寨
+    # before 景区 is a mountain village
+    near = text[end : end + 24]
+    return any(w in near if w.isascii() else after.startswith(w) for w in OTHER_SENSE_AFTER)
 
 
 def straddles(text: str, start: int, end: int) -> bool:

@@ -120,3 +120,20 @@ def test_a_script_reads_unwrapped_lines_from_a_pipe(deep: Path) -> None:
     refused = markwatch(deep, 40, "brands", "import", str(missing))
     assert refused.returncode == 2
     assert any(str(missing) in line for line in refused.stderr.splitlines())
+
+
+def test_scraped_text_reaches_the_terminal_with_its_controls_escaped(
+    deep: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(deep)
+    hostile = {"id": "feed:9\x1b[2K", "title": "康帅傅\x1b]0;已核验\x07 红烧牛肉面\x1b[8m", "price": 1.0}
+    (deep / "hostile.jsonl").write_text(json.dumps(hostile, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("brands", "import", "品牌登记表-registry.yaml").exit_code == 0
+    result = cli("score", "hostile.jsonl", "--explain", "--out", "scores.jsonl")
+    assert result.exit_code == 0, result.stderr
+    shown = result.stdout + result.stderr
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "\\x1b" in shown  # shown, escaped, not hidden
+    record = json.loads((deep / "scores.jsonl").read_text(encoding="utf-8"))
+    assert record["id"] == "feed:9\x1b[2K"  # the data itself is kept as it came: only its display is escaped
