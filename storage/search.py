@@ -65,6 +65,7 @@ class QueueRow:
     seller_blacklisted: bool
     last_flagged_at: datetime
     transfer_review: bool
+    version: int = 1  # what a decision on it names (storage.decisions)
 
 
 @dataclass
@@ -328,6 +329,7 @@ def _rows_query() -> Select[*tuple[Any, ...]]:
             Seller.blacklisted,
             Lead.last_flagged_at,
             Lead.transfer_review,
+            Lead.version,
         )
         .select_from(Lead)
         .join(Listing, Listing.id == Lead.listing_id)
@@ -355,6 +357,7 @@ def _row(r: Any) -> QueueRow:
         seller_blacklisted=bool(r[13]),
         last_flagged_at=r[14],
         transfer_review=bool(r[15]),
+        version=r[16],
     )
 
 
