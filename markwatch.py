@@ -12,7 +12,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -23,6 +23,18 @@ from demo import BRANDS_FILE, PORTS
 from review.format import printable
 from settings import get_settings, installed_version
 from storage import Database, MarkwatchError, NotFound, open_database
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
+    from brands.queueing import ScoreQueue
+    from demo.server import DemoServers
+    from scoring import Listing, Score
+    from settings import Settings
+    from storage.models import User
 
 app = typer.Typer(
     name="markwatch",
@@ -36,9 +48,31 @@ brands_app = typer.Typer(help="The brand registry: import, list, show, export.",
 app.add_typer(db_app, name="db")
 app.add_typer(brands_app, name="brands")
 
-# markup off: brand names, titles and error texts are data and may contain [brackets]
-out = Console(highlight=False, markup=False)
-err = Console(stderr=True, highlight=False, markup=False)
+UNWRAPPED = 1_000_000  # columns: what a pipe or a file gets, so no line is ever wrapped
+
+
+class _EscapingConsole(Console):
+    """Every string it shows (printed or in a table cell) has its control characters escaped: titles,
+    seller and brand names, file and member names come from outside and may carry terminal escapes."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(printable(text, keep_newlines=True, keep_tabs=True), **kwargs)
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console that never wraps a line it prints (soft wrap), and that, when its output is not a
+    terminal, lays out tables for no width at all: whatever ``COLUMNS`` or the terminal at hand say,
+    what a script reads from markwatch is the same bytes. Markup is off: brand names, titles and error
+    texts are data and may contain [brackets]."""
+    stream = sys.stderr if stderr else sys.stdout
+    terminal = hasattr(stream, "isatty") and stream.isatty()
+    return _EscapingConsole(
+        stderr=stderr, highlight=False, markup=False, soft_wrap=True, width=None if terminal else UNWRAPPED
+    )
+
+
+out = _console()
+err = _console(stderr=True)
 
 
 def _version_callback(value: bool) -> None:
@@ -119,7 +153,7 @@ def brands_list(
     from storage.brands import list_brands
 
     with database().session() as session:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "name": b.name,
                 "aliases": b.aliases,
@@ -254,7 +288,16 @@ class _ScoreSummary:
 SCORE_BATCH = 500  # lines scored (and, with --queue, stored and queued in one transaction) at a time
 
 
-def _score_stream(source, sink, path, *, db, explain, progress, total_bytes):  # type: ignore[no-untyped-def]
+def _score_stream(
+    source: IO[bytes],
+    sink: IO[str],
+    path: ScoreQueue,
+    *,
+    db: Database | None,
+    explain: Console | None,
+    progress: bool,
+    total_bytes: int,
+) -> _ScoreSummary:
     """Write one score record per line of ``source``, in input order; memory stays flat however long
     the file. With ``db`` each batch of listings is stored, then scored and queued in one transaction
     (brands.queueing.score_and_queue, the path every scorer takes)."""
@@ -275,7 +318,7 @@ def _score_stream(source, sink, path, *, db, explain, progress, total_bytes):  #
     )
     task = bar.add_task("score", total=total_bytes)
 
-    def parsed_lines():  # type: ignore[no-untyped-def]
+    def parsed_lines() -> Iterator[tuple[int, Listing | None, dict[str, Any] | None]]:
         """(line number, listing or None, error record or None) per non-blank line."""
         for number, line in enumerate(source, start=1):
             bar.advance(task, len(line))
@@ -301,15 +344,16 @@ def _score_stream(source, sink, path, *, db, explain, progress, total_bytes):  #
                 summary.flagged += result.flagged
                 sink.write(json.dumps(score_to_record(result), ensure_ascii=False) + "\n")
                 if explain is not None and result.flagged:
-                    explain.print(
-                        Text(f"{result.id}  {listing.title[:60]}  风险 {result.risk:.2f}", style="bold")
-                    )
+                    heading = printable(f"{result.id}  {listing.title[:60]}  风险 {result.risk:.2f}")
+                    explain.print(Text(heading, style="bold"))
                     for reason in result.reasons:
                         explain.print(f"  {reason.weight:+.2f}  {reason.signal}: {reason.detail}")
     return summary
 
 
-def _score_batch(path, listings, db, summary):  # type: ignore[no-untyped-def]
+def _score_batch(
+    path: ScoreQueue, listings: list[Listing], db: Database | None, summary: _ScoreSummary
+) -> list[Score]:
     """The scores of ``listings`` in order; with ``db`` the listings are stored and queued too."""
     if db is None:
         return list(path.score(listings))
@@ -325,7 +369,7 @@ def _score_batch(path, listings, db, summary):  # type: ignore[no-untyped-def]
     return [outcome.score for outcome in outcomes]
 
 
-def _normalised_record(listing) -> dict:  # type: ignore[no-untyped-def]
+def _normalised_record(listing: Listing) -> dict[str, Any]:
     """A parsed listing back in listing-record form, with the types the parser enforced."""
     from dataclasses import asdict
 
@@ -778,7 +822,7 @@ def _import_demo_registry_if_empty(db: Database) -> None:
     out.print(f"品牌库为空：已导入演示品牌 {report.total} 个（{BRANDS_FILE.name}）")
 
 
-def _start_demo(size: int):  # type: ignore[no-untyped-def]
+def _start_demo(size: int) -> DemoServers:
     from demo.server import DemoServers
 
     try:
@@ -799,7 +843,7 @@ def _print_counts(db: Database) -> None:
     )
 
 
-def proxy_options(proxy: list[str] | None) -> dict[str, object]:
+def proxy_options(proxy: list[str] | None) -> dict[str, Any]:
     """uvicorn's options for ``--trust-proxy``: X-Forwarded-For is believed from those addresses only.
 
     uvicorn's own default believes it from 127.0.0.1, so a client on the same machine could pick the
@@ -810,8 +854,8 @@ def proxy_options(proxy: list[str] | None) -> dict[str, object]:
     return {"proxy_headers": True, "forwarded_allow_ips": ",".join(proxy)}
 
 
-def _serve_forever(  # type: ignore[no-untyped-def]
-    db: Database, settings, host: str, port: int, proxy: list[str] | None = None
+def _serve_forever(
+    db: Database, settings: Settings, host: str, port: int, proxy: list[str] | None = None
 ) -> None:
     import uvicorn
 
@@ -964,7 +1008,7 @@ def users_token(name: Annotated[str, typer.Argument(help="The user the token act
     sys.stdout.write(token + "\n")
 
 
-def _user_named(session, name: str):  # type: ignore[no-untyped-def]
+def _user_named(session: Session, name: str) -> User:
     from storage.users import get_user_by_name
 
     user = get_user_by_name(session=session, name=name)
@@ -973,7 +1017,7 @@ def _user_named(session, name: str):  # type: ignore[no-untyped-def]
     return user
 
 
-def _when(moment) -> str | None:  # type: ignore[no-untyped-def]
+def _when(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat(timespec="seconds")
 
 
@@ -983,7 +1027,7 @@ def users_list(as_json: Annotated[bool, typer.Option("--json", help="JSON for sc
     from storage.users import list_tokens, list_users
 
     with database().session() as session:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "name": u.name,
                 "role": u.role,
@@ -1102,7 +1146,7 @@ def users_revoke(
         revoked = revoke_tokens(
             session=session,
             user=_user_named(session, name),
-            prefix=None if revoke_all else prefix.rstrip("…"),
+            prefix=None if revoke_all or prefix is None else prefix.rstrip("…"),
         )
         prefixes = [t.prefix for t in revoked]
     out.print(f"revoked {len(prefixes)} token(s) of {name}: {', '.join(prefixes)}", soft_wrap=True)
@@ -1176,6 +1220,8 @@ def evidence_verify(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code; no traceback reaches a user without --debug."""
+    global out, err
+    out, err = _console(), _console(stderr=True)  # for the streams of this run (a pipe, a file, a tty)
     args = list(sys.argv[1:] if argv is None else argv)
     root = RootOptions()
     try:

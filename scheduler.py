@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -171,9 +172,7 @@ def run_pipeline(
     outcome: dict[str, Any] = {"crawls": {}}
     for platform in platforms:
         report(f"采集 {platform} …")
-        result = run_recorded(
-            f"crawl:{platform}", lambda p=platform: crawl_platform(p, progress=progress), db
-        )
+        result = run_recorded(f"crawl:{platform}", partial(crawl_platform, platform, progress=progress), db)
         outcome["crawls"][platform] = result
         report(
             f"采集 {platform}："

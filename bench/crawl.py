@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/crawl.py [--size 1000] [--spa-pages 150] [--memory-pages 5000] [--rounds 3]
 
-1. static: the full crawl of demo-static (pipelines, snapshots, SQLite) in pages/s, against a bare
-   Scrapy spider that fetches the same pages with no pipeline, same run, same server. Target ≥ 70 %.
+1. static: the full crawl of demo-static (pipelines, snapshots, listing images, SQLite) in responses/s
+   (pages and images), against a bare Scrapy spider that fetches the same pages and images with no
+   pipeline, same run, same server. Target ≥ 85 %.
 2. browser: the demo-spa crawl (Chromium, screenshots) in detail pages/s, against a naive Playwright
-   loop over the same detail pages (new page per URL, every resource loaded, screenshot). Target ≥ 3×.
+   loop over the same detail pages (new page per URL, every resource loaded, screenshot). Target ≥ 5×.
 3. memory: peak RSS of the crawler process during a crawl of ≥ 5,000 pages. Target < 500 MB.
 
 The demo marketplaces run in their own process (uvicorn, listen backlog 2048), so the server does
@@ -32,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PY = sys.executable
+STATIC_TARGET = 0.85  # markwatch's full static crawl against a bare Scrapy spider, responses/s
+BROWSER_TARGET = 5  # markwatch's browser crawl against a naive Playwright loop, detail pages/s
 
 
 def free_port() -> int:
@@ -117,6 +120,11 @@ class Bare(scrapy.Spider):
         for href in response.css("a.category-link::attr(href), li.item-card a.item-link::attr(href), "
                                  "nav.pagination a.next::attr(href)").getall():
             yield response.follow(href, self.parse)
+        for src in response.css("img.gallery-img::attr(src)").getall():  # a detail page's images
+            yield response.follow(src, self.image)
+
+    def image(self, response):
+        pass
 
 process = CrawlerProcess({"LOG_LEVEL": "WARNING", "CONCURRENT_REQUESTS": 32,
                           "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "TELNETCONSOLE_ENABLED": False,
@@ -201,9 +209,21 @@ def main() -> None:
     print("all targets met" if all(results) else "some targets NOT met")
 
 
+def warm_static(demo: Demo, size: int) -> None:
+    """Ask demo-static for every listing image once (the server draws a picture on its first request
+    and caches it), so that neither crawl pays for that and the other not."""
+    sys.path.insert(0, str(ROOT))
+    from demo.catalogue import catalogue_records
+
+    for record in catalogue_records("demo-static", size, 7, static_port=demo.static_port):
+        for src in record["images"]:
+            urllib.request.urlopen(src, timeout=30).read()
+
+
 def static_figure(size: int, rounds: int) -> bool:
     demo = Demo(size)
     try:
+        warm_static(demo, size)
         nopipe = full_crawl("demo-static", demo.static_url, ITEM_PIPELINES={})
         print(
             f"static  markwatch spider, no pipeline:  {rate(nopipe['stats']):,.0f} pages/s "
@@ -224,15 +244,16 @@ def static_figure(size: int, rounds: int) -> bool:
             )
         share = statistics.median(shares)
         print(
-            f"static  ratio, median of {rounds} rounds {share:.0%} (target ≥ 70%): "
-            f"{'met' if share >= 0.7 else 'NOT MET'}"
+            f"static  ratio, median of {rounds} rounds {share:.0%} (target ≥ {STATIC_TARGET:.0%}): "
+            f"{'met' if share >= STATIC_TARGET else 'NOT MET'}"
         )
         print(
-            "static  like for like: both spiders fetch the same URLs from the same server in the same run; "
+            "static  like for like: both spiders fetch the same URLs (pages and every listing's images) from "
+            "the same server in the same run; "
             "the bare spider has 16 requests per domain and no throttling, markwatch keeps the demo-static "
             "profile's politeness (16 per domain, AutoThrottle target 16, robots.txt)"
         )
-        return share >= 0.7
+        return share >= STATIC_TARGET
     finally:
         demo.close()
 
@@ -268,10 +289,10 @@ def browser_figure(spa_pages: int, rounds: int) -> bool:
             "pages included in its time"
         )
         print(
-            f"browser factor, median of {rounds} rounds {factor:.1f}× (target ≥ 3×): "
-            f"{'met' if factor >= 3 else 'NOT MET'}"
+            f"browser factor, median of {rounds} rounds {factor:.1f}× (target ≥ {BROWSER_TARGET}×): "
+            f"{'met' if factor >= BROWSER_TARGET else 'NOT MET'}"
         )
-        return factor >= 3
+        return factor >= BROWSER_TARGET
     finally:
         demo.close()
 

@@ -200,7 +200,7 @@ class ConfinementMiddleware:
         if self.rules is None or "markwatch_kind" not in request.meta:
             return response
         if response.status in REDIRECT_STATUSES and b"Location" in response.headers:
-            location = response.headers[b"Location"].decode("latin-1").strip()
+            location = (response.headers[b"Location"] or b"").decode("latin-1").strip()
             target = urljoin(request.url, location)
             if blocks.is_block_url(target, self.extra_block_urls()):
                 # a login or verification page: the page is blocked, not moved (PolitenessMiddleware

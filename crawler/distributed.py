@@ -103,7 +103,8 @@ class Generation:
 
     def queue_length(self) -> int:
         key = self.keys["requests"]
-        kind = self.redis.type(key).decode()
+        kind = self.redis.type(key)
+        kind = kind.decode() if isinstance(kind, bytes) else kind
         if kind == "zset":
             return int(self.redis.zcard(key))
         if kind == "list":

@@ -78,7 +78,7 @@ class CrawlRunRecorder:
         from twisted.internet import task
 
         if self.crawler.settings.getbool("MARKWATCH_PROGRESS", DEFAULTS["MARKWATCH_PROGRESS"]):
-            self.start_progress_bar(spider.profile.name)
+            self.start_progress_bar(self.crawler.settings.get("MARKWATCH_PLATFORM") or spider.name)
         self.loop = task.LoopingCall(self.flush)
         self.loop.start(FLUSH_INTERVAL, now=False)
 

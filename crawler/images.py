@@ -117,7 +117,7 @@ class ListingImagesPipeline(MediaPipeline):
     def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> None:
         return None  # nothing cached between crawls: the blob store dedupes the bytes
 
-    async def media_downloaded(
+    async def media_downloaded(  # type: ignore[override]  # markwatch's facts, not Scrapy's FileInfo
         self, response: Response, request: Request, info: Any, *, item: Any = None
     ) -> dict[str, Any]:
         """The stored image's facts, or ``{"refused": reason}`` (an image refused is no error to log)."""
@@ -127,7 +127,7 @@ class ListingImagesPipeline(MediaPipeline):
         if response.status != 200:
             return {"refused": f"http_{response.status}"}
         data = response.body
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")[:100] or None
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")[:100] or None
         kept: dict[str, Any] = await maybe_deferred_to_future(
             deferToThread(self._keep, data, request.url, content_type)
         )
@@ -150,7 +150,9 @@ class ListingImagesPipeline(MediaPipeline):
             "height": facts["height"],
         }
 
-    def media_failed(self, failure: Failure, request: Request, info: Any) -> None:
+    def media_failed(  # type: ignore[override]  # None: the item gets no result for it, not an error
+        self, failure: Failure, request: Request, info: Any
+    ) -> None:
         """Note why the download failed; MediaPipeline then gives the item a None result for it (raising
         here would log every refused image as an error)."""
         from scrapy.exceptions import DownloadCancelledError
@@ -183,7 +185,7 @@ class ListingImagesPipeline(MediaPipeline):
                 kept.append(dict(facts, position=len(kept)))
             elif facts["refused"] is not None:
                 report.refused(self.crawler, f"image:{facts['refused']}")
-        self.crawler.stats.inc_value(STORED_STAT, len(kept))  # type: ignore[union-attr]
+        self.crawler.stats.inc_value(STORED_STAT, len(kept))
         item["images_fetched"] = kept
         record = item.get("record")
         if record is not None:

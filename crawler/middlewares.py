@@ -167,7 +167,7 @@ class PolitenessMiddleware:
         page = "markwatch_kind" in request.meta or request.meta.get("markwatch_image")
         if not page or isinstance(exception, (IgnoreRequest, DownloadCancelledError, CancelledError)):
             return None  # cancelled: a download bigger than download_maxsize, not worth another try
-        self.crawler.stats.inc_value(f"markwatch/retry_reason/{type(exception).__name__}")  # type: ignore[union-attr]
+        self.crawler.stats.inc_value(f"markwatch/retry_reason/{type(exception).__name__}")
         return self.retry(request, type(exception).__name__, detail=str(exception)[:200])
 
     def diagnose(self, request: Request, response: Response) -> tuple[str | None, float | None]:
@@ -221,7 +221,7 @@ class PolitenessMiddleware:
         slot = downloader.slots.get(downloader.get_slot_key(request))
         if slot is not None:
             slot.delay = min(max(slot.delay * 2, seconds), self.max_delay)
-            self.crawler.stats.max_value("markwatch/max_backoff_seconds", slot.delay)  # type: ignore[union-attr]
+            self.crawler.stats.max_value("markwatch/max_backoff_seconds", slot.delay)
 
     def recover(self, request: Request) -> None:
         """A healthy answer: bring a slowed slot's delay back towards the profile's, step by step."""

@@ -66,7 +66,8 @@ class PageOutcomeMiddleware:
             yield self._gone_item(response)  # a page Scrapy could not read as text: still a gone listing
         if kind == "list" and not details and not items:
             skipped = stats.get_value("markwatch/resume_skipped", 0) - skipped_before
-            start_page = getattr(response.request.callback, "__name__", "") == "parse_start"
+            callback = getattr(response.request, "callback", None)
+            start_page = getattr(callback, "__name__", "") == "parse_start"
             if not skipped and not (start_page and lists):
                 stats.inc_value("markwatch/empty_list_pages")
                 report.warn(self.crawler, f"list page without item links: {response.url}")
@@ -85,6 +86,7 @@ class PageOutcomeMiddleware:
 
     def _gone_item(self, response: Response) -> ListingItem:
         spider = self.crawler.spider
+        assert response.request is not None  # a downloaded page
         fingerprint = self.crawler.request_fingerprinter.fingerprint(response.request).hex()
         return ListingItem(
             platform=spider.profile.name,

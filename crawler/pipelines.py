@@ -13,13 +13,22 @@ by reason; nothing here crashes the crawl.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler import normalise as n
 from crawler.items import ListingItem
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+    from twisted.internet.defer import Deferred
+    from twisted.internet.interfaces import IDelayedCall, IReactorTime
+
+    from brands.queueing import ScoreQueue
+    from storage import Database
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +41,7 @@ class UnusableItem(DropItem):
         super().__init__(f"{reason}: {detail}" if detail else reason)
 
 
-def _database(crawler: Crawler) -> Any:
+def _database(crawler: Crawler) -> Database:
     from storage import open_database
 
     return open_database(check=False)
@@ -55,25 +64,33 @@ class Batch:
     """
 
     def __init__(
-        self, db: Any, work: Any, *, size: int = BATCH_SIZE, wait: float = BATCH_WAIT, clock: Any = None
+        self,
+        db: Database,
+        work: Callable[[Session, list[ListingItem]], None],
+        *,
+        size: int = BATCH_SIZE,
+        wait: float = BATCH_WAIT,
+        clock: IReactorTime | None = None,
     ) -> None:
         self.db, self.work, self.size, self.wait = db, work, size, wait
         self.clock = clock  # the reactor unless given (tests: twisted.internet.task.Clock)
-        self.pending: list[tuple[Any, Any]] = []
-        self.call: Any = None  # the timer that flushes a batch that is not full
+        self.pending: list[tuple[ListingItem, Deferred[ListingItem]]] = []
+        self.call: IDelayedCall | None = None  # the timer that flushes a batch that is not full
         self.writing = False
-        self.idle: list[Any] = []  # Deferreds of ``close``, fired when nothing is pending or written
+        self.idle: list[Deferred[None]] = []  # of ``close``, fired when nothing is pending or written
 
-    def add(self, item: Any) -> Any:
+    def add(self, item: ListingItem) -> Deferred[ListingItem]:
         from twisted.internet import defer
 
-        d: defer.Deferred = defer.Deferred()
+        d: Deferred[ListingItem] = defer.Deferred()
         self.pending.append((item, d))
         if len(self.pending) >= self.size:
             self.flush()
         elif self.call is None:
             if self.clock is None:
-                from twisted.internet import reactor as clock
+                from twisted.internet import reactor
+
+                clock = cast("IReactorTime", reactor)  # the module is the running reactor
             else:
                 clock = self.clock
             self.call = clock.callLater(self.wait, self.flush)
@@ -92,7 +109,7 @@ class Batch:
         self.writing = True
         deferToThread(self._write, [item for item, _d in batch]).addCallback(self._written, batch)
 
-    def _write(self, items: list[Any]) -> list[Exception | None]:
+    def _write(self, items: list[ListingItem]) -> list[Exception | None]:
         """In the worker thread: the batch in one transaction, or item by item if that fails."""
         try:
             with self.db.session() as session:
@@ -101,7 +118,9 @@ class Batch:
             return [self._one(item) for item in items]
         return [None] * len(items)
 
-    def _written(self, outcomes: list[Exception | None], batch: list[tuple[Any, Any]]) -> None:
+    def _written(
+        self, outcomes: list[Exception | None], batch: list[tuple[ListingItem, Deferred[ListingItem]]]
+    ) -> None:
         self.writing = False
         for (item, d), error in zip(batch, outcomes, strict=True):
             if error is None:
@@ -112,10 +131,10 @@ class Batch:
             self.flush()  # these items have waited for the batch before them already
         if not self.writing and not self.pending:
             waiting, self.idle = self.idle, []
-            for d in waiting:
-                d.callback(None)
+            for closing in waiting:
+                closing.callback(None)
 
-    def _one(self, item: Any) -> Exception | None:
+    def _one(self, item: ListingItem) -> Exception | None:
         from sqlalchemy.exc import IntegrityError
 
         for attempt in range(3):
@@ -131,14 +150,14 @@ class Batch:
                 return exc
         return None
 
-    def close(self) -> Any:
+    def close(self) -> Deferred[None]:
         """Write what is pending; the Deferred fires once every batch is written."""
         from twisted.internet import defer
 
         self.flush()
         if not self.writing and not self.pending:
             return defer.succeed(None)
-        d: defer.Deferred = defer.Deferred()
+        d: Deferred[None] = defer.Deferred()
         self.idle.append(d)
         return d
 
@@ -209,13 +228,13 @@ class PersistPipeline:
     def from_crawler(cls, crawler: Crawler) -> PersistPipeline:
         return cls(crawler)
 
-    def process_item(self, item: ListingItem) -> Any:
+    def process_item(self, item: ListingItem) -> Deferred[ListingItem]:
         return self.batch.add(item)
 
-    def close_spider(self) -> Any:
+    def close_spider(self) -> Deferred[None]:
         return self.batch.close()
 
-    def _store(self, session: Any, items: list[ListingItem]) -> None:
+    def _store(self, session: Session, items: list[ListingItem]) -> None:
         from storage.listings import get_or_create_platform, store_listings
         from storage.models import Platform
 
@@ -252,13 +271,13 @@ class SnapshotPipeline:
     def from_crawler(cls, crawler: Crawler) -> SnapshotPipeline:
         return cls(crawler)
 
-    def process_item(self, item: ListingItem) -> Any:
+    def process_item(self, item: ListingItem) -> Deferred[ListingItem]:
         return self.batch.add(item)
 
-    def close_spider(self) -> Any:
+    def close_spider(self) -> Deferred[None]:
         return self.batch.close()
 
-    def _store(self, session: Any, items: list[ListingItem]) -> None:
+    def _store(self, session: Session, items: list[ListingItem]) -> None:
         from storage.crawl import add_snapshots
 
         for item in items:  # the blobs are written (and fsynced) before the rows that name them
@@ -308,10 +327,10 @@ class ScreenshotPipeline:
             return item
         return self.batch.add(item)
 
-    def close_spider(self) -> Any:
+    def close_spider(self) -> Deferred[None]:
         return self.batch.close()
 
-    def _store(self, session: Any, items: list[ListingItem]) -> None:
+    def _store(self, session: Session, items: list[ListingItem]) -> None:
         from storage.crawl import set_snapshot_screenshot
 
         for item in items:
@@ -333,7 +352,7 @@ class ScorePipeline:
     Switched off (NotConfigured) when no brand is approved.
     """
 
-    def __init__(self, db: Any, path: Any) -> None:
+    def __init__(self, db: Database, path: ScoreQueue) -> None:
         self.db = db
         self.path = path
         self.batch = Batch(db, self._score)
@@ -351,13 +370,13 @@ class ScorePipeline:
             raise NotConfigured("no approved brands: listings are stored unscored")
         return cls(db, path)
 
-    def process_item(self, item: ListingItem) -> Any:
+    def process_item(self, item: ListingItem) -> Deferred[ListingItem]:
         return self.batch.add(item)
 
-    def close_spider(self) -> Any:
+    def close_spider(self) -> Deferred[None]:
         return self.batch.close()
 
-    def _score(self, session: Any, items: list[ListingItem]) -> None:
+    def _score(self, session: Session, items: list[ListingItem]) -> None:
         from sqlalchemy import select
 
         from brands.queueing import score_and_queue

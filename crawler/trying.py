@@ -14,12 +14,18 @@ from typing import Any
 from scrapy.http import HtmlResponse, Request
 
 from crawler import normalise as n
+from crawler.confine import Confinement
 from crawler.extract import Page
-from crawler.pages import DETAIL, LIST, PageReader, link_refusal
+from crawler.pages import DETAIL, LIST, PageReader
 from crawler.profiles import Profile
 from storage.errors import MarkwatchError
 
 FETCH_TIMEOUT = 30.0  # s
+REFUSALS = {  # the crawl's confinement verdicts, as try explains them
+    "scheme": "not http or https: never followed",
+    "offsite": "not one of the platform's hosts (base_url, start/search/detail addresses, hosts)",
+    "private_address": "a loopback or private address, and the platform's own address is not one",
+}
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 
 
@@ -106,15 +112,15 @@ def try_page(profile: Profile, response: HtmlResponse, *, query: str | None = No
         currency = n.currency_of(price_text, default=default) if price_text or stated else None
         report.fields.append({"name": "→ currency stored", "text": None, "source": "", "value": currency})
     if kind != DETAIL:
+        confinement = Confinement.of_profile(profile.data)
         for result in reader.results(page):
             report.results.append({"url": result.url, "fields": _flat(result.fields.raw)})
-            if result.url and (why := link_refusal(result.url)):
-                report.refused.append({"url": result.url, "reason": why})
-        number = 1
-        report.next_pages = reader.next_pages(page, page_number=number, query=query)
+            if result.url and (why := confinement.verdict(result.url)):
+                report.refused.append({"url": result.url, "reason": REFUSALS.get(why, why)})
+        report.next_pages = reader.next_pages(page, page_number=1, query=query)
         for url in report.next_pages:
-            if why := link_refusal(url):
-                report.refused.append({"url": url, "reason": why})
+            if why := confinement.verdict(url):
+                report.refused.append({"url": url, "reason": REFUSALS.get(why, why)})
     report.malformed_json = sorted(set(page.json_errors))
     return report
 

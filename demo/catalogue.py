@@ -647,7 +647,7 @@ PESTICIDE_USES = ("除草 烂根", "杀虫 蚜虫 飞虱", "地下害虫 一次�
 FUEL_PRODUCTS = ("散装汽油", "非标柴油", "调和汽油", "桶装柴油 非标", "自调 甲醇汽油", "轻质燃料油 代替柴油")
 FUEL_GRADES = ("92#", "95#", "0#", "-10#", "")
 FUEL_EXTRAS = ("送货上门", "工地 矿山 直供", "自提 低价", "比加油站便宜", "大量现货 可开票", "桶装 50升")
-AUTO_ORDINARY = (
+AUTO_ORDINARY: tuple[tuple[str, float, float], ...] = (
     ("车用尿素 10L 国六", 39, 69),
     ("燃油宝 除积碳 6支装", 29, 59),
     ("汽车 玻璃水 2L×4", 19, 35),
@@ -666,7 +666,7 @@ CLAIMS = (
     "包治百病",
     "孕妇 婴儿 100%安全 无任何副作用",
 )
-CLAIM_PRODUCTS = (
+CLAIM_PRODUCTS: tuple[tuple[str, str, float, float], ...] = (
     ("苦瓜 降糖 饼干", "休闲食品", 19, 49),
     ("桑叶茶 袋泡", "饮料冲调", 29, 69),
     ("土蜂蜜 500g", "饮料冲调", 39, 99),
@@ -678,7 +678,7 @@ CLAIM_PRODUCTS = (
     ("纳豆 红曲 软胶囊", "休闲食品", 49, 159),
 )
 
-ORDINARY = (
+ORDINARY: tuple[tuple[str, str, float, float], ...] = (
     ("纯棉 毛巾 3条装", "家居日用", 19, 39),
     ("不锈钢 保温杯 500ml", "家居日用", 29, 89),
     ("加厚 收纳箱 大号", "家居日用", 25, 59),
@@ -715,7 +715,7 @@ ORDINARY = (
     ("有机肥 羊粪 40斤", "农资农药", 29, 59),
 )
 
-HARD_NEGATIVES = (  # (title, category, low, high, what makes it innocent)
+HARD_NEGATIVES: tuple[tuple[str, str, float, float, str], ...] = (  # title, category, low, high, why innocent
     ("烟台 红富士苹果 5斤装 新鲜水果", "生鲜水果", 29, 59, "水果 苹果 不是商标"),
     ("阿克苏 冰糖心苹果 10斤 当季", "生鲜水果", 49, 89, "水果 苹果 不是商标"),
     ("纯白猫咪专用 全封闭 猫砂盆", "宠物用品", 59, 129, "白猫咪: 动物, 不是商标 白猫"),

@@ -4,7 +4,8 @@ Each request draws from a seeded RNG: with probability ``rate`` it gets one faul
 from the enabled kinds. Draws are independent, so no fault is permanent: asking again later succeeds
 with probability 1 - rate. ``/robots.txt``, ``/__faults``, ``/static/`` and ``/img/`` never fault.
 ``POST /__faults?rate=0.1[&kinds=error,throttle]`` changes the rate at run time; ``GET /__faults``
-shows it with the number of faults served by kind.
+shows it with the number of faults served by kind. Every faulted response carries ``X-Demo-Fault: <kind>``
+(a crawler ignores it; tests classify responses by it instead of by status codes or the clock).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from urllib.parse import parse_qs
 FAULT_KINDS: tuple[str, ...] = ("error", "throttle", "slow", "truncate", "captcha")
 EXEMPT_PREFIXES = ("/robots.txt", "/__faults", "/static/", "/img/", "/favicon.ico")
 SLOW_SECONDS = (0.5, 2.0)
+FAULT_HEADER = b"x-demo-fault"  # names the injected fault on every faulted response, so tests need no clock
 
 CAPTCHA_PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>安全验证</title></head>
@@ -51,7 +53,35 @@ class Faults:
         self.counts: Counter[str] = Counter()
         self.rate = 0.0
         self.kinds = FAULT_KINDS
+        self.hold_limit: int | None = None  # after this many answered requests, hold the rest
+        self.answered = 0
+        self.held = 0  # requests waiting for the hold to be lifted
         self.set(rate, kinds)
+
+    def hold_after(self, requests: int | None) -> None:
+        """Answer ``requests`` more requests, then hold every further one until ``hold_after(None)``.
+
+        A test gets a crawl stopped half-way for certain (to kill it there), with no clock involved.
+        """
+        with self._lock:
+            self.hold_limit, self.answered = requests, 0
+
+    def admit(self) -> bool:
+        """Whether a request may be answered now; False counts it as held."""
+        with self._lock:
+            if self.hold_limit is None or self.answered < self.hold_limit:
+                self.answered += 1
+                return True
+            self.held += 1
+            return False
+
+    async def wait_released(self) -> None:
+        while True:
+            await asyncio.sleep(0.02)
+            with self._lock:
+                if self.hold_limit is None:
+                    self.held -= 1
+                    return
 
     def set(self, rate: float, kinds: tuple[str, ...] | list[str] | None = None) -> None:
         if not 0.0 <= rate <= 1.0:
@@ -74,7 +104,12 @@ class Faults:
 
     def state(self) -> dict[str, Any]:
         with self._lock:
-            return {"rate": self.rate, "kinds": list(self.kinds), "served": dict(self.counts)}
+            return {
+                "rate": self.rate,
+                "kinds": list(self.kinds),
+                "served": dict(self.counts),
+                "held": self.held,
+            }
 
 
 def truncation_point(body: bytes, u: float) -> int:
@@ -115,18 +150,28 @@ class FaultMiddleware:
         if path.startswith(EXEMPT_PREFIXES):
             await self.app(scope, receive, send)
             return
+        if not self.faults.admit():
+            await self.faults.wait_released()
         kind, u = self.faults.draw()
         if kind is None:
             await self.app(scope, receive, send)
-        elif kind == "error":
-            await _send_page(send, 500, ERROR_PAGE)
+            return
+        marked = [(FAULT_HEADER, kind.encode())]
+        if kind == "error":
+            await _send_page(send, 500, ERROR_PAGE, marked)
         elif kind == "throttle":
-            await _send_page(send, 429, THROTTLE_PAGE, [(b"retry-after", b"1")])
+            await _send_page(send, 429, THROTTLE_PAGE, [(b"retry-after", b"1"), *marked])
         elif kind == "captcha":
-            await _send_page(send, 200, CAPTCHA_PAGE, [(b"cache-control", b"no-store")])
+            await _send_page(send, 200, CAPTCHA_PAGE, [(b"cache-control", b"no-store"), *marked])
         elif kind == "slow":
             await asyncio.sleep(SLOW_SECONDS[0] + (SLOW_SECONDS[1] - SLOW_SECONDS[0]) * u)
-            await self.app(scope, receive, send)
+
+            async def send_marked(message: dict[str, Any]) -> None:
+                if message["type"] == "http.response.start":
+                    message = {**message, "headers": [*message.get("headers", []), *marked]}
+                await send(message)
+
+            await self.app(scope, receive, send_marked)
         else:
             await self._truncated(scope, receive, send, u)
 
@@ -145,7 +190,7 @@ class FaultMiddleware:
         if start.get("status", 200) == 200 and len(body) > 1:
             body = body[: truncation_point(body, u)]
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-        headers.append((b"content-length", str(len(body)).encode()))
+        headers += [(b"content-length", str(len(body)).encode()), (FAULT_HEADER, b"truncate")]
         await send({"type": "http.response.start", "status": start.get("status", 200), "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

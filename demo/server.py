@@ -95,6 +95,15 @@ class DemoServers:
         self.static_faults.set(rate, kinds)
         self.spa_faults.set(rate, kinds)
 
+    def hold_after(self, requests: int | None) -> None:
+        """Each site answers ``requests`` more requests, then holds the rest until ``hold_after(None)``."""
+        self.static_faults.hold_after(requests)
+        self.spa_faults.hold_after(requests)
+
+    def held(self) -> int:
+        """How many requests the two sites are holding now."""
+        return self.static_faults.held + self.spa_faults.held
+
     def records(self, platform: str | None = None) -> Iterator[dict[str, Any]]:
         """The ground truth with the URLs of these running servers."""
         return catalogue_records(

@@ -5,7 +5,7 @@ Every text that goes into the SVG is escaped; the markup is returned as ``Markup
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 
 from markupsafe import Markup, escape
@@ -13,7 +13,13 @@ from markupsafe import Markup, escape
 PALETTE = ("#c0392b", "#d35400", "#2c7a7b", "#6b46c1", "#b7791f", "#4a5568")
 
 
-def price_chart(points: Sequence[tuple[datetime, float]], *, label: str, fmt_time, fmt_money) -> Markup:  # type: ignore[no-untyped-def]
+def price_chart(
+    points: Sequence[tuple[datetime, float]],
+    *,
+    label: str,
+    fmt_time: Callable[[datetime], str],
+    fmt_money: Callable[[float], str],
+) -> Markup:
     """A step chart of a listing's price over time."""
     width, height, pad = 640, 200, 48
     if not points:
@@ -65,7 +71,7 @@ def price_chart(points: Sequence[tuple[datetime, float]], *, label: str, fmt_tim
 
 
 def stacked_days(
-    days: Sequence[date], series: dict[str, Sequence[int]], *, labels: dict[str, str], title: str
+    days: Sequence[date], series: Mapping[str, Sequence[int]], *, labels: dict[str, str], title: str
 ) -> Markup:
     """Stacked bars: one per day, one colour per series (violation kind), with a legend."""
     width, height, pad, legend = 760, 260, 40, 150
@@ -81,7 +87,7 @@ def stacked_days(
         f'<text x="{pad - 4}" y="{height - pad}" text-anchor="end" font-size="11">0</text>',
     ]
     for i, day in enumerate(days):
-        base = height - pad
+        base: float = height - pad
         for k, (name, values) in enumerate(series.items()):
             n = values[i]
             if not n:

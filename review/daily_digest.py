@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from openpyxl import Workbook
@@ -70,7 +71,7 @@ def collect(db: Database, settings: Settings, now: datetime) -> dict[str, Any]:
     }
 
 
-def _zone(settings: Settings):  # type: ignore[no-untyped-def]
+def _zone(settings: Settings) -> ZoneInfo:
     from review.format import zone
 
     return zone(settings.timezone)

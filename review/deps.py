@@ -178,8 +178,25 @@ def json_depth(value: object, limit: int = JSON_MAX_DEPTH) -> int:
     return deepest
 
 
+def has_lone_surrogate(value: object) -> bool:
+    """Whether a parsed JSON value holds a string (or key) with a lone surrogate (``"\\ud800"``): not
+    Unicode text, so it can be neither stored nor answered in UTF-8."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in item):
+                return True
+        elif isinstance(item, dict):
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return False
+
+
 async def json_body(request: Request) -> None:
-    """An API body is JSON (else 415) nested at most JSON_MAX_DEPTH deep (else 422).
+    """An API body is JSON (else 415) nested at most JSON_MAX_DEPTH deep, of Unicode text (else 422).
 
     FastAPI hands a body of any other type to the route as bytes, and a deep one reaches code that
     recurses over it; both are refused here, before any route sees them.
@@ -188,12 +205,15 @@ async def json_body(request: Request) -> None:
         return
     body = await request.body()
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if not body and not media:
+    if not body:
         return  # no body at all: the route's own validation says what is missing
     if media != "application/json" and not media.endswith("+json"):
         raise HTTPException(415, "error.415")
-    if json_depth(await request.json()) > JSON_MAX_DEPTH:
+    value = await request.json()
+    if json_depth(value) > JSON_MAX_DEPTH:
         raise HTTPException(422, "error.too_deep")
+    if has_lone_surrogate(value):
+        raise HTTPException(422, "error.not_text")
 
 
 JsonBodyDep = Depends(json_body)

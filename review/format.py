@@ -60,18 +60,19 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def printable(text: object, *, keep_newlines: bool = False) -> str:
+def printable(text: object, *, keep_newlines: bool = False, keep_tabs: bool = False) -> str:
     """Text from outside (scraped, archive-supplied, typed) with every control character shown escaped.
 
     ``"\\x1b[2K"`` becomes the visible ``\\x1b[2K``: nothing a page, a ZIP member name or a reviewer's
     note holds can move a terminal's cursor, hide text, or make a spreadsheet or a PDF invalid.
-    ``keep_newlines`` keeps ``\\n`` (multi-line notes in a cell or a report); every other control is
-    escaped.
+    ``keep_newlines`` keeps ``\\n`` (multi-line notes in a cell or a report), ``keep_tabs`` keeps
+    ``\\t`` (columns of a terminal listing); every other control is escaped.
     """
     value = "" if text is None else str(text)
-    if keep_newlines:
-        return "\n".join(_CONTROL.sub(_escaped, part) for part in value.split("\n"))
-    return _CONTROL.sub(_escaped, value)
+    kept = ("\n" if keep_newlines else "") + ("\t" if keep_tabs else "")
+    if not kept:
+        return _CONTROL.sub(_escaped, value)
+    return _CONTROL.sub(lambda m: m.group() if m.group() in kept else _escaped(m), value)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|", "\uff1d", "\uff0b", "\uff0d", "\uff20")

@@ -44,7 +44,7 @@ _VISUAL = [
     "ul",
     "gy",
 ]
-VISUAL = frozenset(a + b for a, b in _VISUAL) | frozenset(b + a for a, b in _VISUAL)
+VISUAL = frozenset(_VISUAL) | frozenset(pair[::-1] for pair in _VISUAL)  # each pair either way round
 
 
 def _neighbours() -> frozenset[str]:

@@ -132,12 +132,19 @@ class Pack:
     media_patterns: tuple[re.Pattern[str], ...] = ()
 
 
+@functools.lru_cache(maxsize=16)
+def _bundled(path: Path) -> Any:
+    """A bundled YAML file, read once (with libyaml's parser when it is there)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+
+
 def _f(words: Any) -> tuple[str, ...]:
     return tuple(fold(str(w)) for w in words or ())
 
 
 def _load(path: Path) -> Pack:
-    d = yaml.safe_load(path.read_text(encoding="utf-8"))
+    d = _bundled(path)
     name, viol, dept = d["pack"], d["violation"], d["department"]
     rules: list[Rule] = []
     for terms in d.get("banned") or []:
@@ -228,7 +235,7 @@ def packs() -> tuple[Pack, ...]:
 @functools.lru_cache(maxsize=1)
 def cue_words() -> tuple[tuple[str, float], ...]:
     """(folded cue word, weight), longest first."""
-    d = yaml.safe_load((RULES_DIR / "cue_words.yaml").read_text(encoding="utf-8"))
+    d = _bundled(RULES_DIR / "cue_words.yaml")
     out: dict[str, float] = {}
     for w, words in d["cues"].items():
         for word in words:
@@ -240,7 +247,7 @@ def cue_words() -> tuple[tuple[str, float], ...]:
 @functools.lru_cache(maxsize=1)
 def cue_patterns() -> tuple[tuple[re.Pattern[str], float], ...]:
     """(regular expression on folded text, weight): cue words built from parts (原厂品质, 品质同正品)."""
-    d = yaml.safe_load((RULES_DIR / "cue_words.yaml").read_text(encoding="utf-8"))
+    d = _bundled(RULES_DIR / "cue_words.yaml")
     return tuple(
         (re.compile(str(p)), float(w)) for w, pats in (d.get("patterns") or {}).items() for p in pats or ()
     )
@@ -249,14 +256,14 @@ def cue_patterns() -> tuple[tuple[re.Pattern[str], float], ...]:
 @functools.lru_cache(maxsize=1)
 def price_not_comparable() -> tuple[str, ...]:
     """Words that make a listing's price say nothing about the genuine article's (二手, 补差价, 小样)."""
-    d = yaml.safe_load((RULES_DIR / "cue_words.yaml").read_text(encoding="utf-8"))
+    d = _bundled(RULES_DIR / "cue_words.yaml")
     return tuple(fold(str(w)) for w in d.get("price_not_comparable") or ())
 
 
 @functools.lru_cache(maxsize=1)
 def goods_table() -> tuple[tuple[tuple[str, frozenset[int]], ...], frozenset[str]]:
     """(keyword, Nice classes) longest first, and the generic category names."""
-    d = yaml.safe_load((DATA_DIR / "goods.yaml").read_text(encoding="utf-8"))
+    d = _bundled(DATA_DIR / "goods.yaml")
     kw: dict[str, set[int]] = {}
     for cls, words in d["classes"].items():
         for w in words:
@@ -272,7 +279,7 @@ def goods_table() -> tuple[tuple[tuple[str, frozenset[int]], ...], frozenset[str
 def goods_kinds() -> dict[str, tuple[str, ...]]:
     """A goods word titles use → the categories it belongs to: its kind, then the marketplace
     categories the kind sits under (牛肉面 → 方便面, 方便速食, 休闲食品 …)."""
-    d = yaml.safe_load((DATA_DIR / "goods.yaml").read_text(encoding="utf-8"))
+    d = _bundled(DATA_DIR / "goods.yaml")
     out: dict[str, tuple[str, ...]] = {}
     for name, kind in (d.get("kinds") or {}).items():
         cats = (fold(str(name)), *(fold(str(p)) for p in kind.get("platform") or ()))
@@ -284,7 +291,7 @@ def goods_kinds() -> dict[str, tuple[str, ...]]:
 @functools.lru_cache(maxsize=1)
 def goods_parts() -> frozenset[str]:
     """Words naming parts, accessories and consumables (遥控器, 滤芯, 存储卡, 手机壳)."""
-    d = yaml.safe_load((DATA_DIR / "goods.yaml").read_text(encoding="utf-8"))
+    d = _bundled(DATA_DIR / "goods.yaml")
     return frozenset(fold(str(w)) for w in d.get("parts") or ())
 
 
@@ -328,6 +335,12 @@ GUARANTEE_AFTER = ("赔", "包赔", "必究", "十倍", "假一", "全额退")
 SCALE_AFTER = ("真机", "比例", "尺寸", "大小", "还原", "匹配", "贴合", "开孔")
 
 
+OTHER_SENSE_AFTER = (
+    "plant", "flower", "leaves", "leaf", "vine", "greenery", "grass", "tree", "moss", "fruit", "fur",
+    "leather", "eyelash", "lashes", "nails", "snow", "blood", "tattoo", "景区", "旅游", "风情", "民宿",
+)  # fmt: skip
+
+
 def cue_negated(text: str, start: int, end: int) -> bool:
     """Is a counterfeit cue word negated, or named in a guarantee against fakes?"""
     if negated(text, start, end):
@@ -335,7 +348,12 @@ def cue_negated(text: str, start: int, end: int) -> bool:
     after = text[end : end + 6].lstrip(" ，,!！")
     if any(after.startswith(g) or after[1:].startswith(g) for g in GUARANTEE_AFTER):
         return True
-    return any(after.startswith(w) for w in SCALE_AFTER)
+    if any(after.startswith(w) for w in SCALE_AFTER):
+        return True
+    # "fake" before what is made to look real is a material, not a replica (fake plant, fake fur); 山寨
+    # before 景区 is a mountain village
+    near = text[end : end + 24]
+    return any(w in near if w.isascii() else after.startswith(w) for w in OTHER_SENSE_AFTER)
 
 
 def straddles(text: str, start: int, end: int) -> bool:
@@ -349,7 +367,7 @@ def straddles(text: str, start: int, end: int) -> bool:
 
 def find_terms(text: str, term: str) -> list[tuple[int, int]]:
     """Positions of a term; Latin terms only on word boundaries."""
-    out = []
+    out: list[tuple[int, int]] = []
     start = 0
     latin = term[:1].isascii() and term[:1].isalnum()
     while True:

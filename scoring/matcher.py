@@ -493,6 +493,7 @@ class MarkIndex:
         characters, then judge where the window sits in the title."""
         window = seg.han.chars[s : s + length]
         form = mark.form
+        cmp: _Comparison | None
         if length == len(form):
             cmp = _compare_same_length(window, form)
         elif length == len(form) + 1:
@@ -737,6 +738,7 @@ class MarkIndex:
         if len(form) >= 5 and text[:3] == form[:3] and abs(len(text) - len(form)) <= 2 and sim < 0.62:
             sim = 0.62  # brand stem kept, ending changed (Adivon, Adisco)
         is_collapsed = any(seg.latin[i][1] == s for i in seg.latin_collapsed)
+        kind: MatchKind
         if sim >= 1.0:
             raw_mark = fold(mark.text)
             raw = raw_mark in raw_fold
@@ -1049,7 +1051,7 @@ def _latin_evidence(text: str, form: str) -> float:
     if text == form or skeleton(text) == skeleton(form):
         return latin.similarity(text, form)
     n = len(form)
-    length = n * (n / 6) ** 0.75
+    length: float = n * (n / 6) ** 0.75
     if len(text) > n and _subsequence(form, text):
         length = max(length, len(text))  # letters added, every letter of the mark kept in order (Haiyatt)
     return max(0.0, 1.0 - latin.distance(text, form) / length)
@@ -1336,7 +1338,7 @@ def _spells(word: str, chars: str) -> bool:
 
 def _han_run(text: str, i: int, step: int, limit: int = 4) -> str:
     """The Han characters directly before (step -1) or after (step 1) position i, up to limit."""
-    out = []
+    out: list[str] = []
     j = i - 1 if step < 0 else i
     while 0 <= j < len(text) and is_han(text[j]) and len(out) < limit:
         out.append(text[j])

@@ -362,7 +362,7 @@ class _ShapeTable(dict):  # type: ignore[type-arg]
         self[c] = row
         return row
 
-    def get(self, c: str, default=None):  # type: ignore[no-untyped-def, override]
+    def get(self, c: str, default=None):  # type: ignore[no-untyped-def]
         try:
             return self[c]
         except KeyError:
@@ -377,7 +377,7 @@ class _ShapeTable(dict):  # type: ignore[type-arg]
     def __len__(self) -> int:
         return len(self._raw)
 
-    def items(self):  # type: ignore[no-untyped-def, override]
+    def items(self):  # type: ignore[no-untyped-def]
         return ((c, self[c]) for c in self._raw)
 
 

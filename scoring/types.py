@@ -141,10 +141,11 @@ def _opt_number(
     if isinstance(value, bool):
         raise ValueError(f"field '{key}': expected a number, got a boolean")
     if isinstance(value, str):
+        text = value
         try:
-            value = float(value.strip().lstrip("¥￥").replace(",", ""))
+            value = float(text.strip().lstrip("¥￥").replace(",", ""))
         except ValueError:
-            raise ValueError(f"field '{key}': {value[:40]!r} is not a number") from None
+            raise ValueError(f"field '{key}': {text[:40]!r} is not a number") from None
     if not isinstance(value, (int, float)):
         raise ValueError(f"field '{key}': expected a number, got {type(value).__name__}")
     if isinstance(value, int) and abs(value) > maximum:

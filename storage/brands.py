@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -26,7 +26,7 @@ class ImageRecord:
     phash: str
 
 
-def _brand_query():  # type: ignore[no-untyped-def]
+def _brand_query() -> Select[Brand]:
     return select(Brand).options(
         selectinload(Brand.marks),
         selectinload(Brand.registrations),

@@ -30,8 +30,8 @@ def new_leads_by(*, session: Session, since: datetime, until: datetime) -> dict[
             .group_by(column)
         )
         result[facet] = _sorted_counts(rows)
-    for facet, column in {"violation": Lead.violation, "department": Lead.department}.items():
-        rows = session.execute(select(column, func.count()).where(*window).group_by(column))
+    for facet, lead_column in (("violation", Lead.violation), ("department", Lead.department)):
+        rows = session.execute(select(lead_column, func.count()).where(*window).group_by(lead_column))
         result[facet] = _sorted_counts(rows)
     return result
 

@@ -290,7 +290,7 @@ def _upsert_statement(dialect: str, table: Table) -> Any:
     statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
     excluded = statement.excluded
     columns = _SELLER_COLUMNS if table is _SELLERS else _LISTING_COLUMNS
-    updates = {name: excluded[name] for name in columns}
+    updates: dict[str, Any] = {name: excluded[name] for name in columns}
     if table is _LISTINGS:
         unchanged = table.c.content_hash.is_not_distinct_from(excluded.content_hash)
         updates["scored_at"] = case((unchanged, table.c.scored_at), else_=null())

@@ -30,14 +30,13 @@ def prune_dismissed_snapshots(*, session: Session, older_than: datetime) -> tupl
             )
         )
     )
-    candidate_blobs = {s.html_sha256 for s in doomed} | {s.screenshot_sha256 for s in doomed}
-    candidate_blobs.discard(None)
+    candidate_blobs = {sha for s in doomed for sha in (s.html_sha256, s.screenshot_sha256) if sha is not None}
     for snapshot in doomed:
         session.delete(snapshot)
     session.flush()
     if not candidate_blobs:
         return len(doomed), []
-    shas = sorted(candidate_blobs)  # type: ignore[type-var]
+    shas = sorted(candidate_blobs)
     kept = set(session.scalars(select(Snapshot.html_sha256).where(Snapshot.html_sha256.in_(shas))))
     kept |= set(
         session.scalars(select(Snapshot.screenshot_sha256).where(Snapshot.screenshot_sha256.in_(shas)))

@@ -49,4 +49,4 @@ def seller_brands(*, session: Session, limit: int = 500_000) -> list[tuple[str, 
         .distinct()
         .limit(limit)
     )
-    return [(seller, brand) for seller, brand in rows]
+    return [(seller, brand) for seller, brand in rows if brand is not None]  # the query's own condition

@@ -9,14 +9,14 @@ platform+last_flagged_at, last_flagged_at). A brand owner's scope is a list of b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, String, and_, bindparam, column, func, literal_column, or_, select, table
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.sqltypes import NullType
 
@@ -65,6 +65,7 @@ class QueueRow:
     seller_blacklisted: bool
     last_flagged_at: datetime
     transfer_review: bool
+    version: int = 1  # what a decision on it names (storage.decisions)
 
 
 @dataclass
@@ -146,7 +147,7 @@ class _LeadIdIn(ColumnElement[bool]):
     prepare than the query itself."""
 
     inherit_cache = False
-    type = NullType()
+    type = NullType()  # type: ignore[assignment]  # a predicate compiled by hand, typeless on purpose
 
     def __init__(self, ids: Sequence[int]) -> None:
         self.ids = ids
@@ -159,7 +160,7 @@ def _lead_id_in(element: _LeadIdIn, compiler: Any, **kw: Any) -> str:
 
 @compiles(_LeadIdIn, "sqlite")
 def _lead_id_in_sqlite(element: _LeadIdIn, compiler: Any, **kw: Any) -> str:
-    ids = literal_column("value")
+    ids: ColumnElement[Any] = literal_column("value")
     each = func.json_each(bindparam(None, json.dumps([int(i) for i in element.ids]), type_=String()))
     return "(" + str(compiler.process(Lead.id.in_(select(ids).select_from(each)), **kw)) + ")"
 
@@ -187,13 +188,15 @@ class _Contains(ColumnElement[bool]):
     """
 
     inherit_cache = False  # holds plain values, not clause elements: compiled per statement
-    type = NullType()  # a predicate already: a Boolean type would make SQLite append "= 1"
+    type = NullType()  # type: ignore[assignment]  # a predicate already: Boolean would make SQLite append "= 1"
 
-    def __init__(self, id_column: Any, text_column: Any, text: str) -> None:
+    def __init__(
+        self, id_column: InstrumentedAttribute[int], text_column: InstrumentedAttribute[Any], text: str
+    ) -> None:
         self.id_column, self.text_column, self.text = id_column, text_column, text
         self.table = text_column.table.name
 
-    def like(self) -> Any:
+    def like_clause(self) -> ColumnElement[bool]:
         needle = "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         return self.text_column.like(needle, escape="\\")
 
@@ -215,32 +218,32 @@ class _Contains(ColumnElement[bool]):
         ids = self.fulltext_ids()
         if ids is not None and _caseless(self.text):
             return ids
-        where = [self.like()] if ids is None else [self.id_column.in_(ids), self.like()]
+        where = [self.like_clause()] if ids is None else [self.id_column.in_(ids), self.like_clause()]
         return select(self.id_column).where(*where)
 
 
 @compiles(_Contains)
 def _contains_like(element: _Contains, compiler: Any, **kw: Any) -> str:
-    return "(" + str(compiler.process(element.like(), **kw)) + ")"
+    return "(" + str(compiler.process(element.like_clause(), **kw)) + ")"
 
 
 @compiles(_Contains, "sqlite")
 def _contains_sqlite(element: _Contains, compiler: Any, **kw: Any) -> str:
     ids = element.fulltext_ids()
     if ids is None:
-        return "(" + str(compiler.process(element.like(), **kw)) + ")"
-    condition = element.id_column.in_(ids)
+        return "(" + str(compiler.process(element.like_clause(), **kw)) + ")"
+    condition: ColumnElement[bool] = element.id_column.in_(ids)
     if not _caseless(element.text):
-        condition = and_(condition, element.like())
+        condition = and_(condition, element.like_clause())
     return "(" + str(compiler.process(condition, **kw)) + ")"
 
 
-def title_contains(text: str) -> Any:
+def title_contains(text: str) -> _Contains:
     """Listings whose title contains ``text`` (through the full-text indexes on SQLite)."""
     return _Contains(Listing.id, Listing.title, text)
 
 
-def seller_name_contains(text: str) -> Any:
+def seller_name_contains(text: str) -> _Contains:
     """Sellers whose name contains ``text`` (through the full-text indexes on SQLite)."""
     return _Contains(Seller.id, Seller.name, text)
 
@@ -291,14 +294,14 @@ def resolve_text(*, session: Session, filters: QueueFilter) -> QueueFilter:
     where, _ = _conditions(base)
     # the matching listings and sellers first (through the indexes), then their leads by listing or
     # seller id (covering indexes): much cheaper than a lookup into the listings table for every lead
-    found: list[Any] = [
+    matched: list[ColumnElement[bool]] = [
         Lead.listing_id.in_(_matching_ids(session, title_contains(filters.text))),
         Lead.seller_id.in_(select(sellers.c[0]).order_by(sellers.c[0]).limit(SELLER_MATCH_LIMIT)),
     ]
     number = _lead_number(filters.text)
     if number is not None:
-        found.append(Lead.id == number)
-    where.append(or_(*found))
+        matched.append(Lead.id == number)
+    where.append(or_(*matched))
     ids = tuple(
         session.scalars(
             select(Lead.id).where(*where).order_by(Lead.risk.desc(), Lead.id.desc()).limit(TEXT_MATCH_LIMIT)
@@ -307,7 +310,7 @@ def resolve_text(*, session: Session, filters: QueueFilter) -> QueueFilter:
     return replace(filters, lead_ids=ids)
 
 
-def _rows_query() -> Select[Any]:
+def _rows_query() -> Select[*tuple[Any, ...]]:
     return (
         select(
             Lead.id,
@@ -326,6 +329,7 @@ def _rows_query() -> Select[Any]:
             Seller.blacklisted,
             Lead.last_flagged_at,
             Lead.transfer_review,
+            Lead.version,
         )
         .select_from(Lead)
         .join(Listing, Listing.id == Lead.listing_id)
@@ -353,6 +357,7 @@ def _row(r: Any) -> QueueRow:
         seller_blacklisted=bool(r[13]),
         last_flagged_at=r[14],
         transfer_review=bool(r[15]),
+        version=r[16],
     )
 
 
@@ -465,15 +470,17 @@ def queue_counts(
     names: dict[str, dict[Any, str]] = {}
     for facet, model in (("platform", Platform), ("brand", Brand)):
         ids = list(totals[facet])
-        rows = session.execute(select(model.id, model.name).where(model.id.in_(ids))) if ids else []
-        names[facet] = {i: n for i, n in rows}
+        id_names: Iterable[Any] = (
+            session.execute(select(model.id, model.name).where(model.id.in_(ids))) if ids else []
+        )
+        names[facet] = {i: n for i, n in id_names}
     counts: dict[str, list[tuple[str, int]]] = {}
     for facet in FACETS:
         if facet in names:
-            values = [(names[facet][k], n) for k, n in totals[facet].items() if k in names[facet]]
+            named = [(names[facet][k], n) for k, n in totals[facet].items() if k in names[facet]]
         else:
-            values = list(totals[facet].items())
-        counts[facet] = sorted(values, key=lambda item: (-item[1], str(item[0])))
+            named = list(totals[facet].items())
+        counts[facet] = sorted(named, key=lambda item: (-item[1], str(item[0])))
     return counts
 
 

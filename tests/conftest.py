@@ -6,15 +6,30 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 import markwatch
 from storage import Database, open_database
 from storage.migrate import upgrade
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "dev"
+# Hypothesis (tests/test_properties.py): a few hundred examples per parser in CI; HYPOTHESIS_PROFILE=long
+# for many more. The deadline is a guard against a hang (an alias bomb), not a speed limit.
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=200,
+    deadline=timedelta(seconds=30),
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+hypothesis_settings.register_profile("long", parent=hypothesis_settings.get_profile("ci"), max_examples=5_000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 PG_ADMIN_URL = os.environ.get("MARKWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
@@ -124,3 +139,4 @@ def demo(demo_servers):  # type: ignore[no-untyped-def]
     demo_servers.set_faults(0.0)
     yield demo_servers
     demo_servers.set_faults(0.0)
+    demo_servers.hold_after(None)

@@ -220,3 +220,47 @@ def test_a_list_page_answering_an_error_is_a_warning(cli, db, tmp_path: Path) ->
         assert cli("platforms", "add", profile).exit_code == 0
         summary = crawl(CrawlOptions("hostile", progress=False))
     assert summary.warnings == [f"list page {site.url}/ answered HTTP 403"]
+
+
+# --- block pages of the big platforms -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        (
+            "https://www.amazon.com/dp/B07Y4Z6LBD",
+            "<title>Amazon.com</title><h4>Enter the characters you see below</h4>"
+            "<form method='get' action='/errors/validateCaptcha'><input id='captchacharacters'></form>",
+        ),
+        ("https://www.amazon.co.uk/dp/B01", "<title>Robot Check</title><p>…</p>"),
+        ("https://item.taobao.com/item.htm/_____tmd_____/punish?x5secdata=abc", "<div id='app'></div>"),
+        ("https://login.taobao.com/member/login.jhtml?redirectURL=x", "<h1>密码登录</h1>"),
+        ("https://detail.tmall.com/item.htm?id=1", "<div id='nc_1_n1z' class='nc_iconfont btn_slide'></div>"),
+        ("https://cfe.m.jd.com/privatedomain/risk_handler/03101900/?returnurl=x", "<p>验证</p>"),
+        ("https://search.jd.com/Search?keyword=x", "<div class='tip'>验证一下，购物无忧</div>"),
+    ],
+)
+def test_block_pages_of_the_big_platforms_are_recognised(url: str, body: str) -> None:
+    from scrapy.http import HtmlResponse
+
+    from crawler.blocks import block_sign
+
+    assert block_sign(HtmlResponse(url, body=f"<html>{body}</html>".encode(), encoding="utf-8"))
+
+
+def test_a_listing_page_that_mentions_a_punish_url_in_a_script_is_no_block() -> None:
+    from scrapy.http import HtmlResponse
+
+    from crawler.blocks import block_sign
+
+    page = (
+        "<html><title>商品</title><h1>优衣库 T恤</h1><script>var u = 'https://detailskip.taobao.com/"
+        "_____tmd_____/punish?x5secdata=1';</script></html>"
+    )
+    assert (
+        block_sign(
+            HtmlResponse("https://item.taobao.com/item.htm?id=1", body=page.encode(), encoding="utf-8")
+        )
+        is None
+    )

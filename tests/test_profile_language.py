@@ -491,11 +491,18 @@ def test_platforms_try_lists_a_refused_link(cli, tmp_path: Any) -> None:  # type
     text = profile_text('list: {items: "a::attr(href)"}\ndetail: {id: "#id", fields: {title: h1}}\n')
     profile.write_text(text, encoding="utf-8")
     listing = tmp_path / "list.html"
-    links = '<a href="/item/1">1</a><a href="file:///etc/passwd">x</a><a href="javascript:;">y</a>'
+    links = (
+        '<a href="/item/1">1</a><a href="file:///etc/passwd">x</a><a href="javascript:;">y</a>'
+        '<a href="https://click.simba.example.net/cc?p=1">ad</a><a href="http://127.0.0.1:8080/x">z</a>'
+    )
     listing.write_text(links, encoding="utf-8")
     result = cli("platforms", "try", str(profile), str(listing), "--url", "https://shop.example.com/s?q=x")
-    assert "refused: file:///etc/passwd (file scheme: only http and https are followed)" in result.stdout
-    assert "refused: javascript:; (javascript scheme" in result.stdout
+    shown = " ".join(result.stdout.split())  # the terminal's line breaks aside
+    assert "refused: file:///etc/passwd (not http or https" in shown
+    assert "refused: javascript:; (not http or https" in shown
+    assert "refused: https://click.simba.example.net/cc?p=1 (not one of the platform's hosts" in shown
+    assert "refused: http://127.0.0.1:8080/x (a loopback or private address" in shown
+    assert "refused: https://shop.example.com/item/1" not in shown
 
 
 def test_the_worked_example_of_docs_crawling_reads_a_json_only_search_page() -> None:
@@ -514,3 +521,36 @@ def test_the_worked_example_of_docs_crawling_reads_a_json_only_search_page() -> 
     ]
     assert results[2].fields.raw["sold"] == "10万+人付款"
     assert results[2].fields.raw["seller"]["name"] == "运动城"
+
+
+def test_platforms_try_fetches_an_address(cli, tmp_path: Any) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server interface
+            body = TAOBAO_ITEM.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        profile = tmp_path / "shop.yaml"
+        title = '[".tb-main-title", {json: item.title, script: "__INITIAL_STATE__\\\\s*="}]'
+        profile.write_text(JSON_ONLY_PROFILE.replace('".tb-main-title"', title), encoding="utf-8")
+        url = f"http://127.0.0.1:{server.server_address[1]}/item.htm?id=562283240178"
+        result = cli("platforms", "try", str(profile), url)
+    finally:
+        server.shutdown()
+    shown = " ".join(result.stdout.split())
+    assert result.exit_code == 0, result.stderr
+    assert "detail page" in shown and "id: 562283240178" in shown
+    assert "title: 乳白亚克力外壳 60%键盘外壳" in shown
+    assert "[json item.title in <script> after /__INITIAL_STATE__\\s*=/]" in shown

@@ -289,11 +289,9 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
 
 
 def _enable(db: Any, platforms: set[str]) -> None:
-    """Real marketplaces are disabled until enabled; enable them where the installation has the switch."""
-    try:
-        from crawler.platforms import set_enabled  # type: ignore[import-not-found]
-    except ImportError:
-        return
+    """Real marketplaces are disabled until enabled (`markwatch platforms enable NAME`)."""
+    from crawler.platforms import set_enabled
+
     for platform in platforms:
         set_enabled(db, platform, True)
 

@@ -246,7 +246,11 @@ def test_brand_owner_may_not_decide(client: TestClient, world) -> None:
 def test_investigator_transfers_but_does_not_confirm(client: TestClient, world) -> None:
     login(client, "调查员")
     assert post_form(client, f"/leads/{world['ksf']}/decision", {"action": "confirm"}).status_code == 403
-    response = post_form(client, f"/leads/{world['lining']}/decision", {"action": "transfer", "note": "移送"})
+    asked = post_form(client, f"/leads/{world['lining']}/decision", {"action": "transfer", "note": "移送"})
+    assert asked.status_code == 200 and "确认移送公安？" in asked.text  # the confirmation step
+    response = post_form(
+        client, f"/leads/{world['lining']}/decision", {"action": "transfer", "note": "移送", "confirmed": "1"}
+    )
     assert response.status_code == 303
     page = client.get(f"/leads/{world['lining']}").text
     assert "已移送" in page and 'id="lead-department">经检处' in page
@@ -488,7 +492,9 @@ def test_assign_sets_the_department_and_appends_events(client: TestClient, db, w
     post_form(
         client, f"/leads/{lead}/decision", {"action": "assign", "department": "商标处", "note": "转商标处"}
     )
-    post_form(client, f"/leads/{lead}/decision", {"action": "escalate", "note": "请领导审阅"})
+    post_form(
+        client, f"/leads/{lead}/decision", {"action": "escalate", "note": "请领导审阅", "confirmed": "1"}
+    )
     with db.session() as s:
         row = s.get(Lead, lead)
         assert row.department == "商标处" and row.status == "escalated"
@@ -552,7 +558,9 @@ def test_brand_owner_registers_a_brand_that_waits_for_approval(client: TestClien
     admin = login(TestClient(client.app), "管理员")
     approvals = admin.get("/admin/approvals").text
     assert "康帅傅" in approvals and "康帅傅权利人" not in approvals
-    assert "与已登记或待审批的商标近似" in approvals and "康帅傅 ≈ 康师傅" in approvals  # the squatter is shown up
+    assert (
+        "与已登记或待审批的商标近似" in approvals and "康帅傅 ≈ 康师傅" in approvals
+    )  # the squatter is shown up
     with db.session() as s:
         from storage.brands import get_brand
 
@@ -812,6 +820,15 @@ def test_api_bodies_that_are_not_json_get_415_and_nothing_changes(
     binary = client.post(path, content=b"\xff\xfe\x00", headers={**headers, "Content-Type": "image/png"})
     assert binary.status_code == 415
     assert client.get(f"/api/v1/leads/{world['ksf']}", headers=headers).json()["status"] == "new"
+
+
+def test_api_bodies_with_a_lone_surrogate_get_422(client: TestClient, cli, world) -> None:
+    owner = {"Authorization": f"Bearer {cli('users', 'token', '康师傅权利人').stdout.strip()}"}
+    body = '{"name": "康师傅\\ud800", "aliases": ["\\udfff"]}'
+    response = client.post(
+        "/api/v1/brands", content=body, headers={**owner, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422 and "surrogate" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("depth", [400, 100_000])

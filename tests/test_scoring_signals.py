@@ -417,3 +417,16 @@ def test_a_cue_on_an_accessory_named_after_the_goods_it_fits_does_not_flag_their
 
 def test_one_to_one_as_a_scale_is_no_replica_cue():
     assert "counterfeit_cue" not in run("欧丽雅 精华液 30ml 包装盒 1:1真机匹配", price=150).features
+
+
+def test_cue_words_in_another_sense_are_no_cue():
+    reg = Registry(
+        [Brand("Clinique", categories=("护肤",), nice_classes=(3,)), Brand("纯甄", categories=("酸奶",))]
+    )
+    assert not score(
+        Listing("x", "Clinique style Artificial Leaf Money Plant Fake Hanging plant"), reg
+    ).flagged
+    assert "counterfeit_cue" not in run("欧丽雅 精华液 fake fur 收纳包").features
+    assert "counterfeit_cue" not in run("欧丽雅 精华液 fake hanging plant").features
+    assert "counterfeit_cue" not in run("欧丽雅 精华液 基诺山寨景区 纪念").features
+    assert "counterfeit_cue" in run("欧丽雅 精华液 fake").features

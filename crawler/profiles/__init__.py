@@ -392,7 +392,7 @@ class _Checker:
                 if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
                     wanted = "true or false" if kind is bool else "a number"
                     self.fail(node, f"politeness.{key} must be {wanted}, not {value!r}")
-                elif kind is not bool and value < 0:
+                elif kind is not bool and isinstance(value, (int, float)) and value < 0:
                     self.fail(node, f"politeness.{key} must not be negative")
                 else:
                     data["politeness"][key] = value

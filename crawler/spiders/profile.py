@@ -145,7 +145,9 @@ class ProfileSpider(scrapy.Spider):
             for url in self.profile.data.get("start_urls") or []:
                 yield self.page_request(self.absolute(url), LIST, self.parse_start)
         template = self.profile.data.get("search_url")
-        if self.queries and not template:
+        if not self.queries:
+            return
+        if not template:
             raise ValueError(f"platform {self.profile.name} has no search_url; crawl it without --query")
         for query in self.queries:
             url = self.absolute(template.replace("{query}", quote(query)))

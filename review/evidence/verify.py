@@ -7,6 +7,7 @@ import io
 import json
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,8 +187,8 @@ def verify_packet(
             return None
         try:
             return archive.read(info)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
-            report.problems.append(f"{name} cannot be read ({exc})")
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, zlib.error) as exc:
+            report.problems.append(f"{name} cannot be read ({exc})")  # a corrupt compressed stream too
             return None
 
     manifest_bytes = read(MANIFEST)
@@ -254,7 +255,7 @@ def verify_packet(
         report.key_source = "pinned" if keys.matches(key_hex, pinned) else "other"
         report.pinned = True
         report.expected_fingerprint = keys.fingerprint(pinned) if len(pinned) == 64 else _grouped(pinned)
-    else:
+    elif local is not None:
         report.key_source = "installation" if keys.matches(key_hex, local) else "other"
         report.expected_fingerprint = keys.fingerprint(local)
 
