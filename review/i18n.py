@@ -118,6 +118,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.dismiss_reason": ("驳回必须填写理由。", "A dismissal needs a reason."),
     "error.department": ("请选择有效的处室。", "Choose a valid department."),
     "error.no_selection": ("请先勾选线索。", "Select some leads first."),
+    "error.conflict": (
+        "此线索在您打开页面后已被他人修改，未作处理。请查看当前状态后再决定。",
+        "This lead changed after you opened it; nothing was done. "
+        "Look at its current state and decide again.",
+    ),
+    "error.transition": (
+        "当前状态下不能作此处理。",
+        "This decision is not allowed in the lead's current status.",
+    ),
+    "error.note_required": (
+        "上报和移送公安必须填写说明。",
+        "Escalating or transferring to the police needs a note.",
+    ),
+    "error.reopen_reason": ("重新打开必须填写理由。", "Reopening needs a reason."),
     # a bad query or form value (review.deps.BadInput and the pages' validation errors): what is wrong
     "input.missing": ("缺少{param}", "{param} is missing"),
     "input.not_an_integer": ("{param}：“{value}”不是整数", "{param}: “{value}” is not a whole number"),
@@ -187,6 +201,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.assign": ("分派处室", "Assign"),
     "action.escalate": ("上报", "Escalate"),
     "action.transfer": ("移送公安", "Transfer to police"),
+    "action.reopen": ("重新打开（管理员）", "Reopen (admin)"),
     "action.flagged": ("系统标记", "flagged"),
     "action.reflagged": ("再次标记", "flagged again"),
     "action.reopened": ("重新打开", "reopened"),
@@ -251,6 +266,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Keys: j/k move, c confirm, d dismiss (a reason is required)",
     ),
     "queue.bulk_done": ("已处理 {n} 条线索。", "{n} leads updated."),
+    "queue.bulk_changed": (
+        "以下线索在您打开页面后已被他人修改，已跳过：{ids}",
+        "These leads changed after you opened the page and were skipped: {ids}",
+    ),
+    "queue.bulk_refused": (
+        "以下线索的当前状态不允许此处理，已跳过：{ids}",
+        "These leads' status does not allow this decision; they were skipped: {ids}",
+    ),
     "queue.transfer_flag": ("达刑事标准", "criminal threshold"),
     "queue.blacklisted": ("黑名单", "blacklisted"),
     "queue.new_first": (
@@ -349,6 +372,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "You can see this lead but not decide on it.",
     ),
     "lead.decided": ("已记录：{action}", "Recorded: {action}"),
+    "lead.conflict": (
+        "此线索已被修改：{who} 于 {when} 作了“{action}”，当前状态为“{status}”。",
+        "This lead was changed: {who} did “{action}” at {when}; its status is now “{status}”.",
+    ),
+    "lead.changed_by_system": ("系统（重新评分）", "the system (re-scoring)"),
+    "lead.confirm_escalate": (
+        "确认上报此线索？上报后由上级审阅。",
+        "Escalate this lead? It goes to a superior for review.",
+    ),
+    "lead.confirm_transfer": (
+        "确认移送公安？移送后线索关闭，只有管理员可以凭理由重新打开，且不能再驳回。",
+        "Transfer to the police? The lead is then closed: only an admin can reopen it, with a reason, "
+        "and it can no longer be dismissed.",
+    ),
+    "lead.confirm_yes": ("确认{action}", "Yes: {action}"),
+    "lead.confirm_no": ("取消", "Cancel"),
+    "lead.closed": (
+        "此线索已结案，只有管理员可以凭理由重新打开。",
+        "This lead is closed; only an admin can reopen it, with a reason.",
+    ),
     "lead.blacklisted_now": (
         "该卖家的确认线索已达 {n} 条，已列入黑名单。",
         "The seller now has {n} confirmed leads and is blacklisted.",

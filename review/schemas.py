@@ -40,6 +40,7 @@ class LeadPublic(BaseModel):
     seller_blacklisted: bool = False
     last_flagged_at: datetime
     transfer_review: bool | None = False  # None (like department) for a brand owner: internal
+    version: int = 1  # send it back with a decision (field or If-Match): a lead changed since answers 409
 
 
 class StatusChangePublic(BaseModel):
@@ -65,9 +66,24 @@ class LeadList(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    action: Literal["confirm", "dismiss", "assign", "escalate", "transfer"]
+    action: Literal["confirm", "dismiss", "assign", "escalate", "transfer", "reopen"]
     note: str | None = Field(default=None, max_length=2000)
     department: str | None = Field(default=None, max_length=32)
+    version: int | None = Field(
+        default=None, description="the lead's version the decision was made on (or the If-Match header)"
+    )
+
+
+class ConflictPublic(BaseModel):
+    """409: the lead changed since the decision's version: how it is now, and the last change."""
+
+    detail: str
+    id: int
+    status: str
+    version: int
+    changed_by: str | None  # None: the system (a re-score)
+    changed_at: datetime | None
+    action: str | None
 
 
 # Unknown keys are let through to the registry file's validation, which refuses them by name with its

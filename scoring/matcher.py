@@ -226,9 +226,7 @@ class MarkIndex:
         """Every mark the title may contain or imitate, best first (at most one match per mark)."""
         seg = seg or segment(raw_title)
         # traditional script is not evasion, nor is full-width punctuation (L＇oreal); full-width letters are
-        raw_fold = "".join(
-            c if c.isalnum() else unicodedata.normalize("NFKC", c) for c in raw_title.casefold()
-        ).translate(_t2s_table())
+        raw_fold = raw_title.casefold().translate(_fullwidth_punctuation()).translate(_t2s_table())
         best: dict[int, Match] = {}
         for m in self._match_han(seg, raw_fold):
             if m.mark.brand >= 0:
@@ -705,7 +703,8 @@ class MarkIndex:
         for mid in cands:
             form = self.marks[mid].form
             if (
-                _OSA(text, form) >= (0.4 if len(form) >= 7 else 0.5)
+                _OSA(text, form) >= 0.5
+                or (len(form) >= 7 and text[0] == form[0] and _OSA(text, form) >= 0.4)
                 or skeleton(form) == sk
                 or latin.visual_key(form) == vk
                 or _letters(form) == so
@@ -992,6 +991,7 @@ def _romanises_neighbour(g: _Gram, folded: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=262144)
 def _other_compound(text: str, form: str) -> bool:
     """Is the mark two everyday words, and the word found the same with one of them replaced by another
     dictionary word that starts differently (ThinkCentre and ThinkBook, Galaxy Watch and Apple Watch,
@@ -1042,6 +1042,7 @@ def _displaced(text: str, form: str) -> int:
     return sum(1 for a, b in zip(text, form, strict=True) if a != b)
 
 
+@functools.lru_cache(maxsize=262144)
 def _latin_evidence(text: str, form: str) -> float:
     """Similarity of a Latin word to a mark, with the evidence growing with the mark's length: the
     weighted edit distance is counted against an effective length L·(L/6)^0.75, so one substitution
@@ -1123,6 +1124,13 @@ def _latin_why(text: str, form: str) -> str:
     if len(text) < len(form):
         return "少写字母"
     return "字母替换"
+
+
+@functools.lru_cache(maxsize=1)
+def _fullwidth_punctuation() -> dict[int, str]:
+    """Full-width and ideographic punctuation → its NFKC form (letters and digits stay as they are)."""
+    chars = [chr(o) for o in range(0xFF01, 0xFF66)] + ["\u3000"]
+    return {ord(c): unicodedata.normalize("NFKC", c) for c in chars if not c.isalnum()}
 
 
 @functools.lru_cache(maxsize=1)

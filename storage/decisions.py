@@ -1,32 +1,47 @@
 """Reviewer decisions on leads: the new status, an append-only review event, and the blacklist when
-a confirmation makes it due (storage.blacklist)."""
+a confirmation makes it due (storage.blacklist).
+
+A decision is made on a version of the lead (``Lead.version``): it is applied only when the lead is
+still at that version, moving the version on in the same statement (compare and set), so of two
+reviewers deciding at once one wins and the other gets ``LeadChanged``; the audit trail is in commit
+order and agrees with the lead's status. Which decision is allowed from which status, and what needs a
+note, is the web app's state machine (review.decisions)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from storage.blacklist import blacklist_if_due
 from storage.errors import MarkwatchError
 from storage.models import Lead, LeadStatus, ReviewEvent, Seller, utcnow
 
-ACTIONS = ("confirm", "dismiss", "assign", "escalate", "transfer")
+ACTIONS = ("confirm", "dismiss", "assign", "escalate", "transfer", "reopen")
 _ACTION_STATUS = {
     "confirm": LeadStatus.confirmed,
     "dismiss": LeadStatus.dismissed,
     "assign": LeadStatus.in_review,
     "escalate": LeadStatus.escalated,
     "transfer": LeadStatus.transferred,
+    "reopen": LeadStatus.new,
 }
+
+
+class LeadChanged(MarkwatchError):
+    """The lead changed since the version a decision was made on (``lead`` holds its current state)."""
+
+    def __init__(self, lead: Lead) -> None:
+        self.lead = lead
+        super().__init__(f"lead #{lead.id} changed since (now version {lead.version}, {lead.status})")
 
 
 def status_after(action: str, detail: dict[str, Any]) -> str | None:
     """The status a lead has after an audit event, or None for an event that changes none."""
-    if action in ("flagged", "reopened"):
+    if action in ("flagged", "reopened", "reopen"):
         return LeadStatus.new.value
     if action in _ACTION_STATUS:
         return str(detail.get("to") or _ACTION_STATUS[action].value)
@@ -40,14 +55,6 @@ class DecisionOutcome:
     relisted_listing_ids: list[int] = field(default_factory=list)  # the seller's other listings to re-score
 
 
-class DecisionRefused(MarkwatchError):
-    """A decision that lacks what its action needs; ``problem`` is the message key that says what."""
-
-    def __init__(self, message: str, *, problem: str) -> None:
-        super().__init__(message)
-        self.problem = problem
-
-
 def apply_decision(
     *,
     session: Session,
@@ -56,15 +63,17 @@ def apply_decision(
     action: str,
     note: str | None = None,
     department: str | None = None,
-    departments: Sequence[str] = (),
+    expected_version: int | None = None,
     blacklist_after: int = 3,
     now: datetime | None = None,
 ) -> DecisionOutcome:
-    """Apply a reviewer's decision: new status, an append-only event, and the blacklist when it is due.
+    """Apply a reviewer's decision made on ``expected_version`` of the lead (default: the version as
+    loaded): new status, an append-only event, and the blacklist when it is due.
 
-    Raises MarkwatchError for an unknown action, DecisionRefused for a dismissal without a reason or an
-    assignment without a department or to one that is not in ``departments``. The caller snapshots a
-    dismissed lead (storage.queue.dismiss_snapshot) — done here too, so no path forgets it.
+    The caller has checked the decision against the state machine and the lead's status as loaded.
+    Raises LeadChanged (the lead refreshed to its current state) when the lead is no longer at that
+    version, MarkwatchError for an unknown action. A dismissed lead is snapshotted
+    (storage.queue.dismiss_snapshot) so that a later flag can tell whether it changed.
     """
     from storage.queue import dismiss_snapshot
 
@@ -72,18 +81,22 @@ def apply_decision(
     note = (note or "").strip() or None
     if action not in ACTIONS:
         raise MarkwatchError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
-    if action == "dismiss" and not note:
-        raise DecisionRefused("a dismissal needs a reason", problem="error.dismiss_reason")
+    expected = lead.version if expected_version is None else expected_version
+    session.flush()
+    moved = session.execute(
+        update(Lead)
+        .where(Lead.id == lead.id, Lead.version == expected)
+        .values(version=Lead.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(lead)  # as of now: the version this decision moved on, or whoever's came first
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise LeadChanged(lead)
     detail: dict[str, Any] = {"from": lead.status}
-    if action in ("assign", "transfer") or department:
-        if action == "assign" and not department:
-            raise DecisionRefused("an assignment needs a department", problem="error.department")
-        if department:
-            if departments and department not in departments:
-                raise DecisionRefused(f"unknown department {department!r}", problem="error.department")
-            detail["department_was"] = lead.department
-            lead.department = department
-            detail["department"] = department
+    if department:
+        detail["department_was"] = lead.department
+        lead.department = department
+        detail["department"] = department
     lead.status = _ACTION_STATUS[action].value
     if action == "assign" and user_id is not None:
         lead.assignee_id = user_id

@@ -91,12 +91,12 @@ def get_lead(*, session: Session, lead_id: int, scope: Sequence[int] | None = No
 
 
 def lead_events(*, session: Session, lead_id: int) -> list[tuple[ReviewEvent, str | None]]:
-    """The audit trail, oldest first, with the name of whoever acted (None: the system)."""
+    """The audit trail in the order it was committed, with the name of whoever acted (None: the system)."""
     query = (
         select(ReviewEvent, User.name)
         .outerjoin(User, User.id == ReviewEvent.user_id)
         .where(ReviewEvent.lead_id == lead_id)
-        .order_by(ReviewEvent.at, ReviewEvent.id)
+        .order_by(ReviewEvent.id)  # commit order: decisions on one lead are serialised by its version
     )
     return [(e, n) for e, n in session.execute(query)]
 

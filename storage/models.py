@@ -413,6 +413,9 @@ class Lead(Base):
     dismissed_risk: Mapped[float | None] = mapped_column(Float)  # risk and listing content when dismissed,
     dismissed_content_hash: Mapped[str | None] = mapped_column(String(64))  # to tell when it comes back
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # moved on by every decision and every re-score that changes the lead (storage.decisions): a decision
+    # made on an older version is refused
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     listing: Mapped[Listing] = relationship()
     brand: Mapped[Brand | None] = relationship()

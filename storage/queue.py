@@ -126,7 +126,14 @@ def record_score(
     rules = rules or QueueRules()
     now = now or utcnow()
     row = _store_score(session, listing, score, now)
-    lead = session.scalars(select(Lead).where(Lead.listing_id == listing.id)).one_or_none()
+    # locked (PostgreSQL; on SQLite this transaction holds the write lock since the score's insert), and
+    # read afresh: a reviewer's decision committed meanwhile is seen, never overwritten
+    lead = session.scalars(
+        select(Lead)
+        .where(Lead.listing_id == listing.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
     if lead is not None:
         lead.seller_id = listing.seller_id
     if not score.flagged:
@@ -223,7 +230,8 @@ def _reopen_if_changed(
 def _update_lead(
     lead: Lead, score: ScoreLike, row: Score, rules: QueueRules, now: datetime, *, past_threshold: bool
 ) -> None:
-    """A flagged lead takes the new score; past the threshold only now, it is routed there."""
+    """A flagged lead takes the new score (a new version); past the threshold only now, it is routed there."""
+    lead.version = lead.version + 1
     lead.risk = row.risk
     lead.score_id = row.id
     lead.last_flagged_at = now

@@ -65,6 +65,7 @@ class QueueRow:
     seller_blacklisted: bool
     last_flagged_at: datetime
     transfer_review: bool
+    version: int = 1  # what a decision on it names (storage.decisions)
     top_reason: dict[str, Any] | None = None  # the heaviest of the score's reasons: {signal, weight, detail}
     first_flagged_at: datetime | None = None
 
@@ -330,6 +331,7 @@ def _rows_query() -> Select[*tuple[Any, ...]]:
             Seller.blacklisted,
             Lead.last_flagged_at,
             Lead.transfer_review,
+            Lead.version,
             Score.reasons,
             Lead.first_flagged_at,
         )
@@ -365,8 +367,9 @@ def _row(r: Any) -> QueueRow:
         seller_blacklisted=bool(r[13]),
         last_flagged_at=r[14],
         transfer_review=bool(r[15]),
-        top_reason=_top_reason(r[16]),
-        first_flagged_at=r[17],
+        version=r[16],
+        top_reason=_top_reason(r[17]),
+        first_flagged_at=r[18],
     )
 
 

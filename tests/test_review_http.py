@@ -246,7 +246,11 @@ def test_brand_owner_may_not_decide(client: TestClient, world) -> None:
 def test_investigator_transfers_but_does_not_confirm(client: TestClient, world) -> None:
     login(client, "调查员")
     assert post_form(client, f"/leads/{world['ksf']}/decision", {"action": "confirm"}).status_code == 403
-    response = post_form(client, f"/leads/{world['lining']}/decision", {"action": "transfer", "note": "移送"})
+    asked = post_form(client, f"/leads/{world['lining']}/decision", {"action": "transfer", "note": "移送"})
+    assert asked.status_code == 200 and "确认移送公安？" in asked.text  # the confirmation step
+    response = post_form(
+        client, f"/leads/{world['lining']}/decision", {"action": "transfer", "note": "移送", "confirmed": "1"}
+    )
     assert response.status_code == 303
     page = client.get(f"/leads/{world['lining']}").text
     assert "已移送" in page and 'id="lead-department">经检处' in page
@@ -503,7 +507,9 @@ def test_assign_sets_the_department_and_appends_events(client: TestClient, db, w
     post_form(
         client, f"/leads/{lead}/decision", {"action": "assign", "department": "商标处", "note": "转商标处"}
     )
-    post_form(client, f"/leads/{lead}/decision", {"action": "escalate", "note": "请领导审阅"})
+    post_form(
+        client, f"/leads/{lead}/decision", {"action": "escalate", "note": "请领导审阅", "confirmed": "1"}
+    )
     with db.session() as s:
         row = s.get(Lead, lead)
         assert row.department == "商标处" and row.status == "escalated"

@@ -6,17 +6,30 @@ too, with the ``X-CSRF-Token`` header on POST. A brand owner's lead outside its 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import Response
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from review.decisions import decide
-from review.deps import EVIDENCE_ROLES, CsrfDep, JsonBodyDep, SessionDep, UserDep, scope_of, sees_internals
+from review.decisions import LeadConflict, decide
+from review.deps import (
+    EVIDENCE_ROLES,
+    BadInput,
+    CsrfDep,
+    JsonBodyDep,
+    SessionDep,
+    UserDep,
+    scope_of,
+    sees_internals,
+)
 from review.filters import parse_filter
+from review.i18n import translate
 from review.routes.brands import Refusal, register_brand, registration_entry, resemblances
 from review.schemas import (
     BrandCreate,
     BrandPublic,
+    ConflictPublic,
     DecisionIn,
     EventPublic,
     LeadDetail,
@@ -66,6 +79,7 @@ def _detail(session: Session, lead: Lead, user: User) -> LeadDetail:
         last_flagged_at=lead.last_flagged_at,
         first_flagged_at=lead.first_flagged_at,
         transfer_review=lead.transfer_review if internal else None,
+        version=lead.version,
         estimated_sales=estimated_sales(listing),
         reasons=[ReasonPublic(**r) for r in (lead.score.reasons if lead.score else [])],
         events=[
@@ -121,19 +135,60 @@ def read_lead(lead_id: int, session: SessionDep, user: UserDep) -> LeadDetail:
     "/leads/{lead_id}/decision",
     response_model=LeadDetail,
     dependencies=[CsrfDep],
-    summary="Confirm, dismiss (note required), assign (department), escalate or transfer",
+    summary="Confirm, dismiss (note required), assign (department), escalate or transfer (note required), "
+    "reopen (admin, note required), on the lead's version",
+    responses={409: {"model": ConflictPublic, "description": "the lead changed since that version"}},
 )
 def post_decision(
-    request: Request, lead_id: int, body: DecisionIn, session: SessionDep, user: UserDep
-) -> LeadDetail:
+    request: Request,
+    lead_id: int,
+    body: DecisionIn,
+    session: SessionDep,
+    user: UserDep,
+    if_match: Annotated[str | None, Header(description="the lead's version, as in its `version`")] = None,
+) -> Response | LeadDetail:
     lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
     if lead is None:
         raise HTTPException(404, "error.404")
-    decide(request, session, user, lead, action=body.action, note=body.note, department=body.department)
+    version = body.version if body.version is not None else _version_of(if_match)
+    try:
+        decide(
+            request,
+            session,
+            user,
+            lead,
+            action=body.action,
+            note=body.note,
+            department=body.department,
+            version=version,
+        )
+    except LeadConflict as exc:
+        session.rollback()
+        now = exc.conflict
+        conflict = ConflictPublic(
+            detail=translate("error.conflict", "en"),
+            id=now.lead_id,
+            status=now.status,
+            version=now.version,
+            changed_by=now.changed_by,
+            changed_at=now.changed_at,
+            action=now.action,
+        )
+        return JSONResponse(conflict.model_dump(mode="json"), status_code=409)
     session.commit()
     lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
     assert lead is not None
     return _detail(session, lead, user)
+
+
+def _version_of(if_match: str | None) -> int | None:
+    """The version an ``If-Match`` header names: ``3``, ``"3"`` or ``W/"3"``; 400 for anything else."""
+    if if_match is None:
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise BadInput("If-Match", "not_a_number", value=if_match)
+    return int(text)
 
 
 @router.get(

@@ -10,9 +10,15 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from review.blobs import blob_or_404, image_response
-from review.decisions import decide
+from review.decisions import (
+    NEEDS_CONFIRMATION,
+    ROLES,
+    LeadConflict,
+    allowed_actions,
+    check_decision,
+    decide,
+)
 from review.deps import (
-    DECIDERS,
     EVIDENCE_ROLES,
     CsrfDep,
     SessionDep,
@@ -34,7 +40,7 @@ from storage.leads import (
     seller_listings,
     status_history,
 )
-from storage.models import User
+from storage.models import Lead, User
 from storage.queue import CRIMINAL_THRESHOLD, estimated_sales
 
 router = APIRouter(include_in_schema=False)
@@ -71,11 +77,18 @@ def safe_url(url: str | None) -> str | None:
 
 @router.get("/leads/{lead_id}")
 def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep) -> Response:
-    settings = request.app.state.settings
-    scope = scope_of(user)
-    lead = get_lead(session=session, lead_id=lead_id, scope=scope)
+    lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
     if lead is None:
         raise HTTPException(404, "error.404")
+    return _lead_page(request, session, user, lead)
+
+
+def _lead_page(
+    request: Request, session: Session, user: User, lead: Lead, status_code: int = 200, **extra: Any
+) -> Response:
+    """The lead page; ``extra``: a decision waiting for its confirmation, or a conflict to show."""
+    settings = request.app.state.settings
+    scope = scope_of(user)
     table = routing_table(settings)
     listing = lead.listing
     seller = listing.seller
@@ -85,6 +98,7 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
     return render(
         request,
         "lead.html",
+        status_code,
         lead=lead,
         listing=listing,
         seller=seller,
@@ -110,10 +124,12 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
         departments=departments(table),
         suggested=table.get(CRIMINAL_THRESHOLD if lead.transfer_review else lead.violation or ""),
         can_evidence=user.role in EVIDENCE_ROLES,
-        allowed={a for a, roles in DECIDERS.items() if user.role in roles},
+        allowed=allowed_actions(lead.status, user.role),
+        needs_confirmation=NEEDS_CONFIRMATION,
         error=error if error in MESSAGES else None,
-        notice=request.query_params.get("done") if request.query_params.get("done") in DECIDERS else None,
+        notice=request.query_params.get("done") if request.query_params.get("done") in ROLES else None,
         blacklisted_now=request.query_params.get("blacklisted") == "1",
+        **extra,
     )
 
 
@@ -141,14 +157,35 @@ def decision(
     action: Annotated[str, Form()],
     note: Annotated[str, Form(max_length=2000)] = "",
     department: Annotated[str, Form(max_length=32)] = "",
+    version: Annotated[int | None, Form()] = None,
+    confirmed: Annotated[str, Form()] = "",
 ) -> Response:
+    """A decision from the lead page, on the version the page showed. Escalation and transfer to the
+    police are asked once more (the page again, with the note, and a confirm button) before they are made.
+    A lead changed since the page was loaded answers 409 with the page as it is now."""
     lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
     if lead is None:
         raise HTTPException(404, "error.404")
     try:
+        if action in NEEDS_CONFIRMATION and confirmed != "1":
+            check_decision(session, lead, user, action, note, department or None, version)
+            pending = {"action": action, "note": note, "department": department, "version": lead.version}
+            return _lead_page(request, session, user, lead, confirm=pending)
         outcome = decide(
-            request, session, user, lead, action=action, note=note, department=department or None
+            request,
+            session,
+            user,
+            lead,
+            action=action,
+            note=note,
+            department=department or None,
+            version=version,
         )
+    except LeadConflict as exc:
+        session.rollback()
+        lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
+        assert lead is not None
+        return _lead_page(request, session, user, lead, 409, conflict=exc.conflict)
     except HTTPException as exc:
         if exc.status_code == 400 and str(exc.detail) in MESSAGES:
             return RedirectResponse(f"/leads/{lead_id}?error={exc.detail}", status_code=303)

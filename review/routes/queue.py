@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from review import format as fmt
 from review.counts import counts_alongside
-from review.decisions import decide
+from review.decisions import DecisionRefused, LeadConflict, check_request, decide
 from review.deps import (
     DECIDERS,
     BadInput,
@@ -114,23 +114,62 @@ def bulk(
     user: UserDep,
     action: Annotated[str, Form()],
     ids: Annotated[list[int] | None, Form()] = None,
+    versions: Annotated[list[str] | None, Form()] = None,
     note: Annotated[str, Form(max_length=2000)] = "",
     department: Annotated[str, Form(max_length=32)] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    if action not in DECIDERS:
-        raise BadInput("action", "one_of", value=action, choices=", ".join(DECIDERS))
-    if user.role not in DECIDERS[action]:
-        raise HTTPException(403, "error.403")
+    """One decision on the selected leads, each on the version the queue page showed (``versions``:
+    ``id:version`` of every row). A lead changed since, or whose status does not allow the decision, is
+    skipped and reported back (``changed=`` and ``refused=`` with their ids); the others are decided."""
+    check_request(user, action, note, department or None)
     if not ids:
         raise HTTPException(400, "error.no_selection")
+    shown = _versions(versions or [])
     leads = leads_by_ids(session=session, ids=ids[:500], scope=scope_of(user))
-    for lead in leads:
-        decide(request, session, user, lead, action=action, note=note, department=department or None)
+    done: list[int] = []
+    changed: list[int] = []
+    refused: list[int] = []
+    for lead in sorted(leads, key=lambda lead: lead.id):
+        try:
+            decide(
+                request,
+                session,
+                user,
+                lead,
+                action=action,
+                note=note,
+                department=department or None,
+                version=shown.get(lead.id),
+            )
+        except LeadConflict:
+            changed.append(lead.id)
+        except DecisionRefused as exc:
+            if exc.detail != "error.transition":
+                raise
+            refused.append(lead.id)
+        else:
+            done.append(lead.id)
     session.commit()
     back = safe_next(next)
     joiner = "&" if "?" in back else "?"
-    return RedirectResponse(f"{back}{joiner}done={len(leads)}", status_code=303)
+    report = urlencode(
+        {"done": len(done)}
+        | ({"changed": ",".join(map(str, changed))} if changed else {})
+        | ({"refused": ",".join(map(str, refused))} if refused else {})
+    )
+    return RedirectResponse(f"{back}{joiner}{report}", status_code=303)
+
+
+def _versions(values: list[str]) -> dict[int, int]:
+    """``{lead id: version}`` from ``id:version`` form values; 400 naming a malformed one."""
+    shown = {}
+    for value in values:
+        lead_id, _, version = value.partition(":")
+        if not (lead_id.isdigit() and version.isdigit()):
+            raise BadInput("versions", "not_a_number", value=value)
+        shown[int(lead_id)] = int(version)
+    return shown
 
 
 # --- exports ---------------------------------------------------------------------------------------------
