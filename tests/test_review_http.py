@@ -907,7 +907,7 @@ def test_api_refuses_a_brand_with_an_unknown_key_and_names_it(client: TestClient
         from storage.brands import get_brand
 
         assert all(get_brand(session=s, name=n) is None for n in ("茅苔2", "茅苔3", "茅苔4"))
-    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    schema = client.get("/openapi.json", headers=headers).json()["components"]["schemas"]
     assert schema["BrandCreate"]["additionalProperties"] is False
     assert schema["RegistrationIn"]["additionalProperties"] is False
 
@@ -937,7 +937,17 @@ def test_api_evidence_is_refused_to_brand_owners(client: TestClient, cli, world)
     assert response.status_code == 403
 
 
-def test_openapi_lists_the_api(client: TestClient) -> None:
+def test_openapi_lists_the_api_behind_login_with_swagger_ui_served_locally(client: TestClient) -> None:
+    for path in ("/openapi.json", "/docs"):
+        anonymous = client.get(path, follow_redirects=False)
+        assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login?next=")
+    login(client, "审核员")
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "http" not in docs.headers["content-security-policy"]
+    assets = re.findall(r'(?:href|src)="([^"]+)"', docs.text)
+    assert assets and all(a.startswith("/docs-assets/") for a in assets), assets  # no CDN
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
     paths = client.get("/openapi.json").json()["paths"]
     for path in (
         "/api/v1/leads",
