@@ -367,6 +367,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lead.decide": ("处理决定", "Decision"),
     "lead.note_placeholder": ("备注（驳回时必填）", "Note (required to dismiss)"),
     "lead.evidence": ("下载证据包", "Download evidence packet"),
+    "lead.evidence_witness": ("见证人（另一名执法人员的账号）", "Witness (a second officer's user name)"),
     "lead.read_only": (
         "您可以查看本线索，但无权作出处理决定。",
         "You can see this lead but not decide on it.",

@@ -953,6 +953,17 @@ def test_api_evidence_packet(client: TestClient, token: str, world, db) -> None:
     assert response.headers["content-type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert "manifest.json" in names
+    # the same file name as `markwatch evidence export` writes by default
+    assert re.search(
+        rf'filename="markwatch-lead-{world["ksf"]}-\d{{8}}-\d{{6}}\.zip"',
+        response.headers["content-disposition"],
+    )
+    refused = client.get(
+        f"/api/v1/leads/{world['ksf']}/evidence",
+        params={"witness": "没有这个人"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert refused.status_code == 400 and "没有这个人" in refused.text
     with db.session() as s:
         assert (
             s.query(ReviewEvent)

@@ -91,6 +91,12 @@ def _image_extension(data: bytes) -> str:
     return "webp" if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else "bin"
 
 
+def packet_file_name(lead_id: int, now: datetime, settings: Settings | None = None) -> str:
+    """The file name of an export, the same from the web app, the API and the CLI."""
+    zone = ZoneInfo((settings or get_settings()).timezone)
+    return f"markwatch-lead-{lead_id}-{now.astimezone(zone).strftime('%Y%m%d-%H%M%S')}.zip"
+
+
 def build_packet(
     db: Database,
     lead_id: int,
@@ -99,13 +105,16 @@ def build_packet(
     now: datetime | None = None,
     via: str = "web",
     settings: Settings | None = None,
+    witness: str | None = None,
 ) -> bytes:
     """The sealed evidence packet (ZIP bytes) of a lead, recorded as an export.
 
     The export is written in one unit of work: the ZIP into the blob store, an EvidencePacket row with
     an EvidenceBlob row for every blob it references (so retention keeps them), and an append-only
     ReviewEvent ``evidence_export``. ``via`` says where the export came from (``web``, ``api``, ``cli``).
-    Raises storage.errors.NotFound for an unknown lead, MarkwatchError when no CJK font is installed.
+    ``witness`` is the second officer (见证人) named in the report: an active user other than ``user_name``.
+    Raises storage.errors.NotFound for an unknown lead, InvalidWitness for a witness who cannot be one,
+    MarkwatchError when no CJK font is installed.
     """
     from review.evidence import keys
 
@@ -115,13 +124,20 @@ def build_packet(
         raise ValueError("build_packet: `now` must be timezone-aware")
     key_hex = keys.public_key_hex(settings)
     key_facts = {"algorithm": "Ed25519", "public_key": key_hex, "fingerprint": keys.fingerprint(key_hex)}
-    exported = {"by": user_name, "via": via, "at_utc": _utc(now), "at_shanghai": _shanghai(now)}
+    exported = {
+        "by": user_name,
+        "via": via,
+        "at_utc": _utc(now),
+        "at_shanghai": _shanghai(now),
+        **_officers(user_name, witness, settings),
+    }
     tool = {"name": "markwatch", "version": installed_version()}
 
     with db.session() as session:
         lead = repo.get_lead_for_evidence(session=session, lead_id=lead_id)
         if lead is None:
             raise NotFound(f"no lead {lead_id}; the queue (`/` in the web app) lists the leads")
+        _check_witness(session, witness, user_name)
         contents = _Contents(key_hex)
         score_facts, reasons = _score_facts(lead.score)
         contents.files.append(("reasons.json", _json({"score": score_facts, "reasons": reasons})))
@@ -149,6 +165,8 @@ def build_packet(
                 "key": key_facts,
                 "tool": tool,
                 "now": now,
+                "pictures": contents.png + contents.images,
+                "images": len(contents.images),
             },
             settings,
         )
@@ -185,6 +203,31 @@ def build_packet(
             at=now,
         )
     return packet
+
+
+class InvalidWitness(MarkwatchError):
+    """The witness named for an export is not a second, active user."""
+
+
+def _check_witness(session: Any, witness: str | None, user_name: str) -> None:
+    if witness is None:
+        return
+    if witness == user_name:
+        raise InvalidWitness(f"the witness must be a second officer, not the extractor {user_name!r}")
+    if not repo.is_active_user(session=session, name=witness):
+        raise InvalidWitness(f"no active user {witness!r} to act as witness (见证人); `markwatch user list`")
+
+
+def _officers(user_name: str, witness: str | None, settings: Settings) -> dict[str, Any]:
+    """Who extracted and who witnessed, with certificate numbers, for which body and where."""
+    certificates = settings.officer_certificates
+    return {
+        "by_certificate": certificates.get(user_name),
+        "witness": witness,
+        "witness_certificate": certificates.get(witness) if witness else None,
+        "bureau": settings.bureau or None,
+        "place": settings.extraction_place or None,
+    }
 
 
 class _Contents:
@@ -229,7 +272,7 @@ def _audit_csv(events: list[Any]) -> bytes:
             [
                 _utc(e.at),
                 _shanghai(e.at),
-                name or system,
+                _actor(e, name, system),
                 e.action,
                 label("action", e.action),
                 e.note or "",
@@ -238,6 +281,11 @@ def _audit_csv(events: list[Any]) -> bytes:
             for e, name in events
         ],
     )
+
+
+def _actor(event: Any, name: str | None, system: str) -> str:
+    """Who made an audit event: the user, else the name an export recorded (a CLI login), else the system."""
+    return name or (event.detail or {}).get("by") or system
 
 
 def _add_snapshots(db: Database, contents: _Contents, snapshots: list[Any]) -> list[dict[str, Any]]:
@@ -391,7 +439,12 @@ def _render(lead: Any, parts: dict[str, Any], settings: Settings) -> bytes:
                 "last_seen_shanghai": _shown(listing.last_seen),
             },
             "score": parts["score"],
-            "reasons": parts["reasons"],
+            "reasons": [
+                {**r, "signal_label": label("signal", r.get("signal"))} if isinstance(r, dict) else r
+                for r in parts["reasons"]
+            ],
+            "pictures": parts["pictures"],
+            "images": parts["images"],
             "snapshots": [
                 {
                     **s,
@@ -403,7 +456,7 @@ def _render(lead: Any, parts: dict[str, Any], settings: Settings) -> bytes:
             "audit": [
                 {
                     "at_shanghai": _shown(e.at),
-                    "by": name or system,
+                    "by": _actor(e, name, system),
                     "action": e.action,
                     "action_label": label("action", e.action),
                     "department": (e.detail or {}).get("department"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -135,6 +135,7 @@ class _Kit:
         )
         self.label = ParagraphStyle("label", parent=self.base, spaceBefore=6, spaceAfter=2, keepWithNext=1)
         self.width = A4[0] - 36 * mm
+        self.height = A4[1] - 34 * mm
         self.grid = TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), font),  # the default, Helvetica, would be a non-embedded font
@@ -180,7 +181,11 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
     Deterministic: the same facts give the same bytes.
     """
     kit = _Kit(cjk_font(settings))
-    story: list[Any] = [
+    return _build_pdf(kit, facts, lambda: _story(kit, facts))
+
+
+def _story(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
+    return [
         *_title_block(kit, facts),
         *_basic_section(kit, facts),
         *_object_section(kit, facts),
@@ -190,8 +195,8 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
         *_audit_section(kit, facts),
         *_integrity_section(kit, facts),
         _signature_section(kit),
+        *_pictures_section(kit, facts),
     ]
-    return _build_pdf(kit, facts, story)
 
 
 def _title_block(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
@@ -218,17 +223,53 @@ def _basic_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
                     f"MW-{lead['id']}（线索状态：{lead.get('status_label') or lead.get('status')}）",
                 ),
                 ("提取时间", f"{exported['at_shanghai']}（北京时间）／ {exported['at_utc']}（UTC）"),
-                ("提取人（导出账号）", exported["by"]),
+                ("执法单位", exported.get("bureau") or "（未设置，MARKWATCH_BUREAU）"),
+                ("提取人", _officer(exported["by"], exported.get("by_certificate"))),
                 (
-                    "提取方法",
-                    "由网络交易监测系统在其抓取时保存网页原始 HTML 及页面截图（按 SHA-256 内容寻址存储），"
-                    "导出时原样打包，逐个计算 SHA-256 哈希值，"
-                    "并以本系统安装密钥（Ed25519）对清单 manifest.json 签名。",
+                    "见证人",
+                    _officer(exported["witness"], exported.get("witness_certificate"))
+                    if exported.get("witness")
+                    else "（导出时未指定）",
                 ),
+                ("提取地点", exported.get("place") or "（未设置，MARKWATCH_EXTRACTION_PLACE）"),
+                ("提取环境", _environment(facts)),
+                ("提取方法", _method(facts)),
                 ("提取工具", f"{tool['name']} {tool['version']}（网络交易傍名牌、假冒商品监测系统）"),
             ]
         ),
     ]
+
+
+def _officer(name: str, certificate: str | None) -> str:
+    return f"{name}（执法证号：{certificate or '未登记'}）"
+
+
+def _environment(facts: dict[str, Any]) -> str:
+    """The place of extraction and how the pages were fetched (the tools and user agents recorded)."""
+    tools = sorted({str(s["tool_version"]) for s in facts["snapshots"] if s.get("tool_version")})
+    place = facts["exported"].get("place") or "提取地点未设置"
+    fetched = "；".join(_clip(t, 200) for t in tools) or "未记录"
+    return (
+        f"于{place}，由本系统从其存储中导出。网页由本系统抓取，抓取工具／浏览器标识：{fetched}；"
+        "各次抓取的请求网址、最终网址、HTTP 状态及全部响应头见第四部分。"
+    )
+
+
+def _method(facts: dict[str, Any]) -> str:
+    """提取方法: what the packet actually holds, nothing it does not."""
+    snaps = facts["snapshots"]
+    pages = sum(1 for s in snaps if s.get("html"))
+    shots = sum(1 for s in snaps if s.get("screenshot"))
+    images = int(facts.get("images") or 0)
+    held = [f"网页原始 HTML {pages} 份"] if pages else []
+    held += [f"页面截图 {shots} 张"] if shots else []
+    held += [f"商品图片 {images} 张"] if images else []
+    saved = (
+        f"由网络交易监测系统在其抓取时保存{'、'.join(held)}（按 SHA-256 内容寻址存储），导出时原样打包，"
+        if held
+        else "本证据包不含网页快照、截图或商品图片，仅含系统记录的线索信息；"
+    )
+    return saved + "逐个计算 SHA-256 哈希值，并以本系统安装密钥（Ed25519）对清单 manifest.json 签名。"
 
 
 def _licence_text(seller: dict[str, Any]) -> str:
@@ -263,7 +304,7 @@ def _object_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
                     f"{_clip(seller.get('name'), CLIP) if seller.get('name') else '（未知）'}"
                     f"（平台内编号 {_clip(seller.get('id'), CLIP)}）",
                 ),
-                ("店铺网址", _clip(seller.get("url"), CLIP)),
+                ("店铺网址", _clip(_absolute(seller.get("url"), listing.get("url")), CLIP)),
                 (
                     "开店日期／评分",
                     f"{seller.get('opened') or '—'} ／ {_or_dash(seller.get('rating'))}",
@@ -317,7 +358,12 @@ def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
             kit.list_table(
                 ["序号", "信号", "权重", "说明"],
                 [
-                    [i, r.get("signal"), f"{float(r.get('weight') or 0):.2f}", _clip(r.get("detail"), CLIP)]
+                    [
+                        i,
+                        r.get("signal_label") or r.get("signal"),
+                        f"{float(r.get('weight') or 0):.2f}",
+                        _clip(r.get("detail"), CLIP),
+                    ]
                     for i, r in enumerate(reasons, 1)
                 ],
                 [12 * mm, 32 * mm, 16 * mm, kit.width - 60 * mm],
@@ -478,14 +524,18 @@ def _signature_section(kit: _Kit) -> Any:
     return KeepTogether([_p("八、签名", kit.heading), signatures])
 
 
-def _build_pdf(kit: _Kit, facts: dict[str, Any], story: list[Any]) -> bytes:
-    """Lay the story out on A4 pages with the footer on every page."""
+def _build_pdf(kit: _Kit, facts: dict[str, Any], story: Callable[[], list[Any]]) -> bytes:
+    """Lay the story out on A4 pages with the footer on every page.
+
+    Built twice: the first pass counts the pages the footer's "共 Y 页" names.
+    """
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
 
     lead, key, tool = facts["lead"], facts["key"], facts["tool"]
+    total: list[int] = []  # pages of the first pass: the footer says "第 X 页 共 Y 页"
+    created = _Stamp(facts["exported"]["at_utc"])
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
@@ -494,11 +544,45 @@ def _build_pdf(kit: _Kit, facts: dict[str, Any], story: list[Any]) -> bytes:
         canvas.drawString(
             18 * mm, 10 * mm, f"电子数据提取笔录 · 线索 MW-{lead['id']} · 公钥指纹 {key['fingerprint']}"
         )
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"第 {doc.page} 页")
+        pages = f" 共 {total[0]} 页" if total else ""
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"第 {doc.page} 页{pages}")
         canvas.restoreState()
 
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    def stamped(*args: Any, **kwargs: Any) -> Any:
+        from reportlab.pdfgen.canvas import Canvas
+
+        canvas = Canvas(*args, **kwargs)
+        canvas._doc._timeStamp = created  # the PDF's creation date is the export time
+        return canvas
+
+    for _ in range(2):
+        buffer = io.BytesIO()
+        doc = _document(buffer, kit, lead, tool)
+        doc.build(story(), onFirstPage=footer, onLaterPages=footer, canvasmaker=stamped)
+        total[:] = [doc.page]
+    return buffer.getvalue()
+
+
+class _Stamp:
+    """A reportlab time stamp (``reportlab.lib.utils.TimeStamp``) at a given UTC time."""
+
+    def __init__(self, at_utc: str) -> None:
+        import time
+        from datetime import datetime
+
+        self.t = datetime.fromisoformat(at_utc.replace("Z", "+00:00")).timestamp()
+        self.lt = time.gmtime(self.t)
+        self.YMDhms = tuple(self.lt)[:6]
+        self.dhh = self.dmm = 0
+        self.tzname = "UTC"
+
+
+def _document(buffer: io.BytesIO, kit: _Kit, lead: dict[str, Any], tool: dict[str, Any]) -> Any:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    return SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=18 * mm,
@@ -509,10 +593,41 @@ def _build_pdf(kit: _Kit, facts: dict[str, Any], story: list[Any]) -> bytes:
         author=f"{tool['name']} {tool['version']}",
         subject="电子数据提取笔录",
         initialFontName=kit.font,  # else the canvas declares Helvetica, a font that is not embedded
-        invariant=1,  # no random document id or wall-clock date: same facts, same bytes
+        invariant=1,  # no random document id; the date is the export's: same facts, same bytes
     )
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+
+
+def _absolute(url: Any, base: Any) -> Any:
+    """A URL as found on the page, resolved against the listing's address (``/shop/s-1`` is not one)."""
+    from urllib.parse import urljoin
+
+    return urljoin(str(base), str(url)) if url and base else url
+
+
+def _pictures_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
+    """九、图片: each screenshot and product image on a page of its own, scaled to fit."""
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image, PageBreak
+
+    pictures = facts.get("pictures") or []
+    block: list[Any] = []
+    for n, (name, data) in enumerate(pictures, 1):
+        what = "页面截图" if name.startswith("screenshots/") else "商品图片"
+        heading = "九、截图与商品图片" if n == 1 else None
+        block.append(PageBreak())
+        if heading:
+            block.append(_p(heading, kit.heading))
+        block.append(_p(f"图 {n}：{what}（证据包内文件 {name}）", kit.label))
+        try:
+            width, height = ImageReader(io.BytesIO(data)).getSize()
+        except Exception:  # noqa: BLE001 - bytes as served may be anything; the file itself is in the packet
+            block.append(_p("（此图片格式无法在笔录中显示，原始文件见证据包）", kit.base))
+            continue
+        room_w, room_h = kit.width, kit.height - 30 * mm
+        scale = min(room_w / width, room_h / height)
+        block.append(Image(io.BytesIO(data), width=width * scale, height=height * scale))
+    return block
 
 
 def _money(value: Any, currency: Any) -> str:
