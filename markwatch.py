@@ -1162,26 +1162,39 @@ app.add_typer(evidence_app, name="evidence")
 def evidence_export(
     lead_id: Annotated[int, typer.Argument(help="The lead's number (MW-<id> in the app).")],
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write here; default lead-<id>-<timestamp>.zip in the cwd.")
+        Path | None,
+        typer.Option("--out", help="Write here; default markwatch-lead-<id>-<timestamp>.zip in the cwd."),
+    ] = None,
+    witness: Annotated[
+        str | None, typer.Option("--witness", help="The second officer (见证人): an active user, not you.")
+    ] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="The markwatch user exporting (提取人); default the OS login.")
     ] = None,
 ) -> None:
     """Export a lead's sealed evidence packet (ZIP with signed manifest and PDF report); an audit event."""
     import getpass
     from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
 
     from review.evidence import build_packet, fingerprint
+    from review.evidence.packet import packet_file_name
 
     settings = get_settings()
     now = datetime.now(UTC)
-    stamp = now.astimezone(ZoneInfo(settings.timezone)).strftime("%Y%m%d-%H%M%S")
-    target = out_file or Path.cwd() / f"lead-{lead_id}-{stamp}.zip"
+    target = out_file or Path.cwd() / packet_file_name(lead_id, now, settings)
     if target.exists():
         raise MarkwatchError(f"{target} already exists; choose another --out (a packet is never overwritten)")
     if not target.parent.is_dir():
         raise MarkwatchError(f"no directory {target.parent} to write the packet into")
-    user = getpass.getuser()  # the login that ran the export; a markwatch user of that name is linked
-    data = build_packet(database(), lead_id, user_name=user, now=now, via="cli", settings=settings)
+    db = database()
+    if as_user is not None:
+        from storage.evidence import is_active_user
+
+        with db.session() as session:
+            if not is_active_user(session=session, name=as_user):
+                raise MarkwatchError(f"--as {as_user}: no active markwatch user of that name")
+    user = as_user or getpass.getuser()  # a login that is no markwatch user is still recorded by name
+    data = build_packet(db, lead_id, user_name=user, now=now, via="cli", settings=settings, witness=witness)
     with open(target, "xb") as handle:
         handle.write(data)
     key = fingerprint(settings=settings)

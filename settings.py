@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     crawl_hour: int = 2  # default local hour of each platform's crawl
     timezone: str = "Asia/Shanghai"  # how times are shown; they are stored in UTC
     cjk_font: Path | None = None  # TrueType CJK font (.ttf/.ttc) for report.pdf; None = a known system font
+    bureau: str = ""  # the enforcement body named in report.pdf (执法单位)
+    extraction_place: str = ""  # where exports are made (提取地点), named in report.pdf
+    # user name -> enforcement certificate number (执法证号), as JSON: {"alice": "11010012345"}
+    officer_certificates: dict[str, str] = {}
 
     public_url: str = "http://127.0.0.1:8000"  # where reviewers reach the web app: links in digests
     secure_cookies: bool = False  # mark session cookies Secure: set when a TLS proxy serves the app

@@ -35,10 +35,9 @@ PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-# /docs loads Swagger UI from its CDN; nothing else of the app does.
+# /docs: Swagger UI's files come from this origin (review.routes.apidocs); its start-up script is inline.
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 
@@ -85,9 +84,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="markwatch",
         summary="Review queue, leads, decisions and brands of markwatch",
-        docs_url="/docs",
+        docs_url=None,  # review.routes.apidocs serves both behind login, with local assets
         redoc_url=None,
-        openapi_url="/openapi.json",
+        openapi_url=None,
     )
     attach_state(app, settings)
     app.middleware("http")(session_and_headers)
@@ -113,7 +112,7 @@ def attach_state(app: FastAPI, settings: Settings) -> None:
 
 
 def include_routers(app: FastAPI) -> None:
-    from review.routes import admin, api, auth, brands, leads, queue, users
+    from review.routes import admin, api, apidocs, auth, brands, leads, queue, users
 
     app.include_router(auth.router)
     app.include_router(queue.router)
@@ -122,6 +121,8 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(admin.router)
     app.include_router(users.router)
     app.include_router(api.router)
+    app.include_router(apidocs.router)
+    app.mount(apidocs.ASSETS_URL, apidocs.assets(), name="docs-assets")
 
 
 # --- middleware: the session cookie and the security headers ----------------------------------------

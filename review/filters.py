@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from review import format as fmt
 from review.deps import BadInput, scope_of
 from storage.models import LeadStatus, User
-from storage.search import QueueFilter
+from storage.search import DEFAULT_SORT, SORTS, QueueFilter
 
 FILTER_PARAMS = (
     "platform",
@@ -22,6 +22,8 @@ FILTER_PARAMS = (
     "to",
     "since",
     "q",
+    "sort",
+    "new_since",
 )
 STATUSES = ("open", "all", *(s.value for s in LeadStatus))
 
@@ -48,6 +50,29 @@ def _day(value: str | None, name: str) -> date | None:
         raise BadInput(name, "not_a_date", value=value) from None
 
 
+def _time(value: str, name: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadInput(name, "not_a_time", value=value) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def parse_sort(params: Mapping[str, str]) -> str:
+    """The queue's order: a SORTS key, "-" first for descending; riskiest first when not given."""
+    sort = params.get("sort") or DEFAULT_SORT
+    if sort.lstrip("-") not in SORTS or sort.count("-") > 1:
+        choices = ", ".join(f"{k}, -{k}" for k in SORTS)
+        raise BadInput("sort", "one_of", value=sort, choices=choices)
+    return sort
+
+
+def parse_new_since(params: Mapping[str, str]) -> datetime | None:
+    """The previous visit: leads flagged at or after it are new, shown first and marked (not a filter)."""
+    raw = params.get("new_since")
+    return _time(raw, "new_since") if raw else None
+
+
 def parse_filter(params: Mapping[str, str], user: User, *, percent: bool, tz: str) -> QueueFilter:
     """A queue filter from query parameters (the page, the exports and the API share it)."""
     status = params.get("status") or "open"
@@ -56,11 +81,7 @@ def parse_filter(params: Mapping[str, str], user: User, *, percent: bool, tz: st
     since_raw = params.get("since")
     since = None
     if since_raw and since_raw != "all":
-        try:
-            since = datetime.fromisoformat(since_raw)
-        except ValueError:
-            raise BadInput("since", "not_a_time", value=since_raw) from None
-        since = since if since.tzinfo else since.replace(tzinfo=UTC)
+        since = _time(since_raw, "since")
     day_from, day_to = _day(params.get("from"), "from"), _day(params.get("to"), "to")
     text = (params.get("q") or "").strip()[:200] or None
     return QueueFilter(

@@ -43,7 +43,12 @@ def day_end_utc(day: date, tz: str = "Asia/Shanghai") -> datetime:
 
 
 def percent(risk: float | None) -> str:
-    return "—" if risk is None else f"{risk * 100:.0f}%"
+    """Risk as a percentage with one decimal, so that 0.9978 and 0.9999 still rank (99.8%, 99.9%):
+    only a risk of exactly 1 shows as 100.0%."""
+    if risk is None:
+        return "—"
+    shown = round(risk * 100, 1)
+    return f"{min(shown, 99.9) if risk < 1 else shown:.1f}%"
 
 
 def number(value: float | int | None) -> str:

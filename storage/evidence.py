@@ -81,6 +81,11 @@ def user_id_by_name(*, session: Session, name: str) -> int | None:
     return session.scalar(select(User.id).where(User.name == name))
 
 
+def is_active_user(*, session: Session, name: str) -> bool:
+    """Whether a user of that name exists and is not disabled."""
+    return session.scalar(select(User.id).where(User.name == name, User.disabled.is_(False))) is not None
+
+
 def record_export(
     *,
     session: Session,

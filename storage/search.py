@@ -20,7 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.sqltypes import NullType
 
-from storage.models import Brand, BrandStatus, Lead, LeadStatus, Listing, Platform, Seller
+from storage.models import Brand, BrandStatus, Lead, LeadStatus, Listing, Platform, Score, Seller
 
 OPEN_STATUSES = (LeadStatus.new.value, LeadStatus.in_review.value, LeadStatus.escalated.value)
 FACETS = ("platform", "brand", "violation", "department", "status")
@@ -66,6 +66,8 @@ class QueueRow:
     last_flagged_at: datetime
     transfer_review: bool
     version: int = 1  # what a decision on it names (storage.decisions)
+    top_reason: dict[str, Any] | None = None  # the heaviest of the score's reasons: {signal, weight, detail}
+    first_flagged_at: datetime | None = None
 
 
 @dataclass
@@ -330,13 +332,21 @@ def _rows_query() -> Select[*tuple[Any, ...]]:
             Lead.last_flagged_at,
             Lead.transfer_review,
             Lead.version,
+            Score.reasons,
+            Lead.first_flagged_at,
         )
         .select_from(Lead)
         .join(Listing, Listing.id == Lead.listing_id)
         .join(Platform, Platform.id == Lead.platform_id)
         .outerjoin(Brand, Brand.id == Lead.brand_id)
         .outerjoin(Seller, Seller.id == Listing.seller_id)
+        .outerjoin(Score, Score.id == Lead.score_id)
     )
+
+
+def _top_reason(reasons: Any) -> dict[str, Any] | None:
+    found = [r for r in reasons or [] if isinstance(r, dict) and r.get("signal")]
+    return max(found, key=lambda r: float(r.get("weight") or 0)) if found else None
 
 
 def _row(r: Any) -> QueueRow:
@@ -358,29 +368,81 @@ def _row(r: Any) -> QueueRow:
         last_flagged_at=r[14],
         transfer_review=bool(r[15]),
         version=r[16],
+        top_reason=_top_reason(r[17]),
+        first_flagged_at=r[18],
     )
 
 
-def queue_page(*, session: Session, filters: QueueFilter, page: int = 1, per_page: int = 50) -> QueuePage:
-    """One page of the queue, riskiest first (ties: newest lead first), and the total it pages through."""
+# Orders a queue can be sorted by: the sort key of each (a leading "-" in ``sort`` means descending).
+# The default, riskiest first, pages on the lead table alone; price, sales and platform join for the key.
+SORTS: dict[str, Any] = {
+    "risk": Lead.risk,
+    "price": Listing.price,
+    "sold": Listing.sold,
+    "first_seen": Lead.first_flagged_at,
+    "platform": Platform.name,
+}
+DEFAULT_SORT = "-risk"
+
+
+def _order_by(sort: str) -> list[Any]:
+    key = sort.lstrip("-")
+    if sort == DEFAULT_SORT or key not in SORTS:
+        return [Lead.risk.desc(), Lead.id.desc()]
+    column_ = SORTS[key]
+    first = column_.desc() if sort.startswith("-") else column_.asc()
+    if key in ("price", "sold"):  # unknown prices and sales last, whichever the direction
+        first = first.nulls_last()
+    return [first, Lead.risk.desc(), Lead.id.desc()]
+
+
+def _sorted_ids_query(where: list[Any], needs_listing: bool, sort: str) -> Select[Any]:
+    key = sort.lstrip("-")
+    query = select(Lead.id).select_from(Lead)
+    if needs_listing or key in ("price", "sold"):
+        query = query.join(Listing, Listing.id == Lead.listing_id)
+    if key == "platform":
+        query = query.join(Platform, Platform.id == Lead.platform_id)
+    return query.where(*where).order_by(*_order_by(sort))
+
+
+def queue_page(
+    *,
+    session: Session,
+    filters: QueueFilter,
+    page: int = 1,
+    per_page: int = 50,
+    sort: str = DEFAULT_SORT,
+    fresh_since: datetime | None = None,
+) -> QueuePage:
+    """One page of the queue in ``sort`` order (riskiest first by default; ties: newest lead first),
+    and the total it pages through. With ``fresh_since``, the leads flagged at or after it come first
+    (each part in ``sort`` order), so what is new since the last visit heads the backlog."""
     page = max(1, page)
     where, needs_listing = _conditions(filters)
     count_query = select(func.count()).select_from(Lead)
     if needs_listing:
         count_query = count_query.join(Listing, Listing.id == Lead.listing_id)
     total = session.scalar(count_query.where(*where)) or 0
+    offset, ids = (page - 1) * per_page, []
     # Page the lead ids on the lead table alone (the index does the sort), then join for the columns.
-    ids_query = select(Lead.id).select_from(Lead)
-    if needs_listing:
-        ids_query = ids_query.join(Listing, Listing.id == Lead.listing_id)
-    ids = list(
-        session.scalars(
-            ids_query.where(*where)
-            .order_by(Lead.risk.desc(), Lead.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
+    parts: list[tuple[list[Any], int | None]] = [(where, None)]
+    if fresh_since is not None:
+        fresh = session.scalar(count_query.where(*where, Lead.last_flagged_at >= fresh_since)) or 0
+        parts = [
+            ([*where, Lead.last_flagged_at >= fresh_since], fresh),
+            ([*where, Lead.last_flagged_at < fresh_since], None),
+        ]
+    for part_where, size in parts:
+        if size is not None and offset >= size:
+            offset -= size
+            continue
+        ids += session.scalars(
+            _sorted_ids_query(part_where, needs_listing, sort).limit(per_page - len(ids)).offset(offset)
         )
-    )
+        offset = 0
+        if len(ids) >= per_page:
+            break
     rows = []
     if ids:
         found = {r[0]: _row(r) for r in session.execute(_rows_query().where(Lead.id.in_(ids)))}
@@ -388,10 +450,12 @@ def queue_page(*, session: Session, filters: QueueFilter, page: int = 1, per_pag
     return QueuePage(rows=rows, total=total, page=page, per_page=per_page)
 
 
-def iter_queue(*, session: Session, filters: QueueFilter, limit: int = 100_000) -> Iterator[QueueRow]:
-    """Every row of a queue view (for exports), riskiest first, at most ``limit``."""
+def iter_queue(
+    *, session: Session, filters: QueueFilter, limit: int = 100_000, sort: str = DEFAULT_SORT
+) -> Iterator[QueueRow]:
+    """Every row of a queue view (for exports) in ``sort`` order (riskiest first), at most ``limit``."""
     where, _ = _conditions(filters)
-    query = _rows_query().where(*where).order_by(Lead.risk.desc(), Lead.id.desc()).limit(limit)
+    query = _rows_query().where(*where).order_by(*_order_by(sort)).limit(limit)
     for r in session.execute(query.execution_options(yield_per=2000)):
         yield _row(r)
 

@@ -185,6 +185,11 @@ def test_the_manifest_describes_lead_listing_snapshots_export_and_key(packet: by
         "via": "web",
         "at_utc": "2026-11-29T02:00:05+00:00",
         "at_shanghai": "2026-11-29T10:00:05+08:00",
+        "by_certificate": None,  # the officers' fields: unset in this installation, no witness chosen
+        "witness": None,
+        "witness_certificate": None,
+        "bureau": None,
+        "place": None,
     }
     assert manifest["lead"]["id"] == lead_id
     assert manifest["lead"]["brand"] == "康师傅"
@@ -626,7 +631,7 @@ def test_cli_export_default_name_is_in_the_current_directory(
     monkeypatch.chdir(tmp_path)
     result = cli("evidence", "export", lead_id)
     assert result.exit_code == 0, result.stderr
-    (written,) = tmp_path.glob(f"lead-{lead_id}-*.zip")
+    (written,) = tmp_path.glob(f"markwatch-lead-{lead_id}-*.zip")
     assert verify_packet(written).ok
 
 
@@ -877,3 +882,136 @@ def test_control_characters_in_scraped_text_reach_no_csv_or_pdf(db: Database, le
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "康帅傅\\x00方便面\\x1b[31m\\x07" in text.replace("\n", "")
+
+
+# --- report.pdf as an extraction record (电子数据提取笔录) ------------------------------------------
+
+
+def with_shop_cue_and_image(db: Database, lead_id: int) -> None:
+    """The lead's seller with a relative shop address, a counterfeit-cue reason and a stored product image."""
+    from storage.images import record_listing_images
+    from storage.models import Lead, Score
+
+    with db.session() as session:
+        lead = session.get(Lead, lead_id)
+        assert lead is not None
+        lead.listing.seller.url = "/shop/s-88"
+        score = session.query(Score).filter_by(listing_id=lead.listing_id).one()
+        score.reasons = [*score.reasons, {"signal": "counterfeit_cue", "weight": 0.3, "detail": "原单尾货"}]
+        image = png("blue", size=300)
+        record_listing_images(
+            session=session,
+            images=[
+                {
+                    "listing_id": lead.listing_id,
+                    "url": "http://127.0.0.1:8801/img/10023-1.png",
+                    "sha256": db.blobs.put(image),
+                    "phash": "0" * 16,
+                    "size": len(image),
+                    "seen_at": T0,
+                    "position": 0,
+                }
+            ],
+        )
+
+
+@pytest.fixture
+def record_packet(db: Database, lead_id: int, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    from settings import get_settings
+
+    monkeypatch.setenv("MARKWATCH_BUREAU", "上海市浦东新区市场监督管理局")
+    monkeypatch.setenv("MARKWATCH_EXTRACTION_PLACE", "浦东新区市场监管局执法大队办公室")
+    monkeypatch.setenv("MARKWATCH_OFFICER_CERTIFICATES", '{"李调查": "31010012345", "王审核": "31010067890"}')
+    with_shop_cue_and_image(db, lead_id)
+    return build_packet(
+        db, lead_id, user_name="李调查", now=EXPORTED, witness="王审核", settings=get_settings()
+    )
+
+
+def test_the_report_names_both_officers_the_bureau_and_the_place(record_packet: bytes, tmp_path: Path):
+    text = pdf_text(record_packet, tmp_path)
+    assert "见证人" in text and "王审核（执法证号：31010067890）" in text
+    assert "李调查（执法证号：31010012345）" in text
+    assert "上海市浦东新区市场监督管理局" in text and "浦东新区市场监管局执法大队办公室" in text
+    assert "markwatch 0.1.0 (scrapy)" in text.split("提取方法")[0]  # the capture environment, up front
+    manifest = json.loads(members(record_packet)["manifest.json"])
+    assert manifest["exported"]["witness"] == "王审核"
+    assert manifest["exported"]["witness_certificate"] == "31010067890"
+
+
+def test_every_page_says_page_x_of_y_and_the_urls_are_absolute(record_packet: bytes, tmp_path: Path):
+    text = pdf_text(record_packet, tmp_path)
+    pages = text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+    total = len(pages)
+    assert total >= 4  # the record, then the two screenshots and the product image on pages of their own
+    for n, page in enumerate(pages, 1):
+        assert f"第{n}页共{total}页" in "".join(page.split())  # pdftotext drops the spaces around digits
+    assert "http://127.0.0.1:8801/shop/s-88" in text.replace("\n", "")
+    assert "/shop/s-88" not in text.replace("http://127.0.0.1:8801/shop/s-88", "")
+
+
+def test_signals_are_named_in_chinese_not_as_codes(record_packet: bytes, tmp_path: Path):
+    reasons = pdf_text(record_packet, tmp_path).split("评分理由")[1].split("四、网页快照")[0]
+    assert "仿冒暗示词" in reasons and "商标近似" in reasons and "价格异常" in reasons
+    assert "counterfeit_cue" not in reasons and "lookalike_mark" not in reasons
+
+
+def test_the_pdf_creation_date_is_the_export_time(record_packet: bytes, tmp_path: Path):
+    if not shutil.which("pdfinfo"):
+        pytest.skip("poppler-utils (pdfinfo) not installed")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(members(record_packet)["report.pdf"])
+    info = subprocess.run(
+        ["pdfinfo", "-isodates", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    created = next(line for line in info.splitlines() if line.startswith("CreationDate:")).split()[1]
+    assert datetime.fromisoformat(created.replace("Z", "+00:00")) == EXPORTED
+
+
+def test_the_method_says_only_what_the_packet_holds(db: Database, lead_id: int, tmp_path: Path):
+    with_shops = pdf_text(build_packet(db, lead_id, user_name="李调查", now=EXPORTED), tmp_path)
+    method = with_shops.split("提取方法")[1].split("提取工具")[0]
+    assert "页面截图 2 张" in method and "网页原始 HTML 2 份" in method
+
+    with db.session() as session:
+        for snap in session.query(Snapshot).all():
+            snap.screenshot_sha256 = None
+    without = pdf_text(build_packet(db, lead_id, user_name="李调查", now=EXPORTED), tmp_path)
+    method = without.split("提取方法")[1].split("提取工具")[0]
+    assert "截图" not in method and "网页原始 HTML 2 份" in method
+
+
+@pytest.mark.parametrize("witness", ["李调查", "无此人"])
+def test_a_witness_must_be_a_second_active_user(db: Database, lead_id: int, witness: str):
+    from review.evidence.packet import InvalidWitness
+
+    with pytest.raises(InvalidWitness, match=witness):
+        build_packet(db, lead_id, user_name="李调查", now=EXPORTED, witness=witness)
+    with db.session() as session:
+        assert session.query(EvidencePacket).count() == 0  # nothing recorded for a refused export
+
+
+def test_cli_and_web_exports_share_the_file_name_and_name_the_cli_user(
+    cli, db: Database, lead_id: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    result = cli("evidence", "export", lead_id, "--as", "李调查", "--witness", "王审核")
+    assert result.exit_code == 0, result.stderr
+    (written,) = tmp_path.glob(f"markwatch-lead-{lead_id}-*.zip")
+    assert verify_packet(written).ok
+    audit = members(written.read_bytes())["audit.csv"].decode("utf-8-sig")
+    refused = cli("evidence", "export", lead_id, "--as", "无此人", "--out", tmp_path / "x.zip")
+    assert refused.exit_code == 2 and "无此人" in refused.stderr
+    bad_witness = cli("evidence", "export", lead_id, "--witness", "无此人", "--out", tmp_path / "y.zip")
+    assert bad_witness.exit_code == 2 and "无此人" in bad_witness.stderr
+
+    # an OS login that is no markwatch user is recorded by its name in the audit trail, not as the system
+    monkeypatch.setattr("getpass.getuser", lambda: "ops-zhang")
+    assert cli("evidence", "export", lead_id, "--out", tmp_path / "second.zip").exit_code == 0
+    audit = members((tmp_path / "second.zip").read_bytes())["audit.csv"].decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(audit)))
+    exports = [row for row in rows if row[3] == "evidence_export"]
+    assert [row[2] for row in exports] == ["李调查"]  # this export is recorded after it is built
+    third = build_packet(db, lead_id, user_name="王审核", now=EXPORTED)
+    rows = list(csv.reader(io.StringIO(members(third)["audit.csv"].decode("utf-8-sig"))))
+    assert [row[2] for row in rows if row[3] == "evidence_export"] == ["李调查", "ops-zhang"]

@@ -216,3 +216,26 @@ def test_the_pair_index_characters_are_whole_tokens_of_sqlite(db):
         session.execute(text("INSERT INTO temp.probe(x) VALUES (:x)"), {"x": " ".join(chars)})
         terms = set(session.scalars(text("SELECT term FROM temp.probe_terms")))
     assert [c for c in chars if c.lower() not in terms] == []
+
+
+def test_every_queue_order_and_the_new_first_split_search_the_leads_through_an_index(db):
+    from datetime import UTC, datetime
+
+    from storage.models import Lead
+    from storage.search import SORTS, QueueFilter, _conditions, _sorted_ids_query
+
+    where, _ = _conditions(QueueFilter())  # the open queue
+    visit = datetime(2026, 1, 1, tzinfo=UTC)
+    parts = {
+        "all": where,
+        "new": [*where, Lead.last_flagged_at >= visit],
+        "rest": [*where, Lead.last_flagged_at < visit],
+    }
+    with db.session() as session:
+        _seed(session)
+        for sort in [*SORTS, *(f"-{k}" for k in SORTS)]:
+            for part, conditions in parts.items():
+                query = _sorted_ids_query(conditions, False, sort).limit(50)
+                compiled = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+                plan = " ".join(str(r) for r in session.execute(text("EXPLAIN QUERY PLAN " + compiled)))
+                assert "SEARCH leads USING" in plan and "SCAN leads" not in plan, (sort, part, plan)

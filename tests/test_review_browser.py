@@ -6,6 +6,7 @@ docs/screenshots/ with MARKWATCH_UPDATE_SCREENSHOTS=1)."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import tempfile
 import threading
@@ -124,7 +125,7 @@ def log_in(page, name: str = "审核员") -> None:  # type: ignore[no-untyped-de
     page.fill("input[name=name]", name)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/?since=*")
+    page.wait_for_url(re.compile(r"/\?(status=open|new_since=)"))  # the queue: every open lead
 
 
 def test_log_in_filter_the_queue_and_confirm_a_lead(page, seeded) -> None:  # type: ignore[no-untyped-def]
@@ -201,3 +202,24 @@ def test_hostile_listing_is_shown_as_text_and_runs_nothing(page, seeded) -> None
     page.wait_for_timeout(300)
     assert page.evaluate("window.__pwned") is None
     assert page.dialogs == [], f"hostile content ran script: {page.dialogs}"
+
+
+def test_api_docs_render_with_the_network_cut(page, seeded) -> None:  # type: ignore[no-untyped-def]
+    from urllib.parse import urlsplit
+
+    cut: list[str] = []
+
+    def only_this_machine(route) -> None:  # type: ignore[no-untyped-def]
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            cut.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    page.context.route("**/*", only_this_machine)
+    log_in(page)
+    page.goto(page.base + "/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=15_000)
+    assert "markwatch" in page.inner_text(".swagger-ui .info .title")
+    page.wait_for_selector('[data-path="/api/v1/leads"]', timeout=15_000)  # operations from /openapi.json
+    assert cut == []  # nothing was asked of the internet

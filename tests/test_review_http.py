@@ -10,7 +10,7 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from factories import PASSWORD, ScoreStub, make_brand, make_lead, make_snapshot, make_user
+from factories import PASSWORD, ReasonStub, ScoreStub, make_brand, make_lead, make_snapshot, make_user
 from fastapi.testclient import TestClient
 
 from storage import Database
@@ -271,17 +271,32 @@ def test_blacklist_page_is_closed_to_brand_owners(client: TestClient) -> None:
 # --- queue ----------------------------------------------------------------------------------------------
 
 
-def test_queue_defaults_to_since_last_visit(client: TestClient, db, world) -> None:
+def test_queue_opens_on_the_whole_backlog_with_what_is_new_first_and_marked(
+    client: TestClient, db, world
+) -> None:
     login(client, "审核员")
     first = client.get("/", follow_redirects=False)
-    assert first.headers["location"] == "/?since=all"  # never visited: everything open
+    assert first.headers["location"] == "/?status=open"  # never visited: every open lead
+    assert "共 4 条线索" in client.get(first.headers["location"]).text
     second = client.get("/", follow_redirects=False)
-    assert "since=20" in second.headers["location"]  # the first visit's time
-    page = client.get(second.headers["location"])
-    assert "自上次访问" in page.text and "没有符合条件的线索" in page.text
+    assert "new_since=20" in second.headers["location"]  # the first visit's time marks what is new
+    again = client.get(second.headers["location"]).text
+    assert "共 4 条线索" in again and "没有符合条件的线索" not in again  # the backlog stays
+    assert 'class="tag new"' not in again  # nothing flagged since the first visit
     with db.session() as s:
-        make_lead(s, title="康师傅 新来的线索")
-    assert "康师傅 新来的线索" in client.get(second.headers["location"]).text
+        make_lead(s, score=ScoreStub(risk=0.51), title="康师傅 新来的线索")
+    page = client.get(second.headers["location"]).text
+    assert "共 5 条线索" in page and "自上次访问" in page
+    # the new lead, though the least risky, comes first and is marked; the backlog follows by risk
+    assert page.index("康师傅 新来的线索") < page.index("康帅傅 红烧牛肉面") < page.index("李宁 运动鞋")
+    new_row = page[page.index('class="lead-row fresh"') :].split("</tr>")[0]
+    assert "康师傅 新来的线索" in new_row and '<span class="tag new">新</span>' in new_row
+    assert page.count('<span class="tag new">') == 1
+    # "since the last visit" is a filter one chooses
+    only_new = re.search(r'href="(\?[^"]*since=[^"]*)" id="only-new"', page)
+    assert only_new is not None
+    chosen = client.get("/" + only_new.group(1).replace("&amp;", "&")).text
+    assert "共 1 条线索" in chosen and "康师傅 新来的线索" in chosen
 
 
 def test_queue_is_sorted_by_risk_and_filtered_with_counts(client: TestClient, world) -> None:
@@ -892,7 +907,7 @@ def test_api_refuses_a_brand_with_an_unknown_key_and_names_it(client: TestClient
         from storage.brands import get_brand
 
         assert all(get_brand(session=s, name=n) is None for n in ("茅苔2", "茅苔3", "茅苔4"))
-    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    schema = client.get("/openapi.json", headers=headers).json()["components"]["schemas"]
     assert schema["BrandCreate"]["additionalProperties"] is False
     assert schema["RegistrationIn"]["additionalProperties"] is False
 
@@ -906,6 +921,17 @@ def test_api_evidence_packet(client: TestClient, token: str, world, db) -> None:
     assert response.headers["content-type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert "manifest.json" in names
+    # the same file name as `markwatch evidence export` writes by default
+    assert re.search(
+        rf'filename="markwatch-lead-{world["ksf"]}-\d{{8}}-\d{{6}}\.zip"',
+        response.headers["content-disposition"],
+    )
+    refused = client.get(
+        f"/api/v1/leads/{world['ksf']}/evidence",
+        params={"witness": "没有这个人"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert refused.status_code == 400 and "没有这个人" in refused.text
     with db.session() as s:
         assert (
             s.query(ReviewEvent)
@@ -922,7 +948,17 @@ def test_api_evidence_is_refused_to_brand_owners(client: TestClient, cli, world)
     assert response.status_code == 403
 
 
-def test_openapi_lists_the_api(client: TestClient) -> None:
+def test_openapi_lists_the_api_behind_login_with_swagger_ui_served_locally(client: TestClient) -> None:
+    for path in ("/openapi.json", "/docs"):
+        anonymous = client.get(path, follow_redirects=False)
+        assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login?next=")
+    login(client, "审核员")
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "http" not in docs.headers["content-security-policy"]
+    assets = re.findall(r'(?:href|src)="([^"]+)"', docs.text)
+    assert assets and all(a.startswith("/docs-assets/") for a in assets), assets  # no CDN
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
     paths = client.get("/openapi.json").json()["paths"]
     for path in (
         "/api/v1/leads",
@@ -1047,3 +1083,42 @@ def test_free_text_finds_titles_seller_names_and_lead_numbers(client: TestClient
     assert "共 0 条线索" in client.get("/?since=all&q=100%25_正品").text  # % and _ are literal
     api = client.get("/api/v1/leads", params={"q": "运动鞋"}).json()
     assert [item["title"] for item in api["items"]] == ["李宁 运动鞋 高仿 1:1"]
+
+
+def test_queue_sorts_by_column_shows_the_top_reason_and_ranks_risk_to_one_decimal(
+    client: TestClient, db, world
+) -> None:
+    with db.session() as s:
+        make_lead(s, score=ScoreStub(risk=0.9978), title="康师傅 几乎确定 甲", price=1.5, sold=None)
+        make_lead(
+            s,
+            score=ScoreStub(
+                risk=0.9999,
+                reasons=(ReasonStub("cue_words", 0.9, "<b>高仿</b>原单尾货，同款同款同款同款同款同款同款"),),
+            ),
+            title="康师傅 几乎确定 乙",
+            price=0.8,
+        )
+    login(client, "审核员")
+    page = client.get("/?status=open").text
+    assert "99.9%" in page and "99.8%" in page and "100%" not in page and "90.0%" in page
+    assert page.index("几乎确定 乙") < page.index("几乎确定 甲")  # the order is visible in the numbers
+    row = page[page.index("几乎确定 乙") :].split("</tr>")[0]
+    assert "仿冒暗示词：&lt;b&gt;高仿&lt;/b&gt;" in row and "<b>高仿" not in row  # top reason, escaped
+    assert "…" in row  # and short
+    cheap = client.get("/?status=open&sort=price").text
+    assert cheap.index("几乎确定 乙") < cheap.index("几乎确定 甲")  # 0.80, then 1.50
+    assert cheap.index("几乎确定 甲") < cheap.index("李宁 运动鞋")  # then 299
+    dear = client.get("/?status=open&sort=-price").text
+    assert dear.index("李宁 运动鞋") < dear.index("几乎确定 乙")
+    assert dear.index("几乎确定 甲") < dear.index("几乎确定 乙")  # 1.50 before 0.80
+    by_sales = client.get("/?status=open&sort=-sold").text
+    assert by_sales.index("老坛酸菜") < by_sales.index("李宁 运动鞋")  # 1200 sold before 200
+    assert by_sales.index("李宁 运动鞋") < by_sales.index("几乎确定 甲")  # unknown sales last
+    assert 'aria-sort="descending"' in by_sales
+    assert "共 6 条线索" in client.get("/?status=open&sort=platform").text
+    assert "共 6 条线索" in client.get("/?status=open&sort=first_seen").text
+    bad = client.get("/?status=open&sort=价格")
+    assert bad.status_code == 400 and "排序" in bad.text and "价格" in bad.text
+    csv_text = client.get("/export.csv?status=open&sort=price").content.decode("utf-8-sig")
+    assert csv_text.index("几乎确定 乙") < csv_text.index("几乎确定 甲")

@@ -91,6 +91,12 @@ def _image_extension(data: bytes) -> str:
     return "webp" if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else "bin"
 
 
+def packet_file_name(lead_id: int, now: datetime, settings: Settings | None = None) -> str:
+    """The file name of an export, the same from the web app, the API and the CLI."""
+    zone = ZoneInfo((settings or get_settings()).timezone)
+    return f"markwatch-lead-{lead_id}-{now.astimezone(zone).strftime('%Y%m%d-%H%M%S')}.zip"
+
+
 def build_packet(
     db: Database,
     lead_id: int,
@@ -99,270 +105,72 @@ def build_packet(
     now: datetime | None = None,
     via: str = "web",
     settings: Settings | None = None,
+    witness: str | None = None,
 ) -> bytes:
     """The sealed evidence packet (ZIP bytes) of a lead, recorded as an export.
 
     The export is written in one unit of work: the ZIP into the blob store, an EvidencePacket row with
     an EvidenceBlob row for every blob it references (so retention keeps them), and an append-only
     ReviewEvent ``evidence_export``. ``via`` says where the export came from (``web``, ``api``, ``cli``).
-    Raises storage.errors.NotFound for an unknown lead, MarkwatchError when no CJK font is installed.
+    ``witness`` is the second officer (见证人) named in the report: an active user other than ``user_name``.
+    Raises storage.errors.NotFound for an unknown lead, InvalidWitness for a witness who cannot be one,
+    MarkwatchError when no CJK font is installed.
     """
-    from review import uscc
     from review.evidence import keys
-    from review.evidence.report import render_report
 
     settings = settings or get_settings()
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("build_packet: `now` must be timezone-aware")
     key_hex = keys.public_key_hex(settings)
-    key_fp = keys.fingerprint(key_hex)
-    version_text = installed_version()
+    key_facts = {"algorithm": "Ed25519", "public_key": key_hex, "fingerprint": keys.fingerprint(key_hex)}
+    exported = {
+        "by": user_name,
+        "via": via,
+        "at_utc": _utc(now),
+        "at_shanghai": _shanghai(now),
+        **_officers(user_name, witness, settings),
+    }
+    tool = {"name": "markwatch", "version": installed_version()}
 
     with db.session() as session:
         lead = repo.get_lead_for_evidence(session=session, lead_id=lead_id)
         if lead is None:
             raise NotFound(f"no lead {lead_id}; the queue (`/` in the web app) lists the leads")
-        listing = lead.listing
-        seller = listing.seller
-        score = lead.score
-        snapshots = repo.listing_snapshots(session=session, listing_id=listing.id)
-        prices = repo.price_history(session=session, listing_id=listing.id)
+        _check_witness(session, witness, user_name)
+        contents = _Contents(key_hex)
+        score_facts, reasons = _score_facts(lead.score)
+        contents.files.append(("reasons.json", _json({"score": score_facts, "reasons": reasons})))
+        prices = repo.price_history(session=session, listing_id=lead.listing.id)
+        contents.files.append(("price_history.csv", _price_csv(prices)))
         events = repo.audit_trail(session=session, lead_id=lead.id)
+        contents.files.append(("audit.csv", _audit_csv(events)))
+        snapshots = repo.listing_snapshots(session=session, listing_id=lead.listing.id)
+        snapshot_facts = _add_snapshots(db, contents, snapshots)
+        image_facts = _add_images(db, contents, session, lead.listing.id)
+        lead_facts, listing_facts = _lead_facts(lead), _listing_facts(lead.listing)
 
-        files: list[tuple[str, bytes]] = [(PUBLIC_KEY, (key_hex + "\n").encode("ascii"))]
-        referenced: set[str] = set()
-
-        # --- reasons, price history, audit trail
-        reasons = list(score.reasons or []) if score else []
-        score_facts = (
+        report = _render(
+            lead,
             {
-                "scored_at_utc": _utc(score.scored_at),
-                "scored_at_shanghai": _shanghai(score.scored_at),
-                "risk": score.risk,
-                "flagged": score.flagged,
-                "brand": score.brand_name,
-                "violation": score.violation,
-                "model_version": score.model_version,
-            }
-            if score
-            else None
-        )
-        files.append(("reasons.json", _json({"score": score_facts, "reasons": reasons})))
-        price_rows = [
-            {
-                "observed_at_utc": _utc(p.observed_at),
-                "observed_at_shanghai": _shanghai(p.observed_at),
-                "price": p.price,
-                "currency": p.currency,
-            }
-            for p in prices
-        ]
-        files.append(
-            (
-                "price_history.csv",
-                _csv(
-                    ["观测时间（UTC）", "观测时间（北京时间）", "价格", "币种"],
-                    [
-                        [r["observed_at_utc"], r["observed_at_shanghai"], r["price"], r["currency"]]
-                        for r in price_rows
-                    ],
-                ),
-            )
-        )
-        system = translate("lead.system")
-        files.append(
-            (
-                "audit.csv",
-                _csv(
-                    ["时间（UTC）", "时间（北京时间）", "操作人", "操作", "操作说明", "备注", "详情（JSON）"],
-                    [
-                        [
-                            _utc(e.at),
-                            _shanghai(e.at),
-                            name or system,
-                            e.action,
-                            label("action", e.action),
-                            e.note or "",
-                            json.dumps(e.detail or {}, ensure_ascii=False, sort_keys=True),
-                        ]
-                        for e, name in events
-                    ],
-                ),
-            )
-        )
-        audit_rows = [
-            {
-                "at_shanghai": _shown(e.at),
-                "by": name or system,
-                "action": e.action,
-                "action_label": label("action", e.action),
-                "department": (e.detail or {}).get("department"),
-                "note": e.note,
-            }
-            for e, name in events
-        ]
-
-        # --- snapshots and screenshots, numbered oldest first
-        snapshot_facts: list[dict[str, Any]] = []
-        html_files: list[tuple[str, bytes]] = []
-        png_files: list[tuple[str, bytes]] = []
-        for n, snap in enumerate(snapshots, start=1):
-            fact: dict[str, Any] = {
-                "n": n,
-                "url": snap.url,
-                "final_url": snap.final_url,
-                "fetched_at_utc": _utc(snap.fetched_at),
-                "fetched_at_shanghai": _shanghai(snap.fetched_at),
-                "http_status": snap.http_status,
-                "headers": dict(snap.headers or {}),
-                "tool_version": snap.tool_version,
-                "html": None,
-                "html_sha256": snap.html_sha256,
-                "screenshot": None,
-                "screenshot_sha256": snap.screenshot_sha256,
-                "missing": [],
-            }
-            for digest, folder, ext, sink, field in (
-                (snap.html_sha256, "snapshots", "html", html_files, "html"),
-                (snap.screenshot_sha256, "screenshots", "png", png_files, "screenshot"),
-            ):
-                if not digest:
-                    continue
-                referenced.add(digest)
-                try:
-                    data = db.blobs.get(digest)
-                except FileNotFoundError:
-                    fact["missing"].append(field)  # said in the manifest and the report, never hidden
-                    continue
-                name = f"{folder}/{n}.{ext}"
-                sink.append((name, data))
-                fact[field] = name
-            snapshot_facts.append(fact)
-        files.extend(html_files)
-        files.extend(png_files)
-
-        # --- the listing's images as the crawler stored them (bytes as served, with their hashes)
-        from storage.images import listing_images
-
-        image_facts: list[dict[str, Any]] = []
-        image_files: list[tuple[str, bytes]] = []
-        for n, image in enumerate(listing_images(session=session, listing_id=listing.id), start=1):
-            referenced.add(image.sha256)
-            image_fact: dict[str, Any] = {
-                "n": n,
-                "url": image.url,
-                "sha256": image.sha256,
-                "phash": image.phash,
-                "first_seen_utc": _utc(image.first_seen),
-                "last_seen_utc": _utc(image.last_seen),
-                "file": None,
-            }
-            try:
-                data = db.blobs.get(image.sha256)
-            except FileNotFoundError:
-                image_fact["missing"] = True  # said in the manifest, never hidden
-            else:
-                image_fact["file"] = f"images/{n}.{_image_extension(data)}"
-                image_files.append((image_fact["file"], data))
-            image_facts.append(image_fact)
-        files.extend(image_files)
-
-        # --- lead and listing facts
-        licence_check = None
-        if seller is not None and seller.licence:
-            result = uscc.check(seller.licence)
-            licence_check = {"valid": result.valid, "region": result.region, "reason": result.reason}
-        from storage.queue import estimated_sales
-
-        lead_facts = {
-            "id": lead.id,
-            "status": lead.status,
-            "risk": lead.risk,
-            "violation": lead.violation,
-            "department": lead.department,
-            "brand": lead.brand.name if lead.brand else None,
-            "first_flagged_at_utc": _utc(lead.first_flagged_at),
-            "last_flagged_at_utc": _utc(lead.last_flagged_at),
-            "transfer_review": lead.transfer_review,
-            "estimated_sales": estimated_sales(listing),
-        }
-        listing_facts = {
-            "platform": listing.platform.name,
-            "platform_title": listing.platform.title,
-            "external_id": listing.external_id,
-            "url": listing.url,
-            "title": listing.title,
-            "price": listing.price,
-            "currency": listing.currency,
-            "category": listing.category,
-            "sold": listing.sold,
-            "description": listing.description,
-            "images": list(listing.images or []),
-            "first_seen_utc": _utc(listing.first_seen),
-            "last_seen_utc": _utc(listing.last_seen),
-            "seller": None
-            if seller is None
-            else {
-                "id": seller.external_id,
-                "name": seller.name,
-                "url": seller.url,
-                "opened": seller.opened.isoformat() if seller.opened else None,
-                "rating": seller.rating,
-                "licence": seller.licence,
-                "licence_check": licence_check,
-                "blacklisted": seller.blacklisted,
-            },
-        }
-        exported = {"by": user_name, "via": via, "at_utc": _utc(now), "at_shanghai": _shanghai(now)}
-        tool = {"name": "markwatch", "version": version_text}
-        key_facts = {"algorithm": "Ed25519", "public_key": key_hex, "fingerprint": key_fp}
-
-        # --- the report lists every file but itself and the manifest pair
-        def table(entries: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
-            return [{"name": n, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()} for n, d in entries]
-
-        report = render_report(
-            {
-                "lead": {
-                    **lead_facts,
-                    "status_label": label("status", lead.status),
-                    "violation_label": label("violation", lead.violation),
-                    "first_flagged_shanghai": _shown(lead.first_flagged_at),
-                    "last_flagged_shanghai": _shown(lead.last_flagged_at),
-                },
-                "listing": {
-                    **listing_facts,
-                    "first_seen_shanghai": _shown(listing.first_seen),
-                    "last_seen_shanghai": _shown(listing.last_seen),
-                },
+                "lead": lead_facts,
+                "listing": listing_facts,
                 "score": score_facts,
                 "reasons": reasons,
-                "snapshots": [
-                    {
-                        **s,
-                        "fetched_at_shanghai": _shown(snap.fetched_at),
-                        "fetched_at_utc": s["fetched_at_utc"].replace("+00:00", "Z"),
-                    }
-                    for s, snap in zip(snapshot_facts, snapshots, strict=True)
-                ],
-                "audit": audit_rows,
-                "price_history": [
-                    {**r, "observed_at_shanghai": _shown(p.observed_at)}
-                    for r, p in zip(price_rows, prices, strict=True)
-                ],
-                "files": table(files),
-                "exported": {
-                    **exported,
-                    "at_utc": _utc(now).replace("+00:00", "Z"),
-                    "at_shanghai": _shown(now),
-                },
+                "snapshots": list(zip(snapshot_facts, snapshots, strict=True)),
+                "events": events,
+                "prices": prices,
+                "files": _file_table(contents.files),
+                "exported": exported,
                 "key": key_facts,
                 "tool": tool,
+                "now": now,
+                "pictures": contents.png + contents.images,
+                "images": len(contents.images),
             },
-            settings=settings,
+            settings,
         )
-        files.append(("report.pdf", report))
+        contents.files.append(("report.pdf", report))
 
         manifest = {
             "format": FORMAT,
@@ -373,25 +181,10 @@ def build_packet(
             "snapshots": snapshot_facts,
             "images": image_facts,
             "signature": {**key_facts, "signed_file": MANIFEST, "signature_file": SIGNATURE},
-            "files": table(files),
+            "files": _file_table(contents.files),
         }
         manifest_bytes = _json(manifest)
-        signature = keys.sign(manifest_bytes, settings)
-        order = [
-            MANIFEST,
-            SIGNATURE,
-            PUBLIC_KEY,
-            "report.pdf",
-            "reasons.json",
-            "price_history.csv",
-            "audit.csv",
-        ]
-        by_name = dict(files)
-        if len(by_name) != len(files):
-            raise MarkwatchError("internal error: two packet files share a name")  # pragma: no cover
-        entries = [(MANIFEST, manifest_bytes), (SIGNATURE, signature_file(signature, manifest_bytes))]
-        entries += [(name, by_name[name]) for name in order[2:]]
-        entries += html_files + png_files + image_files
+        entries = _ordered_entries(contents, manifest_bytes, keys.sign(manifest_bytes, settings))
         packet = _zip(entries, now)
 
     # written in a unit of work of its own: a read transaction that turned into a write after the
@@ -405,8 +198,299 @@ def build_packet(
             zip_sha256=zip_digest,
             manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
             public_key=key_hex,
-            blobs=referenced | {zip_digest},
-            detail={"via": via, "fingerprint": key_fp, "files": len(entries)},
+            blobs=contents.referenced | {zip_digest},
+            detail={"via": via, "fingerprint": key_facts["fingerprint"], "files": len(entries)},
             at=now,
         )
     return packet
+
+
+class InvalidWitness(MarkwatchError):
+    """The witness named for an export is not a second, active user."""
+
+
+def _check_witness(session: Any, witness: str | None, user_name: str) -> None:
+    if witness is None:
+        return
+    if witness == user_name:
+        raise InvalidWitness(f"the witness must be a second officer, not the extractor {user_name!r}")
+    if not repo.is_active_user(session=session, name=witness):
+        raise InvalidWitness(f"no active user {witness!r} to act as witness (见证人); `markwatch user list`")
+
+
+def _officers(user_name: str, witness: str | None, settings: Settings) -> dict[str, Any]:
+    """Who extracted and who witnessed, with certificate numbers, for which body and where."""
+    certificates = settings.officer_certificates
+    return {
+        "by_certificate": certificates.get(user_name),
+        "witness": witness,
+        "witness_certificate": certificates.get(witness) if witness else None,
+        "bureau": settings.bureau or None,
+        "place": settings.extraction_place or None,
+    }
+
+
+class _Contents:
+    """The files of a packet being built, by kind, and the blobs they reference."""
+
+    def __init__(self, key_hex: str) -> None:
+        self.files: list[tuple[str, bytes]] = [(PUBLIC_KEY, (key_hex + "\n").encode("ascii"))]
+        self.html: list[tuple[str, bytes]] = []
+        self.png: list[tuple[str, bytes]] = []
+        self.images: list[tuple[str, bytes]] = []
+        self.referenced: set[str] = set()
+
+
+def _score_facts(score: Any) -> tuple[dict[str, Any] | None, list[Any]]:
+    """The score's facts and reasons for reasons.json, the manifest and the report."""
+    if not score:
+        return None, []
+    facts = {
+        "scored_at_utc": _utc(score.scored_at),
+        "scored_at_shanghai": _shanghai(score.scored_at),
+        "risk": score.risk,
+        "flagged": score.flagged,
+        "brand": score.brand_name,
+        "violation": score.violation,
+        "model_version": score.model_version,
+    }
+    return facts, list(score.reasons or [])
+
+
+def _price_csv(prices: list[Any]) -> bytes:
+    return _csv(
+        ["观测时间（UTC）", "观测时间（北京时间）", "价格", "币种"],
+        [[_utc(p.observed_at), _shanghai(p.observed_at), p.price, p.currency] for p in prices],
+    )
+
+
+def _audit_csv(events: list[Any]) -> bytes:
+    system = translate("lead.system")
+    return _csv(
+        ["时间（UTC）", "时间（北京时间）", "操作人", "操作", "操作说明", "备注", "详情（JSON）"],
+        [
+            [
+                _utc(e.at),
+                _shanghai(e.at),
+                _actor(e, name, system),
+                e.action,
+                label("action", e.action),
+                e.note or "",
+                json.dumps(e.detail or {}, ensure_ascii=False, sort_keys=True),
+            ]
+            for e, name in events
+        ],
+    )
+
+
+def _actor(event: Any, name: str | None, system: str) -> str:
+    """Who made an audit event: the user, else the name an export recorded (a CLI login), else the system."""
+    return name or (event.detail or {}).get("by") or system
+
+
+def _add_snapshots(db: Database, contents: _Contents, snapshots: list[Any]) -> list[dict[str, Any]]:
+    """Each snapshot's page and screenshot as packet files, numbered oldest first; their facts."""
+    snapshot_facts: list[dict[str, Any]] = []
+    for n, snap in enumerate(snapshots, start=1):
+        fact: dict[str, Any] = {
+            "n": n,
+            "url": snap.url,
+            "final_url": snap.final_url,
+            "fetched_at_utc": _utc(snap.fetched_at),
+            "fetched_at_shanghai": _shanghai(snap.fetched_at),
+            "http_status": snap.http_status,
+            "headers": dict(snap.headers or {}),
+            "tool_version": snap.tool_version,
+            "html": None,
+            "html_sha256": snap.html_sha256,
+            "screenshot": None,
+            "screenshot_sha256": snap.screenshot_sha256,
+            "missing": [],
+        }
+        for digest, folder, ext, sink, field in (
+            (snap.html_sha256, "snapshots", "html", contents.html, "html"),
+            (snap.screenshot_sha256, "screenshots", "png", contents.png, "screenshot"),
+        ):
+            if not digest:
+                continue
+            contents.referenced.add(digest)
+            try:
+                data = db.blobs.get(digest)
+            except FileNotFoundError:
+                fact["missing"].append(field)  # said in the manifest and the report, never hidden
+                continue
+            name = f"{folder}/{n}.{ext}"
+            sink.append((name, data))
+            fact[field] = name
+        snapshot_facts.append(fact)
+    contents.files.extend(contents.html)
+    contents.files.extend(contents.png)
+    return snapshot_facts
+
+
+def _add_images(db: Database, contents: _Contents, session: Any, listing_id: int) -> list[dict[str, Any]]:
+    """The listing's images as the crawler stored them (bytes as served, with their hashes); their facts."""
+    from storage.images import listing_images
+
+    image_facts: list[dict[str, Any]] = []
+    for n, image in enumerate(listing_images(session=session, listing_id=listing_id), start=1):
+        contents.referenced.add(image.sha256)
+        image_fact: dict[str, Any] = {
+            "n": n,
+            "url": image.url,
+            "sha256": image.sha256,
+            "phash": image.phash,
+            "first_seen_utc": _utc(image.first_seen),
+            "last_seen_utc": _utc(image.last_seen),
+            "file": None,
+        }
+        try:
+            data = db.blobs.get(image.sha256)
+        except FileNotFoundError:
+            image_fact["missing"] = True  # said in the manifest, never hidden
+        else:
+            image_fact["file"] = f"images/{n}.{_image_extension(data)}"
+            contents.images.append((image_fact["file"], data))
+        image_facts.append(image_fact)
+    contents.files.extend(contents.images)
+    return image_facts
+
+
+def _lead_facts(lead: Any) -> dict[str, Any]:
+    from storage.queue import estimated_sales
+
+    return {
+        "id": lead.id,
+        "status": lead.status,
+        "risk": lead.risk,
+        "violation": lead.violation,
+        "department": lead.department,
+        "brand": lead.brand.name if lead.brand else None,
+        "first_flagged_at_utc": _utc(lead.first_flagged_at),
+        "last_flagged_at_utc": _utc(lead.last_flagged_at),
+        "transfer_review": lead.transfer_review,
+        "estimated_sales": estimated_sales(lead.listing),
+    }
+
+
+def _listing_facts(listing: Any) -> dict[str, Any]:
+    from review import uscc
+
+    seller = listing.seller
+    licence_check = None
+    if seller is not None and seller.licence:
+        result = uscc.check(seller.licence)
+        licence_check = {"valid": result.valid, "region": result.region, "reason": result.reason}
+    return {
+        "platform": listing.platform.name,
+        "platform_title": listing.platform.title,
+        "external_id": listing.external_id,
+        "url": listing.url,
+        "title": listing.title,
+        "price": listing.price,
+        "currency": listing.currency,
+        "category": listing.category,
+        "sold": listing.sold,
+        "description": listing.description,
+        "images": list(listing.images or []),
+        "first_seen_utc": _utc(listing.first_seen),
+        "last_seen_utc": _utc(listing.last_seen),
+        "seller": None
+        if seller is None
+        else {
+            "id": seller.external_id,
+            "name": seller.name,
+            "url": seller.url,
+            "opened": seller.opened.isoformat() if seller.opened else None,
+            "rating": seller.rating,
+            "licence": seller.licence,
+            "licence_check": licence_check,
+            "blacklisted": seller.blacklisted,
+        },
+    }
+
+
+def _file_table(entries: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
+    return [{"name": n, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()} for n, d in entries]
+
+
+def _render(lead: Any, parts: dict[str, Any], settings: Settings) -> bytes:
+    """report.pdf: the manifest's facts with labels and times as the report shows them.
+
+    The report lists every file but itself and the manifest pair.
+    """
+    from review.evidence.report import render_report
+
+    listing = lead.listing
+    system = translate("lead.system")
+    now = parts["now"]
+    return render_report(
+        {
+            "lead": {
+                **parts["lead"],
+                "status_label": label("status", lead.status),
+                "violation_label": label("violation", lead.violation),
+                "first_flagged_shanghai": _shown(lead.first_flagged_at),
+                "last_flagged_shanghai": _shown(lead.last_flagged_at),
+            },
+            "listing": {
+                **parts["listing"],
+                "first_seen_shanghai": _shown(listing.first_seen),
+                "last_seen_shanghai": _shown(listing.last_seen),
+            },
+            "score": parts["score"],
+            "reasons": [
+                {**r, "signal_label": label("signal", r.get("signal"))} if isinstance(r, dict) else r
+                for r in parts["reasons"]
+            ],
+            "pictures": parts["pictures"],
+            "images": parts["images"],
+            "snapshots": [
+                {
+                    **s,
+                    "fetched_at_shanghai": _shown(snap.fetched_at),
+                    "fetched_at_utc": s["fetched_at_utc"].replace("+00:00", "Z"),
+                }
+                for s, snap in parts["snapshots"]
+            ],
+            "audit": [
+                {
+                    "at_shanghai": _shown(e.at),
+                    "by": _actor(e, name, system),
+                    "action": e.action,
+                    "action_label": label("action", e.action),
+                    "department": (e.detail or {}).get("department"),
+                    "note": e.note,
+                }
+                for e, name in parts["events"]
+            ],
+            "price_history": [
+                {
+                    "observed_at_shanghai": _shown(p.observed_at),
+                    "price": p.price,
+                    "currency": p.currency,
+                }
+                for p in parts["prices"]
+            ],
+            "files": parts["files"],
+            "exported": {
+                **parts["exported"],
+                "at_utc": _utc(now).replace("+00:00", "Z"),
+                "at_shanghai": _shown(now),
+            },
+            "key": parts["key"],
+            "tool": parts["tool"],
+        },
+        settings=settings,
+    )
+
+
+def _ordered_entries(contents: _Contents, manifest_bytes: bytes, signature: bytes) -> list[tuple[str, bytes]]:
+    """The ZIP's members in the documented order: the manifest pair, the fixed files, then the blobs."""
+    by_name = dict(contents.files)
+    if len(by_name) != len(contents.files):
+        raise MarkwatchError("internal error: two packet files share a name")  # pragma: no cover
+    fixed = [PUBLIC_KEY, "report.pdf", "reasons.json", "price_history.csv", "audit.csv"]
+    entries = [(MANIFEST, manifest_bytes), (SIGNATURE, signature_file(signature, manifest_bytes))]
+    entries += [(name, by_name[name]) for name in fixed]
+    return entries + contents.html + contents.png + contents.images

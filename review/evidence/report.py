@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -103,130 +103,194 @@ def _p(text: Any, style: Any) -> Any:
     return Paragraph(escape(printable(text, keep_newlines=True)).replace("\n", "<br/>"), style)
 
 
+class _Kit:
+    """The styles and table builders of one report (one font, one page width)."""
+
+    def __init__(self, font: str) -> None:
+        from reportlab.lib import colors
+        from reportlab.lib.enums import TA_CENTER
+        from reportlab.lib.pagesizes import A4
+        from reportlab.lib.styles import ParagraphStyle
+        from reportlab.lib.units import mm
+        from reportlab.platypus import TableStyle
+
+        self.font = font
+        self.base = ParagraphStyle("base", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK")
+        self.small = ParagraphStyle("small", parent=self.base, fontSize=8, leading=11)
+        self.mono = ParagraphStyle("mono", parent=self.small, fontSize=7.5, leading=10, wordWrap="CJK")
+        self.title = ParagraphStyle(
+            "title", parent=self.base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=4
+        )
+        self.subtitle = ParagraphStyle(
+            "subtitle", parent=self.small, alignment=TA_CENTER, textColor=colors.grey
+        )
+        self.heading = ParagraphStyle(
+            "heading",
+            parent=self.base,
+            fontSize=11.5,
+            leading=18,
+            spaceBefore=8,
+            spaceAfter=3,
+            keepWithNext=1,
+        )
+        self.label = ParagraphStyle("label", parent=self.base, spaceBefore=6, spaceAfter=2, keepWithNext=1)
+        self.width = A4[0] - 36 * mm
+        self.height = A4[1] - 34 * mm
+        self.grid = TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),  # the default, Helvetica, would be a non-embedded font
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+        self.header_grid = TableStyle(
+            [*self.grid.getCommands(), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]
+        )
+
+    def kv_table(self, rows: Sequence[tuple[str, Any]]) -> Any:
+        from reportlab.lib import colors
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Table, TableStyle
+
+        data = [[_p(k, self.base), _p(v, self.base)] for k, v in rows]
+        table = Table(data, colWidths=[36 * mm, self.width - 36 * mm])
+        table.setStyle(
+            TableStyle(
+                [*self.grid.getCommands(), ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f3f3f3"))]
+            )
+        )
+        return table
+
+    def list_table(
+        self, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float], style: Any
+    ) -> Any:
+        from reportlab.platypus import Table
+
+        data = [[_p(h, self.small) for h in header]] + [[_p(c, style) for c in row] for row in rows]
+        table = Table(data, colWidths=list(widths), repeatRows=1)
+        table.setStyle(self.header_grid)
+        return table
+
+
 def render_report(facts: dict[str, Any], *, settings: Settings | None = None) -> bytes:
     """The PDF bytes of the extraction record for ``facts`` (the manifest's content plus the hash table).
 
     ``facts`` keys: lead, listing, score, snapshots, price_history, reasons, files, exported, key, tool.
     Deterministic: the same facts give the same bytes.
     """
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
+    kit = _Kit(cjk_font(settings))
+    return _build_pdf(kit, facts, lambda: _story(kit, facts))
+
+
+def _story(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
+    return [
+        *_title_block(kit, facts),
+        *_basic_section(kit, facts),
+        *_object_section(kit, facts),
+        *_findings_section(kit, facts),
+        *_snapshots_section(kit, facts),
+        *_prices_section(kit, facts),
+        *_audit_section(kit, facts),
+        *_integrity_section(kit, facts),
+        _signature_section(kit),
+        *_pictures_section(kit, facts),
+    ]
+
+
+def _title_block(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer
 
-    font = cjk_font(settings)
-    base = ParagraphStyle("base", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK")
-    small = ParagraphStyle("small", parent=base, fontSize=8, leading=11)
-    mono = ParagraphStyle("mono", parent=small, fontSize=7.5, leading=10, wordWrap="CJK")
-    title = ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=4)
-    subtitle = ParagraphStyle("subtitle", parent=small, alignment=TA_CENTER, textColor=colors.grey)
-    heading = ParagraphStyle(
-        "heading", parent=base, fontSize=11.5, leading=18, spaceBefore=8, spaceAfter=3, keepWithNext=1
-    )
-
-    label_style = ParagraphStyle("label", parent=base, spaceBefore=6, spaceAfter=2, keepWithNext=1)
-
-    width = A4[0] - 36 * mm
-    grid = TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), font),  # the default, Helvetica, would be a non-embedded font
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ]
-    )
-    header_grid = TableStyle(
-        [*grid.getCommands(), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]
-    )
-
-    def kv_table(rows: Sequence[tuple[str, Any]]) -> Table:
-        data = [[_p(k, base), _p(v, base)] for k, v in rows]
-        table = Table(data, colWidths=[36 * mm, width - 36 * mm])
-        table.setStyle(
-            TableStyle([*grid.getCommands(), ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f3f3f3"))])
-        )
-        return table
-
-    def list_table(
-        header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float], style: Any
-    ) -> Table:
-        data = [[_p(h, small) for h in header]] + [[_p(c, style) for c in row] for row in rows]
-        table = Table(data, colWidths=list(widths), repeatRows=1)
-        table.setStyle(header_grid)
-        return table
-
-    def snapshot_block(snap: dict[str, Any]) -> list[Any]:
-        """One fetch: what was asked for and got, when (both zones), the files, every response header."""
-        files = [
-            f"{snap[k]}（{what}）"
-            for k, what in (("html", "网页源码"), ("screenshot", "截图"))
-            if snap.get(k)
-        ]
-        missing = {"html": "网页源码", "screenshot": "截图"}
-        files += [f"{missing.get(m, m)}原始文件已缺失" for m in snap.get("missing") or []]
-        status = snap.get("http_status")
-        rows = [
-            ("请求网址", _clip(snap.get("url"), CLIP)),
-            ("最终网址", _clip(snap.get("final_url"), CLIP) if snap.get("final_url") else "（未记录）"),
-            ("抓取时间", f"{snap['fetched_at_shanghai']}（北京时间）／ {snap['fetched_at_utc']}（UTC）"),
-            ("HTTP 状态", "（未记录）" if status is None else status),
-            ("抓取工具", _clip(snap.get("tool_version"), CLIP)),
-            ("证据文件", "\n".join(files) or "—"),
-        ]
-        headers = snap.get("headers") or {}
-        if not headers:
-            rows.append(("响应头", "无（未记录响应头，例如浏览器页内路由快照）"))
-        block: list[Any] = [_p(f"快照 {snap['n']}", label_style), kv_table(rows)]
-        if headers:
-            block.append(
-                list_table(
-                    ["响应头", "值"],
-                    [[_clip(k, 200), _clip(v, HEADER_CLIP)] for k, v in headers.items()],
-                    [40 * mm, width - 40 * mm],
-                    mono,
-                )
-            )
-        return block
-
-    lead, listing, score = facts["lead"], facts["listing"], facts["score"] or {}
-    seller = listing.get("seller") or {}
-    exported, key, tool = facts["exported"], facts["key"], facts["tool"]
-    licence = seller.get("licence_check") or {}
-    licence_text = _clip(seller.get("licence"), CLIP) if seller.get("licence") else "（页面未显示）"
-    if seller.get("licence"):
-        licence_text += (
-            f"（校验通过，登记地：{licence.get('region')}）"
-            if licence.get("valid")
-            else f"（校验未通过：{licence.get('reason')}）"
-        )
-
-    story: list[Any] = [
-        _p("电子数据提取笔录", title),
-        _p(f"线索编号 MW-{lead['id']}　·　{tool['name']} {tool['version']}", subtitle),
+    lead, tool = facts["lead"], facts["tool"]
+    return [
+        _p("电子数据提取笔录", kit.title),
+        _p(f"线索编号 MW-{lead['id']}　·　{tool['name']} {tool['version']}", kit.subtitle),
         Spacer(1, 4 * mm),
-        _p("一、基本情况", heading),
-        kv_table(
+    ]
+
+
+def _basic_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
+    """一、基本情况: the case, when and by whom it was extracted, and how."""
+    lead, exported, tool = facts["lead"], facts["exported"], facts["tool"]
+    return [
+        _p("一、基本情况", kit.heading),
+        kit.kv_table(
             [
                 (
                     "案件/线索编号",
                     f"MW-{lead['id']}（线索状态：{lead.get('status_label') or lead.get('status')}）",
                 ),
                 ("提取时间", f"{exported['at_shanghai']}（北京时间）／ {exported['at_utc']}（UTC）"),
-                ("提取人（导出账号）", exported["by"]),
+                ("执法单位", exported.get("bureau") or "（未设置，MARKWATCH_BUREAU）"),
+                ("提取人", _officer(exported["by"], exported.get("by_certificate"))),
                 (
-                    "提取方法",
-                    "由网络交易监测系统在其抓取时保存网页原始 HTML 及页面截图（按 SHA-256 内容寻址存储），"
-                    "导出时原样打包，逐个计算 SHA-256 哈希值，"
-                    "并以本系统安装密钥（Ed25519）对清单 manifest.json 签名。",
+                    "见证人",
+                    _officer(exported["witness"], exported.get("witness_certificate"))
+                    if exported.get("witness")
+                    else "（导出时未指定）",
                 ),
+                ("提取地点", exported.get("place") or "（未设置，MARKWATCH_EXTRACTION_PLACE）"),
+                ("提取环境", _environment(facts)),
+                ("提取方法", _method(facts)),
                 ("提取工具", f"{tool['name']} {tool['version']}（网络交易傍名牌、假冒商品监测系统）"),
             ]
         ),
-        _p("二、提取对象", heading),
-        kv_table(
+    ]
+
+
+def _officer(name: str, certificate: str | None) -> str:
+    return f"{name}（执法证号：{certificate or '未登记'}）"
+
+
+def _environment(facts: dict[str, Any]) -> str:
+    """The place of extraction and how the pages were fetched (the tools and user agents recorded)."""
+    tools = sorted({str(s["tool_version"]) for s in facts["snapshots"] if s.get("tool_version")})
+    place = facts["exported"].get("place") or "提取地点未设置"
+    fetched = "；".join(_clip(t, 200) for t in tools) or "未记录"
+    return (
+        f"于{place}，由本系统从其存储中导出。网页由本系统抓取，抓取工具／浏览器标识：{fetched}；"
+        "各次抓取的请求网址、最终网址、HTTP 状态及全部响应头见第四部分。"
+    )
+
+
+def _method(facts: dict[str, Any]) -> str:
+    """提取方法: what the packet actually holds, nothing it does not."""
+    snaps = facts["snapshots"]
+    pages = sum(1 for s in snaps if s.get("html"))
+    shots = sum(1 for s in snaps if s.get("screenshot"))
+    images = int(facts.get("images") or 0)
+    held = [f"网页原始 HTML {pages} 份"] if pages else []
+    held += [f"页面截图 {shots} 张"] if shots else []
+    held += [f"商品图片 {images} 张"] if images else []
+    saved = (
+        f"由网络交易监测系统在其抓取时保存{'、'.join(held)}（按 SHA-256 内容寻址存储），导出时原样打包，"
+        if held
+        else "本证据包不含网页快照、截图或商品图片，仅含系统记录的线索信息；"
+    )
+    return saved + "逐个计算 SHA-256 哈希值，并以本系统安装密钥（Ed25519）对清单 manifest.json 签名。"
+
+
+def _licence_text(seller: dict[str, Any]) -> str:
+    licence = seller.get("licence_check") or {}
+    if not seller.get("licence"):
+        return "（页面未显示）"
+    text = _clip(seller.get("licence"), CLIP)
+    return text + (
+        f"（校验通过，登记地：{licence.get('region')}）"
+        if licence.get("valid")
+        else f"（校验未通过：{licence.get('reason')}）"
+    )
+
+
+def _object_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
+    """二、提取对象: the listing and its seller as last seen."""
+    lead, listing = facts["lead"], facts["listing"]
+    seller = listing.get("seller") or {}
+    return [
+        _p("二、提取对象", kit.heading),
+        kit.kv_table(
             [
                 ("交易平台", listing.get("platform_title") or listing.get("platform")),
                 ("商品网址", _clip(listing.get("url"), CLIP) if listing.get("url") else "（无）"),
@@ -240,13 +304,13 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
                     f"{_clip(seller.get('name'), CLIP) if seller.get('name') else '（未知）'}"
                     f"（平台内编号 {_clip(seller.get('id'), CLIP)}）",
                 ),
-                ("店铺网址", _clip(seller.get("url"), CLIP)),
+                ("店铺网址", _clip(_absolute(seller.get("url"), listing.get("url")), CLIP)),
                 (
                     "开店日期／评分",
                     f"{seller.get('opened') or '—'} ／ {_or_dash(seller.get('rating'))}",
                 ),
                 ("黑名单卖家", "是" if seller.get("blacklisted") else "否"),
-                ("营业执照/统一社会信用代码", licence_text),
+                ("营业执照/统一社会信用代码", _licence_text(seller)),
                 ("当前价格", _money(listing.get("price"), listing.get("currency"))),
                 ("销量", "—" if listing.get("sold") is None else f"{listing['sold']:,}"),
                 ("估算销售额（价格×销量）", _money(lead.get("estimated_sales"), listing.get("currency"))),
@@ -256,8 +320,17 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
                 ),
             ]
         ),
-        _p("三、监测发现", heading),
-        kv_table(
+    ]
+
+
+def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
+    """三、监测发现: the lead's verdict and the scorer's reasons."""
+    from reportlab.lib.units import mm
+
+    lead, score = facts["lead"], facts["score"] or {}
+    block: list[Any] = [
+        _p("三、监测发现", kit.heading),
+        kit.kv_table(
             [
                 ("涉及品牌", score.get("brand") or lead.get("brand") or "—"),
                 ("违法类型", f"{lead.get('violation_label') or '—'}（{lead.get('violation') or '—'}）"),
@@ -280,125 +353,236 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
     ]
     reasons = facts["reasons"]
     if reasons:
-        story.append(_p("评分理由：", label_style))
-        story.append(
-            list_table(
+        block.append(_p("评分理由：", kit.label))
+        block.append(
+            kit.list_table(
                 ["序号", "信号", "权重", "说明"],
-                [
-                    [i, r.get("signal"), f"{float(r.get('weight') or 0):.2f}", _clip(r.get("detail"), CLIP)]
-                    for i, r in enumerate(reasons, 1)
-                ],
-                [12 * mm, 32 * mm, 16 * mm, width - 60 * mm],
-                base,
-            )
-        )
-
-    snaps = facts["snapshots"]
-    story.append(_p(f"四、网页快照（共 {len(snaps)} 次抓取）", heading))
-    for snap in snaps:
-        story.extend(snapshot_block(snap))
-    if not snaps:
-        story.append(_p("（无网页快照）", base))
-
-    story.append(_p("五、价格记录", heading))
-    prices = facts["price_history"]
-    if prices:
-        story.append(
-            list_table(
-                ["序号", "观测时间（北京时间）", "价格"],
-                [
-                    [i, p["observed_at_shanghai"], _money(p["price"], p["currency"])]
-                    for i, p in enumerate(prices, 1)
-                ],
-                [12 * mm, 60 * mm, width - 72 * mm],
-                base,
-            )
-        )
-    else:
-        story.append(_p("（无价格记录）", base))
-
-    story.append(_p("六、处理记录", heading))
-    audit = facts.get("audit") or []
-    if audit:
-        story.append(
-            list_table(
-                ["序号", "时间（北京时间）", "操作人", "操作", "备注"],
                 [
                     [
                         i,
-                        e["at_shanghai"],
-                        _clip(e.get("by"), CLIP),
-                        e.get("action_label") or e.get("action"),
-                        _clip(e.get("note"), CLIP),
+                        r.get("signal_label") or r.get("signal"),
+                        f"{float(r.get('weight') or 0):.2f}",
+                        _clip(r.get("detail"), CLIP),
                     ]
-                    for i, e in enumerate(audit, 1)
+                    for i, r in enumerate(reasons, 1)
                 ],
-                [12 * mm, 34 * mm, 30 * mm, 30 * mm, width - 106 * mm],
-                small,
+                [12 * mm, 32 * mm, 16 * mm, kit.width - 60 * mm],
+                kit.base,
             )
         )
-    else:
-        story.append(_p("（无处理记录）", base))
+    return block
 
-    story.append(_p("七、电子数据完整性校验（SHA-256）", heading))
-    story.append(
-        list_table(
+
+def _snapshot_block(kit: _Kit, snap: dict[str, Any]) -> list[Any]:
+    """One fetch: what was asked for and got, when (both zones), the files, every response header."""
+    from reportlab.lib.units import mm
+
+    files = [
+        f"{snap[k]}（{what}）" for k, what in (("html", "网页源码"), ("screenshot", "截图")) if snap.get(k)
+    ]
+    missing = {"html": "网页源码", "screenshot": "截图"}
+    files += [f"{missing.get(m, m)}原始文件已缺失" for m in snap.get("missing") or []]
+    status = snap.get("http_status")
+    rows = [
+        ("请求网址", _clip(snap.get("url"), CLIP)),
+        ("最终网址", _clip(snap.get("final_url"), CLIP) if snap.get("final_url") else "（未记录）"),
+        ("抓取时间", f"{snap['fetched_at_shanghai']}（北京时间）／ {snap['fetched_at_utc']}（UTC）"),
+        ("HTTP 状态", "（未记录）" if status is None else status),
+        ("抓取工具", _clip(snap.get("tool_version"), CLIP)),
+        ("证据文件", "\n".join(files) or "—"),
+    ]
+    headers = snap.get("headers") or {}
+    if not headers:
+        rows.append(("响应头", "无（未记录响应头，例如浏览器页内路由快照）"))
+    block: list[Any] = [_p(f"快照 {snap['n']}", kit.label), kit.kv_table(rows)]
+    if headers:
+        block.append(
+            kit.list_table(
+                ["响应头", "值"],
+                [[_clip(k, 200), _clip(v, HEADER_CLIP)] for k, v in headers.items()],
+                [40 * mm, kit.width - 40 * mm],
+                kit.mono,
+            )
+        )
+    return block
+
+
+def _snapshots_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
+    """四、网页快照: every fetch of the page, oldest first."""
+    snaps = facts["snapshots"]
+    block: list[Any] = [_p(f"四、网页快照（共 {len(snaps)} 次抓取）", kit.heading)]
+    for snap in snaps:
+        block.extend(_snapshot_block(kit, snap))
+    if not snaps:
+        block.append(_p("（无网页快照）", kit.base))
+    return block
+
+
+def _prices_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
+    """五、价格记录."""
+    from reportlab.lib.units import mm
+
+    prices = facts["price_history"]
+    if not prices:
+        return [_p("五、价格记录", kit.heading), _p("（无价格记录）", kit.base)]
+    return [
+        _p("五、价格记录", kit.heading),
+        kit.list_table(
+            ["序号", "观测时间（北京时间）", "价格"],
+            [
+                [i, p["observed_at_shanghai"], _money(p["price"], p["currency"])]
+                for i, p in enumerate(prices, 1)
+            ],
+            [12 * mm, 60 * mm, kit.width - 72 * mm],
+            kit.base,
+        ),
+    ]
+
+
+def _audit_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
+    """六、处理记录: the lead's audit trail."""
+    from reportlab.lib.units import mm
+
+    audit = facts.get("audit") or []
+    if not audit:
+        return [_p("六、处理记录", kit.heading), _p("（无处理记录）", kit.base)]
+    return [
+        _p("六、处理记录", kit.heading),
+        kit.list_table(
+            ["序号", "时间（北京时间）", "操作人", "操作", "备注"],
+            [
+                [
+                    i,
+                    e["at_shanghai"],
+                    _clip(e.get("by"), CLIP),
+                    e.get("action_label") or e.get("action"),
+                    _clip(e.get("note"), CLIP),
+                ]
+                for i, e in enumerate(audit, 1)
+            ],
+            [12 * mm, 34 * mm, 30 * mm, 30 * mm, kit.width - 106 * mm],
+            kit.small,
+        ),
+    ]
+
+
+def _integrity_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
+    """七、电子数据完整性校验: the hash of every file and how to check the signature."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    key = facts["key"]
+    return [
+        _p("七、电子数据完整性校验（SHA-256）", kit.heading),
+        kit.list_table(
             ["文件名", "大小（字节）", "SHA-256"],
             [[f["name"], f"{f['size']:,}", f["sha256"]] for f in facts["files"]],
-            [48 * mm, 24 * mm, width - 72 * mm],
-            mono,
-        )
-    )
-    story.append(Spacer(1, 2 * mm))
-    story.append(
+            [48 * mm, 24 * mm, kit.width - 72 * mm],
+            kit.mono,
+        ),
+        Spacer(1, 2 * mm),
         _p(
             "清单文件 manifest.json 记载上表及证据包内全部文件（含本笔录 report.pdf）的哈希值，"
             "并由本系统安装密钥签名（manifest.sig）。核验方法：markwatch evidence verify 证据包.zip "
             f'--key "{key["fingerprint"]}"（指纹以出具单位公布的或本笔录纸质签字件所载的为准，'
             "不能取自被核验的证据包本身），或按 docs/evidence.md 所述用 OpenSSL 自行核验。",
-            small,
-        )
-    )
-    story.append(
-        kv_table(
+            kit.small,
+        ),
+        kit.kv_table(
             [
                 ("签名算法", "Ed25519（对 manifest.json 全部字节签名）"),
                 ("公钥", key["public_key"]),
                 ("公钥指纹", key["fingerprint"]),
             ]
-        )
-    )
+        ),
+    ]
+
+
+def _signature_section(kit: _Kit) -> Any:
+    """八、签名: lines for the officers' and the holder's signatures, kept on one page."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Table, TableStyle
 
     sign_rows = [
-        [_p("提取人（签名）：", base), _p("", base), _p("日期：", base), _p("", base)],
-        [_p("见证人（签名）：", base), _p("", base), _p("日期：", base), _p("", base)],
-        [_p("电子数据持有人（签名/盖章）：", base), _p("", base), _p("日期：", base), _p("", base)],
+        [_p(who, kit.base), _p("", kit.base), _p("日期：", kit.base), _p("", kit.base)]
+        for who in ("提取人（签名）：", "见证人（签名）：", "电子数据持有人（签名/盖章）：")
     ]
-    signatures = Table(sign_rows, colWidths=[60 * mm, 56 * mm, 16 * mm, width - 132 * mm], rowHeights=14 * mm)
+    signatures = Table(
+        sign_rows, colWidths=[60 * mm, 56 * mm, 16 * mm, kit.width - 132 * mm], rowHeights=14 * mm
+    )
     signatures.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("FONTNAME", (0, 0), (-1, -1), kit.font),
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.black),
                 ("LINEBELOW", (3, 0), (3, -1), 0.6, colors.black),
             ]
         )
     )
-    story.append(KeepTogether([_p("八、签名", heading), signatures]))
+    return KeepTogether([_p("八、签名", kit.heading), signatures])
+
+
+def _build_pdf(kit: _Kit, facts: dict[str, Any], story: Callable[[], list[Any]]) -> bytes:
+    """Lay the story out on A4 pages with the footer on every page.
+
+    Built twice: the first pass counts the pages the footer's "共 Y 页" names.
+    """
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    lead, key, tool = facts["lead"], facts["key"], facts["tool"]
+    total: list[int] = []  # pages of the first pass: the footer says "第 X 页 共 Y 页"
+    created = _Stamp(facts["exported"]["at_utc"])
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
-        canvas.setFont(font, 7.5)
+        canvas.setFont(kit.font, 7.5)
         canvas.setFillColor(colors.grey)
         canvas.drawString(
             18 * mm, 10 * mm, f"电子数据提取笔录 · 线索 MW-{lead['id']} · 公钥指纹 {key['fingerprint']}"
         )
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"第 {doc.page} 页")
+        pages = f" 共 {total[0]} 页" if total else ""
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"第 {doc.page} 页{pages}")
         canvas.restoreState()
 
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    def stamped(*args: Any, **kwargs: Any) -> Any:
+        from reportlab.pdfgen.canvas import Canvas
+
+        canvas = Canvas(*args, **kwargs)
+        canvas._doc._timeStamp = created  # the PDF's creation date is the export time
+        return canvas
+
+    for _ in range(2):
+        buffer = io.BytesIO()
+        doc = _document(buffer, kit, lead, tool)
+        doc.build(story(), onFirstPage=footer, onLaterPages=footer, canvasmaker=stamped)
+        total[:] = [doc.page]
+    return buffer.getvalue()
+
+
+class _Stamp:
+    """A reportlab time stamp (``reportlab.lib.utils.TimeStamp``) at a given UTC time."""
+
+    def __init__(self, at_utc: str) -> None:
+        import time
+        from datetime import datetime
+
+        self.t = datetime.fromisoformat(at_utc.replace("Z", "+00:00")).timestamp()
+        self.lt = time.gmtime(self.t)
+        self.YMDhms = tuple(self.lt)[:6]
+        self.dhh = self.dmm = 0
+        self.tzname = "UTC"
+
+
+def _document(buffer: io.BytesIO, kit: _Kit, lead: dict[str, Any], tool: dict[str, Any]) -> Any:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    return SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=18 * mm,
@@ -408,11 +592,42 @@ def render_report(facts: dict[str, Any], *, settings: Settings | None = None) ->
         title=f"电子数据提取笔录 MW-{lead['id']}",
         author=f"{tool['name']} {tool['version']}",
         subject="电子数据提取笔录",
-        initialFontName=font,  # else the canvas declares Helvetica, a font that is not embedded
-        invariant=1,  # no random document id or wall-clock date: same facts, same bytes
+        initialFontName=kit.font,  # else the canvas declares Helvetica, a font that is not embedded
+        invariant=1,  # no random document id; the date is the export's: same facts, same bytes
     )
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+
+
+def _absolute(url: Any, base: Any) -> Any:
+    """A URL as found on the page, resolved against the listing's address (``/shop/s-1`` is not one)."""
+    from urllib.parse import urljoin
+
+    return urljoin(str(base), str(url)) if url and base else url
+
+
+def _pictures_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
+    """九、图片: each screenshot and product image on a page of its own, scaled to fit."""
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image, PageBreak
+
+    pictures = facts.get("pictures") or []
+    block: list[Any] = []
+    for n, (name, data) in enumerate(pictures, 1):
+        what = "页面截图" if name.startswith("screenshots/") else "商品图片"
+        heading = "九、截图与商品图片" if n == 1 else None
+        block.append(PageBreak())
+        if heading:
+            block.append(_p(heading, kit.heading))
+        block.append(_p(f"图 {n}：{what}（证据包内文件 {name}）", kit.label))
+        try:
+            width, height = ImageReader(io.BytesIO(data)).getSize()
+        except Exception:  # noqa: BLE001 - bytes as served may be anything; the file itself is in the packet
+            block.append(_p("（此图片格式无法在笔录中显示，原始文件见证据包）", kit.base))
+            continue
+        room_w, room_h = kit.width, kit.height - 30 * mm
+        scale = min(room_w / width, room_h / height)
+        block.append(Image(io.BytesIO(data), width=width * scale, height=height * scale))
+    return block
 
 
 def _money(value: Any, currency: Any) -> str:

@@ -173,33 +173,11 @@ def verify_packet(
     stray = _stray_bytes(raw, infos)
     if stray:
         report.problems.append(stray)
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            report.added.append(name)  # a second member with the same name: somebody appended one
-            report.problems.append(f"{name} appears more than once in the ZIP")
-        seen.add(name)
-
-    def read(name: str) -> bytes | None:
-        info = archive.getinfo(name)
-        if info.file_size > MAX_ENTRY:
-            report.problems.append(f"{name} is {info.file_size:,} bytes, larger than any packet file")
-            return None
-        try:
-            return archive.read(info)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, zlib.error) as exc:
-            report.problems.append(f"{name} cannot be read ({exc})")  # a corrupt compressed stream too
-            return None
-
-    manifest_bytes = read(MANIFEST)
+    seen = _note_duplicates(report, names)
+    reader = _Reader(archive, report)
+    manifest_bytes = reader.read(MANIFEST)
     try:
-        manifest = json.loads(manifest_bytes or b"")
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise ValueError(f"format is not {FORMAT}")
-        expected = manifest["files"]
-        key_hex = manifest["signature"]["public_key"]
-        if not isinstance(expected, list) or not isinstance(key_hex, str):
-            raise ValueError("files or signature.public_key malformed")
+        manifest, expected, key_hex = _parse_manifest(manifest_bytes)
     except (ValueError, KeyError, TypeError) as exc:
         if SIGNATURE not in names:
             return _not_packet(f"manifest.json is not a markwatch evidence manifest ({exc})")
@@ -214,40 +192,102 @@ def verify_packet(
     except ValueError:
         report.problems.append("the manifest's public key is not hex")
 
-    # --- the signature
+    _check_signature(report, reader, names, key_hex, manifest_bytes)
+    _identify_signer(report, key_hex, pinned, settings)
+    _check_files(report, reader, names, seen, expected, key_hex)
+    report.ok = bool(
+        report.signature_valid
+        and report.key_source != "other"
+        and not (report.changed or report.added or report.removed or report.problems)
+    )
+    return report
+
+
+def _note_duplicates(report: VerifyReport, names: list[str]) -> set[str]:
+    """The member names; a second member with the same name is named: somebody appended one."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            report.added.append(name)
+            report.problems.append(f"{name} appears more than once in the ZIP")
+        seen.add(name)
+    return seen
+
+
+class _Reader:
+    """Reads members of the packet, reporting (not raising) those too large or unreadable."""
+
+    def __init__(self, archive: zipfile.ZipFile, report: VerifyReport) -> None:
+        self.archive = archive
+        self.report = report
+
+    def read(self, name: str) -> bytes | None:
+        info = self.archive.getinfo(name)
+        if info.file_size > MAX_ENTRY:
+            self.report.problems.append(f"{name} is {info.file_size:,} bytes, larger than any packet file")
+            return None
+        try:
+            return self.archive.read(info)
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, zlib.error) as exc:
+            self.report.problems.append(f"{name} cannot be read ({exc})")  # a corrupt compressed stream too
+            return None
+
+
+def _parse_manifest(manifest_bytes: bytes | None) -> tuple[dict[str, Any], list[Any], str]:
+    """The manifest, its file list and its public key; ValueError/KeyError/TypeError when it is not one."""
+    manifest = json.loads(manifest_bytes or b"")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ValueError(f"format is not {FORMAT}")
+    expected = manifest["files"]
+    key_hex = manifest["signature"]["public_key"]
+    if not isinstance(expected, list) or not isinstance(key_hex, str):
+        raise ValueError("files or signature.public_key malformed")
+    return manifest, expected, key_hex
+
+
+def _check_signature(
+    report: VerifyReport, reader: _Reader, names: list[str], key_hex: str, manifest_bytes: bytes | None
+) -> None:
+    """Whether manifest.sig signs the manifest, and which of the two was changed when it does not."""
     if SIGNATURE not in names:
         report.removed.append(SIGNATURE)
         report.signature_valid = False
-    else:
-        sig_bytes = read(SIGNATURE) or b""
-        sig_lines = sig_bytes.decode("ascii", "replace").splitlines() or [""]
-        try:
-            signature = bytes.fromhex(sig_lines[0].strip())
-        except ValueError:
-            signature = b""
-        signed_digest = None  # the manifest digest manifest.sig names (packets since 0.2; None before)
-        for line in sig_lines[1:]:
-            name, _, value = line.strip().partition(" ")
-            if name == SIGNED_DIGEST:
-                signed_digest = value.strip()
-        manifest_digest = hashlib.sha256(manifest_bytes or b"").hexdigest()
-        report.signature_valid = bool(
-            manifest_bytes is not None and keys.signature_ok(key_hex, signature, manifest_bytes)
-        )
-        if report.signature_valid:
-            as_issued = {signature_file(signature, manifest_bytes or b""), signature.hex().encode() + b"\n"}
-            if sig_bytes not in as_issued:  # the manifest is intact: something else in manifest.sig moved
-                report.changed.append(SIGNATURE)
-        elif len(signature) != 64 or signed_digest == manifest_digest:
-            # not an Ed25519 signature any more, or one edited under a manifest that is still the signed one
+        return
+    sig_bytes = reader.read(SIGNATURE) or b""
+    sig_lines = sig_bytes.decode("ascii", "replace").splitlines() or [""]
+    try:
+        signature = bytes.fromhex(sig_lines[0].strip())
+    except ValueError:
+        signature = b""
+    signed_digest = None  # the manifest digest manifest.sig names (packets since 0.2; None before)
+    for line in sig_lines[1:]:
+        name, _, value = line.strip().partition(" ")
+        if name == SIGNED_DIGEST:
+            signed_digest = value.strip()
+    manifest_digest = hashlib.sha256(manifest_bytes or b"").hexdigest()
+    report.signature_valid = bool(
+        manifest_bytes is not None and keys.signature_ok(key_hex, signature, manifest_bytes)
+    )
+    if report.signature_valid:
+        as_issued = {signature_file(signature, manifest_bytes or b""), signature.hex().encode() + b"\n"}
+        if sig_bytes not in as_issued:  # the manifest is intact: something else in manifest.sig moved
             report.changed.append(SIGNATURE)
-        elif signed_digest is not None:
-            report.changed.append(MANIFEST)  # the manifest is not the one manifest.sig was made for
-        else:  # an older packet, without the digest: which of the two was edited cannot be told
-            report.changed.append(MANIFEST)
-            report.problems.append(
-                "manifest.json or manifest.sig was changed: the signature does not match the manifest"
-            )
+    elif len(signature) != 64 or signed_digest == manifest_digest:
+        # not an Ed25519 signature any more, or one edited under a manifest that is still the signed one
+        report.changed.append(SIGNATURE)
+    elif signed_digest is not None:
+        report.changed.append(MANIFEST)  # the manifest is not the one manifest.sig was made for
+    else:  # an older packet, without the digest: which of the two was edited cannot be told
+        report.changed.append(MANIFEST)
+        report.problems.append(
+            "manifest.json or manifest.sig was changed: the signature does not match the manifest"
+        )
+
+
+def _identify_signer(
+    report: VerifyReport, key_hex: str, pinned: str | None, settings: Settings | None
+) -> None:
+    """Whose key signed: the pinned one, this installation's, only the embedded one, or another."""
     local = None if pinned is not None else keys.existing_public_key_hex(settings)
     if pinned is None and local is None:
         report.key_source = "embedded"
@@ -259,7 +299,16 @@ def verify_packet(
         report.key_source = "installation" if keys.matches(key_hex, local) else "other"
         report.expected_fingerprint = keys.fingerprint(local)
 
-    # --- every file against the manifest
+
+def _check_files(
+    report: VerifyReport,
+    reader: _Reader,
+    names: list[str],
+    seen: set[str],
+    expected: list[Any],
+    key_hex: str,
+) -> None:
+    """Every file against the manifest: changed, added and removed ones named."""
     listed: dict[str, dict[str, Any]] = {}
     for entry in expected:
         if isinstance(entry, dict) and isinstance(entry.get("name"), str):
@@ -268,7 +317,7 @@ def verify_packet(
         if name not in seen:
             report.removed.append(name)
             continue
-        content = read(name)
+        content = reader.read(name)
         if content is None:
             report.changed.append(name)
             continue
@@ -279,13 +328,6 @@ def verify_packet(
         if name not in listed and name not in (MANIFEST, SIGNATURE) and name not in report.added:
             report.added.append(name)
     if PUBLIC_KEY in seen and PUBLIC_KEY not in report.changed:
-        embedded = (read(PUBLIC_KEY) or b"").decode("ascii", "replace").strip()
+        embedded = (reader.read(PUBLIC_KEY) or b"").decode("ascii", "replace").strip()
         if embedded != key_hex:
             report.problems.append("public_key.txt does not hold the key named in manifest.json")
-
-    report.ok = bool(
-        report.signature_valid
-        and report.key_source != "other"
-        and not (report.changed or report.added or report.removed or report.problems)
-    )
-    return report

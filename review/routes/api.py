@@ -197,25 +197,42 @@ def _version_of(if_match: str | None) -> int | None:
     response_class=Response,
     responses={200: {"content": {"application/zip": {}}}},
 )
-def evidence(request: Request, lead_id: int, session: SessionDep, user: UserDep) -> Response:
+def evidence(
+    request: Request, lead_id: int, session: SessionDep, user: UserDep, witness: str | None = None
+) -> Response:
     lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
     if lead is None:
         raise HTTPException(404, "error.404")
     if user.role not in EVIDENCE_ROLES:
         raise HTTPException(403, "error.403")
+    from datetime import UTC, datetime
+
     from review.evidence import build_packet
+    from review.evidence.packet import InvalidWitness, packet_file_name
 
     session.close()  # build_packet works in its own unit of work (and records the export)
     via = "api" if request.state.via_token else "web"
     settings = request.app.state.settings
+    now = datetime.now(UTC)
+    witness = (witness or "").strip() or None
     try:
-        data = build_packet(request.app.state.db, lead_id, user_name=user.name, via=via, settings=settings)
+        data = build_packet(
+            request.app.state.db,
+            lead_id,
+            user_name=user.name,
+            now=now,
+            via=via,
+            settings=settings,
+            witness=witness,
+        )
+    except InvalidWitness as exc:
+        raise HTTPException(400, str(exc)) from None
     except MarkwatchError as exc:  # e.g. no CJK font installed for the PDF report
         raise HTTPException(503, str(exc)) from None
     return Response(
         data,
         media_type="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="markwatch-lead-{lead_id}.zip"'},
+        headers={"Content-Disposition": f'attachment; filename="{packet_file_name(lead_id, now, settings)}"'},
     )
 
 

@@ -27,7 +27,7 @@ from review.deps import (
     scope_of,
     sees_internals,
 )
-from review.filters import FILTER_PARAMS, STATUSES, parse_filter
+from review.filters import FILTER_PARAMS, STATUSES, parse_filter, parse_new_since, parse_sort
 from review.i18n import label, translate
 from review.routing import departments, routing_table
 from scoring.types import VIOLATIONS
@@ -36,6 +36,7 @@ from storage.models import User
 from storage.search import (
     FACETS,
     OPEN_STATUSES,
+    SORTS,
     QueueRow,
     filter_choices,
     iter_queue,
@@ -54,16 +55,25 @@ def queue(request: Request, session: SessionDep, user: UserDep, page: int = 1) -
     settings = request.app.state.settings
     params = request.query_params
     if not any(k in params for k in FILTER_PARAMS):
-        # "since the last visit": pin the previous visit in the address, so reloads show the same view
+        # every open lead, those flagged since the previous visit first: pin that visit in the address,
+        # so reloads and paging mark the same leads as new
         previous = mark_queue_visit(session=session, user_id=user.id)
         session.commit()
-        target = {"since": previous.isoformat() if previous else "all"}
+        target = {"new_since": previous.isoformat()} if previous else {"status": "open"}
         return RedirectResponse("/?" + urlencode(target), status_code=303)
     filters = resolve_text(
         session=session, filters=parse_filter(params, user, percent=True, tz=settings.timezone)
     )
+    sort, new_since = parse_sort(params), parse_new_since(params)
     counting = counts_alongside(request, filters)
-    result = queue_page(session=session, filters=filters, page=max(1, min(page, 100_000)), per_page=PER_PAGE)
+    result = queue_page(
+        session=session,
+        filters=filters,
+        page=max(1, min(page, 100_000)),
+        per_page=PER_PAGE,
+        sort=sort,
+        fresh_since=None if filters.since else new_since,
+    )
     counts = counting.result()
     choices = filter_choices(session=session, scope=filters.scope)
     return render(
@@ -74,6 +84,10 @@ def queue(request: Request, session: SessionDep, user: UserDep, page: int = 1) -
         choices=choices,
         filters=filters,
         params=params,
+        sort=sort,
+        sorts=SORTS,
+        new_since=new_since,
+        fresh_ids=_fresh_ids(result.rows, None if filters.since else new_since),
         facets=FACETS,
         statuses=STATUSES,
         departments=departments(routing_table(settings)),
@@ -82,6 +96,15 @@ def queue(request: Request, session: SessionDep, user: UserDep, page: int = 1) -
         next_url=request.url.path + "?" + request.url.query,
         notice=params.get("done"),
     )
+
+
+def _fresh_ids(rows: list[QueueRow], since: datetime | None) -> set[int]:
+    """The rows flagged at or after the previous visit (stored times may be naive UTC)."""
+    if since is None:
+        return set()
+    return {
+        r.id for r in rows if (r.last_flagged_at.replace(tzinfo=r.last_flagged_at.tzinfo or UTC)) >= since
+    }
 
 
 @router.post("/bulk", dependencies=[CsrfDep])
@@ -210,15 +233,12 @@ def _export_rows(
 def export_csv(request: Request, session: SessionDep, user: UserDep) -> Response:
     settings = request.app.state.settings
     lang = lang_of(request)
-    filters = parse_filter(request.query_params, user, percent=True, tz=settings.timezone)
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel opens UTF-8 CSV as Chinese only with the BOM
     writer = csv.writer(buffer)
     columns = export_columns(user)
     writer.writerow([translate(f"col.{c}", lang) for c in columns])
-    writer.writerows(
-        _export_rows(iter_queue(session=session, filters=filters), lang, settings.timezone, columns)
-    )
+    writer.writerows(_export_rows(_export_source(request, session, user), lang, settings.timezone, columns))
     return Response(
         buffer.getvalue().encode("utf-8"),
         media_type="text/csv; charset=utf-8",
@@ -232,12 +252,11 @@ def export_xlsx(request: Request, session: SessionDep, user: UserDep) -> Respons
 
     settings = request.app.state.settings
     lang = lang_of(request)
-    filters = parse_filter(request.query_params, user, percent=True, tz=settings.timezone)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(translate("queue.title", lang))
     columns = export_columns(user)
     sheet.append([translate(f"col.{c}", lang) for c in columns])
-    for row in _export_rows(iter_queue(session=session, filters=filters), lang, settings.timezone, columns):
+    for row in _export_rows(_export_source(request, session, user), lang, settings.timezone, columns):
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
@@ -246,6 +265,13 @@ def export_xlsx(request: Request, session: SessionDep, user: UserDep) -> Respons
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": _attachment("xlsx")},
     )
+
+
+def _export_source(request: Request, session: SessionDep, user: User) -> Iterable[QueueRow]:
+    """The rows of the view an export was asked for, in the order the queue shows them."""
+    settings = request.app.state.settings
+    filters = parse_filter(request.query_params, user, percent=True, tz=settings.timezone)
+    return iter_queue(session=session, filters=filters, sort=parse_sort(request.query_params))
 
 
 def _attachment(ext: str) -> str:
