@@ -83,8 +83,8 @@ def distance(s: str, t: str) -> float:
     n, m = len(s), len(t)
     if n == 0 or m == 0:
         return float(max(n, m))
-    ds = [_indel(s, i) for i in range(n)]
-    dt = [_indel(t, j) for j in range(m)]
+    ds = _indels(s)
+    dt = _indels(t)
     prev2: list[float] = []
     prev = [0.0] * (m + 1)
     for j in range(1, m + 1):
@@ -109,6 +109,12 @@ def distance(s: str, t: str) -> float:
             cur[j] = best
         prev2, prev = prev, cur
     return prev[m]
+
+
+@functools.lru_cache(maxsize=65536)
+def _indels(w: str) -> tuple[float, ...]:
+    """The cost of inserting or omitting each letter of w (a mark's are the same in every comparison)."""
+    return tuple(_indel(w, i) for i in range(len(w)))
 
 
 def _indel(w: str, i: int) -> float:

@@ -332,16 +332,21 @@ def syllables() -> frozenset[str]:
 
 def pinyin_initials(text: str) -> str:
     """The first letters of the pinyin of a Han string (first reading), e.g. 娃哈哈 → 'whh'."""
-    from pypinyin import Style, lazy_pinyin
-
-    return "".join(p[0] for p in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if p)
+    return "".join(p[0] for p in _plain_pinyin(text) if p)
 
 
 def han_to_pinyin(text: str) -> str:
     """Compact tone-less pinyin of a Han string (first reading), e.g. 娃哈哈 → 'wahaha'."""
+    return "".join(_plain_pinyin(text)).replace("ü", "v")
+
+
+@functools.lru_cache(maxsize=65536)
+def _plain_pinyin(text: str) -> tuple[str, ...]:
+    """Tone-less syllables of a Han string (first reading), one pypinyin call shared by the initials
+    and the compact pinyin of the same mark or word."""
     from pypinyin import Style, lazy_pinyin
 
-    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore")).replace("ü", "v")
+    return tuple(lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
 
 
 # ---------------------------------------------------------------- shape
