@@ -757,6 +757,17 @@ def test_status_page_shows_the_fingerprint_that_verify_key_pins(client: TestClie
     assert verify_packet(packet, expected_key=shown.group(1)).ok
 
 
+def test_an_export_by_a_login_that_is_no_user_shows_that_login(client: TestClient, db, world) -> None:
+    from review.evidence import build_packet
+
+    build_packet(db, world["ksf"], user_name="ops-zhang", via="cli")  # the OS login of a CLI export
+    login(client, "审核员")
+    audit = re.search(
+        r'<table class="audit" id="audit">.*?</table>', client.get(f"/leads/{world['ksf']}").text, re.S
+    )
+    assert audit and "ops-zhang" in audit.group(0)
+
+
 def test_english_switch(client: TestClient) -> None:
     login(client, "审核员")
     switched = client.get("/lang/en?next=/?since=all", follow_redirects=False)

@@ -83,7 +83,7 @@ def _detail(session: Session, lead: Lead, user: User) -> LeadDetail:
         estimated_sales=estimated_sales(listing),
         reasons=[ReasonPublic(**r) for r in (lead.score.reasons if lead.score else [])],
         events=[
-            EventPublic(at=e.at, action=e.action, user=name, note=e.note)
+            EventPublic(at=e.at, action=e.action, user=name or (e.detail or {}).get("by"), note=e.note)
             for e, name in (lead_events(session=session, lead_id=lead.id) if internal else [])
         ],
         history=[
