@@ -933,6 +933,7 @@ def test_the_report_names_both_officers_the_bureau_and_the_place(record_packet: 
     assert "见证人" in text and "王审核（执法证号：31010067890）" in text
     assert "李调查（执法证号：31010012345）" in text
     assert "上海市浦东新区市场监督管理局" in text and "浦东新区市场监管局执法大队办公室" in text
+    assert "证据包保存商品图片 1 张" in text
     assert "markwatch 0.1.0 (scrapy)" in text.split("提取方法")[0]  # the capture environment, up front
     manifest = json.loads(members(record_packet)["manifest.json"])
     assert manifest["exported"]["witness"] == "王审核"

@@ -240,6 +240,13 @@ def _basic_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
     ]
 
 
+def _images_text(listing: dict[str, Any], facts: dict[str, Any]) -> str:
+    """The listing's image addresses, and how many of the images are held in the packet and shown."""
+    addresses = _clip("\n".join(listing.get("images") or []), CLIP)
+    held = int(facts.get("images") or 0)
+    return addresses + (f"\n（证据包保存商品图片 {held} 张，见“九、截图与商品图片”）" if held else "")
+
+
 def _officer(name: str, certificate: str | None) -> str:
     return f"{name}（执法证号：{certificate or '未登记'}）"
 
@@ -298,7 +305,7 @@ def _object_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
                 ("商品编号", _clip(listing.get("external_id"), CLIP)),
                 ("商品类目", _clip(listing.get("category"), CLIP)),
                 ("商品描述", _clip(listing.get("description"), 600)),
-                ("商品图片", _clip("\n".join(listing.get("images") or []), CLIP)),
+                ("商品图片", _images_text(listing, facts)),
                 (
                     "店铺（卖家）",
                     f"{_clip(seller.get('name'), CLIP) if seller.get('name') else '（未知）'}"
