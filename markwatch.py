@@ -874,7 +874,10 @@ def _serve_forever(
             )
             admin.must_change_password = True  # the first login asks for a password of the admin's own
     if not settings.public_url:  # the digest's links lead to this app unless MARKWATCH_PUBLIC_URL says else
-        settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
+        import socket
+
+        reachable = socket.getfqdn() if host in ("0.0.0.0", "::", "") else host  # a wildcard is no address
+        settings = settings.model_copy(update={"public_url": f"http://{reachable}:{port}"})
     scheduler = make_scheduler(db, settings)
     jobs = install_jobs(scheduler, db, settings)
     scheduler.start()
