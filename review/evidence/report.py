@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from review.format import printable
+from review.format import percent, printable
 from settings import Settings, get_settings
 from storage.errors import MarkwatchError
 
@@ -341,7 +341,7 @@ def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
             [
                 ("涉及品牌", score.get("brand") or lead.get("brand") or "—"),
                 ("违法类型", f"{lead.get('violation_label') or '—'}（{lead.get('violation') or '—'}）"),
-                ("风险分值", "—" if lead.get("risk") is None else f"{lead['risk']:.2f}"),
+                ("风险", percent(lead.get("risk"))),
                 ("承办处室", lead.get("department") or "—"),
                 (
                     "移送审查",
