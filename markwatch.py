@@ -873,6 +873,8 @@ def _serve_forever(
                 session=session, name="admin", role="admin", password_hash=hash_password(password)
             )
             admin.must_change_password = True  # the first login asks for a password of the admin's own
+    if not settings.public_url:  # the digest's links lead to this app unless MARKWATCH_PUBLIC_URL says else
+        settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
     scheduler = make_scheduler(db, settings)
     jobs = install_jobs(scheduler, db, settings)
     scheduler.start()

@@ -51,12 +51,18 @@ class Settings(BaseSettings):
     # user name -> enforcement certificate number (执法证号), as JSON: {"alice": "11010012345"}
     officer_certificates: dict[str, str] = {}
 
-    public_url: str = "http://127.0.0.1:8000"  # where reviewers reach the web app: links in digests
+    public_url: str | None = None  # where reviewers reach the web app; None = the address serving it
     secure_cookies: bool = False  # mark session cookies Secure: set when a TLS proxy serves the app
     smtp_host: str | None = None  # optional: e-mail the daily digest through this server
     smtp_port: int = 25
     smtp_from: str | None = None
     digest_to: str | None = None  # comma-separated addresses
+
+    def public_link(self, path: str, served: str | None = None) -> str:
+        """A link that leaves the app (digests, exports): under ``MARKWATCH_PUBLIC_URL``, else under
+        ``served`` (the address the app is reached at), else under the default serving address."""
+        base = self.public_url or served or "http://127.0.0.1:8000"
+        return base.rstrip("/") + "/" + path.lstrip("/")
 
     @property
     def database_url(self) -> str:

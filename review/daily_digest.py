@@ -49,7 +49,7 @@ def collect(db: Database, settings: Settings, now: datetime) -> dict[str, Any]:
                 "brand": lead.brand.name if lead.brand else None,
                 "violation": lead.violation,
                 "price": lead.listing.price,
-                "url": f"{settings.public_url.rstrip('/')}/leads/{lead.id}",
+                "url": settings.public_link(f"/leads/{lead.id}"),
             }
             for lead in top_new_leads(session=session, since=since, until=now)
         ]
@@ -109,7 +109,7 @@ def render_xlsx(data: dict[str, Any], settings: Settings) -> bytes:
         sheet.append(
             [
                 lead["id"],
-                round(lead["risk"], 3),
+                round(lead["risk"], 4),
                 lead["brand"] or "",
                 label("violation", lead["violation"]),
                 lead["platform"],
@@ -118,6 +118,9 @@ def render_xlsx(data: dict[str, Any], settings: Settings) -> bytes:
                 lead["url"],
             ]
         )
+        risk, link = sheet.cell(sheet.max_row, 2), sheet.cell(sheet.max_row, 8)
+        risk.number_format = "0.0%"  # 0.9978 shows as 99.8%, so the ranking is visible
+        link.hyperlink, link.style = lead["url"], "Hyperlink"
     for facet, name in FACETS.items():
         tab = book.create_sheet(f"按{name}")
         tab.append([name, "新线索数"])

@@ -424,7 +424,7 @@ def queue_page(
     if needs_listing:
         count_query = count_query.join(Listing, Listing.id == Lead.listing_id)
     total = session.scalar(count_query.where(*where)) or 0
-    offset, ids = (page - 1) * per_page, []
+    offset, ids = (page - 1) * per_page, list[int]()
     # Page the lead ids on the lead table alone (the index does the sort), then join for the columns.
     parts: list[tuple[list[Any], int | None]] = [(where, None)]
     if fresh_since is not None:

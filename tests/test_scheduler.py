@@ -221,3 +221,18 @@ def test_the_schedule_persists_in_the_database_and_is_listed_with_next_runs(db, 
     assert all(row["next_run"] and row["outcome"] is None for row in rows.values())
     assert scheduler.persist_schedule(db, get_settings()) == installed  # replaced, not duplicated
     assert len(json.loads(cli("jobs", "--json").stdout)) == 4
+
+
+def test_daily_digest_links_to_the_public_url_and_shows_risk_to_one_decimal(db, home, monkeypatch):
+    now = datetime.now(UTC)
+    lead = make_lead(db, 1, flagged_at=now - timedelta(hours=1))
+    monkeypatch.setenv("MARKWATCH_PUBLIC_URL", "https://markwatch.example.gov.cn:8443/")
+    scheduler.digest(db, get_settings())
+    day = now.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    html = (home / "digests" / f"{day}.html").read_text(encoding="utf-8")
+    link = f"https://markwatch.example.gov.cn:8443/leads/{lead}"
+    assert link in html and "127.0.0.1:8000" not in html
+    sheet = load_workbook(home / "digests" / f"{day}.xlsx")["新线索"]
+    risk, url = sheet.cell(2, 2), sheet.cell(2, 8)
+    assert risk.number_format == "0.0%" and 0 < risk.value < 1  # a fraction shown as a percentage
+    assert url.value == link and url.hyperlink.target == link

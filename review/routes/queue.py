@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlencode
@@ -185,11 +185,16 @@ COLUMNS = (
     "title",
     "url",
     "price",
+    "currency",
     "sold",
     "seller",
     "flagged",
     "transfer",
+    "link",
 )
+# XLSX column widths (characters) and number formats; a column not named here is 14 wide
+WIDTHS = {"id": 9, "risk": 8, "title": 48, "url": 36, "price": 11, "currency": 7, "seller": 22, "link": 36}
+NUMBER_FORMATS = {"risk": "0.0%", "price": "#,##0.00", "sold": "#,##0"}
 
 
 INTERNAL_COLUMNS = ("department", "transfer")  # not in a brand owner's export
@@ -200,7 +205,11 @@ def export_columns(user: User) -> tuple[str, ...]:
 
 
 def _export_rows(
-    rows: Iterable[QueueRow], lang: str, tz: str, columns: tuple[str, ...] = COLUMNS
+    rows: Iterable[QueueRow],
+    lang: str,
+    tz: str,
+    columns: tuple[str, ...] = COLUMNS,
+    link: Callable[[int], str] = lambda lead_id: f"/leads/{lead_id}",
 ) -> Iterable[list[object]]:
     # every cell goes through the guard: platform, brand, department and the currency are scraped too
     for r in rows:
@@ -217,16 +226,25 @@ def _export_rows(
                     r.platform,
                     r.title,
                     r.url or "",
-                    "" if r.price is None else fmt.money(r.price, r.currency),
+                    "" if r.price is None else round(r.price, 2),
+                    "" if r.price is None else r.currency,
                     "" if r.sold is None else r.sold,
                     r.seller or "",
                     fmt.local_time(r.last_flagged_at, tz),
                     translate("yes" if r.transfer_review else "no", lang),
+                    link(r.id),
                 ),
                 strict=True,
             )
         )
         yield [fmt.spreadsheet_cell(cells[c]) for c in columns]
+
+
+def _lead_link(request: Request) -> Callable[[int], str]:
+    """Each lead's page, under MARKWATCH_PUBLIC_URL or else the address this request reached."""
+    settings = request.app.state.settings
+    served = str(request.base_url)
+    return lambda lead_id: settings.public_link(f"/leads/{lead_id}", served=served)
 
 
 @router.get("/export.csv")
@@ -238,7 +256,8 @@ def export_csv(request: Request, session: SessionDep, user: UserDep) -> Response
     writer = csv.writer(buffer)
     columns = export_columns(user)
     writer.writerow([translate(f"col.{c}", lang) for c in columns])
-    writer.writerows(_export_rows(_export_source(request, session, user), lang, settings.timezone, columns))
+    rows = _export_source(request, session, user)
+    writer.writerows(_export_rows(rows, lang, settings.timezone, columns, _lead_link(request)))
     return Response(
         buffer.getvalue().encode("utf-8"),
         media_type="text/csv; charset=utf-8",
@@ -248,16 +267,42 @@ def export_csv(request: Request, session: SessionDep, user: UserDep) -> Response
 
 @router.get("/export.xlsx")
 def export_xlsx(request: Request, session: SessionDep, user: UserDep) -> Response:
+    """The queue view as a typed sheet: numbers as numbers (risk as a percentage, price beside its
+    currency), set widths, a frozen header row, an autofilter and each lead's page as a link."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     settings = request.app.state.settings
     lang = lang_of(request)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(translate("queue.title", lang))
     columns = export_columns(user)
-    sheet.append([translate(f"col.{c}", lang) for c in columns])
-    for row in _export_rows(_export_source(request, session, user), lang, settings.timezone, columns):
-        sheet.append(row)
+    for i, c in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = WIDTHS.get(c, 14)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for c in columns:
+        cell = WriteOnlyCell(sheet, value=translate(f"col.{c}", lang))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    rows = _export_source(request, session, user)
+    for values in _export_rows(rows, lang, settings.timezone, columns, _lead_link(request)):
+        cells = []
+        for c, value in zip(columns, values, strict=True):
+            cell = WriteOnlyCell(sheet, value=value)
+            if c in NUMBER_FORMATS and isinstance(value, int | float):
+                cell.number_format = NUMBER_FORMATS[c]
+            elif c == "link" and isinstance(value, str) and value.startswith(("http://", "https://")):
+                cell.hyperlink, cell.style = value, "Hyperlink"
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     out = io.BytesIO()
     book.save(out)
     return StreamingResponse(
