@@ -1157,10 +1157,8 @@ def _ambiguous_re() -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=1)
 def _s2t_converters() -> tuple[Any, ...]:
-    try:
-        import opencc
-    except ImportError:
-        return ()
+    import opencc  # imported on first use: its dictionaries take a while to load
+
     return tuple(opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk"))
 
 
