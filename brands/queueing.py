@@ -25,8 +25,8 @@ from storage.models import Lead, Listing
 from storage.queue import QueueRules, record_score
 
 if TYPE_CHECKING:
-    from scoring.types import Listing as ScoringListing
     from scoring.registry import Registry
+    from scoring.types import Listing as ScoringListing
     from scoring.types import Score
 
 

@@ -171,6 +171,9 @@ class MarkIndex:
         self._syllable_words = max((len(m.form) for m in self.marks if m.script == "han"), default=0)
         self.mark_len = [len(m.form) for m in self.marks]
         self.han_forms = frozenset(m.form for m in self.marks if m.script == "han")
+        # registration order (a brand's name, then its aliases) breaks ties between equally good matches,
+        # so the mark a score names never depends on the order matches happened to be found in
+        self._order = {id(m): i for i, m in enumerate(self.marks)}
         self.han_py2 = dict(self.han_py2)
         self.latin_keys = dict(self.latin_keys)
 
@@ -245,7 +248,7 @@ class MarkIndex:
         for key, m in best.items():
             if m.kind == "exact" and m.mark.script != "latin" and m.mark.form not in raw_nfkc:
                 best[key] = _own_spelling(m, raw_nfkc) or m
-        return sorted(best.values(), key=_rank, reverse=True)
+        return sorted(best.values(), key=lambda m: (*_rank(m), -self._order[id(m.mark)]), reverse=True)
 
     # Han ---------------------------------------------------------
 
@@ -1154,10 +1157,8 @@ def _ambiguous_re() -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=1)
 def _s2t_converters() -> tuple[Any, ...]:
-    try:
-        import opencc
-    except ImportError:
-        return ()
+    import opencc  # imported on first use: its dictionaries take a while to load
+
     return tuple(opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk"))
 
 

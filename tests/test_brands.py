@@ -96,7 +96,9 @@ BAD_CASES = {
     "missing name": ("brands:\n  - owner: 某公司\n    price_floor: 1\n", 2, "has no `name`"),
     "duplicate name": (GOOD + "  - name: 康师傅\n", 15, "duplicate name '康师傅'"),
     "mark of two brands in one class": (
-        GOOD + "  - name: 康帅傅\n    aliases: [master kong]\n    registrations: [{number: '1234568', nice_class: 30}]\n",
+        GOOD
+        + "  - name: 康帅傅\n    aliases: [master kong]\n"
+        + "    registrations: [{number: '1234568', nice_class: 30}]\n",
         15,
         "hold the mark 'master kong' in Nice class 30",
     ),

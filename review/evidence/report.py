@@ -534,14 +534,14 @@ def _signature_section(kit: _Kit) -> Any:
 def _build_pdf(kit: _Kit, facts: dict[str, Any], story: Callable[[], list[Any]]) -> bytes:
     """Lay the story out on A4 pages with the footer on every page.
 
-    Built twice: the first pass counts the pages the footer's "共 Y 页" names.
+    The page numbers ("第 X 页 共 Y 页") are drawn when the document is saved, once the total is known.
     """
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
 
     lead, key, tool = facts["lead"], facts["key"], facts["tool"]
-    total: list[int] = []  # pages of the first pass: the footer says "第 X 页 共 Y 页"
     created = _Stamp(facts["exported"]["at_utc"])
 
     def footer(canvas: Any, doc: Any) -> None:
@@ -551,22 +551,35 @@ def _build_pdf(kit: _Kit, facts: dict[str, Any], story: Callable[[], list[Any]])
         canvas.drawString(
             18 * mm, 10 * mm, f"电子数据提取笔录 · 线索 MW-{lead['id']} · 公钥指纹 {key['fingerprint']}"
         )
-        pages = f" 共 {total[0]} 页" if total else ""
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"第 {doc.page} 页{pages}")
         canvas.restoreState()
 
-    def stamped(*args: Any, **kwargs: Any) -> Any:
-        from reportlab.pdfgen.canvas import Canvas
+    class NumberedCanvas(Canvas):
+        """Keeps each finished page until the end, then numbers them all out of the total."""
 
-        canvas = Canvas(*args, **kwargs)
-        canvas._doc._timeStamp = created  # the PDF's creation date is the export time
-        return canvas
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._doc._timeStamp = created  # the PDF's creation date is the export time
+            self._finished: list[dict[str, Any]] = []
 
-    for _ in range(2):
-        buffer = io.BytesIO()
-        doc = _document(buffer, kit, lead, tool)
-        doc.build(story(), onFirstPage=footer, onLaterPages=footer, canvasmaker=stamped)
-        total[:] = [doc.page]
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._finished.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._finished)
+            for number, state in enumerate(self._finished, 1):
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFont(kit.font, 7.5)
+                self.setFillColor(colors.grey)
+                self.drawRightString(A4[0] - 18 * mm, 10 * mm, f"第 {number} 页 共 {total} 页")
+                self.restoreState()
+                super().showPage()
+            super().save()
+
+    buffer = io.BytesIO()
+    doc = _document(buffer, kit, lead, tool)
+    doc.build(story(), onFirstPage=footer, onLaterPages=footer, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
 

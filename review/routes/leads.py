@@ -29,6 +29,7 @@ from review.deps import (
 )
 from review.i18n import MESSAGES
 from review.routing import departments, routing_table
+from review.uscc import check
 from storage.evidence import listing_snapshots, price_history
 from storage.images import listing_image, listing_images
 from storage.leads import (
@@ -56,10 +57,6 @@ SNAPSHOT_CSP = (
 
 def _uscc(licence: str | None) -> Any:
     if not licence:
-        return None
-    try:
-        from review.uscc import check
-    except ImportError:
         return None
     try:
         return check(licence)
