@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,9 @@ from storage.brands import upsert_brand
 from storage.listings import upsert_listing
 from storage.models import Brand, Lead, Listing, Snapshot, User
 from storage.queue import QueueRules, record_score
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 _ids = itertools.count(1)
 PASSWORD = "正确的密码-Passw0rd"  # every factory user's password unless given
@@ -168,3 +172,21 @@ def make_user(
         password_hash=_password_hash(password),
         brand_names=list(brands),
     )
+
+
+def csrf_of(client: TestClient, path: str = "/login") -> str:
+    """The CSRF token of the form on ``path``, as a browser would send it back."""
+    page = client.get(path)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert match, f"no csrf_token field on {path}"
+    return match.group(1)
+
+
+def login(client: TestClient, name: str, password: str = PASSWORD) -> TestClient:
+    """Sign ``client`` in as ``name`` through the login form."""
+    token = csrf_of(client)
+    response = client.post(
+        "/login", data={"name": name, "password": password, "csrf_token": token}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    return client

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from factories import login
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
@@ -211,19 +212,10 @@ def _client(db):  # type: ignore[no-untyped-def]
     return TestClient(create_app())
 
 
-def _login(client, name: str) -> None:  # type: ignore[no-untyped-def]
-    import re
-
-    from factories import PASSWORD
-
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
-    client.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": token})
-
-
 def test_a_lead_page_shows_the_stored_images_never_the_marketplace_address(db) -> None:  # type: ignore[no-untyped-def]
     lead_id, listing_id, shas = _lead_with_images(db)
     client = _client(db)
-    _login(client, "审核员")
+    login(client, "审核员")
     page = client.get(f"/leads/{lead_id}").text
     sources = __import__("re").findall(r'<img src="([^"]+)"', page)
     assert [f"/listings/{listing_id}/images/{sha}" for sha in shas] == [s for s in sources if "/images/" in s]
@@ -245,7 +237,7 @@ def test_a_lead_page_shows_the_stored_images_never_the_marketplace_address(db) -
 def test_a_brand_owner_sees_no_image_of_another_brands_listing(db) -> None:  # type: ignore[no-untyped-def]
     _lead_id, listing_id, shas = _lead_with_images(db)
     client = _client(db)
-    _login(client, "李宁权利人")
+    login(client, "李宁权利人")
     assert client.get(f"/listings/{listing_id}/images/{shas[0]}").status_code == 404
 
 
@@ -271,7 +263,7 @@ def test_a_stored_image_that_is_not_an_image_is_never_served(db) -> None:  # typ
             ],
         )
     client = _client(db)
-    _login(client, "审核员")
+    login(client, "审核员")
     assert client.get(f"/listings/{listing_id}/images/{sha}").status_code == 404
 
 

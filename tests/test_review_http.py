@@ -10,7 +10,17 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from factories import PASSWORD, ReasonStub, ScoreStub, make_brand, make_lead, make_snapshot, make_user
+from factories import (  # csrf_of and login are imported from here by other test files too
+    PASSWORD,
+    ReasonStub,
+    ScoreStub,
+    csrf_of,
+    login,
+    make_brand,
+    make_lead,
+    make_snapshot,
+    make_user,
+)
 from fastapi.testclient import TestClient
 
 from storage import Database
@@ -62,22 +72,6 @@ def client(db: Database, world: dict[str, int]) -> TestClient:
     from review.app import create_app
 
     return TestClient(create_app())
-
-
-def csrf_of(client: TestClient, path: str = "/login") -> str:
-    page = client.get(path)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match, f"no csrf_token field on {path}"
-    return match.group(1)
-
-
-def login(client: TestClient, name: str, password: str = PASSWORD) -> TestClient:
-    token = csrf_of(client)
-    response = client.post(
-        "/login", data={"name": name, "password": password, "csrf_token": token}, follow_redirects=False
-    )
-    assert response.status_code == 303, response.text
-    return client
 
 
 def post_form(client: TestClient, path: str, data: dict, page: str = "/?since=all"):  # type: ignore[no-untyped-def]

@@ -5,12 +5,11 @@ Export → import → export gives the same bytes, shared marks included."""
 
 from __future__ import annotations
 
-import re
 import textwrap
 from pathlib import Path
 
 import pytest
-from factories import PASSWORD, make_brand, make_user
+from factories import csrf_of, login, make_brand, make_user
 from fastapi.testclient import TestClient
 
 from storage import Database
@@ -163,21 +162,6 @@ def client(db: Database) -> TestClient:
         make_user(s, "权利人甲", role="brand_owner", brands=("甲牌",))
         make_user(s, "权利人乙", role="brand_owner", brands=("乙牌",))
     return TestClient(create_app())
-
-
-def csrf_of(client: TestClient, path: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
-    assert match
-    return match.group(1)
-
-
-def login(client: TestClient, name: str) -> TestClient:
-    token = csrf_of(client, "/login")
-    response = client.post(
-        "/login", data={"name": name, "password": PASSWORD, "csrf_token": token}, follow_redirects=False
-    )
-    assert response.status_code == 303
-    return client
 
 
 def register(client: TestClient, name: str, registrations: str, aliases: str = ""):  # type: ignore[no-untyped-def]
