@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 # Debian packages markwatch needs outside Python: the browser for JavaScript pages and screenshots,
-# CJK fonts so screenshots and the PDF evidence report show Chinese, pdftoppm for checking reports.
-SYSTEM_PACKAGES := chromium fonts-wqy-microhei fonts-noto-cjk poppler-utils
+# CJK fonts so screenshots and the PDF evidence report show Chinese, pdftoppm for checking reports,
+# xxd and openssl for the signature check docs/evidence.md shows (and its test runs).
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei fonts-noto-cjk poppler-utils xxd openssl
 
 .PHONY: run test install system-deps lint clean
 

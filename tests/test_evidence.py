@@ -768,7 +768,7 @@ def test_the_signature_file_still_checks_with_the_documented_shell_recipe(packet
     """docs/evidence.md checks the signature with xxd and openssl: manifest.sig's second line must not
     break that (xxd -r -p stops at its first letter that is not a hex digit)."""
     if not (shutil.which("xxd") and shutil.which("openssl")):
-        pytest.skip("needs xxd and openssl")
+        pytest.skip("xxd or openssl is not installed on this machine (make test installs both)")
     files = members(packet)
     for name in ("manifest.json", "manifest.sig", "public_key.txt"):
         (tmp_path / name).write_bytes(files[name])
@@ -959,7 +959,7 @@ def test_signals_are_named_in_chinese_not_as_codes(record_packet: bytes, tmp_pat
 
 def test_the_pdf_creation_date_is_the_export_time(record_packet: bytes, tmp_path: Path):
     if not shutil.which("pdfinfo"):
-        pytest.skip("poppler-utils (pdfinfo) not installed")
+        pytest.skip("poppler-utils (pdfinfo) is not installed on this machine (make test installs it)")
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(members(record_packet)["report.pdf"])
     info = subprocess.run(
