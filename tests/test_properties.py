@@ -19,7 +19,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brands.registry_file import FileRefused, parse_registry
+from brands.registry_file import BRAND_KEYS, REGISTRATION_KEYS, FileRefused, parse_registry
 from crawler.normalise import parse_count, parse_price
 from crawler.profiles import HERE as PROFILES
 from crawler.profiles import parse_profile
@@ -184,20 +184,7 @@ def alias_bomb(levels: int, width: int) -> str:
 
 
 def brand_dicts() -> st.SearchStrategy[dict[str, Any]]:
-    keys = st.sampled_from(
-        [
-            "name",
-            "aliases",
-            "owner",
-            "registrations",
-            "categories",
-            "price_floor",
-            "authorized_sellers",
-            "official_images",
-            "nice_class",
-            "number",
-        ]
-    )
+    keys = st.sampled_from([*BRAND_KEYS, *REGISTRATION_KEYS])  # the file's own keys, nested ones too
     return st.dictionaries(st.one_of(keys, TEXT), VALUE, max_size=8)
 
 
