@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import random
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -955,185 +955,247 @@ def _plain_images(text: str, rng: random.Random) -> list[ImageSpec]:
     ]
 
 
+@dataclass(frozen=True)
+class _Draw:
+    """What every listing kind draws first (in this order, so a seed gives the same catalogue)."""
+
+    brand: dict[str, Any]
+    name: str
+    product: str
+    category: str
+    floor: float
+    fair: float
+    rng: random.Random
+    sellers: _Sellers
+
+
+def _genuine(d: _Draw) -> dict[str, Any]:
+    """A genuine listing."""
+    seller = d.sellers.authorised.get(d.name) or d.sellers.any_ordinary()
+    return dict(
+        title=_title(d.name, d.product, _filler(d.rng, GENUINE_FILLERS)),
+        price=d.fair,
+        category=d.category,
+        seller=seller,
+        popular=True,
+        images=_brand_images(d.brand, d.product),
+        description=f"{d.name}官方授权，正品保障，支持专柜验货，七天无理由退换。{d.product}。",
+        label=_label(False, d.name, None, "genuine", "品牌授权店铺"),
+    )
+
+
+def _reseller(d: _Draw) -> dict[str, Any]:
+    """A reseller listing."""
+    mark = d.rng.choice(brand_marks(d.brand))
+    return dict(
+        title=_title(mark, d.product, _filler(d.rng)),
+        price=d.fair * d.rng.uniform(0.85, 1.1),
+        category=d.category,
+        seller=d.sellers.any_ordinary(),
+        popular=d.rng.random() < 0.5,
+        images=_brand_images(d.brand, d.product),
+        description=f"正规渠道进货，可开发票，假一赔十。{mark} {d.product}，下单48小时内发货。",
+        label=_label(False, d.name, None, "reseller", "普通店铺 正常价格"),
+    )
+
+
+def _lookalike(d: _Draw) -> dict[str, Any]:
+    """A lookalike listing."""
+    fake, mark, mechanism = make_lookalike(d.brand, d.rng)
+    head = [fake, d.product] if d.rng.random() < 0.7 else [d.product, fake]
+    return dict(
+        title=_title(*head, _filler(d.rng)),
+        price=d.fair * d.rng.uniform(0.3, 0.9),
+        category=d.category,
+        seller=d.sellers.any_sketchy(),
+        popular=d.rng.random() < 0.4,
+        images=[
+            ImageSpec(fake, d.product.split()[0], d.rng.randrange(360)),
+            ImageSpec(fake, "实拍", d.rng.randrange(360)),
+        ],
+        description=f"{fake}，厂家直销，品质保证，{d.product}，和大牌一个味道，价格实惠。",
+        label=_label(
+            True, d.name, "lookalike_mark", "lookalike", f"{fake} ≈ {mark} ({MECHANISM_NAMES[mechanism]})"
+        ),
+    )
+
+
+def _counterfeit(d: _Draw) -> dict[str, Any]:
+    """A counterfeit listing."""
+    mark = d.rng.choice(brand_marks(d.brand))
+    cues = d.rng.sample(CUE_WORDS, 2)
+    return dict(
+        title=_title(mark, d.product, cues[0], cues[1] if d.rng.random() < 0.5 else ""),
+        price=d.floor * d.rng.uniform(0.06, 0.14),
+        category=d.category,
+        seller=d.sellers.any_sketchy(),
+        popular=d.rng.random() < 0.3,
+        images=_brand_images(d.brand, d.product),
+        description=f"{cues[0]}品质，细节做工对比专柜，懂的来，不支持专柜验货。{d.product}。",
+        label=_label(True, d.name, "counterfeit_mark", "counterfeit", f"暗语 {'/'.join(cues)} + 低价"),
+    )
+
+
+def _price_only(d: _Draw) -> dict[str, Any]:
+    """A price only listing."""
+    mark = d.rng.choice(brand_marks(d.brand))
+    return dict(
+        title=_title(mark, d.product, d.rng.choice(("正品", "清仓", "特价", "官方"))),
+        price=d.floor * d.rng.uniform(0.08, 0.2),
+        category=d.category,
+        seller=d.sellers.any_sketchy(),
+        popular=False,
+        images=_brand_images(d.brand, d.product),
+        description=f"清仓特价，{d.product}，数量有限，先到先得。",
+        label=_label(True, d.name, "counterfeit_mark", "price_only", "正品商标 + 不合理低价"),
+    )
+
+
+def _trade_dress(d: _Draw) -> dict[str, Any]:
+    """A trade dress listing."""
+    return dict(
+        title=_title(f"{d.name}平替", d.product, "同款包装 同款瓶型"),
+        price=d.fair * d.rng.uniform(0.2, 0.5),
+        category=d.category,
+        seller=d.sellers.any_sketchy(),
+        popular=d.rng.random() < 0.5,
+        images=_brand_images(d.brand, d.product),
+        description=f"包装和{d.name}一模一样，送礼有面子，{d.product}。",
+        label=_label(True, d.name, "other", "trade_dress", "擅自使用知名商品包装装潢"),
+    )
+
+
+def _false_advertising(d: _Draw) -> dict[str, Any]:
+    """A false advertising listing."""
+    prod, cat, lo, hi = d.rng.choice(CLAIM_PRODUCTS)
+    claim = d.rng.choice(CLAIMS)
+    return dict(
+        title=_title(prod, claim, _filler(d.rng)),
+        price=d.rng.uniform(lo, hi),
+        category=cat,
+        seller=d.sellers.any_sketchy(),
+        popular=d.rng.random() < 0.4,
+        images=_plain_images(prod, d.rng),
+        description=f"{claim}，老中医祖传配方，无效退款。{prod}。",
+        label=_label(True, None, "false_advertising", "false_advertising", claim),
+    )
+
+
+def _banned_agri(d: _Draw) -> dict[str, Any]:
+    """A banned agri listing."""
+    active = d.rng.choice(BANNED_PESTICIDES)
+    return dict(
+        title=_title(active, d.rng.choice(PESTICIDE_FORMS), d.rng.choice(PESTICIDE_USES), _filler(d.rng)),
+        price=d.rng.uniform(15, 120),
+        category="农资农药",
+        seller=d.sellers.any_sketchy(),
+        popular=d.rng.random() < 0.3,
+        images=_plain_images(active, d.rng),
+        description=f"{active}，老药效果好，见效快，量大从优，物流代收。",
+        label=_label(True, None, "banned_agri_input", "banned_agri", f"禁限用农药 {active}"),
+    )
+
+
+def _substandard_fuel(d: _Draw) -> dict[str, Any]:
+    """A substandard fuel listing."""
+    prod = d.rng.choice(FUEL_PRODUCTS)
+    return dict(
+        title=_title(prod, d.rng.choice(FUEL_GRADES), d.rng.choice(FUEL_EXTRAS)),
+        price=d.rng.uniform(4.5, 7.5) * d.rng.choice((1, 50, 200)),
+        category="汽车用品",
+        seller=d.sellers.any_sketchy(),
+        popular=d.rng.random() < 0.3,
+        images=_plain_images(prod, d.rng),
+        description=f"{prod}，价格比加油站便宜，自带油桶，量大可送货。",
+        label=_label(True, None, "substandard_fuel", "substandard_fuel", prod),
+    )
+
+
+def _hard_negative(d: _Draw) -> dict[str, Any]:
+    """A hard negative listing."""
+    r = d.rng.random()
+    if r < 0.25:
+        active = d.rng.choice(LEGAL_PESTICIDES)
+        title = _title(
+            active, d.rng.choice(PESTICIDE_FORMS[-3:]), d.rng.choice(PESTICIDE_USES[1:]), "登记证齐全"
+        )
+        return dict(
+            title=title,
+            price=d.rng.uniform(12, 60),
+            category="农资农药",
+            seller=d.sellers.any_ordinary(),
+            popular=d.rng.random() < 0.5,
+            images=_plain_images(active, d.rng),
+            description=f"{active}，农药登记证、生产许可证齐全，按标签说明使用。",
+            label=_label(False, None, None, "hard_negative", f"合法农药 {active}"),
+        )
+    if r < 0.35:
+        prod, lo, hi = d.rng.choice(AUTO_ORDINARY)
+        return dict(
+            title=_title(prod, _filler(d.rng)),
+            price=d.rng.uniform(lo, hi),
+            category="汽车用品",
+            seller=d.sellers.any_ordinary(),
+            popular=d.rng.random() < 0.5,
+            images=_plain_images(prod, d.rng),
+            description=f"{prod}，正规厂家生产，符合国家标准。",
+            label=_label(False, None, None, "hard_negative", "合法汽车用品"),
+        )
+    title, cat, lo, hi, why = d.rng.choice(HARD_NEGATIVES)
+    return dict(
+        title=_title(title, _filler(d.rng)),
+        price=d.rng.uniform(lo, hi),
+        category=cat,
+        seller=d.sellers.any_ordinary(),
+        popular=d.rng.random() < 0.5,
+        images=_plain_images(title, d.rng),
+        description=f"{title}，实物拍摄，放心购买。",
+        label=_label(False, None, None, "hard_negative", why),
+    )
+
+
+def _ordinary(d: _Draw) -> dict[str, Any]:
+    """An ordinary listing."""
+    prod, cat, lo, hi = d.rng.choice(ORDINARY)
+    return dict(
+        title=_title(prod, _filler(d.rng)),
+        price=d.rng.uniform(lo, hi),
+        category=cat,
+        seller=d.sellers.any_ordinary(),
+        popular=d.rng.random() < 0.5,
+        images=_plain_images(prod, d.rng),
+        description=f"{prod}，品质好物，支持七天无理由退换。",
+        label=_label(False, None, None, "ordinary", None),
+    )
+
+
+KINDS: dict[str, Callable[[_Draw], dict[str, Any]]] = {
+    "genuine": _genuine,
+    "reseller": _reseller,
+    "lookalike": _lookalike,
+    "counterfeit": _counterfeit,
+    "price_only": _price_only,
+    "trade_dress": _trade_dress,
+    "false_advertising": _false_advertising,
+    "banned_agri": _banned_agri,
+    "substandard_fuel": _substandard_fuel,
+    "hard_negative": _hard_negative,
+    "ordinary": _ordinary,
+}
+
+
 def _listing(
     platform: str, kind: str, rng: random.Random, brands: tuple[dict[str, Any], ...], sellers: _Sellers
 ) -> dict[str, Any]:
     """One listing's fields (without its number) for a kind."""
+    if kind not in KINDS:
+        raise ValueError(kind)
     brand = rng.choice(brands)
-    name = brand["name"]
-    product = rng.choice(PRODUCTS.get(name, DEFAULT_PRODUCTS))
+    product = rng.choice(PRODUCTS.get(brand["name"], DEFAULT_PRODUCTS))
     category = (brand.get("categories") or ["家居日用"])[0]
     floor = float(brand.get("price_floor") or 50.0)
     fair = floor * rng.uniform(1.05, 1.8)
-
-    if kind == "genuine":
-        seller = sellers.authorised.get(name) or sellers.any_ordinary()
-        return dict(
-            title=_title(name, product, _filler(rng, GENUINE_FILLERS)),
-            price=fair,
-            category=category,
-            seller=seller,
-            popular=True,
-            images=_brand_images(brand, product),
-            description=f"{name}官方授权，正品保障，支持专柜验货，七天无理由退换。{product}。",
-            label=_label(False, name, None, "genuine", "品牌授权店铺"),
-        )
-    if kind == "reseller":
-        mark = rng.choice(brand_marks(brand))
-        return dict(
-            title=_title(mark, product, _filler(rng)),
-            price=fair * rng.uniform(0.85, 1.1),
-            category=category,
-            seller=sellers.any_ordinary(),
-            popular=rng.random() < 0.5,
-            images=_brand_images(brand, product),
-            description=f"正规渠道进货，可开发票，假一赔十。{mark} {product}，下单48小时内发货。",
-            label=_label(False, name, None, "reseller", "普通店铺 正常价格"),
-        )
-    if kind == "lookalike":
-        fake, mark, mechanism = make_lookalike(brand, rng)
-        head = [fake, product] if rng.random() < 0.7 else [product, fake]
-        return dict(
-            title=_title(*head, _filler(rng)),
-            price=fair * rng.uniform(0.3, 0.9),
-            category=category,
-            seller=sellers.any_sketchy(),
-            popular=rng.random() < 0.4,
-            images=[
-                ImageSpec(fake, product.split()[0], rng.randrange(360)),
-                ImageSpec(fake, "实拍", rng.randrange(360)),
-            ],
-            description=f"{fake}，厂家直销，品质保证，{product}，和大牌一个味道，价格实惠。",
-            label=_label(
-                True, name, "lookalike_mark", "lookalike", f"{fake} ≈ {mark} ({MECHANISM_NAMES[mechanism]})"
-            ),
-        )
-    if kind == "counterfeit":
-        mark = rng.choice(brand_marks(brand))
-        cues = rng.sample(CUE_WORDS, 2)
-        return dict(
-            title=_title(mark, product, cues[0], cues[1] if rng.random() < 0.5 else ""),
-            price=floor * rng.uniform(0.06, 0.14),
-            category=category,
-            seller=sellers.any_sketchy(),
-            popular=rng.random() < 0.3,
-            images=_brand_images(brand, product),
-            description=f"{cues[0]}品质，细节做工对比专柜，懂的来，不支持专柜验货。{product}。",
-            label=_label(True, name, "counterfeit_mark", "counterfeit", f"暗语 {'/'.join(cues)} + 低价"),
-        )
-    if kind == "price_only":
-        mark = rng.choice(brand_marks(brand))
-        return dict(
-            title=_title(mark, product, rng.choice(("正品", "清仓", "特价", "官方"))),
-            price=floor * rng.uniform(0.08, 0.2),
-            category=category,
-            seller=sellers.any_sketchy(),
-            popular=False,
-            images=_brand_images(brand, product),
-            description=f"清仓特价，{product}，数量有限，先到先得。",
-            label=_label(True, name, "counterfeit_mark", "price_only", "正品商标 + 不合理低价"),
-        )
-    if kind == "trade_dress":
-        return dict(
-            title=_title(f"{name}平替", product, "同款包装 同款瓶型"),
-            price=fair * rng.uniform(0.2, 0.5),
-            category=category,
-            seller=sellers.any_sketchy(),
-            popular=rng.random() < 0.5,
-            images=_brand_images(brand, product),
-            description=f"包装和{name}一模一样，送礼有面子，{product}。",
-            label=_label(True, name, "other", "trade_dress", "擅自使用知名商品包装装潢"),
-        )
-    if kind == "false_advertising":
-        prod, cat, lo, hi = rng.choice(CLAIM_PRODUCTS)
-        claim = rng.choice(CLAIMS)
-        return dict(
-            title=_title(prod, claim, _filler(rng)),
-            price=rng.uniform(lo, hi),
-            category=cat,
-            seller=sellers.any_sketchy(),
-            popular=rng.random() < 0.4,
-            images=_plain_images(prod, rng),
-            description=f"{claim}，老中医祖传配方，无效退款。{prod}。",
-            label=_label(True, None, "false_advertising", "false_advertising", claim),
-        )
-    if kind == "banned_agri":
-        active = rng.choice(BANNED_PESTICIDES)
-        return dict(
-            title=_title(active, rng.choice(PESTICIDE_FORMS), rng.choice(PESTICIDE_USES), _filler(rng)),
-            price=rng.uniform(15, 120),
-            category="农资农药",
-            seller=sellers.any_sketchy(),
-            popular=rng.random() < 0.3,
-            images=_plain_images(active, rng),
-            description=f"{active}，老药效果好，见效快，量大从优，物流代收。",
-            label=_label(True, None, "banned_agri_input", "banned_agri", f"禁限用农药 {active}"),
-        )
-    if kind == "substandard_fuel":
-        prod = rng.choice(FUEL_PRODUCTS)
-        return dict(
-            title=_title(prod, rng.choice(FUEL_GRADES), rng.choice(FUEL_EXTRAS)),
-            price=rng.uniform(4.5, 7.5) * rng.choice((1, 50, 200)),
-            category="汽车用品",
-            seller=sellers.any_sketchy(),
-            popular=rng.random() < 0.3,
-            images=_plain_images(prod, rng),
-            description=f"{prod}，价格比加油站便宜，自带油桶，量大可送货。",
-            label=_label(True, None, "substandard_fuel", "substandard_fuel", prod),
-        )
-    if kind == "hard_negative":
-        r = rng.random()
-        if r < 0.25:
-            active = rng.choice(LEGAL_PESTICIDES)
-            title = _title(
-                active, rng.choice(PESTICIDE_FORMS[-3:]), rng.choice(PESTICIDE_USES[1:]), "登记证齐全"
-            )
-            return dict(
-                title=title,
-                price=rng.uniform(12, 60),
-                category="农资农药",
-                seller=sellers.any_ordinary(),
-                popular=rng.random() < 0.5,
-                images=_plain_images(active, rng),
-                description=f"{active}，农药登记证、生产许可证齐全，按标签说明使用。",
-                label=_label(False, None, None, "hard_negative", f"合法农药 {active}"),
-            )
-        if r < 0.35:
-            prod, lo, hi = rng.choice(AUTO_ORDINARY)
-            return dict(
-                title=_title(prod, _filler(rng)),
-                price=rng.uniform(lo, hi),
-                category="汽车用品",
-                seller=sellers.any_ordinary(),
-                popular=rng.random() < 0.5,
-                images=_plain_images(prod, rng),
-                description=f"{prod}，正规厂家生产，符合国家标准。",
-                label=_label(False, None, None, "hard_negative", "合法汽车用品"),
-            )
-        title, cat, lo, hi, why = rng.choice(HARD_NEGATIVES)
-        return dict(
-            title=_title(title, _filler(rng)),
-            price=rng.uniform(lo, hi),
-            category=cat,
-            seller=sellers.any_ordinary(),
-            popular=rng.random() < 0.5,
-            images=_plain_images(title, rng),
-            description=f"{title}，实物拍摄，放心购买。",
-            label=_label(False, None, None, "hard_negative", why),
-        )
-    if kind == "ordinary":
-        prod, cat, lo, hi = rng.choice(ORDINARY)
-        return dict(
-            title=_title(prod, _filler(rng)),
-            price=rng.uniform(lo, hi),
-            category=cat,
-            seller=sellers.any_ordinary(),
-            popular=rng.random() < 0.5,
-            images=_plain_images(prod, rng),
-            description=f"{prod}，品质好物，支持七天无理由退换。",
-            label=_label(False, None, None, "ordinary", None),
-        )
-    raise ValueError(kind)
+    return KINDS[kind](_Draw(brand, brand["name"], product, category, floor, fair, rng, sellers))
 
 
 def _hostile(i: int, rng: random.Random, sellers: _Sellers) -> dict[str, Any]:
