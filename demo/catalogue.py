@@ -7,6 +7,7 @@ never copied from a list of known fakes, so the scorer is measured on marks it h
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
 import string
@@ -68,6 +69,9 @@ class DemoSeller:
     rating: float
     licence: str | None  # 统一社会信用代码 (18 chars), None when the shop shows none
     authorized_for: str | None = None  # brand name when this is the brand's authorised shop
+    address: str | None = None  # 退货地址 the shop block shows
+    contact: str | None = None  # the contact line the shop block shows (phones, WeChat… with tricks)
+    operation: str | None = None  # the truth: the seeded operation behind the shop (op-1, …)
 
     def record(self) -> dict[str, Any]:
         return {
@@ -77,6 +81,10 @@ class DemoSeller:
             "rating": self.rating,
             "licence": self.licence,
         }
+
+    def page(self) -> dict[str, Any]:
+        """What the shop block of a page shows: the record's fields, the address and the contact line."""
+        return self.record() | {"address": self.address, "contact": self.contact}
 
 
 @dataclass(frozen=True)
@@ -874,13 +882,16 @@ class _Sellers:
         next_id = iter(range(1001, 100000, 7))
         for b in brands:
             for name in b.get("authorized_sellers", [])[:1]:
+                make_uscc(rng)  # drawn as before, so the rest of the catalogue stays the same for a seed
                 self.authorised[b["name"]] = DemoSeller(
                     f"s-{next(next_id)}",
                     name,
                     self._date(2010, 2018),
                     round(rng.uniform(4.7, 4.9), 1),
-                    make_uscc(rng),
+                    # the brand's own company runs its flagship shop on every platform: one licence
+                    make_uscc(random.Random(f"markwatch-demo-brand-licence:{b['name']}")),
                     authorized_for=b["name"],
+                    operation=f"brand:{b['name']}",
                 )
         names = [p + s for p in SHOP_PREFIXES for s in SHOP_SUFFIXES]
         rng.shuffle(names)
@@ -1227,6 +1238,241 @@ def _hostile(i: int, rng: random.Random, sellers: _Sellers) -> dict[str, Any]:
     )
 
 
+# --------------------------------------------------------------------------------------------
+# Seeded operations: several shops across both platforms run by one operation, tied by a shared
+# licence, phone, WeChat, QQ or e-mail (written with the tricks sellers use), or by a shared own photo
+# and return address together; and decoy shops that share only weak signals (a market's address, a
+# near-identical name, a stock photo). Truth: ``label["operation"]``: ``op-N`` for a seeded operation,
+# ``brand:NAME`` for a brand's authorised shops (one company, one licence, on both platforms), None for a
+# shop that stands alone.
+
+OPERATION_COUNT = 6
+OPERATION_NAMES = (
+    "臻品阁",
+    "尚品汇",
+    "名品速递",
+    "潮流前线",
+    "鞋都精品",
+    "奢品仓",
+    "靓货铺",
+    "爆款集",
+    "欧美买手",
+    "精工坊",
+    "名表行",
+    "好货多",
+)  # fmt: skip, two names per operation
+OPERATION_SUFFIXES = ("旗舰店", "专营店", "精品店", "小店", "二店", "官方店")
+PROVINCES = (
+    ("广东省", "广州市", ("白云区", "番禺区")),
+    ("广东省", "深圳市", ("龙岗区", "宝安区")),
+    ("福建省", "莆田市", ("荔城区", "城厢区")),
+    ("浙江省", "温州市", ("鹿城区", "瓯海区")),
+    ("江苏省", "苏州市", ("吴中区", "相城区")),
+    ("河北省", "石家庄市", ("新华区", "桥西区")),
+)
+ROADS = ("工业大道", "兴业路", "鞋城路", "民营科技园", "商贸街", "环城北路", "物流园一路", "创业路")
+MARKET_ADDRESS = "浙江省金华市义乌市福田街道国际商贸城二区东17号门"  # a market thousands of shops give
+DECOY_NAMES = (("晨曦鞋业旗舰店", "晨曦鞋业专营店"),)
+STOCK_PHOTO = ImageSpec("实拍图", "同款现货", 200)  # a generic photo many unrelated shops use
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A seeded operation: its identity and its shops, each with what it shows."""
+
+    id: str
+    licence: str
+    phone: str
+    wechat: str
+    qq: str
+    email: str
+    address: str
+    photo: ImageSpec
+    shops: tuple[tuple[str, DemoSeller, frozenset[str]], ...]  # (platform, shop, what it shows)
+
+
+def _address(rng: random.Random) -> str:
+    province, city, districts = rng.choice(PROVINCES)
+    number = f"{rng.randint(2, 388)}号{rng.randint(1, 9)}栋"
+    return f"{province}{city}{rng.choice(districts)}{rng.choice(ROADS)}{number}"
+
+
+def _phone_number(rng: random.Random) -> str:
+    return "1" + rng.choice("35789") + "".join(rng.choice(string.digits) for _ in range(9))
+
+
+CN_NUMERALS = "〇一二三四五六七八九"
+
+
+def _written_phone(phone: str, rng: random.Random) -> str:
+    """A phone number as a seller hides it from the platform's filter."""
+    forms = (
+        lambda p: f"电话 {' '.join(p[:3])}-{p[3:7]}-{p[7:]}",
+        lambda p: "手机：" + p.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+        lambda p: "电话 " + "".join(CN_NUMERALS[int(c)] for c in p),
+        lambda p: f"☎ {p[:3]}❤{p[3:7]}❤{p[7:]}",
+        lambda p: f"联系 +86 {p[:3]} {p[3:7]} {p[7:]}",
+    )
+    return rng.choice(forms)(phone)
+
+
+def _written_wechat(wechat: str, rng: random.Random) -> str:
+    return rng.choice(("微❤：{}", "薇信 {}", "V信: {}", "加威 {}", "vx：{}")).format(wechat)
+
+
+def _written_qq(qq: str, rng: random.Random) -> str:
+    spaced = " ".join(qq[i : i + 3] for i in range(0, len(qq), 3))
+    return rng.choice((f"扣扣 {spaced}", f"企鹅：{qq}", f"Q号 {qq}"))
+
+
+def _written_email(email: str, rng: random.Random) -> str:
+    local, domain = email.split("@")
+    name, tld = domain.rsplit(".", 1)
+    return rng.choice((f"邮箱 {local} at {name} dot {tld}", f"mail: {local}(at){name}(dot){tld}"))
+
+
+def _contact_line(op: Operation, shows: frozenset[str], rng: random.Random) -> str | None:
+    parts = []
+    if "phone" in shows:
+        parts.append(_written_phone(op.phone, rng))
+    if "wechat" in shows:
+        parts.append(_written_wechat(op.wechat, rng))
+    if "qq" in shows:
+        parts.append(_written_qq(op.qq, rng))
+    if "email" in shows:
+        parts.append(_written_email(op.email, rng))
+    return "，".join(parts) or None
+
+
+LINKS = ("licence", "phone", "wechat", "wechat", "qq", "email", "photo+address")
+
+
+def _operation(k: int, rng: random.Random, names: list[str]) -> Operation:
+    """Operation ``op-k``: 2–4 shops on both platforms, each pair of neighbours sharing one link."""
+    wechat = (
+        rng.choice(("zp", "hx", "mp", "jp", "xq", "lh")) + rng.choice(("_kf", "-shop", "vip", "888")) + str(k)
+    )
+    base = Operation(
+        id=f"op-{k}",
+        licence=make_uscc(rng),
+        phone=_phone_number(rng),
+        wechat=wechat + str(rng.randint(10, 99)),
+        qq=str(rng.randint(10_000_000, 2_999_999_999)),
+        email=f"{wechat}{rng.randint(1, 99)}@{rng.choice(('163.com', '126.com', 'qq.com'))}",
+        address=_address(rng),
+        photo=ImageSpec(f"{names[0]}实拍", f"货号{rng.randint(100, 999)}", rng.randrange(360)),
+        shops=(),
+    )
+    size = rng.randint(2, 4)
+    links = [rng.choice(LINKS) for _ in range(size - 1)]
+    platforms = [PLATFORMS[(k + i) % 2] if i < 2 else rng.choice(PLATFORMS) for i in range(size)]
+    shops = []
+    for i, platform in enumerate(platforms):
+        shows = set()
+        for link in links[max(0, i - 1) : i + 1]:
+            shows |= set(link.split("+"))
+        name = names[0] if i == 0 or rng.random() < 0.5 else names[1]
+        seller = DemoSeller(
+            f"s-{90001 + 10 * k + i}",
+            name + rng.choice(OPERATION_SUFFIXES),
+            f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            round(rng.uniform(3.6, 4.8), 1),
+            base.licence if "licence" in shows else make_uscc(rng) if rng.random() < 0.7 else None,
+            address=base.address if "address" in shows else None,
+            operation=base.id,
+        )
+        contact = _contact_line(base, frozenset(shows), rng)
+        if contact and rng.random() < 0.5:  # on the shop block; else in every listing's description
+            seller = dataclasses.replace(seller, contact=contact)
+            shows.add("contact_on_shop")
+        shops.append((platform, seller, frozenset(shows)))
+    return dataclasses.replace(base, shops=tuple(shops))
+
+
+@functools.lru_cache(maxsize=8)
+def operations(seed: int = 7) -> tuple[Operation, ...]:
+    """The seeded operations of a seed (the same on both platforms' catalogues)."""
+    rng = random.Random(f"markwatch-demo-operations:{seed}")
+    names = list(OPERATION_NAMES)
+    rng.shuffle(names)
+    return tuple(
+        _operation(k, rng, names[2 * (k - 1) % len(names) :][:2] or names[:2])
+        for k in range(1, OPERATION_COUNT + 1)
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def decoys(seed: int = 7) -> tuple[tuple[str, DemoSeller, bool], ...]:
+    """Shops that share only weak signals: (platform, shop, uses the stock photo)."""
+    rng = random.Random(f"markwatch-demo-decoys:{seed}")
+    shared_address = _address(rng)
+    out: list[tuple[str, DemoSeller, bool]] = []
+
+    def shop(n: int, platform: str, name: str, *, address: str | None = None, stock: bool = False) -> None:
+        seller = DemoSeller(
+            f"s-{95001 + n}", name, f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            round(rng.uniform(4.2, 4.9), 1), make_uscc(rng), address=address,
+        )  # fmt: skip
+        out.append((platform, seller, stock))
+
+    shop(1, "demo-static", "万家福日用", address=MARKET_ADDRESS)  # the same market address only
+    shop(2, "demo-spa", "金秋百货", address=MARKET_ADDRESS)
+    shop(3, "demo-static", DECOY_NAMES[0][0])  # near-identical names only
+    shop(4, "demo-spa", DECOY_NAMES[0][1])
+    shop(5, "demo-static", "绿源家居", address=shared_address, stock=True)  # a stock photo, and an address
+    shop(6, "demo-spa", "美家生活馆", address=shared_address, stock=True)
+    shop(7, "demo-static", "小熊居家", stock=True)
+    shop(8, "demo-spa", "橙子优选", stock=True)
+    return tuple(out)
+
+
+OPERATION_KINDS = ("counterfeit", "lookalike", "price_only", "trade_dress")
+DECOY_KINDS = ("ordinary", "hard_negative")
+
+
+def _with_operations(platform: str, listings: list[DemoListing], seed: int) -> list[DemoListing]:
+    """The listings with some of the bad ones moved to the seeded operations' shops (contact lines and
+    own photos added) and some ordinary ones to the decoy shops; every label names its operation."""
+    rng = random.Random(f"markwatch-demo-operations:{seed}:{platform}")
+    out = [dataclasses.replace(x, label=x.label | {"operation": x.seller.operation}) for x in listings]
+    bad = [i for i, x in enumerate(out) if x.label.get("kind") in OPERATION_KINDS]
+    plain = [i for i, x in enumerate(out) if x.label.get("kind") in DECOY_KINDS]
+    rng.shuffle(bad)
+    rng.shuffle(plain)
+    for op in operations(seed):
+        for shop_platform, seller, shows in op.shops:
+            if shop_platform != platform:
+                continue
+            for _ in range(2):
+                if not bad:
+                    break
+                i = bad.pop()
+                x = out[i]
+                description = x.description
+                if not seller.contact and (line := _contact_line(op, shows, rng)):
+                    description = f"{description}｜{line}"
+                if "address" in shows and rng.random() < 0.5:
+                    description = f"{description}｜退货地址：{op.address}"
+                images = (op.photo, *x.images[:1]) if "photo" in shows else x.images
+                out[i] = dataclasses.replace(
+                    x,
+                    seller=seller,
+                    description=description,
+                    images=images,
+                    label=x.label | {"operation": op.id},
+                )
+    for shop_platform, seller, stock in decoys(seed):
+        if shop_platform != platform:
+            continue
+        for _ in range(2):
+            if not plain:
+                break
+            i = plain.pop()
+            images = (STOCK_PHOTO, *out[i].images[:1]) if stock else out[i].images
+            out[i] = dataclasses.replace(out[i], seller=seller, images=images)
+    return out
+
+
 @functools.lru_cache(maxsize=16)
 def _platform_catalogue(platform: str, size: int, seed: int) -> tuple[DemoListing, ...]:
     if platform not in PLATFORMS:
@@ -1270,7 +1516,7 @@ def _platform_catalogue(platform: str, size: int, seed: int) -> tuple[DemoListin
                 label=f["label"],
             )
         )
-    return tuple(out)
+    return tuple(_with_operations(platform, out, seed))
 
 
 def build_catalogue(size: int = 300, seed: int = 7, platform: str | None = None) -> list[DemoListing]:

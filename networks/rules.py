@@ -92,6 +92,31 @@ class _Groups:
                 self.parent[other_root] = root
 
 
+Where = list[tuple[int | None, int | None]]  # (listing id, snapshot id) sightings of one seller
+
+
+def _collect(sightings: Iterable[Sighting]) -> dict[Key, dict[int, Where]]:
+    """(kind, value) → seller → where seen, for values seen more than once (a value seen once joins no
+    one). A value seen once so far is held as one small tuple: most values (a listing's own photos)
+    are never seen again, and a million listings' worth must fit in memory."""
+    single: dict[Key, tuple[int, int | None, int | None]] = {}
+    shared: dict[Key, dict[int, Where]] = {}
+    for s in sightings:
+        key = (s.kind, s.value)
+        sellers = shared.get(key)
+        if sellers is None:
+            first = single.get(key)
+            if first is None:
+                single[key] = (s.seller_id, s.listing_id, s.snapshot_id)
+                continue
+            del single[key]
+            sellers = shared[key] = {first[0]: [(first[1], first[2])]}
+        where = sellers.setdefault(s.seller_id, [])
+        if len(where) < MAX_EVIDENCE_IDS:
+            where.append((s.listing_id, s.snapshot_id))
+    return shared
+
+
 def decide(
     sightings: Iterable[Sighting],
     *,
@@ -105,17 +130,13 @@ def decide(
     part of them; by default the sightings' own. ``official``: the brands' official image hashes.
     ``pairs``: decide only these pairs (smaller id first); by default every pair sharing a value.
     """
-    seen: dict[Key, dict[int, list[tuple[int | None, int | None]]]] = defaultdict(dict)
-    for s in sightings:
-        where = seen[(s.kind, s.value)].setdefault(s.seller_id, [])
-        if len(where) < MAX_EVIDENCE_IDS:
-            where.append((s.listing_id, s.snapshot_id))
+    seen = _collect(sightings)
     official = set(official)
 
     def sellers_of(key: Key) -> Collection[int]:
         if sharers is not None and key in sharers:
             return sharers[key]
-        return seen[key].keys()
+        return seen[key].keys()  # only values at two or more sellers are kept
 
     evidence = [
         key for key in seen if len(sellers_of(key)) >= 2 and not is_common(key[0], len(sellers_of(key)))

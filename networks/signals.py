@@ -307,6 +307,7 @@ ADDRESS_WORDS = (
     r"(?:退货地址|退换货地址|寄回地址|售后地址|发货地址|公司地址|店铺地址|经营地址|联系地址|地址|住所)"
 )
 _ADDRESS = re.compile(rf"{ADDRESS_WORDS}\s{{0,3}}[:：]\s{{0,3}}([^\n;；。|]{{4,80}})")
+_ADDRESS_LABEL = re.compile(rf"^{ADDRESS_WORDS}\s{{0,3}}[:：]?")
 _ADDRESS_TAIL = re.compile(r"(收件人|联系人|收货人|电话|手机|tel|邮编|\(|（).*$", re.IGNORECASE)
 _NOT_ADDRESS_CHARS = re.compile(r"[\s,，、.·:：\-—_()（）\[\]【】\"'“”]+")
 MIN_ADDRESS = 8  # characters of a normalised address: shorter ones (a city alone) are no evidence
@@ -315,7 +316,7 @@ MIN_ADDRESS = 8  # characters of a normalised address: shorter ones (a city alon
 def normalise_address(text: Any) -> str | None:
     """An address compared as text: no spaces or punctuation, no 中国 prefix, nothing after the
     recipient or phone, lower case; None when too short to tell places apart."""
-    value = _ADDRESS_TAIL.sub("", clean(text)[:200])
+    value = _ADDRESS_TAIL.sub("", _ADDRESS_LABEL.sub("", clean(text)[:200].strip(), count=1))
     value = _NOT_ADDRESS_CHARS.sub("", value).lower()
     value = value.removeprefix("中国")
     return value if len(value) >= MIN_ADDRESS else None
