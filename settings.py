@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     extraction_place: str = ""  # where exports are made (提取地点), named in report.pdf
     # user name -> enforcement certificate number (执法证号), as JSON: {"alice": "11010012345"}
     officer_certificates: dict[str, str] = {}
+    # RFC 3161 time-stamping authority for evidence packets; None = packets say they have no trusted time
+    tsa_url: str | None = None
+    tsa_certificates: Path | None = None  # PEM: the TSA's root CA (and intermediates) its token must chain to
+    tsa_timeout: float = 10.0  # seconds to wait for the TSA
 
     public_url: str | None = None  # where reviewers reach the web app; None = the address serving it
     secure_cookies: bool = False  # mark session cookies Secure: set when a TLS proxy serves the app
