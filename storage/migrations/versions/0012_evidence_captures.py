@@ -6,7 +6,7 @@ holding the capture's records), ``failed_reason`` (a failed capture: no HTML, no
 waiting to be taken (a newly flagged lead's, or one a person asked for), being taken, or taken.
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 """
 
 from typing import Any
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
