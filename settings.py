@@ -41,7 +41,7 @@ class Settings(BaseSettings):
         50_000.0  # estimated sales of counterfeit goods that call for transfer review
     )
 
-    retention_days: int = 180  # days the snapshots of dismissed leads are kept
+    retention_days: int = 180  # days the snapshots and images of dismissed leads are kept
     digest_hour: int = 8  # local hour (Asia/Shanghai) of the daily digest
     crawl_hour: int = 2  # default local hour of each platform's crawl
     timezone: str = "Asia/Shanghai"  # how times are shown; they are stored in UTC
