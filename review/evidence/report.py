@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from review.format import percent, printable
+from review.format import percent, printable, reason_detail
 from settings import Settings, get_settings
 from storage.errors import MarkwatchError
 
@@ -369,7 +369,7 @@ def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
                         i,
                         r.get("signal_label") or r.get("signal"),
                         f"{float(r.get('weight') or 0):.2f}",
-                        _clip(r.get("detail"), CLIP),
+                        _clip(reason_detail(r.get("detail")), CLIP),
                     ]
                     for i, r in enumerate(reasons, 1)
                 ],
