@@ -55,7 +55,9 @@ def client(db: Database) -> TestClient:
     return login(TestClient(create_app()), "审核员")
 
 
-def test_the_lead_page_and_the_queue_show_reasons_without_repeats_or_nested_colons(client: TestClient) -> None:
+def test_the_lead_page_and_the_queue_show_reasons_without_repeats_or_nested_colons(
+    client: TestClient,
+) -> None:
     page = html.unescape(client.get("/leads/1").text)
     assert "禁限用农资</strong>：禁用（毒鼠强）" in page
     assert "仿冒暗示词</strong>：含售假暗语（专柜同款、原单）" in page
