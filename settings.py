@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     cjk_font: Path | None = None  # TrueType CJK font (.ttf/.ttc) for report.pdf; None = a known system font
     bureau: str = ""  # the enforcement body named in report.pdf (执法单位)
     extraction_place: str = ""  # where exports are made (提取地点), named in report.pdf
+    # the letterhead of the case documents (线索交办单, 移送函, platform notices); the bureau is `bureau`
+    bureau_address: str = ""  # postal address (地址)
+    bureau_postcode: str = ""  # 邮政编码
+    bureau_phone: str = ""  # contact telephone (联系电话)
+    bureau_contact: str = ""  # contact person (联系人)
+    document_prefix: str = ""  # the bureau's document number prefix (文号前缀), e.g. 某市监网
+    notice_response_days: int = 7  # days a platform has to answer a notice before it shows as overdue
     # user name -> enforcement certificate number (执法证号), as JSON: {"alice": "11010012345"}
     officer_certificates: dict[str, str] = {}
 

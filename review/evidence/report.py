@@ -174,6 +174,12 @@ class _Kit:
         return table
 
 
+# public names of the escaping paragraph and the layout kit: the case documents (review/cases/documents.py)
+# are laid out with the same embedded font, styles and tables
+paragraph = _p
+Kit = _Kit
+
+
 def render_report(facts: dict[str, Any], *, settings: Settings | None = None) -> bytes:
     """The PDF bytes of the extraction record for ``facts`` (the manifest's content plus the hash table).
 
