@@ -1252,12 +1252,22 @@ def evidence_verify(
             "fails. Default: this installation's key, if this machine has one.",
         ),
     ] = None,
+    tsa_certs: Annotated[
+        Path | None,
+        typer.Option(
+            "--tsa-certs",
+            help="PEM file of the TSA's root CA the packet's timestamp must chain to. "
+            "Default: MARKWATCH_TSA_CERTIFICATES.",
+        ),
+    ] = None,
 ) -> None:
-    """Check who signed a packet and every file's hash; exit 1 naming what is wrong, 2 if not a packet."""
+    """Check who signed a packet, its trusted timestamp and every file's hash; exit 1 naming what is wrong."""
     from review.evidence import verify_packet
 
+    if tsa_certs is not None and not tsa_certs.is_file():
+        raise MarkwatchError(f"--tsa-certs {tsa_certs}: no such file")
     try:
-        report = verify_packet(packet, expected_key=key)
+        report = verify_packet(packet, expected_key=key, tsa_certificates=tsa_certs)
     except OSError as exc:
         raise MarkwatchError(f"cannot read {packet}: {exc.strerror or exc}") from exc
     if not report.is_packet:

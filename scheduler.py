@@ -127,15 +127,16 @@ def _backlog_pages(
 
 
 def prune(db: Database, settings: Settings) -> dict[str, int]:
-    """Retention: drop snapshots of dismissed leads older than ``retention_days``, and blobs nothing uses."""
-    from storage.retention import prune_dismissed_snapshots
+    """Retention: drop the snapshots and images of dismissed leads older than ``retention_days``, and
+    blobs nothing uses."""
+    from storage.retention import prune_dismissed
 
     with db.session() as session:
-        rows, orphans = prune_dismissed_snapshots(
+        pruned = prune_dismissed(
             session=session, older_than=utcnow() - timedelta(days=settings.retention_days)
         )
-    deleted = sum(db.blobs.delete(sha) for sha in orphans)  # after the commit: a rollback keeps its blobs
-    return {"snapshots": rows, "blobs": deleted}
+    deleted = sum(db.blobs.delete(sha) for sha in pruned.orphans)  # after the commit: a rollback keeps them
+    return {"snapshots": pruned.snapshots, "images": pruned.images, "blobs": deleted}
 
 
 def crawl_platform(platform: str, *, progress: bool = False) -> dict[str, Any]:

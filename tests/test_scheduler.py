@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,7 @@ from sqlalchemy import select
 import scheduler
 from settings import get_settings
 from storage.listings import upsert_listing
-from storage.models import EvidenceBlob, EvidencePacket, JobRun, Lead, Snapshot
+from storage.models import EvidenceBlob, EvidencePacket, JobRun, Lead, ListingImage, Snapshot
 from storage.queue import dismiss_snapshot, record_score
 
 
@@ -38,9 +39,16 @@ class FlaggedScore:
 
 
 def make_lead(
-    db, n: int, *, title: str = "康帅傅 红烧牛肉面", status: str = "new", flagged_at=None, snapshot_at=None
+    db,
+    n: int,
+    *,
+    title: str = "康帅傅 红烧牛肉面",
+    status: str = "new",
+    flagged_at=None,
+    snapshot_at=None,
+    images: tuple[bytes, ...] = (),
 ):
-    """A listing with one HTML snapshot and a lead in the given status."""
+    """A listing with one HTML snapshot (and its web archive), its images, and a lead in the given status."""
     with db.session() as session:
         listing, _ = upsert_listing(
             session=session,
@@ -61,9 +69,22 @@ def make_lead(
                 url=f"http://127.0.0.1:8801/item/{n}",
                 http_status=200,
                 html_sha256=db.blobs.put(html),
+                warc_sha256=db.blobs.put(b"WARC/1.1 " + html),
                 tool_version="test",
             )
         )
+        for position, image in enumerate(images):
+            session.add(
+                ListingImage(
+                    listing_id=listing.id,
+                    url=f"http://127.0.0.1:8801/img/{n}-{position}.jpg",
+                    sha256=db.blobs.put(image),
+                    phash="0" * 16,
+                    position=position,
+                    first_seen=snapshot_at or datetime.now(UTC),
+                    last_seen=snapshot_at or datetime.now(UTC),
+                )
+            )
         lead.status = status
         if status == "dismissed":
             dismiss_snapshot(lead)
@@ -91,11 +112,14 @@ def test_jobs_command_shows_last_outcomes(db, cli):
     assert '"outcome": "ok"' in result.stdout and '"id": "digest"' in result.stdout
 
 
-def test_retention_prunes_only_old_snapshots_of_dismissed_leads(db, monkeypatch):
+def test_retention_prunes_only_old_snapshots_and_images_of_dismissed_leads(db, monkeypatch):
     monkeypatch.setenv("MARKWATCH_RETENTION_DAYS", "30")
     old = datetime.now(UTC) - timedelta(days=45)
-    dismissed = make_lead(db, 1, status="dismissed", snapshot_at=old)
-    confirmed = make_lead(db, 2, title="康帅傅 老坛酸菜面", status="confirmed", snapshot_at=old)
+    shared_photo, own_photo = "同一张商品图".encode(), "只属于驳回线索的图".encode()
+    dismissed = make_lead(db, 1, status="dismissed", snapshot_at=old, images=(own_photo, shared_photo))
+    confirmed = make_lead(
+        db, 2, title="康帅傅 老坛酸菜面", status="confirmed", snapshot_at=old, images=(shared_photo,)
+    )
     recent = make_lead(db, 3, title="康帅傅 香辣牛肉面", status="dismissed")
     packeted = make_lead(db, 4, title="康帅傅 鲜虾鱼板面", status="dismissed", snapshot_at=old)
     with db.session() as session:
@@ -114,18 +138,28 @@ def test_retention_prunes_only_old_snapshots_of_dismissed_leads(db, monkeypatch)
 
     result = scheduler.prune(db, get_settings())
 
-    assert result == {"snapshots": 1, "blobs": 1}
+    # the dismissed lead's page, web archive and own photo go; the photo a confirmed lead shares stays
+    assert result == {"snapshots": 1, "images": 2, "blobs": 3}
     with db.session() as session:
         assert _snapshot_shas(session, dismissed) == []
         for kept in (confirmed, recent, packeted):
             assert _snapshot_shas(session, kept) == before[kept]
-    assert not db.blobs.exists(before[dismissed][0])
-    assert all(db.blobs.exists(before[k][0]) for k in (confirmed, recent, packeted))
+        assert not session.scalars(
+            select(ListingImage).where(ListingImage.listing_id == _listing(session, dismissed))
+        ).all()
+    assert not any(db.blobs.exists(sha) for sha in before[dismissed])
+    assert all(db.blobs.exists(sha) for k in (confirmed, recent, packeted) for sha in before[k])
+    assert not db.blobs.exists(hashlib.sha256(own_photo).hexdigest())
+    assert db.blobs.exists(hashlib.sha256(shared_photo).hexdigest())
+
+
+def _listing(session, lead_id):
+    return session.get(Lead, lead_id).listing_id
 
 
 def _snapshot_shas(session, lead_id):
-    listing_id = session.get(Lead, lead_id).listing_id
-    return list(session.scalars(select(Snapshot.html_sha256).where(Snapshot.listing_id == listing_id)))
+    snapshots = session.scalars(select(Snapshot).where(Snapshot.listing_id == _listing(session, lead_id)))
+    return [sha for s in snapshots for sha in (s.html_sha256, s.warc_sha256)]
 
 
 def test_daily_digest_is_written_as_html_and_xlsx_in_chinese(db, home):
