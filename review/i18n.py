@@ -72,7 +72,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Command line: markwatch users list | disable | enable | passwd | tokens | revoke",
     ),
     "nav.blacklist": ("黑名单", "Blacklist"),
-    "nav.digest": ("日报", "Digest"),
+    "nav.digest": ("监测日报", "Daily digest"),
     "nav.status": ("系统状态", "Status"),
     "nav.api": ("接口文档", "API"),
     "nav.logout": ("退出", "Log out"),
@@ -116,7 +116,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.back": ("返回待审队列", "Back to the queue"),
     "error.dismiss_reason": ("驳回必须填写理由。", "A dismissal needs a reason."),
-    "error.department": ("请选择有效的处室。", "Choose a valid department."),
+    "error.department": ("请选择有效的承办处室。", "Choose a valid department."),
     "error.no_selection": ("请先勾选线索。", "Select some leads first."),
     "error.conflict": (
         "此线索在您打开页面后已被他人修改，未作处理。请查看当前状态后再决定。",
@@ -170,7 +170,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "param.snapshot_id": ("快照编号", "Snapshot number"),
     "param.brand_id": ("品牌编号", "Brand number"),
     "param.action": ("操作", "Action"),
-    "param.department": ("处室", "Department"),
+    "param.department": ("承办处室", "Department"),
     "param.note": ("备注", "Note"),
     "param.ids": ("所选线索", "Selected leads"),
     "param.name": ("用户名", "User name"),
@@ -198,7 +198,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # actions (decisions and audit events)
     "action.confirm": ("确认", "Confirm"),
     "action.dismiss": ("驳回", "Dismiss"),
-    "action.assign": ("分派处室", "Assign"),
+    "action.assign": ("分派承办处室", "Assign a department"),
     "action.escalate": ("上报", "Escalate"),
     "action.transfer": ("移送公安", "Transfer to police"),
     "action.reopen": ("重新打开（管理员）", "Reopen (admin)"),
@@ -238,7 +238,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.platform": ("平台", "Platform"),
     "queue.brand": ("品牌", "Brand"),
     "queue.violation": ("违法类型", "Violation"),
-    "queue.department": ("处室", "Department"),
+    "queue.department": ("承办处室", "Department"),
     "queue.status": ("状态", "Status"),
     "queue.risk": ("风险", "Risk"),
     "queue.risk_min": ("最低风险 %", "Min risk %"),
@@ -538,7 +538,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "blacklist.none": ("黑名单为空。", "No seller is blacklisted."),
     "blacklist.since": ("列入时间", "Since"),
     "blacklist.leads": ("依据线索", "Leads"),
-    "digest.title": ("每日汇总", "Daily digest"),
+    "digest.title": ("监测日报", "Daily digest"),
     "digest.chart": ("近 30 天每日新增线索（按违法类型）", "New leads per day, last 30 days, by violation"),
     "digest.total": ("30 天合计 {n} 条", "{n} in 30 days"),
     "digest.day": ("日期", "Day"),
@@ -550,8 +550,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.last_run": ("上次运行", "Last run"),
     "status.never_ran": ("尚未运行", "never ran"),
     "status.no_schedule": (
-        "尚未安排计划任务：`markwatch run` 会安排。",
-        "Nothing scheduled yet: `markwatch run` installs the schedule.",
+        "尚未安排计划任务：运行 markwatch run 时会安排。",
+        "Nothing scheduled yet: markwatch run installs the schedule.",
     ),
     "status.no_jobs": ("尚无任务运行记录。", "No job has run yet."),
     "status.job": ("任务", "Job"),
@@ -567,8 +567,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "status.public_key": ("证据包签名公钥（Ed25519）", "Evidence signing public key (Ed25519)"),
     "status.fingerprint": (
-        "指纹（核验他处证据包时用 `markwatch evidence verify --key`）",
-        "Fingerprint (for `markwatch evidence verify --key` elsewhere)",
+        "指纹（在其他机器上核验证据包时，填入 markwatch evidence verify --key）",
+        "Fingerprint (give it to markwatch evidence verify --key on another machine)",
     ),
     "status.key_na": ("证据包功能尚未安装。", "Evidence packets are not installed."),
     "stat.brands": ("品牌数", "brands"),
@@ -583,7 +583,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.risk": ("风险", "Risk"),
     "col.status": ("状态", "Status"),
     "col.violation": ("违法类型", "Violation"),
-    "col.department": ("处室", "Department"),
+    "col.department": ("承办处室", "Department"),
     "col.brand": ("品牌", "Brand"),
     "col.platform": ("平台", "Platform"),
     "col.title": ("商品标题", "Title"),
@@ -597,6 +597,91 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.transfer": ("达刑事标准", "Criminal threshold"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    # --- daybook: the digest, the status page, the command line (one block, to ease merges) ---
+    "digest.heading": ("markwatch 监测日报 · {day}", "markwatch daily digest · {day}"),
+    "digest.window": (
+        "统计区间：{since} 至 {until}（北京时间）。",
+        "Period: {since} to {until} (Beijing time).",
+    ),
+    "digest.new_total": ("新线索共 {n} 条。", "{n} new leads."),
+    "digest.facets": ("新线索分布", "New leads by"),
+    "digest.count": ("新线索数", "New leads"),
+    "digest.none_value": ("（无）", "(none)"),
+    "digest.nothing": ("无", "none"),
+    "digest.top": ("高风险新线索", "Riskiest new leads"),
+    "digest.no_new": ("无新线索", "No new leads"),
+    "digest.health": ("采集情况", "Crawl health"),
+    "digest.health_none": ("统计区间内没有采集任务", "No crawl ran in this period"),
+    "digest.per_day": ("逐日数字", "Day by day"),
+    "digest.files": ("日报文件", "Digest files"),
+    "digest.files_none": (
+        "尚未生成日报文件：计划任务每天生成，或运行 markwatch run --once。",
+        "No digest file yet: the schedule writes one every day, or run markwatch run --once.",
+    ),
+    "digest.file_html": ("网页（HTML）", "page (HTML)"),
+    "digest.file_xlsx": ("表格（Excel）", "spreadsheet (XLSX)"),
+    "digest.sheet_new": ("新线索", "New leads"),
+    "digest.sheet_by": ("按{facet}", "By {facet}"),
+    "digest.sheet_trend": ("30天趋势", "30-day trend"),
+    "digest.mail_subject": (
+        "markwatch 监测日报 {day}：新线索 {n} 条",
+        "markwatch daily digest {day}: {n} new leads",
+    ),
+    "digest.mail_body": ("新线索 {n} 条，详见附件。", "{n} new leads; the spreadsheet is attached."),
+    "col.price_yuan": ("价格（元）", "Price (CNY)"),
+    "health.platform": ("平台", "Platform"),
+    "health.runs": ("采集次数", "Crawls"),
+    "health.pages": ("页面", "Pages"),
+    "health.items": ("商品", "Listings"),
+    "health.blocks": ("拦截", "Blocked"),
+    "health.errors": ("错误", "Errors"),
+    "health.status": ("最近状态", "Last status"),
+    "run.finished": ("完成", "finished"),
+    "run.failed": ("失败", "failed"),
+    "run.interrupted": ("中断", "interrupted"),
+    "run.running": ("进行中", "running"),
+    "outcome.ok": ("成功", "succeeded"),
+    "outcome.failed": ("失败", "failed"),
+    "outcome.running": ("运行中", "running"),
+    "outcome.none": ("尚未运行", "never ran"),
+    "job.crawl": ("采集 {platform}", "crawl {platform}"),
+    "job.score": ("评分与入队", "score and queue"),
+    "job.digest": ("生成监测日报", "write the daily digest"),
+    "job.retention": ("清理过期快照", "prune old snapshots"),
+    "schedule.daily": ("每天 {times}", "daily at {times}"),
+    "schedule.hourly": ("每小时第 {minute} 分", "hourly at minute {minute}"),
+    "schedule.every_hours": ("每 {n} 小时（第 {minute} 分）", "every {n} hours (at minute {minute})"),
+    "schedule.every_minutes": ("每 {n} 分钟", "every {n} minutes"),
+    "schedule.every_seconds": ("每 {n} 秒", "every {n} seconds"),
+    "schedule.cron": ("按 cron 表达式“{expr}”", "on the cron schedule “{expr}”"),
+    "schedule.none": ("未安排", "not scheduled"),
+    "list.sep": ("、", ", "),
+    # --- end of daybook's block ---
+    # evidence verify: the trusted time (RFC 3161) of a packet
+    "evidence.timestamp_valid": (
+        "可信时间戳：有效，由 {tsa} 于 {shanghai}（北京时间）／ {utc}（UTC）对清单的 SHA-256 加盖",
+        "trusted timestamp: valid, by {tsa} at {utc} UTC ({shanghai} Beijing time), "
+        "over the manifest's SHA-256",
+    ),
+    "evidence.timestamp_unchecked": (
+        "可信时间戳：未核验签名 — 时间戳注明由 {tsa} 于 {shanghai}（北京时间）／ {utc}（UTC）"
+        "对本清单的 SHA-256 加盖，"
+        "但未给出时间戳服务的根证书（--tsa-certs 或 MARKWATCH_TSA_CERTIFICATES），其签名和证书未经核验",
+        "trusted timestamp: NOT CHECKED — the token says {tsa} stamped this manifest's SHA-256 at {utc} UTC "
+        "({shanghai} Beijing time), but without the TSA's root CA (--tsa-certs or "
+        "MARKWATCH_TSA_CERTIFICATES) its signature and certificate were not checked",
+    ),
+    "evidence.timestamp_invalid": ("可信时间戳：无效 — {problem}", "trusted timestamp: INVALID — {problem}"),
+    "evidence.no_timestamp": (
+        "无可信时间戳：出具时未配置时间戳服务，提取时间仅为出具系统的时钟所记",
+        "no trusted timestamp: no TSA was configured when it was issued; the export time is the issuing "
+        "system's clock only",
+    ),
+    "evidence.timestamp_refused": (
+        "无可信时间戳：时间戳服务 {tsa} 未给出有效的时间戳（{reason}），提取时间仅为出具系统的时钟所记",
+        "no trusted timestamp: the TSA {tsa} gave no valid token ({reason}); the export time is the issuing "
+        "system's clock only",
+    ),
 }
 
 
@@ -623,3 +708,38 @@ def label(prefix: str, value: str | None, lang: str = DEFAULT_LANG) -> str:
         return translate(f"{prefix}.none", lang) if f"{prefix}.none" in MESSAGES else "—"
     key = f"{prefix}.{value}"
     return translate(key, lang) if key in MESSAGES else value
+
+
+def job_name(job_id: str, lang: str = DEFAULT_LANG) -> str:
+    """A scheduled job in words: ``crawl:demo-static`` → 采集 demo-static."""
+    kind, _, platform = job_id.partition(":")
+    key = f"job.{kind}"
+    return translate(key, lang, platform=platform) if key in MESSAGES else job_id
+
+
+def schedule_words(trigger: dict[str, object] | None, lang: str = DEFAULT_LANG) -> str:
+    """A schedule as storage.jobs.trigger_facts describes it, in words: 每天 02:00 / daily at 02:00,
+    每 30 分钟 / every 30 minutes; a cron schedule words cannot say plainly shows as its expression."""
+    if not trigger:
+        return translate("schedule.none", lang)
+    seconds = trigger.get("every_seconds")
+    if isinstance(seconds, int):
+        for unit, size in (("hours", 3600), ("minutes", 60), ("seconds", 1)):
+            if seconds % size == 0:
+                if unit == "hours":
+                    return translate("schedule.every_hours", lang, n=seconds // size, minute="00")
+                return translate(f"schedule.every_{unit}", lang, n=seconds // size)
+    cron = trigger.get("cron")
+    if not isinstance(cron, dict):
+        return str(trigger.get("text", ""))
+    hour, minute = str(cron.get("hour", "*")), str(cron.get("minute", "0"))
+    if set(cron) <= {"hour", "minute"} and minute.isdigit():
+        if all(h.isdigit() for h in hour.split(",")):
+            times = [f"{int(h):02d}:{int(minute):02d}" for h in hour.split(",")]
+            return translate("schedule.daily", lang, times=translate("list.sep", lang).join(times))
+        if hour == "*":
+            return translate("schedule.hourly", lang, minute=f"{int(minute):02d}")
+        if hour.startswith("*/") and hour[2:].isdigit():
+            return translate("schedule.every_hours", lang, n=int(hour[2:]), minute=f"{int(minute):02d}")
+    expr = " ".join(str(cron.get(f, "*")) for f in ("minute", "hour", "day", "month", "day_of_week"))
+    return translate("schedule.cron", lang, expr=expr)

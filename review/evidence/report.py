@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from review.format import percent, printable
+from review.format import percent, printable, reason_detail
 from settings import Settings, get_settings
 from storage.errors import MarkwatchError
 
@@ -154,7 +154,7 @@ class _Kit:
         from reportlab.lib.units import mm
         from reportlab.platypus import Table, TableStyle
 
-        data = [[_p(k, self.base), _p(v, self.base)] for k, v in rows]
+        data = [[_p(k, self.base), v if hasattr(v, "wrap") else _p(v, self.base)] for k, v in rows]
         table = Table(data, colWidths=[36 * mm, self.width - 36 * mm])
         table.setStyle(
             TableStyle(
@@ -282,7 +282,27 @@ def _method(facts: dict[str, Any]) -> str:
         if held
         else "本证据包不含网页快照、截图或商品图片，仅含系统记录的线索信息；"
     )
-    return saved + "逐个计算 SHA-256 哈希值，并以本系统安装密钥（Ed25519）对清单 manifest.json 签名。"
+    return (
+        saved
+        + "逐个计算 SHA-256 哈希值，并以本系统安装密钥（Ed25519）对清单 manifest.json 签名；"
+        + _timestamp_text(facts.get("timestamp") or {})
+    )
+
+
+def _timestamp_text(stamp: dict[str, Any]) -> str:
+    """Whether the manifest's hash carries a trusted time, said plainly either way."""
+    if stamp.get("token_file"):
+        return (
+            f"清单的 SHA-256 哈希值已由时间戳服务（{_clip(stamp.get('tsa'), 200)}）加盖 RFC 3161 可信时间戳"
+            f"（{stamp['token_file']}，时间与服务名称以 markwatch evidence verify 核验结果为准）。"
+        )
+    if stamp.get("refused"):
+        return (
+            f"时间戳服务（{_clip(stamp.get('tsa'), 200)}）未给出有效的时间戳"
+            f"（{_clip(stamp['refused'], 300)}），"
+            "本证据包未加盖可信时间戳，提取时间仅为本系统时钟所记。"
+        )
+    return "本证据包未加盖可信时间戳（未配置时间戳服务 MARKWATCH_TSA_URL），提取时间仅为本系统时钟所记。"
 
 
 def _licence_text(seller: dict[str, Any]) -> str:
@@ -336,6 +356,18 @@ def _object_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
     ]
 
 
+def _kind(lead: dict[str, Any], style: Any) -> Any:
+    """The violation kind in words, after a square of its colour (review.charts: the digest's too)."""
+    from reportlab.platypus import Paragraph
+
+    from review.charts import colour_of
+
+    text = escape(printable(lead.get("violation_label") or "—"))
+    if not lead.get("violation"):
+        return Paragraph(text, style)
+    return Paragraph(f'<font color="{colour_of(lead["violation"])}">■</font> {text}', style)
+
+
 def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
     """三、监测发现: the lead's verdict and the scorer's reasons."""
     from reportlab.lib.units import mm
@@ -346,7 +378,7 @@ def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
         kit.kv_table(
             [
                 ("涉及品牌", score.get("brand") or lead.get("brand") or "—"),
-                ("违法类型", f"{lead.get('violation_label') or '—'}（{lead.get('violation') or '—'}）"),
+                ("违法类型", _kind(lead, kit.base)),
                 ("风险", percent(lead.get("risk"))),
                 ("承办处室", lead.get("department") or "—"),
                 (
@@ -375,7 +407,7 @@ def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
                         i,
                         r.get("signal_label") or r.get("signal"),
                         f"{float(r.get('weight') or 0):.2f}",
-                        _clip(r.get("detail"), CLIP),
+                        _clip(reason_detail(r.get("detail")), CLIP),
                     ]
                     for i, r in enumerate(reasons, 1)
                 ],
@@ -506,6 +538,7 @@ def _integrity_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
                 ("签名算法", "Ed25519（对 manifest.json 全部字节签名）"),
                 ("公钥", key["public_key"]),
                 ("公钥指纹", key["fingerprint"]),
+                ("可信时间戳", _timestamp_text(facts.get("timestamp") or {})),
             ]
         ),
     ]
