@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     scoring_threshold: float | None = (
         None  # risk at or above which a listing is queued; None = scorer's default
     )
+    scoring_jobs: int = 0  # processes the score job uses for a large backlog; 0 = one per CPU, 1 = no workers
+    scoring_jobs_backlog: int = 5_000  # listings waiting to be scored from which the score job uses them
     queue_reflag_margin: float = 0.15  # risk rise that brings a dismissed lead back
     blacklist_after: int = 3  # confirmed leads against a seller before it is blacklisted
     criminal_threshold_cny: float = (
@@ -82,6 +84,11 @@ class Settings(BaseSettings):
     @property
     def blob_dir(self) -> Path:
         return self.home / "blobs"
+
+    @property
+    def cache_dir(self) -> Path:
+        """The scorer's compiled registries (brands.index_cache): safe to delete at any time."""
+        return self.home / "cache"
 
     @property
     def chromium_executable(self) -> str | None:
