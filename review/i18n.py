@@ -262,8 +262,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.export_csv": ("导出 CSV", "Export CSV"),
     "queue.export_xlsx": ("导出 Excel", "Export XLSX"),
     "queue.keys": (
-        "快捷键：j/k 上下移动，c 确认，d 驳回（需填写理由）",
-        "Keys: j/k move, c confirm, d dismiss (a reason is required)",
+        "快捷键：j/k 上下移动，回车打开，c 确认，d 驳回（在该行填写理由）",
+        "Keys: j/k move, Enter opens, c confirm, d dismiss (type the reason in the row)",
     ),
     "queue.bulk_done": ("已处理 {n} 条线索。", "{n} leads updated."),
     "queue.bulk_changed": (
@@ -287,6 +287,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.reason": ("主要理由", "Top reason"),
     "queue.sort_asc": ("升序", "ascending"),
     "queue.sort_desc": ("降序", "descending"),
+    # --- triage (issue 14: triage mode and keys, claim/assign, thumbnails, seller pages, blacklist lifts) ---
+    "triage.nav": ("队列中的上一条、下一条", "Previous and next lead in the queue"),
+    "triage.previous": ("上一条", "Previous lead"),
+    "triage.next": ("下一条", "Next lead"),
+    "triage.decided": (
+        "已记录：线索 #{id}「{action}」。这是队列中的下一条线索。",
+        "Recorded: {action} on lead #{id}. This is the next lead in the queue.",
+    ),
+    "triage.blacklisted": (
+        "线索 #{id} 的卖家确认线索已达 {n} 条，已列入黑名单。",
+        "The seller of lead #{id} now has {n} confirmed leads and is blacklisted.",
+    ),
+    "triage.end": (
+        "已记录：线索 #{id}「{action}」。这是当前队列视图的最后一条线索。",
+        "Recorded: {action} on lead #{id}. That was the last lead of this queue view.",
+    ),
+    "triage.keys": (
+        "快捷键：c 确认，d 驳回（在按钮旁填写理由后回车），e 上报（填写备注后回车，再确认），"
+        "n/p 下一条/上一条",
+        "Keys: c confirm, d dismiss (type the reason beside the buttons, Enter), "
+        "e escalate (type the note, Enter, then confirm), n/p next/previous lead",
+    ),
+    "triage.reason_dismiss": ("驳回理由（必填，回车提交）", "Reason to dismiss (required, Enter submits)"),
+    "triage.reason_escalate": (
+        "上报备注（必填，回车提交）",
+        "Note for the escalation (required, Enter submits)",
+    ),
+    "triage.reason_go": ("提交", "Submit"),
+    "triage.reason_cancel": ("取消（Esc）", "Cancel (Esc)"),
+    "triage.reason_missing": ("请先填写理由。", "Type the reason first."),
+    "triage.row_reason": ("驳回理由（回车提交，Esc 取消）", "Reason to dismiss (Enter submits, Esc cancels)"),
+    # --- end of triage ---
     # lead page
     "lead.title": ("线索 #{id}", "Lead #{id}"),
     "lead.listing": ("商品信息", "Listing"),
