@@ -494,3 +494,10 @@ def _ordered_entries(contents: _Contents, manifest_bytes: bytes, signature: byte
     entries = [(MANIFEST, manifest_bytes), (SIGNATURE, signature_file(signature, manifest_bytes))]
     entries += [(name, by_name[name]) for name in fixed]
     return entries + contents.html + contents.png + contents.images
+
+
+# public names of the sealing steps, for the case packet (review/cases/packet.py), which holds lead
+# packets and documents and is signed and verified exactly as a lead's packet
+json_bytes = _json
+file_table = _file_table
+deterministic_zip = _zip
