@@ -326,6 +326,133 @@ class Snapshot(Base):
     extracted: Mapped[dict[str, Any]] = mapped_column(default=dict)  # field texts as the page showed them
 
 
+# --- seller networks and cases ------------------------------------------------------------------------
+
+
+class SignalKind(enum.StrEnum):
+    """What an identity signal is: the traces that tie shops to one operation."""
+
+    uscc = "uscc"  # 统一社会信用代码 on the shop's licence, check character valid
+    phone = "phone"
+    wechat = "wechat"
+    qq = "qq"
+    email = "email"
+    image_phash = "image_phash"  # perceptual hash of a listing image
+    address = "address"  # return or shop address, normalised
+    shop_name = "shop_name"  # shop name without generic shop words
+
+
+class IdentitySignal(Base):
+    """An identity signal as seen: which seller showed it, where (listing, snapshot), and when.
+
+    One row per seller, kind, normalised value and listing (``listing_id`` None: the shop itself, e.g.
+    its licence page); ``raw`` is the text as it appeared, bounded."""
+
+    __tablename__ = "identity_signals"
+    __table_args__ = (
+        Index("ix_identity_signals_kind_value", "kind", "value"),
+        Index("ix_identity_signals_seller_kind", "seller_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # SignalKind
+    value: Mapped[str] = mapped_column(String(200))  # normalised: what two sightings are compared by
+    raw: Mapped[str | None] = mapped_column(String(300))  # as written on the page, bounded
+    source: Mapped[str | None] = mapped_column(String(32))  # title|description|shop|licence|image|seller
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)  # e.g. {"region": ...} for a USCC
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("snapshots.id", ondelete="SET NULL"))
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NetworkStatus(enum.StrEnum):
+    active = "active"
+    merged = "merged"  # grown into another network: see merged_into_id
+    dissolved = "dissolved"  # its evidence was withdrawn (a photo became a stock photo)
+
+
+class Network(Base):
+    """A group of sellers joined by evidence. Its id stays while it grows; a merge keeps the larger
+    network's id and records the other's in ``network_merges``."""
+
+    __tablename__ = "networks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default=NetworkStatus.active, index=True)
+    size: Mapped[int] = mapped_column(default=0)  # member sellers
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id", ondelete="SET NULL"))
+    merged_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class NetworkMember(Base):
+    """A seller's network: a seller is in at most one."""
+
+    __tablename__ = "network_members"
+
+    seller_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"), primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NetworkEdge(Base):
+    """Evidence that two sellers are one operation, of one kind: the shared values, how strong, and
+    the listings and snapshots that show it. ``seller_a_id`` < ``seller_b_id``."""
+
+    __tablename__ = "network_edges"
+    __table_args__ = (
+        UniqueConstraint("seller_a_id", "seller_b_id", "kind"),
+        Index("ix_network_edges_seller_b", "seller_b_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_a_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
+    seller_b_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # SignalKind
+    strength: Mapped[str] = mapped_column(String(8))  # strong | weak (weak joins only with a second kind)
+    values: Mapped[list[Any]] = mapped_column(default=list)  # the shared normalised values
+    listing_ids: Mapped[list[Any]] = mapped_column(default=list)  # listings of either seller showing them
+    snapshot_ids: Mapped[list[Any]] = mapped_column(default=list)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NetworkMerge(Base):
+    """A network absorbed into another (append-only record)."""
+
+    __tablename__ = "network_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    into_network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)  # sizes, the pair whose edge joined them
+
+
+class CaseStatus(enum.StrEnum):
+    open = "open"
+    confirmed = "confirmed"
+    merged = "merged"  # its network merged into another's: that case carries on
+    closed = "closed"
+
+
+class Case(Base):
+    """案件线索: a network's leads gathered for one investigation; one case per network."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.open, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    network: Mapped[Network] = relationship()
+
+
 # --- scoring and the review queue --------------------------------------------------------------------
 
 
