@@ -471,6 +471,20 @@ class CaseEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class NetworkSeverance(Base):
+    """Two sellers a reviewer split apart (``seller_a_id`` < ``seller_b_id``): evidence never joins them
+    again (storage.networks.save_edges skips the pair)."""
+
+    __tablename__ = "network_severances"
+    __table_args__ = (Index("ix_network_severances_seller_b", "seller_b_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_a_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"), index=True)
+    seller_b_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
 class CaseDocument(Base):
     """A document issued for a case (a hand-over or a platform notice), as DOCX and PDF blobs."""
 

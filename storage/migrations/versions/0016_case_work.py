@@ -3,8 +3,9 @@
 ``case_events``: append-only (as ``review_events``: refused by triggers to every client) — confirmation,
 split, merge, transfer, documents issued, responses recorded, packets exported. ``case_documents``: each
 document issued (hand-over or platform notice), its DOCX and PDF as blobs, its deadline.
-``platform_responses``: what a platform did about a notice, and when. ``cases.department``: where the
-case was handed.
+``platform_responses``: what a platform did about a notice, and when. ``network_severances``: pairs of
+sellers a reviewer split apart, which evidence never joins again. ``cases.department``: where the case
+was handed.
 
 Revision ID: 0016
 Revises: 0011
@@ -47,6 +48,40 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("id", name=op.f("pk_case_events")),
         )
     op.create_index("ix_case_events_case_at", "case_events", ["case_id", "at"], if_not_exists=True)
+    if "network_severances" not in tables:
+        op.create_table(
+            "network_severances",
+            sa.Column("id", sa.Integer(), nullable=False),
+            sa.Column("seller_a_id", sa.Integer(), nullable=False),
+            sa.Column("seller_b_id", sa.Integer(), nullable=False),
+            sa.Column("at", UTCDateTime(timezone=True), nullable=False),
+            sa.Column("user_id", sa.Integer(), nullable=True),
+            sa.ForeignKeyConstraint(
+                ["seller_a_id"],
+                ["sellers.id"],
+                name=op.f("fk_network_severances_seller_a_id_sellers"),
+                ondelete="CASCADE",
+            ),
+            sa.ForeignKeyConstraint(
+                ["seller_b_id"],
+                ["sellers.id"],
+                name=op.f("fk_network_severances_seller_b_id_sellers"),
+                ondelete="CASCADE",
+            ),
+            sa.ForeignKeyConstraint(
+                ["user_id"],
+                ["users.id"],
+                name=op.f("fk_network_severances_user_id_users"),
+                ondelete="SET NULL",
+            ),
+            sa.PrimaryKeyConstraint("id", name=op.f("pk_network_severances")),
+        )
+    op.create_index(
+        op.f("ix_network_severances_seller_a_id"), "network_severances", ["seller_a_id"], if_not_exists=True
+    )
+    op.create_index(
+        "ix_network_severances_seller_b", "network_severances", ["seller_b_id"], if_not_exists=True
+    )
     if "case_documents" not in tables:
         op.create_table(
             "case_documents",
@@ -77,9 +112,7 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("id", name=op.f("pk_case_documents")),
         )
     op.create_index(op.f("ix_case_documents_case_id"), "case_documents", ["case_id"], if_not_exists=True)
-    op.create_index(
-        "ix_case_documents_deadline", "case_documents", ["kind", "deadline"], if_not_exists=True
-    )
+    op.create_index("ix_case_documents_deadline", "case_documents", ["kind", "deadline"], if_not_exists=True)
     if "platform_responses" not in tables:
         op.create_table(
             "platform_responses",
@@ -97,7 +130,10 @@ def upgrade() -> None:
                 ondelete="CASCADE",
             ),
             sa.ForeignKeyConstraint(
-                ["user_id"], ["users.id"], name=op.f("fk_platform_responses_user_id_users"), ondelete="SET NULL"
+                ["user_id"],
+                ["users.id"],
+                name=op.f("fk_platform_responses_user_id_users"),
+                ondelete="SET NULL",
             ),
             sa.PrimaryKeyConstraint("id", name=op.f("pk_platform_responses")),
         )
@@ -135,6 +171,7 @@ def downgrade() -> None:
         for verb in ("update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS case_events_no_{verb}")
     op.drop_table("platform_responses")
+    op.drop_table("network_severances")
     op.drop_table("case_documents")
     op.drop_table("case_events")
     op.drop_column("cases", "department")
