@@ -30,7 +30,9 @@ from storage.models import (
     CaseEvent,
     CaseStatus,
     NetworkSeverance,
+    Platform,
     PlatformResponse,
+    Snapshot,
     User,
     utcnow,
 )
@@ -420,3 +422,33 @@ def document_blobs(*, session: Session) -> set[str]:
     """Every blob a case document is stored as: kept for good."""
     rows = session.execute(select(CaseDocument.docx_sha256, CaseDocument.pdf_sha256))
     return {digest for pair in rows for digest in pair}
+
+
+def snapshots_by_ids(*, session: Session, ids: Collection[int]) -> dict[int, Snapshot]:
+    """The snapshots with these ids (an edge's evidence), by id."""
+    if not ids:
+        return {}
+    return {s.id: s for s in session.scalars(select(Snapshot).where(Snapshot.id.in_(sorted(ids))))}
+
+
+def listings_snapshots(*, session: Session, listing_ids: Collection[int]) -> dict[int, list[Snapshot]]:
+    """listing id → its snapshots, oldest first (the evidence hashes a document lists)."""
+    found: dict[int, list[Snapshot]] = {}
+    if not listing_ids:
+        return found
+    statement = (
+        select(Snapshot)
+        .where(Snapshot.listing_id.in_(sorted(listing_ids)))
+        .order_by(Snapshot.fetched_at, Snapshot.id)
+    )
+    for snapshot in session.scalars(statement):
+        found.setdefault(snapshot.listing_id, []).append(snapshot)
+    return found
+
+
+def platform_id_by_name(*, session: Session, name: str) -> int | None:
+    return session.scalar(select(Platform.id).where(Platform.name == name))
+
+
+def user_by_name(*, session: Session, name: str) -> User | None:
+    return session.scalar(select(User).where(User.name == name))

@@ -13,10 +13,22 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from review.format import printable
+
 WIDTH, HEIGHT, MARGIN = 720, 420, 60
 LABEL_CLIP = 16  # characters of a shop name drawn under its circle
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
-DASHES = {"licence": "", "phone": "6 3", "wechat": "6 3", "qq": "6 3", "email": "6 3", "image": "2 3"}
+DASHES = {  # solid: the same licence; dashed: contacts; dotted: photos, addresses, names, a reviewer
+    "uscc": "",
+    "phone": "6 3",
+    "wechat": "6 3",
+    "qq": "6 3",
+    "email": "6 3",
+    "image_phash": "2 3",
+    "address": "8 2 2 2",
+    "shop_name": "1 3",
+    "reviewer": "10 4",
+}
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,7 @@ def platform_colours(platforms: Sequence[str]) -> dict[str, str]:
 
 
 def _clip(text: str) -> str:
+    text = printable(text)
     return text if len(text) <= LABEL_CLIP else text[: LABEL_CLIP - 1] + "…"
 
 
@@ -97,7 +110,7 @@ def network_svg(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge], *, label
         x, y = where[n.key]
         parts.append(
             f'<a href="#shop-{escape(n.key)}" class="node">'
-            f"<title>{escape(n.label)}（{escape(n.platform)}）</title>"
+            f"<title>{escape(printable(n.label)[:300])}（{escape(n.platform)}）</title>"
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="{colours[n.platform]}" stroke="#fff" '
             f'stroke-width="2"/>'
             f'<text x="{x:.1f}" y="{y + 26:.1f}" text-anchor="middle" font-size="12">'
