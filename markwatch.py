@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from brands.queueing import ScoreQueue
     from demo.server import DemoServers
     from scoring import Listing, Score
+    from scoring.parallel import EvidenceWorkers
     from settings import Settings
     from storage.models import User
 
@@ -230,15 +231,24 @@ def score_file(
     queue: Annotated[
         bool, typer.Option("--queue", help="Also store the listings and queue the flagged ones for review.")
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes to score with: the same records, in the same order, as with 1.",
+        ),
+    ] = 1,
 ) -> None:
     """Score a listings file: one score record per input line, in input order."""
     from brands.queueing import ScoreQueue, score_queue
-    from brands.registry_file import load_registry_file
-    from brands.service import Scorer, registry_from_file
+    from brands.service import Scorer, registry_from_path
+    from scoring.parallel import EvidenceWorkers
 
     settings = get_settings()
     db = database() if (queue or brands_file is None) else None
-    registry = registry_from_file(load_registry_file(brands_file)) if brands_file is not None else None
+    registry = registry_from_path(brands_file, settings.cache_dir) if brands_file is not None else None
     if db is not None:
         path = score_queue(db, settings, registry=registry)
     else:
@@ -257,6 +267,8 @@ def score_file(
     except OSError as exc:
         raise MarkwatchError(f"cannot read {file}: {exc.strerror}") from exc
     sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout
+    # the workers are forked before the progress bar's thread starts
+    workers = EvidenceWorkers(path.scorer.registry, jobs) if jobs > 1 else None
     try:
         summary = _score_stream(
             source,
@@ -266,11 +278,18 @@ def score_file(
             explain=err if explain else None,
             progress=err.is_terminal,
             total_bytes=file.stat().st_size,
+            workers=workers,
         )
+    except BaseException:
+        if workers is not None:
+            workers.close(wait=False)
+        raise
     finally:
         source.close()
         if out_file:
             sink.close()
+    if workers is not None:
+        workers.close()
     err.print(
         f"scored {summary.scored:,} listing(s), {summary.flagged:,} flagged"
         + (f", {summary.queued:,} queued" if queue else "")
@@ -297,10 +316,13 @@ def _score_stream(
     explain: Console | None,
     progress: bool,
     total_bytes: int,
+    workers: EvidenceWorkers | None = None,
 ) -> _ScoreSummary:
     """Write one score record per line of ``source``, in input order; memory stays flat however long
     the file. With ``db`` each batch of listings is stored, then scored and queued in one transaction
-    (brands.queueing.score_and_queue, the path every scorer takes)."""
+    (brands.queueing.score_and_queue, the path every scorer takes). With ``workers`` the matcher runs
+    in worker processes while this one scores in input order: the same records."""
+    import itertools
     from itertools import islice
 
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -330,10 +352,18 @@ def _score_stream(
                 yield number, None, error_record(record_id(line), f"line {number}: {exc}")
 
     lines = parsed_lines()
+    batches = iter(lambda: list(islice(lines, SCORE_BATCH)), [])
+    if workers is None:
+        found: Iterator[list[Any] | None] = itertools.repeat(None)
+    else:
+        # the workers read batch k + 1 .. while this process scores batch k; tee keeps the batches
+        # in flight (at most two per worker) for the loop below
+        batches, to_workers = itertools.tee(batches)
+        found = workers.map([x for _n, x, _e in batch if x is not None] for batch in to_workers)
     with bar:
-        while batch := list(islice(lines, SCORE_BATCH)):
+        for batch, evidence in zip(batches, found, strict=False):  # found: endless without workers
             listings = [listing for _n, listing, _e in batch if listing is not None]
-            scores = iter(_score_batch(path, listings, db, summary))
+            scores = iter(_score_batch(path, listings, db, summary, evidence))
             for _number, listing, error in batch:
                 if listing is None:
                     summary.failed += 1
@@ -352,11 +382,16 @@ def _score_stream(
 
 
 def _score_batch(
-    path: ScoreQueue, listings: list[Listing], db: Database | None, summary: _ScoreSummary
+    path: ScoreQueue,
+    listings: list[Listing],
+    db: Database | None,
+    summary: _ScoreSummary,
+    evidence: list[Any] | None = None,
 ) -> list[Score]:
-    """The scores of ``listings`` in order; with ``db`` the listings are stored and queued too."""
+    """The scores of ``listings`` in order; with ``db`` the listings are stored and queued too.
+    ``evidence``: what worker processes found in them (``scoring.parallel``)."""
     if db is None:
-        return list(path.score(listings))
+        return list(path.score(listings, evidence=evidence))
     from brands.queueing import score_and_queue
     from storage.listings import upsert_listing
 
@@ -364,7 +399,7 @@ def _score_batch(
         rows = [
             upsert_listing(session=session, record=_normalised_record(listing))[0] for listing in listings
         ]
-        outcomes = score_and_queue(session, rows, path, listings=listings)
+        outcomes = score_and_queue(session, rows, path, listings=listings, evidence=evidence)
     summary.queued += sum(outcome.queued for outcome in outcomes)
     return [outcome.score for outcome in outcomes]
 
@@ -1218,12 +1253,22 @@ def evidence_verify(
             "fails. Default: this installation's key, if this machine has one.",
         ),
     ] = None,
+    tsa_certs: Annotated[
+        Path | None,
+        typer.Option(
+            "--tsa-certs",
+            help="PEM file of the TSA's root CA the packet's timestamp must chain to. "
+            "Default: MARKWATCH_TSA_CERTIFICATES.",
+        ),
+    ] = None,
 ) -> None:
-    """Check who signed a packet and every file's hash; exit 1 naming what is wrong, 2 if not a packet."""
+    """Check who signed a packet, its trusted timestamp and every file's hash; exit 1 naming what is wrong."""
     from review.evidence import verify_packet
 
+    if tsa_certs is not None and not tsa_certs.is_file():
+        raise MarkwatchError(f"--tsa-certs {tsa_certs}: no such file")
     try:
-        report = verify_packet(packet, expected_key=key)
+        report = verify_packet(packet, expected_key=key, tsa_certificates=tsa_certs)
     except OSError as exc:
         raise MarkwatchError(f"cannot read {packet}: {exc.strerror or exc}") from exc
     if not report.is_packet:

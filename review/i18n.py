@@ -597,6 +597,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.transfer": ("达刑事标准", "Criminal threshold"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    # evidence verify: the trusted time (RFC 3161) of a packet
+    "evidence.timestamp_valid": (
+        "可信时间戳：有效，由 {tsa} 于 {shanghai}（北京时间）／ {utc}（UTC）对清单的 SHA-256 加盖",
+        "trusted timestamp: valid, by {tsa} at {utc} UTC ({shanghai} Beijing time), "
+        "over the manifest's SHA-256",
+    ),
+    "evidence.timestamp_unchecked": (
+        "可信时间戳：未核验签名 — 时间戳注明由 {tsa} 于 {shanghai}（北京时间）／ {utc}（UTC）"
+        "对本清单的 SHA-256 加盖，"
+        "但未给出时间戳服务的根证书（--tsa-certs 或 MARKWATCH_TSA_CERTIFICATES），其签名和证书未经核验",
+        "trusted timestamp: NOT CHECKED — the token says {tsa} stamped this manifest's SHA-256 at {utc} UTC "
+        "({shanghai} Beijing time), but without the TSA's root CA (--tsa-certs or "
+        "MARKWATCH_TSA_CERTIFICATES) its signature and certificate were not checked",
+    ),
+    "evidence.timestamp_invalid": ("可信时间戳：无效 — {problem}", "trusted timestamp: INVALID — {problem}"),
+    "evidence.no_timestamp": (
+        "无可信时间戳：出具时未配置时间戳服务，提取时间仅为出具系统的时钟所记",
+        "no trusted timestamp: no TSA was configured when it was issued; the export time is the issuing "
+        "system's clock only",
+    ),
+    "evidence.timestamp_refused": (
+        "无可信时间戳：时间戳服务 {tsa} 未给出有效的时间戳（{reason}），提取时间仅为出具系统的时钟所记",
+        "no trusted timestamp: the TSA {tsa} gave no valid token ({reason}); the export time is the issuing "
+        "system's clock only",
+    ),
     # --- cases (案件线索: review/cases, the case list and page; one block) ---
     "nav.cases": ("案件", "Cases"),
     "queue.tabs": ("查看", "View"),

@@ -324,6 +324,34 @@ class Snapshot(Base):
     screenshot_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     tool_version: Mapped[str] = mapped_column(String(100))
     extracted: Mapped[dict[str, Any]] = mapped_column(default=dict)  # field texts as the page showed them
+    # how it was taken: "crawl" (a page of a crawl) or "evidence" (an evidence capture in Chromium)
+    capture: Mapped[str] = mapped_column(String(16), default="crawl", server_default="crawl")
+    # a gzip WARC file in the blob store holding this capture's records (request, response, images)
+    warc_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    # a failed capture: why (timeout, block page…); such a row has no HTML and no screenshot
+    failed_reason: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # tries it took
+    user_agent: Mapped[str | None] = mapped_column(Text)  # as sent
+    browser_version: Mapped[str | None] = mapped_column(String(100))  # Chromium's, for a browser capture
+    egress: Mapped[str | None] = mapped_column(Text)  # the egress address as seen, or how it was determined
+
+
+class CaptureRequest(Base):
+    """An evidence capture to be taken (or being taken) of a lead's page: queued when a lead is flagged
+    or asked for by a person; ``snapshot_id`` names the capture (successful or failed) it produced."""
+
+    __tablename__ = "capture_requests"
+    __table_args__ = (Index("ix_capture_requests_status_requested", "status", "requested_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    trigger: Mapped[str] = mapped_column(String(16))  # flagged | web | cli
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|running|done|failed
+    started_at: Mapped[datetime | None]  # of the running attempt: a stale one was cut off by a crash
+    finished_at: Mapped[datetime | None]
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("snapshots.id", ondelete="SET NULL"))
 
 
 # --- seller networks and cases ------------------------------------------------------------------------

@@ -150,28 +150,21 @@ def build_packet(
         image_facts = _add_images(db, contents, session, lead.listing.id)
         lead_facts, listing_facts = _lead_facts(lead), _listing_facts(lead.listing)
 
-        report = _render(
-            lead,
-            {
-                "lead": lead_facts,
-                "listing": listing_facts,
-                "score": score_facts,
-                "reasons": reasons,
-                "snapshots": list(zip(snapshot_facts, snapshots, strict=True)),
-                "events": events,
-                "prices": prices,
-                "files": _file_table(contents.files),
-                "exported": exported,
-                "key": key_facts,
-                "tool": tool,
-                "now": now,
-                "pictures": contents.png + contents.images,
-                "images": len(contents.images),
-            },
-            settings,
-        )
-        contents.files.append(("report.pdf", report))
-
+        facts = {
+            "lead": lead_facts,
+            "listing": listing_facts,
+            "score": score_facts,
+            "reasons": reasons,
+            "snapshots": list(zip(snapshot_facts, snapshots, strict=True)),
+            "events": events,
+            "prices": prices,
+            "exported": exported,
+            "key": key_facts,
+            "tool": tool,
+            "now": now,
+            "pictures": contents.png + contents.images,
+            "images": len(contents.images),
+        }
         manifest = {
             "format": FORMAT,
             "tool": tool,
@@ -181,10 +174,12 @@ def build_packet(
             "snapshots": snapshot_facts,
             "images": image_facts,
             "signature": {**key_facts, "signed_file": MANIFEST, "signature_file": SIGNATURE},
-            "files": _file_table(contents.files),
         }
-        manifest_bytes = _json(manifest)
-        entries = _ordered_entries(contents, manifest_bytes, keys.sign(manifest_bytes, settings))
+        # asked inside the (read-only) unit of work: a refusal renders the report again from the lead
+        files, manifest_bytes, token = _sealed_and_stamped(lead, contents, facts, manifest, settings)
+        entries = _ordered_entries(
+            files, contents, manifest_bytes, keys.sign(manifest_bytes, settings), token
+        )
         packet = _zip(entries, now)
 
     # written in a unit of work of its own: a read transaction that turned into a write after the
@@ -480,18 +475,65 @@ def _render(lead: Any, parts: dict[str, Any], settings: Settings) -> bytes:
             },
             "key": parts["key"],
             "tool": parts["tool"],
+            "timestamp": parts["timestamp"],
         },
         settings=settings,
     )
 
 
-def _ordered_entries(contents: _Contents, manifest_bytes: bytes, signature: bytes) -> list[tuple[str, bytes]]:
-    """The ZIP's members in the documented order: the manifest pair, the fixed files, then the blobs."""
-    by_name = dict(contents.files)
-    if len(by_name) != len(contents.files):
+def _sealed_and_stamped(
+    lead: Any, contents: _Contents, facts: dict[str, Any], manifest: dict[str, Any], settings: Settings
+) -> tuple[list[tuple[str, bytes]], bytes, bytes | None]:
+    """The packet's files with report.pdf, the manifest's bytes and the TSA's token over them (or None).
+
+    The manifest says beforehand which token it gets; when the TSA gives none, the report and the
+    manifest are made again saying so, with the reason.
+    """
+    from review.evidence import timestamp
+
+    plan = timestamp.planned(settings)
+    files, manifest_bytes = _sealed(lead, contents, facts, manifest, plan, settings)
+    if not plan["token_file"]:
+        return files, manifest_bytes, None
+    try:
+        return files, manifest_bytes, timestamp.request_token(manifest_bytes, settings)
+    except timestamp.TimestampRefused as refusal:
+        plan = timestamp.refused(plan, str(refusal))
+    files, manifest_bytes = _sealed(lead, contents, facts, manifest, plan, settings)
+    return files, manifest_bytes, None
+
+
+def _sealed(
+    lead: Any,
+    contents: _Contents,
+    facts: dict[str, Any],
+    manifest: dict[str, Any],
+    plan: dict[str, Any],
+    settings: Settings,
+) -> tuple[list[tuple[str, bytes]], bytes]:
+    """report.pdf rendered for this time-stamp plan, and the manifest listing every file with it."""
+    report = _render(lead, {**facts, "files": _file_table(contents.files), "timestamp": plan}, settings)
+    files = [*contents.files, ("report.pdf", report)]
+    return files, _json({**manifest, "timestamp": plan, "files": _file_table(files)})
+
+
+def _ordered_entries(
+    files: list[tuple[str, bytes]],
+    contents: _Contents,
+    manifest_bytes: bytes,
+    signature: bytes,
+    token: bytes | None,
+) -> list[tuple[str, bytes]]:
+    """The ZIP's members in the documented order: the manifest with its signature and time-stamp token,
+    the fixed files, then the blobs."""
+    from review.evidence.timestamp import TOKEN
+
+    by_name = dict(files)
+    if len(by_name) != len(files):
         raise MarkwatchError("internal error: two packet files share a name")  # pragma: no cover
     fixed = [PUBLIC_KEY, "report.pdf", "reasons.json", "price_history.csv", "audit.csv"]
     entries = [(MANIFEST, manifest_bytes), (SIGNATURE, signature_file(signature, manifest_bytes))]
+    entries += [(TOKEN, token)] if token is not None else []
     entries += [(name, by_name[name]) for name in fixed]
     return entries + contents.html + contents.png + contents.images
 

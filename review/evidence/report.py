@@ -282,7 +282,27 @@ def _method(facts: dict[str, Any]) -> str:
         if held
         else "本证据包不含网页快照、截图或商品图片，仅含系统记录的线索信息；"
     )
-    return saved + "逐个计算 SHA-256 哈希值，并以本系统安装密钥（Ed25519）对清单 manifest.json 签名。"
+    return (
+        saved
+        + "逐个计算 SHA-256 哈希值，并以本系统安装密钥（Ed25519）对清单 manifest.json 签名；"
+        + _timestamp_text(facts.get("timestamp") or {})
+    )
+
+
+def _timestamp_text(stamp: dict[str, Any]) -> str:
+    """Whether the manifest's hash carries a trusted time, said plainly either way."""
+    if stamp.get("token_file"):
+        return (
+            f"清单的 SHA-256 哈希值已由时间戳服务（{_clip(stamp.get('tsa'), 200)}）加盖 RFC 3161 可信时间戳"
+            f"（{stamp['token_file']}，时间与服务名称以 markwatch evidence verify 核验结果为准）。"
+        )
+    if stamp.get("refused"):
+        return (
+            f"时间戳服务（{_clip(stamp.get('tsa'), 200)}）未给出有效的时间戳"
+            f"（{_clip(stamp['refused'], 300)}），"
+            "本证据包未加盖可信时间戳，提取时间仅为本系统时钟所记。"
+        )
+    return "本证据包未加盖可信时间戳（未配置时间戳服务 MARKWATCH_TSA_URL），提取时间仅为本系统时钟所记。"
 
 
 def _licence_text(seller: dict[str, Any]) -> str:
@@ -506,6 +526,7 @@ def _integrity_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
                 ("签名算法", "Ed25519（对 manifest.json 全部字节签名）"),
                 ("公钥", key["public_key"]),
                 ("公钥指纹", key["fingerprint"]),
+                ("可信时间戳", _timestamp_text(facts.get("timestamp") or {})),
             ]
         ),
     ]

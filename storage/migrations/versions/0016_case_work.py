@@ -8,7 +8,7 @@ sellers a reviewer split apart, which evidence never joins again. ``cases.depart
 was handed.
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0012
 """
 
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision = "0016"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
