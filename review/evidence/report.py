@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from review.format import percent, printable
+from review.format import percent, printable, reason_detail
 from settings import Settings, get_settings
 from storage.errors import MarkwatchError
 
@@ -154,7 +154,7 @@ class _Kit:
         from reportlab.lib.units import mm
         from reportlab.platypus import Table, TableStyle
 
-        data = [[_p(k, self.base), _p(v, self.base)] for k, v in rows]
+        data = [[_p(k, self.base), v if hasattr(v, "wrap") else _p(v, self.base)] for k, v in rows]
         table = Table(data, colWidths=[36 * mm, self.width - 36 * mm])
         table.setStyle(
             TableStyle(
@@ -356,6 +356,18 @@ def _object_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
     ]
 
 
+def _kind(lead: dict[str, Any], style: Any) -> Any:
+    """The violation kind in words, after a square of its colour (review.charts: the digest's too)."""
+    from reportlab.platypus import Paragraph
+
+    from review.charts import colour_of
+
+    text = escape(printable(lead.get("violation_label") or "—"))
+    if not lead.get("violation"):
+        return Paragraph(text, style)
+    return Paragraph(f'<font color="{colour_of(lead["violation"])}">■</font> {text}', style)
+
+
 def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
     """三、监测发现: the lead's verdict and the scorer's reasons."""
     from reportlab.lib.units import mm
@@ -366,7 +378,7 @@ def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
         kit.kv_table(
             [
                 ("涉及品牌", score.get("brand") or lead.get("brand") or "—"),
-                ("违法类型", f"{lead.get('violation_label') or '—'}（{lead.get('violation') or '—'}）"),
+                ("违法类型", _kind(lead, kit.base)),
                 ("风险", percent(lead.get("risk"))),
                 ("承办处室", lead.get("department") or "—"),
                 (
@@ -395,7 +407,7 @@ def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
                         i,
                         r.get("signal_label") or r.get("signal"),
                         f"{float(r.get('weight') or 0):.2f}",
-                        _clip(r.get("detail"), CLIP),
+                        _clip(reason_detail(r.get("detail")), CLIP),
                     ]
                     for i, r in enumerate(reasons, 1)
                 ],
