@@ -591,3 +591,10 @@ def _ordered_entries(
     entries += [(TOKEN, token)] if token is not None else []
     entries += [(name, by_name[name]) for name in fixed]
     return entries + contents.html + contents.png + contents.images + contents.archive
+
+
+# public names of the sealing steps, for the case packet (review/cases/packet.py), which holds lead
+# packets and documents and is signed and verified exactly as a lead's packet
+json_bytes = _json
+file_table = _file_table
+deterministic_zip = _zip
