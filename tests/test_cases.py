@@ -354,3 +354,48 @@ def test_the_document_deadline_is_today_plus_the_setting(monkeypatch, app_client
         (document,) = casework.case_documents(session=s, case_id=world["one"])
     today = (datetime.now(UTC) + timedelta(hours=8)).date()
     assert document.deadline == today + timedelta(days=3) and isinstance(document.deadline, date)
+
+
+def test_overdue_notices_are_in_the_daily_digest_for_staff_only(db, world):
+    from review.daily_digest import collect, render_html, render_xlsx
+    from settings import get_settings
+
+    settings = get_settings()
+    now = datetime.now(UTC)
+    with db.session() as s:
+        document = casework.add_document(
+            session=s,
+            case_id=world["one"],
+            kind="platform_notice",
+            recipient_kind=None,
+            recipient="演示商城平台经营者",
+            platform_id=casework.platform_id_by_name(session=s, name="demo-static"),
+            number="网监通〔2026〕1号",
+            issued_at=now - timedelta(days=10),
+            deadline=(now - timedelta(days=3)).date(),
+            docx_sha256="0" * 64,
+            pdf_sha256="1" * 64,
+            user_id=None,
+        )
+        document_id = document.id
+    data = collect(db, settings, now)
+    assert [row["number"] for row in data["overdue"]] == ["网监通〔2026〕1号"]
+    assert data["overdue"][0]["days"] in (2, 3)  # the deadline day counts in Beijing time
+    html = render_html(data, settings)
+    assert "逾期未复的平台通知" in html and f"MW-C-{world['one']}" in html
+    assert f"/cases/{world['one']}#document-{document_id}" in html
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(render_xlsx(data, settings)))
+    rows = list(book["逾期未复的平台通知"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("案件编号", "文号", "平台") and rows[1][1] == "网监通〔2026〕1号"
+    with db.session() as s:
+        casework.record_response(
+            session=s,
+            document=casework.get_document(session=s, document_id=document_id),
+            outcome="refused",
+            responded_at=now,
+            user_id=None,
+        )
+    assert collect(db, settings, now)["overdue"] == []
+    assert collect(db, settings, now, scope=(1,))["overdue"] == []
