@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from networks import signals as extract
 from networks.rules import STRONG, Key, Pair, Sighting, decide, is_common
-from storage.models import Listing
+from storage.models import Listing, SignalKind
 from storage.networks import (
     NetworkChange,
     SignalSeen,
@@ -130,8 +130,14 @@ def update(session: Session, seller_ids: Collection[int]) -> list[NetworkChange]
         official=official_phashes(session=session),
         pairs=pairs,
     )
+    # evidence that no longer holds goes (a photo found to be a stock photo); a reviewer's edge stays
+    drop_edges(
+        session=session,
+        pairs=decision.examined,
+        kinds=[kind.value for kind in SignalKind],
+        keep={(e.seller_a_id, e.seller_b_id, e.kind) for e in decision.edges},
+    )
     save_edges(session=session, edges=decision.edges)
-    drop_edges(session=session, pairs=decision.examined - decision.joined)
     return _regroup(session, nearby | {s for pair in decision.examined for s in pair})
 
 

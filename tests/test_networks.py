@@ -247,3 +247,18 @@ def test_licence_on_two_platforms_links_the_shops(database):
         case = case_of_seller(session=session, seller_id=b.seller_id)
         (edge,) = case_edges(session=session, case_id=case.id)
         assert edge.kind == "uscc" and edge.values == ["91350100M000100Y43"]
+
+
+def test_a_photo_found_to_be_a_stock_photo_stops_joining_and_its_network_dissolves(database):
+    with database.session() as session:
+        address = "退货地址：广东省广州市白云区工业大道88号3栋"
+        pair = [shop(session, n, description=address) for n in (1, 2)]
+        for row in pair:
+            row.image_hashes = ["0123456789abcdef"]
+        (change,) = observe(session, pair)
+        others = [shop(session, n, platform="demo-spa") for n in (3, 4)]
+        for row in others:
+            row.image_hashes = ["0123456789abcdef"]
+        observe(session, others)  # four unrelated shops show it now: a stock photo
+        assert session.get(Network, change.network_id).status == NetworkStatus.dissolved
+        assert networks_of(session=session, seller_ids=[r.seller_id for r in pair + others]) == {}
