@@ -209,10 +209,14 @@ def severed_pairs(*, session: Session, seller_ids: Collection[int]) -> set[tuple
 
 
 def drop_edges(*, session: Session, pairs: Collection[tuple[int, int]]) -> None:
-    """Remove every edge between these pairs (their evidence no longer joins them)."""
+    """Remove every edge between these pairs (their evidence no longer joins them), except a reviewer's
+    merge edge (storage.casework.merge_cases): recomputed evidence does not undo a reviewer's decision."""
     for batch in _chunks(sorted((min(p), max(p)) for p in pairs)):
         session.execute(
-            delete(NetworkEdge).where(tuple_(NetworkEdge.seller_a_id, NetworkEdge.seller_b_id).in_(batch))
+            delete(NetworkEdge).where(
+                tuple_(NetworkEdge.seller_a_id, NetworkEdge.seller_b_id).in_(batch),
+                NetworkEdge.kind != "reviewer",
+            )
         )
 
 

@@ -187,6 +187,12 @@ def test_a_merge_of_two_owners_cases_is_audited_and_leaks_no_lead(app_client, db
     for case_id in (world["one"], world["two"]):  # on both cases' trails
         assert [(a, who) for a, who, _ in events(db, case_id)] == [("merge", "审核员")]
     assert "¥70,090.00" in client.get(page).text  # 69,500 + 590
+    with db.session() as s:  # evidence recomputed for the pair does not undo the reviewer's merge
+        a, d = sorted((world["seller_a"], world["seller_d"]))
+        from storage.networks import drop_edges
+
+        drop_edges(session=s, pairs=[(a, d)])
+        assert s.scalars(select(NetworkEdge.kind).where(NetworkEdge.seller_a_id == a)).all().count("reviewer")
     client.cookies.clear()
     owner = as_user(client, "康师傅权利人")
     seen = owner.get(page).text
