@@ -405,3 +405,24 @@ def test_overdue_notices_are_in_the_daily_digest_for_staff_only(db, world):
         )
     assert collect(db, settings, now)["overdue"] == []
     assert collect(db, settings, now, scope=(1,))["overdue"] == []
+
+
+def test_the_case_packet_carries_a_trusted_timestamp_when_a_tsa_is_set(db, world, tmp_path, monkeypatch):
+    import shutil
+
+    if not shutil.which("openssl"):
+        pytest.skip("make test installs openssl (the local TSA)")
+    from tsa import LocalTSA
+
+    from review.cases.service import export_case_packet
+    from settings import get_settings
+
+    with LocalTSA(tmp_path / "tsa") as authority:
+        monkeypatch.setenv("MARKWATCH_TSA_URL", authority.url)
+        monkeypatch.setenv("MARKWATCH_TSA_CERTIFICATES", str(authority.ca_pem))
+        packet = export_case_packet(db, world["two"], user_name="调查员", settings=get_settings())
+    names = zipfile.ZipFile(io.BytesIO(packet)).namelist()
+    assert names[:3] == ["manifest.json", "manifest.sig", "manifest.tsr"]
+    report = verify_packet(packet)
+    assert report.ok, report.lines()
+    assert report.timestamp is not None and report.timestamp.trusted
