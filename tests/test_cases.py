@@ -187,6 +187,8 @@ def test_a_merge_of_two_owners_cases_is_audited_and_leaks_no_lead(app_client, db
     for case_id in (world["one"], world["two"]):  # on both cases' trails
         assert [(a, who) for a, who, _ in events(db, case_id)] == [("merge", "审核员")]
     assert "¥70,090.00" in client.get(page).text  # 69,500 + 590
+    merged_page = client.get(f"/cases/{world['two']}").text
+    assert "本案件已并入" in merged_page and f'href="/cases/{world["one"]}"' in merged_page
     with db.session() as s:  # evidence recomputed for the pair does not undo the reviewer's merge
         a, d = sorted((world["seller_a"], world["seller_d"]))
         from storage.networks import drop_edges
