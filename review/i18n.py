@@ -318,6 +318,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "triage.reason_cancel": ("取消（Esc）", "Cancel (Esc)"),
     "triage.reason_missing": ("请先填写理由。", "Type the reason first."),
     "triage.row_reason": ("驳回理由（回车提交，Esc 取消）", "Reason to dismiss (Enter submits, Esc cancels)"),
+    "triage.thumbnail": ("商品图片缩略图", "Listing image thumbnail"),
     # --- end of triage ---
     # lead page
     "lead.title": ("线索 #{id}", "Lead #{id}"),

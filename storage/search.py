@@ -81,6 +81,7 @@ class QueueRow:
     version: int = 1  # what a decision on it names (storage.decisions)
     top_reason: dict[str, Any] | None = None  # the heaviest of the score's reasons: {signal, weight, detail}
     first_flagged_at: datetime | None = None
+    listing_id: int = 0
 
 
 @dataclass
@@ -347,6 +348,7 @@ def _rows_query() -> Select[*tuple[Any, ...]]:
             Lead.version,
             Score.reasons,
             Lead.first_flagged_at,
+            Lead.listing_id,
         )
         .select_from(Lead)
         .join(Listing, Listing.id == Lead.listing_id)
@@ -383,6 +385,7 @@ def _row(r: Any) -> QueueRow:
         version=r[16],
         top_reason=_top_reason(r[17]),
         first_flagged_at=r[18],
+        listing_id=r[19],
     )
 
 

@@ -94,7 +94,7 @@ def _detail(session: Session, lead: Lead, user: User) -> LeadDetail:
     )
 
 
-@router.get("/leads", response_model=LeadList, summary="Leads of the queue, riskiest first or in the `sort` order")
+@router.get("/leads", response_model=LeadList, summary="Leads of the queue in its order (`sort`)")
 def list_leads(
     request: Request,
     session: SessionDep,
