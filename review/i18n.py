@@ -337,6 +337,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.claim": ("认领", "claimed"),
     "action.assign_reviewer": ("指派审核员", "assigned to a reviewer"),
     "action.release": ("放弃认领", "released"),
+    "seller.title": ("卖家：{name}", "Seller: {name}"),
+    "seller.external_id": ("平台上的店铺编号", "Shop id on the platform"),
+    "seller.blacklist_reason": ("列入依据", "Blacklisted for"),
+    "seller.leads": ("该卖家的线索", "The seller's leads"),
+    "seller.listings": ("该卖家的商品", "The seller's listings"),
+    "seller.history": ("处理记录（该卖家全部线索）", "History (all the seller's leads)"),
+    "seller.lead": ("线索", "Lead"),
+    "triage.lift": ("解除黑名单", "Lift the blacklist entry"),
+    "triage.lift_reason_label": ("解除理由（必填）", "Reason (required)"),
+    "triage.lift_reason": ("解除黑名单必须填写理由。", "Lifting a blacklist entry needs a reason."),
+    "triage.not_blacklisted": (
+        "该卖家不在黑名单上（可能已被他人解除）。",
+        "The seller is not blacklisted (someone may have lifted it).",
+    ),
+    "triage.lifted": (
+        "已解除黑名单，理由已记入处理记录；该卖家的商品将重新评分。",
+        "Lifted: the reason is in the audit trail, and the seller's listings are scored again.",
+    ),
+    "action.seller_unblacklisted": ("解除卖家黑名单", "seller's blacklist entry lifted"),
     # --- end of triage ---
     # lead page
     "lead.title": ("线索 #{id}", "Lead #{id}"),
