@@ -76,7 +76,7 @@ def _zip(entries: list[tuple[str, bytes]], moment: datetime) -> bytes:
             info.external_attr = 0o644 << 16
             info.compress_type = (
                 zipfile.ZIP_STORED
-                if name.endswith((".png", ".pdf", ".jpg", ".gif", ".webp"))
+                if name.endswith((".png", ".pdf", ".jpg", ".gif", ".webp", ".wacz"))
                 else zipfile.ZIP_DEFLATED
             )
             archive.writestr(info, data)
@@ -148,6 +148,7 @@ def build_packet(
         snapshots = repo.listing_snapshots(session=session, listing_id=lead.listing.id)
         snapshot_facts = _add_snapshots(db, contents, snapshots)
         image_facts = _add_images(db, contents, session, lead.listing.id)
+        archive_facts = _add_archive(db, contents, snapshots, snapshot_facts, lead, now)
         lead_facts, listing_facts = _lead_facts(lead), _listing_facts(lead.listing)
 
         facts = {
@@ -164,6 +165,7 @@ def build_packet(
             "now": now,
             "pictures": contents.png + contents.images,
             "images": len(contents.images),
+            "archive": archive_facts,
         }
         manifest = {
             "format": FORMAT,
@@ -173,6 +175,7 @@ def build_packet(
             "listing": listing_facts,
             "snapshots": snapshot_facts,
             "images": image_facts,
+            "archive": archive_facts,
             "signature": {**key_facts, "signed_file": MANIFEST, "signature_file": SIGNATURE},
         }
         # asked inside the (read-only) unit of work: a refusal renders the report again from the lead
@@ -233,6 +236,7 @@ class _Contents:
         self.html: list[tuple[str, bytes]] = []
         self.png: list[tuple[str, bytes]] = []
         self.images: list[tuple[str, bytes]] = []
+        self.archive: list[tuple[str, bytes]] = []
         self.referenced: set[str] = set()
 
 
@@ -296,6 +300,7 @@ def _add_snapshots(db: Database, contents: _Contents, snapshots: list[Any]) -> l
             "http_status": snap.http_status,
             "headers": dict(snap.headers or {}),
             "tool_version": snap.tool_version,
+            **_capture_facts(snap),
             "html": None,
             "html_sha256": snap.html_sha256,
             "screenshot": None,
@@ -321,6 +326,55 @@ def _add_snapshots(db: Database, contents: _Contents, snapshots: list[Any]) -> l
     contents.files.extend(contents.html)
     contents.files.extend(contents.png)
     return snapshot_facts
+
+
+def _capture_facts(snap: Any) -> dict[str, Any]:
+    """How a snapshot was taken: crawl or evidence capture, its environment, and why it failed if it did."""
+    return {
+        "capture": snap.capture,
+        "failed_reason": snap.failed_reason,
+        "attempts": snap.attempts,
+        "user_agent": snap.user_agent,
+        "browser_version": snap.browser_version,
+        "egress": snap.egress,
+        "warc": None,
+        "warc_sha256": snap.warc_sha256,
+    }
+
+
+def _add_archive(
+    db: Database,
+    contents: _Contents,
+    snapshots: list[Any],
+    snapshot_facts: list[dict[str, Any]],
+    lead: Any,
+    now: datetime,
+) -> dict[str, Any] | None:
+    """The snapshots' WARC files as one WACZ (archive.wacz); its facts, or None when there is none."""
+    from review.evidence.wacz import WACZ, WACZ_VERSION, Capture, build_wacz
+
+    captures = []
+    for snap, fact in zip(snapshots, snapshot_facts, strict=True):
+        if not snap.warc_sha256:
+            continue
+        contents.referenced.add(snap.warc_sha256)
+        try:
+            warc = db.blobs.get(snap.warc_sha256)
+        except FileNotFoundError:
+            fact["missing"].append("warc")  # said in the manifest and the report, never hidden
+            continue
+        captures.append(Capture(fact["n"], warc, lead.listing.title))
+        fact["warc"] = f"{WACZ}#archive/{fact['n']}.warc.gz"
+    if not captures:
+        return None
+    title = f"markwatch MW-{lead.id}"
+    contents.archive.append((WACZ, build_wacz(captures, title=title, created=now, software=_software())))
+    contents.files.extend(contents.archive)
+    return {"file": WACZ, "format": f"WACZ {WACZ_VERSION}", "warcs": len(captures)}
+
+
+def _software() -> str:
+    return f"markwatch {installed_version()}"
 
 
 def _add_images(db: Database, contents: _Contents, session: Any, listing_id: int) -> list[dict[str, Any]]:
@@ -440,6 +494,7 @@ def _render(lead: Any, parts: dict[str, Any], settings: Settings) -> bytes:
             ],
             "pictures": parts["pictures"],
             "images": parts["images"],
+            "archive": parts["archive"],
             "snapshots": [
                 {
                     **s,
@@ -535,4 +590,11 @@ def _ordered_entries(
     entries = [(MANIFEST, manifest_bytes), (SIGNATURE, signature_file(signature, manifest_bytes))]
     entries += [(TOKEN, token)] if token is not None else []
     entries += [(name, by_name[name]) for name in fixed]
-    return entries + contents.html + contents.png + contents.images
+    return entries + contents.html + contents.png + contents.images + contents.archive
+
+
+# public names of the sealing steps, for the case packet (review/cases/packet.py), which holds lead
+# packets and documents and is signed and verified exactly as a lead's packet
+json_bytes = _json
+file_table = _file_table
+deterministic_zip = _zip

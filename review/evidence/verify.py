@@ -236,6 +236,7 @@ def verify_packet(
     _identify_signer(report, key_hex, pinned, settings)
     token_file = _check_timestamp(report, reader, names, manifest_bytes or b"", settings, tsa_certificates)
     _check_files(report, reader, names, seen, expected, key_hex, token_file)
+    _check_archive(report, reader, seen)
     report.ok = bool(
         report.signature_valid
         and report.key_source != "other"
@@ -398,3 +399,16 @@ def _check_timestamp(
     if report.timestamp.problem:
         report.changed.append(token_file)
     return token_file
+
+
+def _check_archive(report: VerifyReport, reader: _Reader, seen: set[str]) -> None:
+    """The WARC records in the packet's WACZ: each one whose digest does not match is named."""
+    from review.evidence.wacz import check_records
+
+    archive = (report.manifest or {}).get("archive")
+    name = archive.get("file") if isinstance(archive, dict) else None
+    if not isinstance(name, str) or name not in seen:
+        return
+    data = reader.read(name)
+    if data is not None:
+        report.problems += check_records(data, member=name)

@@ -6,13 +6,13 @@ releases are audited as review events (``claim``, ``assign_reviewer``, ``release
 lifted blacklist entry as ``seller_unblacklisted``: no table changes beyond this index.
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0016
 """
 
 from alembic import op
 
 revision = "0013"
-down_revision = "0012"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
