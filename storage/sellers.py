@@ -8,6 +8,7 @@ owner finds a seller only through a lead on its brands, and sees only those lead
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from storage.models import Lead, Listing, ReviewEvent, Seller, User
 
 
-def _seller_leads(seller_id: int, scope: Sequence[int] | None) -> Select[tuple[int]]:
+def _seller_leads(seller_id: int, scope: Sequence[int] | None) -> Select[Any]:
     query = select(Lead.id).join(Listing, Listing.id == Lead.listing_id).where(Listing.seller_id == seller_id)
     if scope is not None:
         query = query.where(Lead.brand_id.in_(list(scope) or [-1]))

@@ -113,3 +113,15 @@ def test_a_brand_owner_neither_claims_nor_sees_assignees(world) -> None:
     assert 'id="assignee-form"' not in page
     assert _post(owner, lead, action="claim").status_code == 403
     assert "认领人" not in owner.get("/?status=open").text
+
+
+def test_the_api_shows_the_assignee_to_staff_only(world) -> None:
+    jia = _client("审核员甲")
+    lead = world["lead0"]
+    _post(jia, lead, action="claim")
+    assert jia.get(f"/api/v1/leads/{lead}").json()["assignee"] == "审核员甲"
+    mine = jia.get("/api/v1/leads", params={"mine": "1"}).json()
+    assert [item["id"] for item in mine["items"]] == [lead] and mine["items"][0]["assignee"] == "审核员甲"
+    owner = _client("康师傅权利人")
+    assert owner.get(f"/api/v1/leads/{lead}").json()["assignee"] is None
+    assert all(item["assignee"] is None for item in owner.get("/api/v1/leads").json()["items"])

@@ -216,3 +216,19 @@ def test_the_api_refuses_an_unknown_sort_key_with_a_clear_422(client: TestClient
         (error,) = answer.json()["detail"]
         assert error["loc"] == ["query", "sort"] and error["input"] == bad
         assert "risk, -risk, price, -price, sold, -sold, first_seen, -first_seen, platform" in error["msg"]
+
+
+def test_triage_speaks_english_when_asked(client: TestClient, leads) -> None:
+    client.cookies.set("mw_lang", "en")
+    page = client.get(f"/leads/{leads[1]}").text
+    assert "Next lead" in page and "Keys: c confirm, d dismiss" in page
+    token = csrf_of(client, f"/leads/{leads[1]}")
+    location = client.post(
+        f"/leads/{leads[1]}/decision",
+        data={"action": "dismiss", "note": "授权店 authorised shop", "csrf_token": token},
+        follow_redirects=False,
+    ).headers["location"]
+    assert (
+        f"Recorded: Dismiss on lead #{leads[1]}. This is the next lead in the queue."
+        in client.get(location).text
+    )

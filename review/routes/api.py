@@ -52,8 +52,13 @@ router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[JsonBodyDep])
 def _public(row: QueueRow, user: User) -> LeadPublic:
     lead = LeadPublic(**row.__dict__)
     if not sees_internals(user):
-        lead.department = lead.transfer_review = None
+        lead.department = lead.transfer_review = lead.assignee = None
     return lead
+
+
+def _assignee_name(session: Session, lead: Lead) -> str | None:
+    assignee = session.get(User, lead.assignee_id) if lead.assignee_id else None
+    return assignee.name if assignee else None
 
 
 def _detail(session: Session, lead: Lead, user: User) -> LeadDetail:
@@ -81,6 +86,7 @@ def _detail(session: Session, lead: Lead, user: User) -> LeadDetail:
         first_flagged_at=lead.first_flagged_at,
         transfer_review=lead.transfer_review if internal else None,
         version=lead.version,
+        assignee=_assignee_name(session, lead) if internal else None,
         estimated_sales=estimated_sales(listing),
         reasons=[ReasonPublic(**r) for r in (lead.score.reasons if lead.score else [])],
         events=[
