@@ -38,8 +38,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 FACETS = ("platform", "brand", "violation", "department")
 FACET_NAMES = {f: f"col.{f}" for f in FACETS}  # the names of the export columns
 # the sections of the file, in order; the web page shows the same ones (a brand owner's without health)
-SECTIONS = ("summary", "facets", "top", "health", "trend")
-STAFF_ONLY = ("health",)  # crawl health is the bureau's, not a brand owner's business
+SECTIONS = ("summary", "facets", "top", "health", "overdue", "trend")
+# crawl health and the overdue platform notices (review/cases) are the bureau's, not a brand owner's business
+STAFF_ONLY = ("health", "overdue")
 TREND_DAYS = 30
 FILE_NAME = re.compile(r"\d{4}-\d{2}-\d{2}\.(html|xlsx)")
 
@@ -68,6 +69,7 @@ def collect(
             for lead in top_new_leads(session=session, since=since, until=now, scope=scope)
         ]
         health = crawl_health(session=session, since=since, until=now)
+        overdue = [] if scope is not None else _overdue(session, settings, today)
         trend = in_kind_order(leads_per_day(session=session, days=days, tz=settings.timezone, scope=scope))
     return {
         "now": now,
@@ -76,10 +78,29 @@ def collect(
         "facets": facets,
         "top": top,
         "health": health,
+        "overdue": overdue,
         "days": days,
         "trend": trend,
         "total": sum(facets["platform"].values()),
     }
+
+
+def _overdue(session: Any, settings: Settings, today: date) -> list[dict[str, Any]]:
+    """Platform notices past their response deadline with no answer recorded (storage.casework)."""
+    from storage.casework import overdue_notices
+
+    return [
+        {
+            "case": f"MW-C-{d.case_id}",
+            "number": d.number,
+            "platform": (d.platform.title or d.platform.name) if d.platform else d.recipient,
+            "issued_at": d.issued_at,
+            "deadline": d.deadline,
+            "days": (today - d.deadline).days if d.deadline else 0,
+            "url": settings.public_link(f"/cases/{d.case_id}#document-{d.id}"),
+        }
+        for d in overdue_notices(session=session, today=today)
+    ]
 
 
 def _helpers(settings: Settings, lang: str) -> dict[str, Any]:
@@ -174,6 +195,21 @@ def render_xlsx(data: dict[str, Any], settings: Settings, lang: str = DEFAULT_LA
                 row["blocks"],
                 row["errors"],
                 label("run", row.get("status"), lang),
+            ]
+        )
+    overdue = book.create_sheet(t("digest.overdue"))
+    overdue.append([t(f"overdue.{k}") for k in ("case", "number", "platform", "deadline", "days", "link")])
+    for cell in overdue[1]:
+        cell.font = bold
+    for row in data.get("overdue", []):
+        overdue.append(
+            [
+                row["case"],
+                row["number"],
+                row["platform"],
+                row["deadline"].isoformat(),
+                row["days"],
+                row["url"],
             ]
         )
     _trend_sheet(book, data, t, lang)

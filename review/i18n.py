@@ -840,6 +840,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case.when": ("时间", "When"),
     "case.who": ("操作人", "Who"),
     "case.what": ("操作", "What"),
+    "case.merged_into": ("本案件已并入：", "This case was merged into:"),
     "case.done_confirm": ("已确认为同一经营网络。", "Confirmed as one operation."),
     "case.done_transfer": (
         "案件已整体移交，移交文书已生成。",
@@ -888,6 +889,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case_when.network_merged": ("网络合并", "networks merged"),
     "case_when.case_event": ("案件处理", "case decision"),
     "error.case": ("无法处理：{reason}", "Refused: {reason}"),
+    "digest.overdue": ("逾期未复的平台通知", "Overdue platform notices"),
+    "digest.overdue_none": ("没有逾期未复的平台通知", "No platform notice is overdue"),
+    "overdue.case": ("案件编号", "Case"),
+    "overdue.number": ("文号", "Number"),
+    "overdue.platform": ("平台", "Platform"),
+    "overdue.deadline": ("回复期限", "Deadline"),
+    "overdue.days": ("逾期天数", "Days overdue"),
+    "overdue.link": ("案件页面", "Case page"),
     # --- end of cases ---
 }
 
