@@ -37,7 +37,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from crawler.addresses import SCHEMES, is_private_host
 from crawler.confine import Confinement
@@ -49,6 +49,25 @@ from storage.warc import CaptureInfo, Exchange, Resource, screenshot_uri, write_
 
 logger = logging.getLogger(__name__)
 
+# why a capture failed: the first word of ``failed_reason`` (the lead page translates it)
+FAILURES = (
+    "timeout",  # the try ran out of MARKWATCH_CAPTURE_TIMEOUT
+    "block_page",  # a verification, "punish" or login page (crawler.blocks, the profile's selector)
+    "http_status",  # an error status (a 404 or 410 is kept: the page says the listing is gone)
+    "refused",  # confinement refused the page's address (or where it redirected)
+    "download",  # the address answered a download, not a page
+    "too_large",  # the page alone is over MARKWATCH_CAPTURE_MAX_BYTES
+    "not_ready",  # the page never showed the listing (nor an error, nor a block)
+    "cut_short",  # the page arrived cut short (its end marker missing)
+    "error_page",  # the platform's error page
+    "no_response",  # the navigation gave no response
+    "navigation",  # the browser could not load the address (connection refused, DNS…)
+    "no_address",  # the listing has no address to capture
+    "nothing_captured",
+)
+# the fetched body is handed to the page decoded and whole: these would make the browser decode it again
+REFETCHED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+MAX_REDIRECTS = 10  # hops of the page's own redirects
 NOT_FETCHED = frozenset({"font", "media"})  # not evidence of the listing, and unbounded in size
 VIEWPORT = {"width": 1366, "height": 900}
 NO_POPUPS_JS = (
@@ -60,7 +79,7 @@ IMAGES_DONE_JS = "Array.from(document.images).every((img) => img.complete)"
 
 @dataclass
 class Attempt:
-    """What one try saw. ``failed`` is None, or why the try failed (a sentence in English, short)."""
+    """What one try saw. ``failed`` is None, or why the try failed: a code (FAILURES), then ``: detail``."""
 
     url: str
     fetched_at: datetime = field(default_factory=utcnow)
@@ -101,7 +120,33 @@ class Limits:
 # --- one page ----------------------------------------------------------------------------------------
 
 
-def _request_verdict(rules: Confinement, request: Any, main_frame: Any) -> str | None:
+def _target_verdict(rules: Confinement, target: str, kind: str, block_urls: list[str]) -> str | None:
+    """Where a redirect goes: None when it may be followed; ``block_page`` for a login or verification
+    page; else the refusal's reason (``redirect:offsite``, ``image:scheme``…)."""
+    from crawler.blocks import is_block_url
+
+    if kind == "redirect" and is_block_url(target, block_urls):
+        return "block_page"
+    scheme = target.partition(":")[0].lower()
+    if scheme not in SCHEMES:
+        reason: str | None = "scheme"
+    elif kind:
+        reason = rules.verdict(target, image=kind == "image")
+    else:
+        host = (urlsplit(target).hostname or "").lower()
+        reason = "private_address" if not rules.private_ok and is_private_host(host) else None
+    return None if reason is None else (f"{kind}:{reason}" if kind else reason)
+
+
+def _frame_of(request: Any) -> Any | None:
+    """The frame that made a request; None for a navigation of a page that has none yet (a popup)."""
+    try:
+        return request.frame
+    except Exception:  # noqa: BLE001 - Playwright: "Frame for this navigation request is not available"
+        return None
+
+
+def _request_verdict(rules: Confinement, request: Any, frame: Any, main_frame: Any) -> str | None:
     """None when the page may make ``request``; else the refusal's reason (counted)."""
     url = request.url
     scheme = url.partition(":")[0].lower()
@@ -113,7 +158,7 @@ def _request_verdict(rules: Confinement, request: Any, main_frame: Any) -> str |
         return "scheme"
     if request.is_navigation_request():
         reason = rules.verdict(url)
-        return None if reason is None else ("redirect:" if request.frame == main_frame else "frame:") + reason
+        return None if reason is None else ("redirect:" if frame == main_frame else "frame:") + reason
     if request.resource_type == "image":
         reason = rules.verdict(url, image=True)
         return None if reason is None else f"image:{reason}"
@@ -144,23 +189,70 @@ async def capture_page(browser: Any, url: str, profile: Profile, limits: Limits)
         main_frame = page.main_frame
         responses: list[tuple[Any, datetime]] = []
         blocked_by: list[str] = []
+        too_large: list[int] = []  # the page's own size, when it was refused for it
+        hops: list[tuple[Any, Any, bytes, datetime, str, str | None]] = []  # the page's redirects
+        redirects: list[Exchange] = []
 
         async def route(route: Any) -> None:
             request = route.request
-            if request.is_navigation_request() and request.frame == main_frame:
+            frame = _frame_of(request)
+            if request.is_navigation_request() and (frame is None or frame.page != page):
+                attempt.refused["popup"] += 1  # a popup's page: it loads nothing, and is closed
+                with contextlib.suppress(Exception):
+                    await route.abort("blockedbyclient")
+                return
+            if request.is_navigation_request() and frame == main_frame:
                 from crawler.blocks import is_block_url
 
                 if is_block_url(request.url, block_urls):
                     blocked_by.append(request.url)
                     await route.abort("blockedbyclient")
                     return
-            reason = _request_verdict(rules, request, main_frame)
-            with contextlib.suppress(Exception):  # the page may be closing meanwhile
-                if reason is None:
-                    await route.continue_()
-                else:
-                    attempt.refused[reason] += 1
+            reason = _request_verdict(rules, request, frame, main_frame)
+            if reason is not None:
+                attempt.refused[reason] += 1
+                with contextlib.suppress(Exception):  # the page may be closing meanwhile
                     await route.abort("blockedbyclient")
+                return
+            await _fetch(route, request, frame == main_frame and request.is_navigation_request())
+
+        async def _fetch(route: Any, request: Any, main_document: bool) -> None:
+            """Fetch for the page, one hop at a time: a redirect goes back to the browser, whose next
+            request comes through ``route`` again (Chromium follows redirects without asking a route),
+            and a body over the byte budget is refused before the page gets it."""
+            try:
+                answer = await route.fetch(max_redirects=0, timeout=limits.timeout * 1000)
+                body = await answer.body()
+            except Exception:  # noqa: BLE001 - connection refused, reset, timeout: the page sees a failure
+                with contextlib.suppress(Exception):
+                    await route.abort("failed")
+                return
+            if len(body) > limits.max_bytes:
+                attempt.refused["too_large"] += 1
+                if main_document:
+                    too_large.append(len(body))
+                with contextlib.suppress(Exception):
+                    await route.abort("blockedbyclient")
+                return
+            location = answer.headers.get("location") if 300 <= answer.status < 400 else None
+            if location:
+                # Chromium follows a redirect without asking a route again: its target is judged here
+                target = urljoin(request.url, location)
+                kind = "redirect" if main_document else ("image" if request.resource_type == "image" else "")
+                verdict = _target_verdict(rules, target, kind, block_urls)
+                if main_document:  # the page's own redirects: followed by capture_page, one hop at a time
+                    hops.append((request, answer, body, utcnow(), target, verdict))
+                    with contextlib.suppress(Exception):  # an empty page (an abort would race an error page)
+                        await route.fulfill(status=200, content_type="text/html", body="")
+                    return
+                if verdict is not None:
+                    attempt.refused[verdict] += 1
+                    with contextlib.suppress(Exception):
+                        await route.abort("blockedbyclient")
+                    return
+            headers = {k: v for k, v in answer.headers.items() if k.lower() not in REFETCHED_HEADERS}
+            with contextlib.suppress(Exception):
+                await route.fulfill(status=answer.status, headers=headers, body=body)
 
         def on_page(other: Any) -> None:  # a popup that opened despite window.open: closed at once
             attempt.popups += 1
@@ -178,23 +270,43 @@ async def capture_page(browser: Any, url: str, profile: Profile, limits: Limits)
         attempt.user_agent = await page.evaluate("navigator.userAgent")
 
         attempt.fetched_at = utcnow()
-        try:
-            main = await page.goto(url, wait_until="load", timeout=limits.timeout * 1000)
-        except Exception as exc:  # noqa: BLE001 - Playwright's errors: the try failed, with the reason
-            attempt.failed = _navigation_failure(exc, attempt, blocked_by)
+        target, main = url, None
+        for _hop in range(MAX_REDIRECTS + 1):
+            seen = len(hops)
+            try:
+                main = await page.goto(target, wait_until="load", timeout=limits.timeout * 1000)
+            except Exception as exc:  # noqa: BLE001 - Playwright's errors: the try failed, with the reason
+                attempt.failed = (
+                    f"too_large: {too_large[0]} bytes"
+                    if too_large
+                    else _navigation_failure(exc, attempt, blocked_by)
+                )
+                return attempt
+            if len(hops) == seen:
+                break
+            request, answer, body, when, target, verdict = hops[-1]  # a redirect: judged, then followed
+            redirects.append(await _exchange(request, answer, body, when))
+            if verdict is not None:
+                attempt.refused[verdict] += 1
+                attempt.failed = (
+                    f"block_page: {target[:200]}" if verdict == "block_page" else f"refused: {verdict}"
+                )
+                return attempt
+        else:
+            attempt.failed = f"navigation: more than {MAX_REDIRECTS} redirects"
             return attempt
         if main is None:
-            attempt.failed = "no response for the page"
+            attempt.failed = "no_response"
             return attempt
         attempt.final_url = page.url
         attempt.status = main.status
         attempt.headers = {k: v for k, v in (await main.all_headers()).items() if k.lower() != "set-cookie"}
         if main.status >= 400 and main.status not in (404, 410):  # a "gone" page is evidence too
-            attempt.failed = f"HTTP {main.status}"
+            attempt.failed = f"http_status: {main.status}"
             return attempt
         body = await main.body()
         if len(body) > limits.max_bytes:
-            attempt.failed = f"page too large ({len(body):,} bytes)"
+            attempt.failed = f"too_large: {len(body)} bytes"
             return attempt
         attempt.html = body
 
@@ -206,10 +318,10 @@ async def capture_page(browser: Any, url: str, profile: Profile, limits: Limits)
         }
         rendered = await render_page(page, spec)
         if rendered["outcome"] == "blocked" or _is_block_page(page.url, await page.content(), profile):
-            attempt.failed = "block page"
+            attempt.failed = "block_page"
             return attempt
         if rendered["outcome"] in ("timeout", "broken", "error"):
-            attempt.failed = {"timeout": "page not ready", "broken": "page cut short", "error": "error page"}[
+            attempt.failed = {"timeout": "not_ready", "broken": "cut_short", "error": "error_page"}[
                 rendered["outcome"]
             ]
             return attempt
@@ -223,7 +335,7 @@ async def capture_page(browser: Any, url: str, profile: Profile, limits: Limits)
         attempt.screenshot = await page.screenshot(
             full_page=True, type="png", clip=clip, timeout=limits.timeout * 1000
         )
-        await _record(attempt, responses, main, limits)
+        await _record(attempt, responses, main, redirects, limits)
         attempt.egress = await _egress(context, main, limits)
         return attempt
     finally:
@@ -233,15 +345,15 @@ async def capture_page(browser: Any, url: str, profile: Profile, limits: Limits)
 def _navigation_failure(exc: Exception, attempt: Attempt, blocked_by: list[str]) -> str:
     text = str(exc)
     if blocked_by:
-        return f"block page (redirect to {blocked_by[0][:200]})"
+        return f"block_page: {blocked_by[0][:200]}"
     if "Download is starting" in text or attempt.downloads:
-        return "the address is a download, not a page"
+        return "download"
     if "ERR_BLOCKED_BY_CLIENT" in text:
         refused = [r for r in attempt.refused if r.startswith("redirect:")] or list(attempt.refused)
-        return f"refused ({refused[0] if refused else 'confinement'})"
+        return f"refused: {refused[0] if refused else 'confinement'}"
     if "Timeout" in type(exc).__name__ or "Timeout" in text:
         return "timeout"
-    return f"navigation failed: {text.splitlines()[0][:200]}"
+    return f"navigation: {text.splitlines()[0][:200]}"
 
 
 def _is_block_page(url: str, html: str, profile: Profile) -> bool:
@@ -259,17 +371,32 @@ def _is_block_page(url: str, html: str, profile: Profile) -> bool:
     return bool(page.get("block") and select(response, page["block"]))
 
 
-async def _record(attempt: Attempt, responses: list[tuple[Any, datetime]], main: Any, limits: Limits) -> None:
-    """The page's exchanges for the WARC: the page first (with its redirects), then what it loaded, in
-    the order it came, until the byte budget is spent."""
-    chain = []
-    hop = main.request.redirected_from
-    while hop is not None:
-        chain.append(hop)
-        hop = hop.redirected_from
+async def _exchange(request: Any, response: Any, body: bytes, at: datetime) -> Exchange:
+    """A request and its response (Playwright's, or an APIResponse fetched for the page) for the WARC."""
+    headers = response.headers if not hasattr(response, "all_headers") else await response.all_headers()
+    return Exchange(
+        url=response.url,
+        status=response.status,
+        headers=headers,
+        body=body,
+        at=at,
+        method=request.method,
+        request_headers=await request.all_headers(),
+    )
+
+
+async def _record(
+    attempt: Attempt,
+    responses: list[tuple[Any, datetime]],
+    main: Any,
+    redirects: list[Exchange],
+    limits: Limits,
+) -> None:
+    """The page's exchanges for the WARC: its redirects and the page first, then what it loaded, in the
+    order it came, until the byte budget is spent."""
     budget = limits.max_bytes
-    ordered = [r for r, _ in responses if r.request in chain][::-1] + [main]
-    ordered += [r for r, _ in responses if r is not main and r not in ordered]
+    attempt.exchanges.extend(redirects)
+    ordered = [main] + [r for r, _ in responses if r is not main]
     at = {id(r): when for r, when in responses}
     for response in ordered:
         try:
@@ -281,17 +408,8 @@ async def _record(attempt: Attempt, responses: list[tuple[Any, datetime]], main:
             attempt.omitted += 1
             continue
         budget -= len(body)
-        request = response.request
         attempt.exchanges.append(
-            Exchange(
-                url=response.url,
-                status=response.status,
-                headers=await response.all_headers(),
-                body=body,
-                at=at.get(id(response), attempt.fetched_at),
-                method=request.method,
-                request_headers=await request.all_headers(),
-            )
+            await _exchange(response.request, response, body, at.get(id(response), attempt.fetched_at))
         )
 
 
@@ -348,7 +466,7 @@ async def capture_with_retries(
     """Try up to ``attempts`` times, waiting ``backoff`` seconds (doubled each time) between tries;
     returns the last try and how many were made."""
     tries = max(1, attempts)
-    result = Attempt(url=url, failed="not tried")
+    result = Attempt(url=url, failed="not_tried")
     for n in range(1, tries + 1):
         try:
             result = await asyncio.wait_for(
@@ -459,7 +577,7 @@ async def _take(
             async def one(job: Job) -> None:
                 async with gate:
                     if not job.url:
-                        result, tries = Attempt(url="", failed="the listing has no address"), 0
+                        result, tries = Attempt(url="", failed="no_address"), 0
                     else:
                         result, tries = await capture_with_retries(
                             browser,
@@ -475,7 +593,7 @@ async def _take(
                         summary.captured += 1
                     else:
                         summary.failed += 1
-                        summary.reasons[result.failed.split(" (")[0]] += 1
+                        summary.reasons[result.failed.split(":")[0]] += 1
 
             await asyncio.gather(*(one(job) for job in jobs))
         finally:
@@ -517,7 +635,7 @@ def store_capture(db: Database, job: Job, attempt: Attempt, tries: int) -> int:
             )
         )
     elif not failed:
-        attempt.failed = "nothing captured"
+        attempt.failed = "nothing_captured"
         failed = True
     with db.session() as session:
         row = add_capture(

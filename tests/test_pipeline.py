@@ -68,5 +68,5 @@ def test_run_once_fills_the_queue_matching_the_demo_ground_truth(home, tmp_path)
         check=True,
     )
     rows = {row["id"]: row for row in json.loads(jobs.stdout)}
-    assert set(rows) == {"crawl:demo-static", "crawl:demo-spa", "score", "digest", "retention"}
+    assert set(rows) == {"crawl:demo-static", "crawl:demo-spa", "score", "capture", "digest", "retention"}
     assert all(row["outcome"] == "ok" and row["schedule"] and row["next_run"] for row in rows.values())

@@ -28,6 +28,7 @@ from review.deps import (
     sees_internals,
 )
 from review.i18n import MESSAGES
+from review.routes.captures import captures_context
 from review.routing import departments, routing_table
 from review.uscc import check
 from storage.evidence import listing_snapshots, price_history
@@ -126,6 +127,8 @@ def _lead_page(
         error=error if error in MESSAGES else None,
         notice=request.query_params.get("done") if request.query_params.get("done") in ROLES else None,
         blacklisted_now=request.query_params.get("blacklisted") == "1",
+        capture_queued=request.query_params.get("captured") == "1",
+        **captures_context(session, lead),
         **extra,
     )
 
