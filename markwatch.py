@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from brands.queueing import ScoreQueue
     from demo.server import DemoServers
     from scoring import Listing, Score
+    from scoring.parallel import EvidenceWorkers
     from settings import Settings
     from storage.models import User
 
@@ -230,15 +231,24 @@ def score_file(
     queue: Annotated[
         bool, typer.Option("--queue", help="Also store the listings and queue the flagged ones for review.")
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes to score with: the same records, in the same order, as with 1.",
+        ),
+    ] = 1,
 ) -> None:
     """Score a listings file: one score record per input line, in input order."""
     from brands.queueing import ScoreQueue, score_queue
-    from brands.registry_file import load_registry_file
-    from brands.service import Scorer, registry_from_file
+    from brands.service import Scorer, registry_from_path
+    from scoring.parallel import EvidenceWorkers
 
     settings = get_settings()
     db = database() if (queue or brands_file is None) else None
-    registry = registry_from_file(load_registry_file(brands_file)) if brands_file is not None else None
+    registry = registry_from_path(brands_file, settings.cache_dir) if brands_file is not None else None
     if db is not None:
         path = score_queue(db, settings, registry=registry)
     else:
@@ -257,6 +267,8 @@ def score_file(
     except OSError as exc:
         raise MarkwatchError(f"cannot read {file}: {exc.strerror}") from exc
     sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout
+    # the workers are forked before the progress bar's thread starts
+    workers = EvidenceWorkers(path.scorer.registry, jobs) if jobs > 1 else None
     try:
         summary = _score_stream(
             source,
@@ -266,11 +278,18 @@ def score_file(
             explain=err if explain else None,
             progress=err.is_terminal,
             total_bytes=file.stat().st_size,
+            workers=workers,
         )
+    except BaseException:
+        if workers is not None:
+            workers.close(wait=False)
+        raise
     finally:
         source.close()
         if out_file:
             sink.close()
+    if workers is not None:
+        workers.close()
     err.print(
         f"scored {summary.scored:,} listing(s), {summary.flagged:,} flagged"
         + (f", {summary.queued:,} queued" if queue else "")
@@ -297,10 +316,13 @@ def _score_stream(
     explain: Console | None,
     progress: bool,
     total_bytes: int,
+    workers: EvidenceWorkers | None = None,
 ) -> _ScoreSummary:
     """Write one score record per line of ``source``, in input order; memory stays flat however long
     the file. With ``db`` each batch of listings is stored, then scored and queued in one transaction
-    (brands.queueing.score_and_queue, the path every scorer takes)."""
+    (brands.queueing.score_and_queue, the path every scorer takes). With ``workers`` the matcher runs
+    in worker processes while this one scores in input order: the same records."""
+    import itertools
     from itertools import islice
 
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -330,10 +352,18 @@ def _score_stream(
                 yield number, None, error_record(record_id(line), f"line {number}: {exc}")
 
     lines = parsed_lines()
+    batches = iter(lambda: list(islice(lines, SCORE_BATCH)), [])
+    if workers is None:
+        found: Iterator[list[Any] | None] = itertools.repeat(None)
+    else:
+        # the workers read batch k + 1 .. while this process scores batch k; tee keeps the batches
+        # in flight (at most two per worker) for the loop below
+        batches, to_workers = itertools.tee(batches)
+        found = workers.map([x for _n, x, _e in batch if x is not None] for batch in to_workers)
     with bar:
-        while batch := list(islice(lines, SCORE_BATCH)):
+        for batch, evidence in zip(batches, found, strict=False):  # found: endless without workers
             listings = [listing for _n, listing, _e in batch if listing is not None]
-            scores = iter(_score_batch(path, listings, db, summary))
+            scores = iter(_score_batch(path, listings, db, summary, evidence))
             for _number, listing, error in batch:
                 if listing is None:
                     summary.failed += 1
@@ -352,11 +382,16 @@ def _score_stream(
 
 
 def _score_batch(
-    path: ScoreQueue, listings: list[Listing], db: Database | None, summary: _ScoreSummary
+    path: ScoreQueue,
+    listings: list[Listing],
+    db: Database | None,
+    summary: _ScoreSummary,
+    evidence: list[Any] | None = None,
 ) -> list[Score]:
-    """The scores of ``listings`` in order; with ``db`` the listings are stored and queued too."""
+    """The scores of ``listings`` in order; with ``db`` the listings are stored and queued too.
+    ``evidence``: what worker processes found in them (``scoring.parallel``)."""
     if db is None:
-        return list(path.score(listings))
+        return list(path.score(listings, evidence=evidence))
     from brands.queueing import score_and_queue
     from storage.listings import upsert_listing
 
@@ -364,7 +399,7 @@ def _score_batch(
         rows = [
             upsert_listing(session=session, record=_normalised_record(listing))[0] for listing in listings
         ]
-        outcomes = score_and_queue(session, rows, path, listings=listings)
+        outcomes = score_and_queue(session, rows, path, listings=listings, evidence=evidence)
     summary.queued += sum(outcome.queued for outcome in outcomes)
     return [outcome.score for outcome in outcomes]
 
@@ -691,9 +726,9 @@ def demo_serve(
     faults: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Share of requests that meet a fault.")
     ] = 0.0,
-    static_port: Annotated[
-        int, typer.Option("--static-port", help="Port of demo-static.")
-    ] = PORTS["demo-static"],
+    static_port: Annotated[int, typer.Option("--static-port", help="Port of demo-static.")] = PORTS[
+        "demo-static"
+    ],
     spa_port: Annotated[int, typer.Option("--spa-port", help="Port of demo-spa.")] = PORTS["demo-spa"],
 ) -> None:
     """Serve the two demo marketplaces on 127.0.0.1 until Ctrl-C."""
@@ -710,9 +745,9 @@ def demo_catalogue(
     platform: Annotated[str | None, typer.Argument(help="demo-static or demo-spa; default both.")] = None,
     size: Annotated[int, typer.Option(min=1, help="Listings per marketplace.")] = 300,
     seed: Annotated[int, typer.Option(help="Catalogue seed.")] = 7,
-    static_port: Annotated[
-        int, typer.Option("--static-port", help="Port in demo-static's URLs.")
-    ] = PORTS["demo-static"],
+    static_port: Annotated[int, typer.Option("--static-port", help="Port in demo-static's URLs.")] = PORTS[
+        "demo-static"
+    ],
     spa_port: Annotated[int, typer.Option("--spa-port", help="Port in demo-spa's URLs.")] = PORTS["demo-spa"],
 ) -> None:
     """The demo's ground truth: every listing it serves, with its true label, as JSON Lines."""
@@ -758,6 +793,7 @@ def model_fit() -> None:
 
 
 # --- run: the main job ----------------------------------------------------------------------------------
+
 
 @app.command("run")
 def run(
@@ -1266,12 +1302,22 @@ def evidence_verify(
             "fails. Default: this installation's key, if this machine has one.",
         ),
     ] = None,
+    tsa_certs: Annotated[
+        Path | None,
+        typer.Option(
+            "--tsa-certs",
+            help="PEM file of the TSA's root CA the packet's timestamp must chain to. "
+            "Default: MARKWATCH_TSA_CERTIFICATES.",
+        ),
+    ] = None,
 ) -> None:
-    """Check who signed a packet and every file's hash; exit 1 naming what is wrong, 2 if not a packet."""
+    """Check who signed a packet, its trusted timestamp and every file's hash; exit 1 naming what is wrong."""
     from review.evidence import verify_packet
 
+    if tsa_certs is not None and not tsa_certs.is_file():
+        raise MarkwatchError(f"--tsa-certs {tsa_certs}: no such file")
     try:
-        report = verify_packet(packet, expected_key=key)
+        report = verify_packet(packet, expected_key=key, tsa_certificates=tsa_certs)
     except OSError as exc:
         raise MarkwatchError(f"cannot read {packet}: {exc.strerror or exc}") from exc
     if not report.is_packet:
@@ -1280,6 +1326,185 @@ def evidence_verify(
         out.print(line, soft_wrap=True)  # one line per finding, never wrapped: scripts read them
     if not report.ok:
         raise typer.Exit(1)
+
+
+# --- cases (review/cases) ------------------------------------------------------------------------------
+
+cases_app = typer.Typer(
+    help="Cases (案件线索): seller networks' leads — list, show, export the case's evidence packet.",
+    no_args_is_help=True,
+)
+app.add_typer(cases_app, name="cases")
+
+
+@cases_app.command("list")
+def cases_list(
+    status: Annotated[
+        str | None, typer.Option("--status", help="open, confirmed, merged, closed or transferred.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """Every case (merged ones with --status merged), newest activity first, with its summed sales."""
+    from review.format import local_time, money
+    from review.i18n import label
+    from storage.models import CaseStatus
+    from storage.networks import list_cases
+
+    settings = get_settings()
+    if status is not None and status not in {s.value for s in CaseStatus}:
+        raise MarkwatchError(
+            f"--status {status!r}: one of {', '.join(s.value for s in CaseStatus)}", exit_code=2
+        )
+    with database().session() as session:
+        rows = list_cases(session=session, status=status)
+    if as_json:
+        items = [
+            {
+                "id": r.case_id,
+                "number": f"MW-C-{r.case_id}",
+                "network_id": r.network_id,
+                "status": r.status,
+                "sellers": r.sellers,
+                "platforms": r.platforms,
+                "leads": r.leads,
+                "estimated_sales": r.estimated_sales,
+                "over_threshold": r.estimated_sales >= settings.criminal_threshold_cny,
+                "updated_at": r.updated_at.isoformat(),
+            }
+            for r in rows
+        ]
+        out.print_json(json.dumps(items, ensure_ascii=False))
+        return
+    table = Table("案件编号", "状态", "店铺", "平台", "线索", "估算销售额合计", "达刑事标准", "最近变化")
+    for r in rows:
+        table.add_row(
+            f"MW-C-{r.case_id}",
+            label("case_status", r.status),
+            str(r.sellers),
+            str(r.platforms),
+            str(r.leads),
+            money(r.estimated_sales),
+            "是" if r.estimated_sales >= settings.criminal_threshold_cny else "否",
+            local_time(r.updated_at, settings.timezone),
+        )
+    out.print(table)
+    out.print(f"共 {len(rows)} 个案件")
+
+
+def _case_number(text: str) -> int:
+    number = text.strip().upper().removeprefix("MW-C-")
+    if not number.isdigit():
+        raise MarkwatchError(f"{text!r} is not a case number (MW-C-12 or 12)", exit_code=2)
+    return int(number)
+
+
+@cases_app.command("show")
+def cases_show(
+    case_id: Annotated[str, typer.Argument(help="The case number (MW-C-<id> or <id>).")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """One case: its shops by platform, the evidence between them, each listing's price × sold, the sum
+    against the criminal threshold, the jurisdiction, the department and the documents."""
+    from review.cases.view import case_facts, load_case
+    from review.format import money, number
+    from review.i18n import label
+
+    settings = get_settings()
+    wanted = _case_number(case_id)
+    with database().session() as session:
+        view = load_case(session, wanted, scope=None, settings=settings)
+        if view is None:
+            raise NotFound(f"no case {case_id}; `markwatch cases list` lists the cases")
+        if as_json:
+            out.print_json(json.dumps(case_facts(view), ensure_ascii=False))
+            return
+        out.print(
+            f"案件线索 {view.number}（{label('case_status', view.case.status)}，"
+            f"关联网络 N-{view.case.network_id}）"
+        )
+        out.print(f"涉及品牌：{'、'.join(view.brands) or '—'}")
+        jurisdiction = "、".join(f"{region}（{n} 家）" for region, n in view.jurisdictions)
+        out.print(f"管辖（营业执照登记地）：{jurisdiction or '未能从营业执照确定'}")
+        out.print(
+            f"承办处室：{view.case.department or '—'}（按路由表建议：{view.suggested_department or '—'}）"
+        )
+        for platform, shops in view.shops_by_platform:
+            out.print(f"\n平台 {platform}：")
+            for row in shops:
+                seller = row.seller
+                out.print(
+                    f"  店铺 {seller.name or seller.external_id}（编号 {seller.external_id}）"
+                    f" 统一社会信用代码 {seller.licence or '—'} 登记地 {row.region or '—'} 线索 {row.leads}"
+                )
+        out.print("\n关联证据：")
+        for edge in view.edges:
+            out.print(
+                f"  {edge.a.name or edge.a.external_id} ↔ {edge.b.name or edge.b.external_id}："
+                f"{label('case_kind', edge.kind)}（{label('case_strength', edge.strength)}）"
+                f" {'、'.join(edge.values)}；快照 {', '.join(str(s.id) for s in edge.snapshots) or '—'}"
+            )
+        table = Table("线索", "商品标题", "店铺", "品牌", "估算销售额（单价 × 销量）")
+        for r in view.sales:
+            arithmetic = (
+                f"{money(r.price, r.currency)} × {number(r.sold)} = {money(r.estimated, r.currency)}"
+                if r.estimated is not None
+                else "缺少价格或销量"
+            )
+            table.add_row(f"MW-{r.lead.id}" if r.lead else "—", r.title, r.shop, r.brand or "—", arithmetic)
+        out.print(table)
+        verdict = "已达到" if view.over_threshold else "未达到"
+        unknown = f"；另有 {view.unknown} 条缺少价格或销量，未计入" if view.unknown else ""
+        out.print(f"合计 {money(view.total)}{unknown}：{verdict}刑事立案追诉标准（{money(view.threshold)}）")
+        for document, responses in view.documents:
+            answer = "、".join(label("case_response", r.outcome) for r in responses) or "—"
+            deadline = document.deadline.isoformat() if document.deadline else "—"
+            out.print(
+                f"文书 {document.number}：{document.recipient}（回复期限 {deadline}；平台处理结果 {answer}）"
+            )
+
+
+@cases_app.command("export")
+def cases_export(
+    case_id: Annotated[str, typer.Argument(help="The case number (MW-C-<id> or <id>).")],
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write here; default markwatch-case-<id>-<timestamp>.zip in the cwd."),
+    ] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="The markwatch user exporting; default the OS login.")
+    ] = None,
+) -> None:
+    """Export a case's sealed evidence packet: every lead's packet and the documents, signed; audited."""
+    import getpass
+    from datetime import UTC, datetime
+
+    from review.cases.service import case_packet_file_name, export_case_packet
+    from review.evidence import fingerprint
+
+    settings = get_settings()
+    wanted = _case_number(case_id)
+    now = datetime.now(UTC)
+    target = out_file or Path.cwd() / case_packet_file_name(wanted, now, settings)
+    if target.exists():
+        raise MarkwatchError(f"{target} already exists; choose another --out (a packet is never overwritten)")
+    if not target.parent.is_dir():
+        raise MarkwatchError(f"no directory {target.parent} to write the packet into")
+    db = database()
+    if as_user is not None:
+        from storage.evidence import is_active_user
+
+        with db.session() as session:
+            if not is_active_user(session=session, name=as_user):
+                raise MarkwatchError(f"--as {as_user}: no active markwatch user of that name")
+    user = as_user or getpass.getuser()
+    data = export_case_packet(db, wanted, user_name=user, settings=settings, now=now, via="cli")
+    with open(target, "xb") as handle:
+        handle.write(data)
+    out.print(
+        f"已写入 {target}（{len(data):,} 字节）；签名公钥指纹 {fingerprint(settings=settings)}；"
+        f"核验：markwatch evidence verify {target.name}",
+        soft_wrap=True,
+    )
 
 
 # --- entry point ----------------------------------------------------------------------------------------

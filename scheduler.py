@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -29,6 +29,15 @@ from settings import Settings, get_settings
 from storage import Database, open_database
 from storage.jobs import JOBSTORE_TABLE, finish_job_run, start_job_run
 from storage.models import utcnow
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sqlalchemy.orm import Session
+
+    from scoring.engine import Evidence
+    from scoring.parallel import EvidenceWorkers
+    from storage.models import Listing
 
 log = logging.getLogger("markwatch.scheduler")
 
@@ -48,37 +57,88 @@ class RescoreSummary:
 
 
 def rescore(db: Database, settings: Settings, *, batch_size: int = 500) -> RescoreSummary:
-    """Score every new or changed listing and put the flagged ones in the review queue."""
+    """Score every new or changed listing and put the flagged ones in the review queue.
+
+    A backlog of ``scoring_jobs_backlog`` listings or more is scored with ``scoring_jobs`` processes
+    (scoring.parallel, as `markwatch score --jobs`): the same scores, in the same order."""
     from brands.queueing import score_and_queue, score_queue
-    from storage.listings import listings_needing_score
+    from storage.listings import count_listings_needing_score
 
     path = score_queue(db, settings)  # its context is shared by every batch: prices and sellers seen so far
     summary = RescoreSummary()
     if len(path.scorer.registry) == 0:
         return summary
-    after_id = 0
-    while True:
-        with db.session() as session:
-            rows = listings_needing_score(session=session, after_id=after_id, limit=batch_size)
-            if not rows:
-                return summary
-            for outcome in score_and_queue(session, rows, path):
+    with db.session() as session:
+        backlog = count_listings_needing_score(session=session)
+    jobs = score_jobs(settings, backlog)
+    workers = None
+    if jobs > 1:
+        from scoring.parallel import EvidenceWorkers
+
+        workers = EvidenceWorkers(path.scorer.registry, jobs)
+    try:
+        for session, rows, evidence in _backlog_pages(db, batch_size, workers):
+            for outcome in score_and_queue(session, rows, path, evidence=evidence):
                 summary.scored += 1
                 summary.flagged += outcome.score.flagged
                 summary.queued += outcome.queued
+    except BaseException:
+        if workers is not None:
+            workers.close(wait=False)
+        raise
+    if workers is not None:
+        workers.close()
+    log.info("score job: %d scored with %d process(es)", summary.scored, max(jobs, 1))
+    return summary
+
+
+def score_jobs(settings: Settings, backlog: int) -> int:
+    """Processes the score job uses for ``backlog`` listings: ``scoring_jobs`` (0: one per CPU) from
+    ``scoring_jobs_backlog`` on, else 1."""
+    import os
+
+    if backlog < settings.scoring_jobs_backlog:
+        return 1
+    return settings.scoring_jobs if settings.scoring_jobs > 0 else (os.cpu_count() or 1)
+
+
+def _backlog_pages(
+    db: Database, batch_size: int, workers: EvidenceWorkers | None
+) -> Iterator[tuple[Session, list[Listing], list[Evidence] | None]]:
+    """Each page of listings needing a score, in its own transaction (committed when the caller asks
+    for the next page), with the matcher's evidence for it when ``workers`` compute it (a page of
+    ``batch_size`` listings per worker, split between them)."""
+    from brands.queueing import scoring_listing
+    from storage.listings import listings_needing_score
+
+    after_id = 0
+    limit = batch_size * (workers.jobs if workers is not None else 1)
+    while True:
+        with db.session() as session:
+            rows = listings_needing_score(session=session, after_id=after_id, limit=limit)
+            if not rows:
+                return
+            evidence = None
+            if workers is not None:
+                listings = [scoring_listing(row) for row in rows]
+                size = -(-len(listings) // workers.jobs)
+                parts = workers.map(listings[i : i + size] for i in range(0, len(listings), size))
+                evidence = [found for part in parts for found in part]
+            yield session, rows, evidence
             after_id = rows[-1].id
 
 
 def prune(db: Database, settings: Settings) -> dict[str, int]:
-    """Retention: drop snapshots of dismissed leads older than ``retention_days``, and blobs nothing uses."""
-    from storage.retention import prune_dismissed_snapshots
+    """Retention: drop the snapshots and images of dismissed leads older than ``retention_days``, and
+    blobs nothing uses."""
+    from storage.retention import prune_dismissed
 
     with db.session() as session:
-        rows, orphans = prune_dismissed_snapshots(
+        pruned = prune_dismissed(
             session=session, older_than=utcnow() - timedelta(days=settings.retention_days)
         )
-    deleted = sum(db.blobs.delete(sha) for sha in orphans)  # after the commit: a rollback keeps its blobs
-    return {"snapshots": rows, "blobs": deleted}
+    deleted = sum(db.blobs.delete(sha) for sha in pruned.orphans)  # after the commit: a rollback keeps them
+    return {"snapshots": pruned.snapshots, "images": pruned.images, "blobs": deleted}
 
 
 def crawl_platform(platform: str, *, progress: bool = False) -> dict[str, Any]:

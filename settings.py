@@ -35,13 +35,15 @@ class Settings(BaseSettings):
     scoring_threshold: float | None = (
         None  # risk at or above which a listing is queued; None = scorer's default
     )
+    scoring_jobs: int = 0  # processes the score job uses for a large backlog; 0 = one per CPU, 1 = no workers
+    scoring_jobs_backlog: int = 5_000  # listings waiting to be scored from which the score job uses them
     queue_reflag_margin: float = 0.15  # risk rise that brings a dismissed lead back
     blacklist_after: int = 3  # confirmed leads against a seller before it is blacklisted
     criminal_threshold_cny: float = (
         50_000.0  # estimated sales of counterfeit goods that call for transfer review
     )
 
-    retention_days: int = 180  # days the snapshots of dismissed leads are kept
+    retention_days: int = 180  # days the snapshots and images of dismissed leads are kept
     digest_hour: int = 8  # local hour (Asia/Shanghai) of the daily digest
     crawl_hour: int = 2  # default local hour of each platform's crawl
     timezone: str = "Asia/Shanghai"  # how times are shown; they are stored in UTC
@@ -57,6 +59,10 @@ class Settings(BaseSettings):
     notice_response_days: int = 7  # days a platform has to answer a notice before it shows as overdue
     # user name -> enforcement certificate number (执法证号), as JSON: {"alice": "11010012345"}
     officer_certificates: dict[str, str] = {}
+    # RFC 3161 time-stamping authority for evidence packets; None = packets say they have no trusted time
+    tsa_url: str | None = None
+    tsa_certificates: Path | None = None  # PEM: the TSA's root CA (and intermediates) its token must chain to
+    tsa_timeout: float = 10.0  # seconds to wait for the TSA
 
     # evidence captures in Chromium (crawler.capture): a newly flagged lead fetched over HTTP gets one
     evidence_capture: bool = True  # capture newly flagged HTTP-crawled leads (on-demand captures always work)
@@ -89,6 +95,11 @@ class Settings(BaseSettings):
     @property
     def blob_dir(self) -> Path:
         return self.home / "blobs"
+
+    @property
+    def cache_dir(self) -> Path:
+        """The scorer's compiled registries (brands.index_cache): safe to delete at any time."""
+        return self.home / "cache"
 
     @property
     def chromium_executable(self) -> str | None:

@@ -1,5 +1,5 @@
-"""The crawl-run recorder: the Scrapy extension that keeps a crawl's row in the database, its resume log
-and its progress bar."""
+"""markwatch's Scrapy extensions: the crawl-run recorder (a crawl's row in the database, its resume log and
+its progress bar) and the page limit of ``--max-pages``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import IO, TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.extensions.closespider import CloseSpider
 from scrapy.http import Request, Response
 from scrapy.spiders import Spider
 
@@ -213,3 +214,12 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+class PageLimit(CloseSpider):
+    """Scrapy's CloseSpider, with ``CLOSESPIDER_PAGECOUNT`` (``--max-pages``) counting marketplace pages
+    only: a listing's images are fetched through the same downloader but are not pages."""
+
+    def page_count(self, response: Response, request: Request, spider: Spider) -> None:
+        if not request.meta.get("markwatch_image"):
+            super().page_count(response, request, spider)

@@ -60,6 +60,8 @@ COMPONENTS: dict[str, Any] = {
     "EXTENSIONS": {
         "scrapy.extensions.remote_control.RemoteControl": None,  # no listening port for a crawl
         "scrapy.extensions.throttle.AutoThrottle": None,
+        "scrapy.extensions.closespider.CloseSpider": None,
+        "crawler.extensions.PageLimit": 0,  # CloseSpider counting pages, not images
         "crawler.middlewares.BrowserAwareThrottle": 0,
         "crawler.extensions.CrawlRunRecorder": 500,
         "crawler.distributed.KeepAlive": 510,

@@ -112,7 +112,7 @@ def attach_state(app: FastAPI, settings: Settings) -> None:
 
 
 def include_routers(app: FastAPI) -> None:
-    from review.routes import admin, api, apidocs, auth, brands, captures, leads, queue, users
+    from review.routes import admin, api, apidocs, auth, brands, captures, cases, leads, queue, users
 
     app.include_router(auth.router)
     app.include_router(queue.router)
@@ -122,6 +122,8 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(admin.router)
     app.include_router(users.router)
     app.include_router(api.router)
+    app.include_router(cases.router)
+    app.include_router(cases.api)
     app.include_router(apidocs.router)
     app.mount(apidocs.ASSETS_URL, apidocs.assets(), name="docs-assets")
 

@@ -72,7 +72,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Command line: markwatch users list | disable | enable | passwd | tokens | revoke",
     ),
     "nav.blacklist": ("黑名单", "Blacklist"),
-    "nav.digest": ("日报", "Digest"),
+    "nav.digest": ("监测日报", "Daily digest"),
     "nav.status": ("系统状态", "Status"),
     "nav.api": ("接口文档", "API"),
     "nav.logout": ("退出", "Log out"),
@@ -116,7 +116,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.back": ("返回待审队列", "Back to the queue"),
     "error.dismiss_reason": ("驳回必须填写理由。", "A dismissal needs a reason."),
-    "error.department": ("请选择有效的处室。", "Choose a valid department."),
+    "error.department": ("请选择有效的承办处室。", "Choose a valid department."),
     "error.no_selection": ("请先勾选线索。", "Select some leads first."),
     "error.conflict": (
         "此线索在您打开页面后已被他人修改，未作处理。请查看当前状态后再决定。",
@@ -170,7 +170,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "param.snapshot_id": ("快照编号", "Snapshot number"),
     "param.brand_id": ("品牌编号", "Brand number"),
     "param.action": ("操作", "Action"),
-    "param.department": ("处室", "Department"),
+    "param.department": ("承办处室", "Department"),
     "param.note": ("备注", "Note"),
     "param.ids": ("所选线索", "Selected leads"),
     "param.name": ("用户名", "User name"),
@@ -198,7 +198,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # actions (decisions and audit events)
     "action.confirm": ("确认", "Confirm"),
     "action.dismiss": ("驳回", "Dismiss"),
-    "action.assign": ("分派处室", "Assign"),
+    "action.assign": ("分派承办处室", "Assign a department"),
     "action.escalate": ("上报", "Escalate"),
     "action.transfer": ("移送公安", "Transfer to police"),
     "action.reopen": ("重新打开（管理员）", "Reopen (admin)"),
@@ -239,7 +239,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.platform": ("平台", "Platform"),
     "queue.brand": ("品牌", "Brand"),
     "queue.violation": ("违法类型", "Violation"),
-    "queue.department": ("处室", "Department"),
+    "queue.department": ("承办处室", "Department"),
     "queue.status": ("状态", "Status"),
     "queue.risk": ("风险", "Risk"),
     "queue.risk_min": ("最低风险 %", "Min risk %"),
@@ -263,8 +263,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.export_csv": ("导出 CSV", "Export CSV"),
     "queue.export_xlsx": ("导出 Excel", "Export XLSX"),
     "queue.keys": (
-        "快捷键：j/k 上下移动，c 确认，d 驳回（需填写理由）",
-        "Keys: j/k move, c confirm, d dismiss (a reason is required)",
+        "快捷键：j/k 上下移动，回车打开，c 确认，d 驳回（在该行填写理由）",
+        "Keys: j/k move, Enter opens, c confirm, d dismiss (type the reason in the row)",
     ),
     "queue.bulk_done": ("已处理 {n} 条线索。", "{n} leads updated."),
     "queue.bulk_changed": (
@@ -288,6 +288,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.reason": ("主要理由", "Top reason"),
     "queue.sort_asc": ("升序", "ascending"),
     "queue.sort_desc": ("降序", "descending"),
+    # --- triage (issue 14: triage mode and keys, claim/assign, thumbnails, seller pages, blacklist lifts) ---
+    "triage.nav": ("队列中的上一条、下一条", "Previous and next lead in the queue"),
+    "triage.previous": ("上一条", "Previous lead"),
+    "triage.next": ("下一条", "Next lead"),
+    "triage.decided": (
+        "已记录：线索 #{id}「{action}」。这是队列中的下一条线索。",
+        "Recorded: {action} on lead #{id}. This is the next lead in the queue.",
+    ),
+    "triage.blacklisted": (
+        "线索 #{id} 的卖家确认线索已达 {n} 条，已列入黑名单。",
+        "The seller of lead #{id} now has {n} confirmed leads and is blacklisted.",
+    ),
+    "triage.end": (
+        "已记录：线索 #{id}「{action}」。这是当前队列视图的最后一条线索。",
+        "Recorded: {action} on lead #{id}. That was the last lead of this queue view.",
+    ),
+    "triage.keys": (
+        "快捷键：c 确认，d 驳回（在按钮旁填写理由后回车），e 上报（填写备注后回车，再确认），"
+        "n/p 下一条/上一条",
+        "Keys: c confirm, d dismiss (type the reason beside the buttons, Enter), "
+        "e escalate (type the note, Enter, then confirm), n/p next/previous lead",
+    ),
+    "triage.reason_dismiss": ("驳回理由（必填，回车提交）", "Reason to dismiss (required, Enter submits)"),
+    "triage.reason_escalate": (
+        "上报备注（必填，回车提交）",
+        "Note for the escalation (required, Enter submits)",
+    ),
+    "triage.reason_go": ("提交", "Submit"),
+    "triage.reason_cancel": ("取消（Esc）", "Cancel (Esc)"),
+    "triage.reason_missing": ("请先填写理由。", "Type the reason first."),
+    "triage.row_reason": ("驳回理由（回车提交，Esc 取消）", "Reason to dismiss (Enter submits, Esc cancels)"),
+    # --- end of triage ---
     # lead page
     "lead.title": ("线索 #{id}", "Lead #{id}"),
     "lead.listing": ("商品信息", "Listing"),
@@ -574,7 +606,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "blacklist.none": ("黑名单为空。", "No seller is blacklisted."),
     "blacklist.since": ("列入时间", "Since"),
     "blacklist.leads": ("依据线索", "Leads"),
-    "digest.title": ("每日汇总", "Daily digest"),
+    "digest.title": ("监测日报", "Daily digest"),
     "digest.chart": ("近 30 天每日新增线索（按违法类型）", "New leads per day, last 30 days, by violation"),
     "digest.total": ("30 天合计 {n} 条", "{n} in 30 days"),
     "digest.day": ("日期", "Day"),
@@ -586,8 +618,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.last_run": ("上次运行", "Last run"),
     "status.never_ran": ("尚未运行", "never ran"),
     "status.no_schedule": (
-        "尚未安排计划任务：`markwatch run` 会安排。",
-        "Nothing scheduled yet: `markwatch run` installs the schedule.",
+        "尚未安排计划任务：运行 markwatch run 时会安排。",
+        "Nothing scheduled yet: markwatch run installs the schedule.",
     ),
     "status.no_jobs": ("尚无任务运行记录。", "No job has run yet."),
     "status.job": ("任务", "Job"),
@@ -603,8 +635,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "status.public_key": ("证据包签名公钥（Ed25519）", "Evidence signing public key (Ed25519)"),
     "status.fingerprint": (
-        "指纹（核验他处证据包时用 `markwatch evidence verify --key`）",
-        "Fingerprint (for `markwatch evidence verify --key` elsewhere)",
+        "指纹（在其他机器上核验证据包时，填入 markwatch evidence verify --key）",
+        "Fingerprint (give it to markwatch evidence verify --key on another machine)",
     ),
     "status.key_na": ("证据包功能尚未安装。", "Evidence packets are not installed."),
     "stat.brands": ("品牌数", "brands"),
@@ -619,7 +651,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.risk": ("风险", "Risk"),
     "col.status": ("状态", "Status"),
     "col.violation": ("违法类型", "Violation"),
-    "col.department": ("处室", "Department"),
+    "col.department": ("承办处室", "Department"),
     "col.brand": ("品牌", "Brand"),
     "col.platform": ("平台", "Platform"),
     "col.title": ("商品标题", "Title"),
@@ -633,6 +665,236 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.transfer": ("达刑事标准", "Criminal threshold"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    # --- daybook: the digest, the status page, the command line (one block, to ease merges) ---
+    "digest.heading": ("markwatch 监测日报 · {day}", "markwatch daily digest · {day}"),
+    "digest.window": (
+        "统计区间：{since} 至 {until}（北京时间）。",
+        "Period: {since} to {until} (Beijing time).",
+    ),
+    "digest.new_total": ("新线索共 {n} 条。", "{n} new leads."),
+    "digest.facets": ("新线索分布", "New leads by"),
+    "digest.count": ("新线索数", "New leads"),
+    "digest.none_value": ("（无）", "(none)"),
+    "digest.nothing": ("无", "none"),
+    "digest.top": ("高风险新线索", "Riskiest new leads"),
+    "digest.no_new": ("无新线索", "No new leads"),
+    "digest.health": ("采集情况", "Crawl health"),
+    "digest.health_none": ("统计区间内没有采集任务", "No crawl ran in this period"),
+    "digest.per_day": ("逐日数字", "Day by day"),
+    "digest.files": ("日报文件", "Digest files"),
+    "digest.files_none": (
+        "尚未生成日报文件：计划任务每天生成，或运行 markwatch run --once。",
+        "No digest file yet: the schedule writes one every day, or run markwatch run --once.",
+    ),
+    "digest.file_html": ("网页（HTML）", "page (HTML)"),
+    "digest.file_xlsx": ("表格（Excel）", "spreadsheet (XLSX)"),
+    "digest.sheet_new": ("新线索", "New leads"),
+    "digest.sheet_by": ("按{facet}", "By {facet}"),
+    "digest.sheet_trend": ("30天趋势", "30-day trend"),
+    "digest.mail_subject": (
+        "markwatch 监测日报 {day}：新线索 {n} 条",
+        "markwatch daily digest {day}: {n} new leads",
+    ),
+    "digest.mail_body": ("新线索 {n} 条，详见附件。", "{n} new leads; the spreadsheet is attached."),
+    "col.price_yuan": ("价格（元）", "Price (CNY)"),
+    "health.platform": ("平台", "Platform"),
+    "health.runs": ("采集次数", "Crawls"),
+    "health.pages": ("页面", "Pages"),
+    "health.items": ("商品", "Listings"),
+    "health.blocks": ("拦截", "Blocked"),
+    "health.errors": ("错误", "Errors"),
+    "health.status": ("最近状态", "Last status"),
+    "run.finished": ("完成", "finished"),
+    "run.failed": ("失败", "failed"),
+    "run.interrupted": ("中断", "interrupted"),
+    "run.running": ("进行中", "running"),
+    "outcome.ok": ("成功", "succeeded"),
+    "outcome.failed": ("失败", "failed"),
+    "outcome.running": ("运行中", "running"),
+    "outcome.none": ("尚未运行", "never ran"),
+    "job.crawl": ("采集 {platform}", "crawl {platform}"),
+    "job.score": ("评分与入队", "score and queue"),
+    "job.digest": ("生成监测日报", "write the daily digest"),
+    "job.retention": ("清理过期快照", "prune old snapshots"),
+    "schedule.daily": ("每天 {times}", "daily at {times}"),
+    "schedule.hourly": ("每小时第 {minute} 分", "hourly at minute {minute}"),
+    "schedule.every_hours": ("每 {n} 小时（第 {minute} 分）", "every {n} hours (at minute {minute})"),
+    "schedule.every_minutes": ("每 {n} 分钟", "every {n} minutes"),
+    "schedule.every_seconds": ("每 {n} 秒", "every {n} seconds"),
+    "schedule.cron": ("按 cron 表达式“{expr}”", "on the cron schedule “{expr}”"),
+    "schedule.none": ("未安排", "not scheduled"),
+    "list.sep": ("、", ", "),
+    # --- end of daybook's block ---
+    # evidence verify: the trusted time (RFC 3161) of a packet
+    "evidence.timestamp_valid": (
+        "可信时间戳：有效，由 {tsa} 于 {shanghai}（北京时间）／ {utc}（UTC）对清单的 SHA-256 加盖",
+        "trusted timestamp: valid, by {tsa} at {utc} UTC ({shanghai} Beijing time), "
+        "over the manifest's SHA-256",
+    ),
+    "evidence.timestamp_unchecked": (
+        "可信时间戳：未核验签名 — 时间戳注明由 {tsa} 于 {shanghai}（北京时间）／ {utc}（UTC）"
+        "对本清单的 SHA-256 加盖，"
+        "但未给出时间戳服务的根证书（--tsa-certs 或 MARKWATCH_TSA_CERTIFICATES），其签名和证书未经核验",
+        "trusted timestamp: NOT CHECKED — the token says {tsa} stamped this manifest's SHA-256 at {utc} UTC "
+        "({shanghai} Beijing time), but without the TSA's root CA (--tsa-certs or "
+        "MARKWATCH_TSA_CERTIFICATES) its signature and certificate were not checked",
+    ),
+    "evidence.timestamp_invalid": ("可信时间戳：无效 — {problem}", "trusted timestamp: INVALID — {problem}"),
+    "evidence.no_timestamp": (
+        "无可信时间戳：出具时未配置时间戳服务，提取时间仅为出具系统的时钟所记",
+        "no trusted timestamp: no TSA was configured when it was issued; the export time is the issuing "
+        "system's clock only",
+    ),
+    "evidence.timestamp_refused": (
+        "无可信时间戳：时间戳服务 {tsa} 未给出有效的时间戳（{reason}），提取时间仅为出具系统的时钟所记",
+        "no trusted timestamp: the TSA {tsa} gave no valid token ({reason}); the export time is the issuing "
+        "system's clock only",
+    ),
+    # --- cases (案件线索: review/cases, the case list and page; one block) ---
+    "nav.cases": ("案件", "Cases"),
+    "queue.tabs": ("查看", "View"),
+    "queue.tab_leads": ("线索", "Leads"),
+    "queue.tab_cases": ("案件", "Cases"),
+    "cases.title": ("案件线索", "Cases"),
+    "cases.active": ("办理中（未合并）", "Active (not merged)"),
+    "cases.number": ("案件编号", "Case"),
+    "cases.shops": ("店铺", "Shops"),
+    "cases.platforms": ("平台", "Platforms"),
+    "cases.leads": ("线索", "Leads"),
+    "cases.updated": ("最近变化（北京时间）", "Last change (Beijing time)"),
+    "cases.over": ("达刑事标准", "over the threshold"),
+    "cases.none": ("没有案件。", "No cases."),
+    "case.title": ("案件线索 {number}", "Case {number}"),
+    "case.facts": ("概况", "Overview"),
+    "case.network": ("关联网络", "Network"),
+    "case.shops": ("涉及店铺", "Shops"),
+    "case.shops_count": ("{n} 家（{platforms} 个平台）", "{n} on {platforms} platform(s)"),
+    "case.shops_n": ("{n} 家", "{n} shop(s)"),
+    "case.brands": ("涉及品牌", "Brands"),
+    "case.leads": ("线索", "Leads"),
+    "case.total": ("估算销售额合计", "Estimated sales, summed"),
+    "case.jurisdiction": ("管辖（营业执照登记地）", "Jurisdiction (licence regions)"),
+    "case.jurisdiction_unknown": ("未能从营业执照确定", "not known from the licences"),
+    "case.department": ("承办处室", "Department"),
+    "case.opened": ("立案线索时间", "Opened"),
+    "case.actions": ("处理", "Decide"),
+    "case.confirm": ("确认为同一经营网络", "Confirm: one operation"),
+    "case.transfer": ("整体移交", "Transfer the whole case"),
+    "case.transfer_to": ("移交给", "Transfer to"),
+    "case.recipient": ("收文单位", "Addressee"),
+    "case.recipient_hint": (
+        "不填则按处室、登记地或“公安机关”",
+        "default: the department, the region's bureau or the police",
+    ),
+    "case.merge_with": ("与案件编号合并", "Merge with case number"),
+    "case.merge": ("合并案件", "Merge cases"),
+    "case.split": ("将勾选的店铺拆分出去", "Split the ticked shops off"),
+    "case.split_pick": ("拆分", "Split"),
+    "case.closed": ("案件{status}，不再处理。", "The case is {status}: no more decisions."),
+    "case.evidence_packet": ("导出案件证据包", "Export the case evidence packet"),
+    "case.graph": ("关系图", "Network"),
+    "case.graph_hint": (
+        "点击连线查看证据，点击店铺查看店铺信息。",
+        "Click a line for its evidence, a shop for its row.",
+    ),
+    "case.edge_title": ("{kind}（{strength}）", "{kind} ({strength})"),
+    "case.evidence": ("关联证据", "Evidence between shops"),
+    "case.shared": ("共同特征", "Shared"),
+    "case.edge_seen": ("首次发现 {first}，最近 {last}", "first seen {first}, last {last}"),
+    "case.snapshot_at": ("快照 {when}", "snapshot {when}"),
+    "case.no_edges": ("没有可显示的关联证据。", "No evidence to show."),
+    "case.shops_by_platform": ("店铺（按平台）", "Shops by platform"),
+    "case.shop": ("店铺", "Shop"),
+    "case.shop_id": ("店铺编号", "Shop id"),
+    "case.licence": ("统一社会信用代码", "USCC"),
+    "case.region": ("登记地", "Region"),
+    "case.sales": ("涉案商品及估算销售额", "Listings and estimated sales"),
+    "case.arithmetic": ("估算销售额（单价 × 销量）", "Estimated sales (price × sold)"),
+    "case.sum": ("合计 {total}（{n} 条商品）。", "Sum {total} ({n} listings)."),
+    "case.sum_unknown": (
+        "另有 {n} 条缺少价格或销量，未计入。",
+        "{n} more without price or sales, not counted.",
+    ),
+    "case.estimate_note": (
+        "估算销售额按页面显示的价格与销量计算，以查证属实的数额为准。",
+        "Estimates from the prices and sales counts the pages showed; the proven amount decides.",
+    ),
+    "case.timeline": ("时间线", "Timeline"),
+    "case.documents": ("文书", "Documents"),
+    "case.doc_number": ("文号", "Number"),
+    "case.doc_kind": ("文书", "Document"),
+    "case.issued": ("出具时间", "Issued"),
+    "case.deadline": ("回复期限", "Deadline"),
+    "case.overdue": ("逾期未复", "overdue"),
+    "case.files": ("文件", "Files"),
+    "case.responses": ("平台处理结果", "Platform's response"),
+    "case.response_day": ("处理日期", "Day"),
+    "case.record_response": ("记录", "Record"),
+    "case.no_documents": ("尚未出具文书。", "No documents yet."),
+    "case.notice_to": ("平台通知：{platform}", "Notice to {platform}"),
+    "case.make_document": ("生成文书（DOCX 与 PDF）", "Make the document (DOCX and PDF)"),
+    "case.audit": ("处理记录", "Audit trail"),
+    "case.no_events": ("暂无处理记录。", "Nothing recorded yet."),
+    "case.when": ("时间", "When"),
+    "case.who": ("操作人", "Who"),
+    "case.what": ("操作", "What"),
+    "case.done_confirm": ("已确认为同一经营网络。", "Confirmed as one operation."),
+    "case.done_transfer": (
+        "案件已整体移交，移交文书已生成。",
+        "Transferred whole; the hand-over document is made.",
+    ),
+    "case.done_merge": ("案件已合并。", "Cases merged."),
+    "case.done_split": ("店铺已拆分。", "Shops split off."),
+    "case.done_document": ("文书已生成并存档。", "Document made and kept."),
+    "case.done_response": ("已记录平台处理结果。", "Platform response recorded."),
+    "case_status.open": ("待核查", "open"),
+    "case_status.confirmed": ("已确认", "confirmed"),
+    "case_status.merged": ("已合并", "merged"),
+    "case_status.closed": ("已结束", "closed"),
+    "case_status.transferred": ("已移交", "transferred"),
+    "case_kind.uscc": ("同一营业执照", "same licence (USCC)"),
+    "case_kind.phone": ("同一电话", "same phone"),
+    "case_kind.wechat": ("同一微信", "same WeChat"),
+    "case_kind.qq": ("同一 QQ", "same QQ"),
+    "case_kind.email": ("同一邮箱", "same e-mail"),
+    "case_kind.image_phash": ("同一商品图片", "same product photo"),
+    "case_kind.address": ("同一地址", "same address"),
+    "case_kind.shop_name": ("店名近似", "near-identical shop name"),
+    "case_kind.reviewer": ("审核人员合并", "merged by a reviewer"),
+    "case_strength.strong": ("强", "strong"),
+    "case_strength.weak": ("弱", "weak"),
+    "case_recipient.department": ("本局处室（交办单）", "a department (hand-over)"),
+    "case_recipient.bureau": ("有管辖权的市场监管局（移送函）", "the bureau with jurisdiction (referral)"),
+    "case_recipient.police": ("公安机关（涉嫌犯罪案件移送书）", "the police (transfer)"),
+    "case_document.department": ("案件线索交办单", "hand-over"),
+    "case_document.bureau": ("案件线索移送函", "referral"),
+    "case_document.police": ("涉嫌犯罪案件移送书", "transfer to the police"),
+    "case_document.platform_notice": ("平台采取必要措施通知", "platform notice"),
+    "case_response.removed": ("已删除/屏蔽", "removed"),
+    "case_response.refused": ("拒绝处理", "refused"),
+    "case_response.no_answer": ("未答复", "no answer"),
+    "case_action.confirm": ("确认", "confirmed"),
+    "case_action.transfer": ("整体移交", "transferred whole"),
+    "case_action.merge": ("合并", "merged"),
+    "case_action.split": ("拆分", "split"),
+    "case_action.document": ("出具文书", "document issued"),
+    "case_action.platform_response": ("记录平台处理结果", "platform response recorded"),
+    "case_action.evidence_export": ("导出案件证据包", "case packet exported"),
+    "case_when.shop_seen": ("首次发现店铺", "shop first seen"),
+    "case_when.lead_flagged": ("首次标记线索", "lead first flagged"),
+    "case_when.edge_found": ("发现关联", "evidence found"),
+    "case_when.network_merged": ("网络合并", "networks merged"),
+    "case_when.case_event": ("案件处理", "case decision"),
+    "error.case": ("无法处理：{reason}", "Refused: {reason}"),
+    "digest.overdue": ("逾期未复的平台通知", "Overdue platform notices"),
+    "digest.overdue_none": ("没有逾期未复的平台通知", "No platform notice is overdue"),
+    "overdue.case": ("案件编号", "Case"),
+    "overdue.number": ("文号", "Number"),
+    "overdue.platform": ("平台", "Platform"),
+    "overdue.deadline": ("回复期限", "Deadline"),
+    "overdue.days": ("逾期天数", "Days overdue"),
+    "overdue.link": ("案件页面", "Case page"),
+    # --- end of cases ---
 }
 
 
@@ -659,3 +921,38 @@ def label(prefix: str, value: str | None, lang: str = DEFAULT_LANG) -> str:
         return translate(f"{prefix}.none", lang) if f"{prefix}.none" in MESSAGES else "—"
     key = f"{prefix}.{value}"
     return translate(key, lang) if key in MESSAGES else value
+
+
+def job_name(job_id: str, lang: str = DEFAULT_LANG) -> str:
+    """A scheduled job in words: ``crawl:demo-static`` → 采集 demo-static."""
+    kind, _, platform = job_id.partition(":")
+    key = f"job.{kind}"
+    return translate(key, lang, platform=platform) if key in MESSAGES else job_id
+
+
+def schedule_words(trigger: dict[str, object] | None, lang: str = DEFAULT_LANG) -> str:
+    """A schedule as storage.jobs.trigger_facts describes it, in words: 每天 02:00 / daily at 02:00,
+    每 30 分钟 / every 30 minutes; a cron schedule words cannot say plainly shows as its expression."""
+    if not trigger:
+        return translate("schedule.none", lang)
+    seconds = trigger.get("every_seconds")
+    if isinstance(seconds, int):
+        for unit, size in (("hours", 3600), ("minutes", 60), ("seconds", 1)):
+            if seconds % size == 0:
+                if unit == "hours":
+                    return translate("schedule.every_hours", lang, n=seconds // size, minute="00")
+                return translate(f"schedule.every_{unit}", lang, n=seconds // size)
+    cron = trigger.get("cron")
+    if not isinstance(cron, dict):
+        return str(trigger.get("text", ""))
+    hour, minute = str(cron.get("hour", "*")), str(cron.get("minute", "0"))
+    if set(cron) <= {"hour", "minute"} and minute.isdigit():
+        if all(h.isdigit() for h in hour.split(",")):
+            times = [f"{int(h):02d}:{int(minute):02d}" for h in hour.split(",")]
+            return translate("schedule.daily", lang, times=translate("list.sep", lang).join(times))
+        if hour == "*":
+            return translate("schedule.hourly", lang, minute=f"{int(minute):02d}")
+        if hour.startswith("*/") and hour[2:].isdigit():
+            return translate("schedule.every_hours", lang, n=int(hour[2:]), minute=f"{int(minute):02d}")
+    expr = " ".join(str(cron.get(f, "*")) for f in ("minute", "hour", "day", "month", "day_of_week"))
+    return translate("schedule.cron", lang, expr=expr)

@@ -172,6 +172,10 @@ def save_edges(*, session: Session, edges: Iterable[Edge], now: datetime | None 
     wanted = {(e.seller_a_id, e.seller_b_id, e.kind): e for e in edges}
     if not wanted:
         return
+    # a pair a reviewer split apart (storage.casework.split_case) is never joined again by evidence;
+    # only a reviewer's own merge edge may join it
+    severed = severed_pairs(session=session, seller_ids={s for key in wanted for s in key[:2]})
+    wanted = {k: e for k, e in wanted.items() if k[:2] not in severed or e.kind == "reviewer"}
     existing: dict[tuple[int, int, str], NetworkEdge] = {}
     for batch in _chunks(sorted({key[0] for key in wanted})):
         for stored in session.scalars(select(NetworkEdge).where(NetworkEdge.seller_a_id.in_(batch))):
@@ -191,11 +195,28 @@ def save_edges(*, session: Session, edges: Iterable[Edge], now: datetime | None 
     session.flush()
 
 
+def severed_pairs(*, session: Session, seller_ids: Collection[int]) -> set[tuple[int, int]]:
+    """The pairs of these sellers (smaller id first) that a reviewer split apart: never joined again."""
+    from storage.models import NetworkSeverance
+
+    found: set[tuple[int, int]] = set()
+    for batch in _chunks(sorted(seller_ids)):
+        statement = select(NetworkSeverance.seller_a_id, NetworkSeverance.seller_b_id).where(
+            NetworkSeverance.seller_a_id.in_(batch)
+        )
+        found.update((a, b) for a, b in session.execute(statement))
+    return found
+
+
 def drop_edges(*, session: Session, pairs: Collection[tuple[int, int]]) -> None:
-    """Remove every edge between these pairs (their evidence no longer joins them)."""
+    """Remove every edge between these pairs (their evidence no longer joins them), except a reviewer's
+    merge edge (storage.casework.merge_cases): recomputed evidence does not undo a reviewer's decision."""
     for batch in _chunks(sorted((min(p), max(p)) for p in pairs)):
         session.execute(
-            delete(NetworkEdge).where(tuple_(NetworkEdge.seller_a_id, NetworkEdge.seller_b_id).in_(batch))
+            delete(NetworkEdge).where(
+                tuple_(NetworkEdge.seller_a_id, NetworkEdge.seller_b_id).in_(batch),
+                NetworkEdge.kind != "reviewer",
+            )
         )
 
 

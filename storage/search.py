@@ -14,7 +14,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, and_, bindparam, column, func, literal_column, or_, select, table
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    column,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -404,6 +417,72 @@ def _sorted_ids_query(where: list[Any], needs_listing: bool, sort: str) -> Selec
     if key == "platform":
         query = query.join(Platform, Platform.id == Lead.platform_id)
     return query.where(*where).order_by(*_order_by(sort))
+
+
+def _sort_keys(sort: str, fresh_since: datetime | None) -> list[tuple[Any, bool, bool]]:
+    """The queue's order as keys: (expression, descending, unknowns last); ``_order_by`` in key form,
+    with the new-since-the-last-visit part first when ``fresh_since`` is given (as ``queue_page``)."""
+    keys: list[tuple[Any, bool, bool]] = []
+    if fresh_since is not None:
+        keys.append((case((Lead.last_flagged_at >= fresh_since, 1), else_=0), True, False))
+    key = sort.lstrip("-")
+    if sort != DEFAULT_SORT and key in SORTS:
+        keys.append((SORTS[key], sort.startswith("-"), key in ("price", "sold")))
+    return [*keys, (Lead.risk, True, False), (Lead.id, True, False)]
+
+
+def _beyond(expr: Any, value: Any, descending: bool, nulls_last: bool, forward: bool) -> Any:
+    """``expr`` comes strictly after (``forward``) or before ``value`` in its key's order."""
+    if value is None:  # only a key with unknowns last is ever None: nothing after, every known before
+        return false() if forward else expr.is_not(None)
+    later = expr < value if descending == forward else expr > value
+    return or_(later, expr.is_(None)) if nulls_last and forward else later
+
+
+def neighbour_id(
+    *,
+    session: Session,
+    filters: QueueFilter,
+    lead_id: int,
+    sort: str = DEFAULT_SORT,
+    fresh_since: datetime | None = None,
+    forward: bool = True,
+) -> int | None:
+    """The lead after (``forward``) or before ``lead_id`` in the queue view's order (``queue_page``'s:
+    ``sort``, the new part first with ``fresh_since``), or None at the end. The lead itself need not be
+    in the view any more (a decision just took it out): its place in the order is where it was."""
+    keys = _sort_keys(sort, fresh_since)
+    joined = (
+        select(*(k[0] for k in keys))
+        .select_from(Lead)
+        .join(Listing, Listing.id == Lead.listing_id)
+        .join(Platform, Platform.id == Lead.platform_id)
+    )
+    current = session.execute(joined.where(Lead.id == lead_id)).one_or_none()
+    if current is None:
+        return None
+    # keyset: equal on the keys before one, beyond it on that one (a lexicographic "after")
+    options, equal = [], list[Any]()
+    for (expr, descending, nulls_last), value in zip(keys, current, strict=True):
+        options.append(and_(*equal, _beyond(expr, value, descending, nulls_last, forward)))
+        equal.append(expr.is_(None) if value is None else expr == value)
+    order = []
+    for expr, descending, nulls_last in keys:
+        term = expr.desc() if descending == forward else expr.asc()
+        if nulls_last:
+            term = term.nulls_last() if forward else term.nulls_first()
+        order.append(term)
+    where, _ = _conditions(filters)
+    query = (
+        select(Lead.id)
+        .select_from(Lead)
+        .join(Listing, Listing.id == Lead.listing_id)
+        .join(Platform, Platform.id == Lead.platform_id)
+        .where(*where, or_(*options), Lead.id != lead_id)
+        .order_by(*order)
+        .limit(1)
+    )
+    return session.scalar(query)
 
 
 def queue_page(

@@ -124,3 +124,11 @@ def test_no_import_cycle_inside_a_package(package):
 def test_the_cycle_check_finds_direct_and_longer_cycles():
     graph = {"a": {"b"}, "b": {"a"}, "c": {"d"}, "d": {"e"}, "e": {"c"}, "f": {"a"}}
     assert import_cycles(graph) == [["a", "b"], ["c", "d", "e"]]
+
+
+def test_route_modules_import_services_not_other_routers():
+    modules = package_modules("review")
+    for name, path in modules.items():
+        if name.startswith("review.routes."):
+            routers = {m for m in module_imports(name, path, modules) if m.startswith("review.routes")}
+            assert not routers, f"{path.relative_to(ROOT)} imports the routers {sorted(routers)}"

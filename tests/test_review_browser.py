@@ -140,10 +140,14 @@ def test_log_in_filter_the_queue_and_confirm_a_lead(page, seeded) -> None:  # ty
     page.wait_for_url("**brand=*")
     assert "共 1 条线索" in page.inner_text("#total")
     page.click("text=李宁 运动鞋 高仿 1:1 原单")
-    page.wait_for_url(f"**/leads/{seeded['lining']}")
+    page.wait_for_url(f"**/leads/{seeded['lining']}?queue=*")
     assert "估算销售额" in page.inner_text("#threshold")
     page.click("#action-confirm")
-    page.wait_for_url("**done=confirm*")
+    # triage mode: the filtered view had one lead, so the reviewer is back on it, told so
+    page.wait_for_url("**triage_end=*")
+    assert "这是当前队列视图的最后一条线索" in page.inner_text("#triage-end")
+    assert "brand=" in page.url
+    page.goto(page.base + f"/leads/{seeded['lining']}")
     assert page.inner_text("#lead-status") == "已确认"
     assert "确认" in page.inner_text("#audit")
     assert page.dialogs == []

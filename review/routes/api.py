@@ -25,7 +25,7 @@ from review.deps import (
 )
 from review.filters import parse_filter
 from review.i18n import translate
-from review.routes.brands import Refusal, register_brand, registration_entry, resemblances
+from review.registrations import Refusal, register_brand, registration_entry, resemblances
 from review.schemas import (
     BrandCreate,
     BrandPublic,

@@ -20,6 +20,7 @@ from review.decisions import (
 )
 from review.deps import (
     EVIDENCE_ROLES,
+    BadInput,
     CsrfDep,
     SessionDep,
     UserDep,
@@ -30,6 +31,7 @@ from review.deps import (
 from review.i18n import MESSAGES
 from review.routes.captures import captures_context
 from review.routing import departments, routing_table
+from review.triage import QueueView, neighbour, queue_view
 from review.uscc import check
 from storage.evidence import listing_snapshots, price_history
 from storage.images import listing_image, listing_images
@@ -82,9 +84,16 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
 
 
 def _lead_page(
-    request: Request, session: Session, user: User, lead: Lead, status_code: int = 200, **extra: Any
+    request: Request,
+    session: Session,
+    user: User,
+    lead: Lead,
+    status_code: int = 200,
+    view: QueueView | None = None,
+    **extra: Any,
 ) -> Response:
-    """The lead page; ``extra``: a decision waiting for its confirmation, or a conflict to show."""
+    """The lead page in the queue ``view`` it was opened from (default: the address's ``queue``);
+    ``extra``: a decision waiting for its confirmation, or a conflict to show."""
     settings = request.app.state.settings
     scope = scope_of(user)
     table = routing_table(settings)
@@ -93,6 +102,13 @@ def _lead_page(
     sales = estimated_sales(listing)
     prices = price_history(session=session, listing_id=listing.id)
     error = request.query_params.get("error")
+    view = view or queue_view(request.query_params.get("queue"))
+    try:
+        previous_id = neighbour(session, user, view, lead.id, settings.timezone, forward=False)
+        next_id = neighbour(session, user, view, lead.id, settings.timezone, forward=True)
+    except BadInput:  # a hand-edited queue address: the lead page still opens, without neighbours
+        previous_id = next_id = None
+    decided = request.query_params.get("decided", "")
     return render(
         request,
         "lead.html",
@@ -129,6 +145,10 @@ def _lead_page(
         blacklisted_now=request.query_params.get("blacklisted") == "1",
         capture_queued=request.query_params.get("captured") == "1",
         **captures_context(session, lead),
+        view=view,
+        previous_id=previous_id,
+        next_id=next_id,
+        decided=int(decided) if decided.isdigit() and len(decided) < 12 else None,
         **extra,
     )
 
@@ -159,10 +179,15 @@ def decision(
     department: Annotated[str, Form(max_length=32)] = "",
     version: Annotated[int | None, Form()] = None,
     confirmed: Annotated[str, Form()] = "",
+    queue: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """A decision from the lead page, on the version the page showed. Escalation and transfer to the
     police are asked once more (the page again, with the note, and a confirm button) before they are made.
-    A lead changed since the page was loaded answers 409 with the page as it is now."""
+    A lead changed since the page was loaded answers 409 with the page as it is now.
+
+    Triage mode: once decided, the reviewer goes on to the next lead of the queue view the page was
+    opened from (``queue``: the queue's query string), or back to that view when this was its last."""
+    view = queue_view(queue)
     lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
     if lead is None:
         raise HTTPException(404, "error.404")
@@ -170,7 +195,7 @@ def decision(
         if action in NEEDS_CONFIRMATION and confirmed != "1":
             check_decision(session, lead, user, action, note, department or None, version)
             pending = {"action": action, "note": note, "department": department, "version": lead.version}
-            return _lead_page(request, session, user, lead, confirm=pending)
+            return _lead_page(request, session, user, lead, view=view, confirm=pending)
         outcome = decide(
             request,
             session,
@@ -185,14 +210,31 @@ def decision(
         session.rollback()
         lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
         assert lead is not None
-        return _lead_page(request, session, user, lead, 409, conflict=exc.conflict)
+        return _lead_page(request, session, user, lead, 409, view=view, conflict=exc.conflict)
     except HTTPException as exc:
         if exc.status_code == 400 and str(exc.detail) in MESSAGES:
-            return RedirectResponse(f"/leads/{lead_id}?error={exc.detail}", status_code=303)
+            return RedirectResponse(view.lead_url(lead_id, error=str(exc.detail)), status_code=303)
         raise
     session.commit()
-    extra = "&blacklisted=1" if outcome.blacklisted_seller is not None else ""
-    return RedirectResponse(f"/leads/{lead_id}?done={action}{extra}", status_code=303)
+    return RedirectResponse(_after_decision(request, session, user, view, lead_id, action, outcome), 303)
+
+
+def _after_decision(
+    request: Request, session: Session, user: User, view: QueueView, lead_id: int, action: str, outcome: Any
+) -> str:
+    """Where triage mode goes after a decision on ``lead_id``: the next lead of ``view`` with a notice of
+    what was recorded, or the view itself with "the end of the queue" when there is none."""
+    notice = {"done": action, "decided": str(lead_id)}
+    if outcome.blacklisted_seller is not None:
+        notice["blacklisted"] = "1"
+    try:
+        following = neighbour(session, user, view, lead_id, request.app.state.settings.timezone, forward=True)
+    except BadInput:
+        following = None
+    if following is None:
+        end = {"triage_end": str(lead_id), "triage_action": action}
+        return view.queue_url(**end, **({"blacklisted": "1"} if "blacklisted" in notice else {}))
+    return view.lead_url(following, **notice)
 
 
 def _snapshot_or_404(session: Session, user: User, snapshot_id: int) -> Any:
