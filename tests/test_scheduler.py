@@ -304,7 +304,7 @@ def test_the_schedule_persists_in_the_database_and_is_listed_with_next_runs(db, 
     assert "hour='2'" in rows["crawl:demo-static"]["schedule"] and "hour='8'" in rows["digest"]["schedule"]
     assert all(row["next_run"] and row["outcome"] is None for row in rows.values())
     assert scheduler.persist_schedule(db, get_settings()) == installed  # replaced, not duplicated
-    assert len(json.loads(cli("jobs", "--json").stdout)) == 4
+    assert len(json.loads(cli("jobs", "--json").stdout)) == 5
 
 
 def test_daily_digest_links_to_the_public_url_and_shows_risk_to_one_decimal(db, home, monkeypatch):

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from review.blobs import blob_or_404, image_response
+from review.captures import captures_context
 from review.decisions import (
     NEEDS_CONFIRMATION,
     ROLES,
@@ -29,7 +30,6 @@ from review.deps import (
     sees_internals,
 )
 from review.i18n import MESSAGES
-from review.routes.captures import captures_context
 from review.routing import departments, routing_table
 from review.triage import QueueView, neighbour, queue_view
 from review.uscc import check
