@@ -452,3 +452,14 @@ def platform_id_by_name(*, session: Session, name: str) -> int | None:
 
 def user_by_name(*, session: Session, name: str) -> User | None:
     return session.scalar(select(User).where(User.name == name))
+
+
+def surviving_case(*, session: Session, case: Case) -> Case | None:
+    """For a merged case, the case that carries its sellers on now (following the networks' merges)."""
+    from storage.networks import current_network
+
+    if case.status != CaseStatus.merged:
+        return None
+    network_id = current_network(session=session, network_id=case.network_id)
+    found = session.scalar(select(Case).where(Case.network_id == network_id))
+    return found if found is not None and found.id != case.id else None
