@@ -193,7 +193,7 @@ def test_a_merge_of_two_owners_cases_is_audited_and_leaks_no_lead(app_client, db
         a, d = sorted((world["seller_a"], world["seller_d"]))
         from storage.networks import drop_edges
 
-        drop_edges(session=s, pairs=[(a, d)], kinds=["uscc", "phone", "wechat", "qq", "email", "address"])
+        drop_edges(session=s, pairs=[(a, d)])
         assert s.scalars(select(NetworkEdge.kind).where(NetworkEdge.seller_a_id == a)).all().count("reviewer")
     client.cookies.clear()
     owner = as_user(client, "康师傅权利人")
@@ -428,3 +428,18 @@ def test_the_case_packet_carries_a_trusted_timestamp_when_a_tsa_is_set(db, world
     report = verify_packet(packet)
     assert report.ok, report.lines()
     assert report.timestamp is not None and report.timestamp.trusted
+
+
+def test_a_split_after_a_merge_undoes_it(db, world):
+    with db.session() as s:
+        one, two = s.get(Case, world["one"]), s.get(Case, world["two"])
+        outcome = casework.merge_cases(session=s, case=one, other=two, user_id=None, note="同一地址")
+        casework.split_case(
+            session=s,
+            case=outcome.into,
+            seller_ids=[world["seller_d"], world["seller_e"]],
+            user_id=None,
+            note="地址是市场的公共地址",
+        )
+        ids = case_seller_ids(session=s, case_id=outcome.into.id)
+        assert sorted(ids) == sorted(world[k] for k in ("seller_a", "seller_b", "seller_c"))
