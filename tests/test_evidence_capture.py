@@ -190,7 +190,7 @@ def test_capturing_again_from_the_lead_page_or_the_cli_adds_a_capture_and_is_aud
         event = session.scalars(select(ReviewEvent).where(ReviewEvent.action == "evidence_capture")).one()
         assert event.detail["via"] == "web" and event.detail["by"] == "审核员"
     assert run_captures(db, get_settings()).captured == 1
-    result = cli("evidence", "capture", str(lead_id), "--as", "审核员")
+    result = cli("--lang", "zh", "evidence", "capture", str(lead_id), "--as", "审核员")
     assert result.exit_code == 0 and "成功 1 份" in result.stdout
     with db.session() as session:
         found = lead_captures(session=session, lead_id=lead_id)
