@@ -37,7 +37,11 @@ def picture(colour: str, size: tuple[int, int] = (320, 240)) -> bytes:
 
 IMAGES = {f"http://127.0.0.1:8801/img/{n}.png": picture(c) for n, c in enumerate(("red", "green", "blue"), 1)}
 SCREENSHOT = picture("orange", (400, 900))
-HTML = "<html><head><meta charset='utf-8'><title>康帅傅</title></head><body>康帅傅 红烧牛肉面</body></html>"
+HTML = (
+    "<html><head><meta charset='utf-8'><title>康帅傅</title></head><body><p>康帅傅 红烧牛肉面</p>"
+    + "".join(f"<img src='{url}'>" for url in IMAGES)
+    + "</body></html>"
+)
 
 
 def capture_warc(at, *, screenshot: bytes | None) -> bytes:  # type: ignore[no-untyped-def]
