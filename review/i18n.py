@@ -802,6 +802,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case.when": ("时间", "When"),
     "case.who": ("操作人", "Who"),
     "case.what": ("操作", "What"),
+    "case.merged_into": ("本案件已并入：", "This case was merged into:"),
     "case.done_confirm": ("已确认为同一经营网络。", "Confirmed as one operation."),
     "case.done_transfer": (
         "案件已整体移交，移交文书已生成。",

@@ -29,6 +29,7 @@ from storage.models import (
     CaseDocument,
     CaseEvent,
     CaseStatus,
+    NetworkEdge,
     NetworkSeverance,
     Platform,
     PlatformResponse,
@@ -36,7 +37,7 @@ from storage.models import (
     User,
     utcnow,
 )
-from storage.networks import Edge, assign_networks, case_seller_ids, drop_edges, members_of, save_edges
+from storage.networks import Edge, assign_networks, case_seller_ids, members_of, save_edges
 
 RESPONSES = ("removed", "refused", "no_answer")
 ANSWERED = ("removed", "refused")  # a notice with one of these is answered; no_answer keeps it overdue
@@ -221,7 +222,7 @@ def split_case(
         raise CaseRefused("a split leaves some sellers in the case: choose fewer")
     now = utcnow()
     pairs = {(min(a, b), max(a, b)) for a in part for b in rest}
-    drop_edges(session=session, pairs=pairs)
+    _drop_all_edges(session, pairs)  # a reviewer's merge edge too: the reviewer now says otherwise
     for a, b in sorted(pairs):
         session.add(NetworkSeverance(seller_a_id=a, seller_b_id=b, at=now, user_id=user_id))
     session.flush()
@@ -249,6 +250,18 @@ def split_case(
             at=now,
         )
     return SplitOutcome(kept=case, new=new)
+
+
+def _drop_all_edges(session: Session, pairs: Collection[tuple[int, int]]) -> None:
+    """Every edge between these pairs, of every kind (storage.networks.drop_edges keeps reviewer edges)."""
+    from sqlalchemy import delete, tuple_
+
+    from storage.networks import _chunks
+
+    for batch in _chunks(sorted(pairs)):
+        session.execute(
+            delete(NetworkEdge).where(tuple_(NetworkEdge.seller_a_id, NetworkEdge.seller_b_id).in_(batch))
+        )
 
 
 def _case_of_sellers(session: Session, sellers: Collection[int]) -> Case | None:
@@ -452,3 +465,14 @@ def platform_id_by_name(*, session: Session, name: str) -> int | None:
 
 def user_by_name(*, session: Session, name: str) -> User | None:
     return session.scalar(select(User).where(User.name == name))
+
+
+def surviving_case(*, session: Session, case: Case) -> Case | None:
+    """For a merged case, the case that carries its sellers on now (following the networks' merges)."""
+    from storage.networks import current_network
+
+    if case.status != CaseStatus.merged:
+        return None
+    network_id = current_network(session=session, network_id=case.network_id)
+    found = session.scalar(select(Case).where(Case.network_id == network_id))
+    return found if found is not None and found.id != case.id else None

@@ -208,12 +208,32 @@ def severed_pairs(*, session: Session, seller_ids: Collection[int]) -> set[tuple
     return found
 
 
-def drop_edges(*, session: Session, pairs: Collection[tuple[int, int]]) -> None:
-    """Remove every edge between these pairs (their evidence no longer joins them)."""
-    for batch in _chunks(sorted((min(p), max(p)) for p in pairs)):
-        session.execute(
-            delete(NetworkEdge).where(tuple_(NetworkEdge.seller_a_id, NetworkEdge.seller_b_id).in_(batch))
-        )
+def drop_edges(
+    *,
+    session: Session,
+    pairs: Collection[tuple[int, int]],
+    kinds: Collection[str] | None = None,
+    keep: Collection[tuple[int, int, str]] = (),
+) -> None:
+    """Remove the edges between these pairs (their evidence no longer joins them), except a reviewer's
+    merge edge (storage.casework.merge_cases): recomputed evidence does not undo a reviewer's decision.
+    ``kinds``: only edges of these kinds; ``keep``: not these (pair, kind)s."""
+    keep = set(keep)
+    for batch in _chunks(sorted({(min(p), max(p)) for p in pairs})):
+        where = [
+            tuple_(NetworkEdge.seller_a_id, NetworkEdge.seller_b_id).in_(batch),
+            NetworkEdge.kind != "reviewer",
+        ]
+        if kinds is not None:
+            where.append(NetworkEdge.kind.in_(sorted(kinds)))
+        if not keep:
+            session.execute(delete(NetworkEdge).where(*where))
+            continue
+        columns = (NetworkEdge.id, NetworkEdge.seller_a_id, NetworkEdge.seller_b_id, NetworkEdge.kind)
+        rows = session.execute(select(*columns).where(*where))
+        gone = [row_id for row_id, a, b, kind in rows if (a, b, kind) not in keep]
+        for ids in _chunks(gone):
+            session.execute(delete(NetworkEdge).where(NetworkEdge.id.in_(ids)))
 
 
 def edges_touching(*, session: Session, seller_ids: Collection[int]) -> list[NetworkEdge]:

@@ -29,7 +29,8 @@ def test_the_case_page_in_a_browser(page, seeded) -> None:  # noqa: F811  # type
     page.click(f"text=MW-C-{seeded['one']}")
     page.wait_for_url(f"**/cases/{seeded['one']}")
     assert page.inner_text("h1").startswith(f"案件线索 MW-C-{seeded['one']}")
-    assert page.locator("svg.network circle").count() == 3
+    assert page.locator("svg.network a.node circle").count() == 3
+    assert page.locator("svg.network g.legend").count() == 2  # one colour per platform
     assert page.locator("svg.network a.edge").count() == 2
 
     page.locator('svg.network a.edge[data-kind="phone"] line').last.click()
@@ -48,7 +49,8 @@ def test_the_case_page_in_a_browser(page, seeded) -> None:  # noqa: F811  # type
     assert "已达到 ¥50,000.00 的标准" in page.inner_text("#case-threshold")
     assert case_world.HOSTILE_SHOP in page.inner_text("#case-shops")  # as text
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "case.png"), full_page=True)
+    page.locator("#case-graph").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "case.png"))
 
     page.fill("#confirm-form textarea", "同一营业执照、同一电话")
     page.click("#case-confirm")

@@ -187,6 +187,14 @@ def test_a_merge_of_two_owners_cases_is_audited_and_leaks_no_lead(app_client, db
     for case_id in (world["one"], world["two"]):  # on both cases' trails
         assert [(a, who) for a, who, _ in events(db, case_id)] == [("merge", "审核员")]
     assert "¥70,090.00" in client.get(page).text  # 69,500 + 590
+    merged_page = client.get(f"/cases/{world['two']}").text
+    assert "本案件已并入" in merged_page and f'href="/cases/{world["one"]}"' in merged_page
+    with db.session() as s:  # evidence recomputed for the pair does not undo the reviewer's merge
+        a, d = sorted((world["seller_a"], world["seller_d"]))
+        from storage.networks import drop_edges
+
+        drop_edges(session=s, pairs=[(a, d)])
+        assert s.scalars(select(NetworkEdge.kind).where(NetworkEdge.seller_a_id == a)).all().count("reviewer")
     client.cookies.clear()
     owner = as_user(client, "康师傅权利人")
     seen = owner.get(page).text
@@ -399,3 +407,39 @@ def test_overdue_notices_are_in_the_daily_digest_for_staff_only(db, world):
         )
     assert collect(db, settings, now)["overdue"] == []
     assert collect(db, settings, now, scope=(1,))["overdue"] == []
+
+
+def test_the_case_packet_carries_a_trusted_timestamp_when_a_tsa_is_set(db, world, tmp_path, monkeypatch):
+    import shutil
+
+    if not shutil.which("openssl"):
+        pytest.skip("make test installs openssl (the local TSA)")
+    from tsa import LocalTSA
+
+    from review.cases.service import export_case_packet
+    from settings import get_settings
+
+    with LocalTSA(tmp_path / "tsa") as authority:
+        monkeypatch.setenv("MARKWATCH_TSA_URL", authority.url)
+        monkeypatch.setenv("MARKWATCH_TSA_CERTIFICATES", str(authority.ca_pem))
+        packet = export_case_packet(db, world["two"], user_name="调查员", settings=get_settings())
+    names = zipfile.ZipFile(io.BytesIO(packet)).namelist()
+    assert names[:3] == ["manifest.json", "manifest.sig", "manifest.tsr"]
+    report = verify_packet(packet)
+    assert report.ok, report.lines()
+    assert report.timestamp is not None and report.timestamp.trusted
+
+
+def test_a_split_after_a_merge_undoes_it(db, world):
+    with db.session() as s:
+        one, two = s.get(Case, world["one"]), s.get(Case, world["two"])
+        outcome = casework.merge_cases(session=s, case=one, other=two, user_id=None, note="同一地址")
+        casework.split_case(
+            session=s,
+            case=outcome.into,
+            seller_ids=[world["seller_d"], world["seller_e"]],
+            user_id=None,
+            note="地址是市场的公共地址",
+        )
+        ids = case_seller_ids(session=s, case_id=outcome.into.id)
+        assert sorted(ids) == sorted(world[k] for k in ("seller_a", "seller_b", "seller_c"))

@@ -17,6 +17,7 @@ from review.format import printable
 
 WIDTH, HEIGHT, MARGIN = 720, 420, 60
 LABEL_CLIP = 16  # characters of a shop name drawn under its circle
+LEGEND_STEP = 170  # px between the platforms of the legend
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 DASHES = {  # solid: the same licence; dashed: contacts; dotted: photos, addresses, names, a reviewer
     "uscc": "",
@@ -115,6 +116,12 @@ def network_svg(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge], *, label
             f'stroke-width="2"/>'
             f'<text x="{x:.1f}" y="{y + 26:.1f}" text-anchor="middle" font-size="12">'
             f"{escape(_clip(n.label))}</text></a>"
+        )
+    for i, (platform, colour) in enumerate(colours.items()):  # the legend, in the top margin, one row
+        x = 14 + LEGEND_STEP * i
+        parts.append(
+            f'<g class="legend"><circle cx="{x}" cy="16" r="6" fill="{colour}"/>'
+            f'<text x="{x + 12}" y="20" font-size="12">{escape(_clip(platform))}</text></g>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -7,6 +7,7 @@ Layout (the manifest's ``kind`` is ``case``)::
     manifest.json   format markwatch-evidence/1, kind "case", the case's facts, its leads and documents,
                     and the size and SHA-256 of every other file
     manifest.sig    the Ed25519 signature of manifest.json (as in a lead's packet)
+    manifest.tsr    the RFC 3161 trusted timestamp over manifest.json, when MARKWATCH_TSA_URL is set
     public_key.txt
     case.json       the case: shops, listings with price × sold, the sum and the threshold
     audit.csv       the case's audit trail (UTF-8 with BOM)
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from review.evidence import keys
+from review.evidence import keys, timestamp
 from review.evidence.packet import (
     FORMAT,
     MANIFEST,
@@ -84,7 +85,21 @@ def seal_case_packet(
         "signature": {**key_facts, "signed_file": MANIFEST, "signature_file": SIGNATURE},
         "files": table,
     }
-    manifest_bytes = json_bytes(manifest)
+    manifest_bytes, token = _stamped(manifest, settings)
     signature = keys.sign(manifest_bytes, settings)
-    entries = [(MANIFEST, manifest_bytes), (SIGNATURE, signature_file(signature, manifest_bytes)), *files]
-    return deterministic_zip(entries, now), manifest_bytes
+    entries = [(MANIFEST, manifest_bytes), (SIGNATURE, signature_file(signature, manifest_bytes))]
+    entries += [(timestamp.TOKEN, token)] if token is not None else []
+    return deterministic_zip([*entries, *files], now), manifest_bytes
+
+
+def _stamped(manifest: dict[str, Any], settings: Settings) -> tuple[bytes, bytes | None]:
+    """The manifest's bytes and the TSA's token over them (MARKWATCH_TSA_URL), as a lead's packet has:
+    the manifest says beforehand which token it gets, and says why when the TSA gave none."""
+    plan = timestamp.planned(settings)
+    manifest_bytes = json_bytes({**manifest, "timestamp": plan})
+    if not plan["token_file"]:
+        return manifest_bytes, None
+    try:
+        return manifest_bytes, timestamp.request_token(manifest_bytes, settings)
+    except timestamp.TimestampRefused as refusal:
+        return json_bytes({**manifest, "timestamp": timestamp.refused(plan, str(refusal))}), None

@@ -96,6 +96,7 @@ class CaseView:
     events: list[tuple[CaseEvent, str | None]] = field(default_factory=list)
     documents: list[tuple[CaseDocument, list[PlatformResponse]]] = field(default_factory=list)
     evidence_hashes: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    merged_into: Case | None = None  # a merged case: the one that carries on
 
     @property
     def number(self) -> str:
@@ -317,6 +318,7 @@ def load_case(
         responses = casework.responses_of(session=session, document_ids=[d.id for d in documents])
         view.documents = [(d, responses.get(d.id, [])) for d in documents]
         view.evidence_hashes = _evidence_hashes(session, [r.listing_id for r in sales], settings)
+    view.merged_into = casework.surviving_case(session=session, case=case)
     view.timeline = _timeline(session, view, lang)
     return view
 

@@ -20,7 +20,6 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from review.cases.documents import MEDIA_TYPES, RECIPIENTS
-from review.cases.graph import platform_colours
 from review.cases.service import (
     DocumentRefused,
     case_packet_file_name,
@@ -111,7 +110,6 @@ def _render_case(
         status_code,
         view=view,
         svg=view.svg(lang),
-        colours=platform_colours([r.platform_title for r in view.shops]),
         lead_by_listing={lead.listing_id: lead.id for lead in view.leads},
         departments=departments(routing_table(settings)),
         recipients=RECIPIENTS,
