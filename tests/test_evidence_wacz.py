@@ -201,7 +201,8 @@ def test_a_tampered_warc_record_fails_verify_naming_the_record(packet: bytes):
     inside = members(files["archive.wacz"])
     target = list(IMAGES)[1]
     records = _gzip_members(inside["archive/2.warc.gz"])
-    hit = next(i for i, r in enumerate(records) if b"WARC-Type: response" in r and target.encode() in r)
+    header = f"WARC-Target-URI: {target}\r\n".encode()
+    hit = next(i for i, r in enumerate(records) if b"WARC-Type: response" in r and header in r)
     head = records[hit].split(b"\r\n")
     record_id = next(line.split(b": ", 1)[1].decode() for line in head if line.startswith(b"WARC-Record-ID"))
     green = picture("green")
