@@ -318,6 +318,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "triage.reason_cancel": ("取消（Esc）", "Cancel (Esc)"),
     "triage.reason_missing": ("请先填写理由。", "Type the reason first."),
     "triage.row_reason": ("驳回理由（回车提交，Esc 取消）", "Reason to dismiss (Enter submits, Esc cancels)"),
+    "triage.thumbnail": ("商品图片缩略图", "Listing image thumbnail"),
+    "triage.assignee": ("认领人", "Assignee"),
+    "triage.unassigned": ("无人认领", "nobody"),
+    "triage.claim": ("认领", "Claim"),
+    "triage.release": ("放弃认领", "Release"),
+    "triage.assign_to": ("指派给", "Assign to"),
+    "triage.assigned_claim": ("已认领。", "Claimed."),
+    "triage.assigned_assign_reviewer": ("已指派。", "Assigned."),
+    "triage.assigned_release": ("已放弃认领。", "Released."),
+    "triage.assignee_changed": (
+        "这条线索的认领人刚被他人改变，请看当前的认领人。",
+        "Someone else changed who has this lead just now: see its assignee.",
+    ),
+    "triage.mine": ("只看我的", "Mine only"),
+    "triage.mine_on": ("只显示我认领或指派给我的线索", "Only leads you claimed or were assigned"),
+    "triage.assignee_col": ("认领人", "Assignee"),
+    "action.claim": ("认领", "claimed"),
+    "action.assign_reviewer": ("指派审核员", "assigned to a reviewer"),
+    "action.release": ("放弃认领", "released"),
+    "seller.title": ("卖家：{name}", "Seller: {name}"),
+    "seller.external_id": ("平台上的店铺编号", "Shop id on the platform"),
+    "seller.blacklist_reason": ("列入依据", "Blacklisted for"),
+    "seller.leads": ("该卖家的线索", "The seller's leads"),
+    "seller.listings": ("该卖家的商品", "The seller's listings"),
+    "seller.history": ("处理记录（该卖家全部线索）", "History (all the seller's leads)"),
+    "seller.lead": ("线索", "Lead"),
+    "triage.lift": ("解除黑名单", "Lift the blacklist entry"),
+    "triage.lift_reason_label": ("解除理由（必填）", "Reason (required)"),
+    "triage.lift_reason": ("解除黑名单必须填写理由。", "Lifting a blacklist entry needs a reason."),
+    "triage.not_blacklisted": (
+        "该卖家不在黑名单上（可能已被他人解除）。",
+        "The seller is not blacklisted (someone may have lifted it).",
+    ),
+    "triage.lifted": (
+        "已解除黑名单，理由已记入处理记录；该卖家的商品将重新评分。",
+        "Lifted: the reason is in the audit trail, and the seller's listings are scored again.",
+    ),
+    "action.seller_unblacklisted": ("解除卖家黑名单", "seller's blacklist entry lifted"),
     # --- end of triage ---
     # lead page
     "lead.title": ("线索 #{id}", "Lead #{id}"),
@@ -688,6 +726,347 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "schedule.cron": ("按 cron 表达式“{expr}”", "on the cron schedule “{expr}”"),
     "schedule.none": ("未安排", "not scheduled"),
     "list.sep": ("、", ", "),
+    # the command line (markwatch.py): what each command prints, its errors, its progress bars
+    "cli.error": ("错误：", "error: "),
+    "cli.internal_error": ("内部错误：", "internal error: "),
+    "cli.bug": (
+        "这是 markwatch 的程序错误：请加 --debug 重新运行以查看调用栈，并报告此问题",
+        "this is a bug in markwatch; rerun with --debug for the traceback and report it",
+    ),
+    "cli.aborted": ("已中止", "aborted"),
+    "cli.interrupted": ("已中断", "interrupted"),
+    "cli.bad_lang": (
+        "--lang {value}：请用 zh（中文）或 en（English）",
+        "--lang {value}: use zh (Chinese) or en (English)",
+    ),
+    "cli.db_current": (
+        "数据库 {where} 已是最新版本（{revision}）",
+        "database {where} is up to date (revision {revision})",
+    ),
+    "cli.db_migrated": (
+        "数据库 {where} 已升级：{before} → {after}",
+        "database {where} migrated: {before} → {after}",
+    ),
+    "cli.db_empty": ("空库", "empty"),
+    "cli.brands_imported": (
+        "已从 {file} 导入品牌 {total} 个：新增 {new} 个，更新 {updated} 个，未变 {unchanged} 个",
+        "imported {total} brand(s) from {file}: {new} new, {updated} updated, {unchanged} unchanged",
+    ),
+    "cli.brands_would_import": (
+        "试运行：将从 {file} 导入品牌 {total} 个：新增 {new} "
+        "个，更新 {updated} 个，未变 {unchanged} 个（未写入）",
+        "would import {total} brand(s) from {file}: {new} new, {updated} updated, {unchanged} unchanged",
+    ),
+    "cli.brands_count": ("共 {n} 个品牌", "{n} brand(s)"),
+    "cli.col_aliases": ("其他标识", "Aliases"),
+    "cli.col_classes": ("尼斯分类", "Nice classes"),
+    "cli.col_price_floor": ("正品最低单价", "Price floor"),
+    "cli.no_brand": (
+        "没有名为“{name}”的品牌；用 markwatch brands list 查看已登记的品牌",
+        "no brand named '{name}'; markwatch brands list shows the registered ones",
+    ),
+    "cli.brand_status": ("# 状态：{status}", "# status: {status}"),
+    "cli.wrote": ("已写入 {file}", "wrote {file}"),
+    "cli.no_brands_to_score": (
+        "没有可比对的品牌：请先导入品牌库（markwatch brands import），或用 --brands 指定",
+        "no brands to score against: import a registry (markwatch brands import) or pass --brands",
+    ),
+    "cli.cannot_read": ("无法读取 {file}：{reason}", "cannot read {file}: {reason}"),
+    "cli.scored": ("已评分 {scored} 条，标记 {flagged} 条", "scored {scored} listing(s), {flagged} flagged"),
+    "cli.scored_queued": ("，新入队 {queued} 条", ", {queued} queued"),
+    "cli.scored_failed": (
+        "；{failed} 行无法读取（见其错误记录）",
+        "; {failed} line(s) failed (see their error records)",
+    ),
+    "cli.risk": ("风险 {risk}", "risk {risk}"),
+    "cli.stat_leads": ("线索：{status}", "leads: {status}"),
+    "cli.stat_job": ("任务：{job}", "job: {job}"),
+    "cli.stat_job_run": ("{outcome}（{when}）", "{outcome} at {when}"),
+    "cli.col_count": ("数量", "Count"),
+    "cli.col_platform": ("平台", "Platform"),
+    "cli.col_title": ("名称", "Title"),
+    "cli.col_render": ("渲染", "Render"),
+    "cli.col_crawled": ("采集", "Crawled"),
+    "cli.col_address": ("地址", "Address"),
+    "cli.col_listings": ("商品数", "Listings"),
+    "cli.col_last_crawl": ("最近采集", "Last crawl"),
+    "cli.enabled": ("启用", "enabled"),
+    "cli.disabled": ("停用", "disabled"),
+    "cli.no_profile": ("（无配置）", "(no profile)"),
+    "cli.never": ("从未", "never"),
+    "cli.platform_added": ("已添加平台 {name}（{render}，{url}）", "added platform {name} ({render}, {url})"),
+    "cli.platform_updated": (
+        "已更新平台 {name}（{render}，{url}）",
+        "updated platform {name} ({render}, {url})",
+    ),
+    "cli.platform_enabled": ("已启用平台 {name}", "platform {name} enabled"),
+    "cli.platform_was_enabled": ("平台 {name} 本已启用", "platform {name} was already enabled"),
+    "cli.platform_disabled": ("已停用平台 {name}", "platform {name} disabled"),
+    "cli.platform_was_disabled": ("平台 {name} 本已停用", "platform {name} was already disabled"),
+    "cli.listings_exported": ("已导出商品 {n} 条", "{n} listing(s) exported"),
+    "cli.listings_exported_to": ("已导出商品 {n} 条到 {file}", "{n} listing(s) exported to {file}"),
+    "cli.bad_since": (
+        "--since “{value}”：请给出日期或时间，如 2026-12-01 或 2026-12-01T08:00，或 24h / 7d",
+        "--since “{value}”: give a date or time like 2026-12-01 or 2026-12-01T08:00, or 24h / 7d",
+    ),
+    "cli.not_a_profile": (
+        "{ref}：既不是平台配置文件，也不是内置平台",
+        "{ref}: neither a profile file nor a built-in platform",
+    ),
+    "cli.bad_url": (
+        "--url “{value}”：请给出 http(s) 地址或路径，如 /item/1",
+        "--url “{value}”: give an http(s) address or a path such as /item/1",
+    ),
+    "cli.url_alone": (
+        "--url 只采集给定页面，不能与 --query 或 --distributed 同用",
+        "--url crawls the given pages only: it cannot be combined with --query or --distributed",
+    ),
+    "cli.warning": ("警告：{text}", "warning: {text}"),
+    "cli.no_demo_platform": (
+        "没有演示平台“{name}”；可选：{choices}",
+        "no demo platform “{name}”; choose one of: {choices}",
+    ),
+    "cli.model_too_few": (
+        "处理决定 {n} 条（确认 {upheld} 条，驳回 {dismissed}"
+        " 条）：不足以学习（至少 {least} 条，且两类都要有）；"
+        "评分器沿用现有权重",
+        "{n} decision(s) ({upheld} upheld, {dismissed} dismissed): too few to learn from (at least {least}, "
+        "with both kinds); the scorer keeps its current weights",
+    ),
+    "cli.model_fitted": (
+        "模型 {version} 已从 {n} 条处理决定（确认 {upheld} 条）学得；阈值 {threshold}；下次评分起使用",
+        "model {version} learned from {n} decision(s) ({upheld} upheld); threshold {threshold}; "
+        "used from the next scoring on",
+    ),
+    "cli.no_jobs": (
+        "尚无计划任务：运行 markwatch run 时会安排",
+        "no jobs yet: markwatch run installs the schedule",
+    ),
+    "cli.serving": (
+        "审核系统：http://{host}:{port}/（接口文档 /docs）；按 Ctrl-C 停止",
+        "markwatch review app on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it",
+    ),
+    "cli.password_short": ("密码至少需要 8 个字符", "the password must have at least 8 characters"),
+    "cli.user_added": ("已添加用户 {name}（{role}）", "added user {name} ({role})"),
+    "cli.user_added_brands": (
+        "已添加用户 {name}（{role}），品牌：{brands}",
+        "added user {name} ({role}) for {brands}",
+    ),
+    "cli.one_time_password": ("一次性密码：{password}", "one-time password: {password}"),
+    "cli.no_user": (
+        "没有名为“{name}”的用户；用 markwatch users list 查看，或用 markwatch users add 添加",
+        "no user named '{name}'; markwatch users list shows them, markwatch users add adds one",
+    ),
+    "cli.user_line": (
+        "{name}\t{role}{brands}\t{state}\tAPI 令牌 {tokens} 个",
+        "{name}\t{role}{brands}\t{state}\t{tokens} token(s)",
+    ),
+    "cli.user_disabled": (
+        "已停用 {name}：其全部登录已失效，API 令牌不再可用",
+        "disabled {name}: every session ended, its API tokens no longer work",
+    ),
+    "cli.user_enabled": ("已启用 {name}", "enabled {name}"),
+    "cli.password_set": (
+        "已设置 {name} 的密码；{name} 的全部登录已失效",
+        "password of {name} set; every session of {name} ended",
+    ),
+    "cli.no_token": ("{name} 没有 API 令牌", "{name} has no API token"),
+    "cli.token_line": (
+        "{prefix}…\t{state}\t创建于 {created}\t最近使用 {used}",
+        "{prefix}…\t{state}\tcreated {created}\tlast used {used}",
+    ),
+    "cli.token_revoked": ("已吊销", "revoked"),
+    "cli.token_active": ("有效", "active"),
+    "cli.never_used": ("从未使用", "never used"),
+    "cli.prefix_or_all": (
+        "请给出令牌前缀（见 markwatch users tokens NAME）或 --all，二者只能选一",
+        "give a token prefix (see markwatch users tokens NAME) or --all, not both",
+    ),
+    "cli.tokens_revoked": (
+        "已吊销 {name} 的令牌 {n} 个：{prefixes}",
+        "revoked {n} token(s) of {name}: {prefixes}",
+    ),
+    "cli.packet_exists": (
+        "{file} 已存在；请用 --out 另选文件名（证据包从不覆盖）",
+        "{file} already exists; choose another --out (a packet is never overwritten)",
+    ),
+    "cli.no_directory": ("目录 {dir} 不存在，无法写入证据包", "no directory {dir} to write the packet into"),
+    "cli.no_active_user": (
+        "--as {name}：没有这个有效的 markwatch 用户",
+        "--as {name}: no active markwatch user of that name",
+    ),
+    "cli.packet_written": (
+        "已写入 {file}（{size} 字节）；签名密钥指纹 {key}",
+        "wrote {file} ({size} bytes); signed by key {key}",
+    ),
+    "cli.no_such_file": ("{option} {file}：文件不存在", "{option} {file}: no such file"),
+    "cli.not_a_packet": (
+        "{file} 不是 markwatch 证据包：{problems}",
+        "{file} is not a markwatch evidence packet: {problems}",
+    ),
+    "cli.col_job": ("任务", "Job"),
+    "cli.col_schedule": ("计划", "Schedule"),
+    "cli.col_next_run": ("下次运行", "Next run"),
+    "cli.col_last_run": ("上次运行", "Last run"),
+    "cli.col_outcome": ("结果", "Outcome"),
+    # errors raised below review (storage.errors.MarkwatchError's ``key``)
+    "err.user_no_name": ("用户名不能为空", "a user needs a name"),
+    "err.user_role": ("没有角色“{role}”；可选：{choices}", "unknown role '{role}'; choose one of {choices}"),
+    "err.user_exists": (
+        "用户“{name}”已存在，请另选用户名",
+        "a user named '{name}' already exists; choose another name",
+    ),
+    "err.user_needs_brand": (
+        "权利人（brand_owner）至少需要一个 --brand 品牌名（可查看其线索的品牌）",
+        "a brand_owner needs at least one --brand NAME (the brands whose leads it may see)",
+    ),
+    "err.user_brand_role": (
+        "--brand 只适用于权利人（brand_owner）角色",
+        "--brand applies only to the brand_owner role",
+    ),
+    "err.db_cannot_open": (
+        "无法打开数据库 {where}（{reason}）；请检查 MARKWATCH_DB / MARKWATCH_HOME",
+        "cannot open the database at {where} ({reason}); check MARKWATCH_DB / MARKWATCH_HOME",
+    ),
+    "err.db_not_set_up": (
+        "数据库 {where} 尚未建立：请先运行 markwatch db upgrade",
+        "the database at {where} is not set up yet: run `markwatch db upgrade` first",
+    ),
+    "err.db_old": (
+        "数据库版本为 {current}，本版 markwatch 需要 {head}：请运行 markwatch db upgrade（先备份数据库）",
+        "the database is at revision {current}, this markwatch needs {head}: "
+        "run `markwatch db upgrade` (back up the database first)",
+    ),
+    "err.db_url": (
+        "MARKWATCH_DB 不是数据库 URL：{url}（{reason}）",
+        "MARKWATCH_DB is not a database URL: '{url}' ({reason})",
+    ),
+    # `markwatch evidence verify` (review.evidence.verify)
+    "verify.not_packet": ("不是证据包：{problem}", "not an evidence packet: {problem}"),
+    "verify.expected_pinned": ("用 --key 给出", "given with --key"),
+    "verify.expected_installation": ("本机的密钥", "this installation's key"),
+    "verify.sig_other": (
+        "签名：不是预期的密钥 — 签名者指纹 {fingerprint}，预期 {expected_fingerprint}（{expected}）："
+        "不能认定证据包由其出具",
+        "signature: NOT BY THE EXPECTED KEY — signed by fingerprint {fingerprint}, expected "
+        "{expected_fingerprint} ({expected}): the packet cannot be trusted as issued by it",
+    ),
+    "verify.note_other": (
+        "说明：其他系统出具的证据包，请用 --key 加该系统公布的指纹核验（不要用证据包内自带的指纹）",
+        "note: a packet issued by another installation verifies with --key and the fingerprint "
+        "that installation publishes (never the one printed from inside the packet)",
+    ),
+    "verify.by_pinned": ("预期的密钥（--key）", "the expected key (--key)"),
+    "verify.by_installation": ("本机的密钥", "this installation's key"),
+    "verify.by_embedded": ("证据包内自带的公钥", "the public key inside the packet"),
+    "verify.sig_valid": (
+        "签名：有效，签名密钥为{where}；指纹 {fingerprint}",
+        "signature: valid, by {where}; fingerprint {fingerprint}",
+    ),
+    "verify.unidentified_warning": (
+        "警告：未能确认签名者（本机没有本系统的密钥，也未给出 --key）："
+        "任何人都能用自己的密钥重新签署被改动的证据包。"
+        '请用 markwatch evidence verify PACKET.zip --key "FINGERPRINT" 核验签名者，'
+        "FINGERPRINT 为出具系统公布的指纹（不是上面打印的、由证据包自带的指纹）",
+        "warning: the signer was NOT identified (no installation key on this machine and no "
+        "--key): anyone can re-sign a changed packet with a key of their own. Check the signer "
+        'with: markwatch evidence verify PACKET.zip --key "FINGERPRINT", FINGERPRINT being the '
+        "one the issuing installation publishes (not the one printed above, which the packet "
+        "itself supplies)",
+    ),
+    "verify.sig_missing": (
+        "签名：缺失 — manifest.sig 已被删除，清单不可信",
+        "signature: MISSING — manifest.sig was removed, the manifest cannot be trusted",
+    ),
+    "verify.sig_changed": (
+        "签名：无效 — manifest.sig 已被改动：它签署的不是它所指的清单，清单不可信",
+        "signature: INVALID — manifest.sig was changed: it does not sign the manifest it names, "
+        "so the manifest cannot be trusted",
+    ),
+    "verify.sig_invalid": (
+        "签名：无效 — manifest.json 已被改动，或并非由其所写的密钥签署",
+        "signature: INVALID — manifest.json was changed or was not signed by the key it names",
+    ),
+    "verify.changed": ("已被改动：{name}", "changed: {name}"),
+    "verify.added": ("被添加：{name}", "added: {name}"),
+    "verify.removed": ("被删除：{name}", "removed: {name}"),
+    "verify.problem": ("问题：{problem}", "problem: {problem}"),
+    "verify.intact": ("完好：{n} 个文件与签名清单一致", "intact: {n} file(s) match the signed manifest"),
+    "verify.intact_unidentified": (
+        "完好：{n} 个文件与签名清单一致（未能确认签名者：见上面的警告）",
+        "intact: {n} file(s) match the signed manifest (signer not identified: see the warning)",
+    ),
+    # `markwatch run`
+    "run.database": ("数据库 {where}：版本 {revision}", "database {where}: revision {revision}"),
+    "run.demo_brands": (
+        "品牌库为空：已导入演示品牌 {n} 个（{file}）",
+        "the brand registry was empty: imported {n} demo brands ({file})",
+    ),
+    "run.demo": (
+        "演示商城：{static}（服务端渲染） {spa}（单页应用）",
+        "demo marketplaces: {static} (server-rendered) {spa} (single-page app)",
+    ),
+    "run.port_busy": (
+        "演示商城 {platform} 的默认端口 {busy} 已被占用（另一"
+        "个 markwatch 或其他程序正在使用），改用端口 {instead}",
+        "the default port {busy} of the demo marketplace {platform}"
+        " is taken (by another markwatch or another "
+        "program); using port {instead} instead",
+    ),
+    "run.port_refused": (
+        "演示商城 {platform} 的默认端口 {busy} 无法使用（{reason}），改用端口 {instead}",
+        "the default port {busy} of the demo marketplace {platform} cannot be used ({reason}); "
+        "using port {instead} instead",
+    ),
+    "run.crawling": ("采集 {platform} …", "crawling {platform} …"),
+    "run.crawled": ("采集 {platform}：{result}", "crawl of {platform}: {result}"),
+    "run.crawl_failed": ("失败（详见 markwatch jobs）", "failed (see markwatch jobs)"),
+    "run.crawl_done": ("完成", "done"),
+    "run.crawl_counts": (
+        "页面 {pages} 个，商品 {items} 条，拦截 {blocks} 次，错误 {errors} 个",
+        "{pages} pages, {items} listings, {blocks} blocked, {errors} errors",
+    ),
+    "run.scoring": ("评分与入队 …", "scoring and queueing …"),
+    "run.scored": (
+        "本次评分新增或变更的商品 {scored} 条，新入队 {queued} 条",
+        "this run scored {scored} new or changed listings and queued {queued} new leads",
+    ),
+    "run.digest": ("监测日报：{file}", "daily digest: {file}"),
+    "run.totals": (
+        "合计：商品 {listings} 条，快照 {snapshots} 份（截"
+        "图 {screenshots} 张）；队列中共有待审线索 {open} 条",
+        "in all: {listings} listings, {snapshots} snapshots ({screenshots} screenshots); "
+        "{open} leads are waiting for review in the queue",
+    ),
+    "run.jobs": ("计划任务：{jobs}", "scheduled jobs: {jobs}"),
+    "run.app": ("审核系统：http://{host}:{port}/", "review app: http://{host}:{port}/"),
+    "run.admin_password": (
+        "管理员账号 admin，一次性密码：{password}（首次登录时须修改；或用 markwatch users add 新建）",
+        "administrator admin, one-time password: {password} (to change at first login; or add one with "
+        "markwatch users add)",
+    ),
+    "cli.crawl_summary": (
+        "{platform}：{status}，存储商品 {items} 条，图片 {images} 张，页面 {pages} 个，丢弃 {dropped}，"
+        "拦截页 {blocks} 个，错误 {errors} 个，未发出的请求 {refused}"
+        "，警告 {warnings} 条，用时 {seconds} 秒{resumed}",
+        "{platform}: {status}, {items} listing(s) stored, {images}"
+        " image(s), {pages} page(s), {dropped} dropped, "
+        "{blocks} block page(s), {errors} error(s), {refused}"
+        " refused, {warnings} warning(s), {seconds} s{resumed}",
+    ),
+    "cli.crawl_resumed": ("（续传）", " (resumed)"),
+    # progress bars
+    "progress.scoring": ("评分", "scoring"),
+    "progress.crawling": ("采集 {platform}", "crawling {platform}"),
+    "progress.total_unknown": ("总数未知", "total not known yet"),
+    "progress.crawl_fields": (
+        "页面 {pages} · 拦截 {blocks} · 重试 {retries}",
+        "{pages} pages · {blocks} blocked · {retries} retries",
+    ),
+    "progress.listings": ("商品 {done}/{total}", "listings {done}/{total}"),
+    "progress.bytes": ("已读 {done}/{total} 字节", "read {done}/{total} bytes"),
+    "progress.bytes_unknown": ("已读 {done} 字节（总数未知）", "read {done} bytes (total not known)"),
+    "progress.listings_unknown": ("商品 {done} 条（总数未知）", "{done} listings (total not known yet)"),
     # --- end of daybook's block ---
     # evidence verify: the trusted time (RFC 3161) of a packet
     "evidence.timestamp_valid": (

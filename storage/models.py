@@ -614,6 +614,8 @@ class Lead(Base):
         # scope) without reading the table
         Index("ix_leads_listing_search", "listing_id", "risk", "last_flagged_at", "brand_id"),
         Index("ix_leads_seller_search", "seller_id", "risk", "last_flagged_at", "brand_id"),
+        # a reviewer's own leads ("mine" in the queue): claimed or assigned, by status, riskiest first
+        Index("ix_leads_assignee_status_risk", "assignee_id", "status", "risk"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

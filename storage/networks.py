@@ -1,7 +1,8 @@
 """Repository functions for seller networks and cases (案件线索).
 
 Write side (the ``networks`` package calls these; it decides what is evidence, storage only keeps it):
-identity signals as seen (``record_signals``), who shares a value (``sellers_sharing``), evidence edges
+what a listing showed (``latest_snapshots``, ``listing_phashes``), identity signals as seen
+(``record_signals``), who shares a value (``sellers_sharing``), evidence edges
 (``save_edges``, ``drop_edges``), and the networks themselves (``assign_networks``: connected groups of
 sellers in, stable ids out — a network keeps its id while it grows, a merge keeps the larger network's
 id and is recorded, and each new network opens one case).
@@ -30,6 +31,7 @@ from storage.models import (
     IdentitySignal,
     Lead,
     Listing,
+    ListingImage,
     Network,
     NetworkEdge,
     NetworkMember,
@@ -38,6 +40,7 @@ from storage.models import (
     OfficialImage,
     Platform,
     Seller,
+    Snapshot,
     utcnow,
 )
 from storage.queue import estimated_sales
@@ -136,6 +139,35 @@ def sellers_sharing(
         )
         for kind, value, seller_id in session.execute(statement.distinct()):
             found[(kind, value)].add(seller_id)
+    return dict(found)
+
+
+def latest_snapshots(
+    *, session: Session, listing_ids: Collection[int]
+) -> dict[int, tuple[int, dict[str, Any]]]:
+    """listing id → (its newest snapshot's id, the field texts that page showed), for those with one."""
+    found: dict[int, tuple[int, dict[str, Any]]] = {}
+    for batch in _chunks(sorted(set(listing_ids))):
+        newest = (
+            select(func.max(Snapshot.id)).where(Snapshot.listing_id.in_(batch)).group_by(Snapshot.listing_id)
+        )
+        statement = select(Snapshot.listing_id, Snapshot.id, Snapshot.extracted).where(
+            Snapshot.id.in_(newest)
+        )
+        for listing_id, snapshot_id, extracted in session.execute(statement):
+            found[listing_id] = (snapshot_id, extracted if isinstance(extracted, dict) else {})
+    return found
+
+
+def listing_phashes(*, session: Session, listing_ids: Collection[int]) -> dict[int, set[str]]:
+    """listing id → the perceptual hashes of the images the crawler fetched for it."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for batch in _chunks(sorted(set(listing_ids))):
+        statement = select(ListingImage.listing_id, ListingImage.phash).where(
+            ListingImage.listing_id.in_(batch)
+        )
+        for listing_id, phash in session.execute(statement):
+            found[listing_id].add(phash)
     return dict(found)
 
 
@@ -282,6 +314,7 @@ class NetworkChange:
     created: bool = False
     merged: tuple[int, ...] = ()
     grew: bool = False
+    changed: bool = True  # False: the group was this network already, nothing moved
 
 
 def assign_networks(
@@ -334,13 +367,16 @@ def assign_networks(
         moved = [s for s in group if current.get(s) != network_id]
         _move_members(session, moved, network_id, now)
         grew = not created and len(group) > network.size
+        changed = created or bool(merged) or bool(moved) or network.size != len(group)
         if moved or network.size != len(group):
             network.size = len(group)
             network.updated_at = now
             case = session.scalar(select(Case).where(Case.network_id == network_id))
             if case is not None:
                 case.updated_at = now
-        changes.append(NetworkChange(network_id, group, created=created, merged=merged, grew=grew))
+        changes.append(
+            NetworkChange(network_id, group, created=created, merged=merged, grew=grew, changed=changed)
+        )
     grouped: set[int] = set().union(*sets) if sets else set()
     for network_id in sorted(
         (set(current.values()) | set(affected)) - {m for c in changes for m in c.merged}

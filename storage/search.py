@@ -33,7 +33,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.sqltypes import NullType
 
-from storage.models import Brand, BrandStatus, Lead, LeadStatus, Listing, Platform, Score, Seller
+from storage.models import Brand, BrandStatus, Lead, LeadStatus, Listing, Platform, Score, Seller, User
 
 OPEN_STATUSES = (LeadStatus.new.value, LeadStatus.in_review.value, LeadStatus.escalated.value)
 FACETS = ("platform", "brand", "violation", "department", "status")
@@ -55,6 +55,7 @@ class QueueFilter:
     since: datetime | None = None  # "since the last visit": last flagged at or after
     text: str | None = None
     scope: tuple[int, ...] | None = None  # brand ids a brand owner may see; None = all
+    assignee_id: int | None = None  # "mine": the leads claimed by or assigned to this user
     lead_ids: tuple[int, ...] | None = None  # set by resolve_text: the leads the free text matched
     platform_id: int | None = None  # set by resolve_text: the named platform's and brand's ids
     brand_id: int | None = None  # (-1 when no such name), so the planner sees plain values
@@ -81,6 +82,9 @@ class QueueRow:
     version: int = 1  # what a decision on it names (storage.decisions)
     top_reason: dict[str, Any] | None = None  # the heaviest of the score's reasons: {signal, weight, detail}
     first_flagged_at: datetime | None = None
+    listing_id: int = 0
+    seller_id: int | None = None
+    assignee: str | None = None  # the name of who claimed it or was assigned it
 
 
 @dataclass
@@ -111,6 +115,8 @@ def _conditions(f: QueueFilter, skip: str | None = None, *, scan: bool = False) 
     risk = Lead.risk + 0 if scan else Lead.risk
     if f.scope is not None:
         where.append(Lead.brand_id.in_(f.scope) if f.scope else Lead.id < 0)
+    if f.assignee_id is not None:
+        where.append(Lead.assignee_id == f.assignee_id)
     if f.platform and skip != "platform":
         where.append(Lead.platform_id == _id_of(Platform, f.platform, f.platform_id))
     if f.brand and skip != "brand":
@@ -347,6 +353,9 @@ def _rows_query() -> Select[*tuple[Any, ...]]:
             Lead.version,
             Score.reasons,
             Lead.first_flagged_at,
+            Lead.listing_id,
+            Seller.id,
+            User.name,
         )
         .select_from(Lead)
         .join(Listing, Listing.id == Lead.listing_id)
@@ -354,6 +363,7 @@ def _rows_query() -> Select[*tuple[Any, ...]]:
         .outerjoin(Brand, Brand.id == Lead.brand_id)
         .outerjoin(Seller, Seller.id == Listing.seller_id)
         .outerjoin(Score, Score.id == Lead.score_id)
+        .outerjoin(User, User.id == Lead.assignee_id)
     )
 
 
@@ -383,6 +393,9 @@ def _row(r: Any) -> QueueRow:
         version=r[16],
         top_reason=_top_reason(r[17]),
         first_flagged_at=r[18],
+        listing_id=r[19],
+        seller_id=r[20],
+        assignee=r[21],
     )
 
 

@@ -198,3 +198,37 @@ def test_docs_state_machine_is_the_one_enforced() -> None:
     assert documented == {status: set(actions) for status, actions in TRANSITIONS.items()}
     for key in ("`c`", "`d`", "`e`", "`n` / `p`"):  # and the triage keys are documented
         assert key in text.split("### Triage mode and keys", 1)[1]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_the_api_sorts_as_the_queue_does(client: TestClient, db: Database, leads, sort: str) -> None:
+    with db.session() as s:
+        order = [r.id for r in queue_page(session=s, filters=QueueFilter(), sort=sort, per_page=100).rows]
+    answer = client.get("/api/v1/leads", params={"sort": sort, "per_page": 100})
+    assert answer.status_code == 200
+    assert [item["id"] for item in answer.json()["items"]] == order
+
+
+def test_the_api_refuses_an_unknown_sort_key_with_a_clear_422(client: TestClient, leads) -> None:
+    for bad in ("价格", "--risk", "title", "-"):
+        answer = client.get("/api/v1/leads", params={"sort": bad})
+        assert answer.status_code == 422
+        (error,) = answer.json()["detail"]
+        assert error["loc"] == ["query", "sort"] and error["input"] == bad
+        assert "risk, -risk, price, -price, sold, -sold, first_seen, -first_seen, platform" in error["msg"]
+
+
+def test_triage_speaks_english_when_asked(client: TestClient, leads) -> None:
+    client.cookies.set("mw_lang", "en")
+    page = client.get(f"/leads/{leads[1]}").text
+    assert "Next lead" in page and "Keys: c confirm, d dismiss" in page
+    token = csrf_of(client, f"/leads/{leads[1]}")
+    location = client.post(
+        f"/leads/{leads[1]}/decision",
+        data={"action": "dismiss", "note": "授权店 authorised shop", "csrf_token": token},
+        follow_redirects=False,
+    ).headers["location"]
+    assert (
+        f"Recorded: Dismiss on lead #{leads[1]}. This is the next lead in the queue."
+        in client.get(location).text
+    )

@@ -39,7 +39,9 @@ POLITENESS_KEYS: dict[str, type | tuple[type, ...]] = {
     "retries": int,  # attempts after the first, for errors, 429, blocks, truncated pages
     "timeout": (int, float),  # s, per page
 }
-SELLER_FIELDS = ("id", "name", "url", "opened", "rating", "licence")
+# address and contact are kept with the page's snapshot (its extracted texts), where seller networks
+# read them (networks.build.observe); the listing record carries the others
+SELLER_FIELDS = ("id", "name", "url", "opened", "rating", "licence", "address", "contact")
 DETAIL_FIELDS = (
     "title",
     "price",

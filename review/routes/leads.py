@@ -9,7 +9,9 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from review.assignment import AssigneeChanged, assignable_users, change_assignee
 from review.blobs import blob_or_404, image_response
+from review.counts import invalidate_counts
 from review.decisions import (
     NEEDS_CONFIRMATION,
     ROLES,
@@ -32,6 +34,7 @@ from review.i18n import MESSAGES
 from review.routing import departments, routing_table
 from review.triage import QueueView, neighbour, queue_view
 from review.uscc import check
+from storage.assignment import ASSIGN_ACTIONS
 from storage.evidence import listing_snapshots, price_history
 from storage.images import listing_image, listing_images
 from storage.leads import (
@@ -43,7 +46,7 @@ from storage.leads import (
     seller_listings,
     status_history,
 )
-from storage.models import Lead, User
+from storage.models import Lead, Role, User
 from storage.queue import CRIMINAL_THRESHOLD, estimated_sales
 
 router = APIRouter(include_in_schema=False)
@@ -143,6 +146,11 @@ def _lead_page(
         notice=request.query_params.get("done") if request.query_params.get("done") in ROLES else None,
         blacklisted_now=request.query_params.get("blacklisted") == "1",
         view=view,
+        assignee=session.get(User, lead.assignee_id) if lead.assignee_id else None,
+        staff=assignable_users(session=session) if user.role == Role.admin.value else [],
+        assigned=request.query_params.get("assigned")
+        if request.query_params.get("assigned") in ASSIGN_ACTIONS
+        else None,
         previous_id=previous_id,
         next_id=next_id,
         decided=int(decided) if decided.isdigit() and len(decided) < 12 else None,
@@ -232,6 +240,43 @@ def _after_decision(
         end = {"triage_end": str(lead_id), "triage_action": action}
         return view.queue_url(**end, **({"blacklisted": "1"} if "blacklisted" in notice else {}))
     return view.lead_url(following, **notice)
+
+
+@router.post("/leads/{lead_id}/assignee", dependencies=[CsrfDep])
+def assignee(
+    request: Request,
+    lead_id: int,
+    session: SessionDep,
+    user: UserDep,
+    action: Annotated[str, Form(max_length=32)],
+    assignee: Annotated[str, Form(max_length=12)] = "",
+    was: Annotated[str, Form(max_length=12)] = "",
+    queue: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Claim the lead, assign it to a staff member (admin) or release it; back to the lead page in its
+    queue view, saying what was done, or who got there first."""
+    view = queue_view(queue)
+    lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
+    if lead is None:
+        raise HTTPException(404, "error.404")
+    for name, value in (("assignee", assignee), ("was", was)):
+        if value and not value.isdigit():
+            raise BadInput(name, "not_a_number", value=value)
+    try:
+        change_assignee(
+            session,
+            user,
+            lead,
+            action=action,
+            assignee_id=int(assignee) if assignee else None,
+            was=int(was) if was else None,
+        )
+    except AssigneeChanged:
+        session.rollback()
+        return RedirectResponse(view.lead_url(lead_id, error="triage.assignee_changed"), status_code=303)
+    session.commit()
+    invalidate_counts(request)
+    return RedirectResponse(view.lead_url(lead_id, assigned=action), status_code=303)
 
 
 def _snapshot_or_404(session: Session, user: User, snapshot_id: int) -> Any:

@@ -32,6 +32,7 @@ from review.i18n import label, translate
 from review.routing import departments, routing_table
 from review.triage import QueueView
 from scoring.types import VIOLATIONS
+from storage.images import first_images
 from storage.leads import leads_by_ids
 from storage.models import User
 from storage.search import (
@@ -98,6 +99,7 @@ def queue(request: Request, session: SessionDep, user: UserDep, page: int = 1) -
         notice=params.get("done"),
         view=QueueView({k: v for k, v in params.items() if k in FILTER_PARAMS}),
         triage_end=_triage_end(params),
+        thumbnails=first_images(session=session, listing_ids=[r.listing_id for r in result.rows]),
     )
 
 
