@@ -1657,7 +1657,20 @@ def cases_export(
 
 
 def _said(exc: MarkwatchError) -> str:
-    """An error's message in the command line's language: its catalogue entry when it names one."""
+    """An error's message in the command line's language: its catalogue entry when it names one; a
+    refused file's heading, and those of its problems the catalogue has for the command line
+    (brands.registry_file.FileRefused)."""
+    problems = getattr(exc, "problems", None)
+    if isinstance(problems, list) and all(hasattr(p, "source") for p in problems):
+        what = _t(f"err.what.{getattr(exc, 'what', 'file')}")
+        lines = [_t("err.file_refused", what=what, n=len(problems))]
+        for p in problems:
+            where = f"{p.source}:{p.line}" if p.line else p.source
+            said = p.message  # English naming the file's keys: the portal's wording (registry.*) fits no file
+            if p.key and p.key.startswith("err.") and p.key in MESSAGES:
+                said = _t(p.key, **dict(p.values))
+            lines.append(f"  {where}: {said}")
+        return "\n".join(lines)
     key = getattr(exc, "key", None)
     if key and key in MESSAGES:
         try:

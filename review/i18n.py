@@ -977,6 +977,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "MARKWATCH_DB 不是数据库 URL：{url}（{reason}）",
         "MARKWATCH_DB is not a database URL: '{url}' ({reason})",
     ),
+    "err.file_refused": (
+        "{what}被拒绝，未写入任何内容（{n} 个问题）：",
+        "{what} refused, nothing was written ({n} problem(s)):",
+    ),
+    "err.what.file": ("文件", "file"),
+    "err.what.brand registry": ("品牌库文件", "brand registry"),
+    "err.what.platform profile": ("平台配置文件", "platform profile"),
+    "err.cannot_read_file": ("无法读取该文件：{reason}", "cannot read the file: {reason}"),
     # `markwatch evidence verify` (review.evidence.verify)
     "verify.not_packet": ("不是证据包：{problem}", "not an evidence packet: {problem}"),
     "verify.expected_pinned": ("用 --key 给出", "given with --key"),
