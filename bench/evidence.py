@@ -207,8 +207,8 @@ def main() -> None:
     print(f"  build, cold          {_ms(cold)}  (first in process: imports, font loading)")
     print(f"  build, warm median   {_ms(_median(warm))}  (slowest {_ms(max(warm))})")
     print(f"  verify, median       {_ms(_median(verifies))}  (slowest {_ms(max(verifies))})")
-    for what, runs, limit in (("build < 3 s ", warm, 3.0), ("verify < 1 s", verifies, 1.0)):
-        wall, cpu = max(w for w, _ in runs), max(c for _, c in runs)
+    for what, runs, limit in (("build < 3 s ", warm, 3.0), ("verify < 1 s", verifies[1:], 1.0)):
+        wall, cpu = max(runs)  # the slowest warm run, and its CPU time
         verdict = "met" if wall < limit else "NOT met"
         print(
             f"  target: {what} {verdict} (slowest warm {wall * 1000:.0f} ms wall = {wall / limit:.0%}; "
