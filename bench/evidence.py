@@ -178,7 +178,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--snapshots", type=int, default=10)
     parser.add_argument("--images", type=int, default=30)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="warm runs after the cold one (at least 1)")
     args = parser.parse_args()
     os.environ["MARKWATCH_HOME"] = tempfile.mkdtemp(prefix="markwatch-bench-evidence-")
     os.environ.pop("MARKWATCH_DB", None)
