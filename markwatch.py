@@ -1341,7 +1341,9 @@ def users_revoke(
 
 # --- evidence packets (review/evidence) -----------------------------------------------------------------
 
-evidence_app = typer.Typer(help="Sealed evidence packets: export a lead's, verify one.", no_args_is_help=True)
+evidence_app = typer.Typer(
+    help="Evidence: capture a lead's page, export its sealed packet, verify one.", no_args_is_help=True
+)
 app.add_typer(evidence_app, name="evidence")
 
 
@@ -1386,6 +1388,53 @@ def evidence_export(
         handle.write(data)
     key = fingerprint(settings=settings)
     out.print(_t("cli.packet_written", file=target, size=f"{len(data):,}", key=key), soft_wrap=True)
+
+
+@evidence_app.command("capture")
+def evidence_capture(
+    lead_id: Annotated[
+        int | None, typer.Argument(help="The lead to capture again (MW-<id> in the app).", show_default=False)
+    ] = None,
+    pending: Annotated[
+        bool, typer.Option("--pending", help="Take every pending capture instead (the scheduler's job).")
+    ] = False,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="The user asking (audit trail); default the OS login.")
+    ] = None,
+) -> None:
+    """Take an evidence capture of a lead's page now in Chromium (adds one; never replaces one)."""
+    import getpass
+
+    from crawler.capture import run_captures
+    from storage.captures import request_capture
+    from storage.evidence import is_active_user, user_id_by_name
+
+    if (lead_id is None) == (not pending):
+        raise MarkwatchError(_t("cli.capture_which"))
+    settings = get_settings()
+    db = database()
+    if pending:
+        summary = run_captures(db, settings)
+    else:
+        assert lead_id is not None
+        with db.session() as session:
+            if as_user is not None and not is_active_user(session=session, name=as_user):
+                raise MarkwatchError(f"--as {as_user}: no active markwatch user of that name")
+            user = as_user or getpass.getuser()
+            row = request_capture(
+                session=session,
+                lead_id=lead_id,
+                trigger="cli",
+                user_id=user_id_by_name(session=session, name=user),
+                by=user,
+            )
+            request_id = row.id
+        summary = run_captures(db, settings, request_ids=[request_id])
+    reasons = ", ".join(f"{k} {v}" for k, v in summary.reasons.items())
+    line = _t("cli.captured", captured=summary.captured, failed=summary.failed)
+    out.print(line + (_t("cli.capture_reasons", reasons=reasons) if reasons else ""), soft_wrap=True)
+    if summary.failed and not summary.captured:
+        raise typer.Exit(1)
 
 
 @evidence_app.command("verify")
