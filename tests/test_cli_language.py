@@ -153,3 +153,21 @@ def test_evidence_export_and_verify_speak_chinese(zh, db, tmp_path) -> None:  # 
     chinese = zh("evidence", "verify", changed)
     assert english.exit_code == chinese.exit_code == 1
     assert "changed: audit.csv" in english.stdout and "已被改动：audit.csv" in chinese.stdout
+
+
+def test_a_refused_registry_file_is_reported_in_chinese(zh, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    zh("db", "upgrade")
+    missing = tmp_path / "不存在的品牌库.yaml"
+    chinese, english = zh("brands", "import", missing), zh("--lang", "en", "brands", "import", missing)
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stderr.startswith("错误：品牌库文件被拒绝，未写入任何内容（1 个问题）：")
+    assert f"{missing}: 无法读取该文件：" in chinese.stderr
+    assert (
+        "brand registry refused, nothing was written" in english.stderr
+        and "cannot read the file" in english.stderr
+    )
+
+
+def test_a_database_not_set_up_is_said_in_chinese(zh) -> None:  # type: ignore[no-untyped-def]
+    result = zh("users", "list")
+    assert result.exit_code == 2 and "尚未建立：请先运行 markwatch db upgrade" in result.stderr
