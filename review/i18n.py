@@ -647,7 +647,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stat.listings": ("商品数", "listings"),
     "stat.snapshots": ("快照数", "snapshots"),
     "stat.screenshots": ("截图数", "screenshots"),
-    "stat.crawl_runs": ("抓取次数", "crawl runs"),
+    "stat.crawl_runs": ("采集次数", "crawl runs"),
     # exports (column headers)
     "col.id": ("线索编号", "Lead"),
     "col.risk": ("风险", "Risk"),
