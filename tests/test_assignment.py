@@ -54,7 +54,7 @@ def test_a_reviewer_claims_a_lead_and_sees_it_under_mine(db: Database, world) ->
     assert _assignee(page) == "审核员甲" and "已认领。" in page
     assert re.search(r"<td>认领</td>", page) or "认领" in page.split('id="audit"')[1]
     queue = jia.get("/?status=open").text
-    assert re.search(rf'<tr data-id="{lead}".*?<td class="assignee">审核员甲</td>', queue, re.S)
+    assert re.search(rf'<tr data-id="{lead}".*?<small class="assignee">审核员甲</small>', queue, re.S)
     mine = jia.get("/?status=open&mine=1").text
     assert "共 1 条线索" in mine and f'data-id="{lead}"' in mine
     assert "共 0 条线索" in _client("审核员乙").get("/?status=open&mine=1").text

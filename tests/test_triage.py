@@ -232,3 +232,27 @@ def test_triage_speaks_english_when_asked(client: TestClient, leads) -> None:
         f"Recorded: Dismiss on lead #{leads[1]}. This is the next lead in the queue."
         in client.get(location).text
     )
+
+
+@pytest.mark.parametrize("sort", ["-risk", "price", "-sold", "first_seen", "platform"])
+def test_the_walk_follows_the_order_on_every_engine(database: Database, sort: str) -> None:
+    with database.session() as s:
+        make_brand(s, "康师傅")
+        for i in range(9):
+            make_lead(
+                s,
+                score=ScoreStub(risk=(0.7, 0.9, 0.9)[i % 3]),
+                now=T0 + timedelta(days=i % 2, minutes=i),
+                title=f"康帅傅 第{i}款",
+                price=None if i % 4 == 0 else 5.0 + i % 2,
+                sold=None if i % 5 == 0 else 10 * (i % 3),
+                platform="demo-static" if i % 2 else "demo-js",
+            )
+        since = T0 + timedelta(days=1)
+        order = [
+            r.id for r in queue_page(session=s, filters=QueueFilter(), sort=sort, fresh_since=since).rows
+        ]
+        walked, at = [order[0]], order[0]
+        while at := neighbour_id(session=s, filters=QueueFilter(), lead_id=at, sort=sort, fresh_since=since):
+            walked.append(at)
+    assert walked == order
