@@ -903,6 +903,7 @@ def run(
     from storage.migrate import upgrade
 
     settings = get_settings()
+    started = datetime.now(UTC)  # the leads this run queues are those first flagged from now on
     db = open_database(settings, check=False)
     before, after = upgrade(db.engine)
     out.print(_t("run.database", where=db.engine.url.render_as_string(hide_password=True), revision=after))
@@ -915,7 +916,7 @@ def run(
         os.environ["MARKWATCH_DEMO_SPA_URL"] = demo.spa_url
         out.print(_t("run.demo", static=demo.static_url, spa=demo.spa_url))
         run_pipeline(db, settings, _platforms_to_crawl(db), out.print, progress=err.is_terminal, lang=LANG)
-        _print_counts(db)
+        _print_counts(db, since=started)
         if once:
             persist_schedule(db, settings)  # `markwatch jobs` shows what a long-running `run` would do
             return
@@ -976,13 +977,16 @@ def _port_refusal(port: int, host: str = "127.0.0.1") -> str | None:
     return None
 
 
-def _print_counts(db: Database) -> None:
-    """What the queue holds now, after this run (the run's own figures were printed as it went)."""
+def _print_counts(db: Database, since: datetime | None = None) -> None:
+    """What this run queued (leads first flagged ``since`` it started: by the crawls, which score as
+    they store, and by the score step) and what the queue holds now, earlier runs' leads included."""
+    from storage.leads import flagged_since
     from storage.search import OPEN_STATUSES
     from storage.stats import collect_stats
 
     with db.session() as session:
         figures = collect_stats(session=session)
+        new = len(flagged_since(session=session, since=since)) if since is not None else 0
     leads = figures["leads"]
     waiting = sum(leads.get(status, 0) for status in OPEN_STATUSES)
     out.print(
@@ -992,6 +996,7 @@ def _print_counts(db: Database) -> None:
             snapshots=f"{figures['snapshots']:,}",
             screenshots=f"{figures['screenshots']:,}",
             open=f"{waiting:,}",
+            new=f"{new:,}",
         )
     )
 

@@ -683,7 +683,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stat.listings": ("商品数", "listings"),
     "stat.snapshots": ("快照数", "snapshots"),
     "stat.screenshots": ("截图数", "screenshots"),
-    "stat.crawl_runs": ("抓取次数", "crawl runs"),
+    "stat.crawl_runs": ("采集次数", "crawl runs"),
     # exports (column headers)
     "col.id": ("线索编号", "Lead"),
     "col.risk": ("风险", "Risk"),
@@ -1072,8 +1072,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "run.scoring": ("评分与入队 …", "scoring and queueing …"),
     "run.scored": (
-        "本次评分新增或变更的商品 {scored} 条，新入队 {queued} 条",
-        "this run scored {scored} new or changed listings and queued {queued} new leads",
+        "评分：采集时尚未评分的新增或变更商品 {scored} 条，由此新入队 {queued} 条",
+        "scoring: {scored} new or changed listings not scored while crawling, {queued} of them queued",
     ),
     "run.capturing": ("取证截图 …", "evidence captures …"),
     "run.captured": (
@@ -1091,10 +1091,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "run.digest": ("监测日报：{file}", "daily digest: {file}"),
     "run.totals": (
-        "合计：商品 {listings} 条，快照 {snapshots} 份（截"
-        "图 {screenshots} 张）；队列中共有待审线索 {open} 条",
-        "in all: {listings} listings, {snapshots} snapshots ({screenshots} screenshots); "
-        "{open} leads are waiting for review in the queue",
+        "合计：商品 {listings} 条，快照 {snapshots} 份（截图 {screenshots} 张）；"
+        "本次运行新入队线索 {new} 条，队列中共有待审线索 {open} 条",
+        "in all: {listings} listings, {snapshots} snapshots ({screenshots} screenshots); this run queued "
+        "{new} new leads, and {open} leads are waiting for review in the queue",
     ),
     "run.jobs": ("计划任务：{jobs}", "scheduled jobs: {jobs}"),
     "run.app": ("审核系统：http://{host}:{port}/", "review app: http://{host}:{port}/"),
