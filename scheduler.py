@@ -1,11 +1,12 @@
 """The daily pipeline and its schedule (APScheduler 3): crawl each platform, score new and changed
-listings into the queue, write the daily digest, prune old snapshots of dismissed leads.
+listings into the queue, take evidence captures of newly flagged leads, write the daily digest, prune
+old snapshots of dismissed leads.
 
 Jobs persist in markwatch's own database (SQLAlchemy job store), never overlap (``max_instances=1``,
 coalesced), tolerate a missed start (misfire grace time), and every run is recorded as a JobRun row
 with its outcome and error: a failing job is retried at its next run and stops no other job.
 
-The step functions (``rescore``, ``prune``, ``digest``, ``crawl_platform``) are also what
+The step functions (``rescore``, ``capture``, ``prune``, ``digest``, ``crawl_platform``) are also what
 `markwatch run --once` calls, so the cron path and the scheduled path are the same code.
 """
 
@@ -24,6 +25,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from review.i18n import DEFAULT_LANG, translate
 from settings import Settings, get_settings
 from storage import Database, open_database
 from storage.jobs import JOBSTORE_TABLE, finish_job_run, start_job_run
@@ -42,6 +44,7 @@ log = logging.getLogger("markwatch.scheduler")
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}  # seconds
 SCORE_EVERY_MINUTES = 30
+CAPTURE_EVERY_MINUTES = 2  # captures asked for on the lead page wait at most this long
 
 
 # --- the steps ---------------------------------------------------------------------------------------
@@ -54,11 +57,18 @@ class RescoreSummary:
     queued: int = 0
 
 
-def rescore(db: Database, settings: Settings, *, batch_size: int = 500) -> RescoreSummary:
+def rescore(
+    db: Database,
+    settings: Settings,
+    *,
+    batch_size: int = 500,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RescoreSummary:
     """Score every new or changed listing and put the flagged ones in the review queue.
 
     A backlog of ``scoring_jobs_backlog`` listings or more is scored with ``scoring_jobs`` processes
-    (scoring.parallel, as `markwatch score --jobs`): the same scores, in the same order."""
+    (scoring.parallel, as `markwatch score --jobs`): the same scores, in the same order.
+    ``on_progress(scored, backlog)`` is called after each page (the progress bar of `markwatch run`)."""
     from brands.queueing import score_and_queue, score_queue
     from storage.listings import count_listings_needing_score
 
@@ -69,6 +79,8 @@ def rescore(db: Database, settings: Settings, *, batch_size: int = 500) -> Resco
     with db.session() as session:
         backlog = count_listings_needing_score(session=session)
     jobs = score_jobs(settings, backlog)
+    if on_progress is not None:
+        on_progress(0, backlog)
     workers = None
     if jobs > 1:
         from scoring.parallel import EvidenceWorkers
@@ -80,6 +92,8 @@ def rescore(db: Database, settings: Settings, *, batch_size: int = 500) -> Resco
                 summary.scored += 1
                 summary.flagged += outcome.score.flagged
                 summary.queued += outcome.queued
+            if on_progress is not None:
+                on_progress(summary.scored, backlog)
     except BaseException:
         if workers is not None:
             workers.close(wait=False)
@@ -139,20 +153,30 @@ def prune(db: Database, settings: Settings) -> dict[str, int]:
     return {"snapshots": pruned.snapshots, "images": pruned.images, "blobs": deleted}
 
 
-def crawl_platform(platform: str, *, progress: bool = False) -> dict[str, Any]:
+def crawl_platform(
+    platform: str, *, progress: bool = False, progress_words: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Crawl one platform with its profile (the crawler scores and queues as it stores).
 
     Raises when the crawl did not finish, so its job run is recorded as failed."""
     from crawler.run import CrawlOptions, crawl
     from storage.errors import MarkwatchError
 
-    summary = crawl(CrawlOptions(platform, progress=progress))
+    summary = crawl(CrawlOptions(platform, progress=progress, progress_words=progress_words or {}))
     if summary.status != "finished":
         raise MarkwatchError(f"crawl of {platform} {summary.status}: {summary.error or summary.line()}")
     if summary.items == 0 and (summary.blocks or summary.errors):
         # a crawl that met only block pages or errors "finished" but watched nothing: a failed job
         raise MarkwatchError(f"crawl of {platform} stored nothing: {summary.line()}")
     return vars(summary)
+
+
+def capture(db: Database, settings: Settings) -> dict[str, Any]:
+    """Evidence captures: queue the newly flagged HTTP-crawled leads, take every pending capture
+    (crawler.capture; a run cut off by a crash is taken up again by the next)."""
+    from crawler.capture import run_captures
+
+    return run_captures(db, settings).as_dict()
 
 
 def digest(db: Database, settings: Settings) -> dict[str, Any]:
@@ -207,6 +231,11 @@ def job_score() -> None:
     run_recorded("score", lambda: rescore(db, get_settings()), db)
 
 
+def job_capture() -> None:
+    db = open_database()
+    run_recorded("capture", lambda: capture(db, get_settings()), db)
+
+
 def job_digest() -> None:
     db = open_database()
     run_recorded("digest", lambda: digest(db, get_settings()), db)
@@ -227,28 +256,69 @@ def run_pipeline(
     report: Callable[[str], None],
     *,
     progress: bool = False,
+    lang: str = DEFAULT_LANG,
 ) -> dict[str, Any]:
-    """Crawl each platform, score, digest: each step a recorded job run; a failed platform stops nothing."""
+    """Crawl each platform, score, digest: each step a recorded job run; a failed platform stops nothing.
+    ``report`` is told each step in ``lang``; ``progress`` draws the crawl's and the scoring's bars."""
+
+    def t(key: str, **values: Any) -> str:
+        return translate(key, lang, **values)
+
     outcome: dict[str, Any] = {"crawls": {}}
     for platform in platforms:
-        report(f"采集 {platform} …")
-        result = run_recorded(f"crawl:{platform}", partial(crawl_platform, platform, progress=progress), db)
-        outcome["crawls"][platform] = result
-        report(
-            f"采集 {platform}："
-            + (_crawl_line(result) if result is not None else "失败（详见 `markwatch jobs`）")
+        report(t("run.crawling", platform=platform))
+        step = partial(
+            crawl_platform, platform, progress=progress, progress_words=crawl_bar_words(platform, lang)
         )
-    report("评分与入队 …")
-    scored = run_recorded("score", lambda: rescore(db, settings), db)
+        result = run_recorded(f"crawl:{platform}", step, db)
+        outcome["crawls"][platform] = result
+        done = _crawl_line(result, lang) if result is not None else t("run.crawl_failed")
+        report(t("run.crawled", platform=platform, result=done))
+    report(t("run.scoring"))
+    scored = run_recorded("score", partial(_rescore_with_bar, db, settings, progress, lang), db)
     outcome["score"] = scored
     if scored is not None:
-        report(f"评分 {scored.scored} 条新增或变更的商品，新入队 {scored.queued} 条")
+        report(t("run.scored", scored=f"{scored.scored:,}", queued=f"{scored.queued:,}"))
+    report(t("run.capturing"))
+    captured = run_recorded("capture", lambda: capture(db, settings), db)
+    outcome["capture"] = captured
+    if captured is not None:
+        report(t("run.captured", captured=f"{captured['captured']:,}", failed=f"{captured['failed']:,}"))
     written = run_recorded("digest", lambda: digest(db, settings), db)
     outcome["digest"] = written
     if written is not None:
-        report(f"日报：{written['html']}")
+        report(t("run.digest", file=written["html"]))
     outcome["retention"] = run_recorded("retention", lambda: prune(db, settings), db)
     return outcome
+
+
+def crawl_bar_words(platform: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """What the crawl's progress bar says (crawler.progress.BarWords), from the catalogue."""
+    return {
+        "label": translate("progress.crawling", lang, platform=platform),
+        "count": translate("progress.listings", lang, done="{done}", total="{total}"),
+        "count_unknown": translate("progress.listings_unknown", lang, done="{done}"),
+        "extra": translate(
+            "progress.crawl_fields", lang, pages="{pages}", blocks="{blocks}", retries="{retries}"
+        ),
+    }
+
+
+def _rescore_with_bar(db: Database, settings: Settings, progress: bool, lang: str) -> RescoreSummary:
+    """The score step, with its bar on stderr when ``progress``: listings scored of the backlog."""
+    if not progress:
+        return rescore(db, settings)
+    from rich.console import Console
+
+    from crawler.progress import BarWords, FittedBar
+
+    words = BarWords(
+        translate("progress.scoring", lang),
+        translate("progress.listings", lang, done="{done}", total="{total}"),
+        translate("progress.listings_unknown", lang, done="{done}"),
+    )
+    with FittedBar(words, Console(stderr=True)) as bar:
+        return rescore(db, settings, on_progress=lambda done, total: bar.update(done, total))
 
 
 def persist_schedule(db: Database, settings: Settings) -> list[str]:
@@ -261,9 +331,9 @@ def persist_schedule(db: Database, settings: Settings) -> list[str]:
         scheduler.shutdown(wait=False)
 
 
-def _crawl_line(result: dict[str, Any]) -> str:
-    keys = (("pages", "页面"), ("items", "商品"), ("blocks", "拦截"), ("errors", "错误"))
-    return "，".join(f"{name} {result[key]}" for key, name in keys if key in result) or "完成"
+def _crawl_line(result: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
+    counts = {key: f"{result.get(key, 0):,}" for key in ("pages", "items", "blocks", "errors")}
+    return translate("run.crawl_counts", lang, **counts)
 
 
 # --- the schedule --------------------------------------------------------------------------------------
@@ -279,7 +349,7 @@ def make_scheduler(db: Database, settings: Settings) -> BackgroundScheduler:
 
 
 def install_jobs(scheduler: BackgroundScheduler, db: Database, settings: Settings) -> list[str]:
-    """Add (or replace) every job: a crawl per enabled platform, score, digest, retention."""
+    """Add (or replace) every job: a crawl per enabled platform, score, capture, digest, retention."""
     from storage.crawl import list_platforms
 
     tz = settings.timezone
@@ -305,6 +375,12 @@ def install_jobs(scheduler: BackgroundScheduler, db: Database, settings: Setting
         replace_existing=True,
     )
     scheduler.add_job(
+        "scheduler:job_capture",
+        IntervalTrigger(minutes=CAPTURE_EVERY_MINUTES, timezone=tz),
+        id="capture",
+        replace_existing=True,
+    )
+    scheduler.add_job(
         "scheduler:job_digest",
         CronTrigger(hour=settings.digest_hour, timezone=tz),
         id="digest",
@@ -316,4 +392,4 @@ def install_jobs(scheduler: BackgroundScheduler, db: Database, settings: Setting
         id="retention",
         replace_existing=True,
     )
-    return [*ids, "score", "digest", "retention"]
+    return [*ids, "score", "capture", "digest", "retention"]

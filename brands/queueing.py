@@ -6,7 +6,8 @@ the scheduler's score job, `markwatch score --queue` and the web app's re-scorin
 blacklisted. They build their ``ScoreQueue`` the same way (``score_queue`` or
 ``score_queue_in_session``), so each scores with the same registry, fitted combiner model, context
 (blacklist, the brands each seller was flagged for, prices seen so far) and threshold, and routes with
-the same ``storage.queue.QueueRules``.
+the same ``storage.queue.QueueRules``. The same call keeps the listings' identity signals and their
+sellers' networks up to date (``networks.build.observe``), so every path that queues also links shops.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from brands.service import Scorer, scorer_from_session
+from networks.build import observe
 from settings import Settings
 from storage import Database
 from storage.listings import listing_record
@@ -115,7 +117,8 @@ def score_and_queue(
     evidence: Sequence[Evidence] | None = None,
 ) -> list[Queued]:
     """Score each stored listing in order and record it (``storage.queue.record_score``): its score
-    row, and its lead created, updated or reopened when flagged. One outcome per row, in order.
+    row, and its lead created, updated or reopened when flagged; then read the listings' identity
+    signals into the seller networks (``networks.build.observe``). One outcome per row, in order.
 
     ``listings``: the rows as the scorer reads them, when the caller has them already (the crawler's
     record as written, the command line's parsed input); else built from the rows, whose platform and
@@ -129,4 +132,5 @@ def score_and_queue(
     for row, score in zip(rows, scored, strict=True):
         lead = record_score(session=session, listing=row, score=score, rules=path.rules)
         outcomes.append(Queued(score=score, lead=lead))
+    observe(session, rows)
     return outcomes

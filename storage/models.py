@@ -465,6 +465,7 @@ class CaseStatus(enum.StrEnum):
     confirmed = "confirmed"
     merged = "merged"  # its network merged into another's: that case carries on
     closed = "closed"
+    transferred = "transferred"  # handed over whole (review.cases): to a department, a bureau or the police
 
 
 class Case(Base):
@@ -477,8 +478,75 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(16), default=CaseStatus.open, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    department: Mapped[str | None] = mapped_column(String(32))  # where the case was handed (review.cases)
 
     network: Mapped[Network] = relationship()
+
+
+class CaseEvent(Base):
+    """Append-only audit trail of a case: confirmation, split, merge, transfer, documents, responses,
+    exports (who, when, what, why)."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class NetworkSeverance(Base):
+    """Two sellers a reviewer split apart (``seller_a_id`` < ``seller_b_id``): evidence never joins them
+    again (storage.networks.save_edges skips the pair)."""
+
+    __tablename__ = "network_severances"
+    __table_args__ = (Index("ix_network_severances_seller_b", "seller_b_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_a_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"), index=True)
+    seller_b_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class CaseDocument(Base):
+    """A document issued for a case (a hand-over or a platform notice), as DOCX and PDF blobs."""
+
+    __tablename__ = "case_documents"
+    __table_args__ = (Index("ix_case_documents_deadline", "kind", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # handover | platform_notice
+    recipient_kind: Mapped[str | None] = mapped_column(String(16))  # department | bureau | police
+    recipient: Mapped[str] = mapped_column(String(200))
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platforms.id", ondelete="SET NULL"))
+    number: Mapped[str] = mapped_column(String(100))  # 文号
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deadline: Mapped[date | None] = mapped_column(Date)  # a platform notice's response deadline
+    docx_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    platform: Mapped[Platform | None] = relationship()
+
+
+class PlatformResponse(Base):
+    """What a platform did about a notice: removed, refused, or no answer, and when."""
+
+    __tablename__ = "platform_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("case_documents.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # removed | refused | no_answer
+    responded_at: Mapped[datetime] = mapped_column()  # when the platform acted or answered (or gave up on)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 # --- scoring and the review queue --------------------------------------------------------------------
@@ -546,6 +614,8 @@ class Lead(Base):
         # scope) without reading the table
         Index("ix_leads_listing_search", "listing_id", "risk", "last_flagged_at", "brand_id"),
         Index("ix_leads_seller_search", "seller_id", "risk", "last_flagged_at", "brand_id"),
+        # a reviewer's own leads ("mine" in the queue): claimed or assigned, by status, riskiest first
+        Index("ix_leads_assignee_status_risk", "assignee_id", "status", "risk"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -595,7 +665,7 @@ class ReviewEvent(Base):
 @event.listens_for(Session, "before_flush")
 def _review_events_are_append_only(session: Session, flush_context: Any, instances: Any) -> None:
     for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, ReviewEvent) and (obj in session.deleted or session.is_modified(obj)):
+        if isinstance(obj, (ReviewEvent, CaseEvent)) and (obj in session.deleted or session.is_modified(obj)):
             raise ValueError("review events are append-only: an audit record cannot be changed or deleted")
 
 

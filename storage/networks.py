@@ -1,7 +1,8 @@
 """Repository functions for seller networks and cases (案件线索).
 
 Write side (the ``networks`` package calls these; it decides what is evidence, storage only keeps it):
-identity signals as seen (``record_signals``), who shares a value (``sellers_sharing``), evidence edges
+what a listing showed (``latest_snapshots``, ``listing_phashes``), identity signals as seen
+(``record_signals``), who shares a value (``sellers_sharing``), evidence edges
 (``save_edges``, ``drop_edges``), and the networks themselves (``assign_networks``: connected groups of
 sellers in, stable ids out — a network keeps its id while it grows, a merge keeps the larger network's
 id and is recorded, and each new network opens one case).
@@ -30,6 +31,7 @@ from storage.models import (
     IdentitySignal,
     Lead,
     Listing,
+    ListingImage,
     Network,
     NetworkEdge,
     NetworkMember,
@@ -38,6 +40,7 @@ from storage.models import (
     OfficialImage,
     Platform,
     Seller,
+    Snapshot,
     utcnow,
 )
 from storage.queue import estimated_sales
@@ -139,6 +142,35 @@ def sellers_sharing(
     return dict(found)
 
 
+def latest_snapshots(
+    *, session: Session, listing_ids: Collection[int]
+) -> dict[int, tuple[int, dict[str, Any]]]:
+    """listing id → (its newest snapshot's id, the field texts that page showed), for those with one."""
+    found: dict[int, tuple[int, dict[str, Any]]] = {}
+    for batch in _chunks(sorted(set(listing_ids))):
+        newest = (
+            select(func.max(Snapshot.id)).where(Snapshot.listing_id.in_(batch)).group_by(Snapshot.listing_id)
+        )
+        statement = select(Snapshot.listing_id, Snapshot.id, Snapshot.extracted).where(
+            Snapshot.id.in_(newest)
+        )
+        for listing_id, snapshot_id, extracted in session.execute(statement):
+            found[listing_id] = (snapshot_id, extracted if isinstance(extracted, dict) else {})
+    return found
+
+
+def listing_phashes(*, session: Session, listing_ids: Collection[int]) -> dict[int, set[str]]:
+    """listing id → the perceptual hashes of the images the crawler fetched for it."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for batch in _chunks(sorted(set(listing_ids))):
+        statement = select(ListingImage.listing_id, ListingImage.phash).where(
+            ListingImage.listing_id.in_(batch)
+        )
+        for listing_id, phash in session.execute(statement):
+            found[listing_id].add(phash)
+    return dict(found)
+
+
 def official_phashes(*, session: Session) -> set[str]:
     """The perceptual hashes of every brand's official images: never evidence between sellers."""
     return set(session.scalars(select(OfficialImage.phash)))
@@ -172,6 +204,10 @@ def save_edges(*, session: Session, edges: Iterable[Edge], now: datetime | None 
     wanted = {(e.seller_a_id, e.seller_b_id, e.kind): e for e in edges}
     if not wanted:
         return
+    # a pair a reviewer split apart (storage.casework.split_case) is never joined again by evidence;
+    # only a reviewer's own merge edge may join it
+    severed = severed_pairs(session=session, seller_ids={s for key in wanted for s in key[:2]})
+    wanted = {k: e for k, e in wanted.items() if k[:2] not in severed or e.kind == "reviewer"}
     existing: dict[tuple[int, int, str], NetworkEdge] = {}
     for batch in _chunks(sorted({key[0] for key in wanted})):
         for stored in session.scalars(select(NetworkEdge).where(NetworkEdge.seller_a_id.in_(batch))):
@@ -191,12 +227,45 @@ def save_edges(*, session: Session, edges: Iterable[Edge], now: datetime | None 
     session.flush()
 
 
-def drop_edges(*, session: Session, pairs: Collection[tuple[int, int]]) -> None:
-    """Remove every edge between these pairs (their evidence no longer joins them)."""
-    for batch in _chunks(sorted((min(p), max(p)) for p in pairs)):
-        session.execute(
-            delete(NetworkEdge).where(tuple_(NetworkEdge.seller_a_id, NetworkEdge.seller_b_id).in_(batch))
+def severed_pairs(*, session: Session, seller_ids: Collection[int]) -> set[tuple[int, int]]:
+    """The pairs of these sellers (smaller id first) that a reviewer split apart: never joined again."""
+    from storage.models import NetworkSeverance
+
+    found: set[tuple[int, int]] = set()
+    for batch in _chunks(sorted(seller_ids)):
+        statement = select(NetworkSeverance.seller_a_id, NetworkSeverance.seller_b_id).where(
+            NetworkSeverance.seller_a_id.in_(batch)
         )
+        found.update((a, b) for a, b in session.execute(statement))
+    return found
+
+
+def drop_edges(
+    *,
+    session: Session,
+    pairs: Collection[tuple[int, int]],
+    kinds: Collection[str] | None = None,
+    keep: Collection[tuple[int, int, str]] = (),
+) -> None:
+    """Remove the edges between these pairs (their evidence no longer joins them), except a reviewer's
+    merge edge (storage.casework.merge_cases): recomputed evidence does not undo a reviewer's decision.
+    ``kinds``: only edges of these kinds; ``keep``: not these (pair, kind)s."""
+    keep = set(keep)
+    for batch in _chunks(sorted({(min(p), max(p)) for p in pairs})):
+        where = [
+            tuple_(NetworkEdge.seller_a_id, NetworkEdge.seller_b_id).in_(batch),
+            NetworkEdge.kind != "reviewer",
+        ]
+        if kinds is not None:
+            where.append(NetworkEdge.kind.in_(sorted(kinds)))
+        if not keep:
+            session.execute(delete(NetworkEdge).where(*where))
+            continue
+        columns = (NetworkEdge.id, NetworkEdge.seller_a_id, NetworkEdge.seller_b_id, NetworkEdge.kind)
+        rows = session.execute(select(*columns).where(*where))
+        gone = [row_id for row_id, a, b, kind in rows if (a, b, kind) not in keep]
+        for ids in _chunks(gone):
+            session.execute(delete(NetworkEdge).where(NetworkEdge.id.in_(ids)))
 
 
 def edges_touching(*, session: Session, seller_ids: Collection[int]) -> list[NetworkEdge]:
@@ -245,6 +314,7 @@ class NetworkChange:
     created: bool = False
     merged: tuple[int, ...] = ()
     grew: bool = False
+    changed: bool = True  # False: the group was this network already, nothing moved
 
 
 def assign_networks(
@@ -297,13 +367,16 @@ def assign_networks(
         moved = [s for s in group if current.get(s) != network_id]
         _move_members(session, moved, network_id, now)
         grew = not created and len(group) > network.size
+        changed = created or bool(merged) or bool(moved) or network.size != len(group)
         if moved or network.size != len(group):
             network.size = len(group)
             network.updated_at = now
             case = session.scalar(select(Case).where(Case.network_id == network_id))
             if case is not None:
                 case.updated_at = now
-        changes.append(NetworkChange(network_id, group, created=created, merged=merged, grew=grew))
+        changes.append(
+            NetworkChange(network_id, group, created=created, merged=merged, grew=grew, changed=changed)
+        )
     grouped: set[int] = set().union(*sets) if sets else set()
     for network_id in sorted(
         (set(current.values()) | set(affected)) - {m for c in changes for m in c.merged}

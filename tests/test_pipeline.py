@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from demo.catalogue import catalogue_records
 from storage import open_database
-from storage.models import Lead, Listing, Platform
+from storage.models import Lead, Listing, Platform, Snapshot
 
 DEMO_SIZE = 120  # listings per demo marketplace
 
@@ -51,6 +51,23 @@ def test_run_once_fills_the_queue_matching_the_demo_ground_truth(home, tmp_path)
                 .join(Platform, Listing.platform_id == Platform.id)
             )
         }
+        # every flagged lead fetched over HTTP (demo-static) has an evidence capture with a screenshot
+        static_leads = set(
+            session.scalars(
+                select(Lead.listing_id)
+                .join(Listing, Listing.id == Lead.listing_id)
+                .join(Platform, Listing.platform_id == Platform.id)
+                .where(Platform.name == "demo-static")
+            )
+        )
+        captured = set(
+            session.scalars(
+                select(Snapshot.listing_id).where(
+                    Snapshot.capture == "evidence", Snapshot.screenshot_sha256.is_not(None)
+                )
+            )
+        )
+    assert static_leads and captured == static_leads and "取证截图：成功" in result.stdout
     assert stored == set(truth), "every demo listing is stored exactly once"
     should = {i for i, label in truth.items() if label["flagged"]}
     precision = len(queued & should) / len(queued)
@@ -68,5 +85,5 @@ def test_run_once_fills_the_queue_matching_the_demo_ground_truth(home, tmp_path)
         check=True,
     )
     rows = {row["id"]: row for row in json.loads(jobs.stdout)}
-    assert set(rows) == {"crawl:demo-static", "crawl:demo-spa", "score", "digest", "retention"}
+    assert set(rows) == {"crawl:demo-static", "crawl:demo-spa", "score", "capture", "digest", "retention"}
     assert all(row["outcome"] == "ok" and row["schedule"] and row["next_run"] for row in rows.values())

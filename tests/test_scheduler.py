@@ -172,7 +172,7 @@ def test_daily_digest_is_written_as_html_and_xlsx_in_chinese(db, home):
     day = now.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
     assert result["html"].endswith(f"digests/{day}.html") and result["new_leads"] == 1
     html = (home / "digests" / f"{day}.html").read_text(encoding="utf-8")
-    assert "监测日报" in html and "新线索共 <strong>1</strong> 条" in html
+    assert "监测日报" in html and "新线索共 1 条" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
     assert "近似商标/傍名牌" in html and "/leads/" in html
     assert "<svg" in html  # the 30-day trend chart
@@ -298,13 +298,13 @@ def test_the_schedule_persists_in_the_database_and_is_listed_with_next_runs(db, 
     with db.session() as session:
         get_or_create_platform(session=session, name="demo-static")
     installed = scheduler.persist_schedule(db, get_settings())
-    assert installed == ["crawl:demo-static", "score", "digest", "retention"]
+    assert installed == ["crawl:demo-static", "score", "capture", "digest", "retention"]
     rows = {row["id"]: row for row in json.loads(cli("jobs", "--json").stdout)}
     assert set(rows) == set(installed)
     assert "hour='2'" in rows["crawl:demo-static"]["schedule"] and "hour='8'" in rows["digest"]["schedule"]
     assert all(row["next_run"] and row["outcome"] is None for row in rows.values())
     assert scheduler.persist_schedule(db, get_settings()) == installed  # replaced, not duplicated
-    assert len(json.loads(cli("jobs", "--json").stdout)) == 4
+    assert len(json.loads(cli("jobs", "--json").stdout)) == 5
 
 
 def test_daily_digest_links_to_the_public_url_and_shows_risk_to_one_decimal(db, home, monkeypatch):

@@ -85,53 +85,44 @@ class VerifyReport:
         return [line]
 
     def _sentences(self, lang: str) -> list[str]:
+        def t(key: str, **values: Any) -> str:
+            return translate(f"verify.{key}", lang, **values)
+
         out: list[str] = []
         if not self.is_packet:
-            return [f"not an evidence packet: {p}" for p in self.problems]
+            return [t("not_packet", problem=p) for p in self.problems]
         if self.signature_valid and self.key_source == "other":
-            expected = "given with --key" if self.pinned else "this installation's key"
+            expected = t("expected_pinned" if self.pinned else "expected_installation")
             out.append(
-                f"signature: NOT BY THE EXPECTED KEY — signed by fingerprint {self.fingerprint}, expected "
-                f"{self.expected_fingerprint} ({expected}): the packet cannot be trusted as issued by it"
+                t(
+                    "sig_other",
+                    fingerprint=self.fingerprint,
+                    expected_fingerprint=self.expected_fingerprint,
+                    expected=expected,
+                )  # fmt: skip
             )
             if not self.pinned:
-                out.append(
-                    "note: a packet issued by another installation verifies with --key and the fingerprint "
-                    "that installation publishes (never the one printed from inside the packet)"
-                )
+                out.append(t("note_other"))
         elif self.signature_valid:
-            where = {
-                "pinned": "the expected key (--key)",
-                "installation": "this installation's key",
-                "embedded": "the public key inside the packet",
-            }[self.key_source or "embedded"]
-            out.append(f"signature: valid, by {where}; fingerprint {self.fingerprint}")
+            where = t(f"by_{self.key_source or 'embedded'}")
+            out.append(t("sig_valid", where=where, fingerprint=self.fingerprint))
             if self.key_source == "embedded":
-                out.append(
-                    "warning: the signer was NOT identified (no installation key on this machine and no "
-                    "--key): anyone can re-sign a changed packet with a key of their own. Check the signer "
-                    'with: markwatch evidence verify PACKET.zip --key "FINGERPRINT", FINGERPRINT being the '
-                    "one the issuing installation publishes (not the one printed above, which the packet "
-                    "itself supplies)"
-                )
+                out.append(t("unidentified_warning"))
         elif SIGNATURE in self.removed:
-            out.append("signature: MISSING — manifest.sig was removed, the manifest cannot be trusted")
+            out.append(t("sig_missing"))
         elif SIGNATURE in self.changed and MANIFEST not in self.changed:
-            out.append(
-                "signature: INVALID — manifest.sig was changed: it does not sign the manifest it names, "
-                "so the manifest cannot be trusted"
-            )
+            out.append(t("sig_changed"))
         else:
-            out.append("signature: INVALID — manifest.json was changed or was not signed by the key it names")
+            out.append(t("sig_invalid"))
         if self.manifest is not None and self.signature_valid:
             out += self.timestamp_lines(lang)
-        out += [f"changed: {name}" for name in self.changed]
-        out += [f"added: {name}" for name in self.added]
-        out += [f"removed: {name}" for name in self.removed]
-        out += [f"problem: {p}" for p in self.problems]
+        for kind, names in (("changed", self.changed), ("added", self.added), ("removed", self.removed)):
+            out += [t(kind, name=name) for name in names]
+        out += [t("problem", problem=p) for p in self.problems]
         if self.ok:
-            signer = " (signer not identified: see the warning)" if self.key_source == "embedded" else ""
-            out.append(f"intact: {self.files_checked} file(s) match the signed manifest{signer}")
+            out.append(
+                t("intact_unidentified" if self.key_source == "embedded" else "intact", n=self.files_checked)
+            )
         return out
 
 
@@ -236,6 +227,7 @@ def verify_packet(
     _identify_signer(report, key_hex, pinned, settings)
     token_file = _check_timestamp(report, reader, names, manifest_bytes or b"", settings, tsa_certificates)
     _check_files(report, reader, names, seen, expected, key_hex, token_file)
+    _check_archive(report, reader, seen)
     report.ok = bool(
         report.signature_valid
         and report.key_source != "other"
@@ -398,3 +390,16 @@ def _check_timestamp(
     if report.timestamp.problem:
         report.changed.append(token_file)
     return token_file
+
+
+def _check_archive(report: VerifyReport, reader: _Reader, seen: set[str]) -> None:
+    """The WARC records in the packet's WACZ: each one whose digest does not match is named."""
+    from review.evidence.wacz import check_records
+
+    archive = (report.manifest or {}).get("archive")
+    name = archive.get("file") if isinstance(archive, dict) else None
+    if not isinstance(name, str) or name not in seen:
+        return
+    data = reader.read(name)
+    if data is not None:
+        report.problems += check_records(data, member=name)
