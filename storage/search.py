@@ -465,13 +465,19 @@ def neighbour_id(
     ``sort``, the new part first with ``fresh_since``), or None at the end. The lead itself need not be
     in the view any more (a decision just took it out): its place in the order is where it was."""
     keys = _sort_keys(sort, fresh_since)
-    joined = (
-        select(*(k[0] for k in keys))
-        .select_from(Lead)
-        .join(Listing, Listing.id == Lead.listing_id)
-        .join(Platform, Platform.id == Lead.platform_id)
-    )
-    current = session.execute(joined.where(Lead.id == lead_id)).one_or_none()
+    where, needs_listing = _conditions(filters)
+
+    def joined(query: Select[Any]) -> Select[Any]:  # only the joins the sort key or the filter needs
+        key = sort.lstrip("-")
+        if needs_listing or key in ("price", "sold"):
+            query = query.join(Listing, Listing.id == Lead.listing_id)
+        if key == "platform":
+            query = query.join(Platform, Platform.id == Lead.platform_id)
+        return query
+
+    current = session.execute(
+        joined(select(*(k[0] for k in keys)).select_from(Lead)).where(Lead.id == lead_id)
+    ).one_or_none()
     if current is None:
         return None
     # keyset: equal on the keys before one, beyond it on that one (a lexicographic "after")
@@ -485,12 +491,8 @@ def neighbour_id(
         if nulls_last:
             term = term.nulls_last() if forward else term.nulls_first()
         order.append(term)
-    where, _ = _conditions(filters)
     query = (
-        select(Lead.id)
-        .select_from(Lead)
-        .join(Listing, Listing.id == Lead.listing_id)
-        .join(Platform, Platform.id == Lead.platform_id)
+        joined(select(Lead.id).select_from(Lead))
         .where(*where, or_(*options), Lead.id != lead_id)
         .order_by(*order)
         .limit(1)
