@@ -529,7 +529,8 @@ def _first_lead(
     "open", the best of one search per open status (each an in-order walk of the status+risk index)."""
     if status_filter != "open" or len(keys) > 2:  # only riskiest-first walks an index in order
         query = joined(select(Lead.id).select_from(Lead)).where(*where, *status)
-        return session.scalar(query.order_by(*_key_order(keys, forward)).limit(1))
+        found: int | None = session.scalar(query.order_by(*_key_order(keys, forward)).limit(1))
+        return found
     labels = [expr.label(f"k{i}") for i, (expr, _, _) in enumerate(keys)]
     firsts = [
         select(
