@@ -37,7 +37,11 @@ def picture(colour: str, size: tuple[int, int] = (320, 240)) -> bytes:
 
 IMAGES = {f"http://127.0.0.1:8801/img/{n}.png": picture(c) for n, c in enumerate(("red", "green", "blue"), 1)}
 SCREENSHOT = picture("orange", (400, 900))
-HTML = "<html><head><meta charset='utf-8'><title>康帅傅</title></head><body>康帅傅 红烧牛肉面</body></html>"
+HTML = (
+    "<html><head><meta charset='utf-8'><title>康帅傅</title></head><body><p>康帅傅 红烧牛肉面</p>"
+    + "".join(f"<img src='{url}'>" for url in IMAGES)
+    + "</body></html>"
+)
 
 
 def capture_warc(at, *, screenshot: bytes | None) -> bytes:  # type: ignore[no-untyped-def]
@@ -197,7 +201,8 @@ def test_a_tampered_warc_record_fails_verify_naming_the_record(packet: bytes):
     inside = members(files["archive.wacz"])
     target = list(IMAGES)[1]
     records = _gzip_members(inside["archive/2.warc.gz"])
-    hit = next(i for i, r in enumerate(records) if b"WARC-Type: response" in r and target.encode() in r)
+    header = f"WARC-Target-URI: {target}\r\n".encode()
+    hit = next(i for i, r in enumerate(records) if b"WARC-Type: response" in r and header in r)
     head = records[hit].split(b"\r\n")
     record_id = next(line.split(b": ", 1)[1].decode() for line in head if line.startswith(b"WARC-Record-ID"))
     green = picture("green")

@@ -139,47 +139,15 @@ def build_packet(
             raise NotFound(f"no lead {lead_id}; the queue (`/` in the web app) lists the leads")
         _check_witness(session, witness, user_name)
         contents = _Contents(key_hex)
-        score_facts, reasons = _score_facts(lead.score)
-        contents.files.append(("reasons.json", _json({"score": score_facts, "reasons": reasons})))
-        prices = repo.price_history(session=session, listing_id=lead.listing.id)
-        contents.files.append(("price_history.csv", _price_csv(prices)))
-        events = repo.audit_trail(session=session, lead_id=lead.id)
-        contents.files.append(("audit.csv", _audit_csv(events)))
-        snapshots = repo.listing_snapshots(session=session, listing_id=lead.listing.id)
-        snapshot_facts = _add_snapshots(db, contents, snapshots)
-        image_facts = _add_images(db, contents, session, lead.listing.id)
-        archive_facts = _add_archive(db, contents, snapshots, snapshot_facts, lead, now)
-        lead_facts, listing_facts = _lead_facts(lead), _listing_facts(lead.listing)
-
         facts = {
-            "lead": lead_facts,
-            "listing": listing_facts,
-            "score": score_facts,
-            "reasons": reasons,
-            "snapshots": list(zip(snapshot_facts, snapshots, strict=True)),
-            "events": events,
-            "prices": prices,
+            **_gather(db, session, lead, contents, now),
             "exported": exported,
             "key": key_facts,
             "tool": tool,
             "now": now,
-            "pictures": contents.png + contents.images,
-            "images": len(contents.images),
-            "archive": archive_facts,
-        }
-        manifest = {
-            "format": FORMAT,
-            "tool": tool,
-            "exported": exported,
-            "lead": lead_facts,
-            "listing": listing_facts,
-            "snapshots": snapshot_facts,
-            "images": image_facts,
-            "archive": archive_facts,
-            "signature": {**key_facts, "signed_file": MANIFEST, "signature_file": SIGNATURE},
         }
         # asked inside the (read-only) unit of work: a refusal renders the report again from the lead
-        files, manifest_bytes, token = _sealed_and_stamped(lead, contents, facts, manifest, settings)
+        files, manifest_bytes, token = _sealed_and_stamped(lead, contents, facts, _manifest(facts), settings)
         entries = _ordered_entries(
             files, contents, manifest_bytes, keys.sign(manifest_bytes, settings), token
         )
@@ -201,6 +169,48 @@ def build_packet(
             at=now,
         )
     return packet
+
+
+def _gather(db: Database, session: Any, lead: Any, contents: _Contents, now: datetime) -> dict[str, Any]:
+    """The lead's facts, read in the export's unit of work; its files and blobs added to ``contents``."""
+    score_facts, reasons = _score_facts(lead.score)
+    contents.files.append(("reasons.json", _json({"score": score_facts, "reasons": reasons})))
+    prices = repo.price_history(session=session, listing_id=lead.listing.id)
+    contents.files.append(("price_history.csv", _price_csv(prices)))
+    events = repo.audit_trail(session=session, lead_id=lead.id)
+    contents.files.append(("audit.csv", _audit_csv(events)))
+    snapshots = repo.listing_snapshots(session=session, listing_id=lead.listing.id)
+    snapshot_facts = _add_snapshots(db, contents, snapshots)
+    image_facts = _add_images(db, contents, session, lead.listing.id)
+    return {
+        "lead": _lead_facts(lead),
+        "listing": _listing_facts(lead.listing),
+        "score": score_facts,
+        "reasons": reasons,
+        "snapshot_facts": snapshot_facts,
+        "snapshots": list(zip(snapshot_facts, snapshots, strict=True)),
+        "image_facts": image_facts,
+        "archive": _add_archive(db, contents, snapshots, snapshot_facts, lead, now),
+        "events": events,
+        "prices": prices,
+        "pictures": contents.png + contents.images,
+        "images": len(contents.images),
+    }
+
+
+def _manifest(facts: dict[str, Any]) -> dict[str, Any]:
+    """manifest.json's content but for what sealing adds (the time-stamp plan and the file table)."""
+    return {
+        "format": FORMAT,
+        "tool": facts["tool"],
+        "exported": facts["exported"],
+        "lead": facts["lead"],
+        "listing": facts["listing"],
+        "snapshots": facts["snapshot_facts"],
+        "images": facts["image_facts"],
+        "archive": facts["archive"],
+        "signature": {**facts["key"], "signed_file": MANIFEST, "signature_file": SIGNATURE},
+    }
 
 
 class InvalidWitness(MarkwatchError):
