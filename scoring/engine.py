@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from scoring import signals
+from scoring import latin, signals
 from scoring.brand_signals import BrandEvidence, ListingFacts, brand_features
 from scoring.combiner import DEFAULT_MODEL, CombinerModel
 from scoring.matcher import Match, inner_insertion
 from scoring.registry import Registry
 from scoring.signals import ScoringContext
-from scoring.text import fold, segment
+from scoring.text import NUMERALS, fold, han_to_pinyin, latin_fold, segment
 from scoring.types import MODEL_VERSION, Brand, Listing, Reason, Score
 
 DEFAULT_THRESHOLD = 0.5
@@ -29,6 +29,10 @@ DEFAULT_DEPARTMENTS: dict[str, str] = {
 _REL_ADJ = {signals.EXACT: 0.10, signals.RELATED: 0.05, signals.CLASS: -0.10, signals.UNKNOWN: -0.12}
 # a lookalike that is a known word reaches at most this alone: below the threshold without a second signal
 KNOWN_WORD_CAP = 0.6
+# a run of everyday words (pop station for PlayStation) reads as the mark only this close to it, unless
+# it imitates a mark of as many words word by word (kat kot, pizza huh); ordinary phrases (and shower,
+# range up, micro sd) are everywhere
+KNOWN_RUN_MIN = 0.8
 _REL_GATE = {signals.EXACT: 1.0, signals.RELATED: 1.0, signals.CLASS: 0.9, signals.UNKNOWN: 0.75}
 # a run of single characters between separators: 高-仿, 百 草 枯, 1 : 1 (but not 原 单价)
 _C = r"[\u4e00-\u9fff0-9a-z:]"
@@ -82,6 +86,8 @@ def _lookalike_value(m: Match, rel: float) -> float:
         v -= 0.1
         if "phrase" in m.tags:
             v -= 0.15
+    if "known_parts" in m.tags and m.sim < KNOWN_RUN_MIN and not _word_by_word(m):
+        return 0.0  # a run of everyday words loosely like the mark (and shower, range up, lace-up)
     if "known" in m.tags or "known_parts" in m.tags:
         # a known word, name or brand (pestle, Samson, 大白菜) counts only in the brand's own goods; a
         # single word only beside a second signal (it cannot flag alone)
@@ -90,6 +96,97 @@ def _lookalike_value(m: Match, rel: float) -> float:
         if "known" in m.tags:
             v = min(v, KNOWN_WORD_CAP)
     return max(0.0, min(1.0, v))
+
+
+# a Latin name in brackets or glued right after a Chinese name: 穗凌（SUILING）, 雷柏（Rapoo）, 东菱Donlim
+_LATIN_AFTER = re.compile(r"\s?[(（]\s?([a-z][a-z0-9&'.\- ]{1,30}?)\s?[)）]|([a-z]{3,})")
+
+
+# a Chinese name right before a Latin word, glued or with an opening bracket: 山泽（SAMZHE）, 莱卡LAICA
+_HAN_BEFORE = re.compile(r"(?:^|[\s(（\[【])([\u4e00-\u9fff]{2,4})(\s?[(（]\s?)?$")
+
+
+def _another_name(m: Match, folded: str, brand: Brand) -> bool:
+    """Is the lookalike one half of a bilingual name of its own, the way a brand presents its
+    registered name: a Chinese name with a Latin name beside it (穗凌（SUILING）, 雷柏（Rapoo）), or a
+    Latin name after a Chinese one (山泽（SAMZHE）, 万人迷（manovo）)? Not when the other half is the
+    mark's own (a form of the brand, or the mark's pinyin): 华伪（HUAWEI） and 耐克（Nlke） still
+    imitate their marks."""
+    if m.kind in ("exact", "evasion"):
+        return False
+    if m.mark.script != "han":
+        before = _HAN_BEFORE.search(folded[: m.start])
+        if before is None or any(k in before.group(1) for k in brand.marks):
+            return False
+        # glued without a bracket, the Chinese must be a name, not the goods (跑鞋Abibas)
+        return bool(before.group(2)) or not signals.goods_words(before.group(1))
+    end = m.end
+    while end < len(folded) and end - m.end < 2 and "\u4e00" <= folded[end] <= "\u9fff":
+        end += 1  # the rest of the Chinese name (互视达（HUSHIDA） for 互视)
+    got = _LATIN_AFTER.match(folded, end)
+    if got is None:
+        return False
+    name = re.sub(r"[^a-z0-9]", "", got.group(1) or got.group(2))
+    if len(name) < 3:
+        return False
+    own = {han_to_pinyin(m.mark.form)} | {re.sub(r"[^a-z0-9]", "", latin_fold(fold(k))) for k in brand.marks}
+    return not any(o and latin.similarity(name, o) >= 0.85 for o in own)
+
+
+_PAIRING = frozenset("/()（）[]【】 ")
+
+
+def _same_mark_loosely(m: Match, ex: Match, folded: str) -> bool:
+    """With the brand's genuine mark named in the title, the same mark written loosely elsewhere is
+    that mark, not an imitation: its pinyin (红米 … hongmi), cut short (华为 … huawe), split into words
+    (三星 … Sam sung), or misspelt as the other half of a bilingual pair with it (innsfree/悦诗风吟)."""
+    if m.kind == "evasion":
+        return False
+    if m.mark.derived:
+        return True
+    if m.mark.script != "latin":
+        return False
+    compact = re.sub(r"[^0-9a-z]", "", m.found)
+    if compact == m.mark.form or (len(compact) >= 4 and m.mark.form.startswith(compact)):
+        return True
+    between = folded[m.end : ex.start] if m.end <= ex.start else folded[ex.end : m.start]
+    return 0 < len(between) <= 3 and set(between) <= _PAIRING and bool(set(between) - {" "})
+
+
+def _other_brands_line(m: Match, bi: int, marks_named: list[tuple[int, int, int]], registry: Registry) -> bool:
+    """A Latin lookalike in a title that names another registered brand's genuine mark for the same
+    goods is that brand's product line or model (华为 … MateBook, 联想 … GeekPro), not an imitation of
+    the mark it resembles (MacBook, GoPro); a clear imitation (one cheap edit) still counts."""
+    if m.mark.script != "latin" or m.kind != "latin" or m.sim >= 0.9:
+        return False
+    classes = signals.brand_classes(registry.index.brands[bi])
+    return any(
+        other != bi and signals.brand_classes(registry.index.brands[other]) & classes
+        for _, _, other in marks_named
+    )
+
+
+def _one_character_kept(m: Match, folded: str, listing: Listing) -> bool:
+    """A two-character mark found with one character kept and the other unlike it in shape and sound
+    (魅声 for 魅族) is weak evidence: it needs a second signal when the kept character is a numeral
+    (3黑, 三栏: a quantity and a measure word) or the listing sells a part or accessory (a phone case
+    maker's own name sharing a character with a phone brand)."""
+    if m.mark.script != "han" or len(m.mark.form) != 2 or m.kind != "partial":
+        return False
+    kept = [c for c in m.found if c in m.mark.form]
+    if any(c in NUMERALS for c in kept) or any(c.isdigit() for c in m.found):
+        return True
+    return signals.sells_parts(listing.title)
+
+
+def _word_by_word(m: Match) -> bool:
+    """Does a run of words imitate a mark of as many words, each word at most one edit from the
+    mark's (Kat Kot for Kit Kat, Pizza Huh for Pizza Hut)?"""
+    found = re.findall(r"[a-z0-9]+", m.found)
+    words = re.findall(r"[a-z0-9]+", latin_fold(fold(m.mark.text)))
+    return len(found) == len(words) > 1 and all(
+        latin.distance(a, b) <= 1.0 for a, b in zip(found, words, strict=True)
+    )
 
 
 def _relevance(registry: Registry, listing: Listing, bi: int) -> float:
@@ -157,6 +254,10 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
             ev.fuzzy = f = None
         # a lookalike overlapping the genuine mark is the genuine mark (汇源 in 汇源果汁), and text that
         # is one of the brand's registered forms is no evasion of another (Nestlé beside Nestle)
+        if ex is not None and f is not None and not ex.embedded and _same_mark_loosely(f, ex, folded):
+            ev.fuzzy = f = None
+        if f is not None and _other_brands_line(f, bi, marks_named, registry):
+            ev.fuzzy = f = None
         if (
             ex is not None
             and f is not None
@@ -174,9 +275,18 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
                 gate *= 0.3  # an ordinary word (switch, tide) outside the brand's own goods
             ev.presence = gate
         if ev.fuzzy is not None:
-            ev.lookalike = _lookalike_value(ev.fuzzy, rel)
-            if ev.fuzzy.kind != "evasion" and _compat(folded, ev.fuzzy):
+            f = ev.fuzzy
+            ev.lookalike = _lookalike_value(f, rel)
+            if f.kind != "evasion" and _compat(folded, f):
                 ev.lookalike *= 0.5
+            if ev.lookalike > KNOWN_WORD_CAP and (
+                _one_character_kept(f, folded, listing)
+                or _another_name(f, folded, ev.brand)
+                or (f.mark.script == "han" and len(f.mark.form) == 2 and not f.aligned and rel < signals.RELATED)
+            ):
+                # weak evidence (see each test; a two-character window glued into a longer name,
+                # 易利丰 for 伊利, outside the brand's goods): it cannot flag alone
+                ev.lookalike = KNOWN_WORD_CAP
         out.append(ev)
     return _attribute_shared_marks(out, registry)
 

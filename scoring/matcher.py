@@ -22,6 +22,7 @@ from typing import Any, Literal
 from rapidfuzz.distance import OSA
 
 from scoring import latin
+from scoring.lexicon import goods_parts, goods_table
 from scoring.text import (
     NUMERALS,
     Segments,
@@ -498,6 +499,8 @@ class MarkIndex:
         form = mark.form
         cmp: _Comparison | None
         if length == len(form):
+            if _only_generic_tail_kept(window, form):
+                return None
             cmp = _compare_same_length(window, form)
         elif length == len(form) + 1:
             cmp = _compare_insertion(window, form)
@@ -823,6 +826,39 @@ def _compare_same_length(window: str, form: str) -> _Comparison:
     return _Comparison(total / n, _kind_of(kinds), notes)
 
 
+@functools.lru_cache(maxsize=65536)
+def _only_generic_tail_kept(window: str, form: str) -> bool:
+    """Does the window keep only the mark's generic tail, a goods or everyday word (文具, 酒店, 咖啡,
+    汽车), while every character of its distinctive head is replaced by one that neither looks nor
+    sounds the same (办公文具 for 晨光文具, 度假酒店 for 如家酒店)? The tail names goods anyone may name;
+    the head is the mark. A head kept in part (六仁核桃, 可日可乐) or imitated character by character
+    (唐师傅, 汇原果汁) is still a lookalike."""
+    n = len(form)
+    if n < 3 or len(window) != n:
+        return False
+    for t in range(n - 1, 1, -1):
+        if window[n - t :] != form[n - t :] or not _generic_word(form[n - t :]):
+            continue
+        head, found = form[: n - t], window[: n - t]
+        if any(a == b for a, b in zip(found, head, strict=True)):
+            return False
+        return not all(_char_sim(a, b)[0] >= 0.7 for a, b in zip(found, head, strict=True))
+    return False
+
+
+def _generic_word(w: str) -> bool:
+    """A goods word of the goods vocabulary (data/goods.yaml) or a common noun (not a name)."""
+    if w in _goods_vocabulary():
+        return True
+    info = word_info(w)
+    return info is not None and info[0] >= 50 and info[1] == "n"
+
+
+@functools.lru_cache(maxsize=1)
+def _goods_vocabulary() -> frozenset[str]:
+    return frozenset(k for k, _ in goods_table()[0]) | goods_parts()
+
+
 def _compare_insertion(window: str, form: str) -> _Comparison | None:
     """One inserted character inside the mark (六个大核桃, 清飞扬)."""
     n = len(form)
@@ -938,10 +974,17 @@ def _leet_of(text: str, form: str) -> bool:
     return latin.similarity(skeleton(text), skeleton(form)) >= 0.9
 
 
+# the words marketplaces put after a mark to name a product line (MacBookPro, Osmopocket, Motomax)
+LINE_WORDS = frozenset(
+    "pro max plus mini air lite ultra neo note prime edge pocket action move go play pad book buds band".split()
+)
+
+
 def _with_suffix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | None:
     """A registered Latin mark followed by a model or line suffix is that mark (Nokia7, iPhoneX,
-    OPPOReno, iPhone14pro): the suffix holds a digit, starts with a change of letter case, or is one
-    or two letters that do not repeat the mark's last letter (adidass is a repetition)."""
+    OPPOReno, iPhone14pro, macbookpro): the suffix holds a digit, starts with a change of letter case,
+    is one or two letters that do not repeat the mark's last letter (adidass is a repetition), or is a
+    product-line word (pro, max, mini, pocket)."""
     text, form = g.text, mark.form
     if mark.derived or g.words != 1 or len(form) < 3 or text == form or not text.startswith(form):
         return None
@@ -951,6 +994,7 @@ def _with_suffix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | Non
         _DIGITS.search(suffix)
         or (cased and _case_boundary(cased, k))
         or (len(suffix) <= 2 and suffix.isalpha() and set(suffix) != {form[-1]})
+        or suffix in LINE_WORDS
     ):
         return None
     found = seg.folded[g.start : g.end]
@@ -998,20 +1042,22 @@ def _romanises_neighbour(g: _Gram, folded: str) -> bool:
 def _other_compound(text: str, form: str) -> bool:
     """Is the mark two everyday words, and the word found the same with one of them replaced by another
     dictionary word that starts differently (ThinkCentre and ThinkBook, Galaxy Watch and Apple Watch,
-    Range For and Range Rover)? Then it is another compound, not the mark imitated (PopStation keeps
-    the p of Play; Chintendo is no compound: nin and tendo are not everyday words)."""
+    Range For and Range Rover), or one part of the mark kept whole and the rest replaced by unlike
+    letters? Then it is another compound, not the mark imitated (PopStation keeps the p of Play;
+    Chintendo is no compound: nin and tendo are not everyday words)."""
     for k in range(4, len(form) - 2):
         for shared, rest, other in (
             (form[:k], form[k:], text[k:] if text.startswith(form[:k]) else ""),
             (form[-k:], form[:-k], text[: len(text) - k] if text.endswith(form[-k:]) else ""),
         ):
-            if (
-                len(other) >= 3
-                and is_english_word(shared)
-                and is_english_word(rest)
-                and other[0] != rest[0]
-                and is_known_word(other)
-            ):
+            if len(other) < 2 or other[0] == rest[0]:
+                continue
+            if len(other) >= 3 and is_english_word(shared) and is_english_word(rest) and is_known_word(other):
+                return True
+            if 3 * k >= len(form) and len(rest) >= 3 and latin.similarity(other, rest) < 0.5:
+                # one half of the mark kept whole, the other replaced by letters unlike it, starting
+                # differently: another compound that shares a word part (Cosmeceuticals and
+                # SkinCeuticals, Magformers and Transformers, Proster Digital and Western Digital)
                 return True
     return False
 
