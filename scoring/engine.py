@@ -106,6 +106,10 @@ _LATIN_AFTER = re.compile(r"\s?[(（]\s?([a-z][a-z0-9&'.\- ]{1,30}?)\s?[)）]|([
 _HAN_BEFORE = re.compile(r"(?:^|[\s(（\[【])([\u4e00-\u9fff]{2,4})(\s?[(（]\s?)?$")
 
 
+# a Chinese name right after a Latin word, glued or after a slash or bracket: Hion/北恩, SENSSUN香山
+_HAN_AFTER = re.compile(r"([)）]?\s?[/(（]\s?)?([\u4e00-\u9fff]{2,})")
+
+
 def _another_name(m: Match, folded: str, brand: Brand) -> bool:
     """Is the lookalike one half of a bilingual name of its own, the way a brand presents its
     registered name: a Chinese name with a Latin name beside it (穗凌（SUILING）, 雷柏（Rapoo）), or a
@@ -115,11 +119,20 @@ def _another_name(m: Match, folded: str, brand: Brand) -> bool:
     if m.kind in ("exact", "evasion"):
         return False
     if m.mark.script != "han":
+        names = []
         before = _HAN_BEFORE.search(folded[: m.start])
-        if before is None or any(k in before.group(1) for k in brand.marks):
-            return False
-        # glued without a bracket, the Chinese must be a name, not the goods (跑鞋Abibas)
-        return bool(before.group(2)) or not signals.goods_words(before.group(1))
+        if before is not None:
+            names.append((before.group(1), before.group(2)))
+        after = _HAN_AFTER.match(folded, m.end)
+        if after is not None:
+            names.append((after.group(2), after.group(1)))
+        for name, sep in names:
+            if any(k in name for k in brand.marks):
+                continue
+            # glued without a bracket or slash, the Chinese must be a name, not goods (跑鞋Abibas)
+            if sep or not signals.goods_words(name):
+                return True
+        return False
     end = m.end
     while end < len(folded) and end - m.end < 2 and "\u4e00" <= folded[end] <= "\u9fff":
         end += 1  # the rest of the Chinese name (互视达（HUSHIDA） for 互视)
@@ -144,13 +157,25 @@ def _same_mark_loosely(m: Match, ex: Match, folded: str) -> bool:
         return False
     if m.mark.derived:
         return True
-    if m.mark.script != "latin":
-        return False
     compact = re.sub(r"[^0-9a-z]", "", m.found)
-    if compact == m.mark.form or (len(compact) >= 4 and m.mark.form.startswith(compact)):
+    if m.mark.script == "latin" and (
+        compact == m.mark.form or (len(compact) >= 4 and m.mark.form.startswith(compact))
+    ):
         return True
     between = folded[m.end : ex.start] if m.end <= ex.start else folded[ex.end : m.start]
-    return 0 < len(between) <= 3 and set(between) <= _PAIRING and bool(set(between) - {" "})
+    if not between:
+        return ex.mark.script != m.mark.script  # glued, in the other script (Staedtler施徳楼)
+    return len(between) <= 3 and set(between) <= _PAIRING and bool(set(between) - {" "})
+
+
+def _written_with_own_latin(m: Match, brand: Brand) -> bool:
+    """A Chinese mark 'spaced out' by the brand's own Latin mark is the genuine bilingual name
+    (晨光(M&G)文具), not an evasion."""
+    if m.kind != "evasion" or m.mark.script != "han":
+        return False
+    inserted = re.sub(r"[^0-9a-z]", "", m.found)
+    own = {re.sub(r"[^0-9a-z]", "", latin_fold(fold(k))) for k in brand.marks}
+    return bool(inserted) and inserted in own
 
 
 def _other_brands_line(m: Match, bi: int, marks_named: list[tuple[int, int, int]], registry: Registry) -> bool:
@@ -166,17 +191,57 @@ def _other_brands_line(m: Match, bi: int, marks_named: list[tuple[int, int, int]
     )
 
 
-def _one_character_kept(m: Match, folded: str, listing: Listing) -> bool:
+def _one_character_kept(
+    m: Match,
+    folded: str,
+    listing: Listing,
+    bi: int,
+    marks_named: list[tuple[int, int, int]],
+    registry: Registry,
+) -> bool:
     """A two-character mark found with one character kept and the other unlike it in shape and sound
     (魅声 for 魅族) is weak evidence: it needs a second signal when the kept character is a numeral
-    (3黑, 三栏: a quantity and a measure word) or the listing sells a part or accessory (a phone case
-    maker's own name sharing a character with a phone brand)."""
+    (3黑, 三栏: a quantity and a measure word), when the listing sells a part or accessory (a phone
+    case maker's own name sharing a character with a phone brand), or when the title names another
+    registered brand's genuine mark for the same goods (米力 … 华为p30 手机膜: the goods are that
+    brand's)."""
     if m.mark.script != "han" or len(m.mark.form) != 2 or m.kind != "partial":
         return False
     kept = [c for c in m.found if c in m.mark.form]
     if any(c in NUMERALS for c in kept) or any(c.isdigit() for c in m.found):
         return True
-    return signals.sells_parts(listing.title)
+    return signals.sells_parts(listing.title) or _names_another_brand(bi, marks_named, registry)
+
+
+def _names_another_brand(bi: int, marks_named: list[tuple[int, int, int]], registry: Registry) -> bool:
+    """Does the title name another registered brand's genuine mark for goods of the same class?"""
+    classes = signals.brand_classes(registry.index.brands[bi])
+    return any(
+        other != bi and signals.brand_classes(registry.index.brands[other]) & classes
+        for _, _, other in marks_named
+    )
+
+
+def _glued_into_a_name(m: Match, folded: str) -> bool:
+    """A Chinese lookalike of a short mark glued into a longer run of characters is part of another
+    word or name: with a character right before it (爱惠浦, 普乐仕), or right after it when the rest of
+    the run names no goods (得丽珑, 博格利诺, 惠尔普斯). A brand glued to its goods (康帅傅红烧牛肉面)
+    is still read."""
+    if m.mark.script != "han" or len(m.mark.form) > 3 or m.aligned or m.kind in ("exact", "evasion"):
+        return False
+    if m.start > 0 and "\u4e00" <= folded[m.start - 1] <= "\u9fff":
+        return True
+    rest = re.match(r"[\u4e00-\u9fff]+", folded[m.end :])
+    return rest is not None and not signals.goods_words(rest.group())
+
+
+def _quantity(m: Match) -> bool:
+    """A numeral mark written with a digit (9号 for 九号) or numbers spaced apart (3-6-12 for 361°) is
+    how anyone writes a number and a measure word, or a list of numbers: not evasion on its own."""
+    if m.kind != "evasion" or not any(c.isdigit() for c in m.found):
+        return False
+    numeral_and_measure = len(m.mark.form) == 2 and m.mark.form[0] in NUMERALS  # 九号, not 六个核桃
+    return numeral_and_measure or not re.search(r"[a-z\u4e00-\u9fff]", m.mark.form)
 
 
 def _word_by_word(m: Match) -> bool:
@@ -256,7 +321,9 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
         # is one of the brand's registered forms is no evasion of another (Nestlé beside Nestle)
         if ex is not None and f is not None and not ex.embedded and _same_mark_loosely(f, ex, folded):
             ev.fuzzy = f = None
-        if f is not None and _other_brands_line(f, bi, marks_named, registry):
+        if f is not None and (
+            _other_brands_line(f, bi, marks_named, registry) or _written_with_own_latin(f, ev.brand)
+        ):
             ev.fuzzy = f = None
         if (
             ex is not None
@@ -280,12 +347,12 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
             if f.kind != "evasion" and _compat(folded, f):
                 ev.lookalike *= 0.5
             if ev.lookalike > KNOWN_WORD_CAP and (
-                _one_character_kept(f, folded, listing)
+                _one_character_kept(f, folded, listing, bi, marks_named, registry)
                 or _another_name(f, folded, ev.brand)
-                or (f.mark.script == "han" and len(f.mark.form) == 2 and not f.aligned and rel < signals.RELATED)
+                or _glued_into_a_name(f, folded)
+                or _quantity(f)
             ):
-                # weak evidence (see each test; a two-character window glued into a longer name,
-                # 易利丰 for 伊利, outside the brand's goods): it cannot flag alone
+                # weak evidence (see each test): it cannot flag alone
                 ev.lookalike = KNOWN_WORD_CAP
         out.append(ev)
     return _attribute_shared_marks(out, registry)

@@ -473,6 +473,8 @@ class MarkIndex:
             if head is not None and head[0] >= _GENERIC_FREQ:
                 continue  # the head kept is an everyday word (中国红 for 中国长城)
             if p >= 2 and 2 * p >= n and p < n and len(token) > p and len(token) <= n + 2:
+                if _is_word(token[p - 1 : p + 1]) or _is_word(token[: p + 1]):
+                    continue  # the kept head reads into an ordinary word (无印|章 is 无+印章; 马丁靴)
                 sim = 0.45 + 0.35 * p / n
                 common = word_info(token) is not None
                 found = seg.folded[seg.han.pos[s] : seg.han.pos[e - 1] + 1]
@@ -499,7 +501,7 @@ class MarkIndex:
         form = mark.form
         cmp: _Comparison | None
         if length == len(form):
-            if _only_generic_tail_kept(window, form):
+            if _only_generic_tail_kept(window, form) or _only_generic_head_kept(window, form):
                 return None
             cmp = _compare_same_length(window, form)
         elif length == len(form) + 1:
@@ -843,6 +845,27 @@ def _only_generic_tail_kept(window: str, form: str) -> bool:
         if any(a == b for a, b in zip(found, head, strict=True)):
             return False
         return not all(_char_sim(a, b)[0] >= 0.7 for a, b in zip(found, head, strict=True))
+    return False
+
+
+@functools.lru_cache(maxsize=65536)
+def _only_generic_head_kept(window: str, form: str) -> bool:
+    """The mirror case: only an everyday head of the mark kept (自然 of 自然堂) and the rest replaced
+    by characters unlike the mark's (自然棕: natural brown); or, in a three-character mark, no
+    character kept at all and only faint likenesses (宝石蓝 for 保时捷)."""
+    n = len(form)
+    if n < 3 or len(window) != n:
+        return False
+    sims = [_char_sim(a, b)[0] for a, b in zip(window, form, strict=True)]
+    if n == 3 and all(v < 1.0 for v in sims) and sum(sims) / n < 0.7:
+        return True
+    for h in range(n - 1, 1, -1):
+        if window[:h] != form[:h]:
+            continue
+        info = word_info(form[:h])
+        if info is None or info[0] < _GENERIC_FREQ:
+            return False
+        return all(v < 0.7 for v in sims[h:])
     return False
 
 
