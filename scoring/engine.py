@@ -224,15 +224,21 @@ def _names_another_brand(bi: int, marks_named: list[tuple[int, int, int]], regis
 
 def _glued_into_a_name(m: Match, folded: str) -> bool:
     """A Chinese lookalike of a short mark glued into a longer run of characters is part of another
-    word or name: with a character right before it (爱惠浦, 普乐仕), or right after it when the rest of
+    word or name: with one character right before it (爱惠浦, 普乐仕), or right after it when the rest of
     the run names no goods (得丽珑, 博格利诺, 惠尔普斯). A brand glued to its goods (康帅傅红烧牛肉面)
     is still read."""
     if m.mark.script != "han" or len(m.mark.form) > 3 or m.aligned or m.kind in ("exact", "evasion"):
         return False
-    if m.start > 0 and "\u4e00" <= folded[m.start - 1] <= "\u9fff":
-        return True
+    if m.start > 0 and _is_han(folded[m.start - 1]):
+        # one character before it makes a name of three (爱惠浦); two or more are a word of their own
+        # glued on (新品易泉, 正品雷碧: still read)
+        return m.start == 1 or not _is_han(folded[m.start - 2])
     rest = re.match(r"[\u4e00-\u9fff]+", folded[m.end :])
     return rest is not None and not signals.goods_words(rest.group())
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
 
 
 def _quantity(m: Match) -> bool:

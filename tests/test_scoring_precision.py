@@ -356,3 +356,60 @@ def test_other_names_lines_and_phrases_are_not_lookalikes(title, category):
 )
 def test_the_same_lookalikes_alone_are_caught(title, brand):
     assert named(title) == (True, brand)
+
+
+MORE = Registry(
+    [
+        Brand("伊泉", categories=("牛奶", "乳制品"), nice_classes=(29,)),
+        Brand("九号", categories=("电动车",), nice_classes=(12,)),
+        Brand("361°", categories=("运动鞋",), nice_classes=(25,)),
+        Brand("魅途", categories=("手机",), nice_classes=(9,)),
+        Brand("华瑞", categories=("手机",), nice_classes=(9,)),
+        Brand("施泰乐", ("Stelora",), categories=("铅笔", "文具"), nice_classes=(16,)),
+        Brand("阳光堂", categories=("护肤", "眼线笔"), nice_classes=(3,)),
+        Brand("保时达", categories=("手机壳",), nice_classes=(9,)),
+        Brand("大印良品", categories=("文具",), nice_classes=(16,)),
+        Brand("Nikora", categories=("耳机",), nice_classes=(9,)),
+    ]
+)
+
+
+def more(title: str) -> tuple[bool, str | None]:
+    s = score(Listing("t", title), MORE)
+    return s.flagged, s.brand
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "爱易泉 纯牛奶 250ml",  # one character glued before it: a three-character name of its own
+        "A4 信封 9号 黄色 100个",  # a number and a measure word written as anyone writes them
+        "婴儿帽子 3-6-12个月 纯棉",  # a list of numbers, not a spaced-out numeric mark
+        "魅声 华瑞P30 手机 专用麦克风",  # one character shared, another brand's phone named
+        "Stelora施秦乐 素描铅笔 套装",  # the brand's own Latin mark glued to a variant of its Chinese one
+        "眼线液笔 深邃黑 阳光棕",  # only the everyday head of the mark kept (a colour)
+        "手机壳 宝石蓝 硅胶",  # three characters, none kept, faint likenesses only
+        "水彩笔 大印章 儿童",  # the kept head reads into an ordinary word (大+印章)
+        "Nikoa/北恩 话务耳机 客服",  # a Latin name paired with its own Chinese name
+    ],
+)
+def test_ordinary_words_and_names_in_the_brands_goods_are_not_lookalikes(title):
+    assert more(title)[0] is False
+
+
+@pytest.mark.parametrize(
+    ("title", "brand"),
+    [
+        ("新品易泉 纯牛奶 250ml", "伊泉"),  # a word glued before the lookalike is still read past
+        ("易泉纯牛奶 250ml", "伊泉"),  # a lookalike glued to its goods
+        ("9号 电动车 滑板车 高仿", "九号"),  # the digit form with a second signal
+        ("魅声 手机 专用麦克风", "魅途"),
+        ("施秦乐 素描铅笔 套装", "施泰乐"),
+        ("阳光糖 眼线笔 黑色", "阳光堂"),  # the distinctive character imitated by sound
+        ("宝时达 手机壳 硅胶", "保时达"),
+        ("大印之家 文具 笔袋", "大印良品"),
+        ("Nikoa 话务耳机 客服", "Nikora"),
+    ],
+)
+def test_lookalikes_beside_the_same_words_are_still_caught(title, brand):
+    assert more(title) == (True, brand)
