@@ -102,6 +102,13 @@ def _lookalike_value(m: Match, rel: float) -> float:
 _LATIN_AFTER = re.compile(r"\s?[(（]\s?([a-z][a-z0-9&'.\- ]{1,30}?)\s?[)）]|([a-z]{3,})")
 
 
+# a Latin name right before a Chinese name, glued or with a slash or bracket: H3C华三, snsir/申士
+_LATIN_BEFORE = re.compile(r"(?:^|[^a-z0-9])([a-z][a-z0-9&'.\-]{2,30})\s?[/(（]?\s?$")
+# a model code after a name: letters and digits (T800, NX2000, HD-I6580E), not a quantity (330ml)
+_MODEL_AFTER = re.compile(r"\s?([a-z]{1,4}[\-]?[a-z]?\d[0-9a-z\-]*)")
+_UNIT = re.compile(r"\d+(?:\.\d+)?(?:ml|l|g|kg|mg|mm|cm|m|w|v|mah|gb|tb|p|k|x|寸)?$")
+
+
 # a Chinese name right before a Latin word, glued or with an opening bracket: 山泽（SAMZHE）, 莱卡LAICA
 _HAN_BEFORE = re.compile(r"(?:^|[\s(（\[【])([\u4e00-\u9fff]{2,4})(\s?[(（]\s?)?$")
 
@@ -137,9 +144,13 @@ def _another_name(m: Match, folded: str, brand: Brand) -> bool:
     while end < len(folded) and end - m.end < 2 and "\u4e00" <= folded[end] <= "\u9fff":
         end += 1  # the rest of the Chinese name (互视达（HUSHIDA） for 互视)
     got = _LATIN_AFTER.match(folded, end)
-    if got is None:
+    before = _LATIN_BEFORE.search(folded[: m.start])
+    if got is not None:
+        name = re.sub(r"[^a-z0-9]", "", got.group(1) or got.group(2))
+    elif before is not None:
+        name = re.sub(r"[^a-z0-9]", "", before.group(1))
+    else:
         return False
-    name = re.sub(r"[^a-z0-9]", "", got.group(1) or got.group(2))
     if len(name) < 3:
         return False
     own = {han_to_pinyin(m.mark.form)} | {re.sub(r"[^a-z0-9]", "", latin_fold(fold(k))) for k in brand.marks}
@@ -178,7 +189,9 @@ def _written_with_own_latin(m: Match, brand: Brand) -> bool:
     return bool(inserted) and inserted in own
 
 
-def _other_brands_line(m: Match, bi: int, marks_named: list[tuple[int, int, int]], registry: Registry) -> bool:
+def _other_brands_line(
+    m: Match, bi: int, marks_named: list[tuple[int, int, int]], registry: Registry
+) -> bool:
     """A Latin lookalike in a title that names another registered brand's genuine mark for the same
     goods is that brand's product line or model (华为 … MateBook, 联想 … GeekPro), not an imitation of
     the mark it resembles (MacBook, GoPro); a clear imitation (one cheap edit) still counts."""
@@ -201,16 +214,19 @@ def _one_character_kept(
 ) -> bool:
     """A two-character mark found with one character kept and the other unlike it in shape and sound
     (魅声 for 魅族) is weak evidence: it needs a second signal when the kept character is a numeral
-    (3黑, 三栏: a quantity and a measure word), when the listing sells a part or accessory (a phone
-    case maker's own name sharing a character with a phone brand), or when the title names another
-    registered brand's genuine mark for the same goods (米力 … 华为p30 手机膜: the goods are that
-    brand's)."""
+    (3黑, 三栏: a quantity and a measure word), when a model code follows it (a maker's name and its
+    model: 雷柏N19), when the listing sells a part or accessory (a phone case maker's own name
+    sharing a character with a phone brand), or when the title names another registered brand's
+    genuine mark (米力 … 华为p30 手机膜: the goods are that brand's)."""
     if m.mark.script != "han" or len(m.mark.form) != 2 or m.kind != "partial":
         return False
     kept = [c for c in m.found if c in m.mark.form]
     if any(c in NUMERALS for c in kept) or any(c.isdigit() for c in m.found):
         return True
-    return signals.sells_parts(listing.title) or _names_another_brand(bi, marks_named, registry)
+    model = _MODEL_AFTER.match(folded, m.end)
+    if model is not None and not _UNIT.match(model.group(1)):
+        return True  # a maker's name and its model code (雷柏N19, 鸿合 HD-I6580E)
+    return signals.sells_parts(listing.title) or any(other != bi for _, _, other in marks_named)
 
 
 def _names_another_brand(bi: int, marks_named: list[tuple[int, int, int]], registry: Registry) -> bool:

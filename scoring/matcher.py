@@ -999,7 +999,28 @@ def _leet_of(text: str, form: str) -> bool:
 
 # the words marketplaces put after a mark to name a product line (MacBookPro, Osmopocket, Motomax)
 LINE_WORDS = frozenset(
-    "pro max plus mini air lite ultra neo note prime edge pocket action move go play pad book buds band".split()
+    [
+        "pro",
+        "max",
+        "plus",
+        "mini",
+        "air",
+        "lite",
+        "ultra",
+        "neo",
+        "note",
+        "prime",
+        "edge",
+        "pocket",
+        "action",
+        "move",
+        "go",
+        "play",
+        "pad",
+        "book",
+        "buds",
+        "band",
+    ]
 )
 
 

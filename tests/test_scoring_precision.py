@@ -391,6 +391,8 @@ def more(title: str) -> tuple[bool, str | None]:
         "手机壳 宝石蓝 硅胶",  # three characters, none kept, faint likenesses only
         "水彩笔 大印章 儿童",  # the kept head reads into an ordinary word (大+印章)
         "Nikoa/北恩 话务耳机 客服",  # a Latin name paired with its own Chinese name
+        "魅声 T800 手机 麦克风 声卡",  # one character shared, a maker's name and its model code
+        "snsir/魅声 手机 麦克风",  # one character shared, the name with its own Latin name before it
     ],
 )
 def test_ordinary_words_and_names_in_the_brands_goods_are_not_lookalikes(title):
@@ -404,6 +406,7 @@ def test_ordinary_words_and_names_in_the_brands_goods_are_not_lookalikes(title):
         ("易泉纯牛奶 250ml", "伊泉"),  # a lookalike glued to its goods
         ("9号 电动车 滑板车 高仿", "九号"),  # the digit form with a second signal
         ("魅声 手机 专用麦克风", "魅途"),
+        ("魅声 手机 麦克风 330ml", "魅途"),  # a quantity is no model code
         ("施秦乐 素描铅笔 套装", "施泰乐"),
         ("阳光糖 眼线笔 黑色", "阳光堂"),  # the distinctive character imitated by sound
         ("宝时达 手机壳 硅胶", "保时达"),
