@@ -1147,7 +1147,8 @@ def _latin_evidence(text: str, form: str) -> float:
     length: float = n * (n / 6) ** 0.75
     if len(text) > n and _subsequence(form, text):
         length = max(length, len(text))  # letters added, every letter of the mark kept in order (Haiyatt)
-    return max(0.0, 1.0 - latin.distance(text, form) / length)
+    # below 0.5 the word is no candidate (_score_latin): the exact distance past that is not needed
+    return max(0.0, 1.0 - latin.distance(text, form, limit=0.5 * length) / length)
 
 
 def _subsequence(short: str, long: str) -> bool:
