@@ -257,9 +257,23 @@ def _is_han(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"
 
 
-def _quantity(m: Match) -> bool:
+# measure words (量词): after a number they make a quantity (50支芯, 10本装, 1.7米+夹), not a mark
+MEASURE_WORDS = frozenset("个只支件套本张片盒袋瓶罐条付副双对包箱台块粒颗根把米寸号层色款种组")
+
+
+def _quantity(m: Match, folded: str) -> bool:
     """A numeral mark written with a digit (9号 for 九号) or numbers spaced apart (3-6-12 for 361°) is
-    how anyone writes a number and a measure word, or a list of numbers: not evasion on its own."""
+    how anyone writes a number and a measure word, or a list of numbers: not evasion on its own; and a
+    Chinese lookalike that starts with a measure word right after a number (50支芯 for 齐心, 10本装
+    for 本田) is a quantity."""
+    if (
+        m.mark.script == "han"
+        and m.kind not in ("exact", "evasion")
+        and m.start > 0
+        and folded[m.start - 1].isdigit()
+        and m.found[:1] in MEASURE_WORDS
+    ):
+        return True
     if m.kind != "evasion" or not any(c.isdigit() for c in m.found):
         return False
     numeral_and_measure = len(m.mark.form) == 2 and m.mark.form[0] in NUMERALS  # 九号, not 六个核桃
@@ -372,7 +386,7 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
                 _one_character_kept(f, folded, listing, bi, marks_named, registry)
                 or _another_name(f, folded, ev.brand)
                 or _glued_into_a_name(f, folded)
-                or _quantity(f)
+                or _quantity(f, folded)
             ):
                 # weak evidence (see each test): it cannot flag alone
                 ev.lookalike = KNOWN_WORD_CAP

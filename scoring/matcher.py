@@ -630,7 +630,11 @@ class MarkIndex:
                     continue
                 seen.add((mid, g.text))
                 mark = self.marks[mid]
-                m = _with_suffix(mark, g, seg, cased) or self._score_latin(mark, g, seg, raw_fold)
+                m = (
+                    _with_suffix(mark, g, seg, cased)
+                    or _with_prefix(mark, g, seg, cased)
+                    or self._score_latin(mark, g, seg, raw_fold)
+                )
                 if m is not None:
                     out.append(m)
         return out
@@ -1048,6 +1052,29 @@ def _with_suffix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | Non
         kind="exact",
         found=found,
         detail=f"标题含商标“{mark.text}”（后接型号“{suffix}”）",
+        raw=True,
+        start=g.start,
+        end=g.end,
+        tags={"model"},
+    )
+
+
+def _with_prefix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | None:
+    """A registered Latin mark after a one- or two-letter line prefix set off by its letter case is
+    that mark (iFFALCON, eSUNO): the prefix is lower case and the mark starts upper case."""
+    text, form = g.text, mark.form
+    if mark.derived or g.words != 1 or len(form) < 4 or not cased or not text.endswith(form):
+        return None
+    prefix = text[: len(text) - len(form)]
+    if not 1 <= len(prefix) <= 2 or not prefix.isalpha() or not _case_boundary(cased, g.start + len(prefix)):
+        return None
+    found = seg.folded[g.start : g.end]
+    return Match(
+        mark=mark,
+        sim=1.0,
+        kind="exact",
+        found=found,
+        detail=f"标题含商标“{mark.text}”（前接“{prefix}”）",
         raw=True,
         start=g.start,
         end=g.end,

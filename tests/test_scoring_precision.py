@@ -370,6 +370,8 @@ MORE = Registry(
         Brand("保时达", categories=("手机壳",), nice_classes=(9,)),
         Brand("大印良品", categories=("文具",), nice_classes=(16,)),
         Brand("Nikora", categories=("耳机",), nice_classes=(9,)),
+        Brand("Torvex", categories=("电视",), nice_classes=(9,)),
+        Brand("枝新", categories=("中性笔", "笔芯"), nice_classes=(16,)),
     ]
 )
 
@@ -393,6 +395,8 @@ def more(title: str) -> tuple[bool, str | None]:
         "Nikoa/北恩 话务耳机 客服",  # a Latin name paired with its own Chinese name
         "魅声 T800 手机 麦克风 声卡",  # one character shared, a maker's name and its model code
         "snsir/魅声 手机 麦克风",  # one character shared, the name with its own Latin name before it
+        "iTORVEX 108 cm 4K Smart LED TV",  # the mark after a lower-case line prefix is the mark
+        "中性笔 8支笔+50支芯 黑色",  # a measure word after a number: a quantity (50支 芯)
     ],
 )
 def test_ordinary_words_and_names_in_the_brands_goods_are_not_lookalikes(title):
@@ -407,6 +411,8 @@ def test_ordinary_words_and_names_in_the_brands_goods_are_not_lookalikes(title):
         ("9号 电动车 滑板车 高仿", "九号"),  # the digit form with a second signal
         ("魅声 手机 专用麦克风", "魅途"),
         ("魅声 手机 麦克风 330ml", "魅途"),  # a quantity is no model code
+        ("ITORVEX 4K 电视 55英寸", "Torvex"),  # no letter case to set a prefix off: a letter added
+        ("支芯 中性笔 黑色 0.5mm", "枝新"),
         ("施秦乐 素描铅笔 套装", "施泰乐"),
         ("阳光糖 眼线笔 黑色", "阳光堂"),  # the distinctive character imitated by sound
         ("宝时达 手机壳 硅胶", "保时达"),
