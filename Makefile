@@ -9,12 +9,15 @@ BIN    := $(VENV)/bin
 # xxd and openssl for the signature check docs/evidence.md shows (and its test runs).
 SYSTEM_PACKAGES := chromium fonts-wqy-microhei fonts-noto-cjk poppler-utils xxd openssl
 
-.PHONY: run test install system-deps lint clean
+# ReplayWeb.page (Webrecorder's replay, from its npm package): the test that replays a packet's WACZ.
+REPLAYWEBPAGE := replaywebpage@2.5.3
+
+.PHONY: run test install system-deps replay-assets lint clean
 
 run: install
 	$(BIN)/markwatch run
 
-test: install
+test: install replay-assets
 	$(BIN)/python -m pytest -q
 
 install: $(VENV)/.installed system-deps
@@ -34,6 +37,15 @@ system-deps:
 	  echo "installing system packages:$$missing"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+replay-assets: $(VENV)/replaywebpage/sw.js
+
+$(VENV)/replaywebpage/sw.js:
+	@if command -v npm >/dev/null; then \
+	  mkdir -p $(VENV)/replaywebpage && cd $(VENV)/replaywebpage && \
+	  npm pack -q $(REPLAYWEBPAGE) >/dev/null && tar xzf replaywebpage-*.tgz --strip-components=1 package/ui.js package/sw.js && \
+	  rm -f replaywebpage-*.tgz; \
+	else echo "npm not found: the ReplayWeb.page replay test (tests/test_evidence_replay_browser.py) will be skipped"; fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -20,7 +20,8 @@ from rich.table import Table
 from rich.text import Text
 
 from demo import BRANDS_FILE, PORTS
-from review.format import printable
+from review.format import percent, printable, reason_detail
+from review.i18n import DEFAULT_LANG, MESSAGES, job_name, label, schedule_words, translate
 from settings import get_settings, installed_version
 from storage import Database, MarkwatchError, NotFound, open_database
 
@@ -31,8 +32,10 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from brands.queueing import ScoreQueue
+    from crawler.run import CrawlRunSummary
     from demo.server import DemoServers
     from scoring import Listing, Score
+    from scoring.parallel import EvidenceWorkers
     from settings import Settings
     from storage.models import User
 
@@ -73,6 +76,37 @@ def _console(stderr: bool = False) -> Console:
 
 out = _console()
 err = _console(stderr=True)
+LANG = (
+    DEFAULT_LANG  # the language of everything markwatch prints: Chinese unless LANG/LC_ALL or --lang say en
+)
+
+
+def lang_from_environment(environ: dict[str, str] | None = None) -> str:
+    """zh_CN unless the locale asks for English: the first of LC_ALL, LC_MESSAGES, LANG that is set
+    (POSIX order) starting with ``en``."""
+    import os
+
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return "en" if value.lower().startswith("en") else DEFAULT_LANG
+    return DEFAULT_LANG
+
+
+def _t(key: str, /, **values: Any) -> str:
+    """A message of the catalogue (review.i18n) in the command line's language."""
+    return translate(key, LANG, **values)
+
+
+def _lang_callback(value: str | None) -> str | None:
+    global LANG
+    if value is None:
+        return value
+    if not value.lower().replace("-", "_").startswith(("zh", "en")):
+        raise typer.BadParameter(translate("cli.bad_lang", LANG, value=value))
+    LANG = "en" if value.lower().startswith("en") else DEFAULT_LANG
+    return value
 
 
 def _version_callback(value: bool) -> None:
@@ -95,6 +129,15 @@ def _root(
         bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version.")
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback when something fails.")] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            callback=_lang_callback,
+            is_eager=True,
+            help="zh or en: the language markwatch prints in (default Chinese; English under LANG=en*).",
+        ),
+    ] = None,
 ) -> None:
     """markwatch: counterfeit and lookalike listings, scored and queued for review."""
     if isinstance(ctx.obj, RootOptions):
@@ -119,9 +162,9 @@ def db_upgrade() -> None:
     before, after = upgrade(db.engine)
     where = db.engine.url.render_as_string(hide_password=True)
     if before == after:
-        out.print(f"database {where} is up to date (revision {after})")
+        out.print(_t("cli.db_current", where=where, revision=after))
     else:
-        out.print(f"database {where} migrated: {before or 'empty'} → {after}")
+        out.print(_t("cli.db_migrated", where=where, before=before or _t("cli.db_empty"), after=after))
 
 
 # --- brands ---------------------------------------------------------------------------------------------
@@ -138,10 +181,15 @@ def brands_import(
 
     registry = load_registry_file(file)  # validate before touching the database
     report = import_registry(database(), registry, dry_run=dry_run)
-    verb = "would import" if dry_run else "imported"
     out.print(
-        f"{verb} {report.total} brand(s) from {file}: {len(report.created)} new, "
-        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged"
+        _t(
+            "cli.brands_would_import" if dry_run else "cli.brands_imported",
+            total=report.total,
+            file=file,
+            new=len(report.created),
+            updated=len(report.updated),
+            unchanged=len(report.unchanged),
+        )
     )
 
 
@@ -168,7 +216,12 @@ def brands_list(
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     table = Table(
-        "品牌 brand", "别名 aliases", "权利人 owner", "尼斯类 classes", "价格下限 floor", "状态 status"
+        _t("col.brand"),
+        _t("cli.col_aliases"),
+        _t("brands.owner"),
+        _t("cli.col_classes"),
+        _t("cli.col_price_floor"),
+        _t("brands.status"),
     )
     for r in rows:
         table.add_row(
@@ -177,10 +230,10 @@ def brands_list(
             r["owner"] or "",
             ", ".join(map(str, r["nice_classes"])),
             "" if r["price_floor"] is None else f"¥{r['price_floor']:,.2f}",
-            r["status"],
+            _t(f"status.{r['status']}"),
         )
     out.print(table)
-    out.print(f"{len(rows)} brand(s)")
+    out.print(_t("cli.brands_count", n=len(rows)))
 
 
 @brands_app.command("show")
@@ -193,8 +246,8 @@ def brands_show(name: Annotated[str, typer.Argument(help="The brand's name (prim
     with database().session() as session:
         brand = get_brand(session=session, name=name)
         if brand is None:
-            raise NotFound(f"no brand named {name!r}; `markwatch brands list` shows the registered ones")
-        out.print(f"# status: {brand.status}")
+            raise NotFound(_t("cli.no_brand", name=name))
+        out.print(_t("cli.brand_status", status=_t(f"status.{brand.status}")))
         out.print(dump_registry([spec_from_brand(brand)]), end="", markup=False)
 
 
@@ -211,7 +264,7 @@ def brands_export(
     if file is None:
         sys.stdout.write(text)
     else:
-        err.print(f"wrote {file}")
+        err.print(_t("cli.wrote", file=file))
 
 
 # --- score ----------------------------------------------------------------------------------------------
@@ -230,15 +283,24 @@ def score_file(
     queue: Annotated[
         bool, typer.Option("--queue", help="Also store the listings and queue the flagged ones for review.")
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes to score with: the same records, in the same order, as with 1.",
+        ),
+    ] = 1,
 ) -> None:
     """Score a listings file: one score record per input line, in input order."""
     from brands.queueing import ScoreQueue, score_queue
-    from brands.registry_file import load_registry_file
-    from brands.service import Scorer, registry_from_file
+    from brands.service import Scorer, registry_from_path
+    from scoring.parallel import EvidenceWorkers
 
     settings = get_settings()
     db = database() if (queue or brands_file is None) else None
-    registry = registry_from_file(load_registry_file(brands_file)) if brands_file is not None else None
+    registry = registry_from_path(brands_file, settings.cache_dir) if brands_file is not None else None
     if db is not None:
         path = score_queue(db, settings, registry=registry)
     else:
@@ -249,14 +311,14 @@ def score_file(
         scorer = Scorer(registry=registry, context=scoring.ScoringContext(), model=None)
         path = ScoreQueue(scorer=scorer, rules=QueueRules(), threshold=settings.scoring_threshold)
     if len(path.scorer.registry) == 0:
-        raise MarkwatchError(
-            "no brands to score against: import a registry (`markwatch brands import`) or pass --brands"
-        )
+        raise MarkwatchError(_t("cli.no_brands_to_score"))
     try:
         source = file.open("rb")
     except OSError as exc:
-        raise MarkwatchError(f"cannot read {file}: {exc.strerror}") from exc
+        raise MarkwatchError(_t("cli.cannot_read", file=file, reason=exc.strerror)) from exc
     sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout
+    # the workers are forked before the progress bar's thread starts
+    workers = EvidenceWorkers(path.scorer.registry, jobs) if jobs > 1 else None
     try:
         summary = _score_stream(
             source,
@@ -266,15 +328,22 @@ def score_file(
             explain=err if explain else None,
             progress=err.is_terminal,
             total_bytes=file.stat().st_size,
+            workers=workers,
         )
+    except BaseException:
+        if workers is not None:
+            workers.close(wait=False)
+        raise
     finally:
         source.close()
         if out_file:
             sink.close()
+    if workers is not None:
+        workers.close()
     err.print(
-        f"scored {summary.scored:,} listing(s), {summary.flagged:,} flagged"
-        + (f", {summary.queued:,} queued" if queue else "")
-        + (f"; {summary.failed:,} line(s) failed (see their error records)" if summary.failed else "")
+        _t("cli.scored", scored=f"{summary.scored:,}", flagged=f"{summary.flagged:,}")
+        + (_t("cli.scored_queued", queued=f"{summary.queued:,}") if queue else "")
+        + (_t("cli.scored_failed", failed=f"{summary.failed:,}") if summary.failed else "")
     )
     if summary.failed:
         raise typer.Exit(1)
@@ -297,31 +366,33 @@ def _score_stream(
     explain: Console | None,
     progress: bool,
     total_bytes: int,
+    workers: EvidenceWorkers | None = None,
 ) -> _ScoreSummary:
     """Write one score record per line of ``source``, in input order; memory stays flat however long
     the file. With ``db`` each batch of listings is stored, then scored and queued in one transaction
-    (brands.queueing.score_and_queue, the path every scorer takes)."""
+    (brands.queueing.score_and_queue, the path every scorer takes). With ``workers`` the matcher runs
+    in worker processes while this one scores in input order: the same records."""
+    import itertools
     from itertools import islice
 
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-
+    from crawler.progress import BarWords, FittedBar
     from scoring.records import error_record, parse_line, record_id, score_to_record
 
     summary = _ScoreSummary()
-    bar = Progress(
-        TextColumn("scoring"),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=not progress,
+    words = BarWords(
+        _t("progress.scoring"),
+        _t("progress.bytes", done="{done}", total="{total}"),
+        _t("progress.bytes_unknown", done="{done}"),
     )
-    task = bar.add_task("score", total=total_bytes)
+    bar = FittedBar(words, err, disable=not progress)
+    read = 0
 
     def parsed_lines() -> Iterator[tuple[int, Listing | None, dict[str, Any] | None]]:
         """(line number, listing or None, error record or None) per non-blank line."""
+        nonlocal read
         for number, line in enumerate(source, start=1):
-            bar.advance(task, len(line))
+            read += len(line)
+            bar.update(read, total_bytes or None)
             if not line.strip():
                 continue
             try:
@@ -330,10 +401,18 @@ def _score_stream(
                 yield number, None, error_record(record_id(line), f"line {number}: {exc}")
 
     lines = parsed_lines()
+    batches = iter(lambda: list(islice(lines, SCORE_BATCH)), [])
+    if workers is None:
+        found: Iterator[list[Any] | None] = itertools.repeat(None)
+    else:
+        # the workers read batch k + 1 .. while this process scores batch k; tee keeps the batches
+        # in flight (at most two per worker) for the loop below
+        batches, to_workers = itertools.tee(batches)
+        found = workers.map([x for _n, x, _e in batch if x is not None] for batch in to_workers)
     with bar:
-        while batch := list(islice(lines, SCORE_BATCH)):
+        for batch, evidence in zip(batches, found, strict=False):  # found: endless without workers
             listings = [listing for _n, listing, _e in batch if listing is not None]
-            scores = iter(_score_batch(path, listings, db, summary))
+            scores = iter(_score_batch(path, listings, db, summary, evidence))
             for _number, listing, error in batch:
                 if listing is None:
                     summary.failed += 1
@@ -344,19 +423,25 @@ def _score_stream(
                 summary.flagged += result.flagged
                 sink.write(json.dumps(score_to_record(result), ensure_ascii=False) + "\n")
                 if explain is not None and result.flagged:
-                    heading = printable(f"{result.id}  {listing.title[:60]}  风险 {result.risk:.2f}")
-                    explain.print(Text(heading, style="bold"))
+                    risk = _t("cli.risk", risk=percent(result.risk))
+                    explain.print(Text(printable(f"{result.id}  {listing.title[:60]}  {risk}"), style="bold"))
                     for reason in result.reasons:
-                        explain.print(f"  {reason.weight:+.2f}  {reason.signal}: {reason.detail}")
+                        name = label("signal", reason.signal, LANG)
+                        explain.print(f"  {reason.weight:+.2f}  {name}：{reason_detail(reason.detail)}")
     return summary
 
 
 def _score_batch(
-    path: ScoreQueue, listings: list[Listing], db: Database | None, summary: _ScoreSummary
+    path: ScoreQueue,
+    listings: list[Listing],
+    db: Database | None,
+    summary: _ScoreSummary,
+    evidence: list[Any] | None = None,
 ) -> list[Score]:
-    """The scores of ``listings`` in order; with ``db`` the listings are stored and queued too."""
+    """The scores of ``listings`` in order; with ``db`` the listings are stored and queued too.
+    ``evidence``: what worker processes found in them (``scoring.parallel``)."""
     if db is None:
-        return list(path.score(listings))
+        return list(path.score(listings, evidence=evidence))
     from brands.queueing import score_and_queue
     from storage.listings import upsert_listing
 
@@ -364,7 +449,7 @@ def _score_batch(
         rows = [
             upsert_listing(session=session, record=_normalised_record(listing))[0] for listing in listings
         ]
-        outcomes = score_and_queue(session, rows, path, listings=listings)
+        outcomes = score_and_queue(session, rows, path, listings=listings, evidence=evidence)
     summary.queued += sum(outcome.queued for outcome in outcomes)
     return [outcome.score for outcome in outcomes]
 
@@ -393,7 +478,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
     if as_json:
         sys.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("", "count", show_header=False)
+    table = Table("", _t("cli.col_count"), show_header=False)
     for key in (
         "brands",
         "brands_pending",
@@ -403,11 +488,15 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
         "screenshots",
         "crawl_runs",
     ):
-        table.add_row(key, f"{figures[key]:,}")
+        table.add_row(_t(f"stat.{key}"), f"{figures[key]:,}")
     for status, n in figures["leads"].items():
-        table.add_row(f"leads: {status}", f"{n:,}")
+        table.add_row(_t("cli.stat_leads", status=label("status", status, LANG)), f"{n:,}")
     for job, run in figures["jobs"].items():
-        table.add_row(f"job {job}", f"{run['outcome']} at {run['started_at']}")
+        outcome = label("outcome", run["outcome"], LANG)
+        table.add_row(
+            _t("cli.stat_job", job=job_name(job, LANG)),
+            _t("cli.stat_job_run", outcome=outcome, when=_local(run["started_at"])),
+        )
     out.print(table)
 
 
@@ -447,17 +536,22 @@ def platforms_list(
         ordered = sorted(rows.values(), key=lambda r: r["name"])
         sys.stdout.write(json.dumps(ordered, ensure_ascii=False) + "\n")
         return
-    table = Table("platform", "title", "render", "crawled", "address", "listings", "last crawl")
+    table = Table(
+        *(
+            _t(f"cli.col_{c}")
+            for c in ("platform", "title", "render", "crawled", "address", "listings", "last_crawl")
+        )
+    )
     for row in sorted(rows.values(), key=lambda r: r["name"]):
         last = row["last_crawl"]
         table.add_row(
             row["name"],
             row["title"] or "",
             row["render"],
-            "enabled" if row["enabled"] else "disabled",
-            row["base_url"] or "(no profile)",
+            _t("cli.enabled") if row["enabled"] else _t("cli.disabled"),
+            row["base_url"] or _t("cli.no_profile"),
             f"{row['listings']:,}",
-            f"{last['status']} {last['started_at'][:16]}" if last else "never",
+            f"{label('run', last['status'], LANG)} {_local(last['started_at'])}" if last else _t("cli.never"),
         )
     out.print(table)
 
@@ -479,8 +573,8 @@ def platforms_add(
             render=profile.render,
             profile=profile.data,
         )
-    verb = "added" if created else "updated"
-    out.print(f"{verb} platform {profile.name} ({profile.render}, {profile.base_url})")
+    key = "cli.platform_added" if created else "cli.platform_updated"
+    out.print(_t(key, name=profile.name, render=profile.render, url=profile.base_url))
 
 
 @platforms_app.command("enable")
@@ -491,7 +585,7 @@ def platforms_enable(
     from crawler.platforms import set_enabled
 
     changed = set_enabled(database(), name, True)
-    out.print(f"platform {name} enabled" if changed else f"platform {name} was already enabled")
+    out.print(_t("cli.platform_enabled" if changed else "cli.platform_was_enabled", name=name))
 
 
 @platforms_app.command("disable")
@@ -502,7 +596,7 @@ def platforms_disable(
     from crawler.platforms import set_enabled
 
     changed = set_enabled(database(), name, False)
-    out.print(f"platform {name} disabled" if changed else f"platform {name} was already disabled")
+    out.print(_t("cli.platform_disabled" if changed else "cli.platform_was_disabled", name=name))
 
 
 listings_app = typer.Typer(help="Stored listings: export.", no_args_is_help=True)
@@ -540,7 +634,10 @@ def listings_export(
             count += 1
     if out_file and target:
         target.replace(out_file)  # a file is written whole or not at all
-    err.print(f"{count:,} listing(s) exported" + (f" to {out_file}" if out_file else ""))
+    if out_file:
+        err.print(_t("cli.listings_exported_to", n=f"{count:,}", file=out_file))
+    else:
+        err.print(_t("cli.listings_exported", n=f"{count:,}"))
 
 
 def _parse_since(text: str) -> datetime:
@@ -556,9 +653,7 @@ def _parse_since(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise MarkwatchError(
-            f"--since {text!r}: give a date or time like 2026-12-01 or 2026-12-01T08:00, or 24h / 7d"
-        ) from None
+        raise MarkwatchError(_t("cli.bad_since", value=text)) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(get_settings().timezone))
 
 
@@ -588,7 +683,7 @@ def platforms_try(
     else:
         found = builtin_profile(profile_ref)
         if found is None:
-            raise MarkwatchError(f"{profile_ref}: neither a profile file nor a built-in platform")
+            raise MarkwatchError(_t("cli.not_a_profile", ref=profile_ref))
         profile = found
     report = try_page(profile, load_page(target, as_url=as_url, profile=profile), query=query)
     if as_json:
@@ -657,15 +752,14 @@ def crawl_command(
 ) -> None:
     """Crawl a platform with its profile: store, snapshot, score and queue every listing."""
     from crawler.run import CrawlOptions, crawl
+    from scheduler import crawl_bar_words
 
     database()  # refuse early when the database needs `markwatch db upgrade`
     for given in url or ():
         if not given.lower().startswith(("http://", "https://", "/")):
-            raise MarkwatchError(f"--url {given!r}: give an http(s) address or a path such as /item/1")
+            raise MarkwatchError(_t("cli.bad_url", value=given))
     if url and (query or distributed):
-        raise MarkwatchError(
-            "--url crawls the given pages only: it cannot be combined with --query or --distributed"
-        )
+        raise MarkwatchError(_t("cli.url_alone"))
     options = CrawlOptions(
         platform,
         queries=tuple(query or ()),
@@ -673,15 +767,41 @@ def crawl_command(
         distributed=distributed,
         base_url_override=base_url,
         progress=err.is_terminal,
+        progress_words=crawl_bar_words(platform, LANG),
         fresh=not resume,
         urls=tuple(url or ()),
     )
     summary = crawl(options)
-    out.print(summary.line())
+    out.print(crawl_summary_line(summary))
     for warning in summary.warnings:
-        out.print(f"warning: {warning}")
+        out.print(_t("cli.warning", text=warning))
     if summary.status != "finished" or summary.errors:
         raise typer.Exit(1)
+
+
+def crawl_summary_line(summary: CrawlRunSummary) -> str:
+    """What a crawl did, in one line in the command line's language."""
+
+    def counted(by: dict[str, int]) -> str:
+        total = sum(by.values())
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(by.items()))
+        return f"{total:,}" + ((f" ({detail})" if LANG == "en" else f"（{detail}）") if total else "")
+
+    return _t(
+        "cli.crawl_summary",
+        platform=summary.platform,
+        status=label("run", summary.status, LANG),
+        items=f"{summary.items:,}",
+        images=f"{summary.images:,}",
+        pages=f"{summary.pages:,}",
+        dropped=counted(summary.drops),
+        blocks=f"{summary.blocks:,}",
+        errors=f"{summary.errors:,}",
+        refused=counted(summary.refused),
+        warnings=f"{len(summary.warnings):,}",
+        seconds=f"{summary.seconds:.1f}",
+        resumed=_t("cli.crawl_resumed") if summary.resumed else "",
+    )
 
 
 @demo_app.command("serve")
@@ -691,9 +811,9 @@ def demo_serve(
     faults: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Share of requests that meet a fault.")
     ] = 0.0,
-    static_port: Annotated[
-        int, typer.Option("--static-port", help="Port of demo-static.")
-    ] = PORTS["demo-static"],
+    static_port: Annotated[int, typer.Option("--static-port", help="Port of demo-static.")] = PORTS[
+        "demo-static"
+    ],
     spa_port: Annotated[int, typer.Option("--spa-port", help="Port of demo-spa.")] = PORTS["demo-spa"],
 ) -> None:
     """Serve the two demo marketplaces on 127.0.0.1 until Ctrl-C."""
@@ -710,16 +830,16 @@ def demo_catalogue(
     platform: Annotated[str | None, typer.Argument(help="demo-static or demo-spa; default both.")] = None,
     size: Annotated[int, typer.Option(min=1, help="Listings per marketplace.")] = 300,
     seed: Annotated[int, typer.Option(help="Catalogue seed.")] = 7,
-    static_port: Annotated[
-        int, typer.Option("--static-port", help="Port in demo-static's URLs.")
-    ] = PORTS["demo-static"],
+    static_port: Annotated[int, typer.Option("--static-port", help="Port in demo-static's URLs.")] = PORTS[
+        "demo-static"
+    ],
     spa_port: Annotated[int, typer.Option("--spa-port", help="Port in demo-spa's URLs.")] = PORTS["demo-spa"],
 ) -> None:
     """The demo's ground truth: every listing it serves, with its true label, as JSON Lines."""
     from demo.catalogue import PLATFORMS, catalogue_records
 
     if platform is not None and platform not in PLATFORMS:
-        raise MarkwatchError(f"no demo platform {platform!r}; choose one of: {', '.join(PLATFORMS)}")
+        raise MarkwatchError(_t("cli.no_demo_platform", name=platform, choices=", ".join(PLATFORMS)))
     for record in catalogue_records(platform, size, seed, static_port=static_port, spa_port=spa_port):
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -742,22 +862,23 @@ def model_fit() -> None:
     model = fit(examples)
     upheld = sum(1 for _, y in examples if y)
     if model is None:
+        dismissed = len(examples) - upheld
         out.print(
-            f"{len(examples)} decision(s) ({upheld} upheld, {len(examples) - upheld} dismissed): too few to "
-            f"learn from (at least {MIN_EXAMPLES}, with both kinds); the scorer keeps its current weights"
+            _t("cli.model_too_few", n=len(examples), upheld=upheld, dismissed=dismissed, least=MIN_EXAMPLES)
         )
         return
     with db.session() as session:
         save_combiner_model(
             session=session, version=model.version, n_examples=len(examples), model_json=model.to_json()
         )
+    threshold = f"{model.threshold or 0.5:.2f}"
     out.print(
-        f"model {model.version} learned from {len(examples)} decision(s) ({upheld} upheld); "
-        f"threshold {model.threshold or 0.5:.2f}; used from the next scoring on"
+        _t("cli.model_fitted", version=model.version, n=len(examples), upheld=upheld, threshold=threshold)
     )
 
 
 # --- run: the main job ----------------------------------------------------------------------------------
+
 
 @app.command("run")
 def run(
@@ -784,7 +905,7 @@ def run(
     settings = get_settings()
     db = open_database(settings, check=False)
     before, after = upgrade(db.engine)
-    out.print(f"数据库 {db.engine.url.render_as_string(hide_password=True)}：版本 {after}")
+    out.print(_t("run.database", where=db.engine.url.render_as_string(hide_password=True), revision=after))
     _import_demo_registry_if_empty(db)
 
     demo = _start_demo(demo_size)
@@ -792,8 +913,8 @@ def run(
         # the crawler (and its subprocesses) find the demo where it actually listens
         os.environ["MARKWATCH_DEMO_STATIC_URL"] = demo.static_url
         os.environ["MARKWATCH_DEMO_SPA_URL"] = demo.spa_url
-        out.print(f"演示商城：{demo.static_url}（服务端渲染） {demo.spa_url}（单页应用）")
-        run_pipeline(db, settings, _platforms_to_crawl(db), out.print, progress=out.is_terminal)
+        out.print(_t("run.demo", static=demo.static_url, spa=demo.spa_url))
+        run_pipeline(db, settings, _platforms_to_crawl(db), out.print, progress=err.is_terminal, lang=LANG)
         _print_counts(db)
         if once:
             persist_schedule(db, settings)  # `markwatch jobs` shows what a long-running `run` would do
@@ -819,27 +940,59 @@ def _import_demo_registry_if_empty(db: Database) -> None:
         if count_brands(session=session):
             return
     report = import_registry(db, load_registry_file(BRANDS_FILE))
-    out.print(f"品牌库为空：已导入演示品牌 {report.total} 个（{BRANDS_FILE.name}）")
+    out.print(_t("run.demo_brands", n=report.total, file=BRANDS_FILE.name))
 
 
 def _start_demo(size: int) -> DemoServers:
+    """The demo marketplaces on their default ports, or, where one is taken, on a free one: saying
+    which port was busy and which one is used instead."""
     from demo.server import DemoServers
 
+    refused = {name: reason for name, port in PORTS.items() if (reason := _port_refusal(port)) is not None}
+    ports = {name: 0 if name in refused else port for name, port in PORTS.items()}
     try:
-        return DemoServers(size=size, static_port=PORTS["demo-static"], spa_port=PORTS["demo-spa"]).start()
-    except OSError:  # the default ports are taken (another demo?): any free port will do
-        return DemoServers(size=size).start()
+        demo = DemoServers(size=size, static_port=ports["demo-static"], spa_port=ports["demo-spa"]).start()
+    except OSError as exc:  # taken between the probe and the start: any free port will do
+        refused = {name: str(exc) for name in PORTS if name not in refused} | refused
+        demo = DemoServers(size=size).start()
+    used = {"demo-static": demo.static_port, "demo-spa": demo.spa_port}
+    for name, reason in refused.items():
+        key = "run.port_busy" if reason == "in use" else "run.port_refused"
+        out.print(_t(key, platform=name, busy=PORTS[name], instead=used[name], reason=reason))
+    return demo
+
+
+def _port_refusal(port: int, host: str = "127.0.0.1") -> str | None:
+    """Why ``port`` cannot be listened on ("in use", or the system's reason), or None if it can."""
+    import errno
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return "in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+    return None
 
 
 def _print_counts(db: Database) -> None:
+    """What the queue holds now, after this run (the run's own figures were printed as it went)."""
+    from storage.search import OPEN_STATUSES
     from storage.stats import collect_stats
 
     with db.session() as session:
         figures = collect_stats(session=session)
     leads = figures["leads"]
+    waiting = sum(leads.get(status, 0) for status in OPEN_STATUSES)
     out.print(
-        f"合计：商品 {figures['listings']:,} 条，快照 {figures['snapshots']:,} 份"
-        f"（截图 {figures['screenshots']:,}），待审线索 {leads['new'] + leads['in_review']:,} 条"
+        _t(
+            "run.totals",
+            listings=f"{figures['listings']:,}",
+            snapshots=f"{figures['snapshots']:,}",
+            screenshots=f"{figures['screenshots']:,}",
+            open=f"{waiting:,}",
+        )
     )
 
 
@@ -881,12 +1034,10 @@ def _serve_forever(
     scheduler = make_scheduler(db, settings)
     jobs = install_jobs(scheduler, db, settings)
     scheduler.start()
-    out.print(f"计划任务：{', '.join(jobs)}")
-    out.print(f"审核系统：http://{host}:{port}/")
+    out.print(_t("run.jobs", jobs=_t("list.sep").join(job_name(j, LANG) for j in jobs)))
+    out.print(_t("run.app", host=host, port=port))
     if password:
-        out.print(
-            f"管理员账号 admin，一次性密码：{password}（首次登录时须修改；或用 `markwatch users add` 新建）"
-        )
+        out.print(_t("run.admin_password", password=password))
     try:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", **proxy_options(proxy))
     finally:
@@ -908,14 +1059,20 @@ def jobs(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     if not rows:
-        out.print("no jobs yet: `markwatch run` installs the schedule")
+        out.print(_t("cli.no_jobs"))
         return
-    table = Table("job", "schedule", "next run", "last run", "outcome")
+    table = Table(*(_t(f"cli.col_{c}") for c in ("job", "schedule", "next_run", "last_run", "outcome")))
     for row in rows:
-        outcome = row["outcome"] or "never ran"
+        outcome = label("outcome", row["outcome"], LANG)
         if row["error"]:
-            outcome += f": {row['error']}"
-        table.add_row(row["id"], row["schedule"] or "", row["next_run"] or "", row["last_run"] or "", outcome)
+            outcome += f"：{row['error']}" if LANG != "en" else f": {row['error']}"
+        table.add_row(
+            job_name(row["id"], LANG),
+            schedule_words(row.get("trigger"), LANG),
+            _local(row["next_run"]),
+            _local(row["last_run"]),
+            outcome,
+        )
     out.print(table)
 
 
@@ -949,7 +1106,7 @@ def serve(
     settings = get_settings()
     create_app(settings)  # refuses an un-migrated database before listening; creates the keys once
     routing_table(settings)  # refuses a bad routing.yaml before listening
-    err.print(f"markwatch review app on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it")
+    err.print(_t("cli.serving", host=host, port=port))
     uvicorn.run(
         "review.app:create_app",
         factory=True,
@@ -980,7 +1137,7 @@ def users_add(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if len(password) < 8:
-            raise MarkwatchError("the password must have at least 8 characters")
+            raise MarkwatchError(_t("cli.password_short"))
     else:
         password = generated = generate_password()
     with database().session() as session:
@@ -992,10 +1149,13 @@ def users_add(
             brand_names=brand or [],
         )
         user.must_change_password = generated is not None  # a one-time password is changed at first login
-        scope = f" for {', '.join(brand)}" if brand else ""
-        out.print(f"added user {user.name} ({user.role}){scope}")
+        role_name = label("role", user.role, LANG)
+        if brand:
+            out.print(_t("cli.user_added_brands", name=user.name, role=role_name, brands=", ".join(brand)))
+        else:
+            out.print(_t("cli.user_added", name=user.name, role=role_name))
     if generated:
-        out.print(f"one-time password: {generated}")
+        out.print(_t("cli.one_time_password", password=generated))
 
 
 @users_app.command("token")
@@ -1007,7 +1167,7 @@ def users_token(name: Annotated[str, typer.Argument(help="The user the token act
     with database().session() as session:
         user = get_user_by_name(session=session, name=name)
         if user is None:
-            raise NotFound(f"no user named {name!r}; add one with `markwatch users add`")
+            raise NotFound(_t("cli.no_user", name=name))
         token, digest, prefix = new_api_token()
         create_token(session=session, user=user, token_hash=digest, prefix=prefix)
     sys.stdout.write(token + "\n")
@@ -1018,8 +1178,18 @@ def _user_named(session: Session, name: str) -> User:
 
     user = get_user_by_name(session=session, name=name)
     if user is None:
-        raise NotFound(f"no user named {name!r}; `markwatch users list` shows them")
+        raise NotFound(_t("cli.no_user", name=name))
     return user
+
+
+def _local(value: str | datetime | None) -> str:
+    """An ISO time (or a datetime) as shown to people: Asia/Shanghai, to the minute; "—" for none."""
+    from review.format import local_time
+
+    if not value:
+        return "—"
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return local_time(moment, get_settings().timezone)
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -1048,11 +1218,19 @@ def users_list(as_json: Annotated[bool, typer.Option("--json", help="JSON for sc
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     for r in rows:
-        state = (
-            "disabled" if r["disabled"] else "must change password" if r["must_change_password"] else "active"
+        state = _t(
+            "users.disabled"
+            if r["disabled"]
+            else "users.must_change"
+            if r["must_change_password"]
+            else "users.active"
         )
         brands = f" [{', '.join(r['brands'])}]" if r["brands"] else ""
-        out.print(f"{r['name']}\t{r['role']}{brands}\t{state}\t{r['active_tokens']} token(s)", soft_wrap=True)
+        role = label("role", r["role"], LANG)
+        line = _t(
+            "cli.user_line", name=r["name"], role=role, brands=brands, state=state, tokens=r["active_tokens"]
+        )
+        out.print(line, soft_wrap=True)
 
 
 @users_app.command("disable")
@@ -1062,7 +1240,7 @@ def users_disable(name: Annotated[str, typer.Argument(help="The user to disable.
 
     with database().session() as session:
         set_disabled(session=session, user=_user_named(session, name), disabled=True)
-    out.print(f"disabled {name}: every session ended, its API tokens no longer work", soft_wrap=True)
+    out.print(_t("cli.user_disabled", name=name), soft_wrap=True)
 
 
 @users_app.command("enable")
@@ -1072,7 +1250,7 @@ def users_enable(name: Annotated[str, typer.Argument(help="The user to enable ag
 
     with database().session() as session:
         set_disabled(session=session, user=_user_named(session, name), disabled=False)
-    out.print(f"enabled {name}", soft_wrap=True)
+    out.print(_t("cli.user_enabled", name=name), soft_wrap=True)
 
 
 @users_app.command("passwd")
@@ -1090,7 +1268,7 @@ def users_passwd(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if len(password) < 8:
-            raise MarkwatchError("the password must have at least 8 characters")
+            raise MarkwatchError(_t("cli.password_short"))
     else:
         password = generate_password()
     with database().session() as session:
@@ -1100,9 +1278,9 @@ def users_passwd(
             password_hash=hash_password(password),
             one_time=not password_stdin,
         )
-    out.print(f"password of {name} set; every session of {name} ended", soft_wrap=True)
+    out.print(_t("cli.password_set", name=name), soft_wrap=True)
     if not password_stdin:
-        out.print(f"one-time password: {password}", soft_wrap=True)
+        out.print(_t("cli.one_time_password", password=password), soft_wrap=True)
 
 
 @users_app.command("tokens")
@@ -1127,11 +1305,13 @@ def users_tokens(
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     if not rows:
-        out.print(f"{name} has no API token", soft_wrap=True)
+        out.print(_t("cli.no_token", name=name), soft_wrap=True)
     for r in rows:
-        state = "revoked" if r["revoked"] else "active"
-        used = r["last_used_at"] or "never used"
-        out.print(f"{r['prefix']}…\t{state}\tcreated {r['created_at']}\tlast used {used}", soft_wrap=True)
+        state = _t("cli.token_revoked" if r["revoked"] else "cli.token_active")
+        last, created = str(r["last_used_at"] or ""), str(r["created_at"] or "")
+        used = _local(last) if last else _t("cli.never_used")
+        line = _t("cli.token_line", prefix=r["prefix"], state=state, created=_local(created), used=used)
+        out.print(line, soft_wrap=True)
 
 
 @users_app.command("revoke")
@@ -1146,7 +1326,7 @@ def users_revoke(
     from storage.users import revoke_tokens
 
     if (prefix is None) == (not revoke_all):
-        raise MarkwatchError("give a token prefix (see `markwatch users tokens NAME`) or --all, not both")
+        raise MarkwatchError(_t("cli.prefix_or_all"))
     with database().session() as session:
         revoked = revoke_tokens(
             session=session,
@@ -1154,7 +1334,9 @@ def users_revoke(
             prefix=None if revoke_all or prefix is None else prefix.rstrip("…"),
         )
         prefixes = [t.prefix for t in revoked]
-    out.print(f"revoked {len(prefixes)} token(s) of {name}: {', '.join(prefixes)}", soft_wrap=True)
+    out.print(
+        _t("cli.tokens_revoked", n=len(prefixes), name=name, prefixes=", ".join(prefixes)), soft_wrap=True
+    )
 
 
 # --- evidence packets (review/evidence) -----------------------------------------------------------------
@@ -1188,22 +1370,22 @@ def evidence_export(
     now = datetime.now(UTC)
     target = out_file or Path.cwd() / packet_file_name(lead_id, now, settings)
     if target.exists():
-        raise MarkwatchError(f"{target} already exists; choose another --out (a packet is never overwritten)")
+        raise MarkwatchError(_t("cli.packet_exists", file=target))
     if not target.parent.is_dir():
-        raise MarkwatchError(f"no directory {target.parent} to write the packet into")
+        raise MarkwatchError(_t("cli.no_directory", dir=target.parent))
     db = database()
     if as_user is not None:
         from storage.evidence import is_active_user
 
         with db.session() as session:
             if not is_active_user(session=session, name=as_user):
-                raise MarkwatchError(f"--as {as_user}: no active markwatch user of that name")
+                raise MarkwatchError(_t("cli.no_active_user", name=as_user))
     user = as_user or getpass.getuser()  # a login that is no markwatch user is still recorded by name
     data = build_packet(db, lead_id, user_name=user, now=now, via="cli", settings=settings, witness=witness)
     with open(target, "xb") as handle:
         handle.write(data)
     key = fingerprint(settings=settings)
-    out.print(f"wrote {target} ({len(data):,} bytes); signed by key {key}", soft_wrap=True)
+    out.print(_t("cli.packet_written", file=target, size=f"{len(data):,}", key=key), soft_wrap=True)
 
 
 @evidence_app.command("verify")
@@ -1217,35 +1399,249 @@ def evidence_verify(
             "fails. Default: this installation's key, if this machine has one.",
         ),
     ] = None,
+    tsa_certs: Annotated[
+        Path | None,
+        typer.Option(
+            "--tsa-certs",
+            help="PEM file of the TSA's root CA the packet's timestamp must chain to. "
+            "Default: MARKWATCH_TSA_CERTIFICATES.",
+        ),
+    ] = None,
 ) -> None:
-    """Check who signed a packet and every file's hash; exit 1 naming what is wrong, 2 if not a packet."""
+    """Check who signed a packet, its trusted timestamp and every file's hash; exit 1 naming what is wrong."""
     from review.evidence import verify_packet
 
+    if tsa_certs is not None and not tsa_certs.is_file():
+        raise MarkwatchError(_t("cli.no_such_file", option="--tsa-certs", file=tsa_certs))
     try:
-        report = verify_packet(packet, expected_key=key)
+        report = verify_packet(packet, expected_key=key, tsa_certificates=tsa_certs)
     except OSError as exc:
-        raise MarkwatchError(f"cannot read {packet}: {exc.strerror or exc}") from exc
+        raise MarkwatchError(_t("cli.cannot_read", file=packet, reason=exc.strerror or exc)) from exc
     if not report.is_packet:
-        raise MarkwatchError(f"{packet} is not a markwatch evidence packet: {'; '.join(report.problems)}")
-    for line in report.lines():
+        raise MarkwatchError(_t("cli.not_a_packet", file=packet, problems="; ".join(report.problems)))
+    for line in report.lines(LANG):
         out.print(line, soft_wrap=True)  # one line per finding, never wrapped: scripts read them
     if not report.ok:
         raise typer.Exit(1)
 
 
+# --- cases (review/cases) ------------------------------------------------------------------------------
+
+cases_app = typer.Typer(
+    help="Cases (案件线索): seller networks' leads — list, show, export the case's evidence packet.",
+    no_args_is_help=True,
+)
+app.add_typer(cases_app, name="cases")
+
+
+@cases_app.command("list")
+def cases_list(
+    status: Annotated[
+        str | None, typer.Option("--status", help="open, confirmed, merged, closed or transferred.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """Every case (merged ones with --status merged), newest activity first, with its summed sales."""
+    from review.format import local_time, money
+    from review.i18n import label
+    from storage.models import CaseStatus
+    from storage.networks import list_cases
+
+    settings = get_settings()
+    if status is not None and status not in {s.value for s in CaseStatus}:
+        raise MarkwatchError(
+            f"--status {status!r}: one of {', '.join(s.value for s in CaseStatus)}", exit_code=2
+        )
+    with database().session() as session:
+        rows = list_cases(session=session, status=status)
+    if as_json:
+        items = [
+            {
+                "id": r.case_id,
+                "number": f"MW-C-{r.case_id}",
+                "network_id": r.network_id,
+                "status": r.status,
+                "sellers": r.sellers,
+                "platforms": r.platforms,
+                "leads": r.leads,
+                "estimated_sales": r.estimated_sales,
+                "over_threshold": r.estimated_sales >= settings.criminal_threshold_cny,
+                "updated_at": r.updated_at.isoformat(),
+            }
+            for r in rows
+        ]
+        out.print_json(json.dumps(items, ensure_ascii=False))
+        return
+    table = Table("案件编号", "状态", "店铺", "平台", "线索", "估算销售额合计", "达刑事标准", "最近变化")
+    for r in rows:
+        table.add_row(
+            f"MW-C-{r.case_id}",
+            label("case_status", r.status),
+            str(r.sellers),
+            str(r.platforms),
+            str(r.leads),
+            money(r.estimated_sales),
+            "是" if r.estimated_sales >= settings.criminal_threshold_cny else "否",
+            local_time(r.updated_at, settings.timezone),
+        )
+    out.print(table)
+    out.print(f"共 {len(rows)} 个案件")
+
+
+def _case_number(text: str) -> int:
+    number = text.strip().upper().removeprefix("MW-C-")
+    if not number.isdigit():
+        raise MarkwatchError(f"{text!r} is not a case number (MW-C-12 or 12)", exit_code=2)
+    return int(number)
+
+
+@cases_app.command("show")
+def cases_show(
+    case_id: Annotated[str, typer.Argument(help="The case number (MW-C-<id> or <id>).")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """One case: its shops by platform, the evidence between them, each listing's price × sold, the sum
+    against the criminal threshold, the jurisdiction, the department and the documents."""
+    from review.cases.view import case_facts, load_case
+    from review.format import money, number
+    from review.i18n import label
+
+    settings = get_settings()
+    wanted = _case_number(case_id)
+    with database().session() as session:
+        view = load_case(session, wanted, scope=None, settings=settings)
+        if view is None:
+            raise NotFound(f"no case {case_id}; `markwatch cases list` lists the cases")
+        if as_json:
+            out.print_json(json.dumps(case_facts(view), ensure_ascii=False))
+            return
+        out.print(
+            f"案件线索 {view.number}（{label('case_status', view.case.status)}，"
+            f"关联网络 N-{view.case.network_id}）"
+        )
+        out.print(f"涉及品牌：{'、'.join(view.brands) or '—'}")
+        jurisdiction = "、".join(f"{region}（{n} 家）" for region, n in view.jurisdictions)
+        out.print(f"管辖（营业执照登记地）：{jurisdiction or '未能从营业执照确定'}")
+        out.print(
+            f"承办处室：{view.case.department or '—'}（按路由表建议：{view.suggested_department or '—'}）"
+        )
+        for platform, shops in view.shops_by_platform:
+            out.print(f"\n平台 {platform}：")
+            for row in shops:
+                seller = row.seller
+                out.print(
+                    f"  店铺 {seller.name or seller.external_id}（编号 {seller.external_id}）"
+                    f" 统一社会信用代码 {seller.licence or '—'} 登记地 {row.region or '—'} 线索 {row.leads}"
+                )
+        out.print("\n关联证据：")
+        for edge in view.edges:
+            out.print(
+                f"  {edge.a.name or edge.a.external_id} ↔ {edge.b.name or edge.b.external_id}："
+                f"{label('case_kind', edge.kind)}（{label('case_strength', edge.strength)}）"
+                f" {'、'.join(edge.values)}；快照 {', '.join(str(s.id) for s in edge.snapshots) or '—'}"
+            )
+        table = Table("线索", "商品标题", "店铺", "品牌", "估算销售额（单价 × 销量）")
+        for r in view.sales:
+            arithmetic = (
+                f"{money(r.price, r.currency)} × {number(r.sold)} = {money(r.estimated, r.currency)}"
+                if r.estimated is not None
+                else "缺少价格或销量"
+            )
+            table.add_row(f"MW-{r.lead.id}" if r.lead else "—", r.title, r.shop, r.brand or "—", arithmetic)
+        out.print(table)
+        verdict = "已达到" if view.over_threshold else "未达到"
+        unknown = f"；另有 {view.unknown} 条缺少价格或销量，未计入" if view.unknown else ""
+        out.print(f"合计 {money(view.total)}{unknown}：{verdict}刑事立案追诉标准（{money(view.threshold)}）")
+        for document, responses in view.documents:
+            answer = "、".join(label("case_response", r.outcome) for r in responses) or "—"
+            deadline = document.deadline.isoformat() if document.deadline else "—"
+            out.print(
+                f"文书 {document.number}：{document.recipient}（回复期限 {deadline}；平台处理结果 {answer}）"
+            )
+
+
+@cases_app.command("export")
+def cases_export(
+    case_id: Annotated[str, typer.Argument(help="The case number (MW-C-<id> or <id>).")],
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write here; default markwatch-case-<id>-<timestamp>.zip in the cwd."),
+    ] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="The markwatch user exporting; default the OS login.")
+    ] = None,
+) -> None:
+    """Export a case's sealed evidence packet: every lead's packet and the documents, signed; audited."""
+    import getpass
+    from datetime import UTC, datetime
+
+    from review.cases.service import case_packet_file_name, export_case_packet
+    from review.evidence import fingerprint
+
+    settings = get_settings()
+    wanted = _case_number(case_id)
+    now = datetime.now(UTC)
+    target = out_file or Path.cwd() / case_packet_file_name(wanted, now, settings)
+    if target.exists():
+        raise MarkwatchError(f"{target} already exists; choose another --out (a packet is never overwritten)")
+    if not target.parent.is_dir():
+        raise MarkwatchError(f"no directory {target.parent} to write the packet into")
+    db = database()
+    if as_user is not None:
+        from storage.evidence import is_active_user
+
+        with db.session() as session:
+            if not is_active_user(session=session, name=as_user):
+                raise MarkwatchError(f"--as {as_user}: no active markwatch user of that name")
+    user = as_user or getpass.getuser()
+    data = export_case_packet(db, wanted, user_name=user, settings=settings, now=now, via="cli")
+    with open(target, "xb") as handle:
+        handle.write(data)
+    out.print(
+        f"已写入 {target}（{len(data):,} 字节）；签名公钥指纹 {fingerprint(settings=settings)}；"
+        f"核验：markwatch evidence verify {target.name}",
+        soft_wrap=True,
+    )
+
+
 # --- entry point ----------------------------------------------------------------------------------------
+
+
+def _said(exc: MarkwatchError) -> str:
+    """An error's message in the command line's language: its catalogue entry when it names one; a
+    refused file's heading, and those of its problems the catalogue has for the command line
+    (brands.registry_file.FileRefused)."""
+    problems = getattr(exc, "problems", None)
+    if isinstance(problems, list) and all(hasattr(p, "source") for p in problems):
+        what = _t(f"err.what.{getattr(exc, 'what', 'file')}")
+        lines = [_t("err.file_refused", what=what, n=len(problems))]
+        for p in problems:
+            where = f"{p.source}:{p.line}" if p.line else p.source
+            said = p.message  # English naming the file's keys: the portal's wording (registry.*) fits no file
+            if p.key and p.key.startswith("err.") and p.key in MESSAGES:
+                said = _t(p.key, **dict(p.values))
+            lines.append(f"  {where}: {said}")
+        return "\n".join(lines)
+    key = getattr(exc, "key", None)
+    if key and key in MESSAGES:
+        try:
+            return _t(key, **exc.values)
+        except (KeyError, IndexError):  # an entry that names a value the error does not carry
+            return str(exc)
+    return str(exc)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code; no traceback reaches a user without --debug."""
-    global out, err
+    global out, err, LANG
     out, err = _console(), _console(stderr=True)  # for the streams of this run (a pipe, a file, a tty)
+    LANG = lang_from_environment()  # --lang, read by Typer below, may change it
     args = list(sys.argv[1:] if argv is None else argv)
     root = RootOptions()
     try:
         result = app(args=args, prog_name="markwatch", standalone_mode=False, obj=root)
     except typer.Abort:
-        err.print("aborted")
+        err.print(_t("cli.aborted"))
         return 2
     except typer.TyperException as exc:  # usage errors: unknown command or option, missing argument
         exc.show()  # type: ignore[attr-defined]
@@ -1253,18 +1649,18 @@ def main(argv: list[str] | None = None) -> int:
     except MarkwatchError as exc:
         if root.debug:
             raise
-        message = printable(exc, keep_newlines=True)  # paths and values in it may come from outside
-        err.print(Text("error: ", style="bold red") + Text(message), soft_wrap=True)
+        message = printable(_said(exc), keep_newlines=True)  # paths and values in it may come from outside
+        err.print(Text(_t("cli.error"), style="bold red") + Text(message), soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        err.print("interrupted")
+        err.print(_t("cli.interrupted"))
         return 130
     except Exception as exc:
         if root.debug:
             raise
         message = printable(f"{type(exc).__name__}: {exc}", keep_newlines=True)
-        err.print(Text("internal error: ", style="bold red") + Text(message), soft_wrap=True)
-        err.print("this is a bug in markwatch; rerun with --debug for the traceback and report it")
+        err.print(Text(_t("cli.internal_error"), style="bold red") + Text(message), soft_wrap=True)
+        err.print(_t("cli.bug"))
         return 3
     return result if isinstance(result, int) else 0
 

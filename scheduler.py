@@ -17,17 +17,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from review.i18n import DEFAULT_LANG, translate
 from settings import Settings, get_settings
 from storage import Database, open_database
 from storage.jobs import JOBSTORE_TABLE, finish_job_run, start_job_run
 from storage.models import utcnow
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sqlalchemy.orm import Session
+
+    from scoring.engine import Evidence
+    from scoring.parallel import EvidenceWorkers
+    from storage.models import Listing
 
 log = logging.getLogger("markwatch.scheduler")
 
@@ -45,48 +55,112 @@ class RescoreSummary:
     queued: int = 0
 
 
-def rescore(db: Database, settings: Settings, *, batch_size: int = 500) -> RescoreSummary:
-    """Score every new or changed listing and put the flagged ones in the review queue."""
+def rescore(
+    db: Database,
+    settings: Settings,
+    *,
+    batch_size: int = 500,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RescoreSummary:
+    """Score every new or changed listing and put the flagged ones in the review queue.
+
+    A backlog of ``scoring_jobs_backlog`` listings or more is scored with ``scoring_jobs`` processes
+    (scoring.parallel, as `markwatch score --jobs`): the same scores, in the same order.
+    ``on_progress(scored, backlog)`` is called after each page (the progress bar of `markwatch run`)."""
     from brands.queueing import score_and_queue, score_queue
-    from storage.listings import listings_needing_score
+    from storage.listings import count_listings_needing_score
 
     path = score_queue(db, settings)  # its context is shared by every batch: prices and sellers seen so far
     summary = RescoreSummary()
     if len(path.scorer.registry) == 0:
         return summary
-    after_id = 0
-    while True:
-        with db.session() as session:
-            rows = listings_needing_score(session=session, after_id=after_id, limit=batch_size)
-            if not rows:
-                return summary
-            for outcome in score_and_queue(session, rows, path):
+    with db.session() as session:
+        backlog = count_listings_needing_score(session=session)
+    jobs = score_jobs(settings, backlog)
+    if on_progress is not None:
+        on_progress(0, backlog)
+    workers = None
+    if jobs > 1:
+        from scoring.parallel import EvidenceWorkers
+
+        workers = EvidenceWorkers(path.scorer.registry, jobs)
+    try:
+        for session, rows, evidence in _backlog_pages(db, batch_size, workers):
+            for outcome in score_and_queue(session, rows, path, evidence=evidence):
                 summary.scored += 1
                 summary.flagged += outcome.score.flagged
                 summary.queued += outcome.queued
+            if on_progress is not None:
+                on_progress(summary.scored, backlog)
+    except BaseException:
+        if workers is not None:
+            workers.close(wait=False)
+        raise
+    if workers is not None:
+        workers.close()
+    log.info("score job: %d scored with %d process(es)", summary.scored, max(jobs, 1))
+    return summary
+
+
+def score_jobs(settings: Settings, backlog: int) -> int:
+    """Processes the score job uses for ``backlog`` listings: ``scoring_jobs`` (0: one per CPU) from
+    ``scoring_jobs_backlog`` on, else 1."""
+    import os
+
+    if backlog < settings.scoring_jobs_backlog:
+        return 1
+    return settings.scoring_jobs if settings.scoring_jobs > 0 else (os.cpu_count() or 1)
+
+
+def _backlog_pages(
+    db: Database, batch_size: int, workers: EvidenceWorkers | None
+) -> Iterator[tuple[Session, list[Listing], list[Evidence] | None]]:
+    """Each page of listings needing a score, in its own transaction (committed when the caller asks
+    for the next page), with the matcher's evidence for it when ``workers`` compute it (a page of
+    ``batch_size`` listings per worker, split between them)."""
+    from brands.queueing import scoring_listing
+    from storage.listings import listings_needing_score
+
+    after_id = 0
+    limit = batch_size * (workers.jobs if workers is not None else 1)
+    while True:
+        with db.session() as session:
+            rows = listings_needing_score(session=session, after_id=after_id, limit=limit)
+            if not rows:
+                return
+            evidence = None
+            if workers is not None:
+                listings = [scoring_listing(row) for row in rows]
+                size = -(-len(listings) // workers.jobs)
+                parts = workers.map(listings[i : i + size] for i in range(0, len(listings), size))
+                evidence = [found for part in parts for found in part]
+            yield session, rows, evidence
             after_id = rows[-1].id
 
 
 def prune(db: Database, settings: Settings) -> dict[str, int]:
-    """Retention: drop snapshots of dismissed leads older than ``retention_days``, and blobs nothing uses."""
-    from storage.retention import prune_dismissed_snapshots
+    """Retention: drop the snapshots and images of dismissed leads older than ``retention_days``, and
+    blobs nothing uses."""
+    from storage.retention import prune_dismissed
 
     with db.session() as session:
-        rows, orphans = prune_dismissed_snapshots(
+        pruned = prune_dismissed(
             session=session, older_than=utcnow() - timedelta(days=settings.retention_days)
         )
-    deleted = sum(db.blobs.delete(sha) for sha in orphans)  # after the commit: a rollback keeps its blobs
-    return {"snapshots": rows, "blobs": deleted}
+    deleted = sum(db.blobs.delete(sha) for sha in pruned.orphans)  # after the commit: a rollback keeps them
+    return {"snapshots": pruned.snapshots, "images": pruned.images, "blobs": deleted}
 
 
-def crawl_platform(platform: str, *, progress: bool = False) -> dict[str, Any]:
+def crawl_platform(
+    platform: str, *, progress: bool = False, progress_words: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Crawl one platform with its profile (the crawler scores and queues as it stores).
 
     Raises when the crawl did not finish, so its job run is recorded as failed."""
     from crawler.run import CrawlOptions, crawl
     from storage.errors import MarkwatchError
 
-    summary = crawl(CrawlOptions(platform, progress=progress))
+    summary = crawl(CrawlOptions(platform, progress=progress, progress_words=progress_words or {}))
     if summary.status != "finished":
         raise MarkwatchError(f"crawl of {platform} {summary.status}: {summary.error or summary.line()}")
     if summary.items == 0 and (summary.blocks or summary.errors):
@@ -167,28 +241,64 @@ def run_pipeline(
     report: Callable[[str], None],
     *,
     progress: bool = False,
+    lang: str = DEFAULT_LANG,
 ) -> dict[str, Any]:
-    """Crawl each platform, score, digest: each step a recorded job run; a failed platform stops nothing."""
+    """Crawl each platform, score, digest: each step a recorded job run; a failed platform stops nothing.
+    ``report`` is told each step in ``lang``; ``progress`` draws the crawl's and the scoring's bars."""
+
+    def t(key: str, **values: Any) -> str:
+        return translate(key, lang, **values)
+
     outcome: dict[str, Any] = {"crawls": {}}
     for platform in platforms:
-        report(f"采集 {platform} …")
-        result = run_recorded(f"crawl:{platform}", partial(crawl_platform, platform, progress=progress), db)
-        outcome["crawls"][platform] = result
-        report(
-            f"采集 {platform}："
-            + (_crawl_line(result) if result is not None else "失败（详见 `markwatch jobs`）")
+        report(t("run.crawling", platform=platform))
+        step = partial(
+            crawl_platform, platform, progress=progress, progress_words=crawl_bar_words(platform, lang)
         )
-    report("评分与入队 …")
-    scored = run_recorded("score", lambda: rescore(db, settings), db)
+        result = run_recorded(f"crawl:{platform}", step, db)
+        outcome["crawls"][platform] = result
+        done = _crawl_line(result, lang) if result is not None else t("run.crawl_failed")
+        report(t("run.crawled", platform=platform, result=done))
+    report(t("run.scoring"))
+    scored = run_recorded("score", partial(_rescore_with_bar, db, settings, progress, lang), db)
     outcome["score"] = scored
     if scored is not None:
-        report(f"评分 {scored.scored} 条新增或变更的商品，新入队 {scored.queued} 条")
+        report(t("run.scored", scored=f"{scored.scored:,}", queued=f"{scored.queued:,}"))
     written = run_recorded("digest", lambda: digest(db, settings), db)
     outcome["digest"] = written
     if written is not None:
-        report(f"日报：{written['html']}")
+        report(t("run.digest", file=written["html"]))
     outcome["retention"] = run_recorded("retention", lambda: prune(db, settings), db)
     return outcome
+
+
+def crawl_bar_words(platform: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """What the crawl's progress bar says (crawler.progress.BarWords), from the catalogue."""
+    return {
+        "label": translate("progress.crawling", lang, platform=platform),
+        "count": translate("progress.listings", lang, done="{done}", total="{total}"),
+        "count_unknown": translate("progress.listings_unknown", lang, done="{done}"),
+        "extra": translate(
+            "progress.crawl_fields", lang, pages="{pages}", blocks="{blocks}", retries="{retries}"
+        ),
+    }
+
+
+def _rescore_with_bar(db: Database, settings: Settings, progress: bool, lang: str) -> RescoreSummary:
+    """The score step, with its bar on stderr when ``progress``: listings scored of the backlog."""
+    if not progress:
+        return rescore(db, settings)
+    from rich.console import Console
+
+    from crawler.progress import BarWords, FittedBar
+
+    words = BarWords(
+        translate("progress.scoring", lang),
+        translate("progress.listings", lang, done="{done}", total="{total}"),
+        translate("progress.listings_unknown", lang, done="{done}"),
+    )
+    with FittedBar(words, Console(stderr=True)) as bar:
+        return rescore(db, settings, on_progress=lambda done, total: bar.update(done, total))
 
 
 def persist_schedule(db: Database, settings: Settings) -> list[str]:
@@ -201,9 +311,9 @@ def persist_schedule(db: Database, settings: Settings) -> list[str]:
         scheduler.shutdown(wait=False)
 
 
-def _crawl_line(result: dict[str, Any]) -> str:
-    keys = (("pages", "页面"), ("items", "商品"), ("blocks", "拦截"), ("errors", "错误"))
-    return "，".join(f"{name} {result[key]}" for key, name in keys if key in result) or "完成"
+def _crawl_line(result: dict[str, Any], lang: str = DEFAULT_LANG) -> str:
+    counts = {key: f"{result.get(key, 0):,}" for key in ("pages", "items", "blocks", "errors")}
+    return translate("run.crawl_counts", lang, **counts)
 
 
 # --- the schedule --------------------------------------------------------------------------------------

@@ -35,21 +35,34 @@ class Settings(BaseSettings):
     scoring_threshold: float | None = (
         None  # risk at or above which a listing is queued; None = scorer's default
     )
+    scoring_jobs: int = 0  # processes the score job uses for a large backlog; 0 = one per CPU, 1 = no workers
+    scoring_jobs_backlog: int = 5_000  # listings waiting to be scored from which the score job uses them
     queue_reflag_margin: float = 0.15  # risk rise that brings a dismissed lead back
     blacklist_after: int = 3  # confirmed leads against a seller before it is blacklisted
     criminal_threshold_cny: float = (
         50_000.0  # estimated sales of counterfeit goods that call for transfer review
     )
 
-    retention_days: int = 180  # days the snapshots of dismissed leads are kept
+    retention_days: int = 180  # days the snapshots and images of dismissed leads are kept
     digest_hour: int = 8  # local hour (Asia/Shanghai) of the daily digest
     crawl_hour: int = 2  # default local hour of each platform's crawl
     timezone: str = "Asia/Shanghai"  # how times are shown; they are stored in UTC
     cjk_font: Path | None = None  # TrueType CJK font (.ttf/.ttc) for report.pdf; None = a known system font
     bureau: str = ""  # the enforcement body named in report.pdf (执法单位)
     extraction_place: str = ""  # where exports are made (提取地点), named in report.pdf
+    # the letterhead of the case documents (线索交办单, 移送函, platform notices); the bureau is `bureau`
+    bureau_address: str = ""  # postal address (地址)
+    bureau_postcode: str = ""  # 邮政编码
+    bureau_phone: str = ""  # contact telephone (联系电话)
+    bureau_contact: str = ""  # contact person (联系人)
+    document_prefix: str = ""  # the bureau's document number prefix (文号前缀), e.g. 某市监网
+    notice_response_days: int = 7  # days a platform has to answer a notice before it shows as overdue
     # user name -> enforcement certificate number (执法证号), as JSON: {"alice": "11010012345"}
     officer_certificates: dict[str, str] = {}
+    # RFC 3161 time-stamping authority for evidence packets; None = packets say they have no trusted time
+    tsa_url: str | None = None
+    tsa_certificates: Path | None = None  # PEM: the TSA's root CA (and intermediates) its token must chain to
+    tsa_timeout: float = 10.0  # seconds to wait for the TSA
 
     public_url: str | None = None  # where reviewers reach the web app; None = the address serving it
     secure_cookies: bool = False  # mark session cookies Secure: set when a TLS proxy serves the app
@@ -71,6 +84,11 @@ class Settings(BaseSettings):
     @property
     def blob_dir(self) -> Path:
         return self.home / "blobs"
+
+    @property
+    def cache_dir(self) -> Path:
+        """The scorer's compiled registries (brands.index_cache): safe to delete at any time."""
+        return self.home / "cache"
 
     @property
     def chromium_executable(self) -> str | None:

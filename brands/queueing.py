@@ -6,18 +6,21 @@ the scheduler's score job, `markwatch score --queue` and the web app's re-scorin
 blacklisted. They build their ``ScoreQueue`` the same way (``score_queue`` or
 ``score_queue_in_session``), so each scores with the same registry, fitted combiner model, context
 (blacklist, the brands each seller was flagged for, prices seen so far) and threshold, and routes with
-the same ``storage.queue.QueueRules``.
+the same ``storage.queue.QueueRules``. The same call keeps the listings' identity signals and their
+sellers' networks up to date (``networks.build.observe``), so every path that queues also links shops.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from brands.service import Scorer, scorer_from_session
+from networks.build import observe
 from settings import Settings
 from storage import Database
 from storage.listings import listing_record
@@ -25,6 +28,7 @@ from storage.models import Lead, Listing
 from storage.queue import QueueRules, record_score
 
 if TYPE_CHECKING:
+    from scoring.engine import Evidence
     from scoring.registry import Registry
     from scoring.types import Listing as ScoringListing
     from scoring.types import Score
@@ -41,8 +45,11 @@ class ScoreQueue:
     rules: QueueRules
     threshold: float | None
 
-    def score(self, listings: Iterable[ScoringListing]) -> Iterator[Score]:
-        """Score listings in order, learning as ``scoring.score_many`` does (nothing is stored)."""
+    def score(
+        self, listings: Iterable[ScoringListing], *, evidence: Iterable[Evidence] | None = None
+    ) -> Iterator[Score]:
+        """Score listings in order, learning as ``scoring.score_many`` does (nothing is stored).
+        ``evidence``: each listing's ``scoring.engine.evidence_of``, computed by worker processes."""
         from scoring import score_many
 
         return score_many(
@@ -51,6 +58,7 @@ class ScoreQueue:
             context=self.scorer.context,
             threshold=self.threshold,
             model=self.scorer.model,
+            evidence=evidence,
         )
 
 
@@ -71,7 +79,9 @@ def score_queue(db: Database, settings: Settings, *, registry: Registry | None =
     """The installation's ScoreQueue: the approved registry (or ``registry``), the blacklist, seller
     history and newest fitted model as committed in ``db``, and the settings' threshold and rules."""
     with db.session() as session:
-        return score_queue_in_session(session, settings, registry=registry or _registry(db))
+        return score_queue_in_session(
+            session, settings, registry=registry or _registry(db, settings.cache_dir)
+        )
 
 
 def score_queue_in_session(session: Session, settings: Settings, *, registry: Registry) -> ScoreQueue:
@@ -85,10 +95,10 @@ def score_queue_in_session(session: Session, settings: Settings, *, registry: Re
     )
 
 
-def _registry(db: Database) -> Registry:
+def _registry(db: Database, cache_dir: Path) -> Registry:
     from brands.service import scoring_registry
 
-    return scoring_registry(db)
+    return scoring_registry(db, cache_dir=cache_dir)
 
 
 def scoring_listing(row: Listing) -> ScoringListing:
@@ -104,17 +114,23 @@ def score_and_queue(
     path: ScoreQueue,
     *,
     listings: Sequence[ScoringListing] | None = None,
+    evidence: Sequence[Evidence] | None = None,
 ) -> list[Queued]:
     """Score each stored listing in order and record it (``storage.queue.record_score``): its score
-    row, and its lead created, updated or reopened when flagged. One outcome per row, in order.
+    row, and its lead created, updated or reopened when flagged; then read the listings' identity
+    signals into the seller networks (``networks.build.observe``). One outcome per row, in order.
 
     ``listings``: the rows as the scorer reads them, when the caller has them already (the crawler's
     record as written, the command line's parsed input); else built from the rows, whose platform and
-    seller must then be loaded.
+    seller must then be loaded. ``evidence``: what worker processes found in them
+    (``scoring.parallel``), one per row.
     """
-    scored = path.score(listings if listings is not None else (scoring_listing(row) for row in rows))
+    scored = path.score(
+        listings if listings is not None else (scoring_listing(row) for row in rows), evidence=evidence
+    )
     outcomes = []
     for row, score in zip(rows, scored, strict=True):
         lead = record_score(session=session, listing=row, score=score, rules=path.rules)
         outcomes.append(Queued(score=score, lead=lead))
+    observe(session, rows)
     return outcomes

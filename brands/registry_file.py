@@ -114,7 +114,14 @@ def load_registry_file(path: Path) -> RegistryFile:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise RegistryFileError([Problem(str(path), None, f"cannot read the file: {exc.strerror}")]) from exc
+        unreadable = Problem(
+            str(path),
+            None,
+            f"cannot read the file: {exc.strerror}",
+            "err.cannot_read_file",
+            (("reason", str(exc.strerror)),),
+        )
+        raise RegistryFileError([unreadable]) from exc
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -3,6 +3,7 @@ scorer sees it."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -20,6 +21,7 @@ from brands.registry_file import (
     RegistryFileError,
     brand_holder,
     dump_registry,
+    load_registry_file,
 )
 from storage import Database
 from storage.brands import ImageRecord, list_brands, upsert_brand
@@ -187,14 +189,18 @@ def _scoring_brand(spec: BrandSpec, image_hashes: tuple[str, ...]) -> ScoringBra
     )
 
 
-def scoring_registry(db: Database, *, statuses: tuple[str, ...] = (BrandStatus.approved,)) -> Registry:
-    """The approved brands of the database (or those of the statuses given) as the scorer's Registry."""
-    from scoring.registry import Registry
+def scoring_registry(
+    db: Database, *, statuses: tuple[str, ...] = (BrandStatus.approved,), cache_dir: Path | None = None
+) -> Registry:
+    """The approved brands of the database (or those of the statuses given) as the scorer's Registry;
+    with ``cache_dir`` its index is read from (or stored in) the cache of ``brands.index_cache``."""
+    from brands.index_cache import cached_registry
 
     with db.session() as session:
         brands = [b for status in statuses for b in list_brands(session=session, status=status)]
-        return Registry(
-            [_scoring_brand(spec_from_brand(b), tuple(im.phash for im in b.official_images)) for b in brands]
+        return cached_registry(
+            [_scoring_brand(spec_from_brand(b), tuple(im.phash for im in b.official_images)) for b in brands],
+            cache_dir,
         )
 
 
@@ -208,6 +214,51 @@ def registry_from_file(registry: RegistryFile) -> Registry:
             for spec in registry.brands
         ]
     )
+
+
+def registry_from_path(path: Path, cache_dir: Path | None) -> Registry:
+    """The registry file at ``path`` read, validated (``brands.registry_file.load_registry_file``,
+    which raises ``RegistryFileError``) and compiled; or, when the same bytes were compiled before by
+    the same code and the official images are unchanged, taken from the cache in ``cache_dir``
+    (``brands.index_cache``; None: no cache)."""
+    import pickle
+
+    from brands import index_cache
+    from scoring.registry import Registry, scorer_version
+
+    store = index_cache.Store.open(cache_dir)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        raw = None  # load_registry_file says what is wrong with the path
+    if store is None or raw is None:
+        return registry_from_file(load_registry_file(path))
+    key = index_cache.digest(
+        scorer_version(), index_cache.validator_version(), hashlib.sha256(raw).hexdigest()
+    )
+    name = f"file-{key}"
+    data = store.read(name)
+    if data is not None:
+        try:
+            brands, images, compiled = pickle.loads(data)
+            registry = Registry(brands)
+            if all(index_cache.file_hash(Path(p)) == h for p, h in images) and registry.use_compiled(
+                compiled
+            ):
+                return registry
+        except Exception:  # noqa: BLE001, S110 - signed but unreadable (another layout): rebuilt below
+            pass
+    parsed = load_registry_file(path)
+    registry = registry_from_file(parsed)
+    images = [
+        (str(parsed.image_path(p)), index_cache.file_hash(parsed.image_path(p)))
+        for spec in parsed.brands
+        for p in spec.official_images
+    ]
+    store.write(
+        name, pickle.dumps((registry.brands, images, registry.compiled()), protocol=pickle.HIGHEST_PROTOCOL)
+    )
+    return registry
 
 
 @dataclass(frozen=True)

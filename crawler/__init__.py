@@ -9,7 +9,9 @@
 - ``crawler.distributed``: scrapy-redis shared frontier for several crawler processes;
 - ``crawler.run``: ``crawl(CrawlOptions(platform, ...))``, which runs each crawl in its own process,
   resuming an interrupted one;
-- ``crawler.extensions``: the crawl-run recorder (row, progress bar, resume log).
+- ``crawler.extensions``: the crawl-run recorder (row, progress bar, resume log);
+- ``crawler.progress``: terminal progress bars fitted to the width, in the words the caller gives (the
+  command line and the scheduler use it for their own bars too).
 
 May import: storage, brands (approved brands' marks for keyword crawls; the scorer's registry),
 scoring (the score-and-queue pipeline step), settings. Nothing imports crawler except the command

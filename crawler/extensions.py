@@ -1,5 +1,5 @@
-"""The crawl-run recorder: the Scrapy extension that keeps a crawl's row in the database, its resume log
-and its progress bar."""
+"""markwatch's Scrapy extensions: the crawl-run recorder (a crawl's row in the database, its resume log and
+its progress bar) and the page limit of ``--max-pages``."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ from typing import IO, TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.extensions.closespider import CloseSpider
 from scrapy.http import Request, Response
 from scrapy.spiders import Spider
 
 from crawler.settings import DEFAULTS
 
 if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
     from twisted.internet.task import LoopingCall
     from twisted.python.failure import Failure
+
+    from crawler.progress import FittedBar
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +57,7 @@ class CrawlRunRecorder:
             open(done_log, "a", encoding="ascii") if done_log else None  # noqa: SIM115 - closed in closed()
         )
         self.loop: LoopingCall | None = None
-        self.progress: Progress | None = None
-        self.task: TaskID | None = None
+        self.progress: FittedBar | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
@@ -83,22 +84,16 @@ class CrawlRunRecorder:
         self.loop.start(FLUSH_INTERVAL, now=False)
 
     def start_progress_bar(self, platform: str) -> None:
+        """The bar on stderr, in the words the caller gave (``MARKWATCH_PROGRESS_WORDS``), fitted to the
+        terminal's width; without words, the platform's name and bare counts."""
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.progress = Progress(
-            TextColumn(f"crawling {platform}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn(
-                "listings · {task.fields[pages]} pages · {task.fields[blocks]} blocks · "
-                "{task.fields[retries]} retries"
-            ),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=False,
+        from crawler.progress import BarWords, FittedBar
+
+        words = BarWords.from_dict(self.crawler.settings.getdict("MARKWATCH_PROGRESS_WORDS")) or BarWords(
+            platform
         )
-        self.task = self.progress.add_task("crawl", total=None, pages=0, blocks=0, retries=0)
+        self.progress = FittedBar(words, Console(stderr=True))
         self.progress.start()
 
     def response_received(self, response: Response, request: Request, spider: Spider) -> None:
@@ -167,15 +162,14 @@ class CrawlRunRecorder:
         self.update_progress_bar(counters)
 
     def update_progress_bar(self, counters: dict[str, Any]) -> None:
-        if self.progress is None or self.task is None:
+        if self.progress is None:
             return
         skipped = self._stat("markwatch/resume_skipped")
-        total = max(self.found + skipped, 1)
+        found = self.found + skipped  # detail pages found so far: unknown until the first list page is read
         done = self.items + sum(self.drops.values()) + skipped
         self.progress.update(
-            self.task,
-            total=total,
-            completed=min(done, total),
+            done,
+            found or None,
             pages=counters["pages"],
             blocks=counters["blocks"],
             retries=self._stat("markwatch/retries"),
@@ -213,3 +207,12 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+class PageLimit(CloseSpider):
+    """Scrapy's CloseSpider, with ``CLOSESPIDER_PAGECOUNT`` (``--max-pages``) counting marketplace pages
+    only: a listing's images are fetched through the same downloader but are not pages."""
+
+    def page_count(self, response: Response, request: Request, spider: Spider) -> None:
+        if not request.meta.get("markwatch_image"):
+            super().page_count(response, request, spider)

@@ -12,6 +12,7 @@ class ListingItem(scrapy.Item):
     final_url = scrapy.Field()  # the address after redirects
     status = scrapy.Field()  # HTTP status of the page
     headers = scrapy.Field()  # response headers, {name: value}
+    request_headers = scrapy.Field()  # the request's headers as sent, {name: value} (no cookies)
     body = scrapy.Field()  # bytes: the HTML (for browser pages: the rendered DOM)
     fetched_at = scrapy.Field()  # aware datetime (UTC)
     raw = scrapy.Field()  # {field: text as the page showed it}; seller fields under "seller"
@@ -27,3 +28,4 @@ class ListingItem(scrapy.Item):
     snapshot_pk = scrapy.Field()  # snapshots.id, set by the snapshot pipeline
     html_sha256 = scrapy.Field()  # the HTML's blob, set by the snapshot pipeline
     screenshot_sha256 = scrapy.Field()  # the PNG's blob, set by the screenshot pipeline
+    warc_sha256 = scrapy.Field()  # the page's WARC file (blob), set by the snapshot pipeline

@@ -2,7 +2,8 @@
 
 1. NormalisePipeline  validate and normalise the field texts into a listing record
 2. PersistPipeline    upsert seller and listing; a price observation only when the price changed
-3. SnapshotPipeline   the page's HTML, final URL, status, headers, fetch time, tool version
+3. SnapshotPipeline   the page's HTML, final URL, status, headers, fetch time, tool version, and
+                      its WARC file (request, response, images, screenshot: storage.warc)
 4. ScreenshotPipeline the full-page PNG of a browser-rendered page, onto its snapshot
 5. ScorePipeline      score the stored listing and put it in the review queue when flagged
 
@@ -283,6 +284,7 @@ class SnapshotPipeline:
         for item in items:  # the blobs are written (and fsynced) before the rows that name them
             if item.get("body"):
                 item["html_sha256"] = self.db.blobs.put(item["body"])
+                item["warc_sha256"] = self.warc(item)
                 item["body"] = None  # stored: do not keep the bytes in memory
         ids = add_snapshots(
             session=session,
@@ -298,12 +300,70 @@ class SnapshotPipeline:
                     "html_sha256": item.get("html_sha256"),
                     "tool_version": self.tool_version,
                     "extracted": dict(item.get("raw") or {}) | {"external_id": item.get("external_id")},
+                    "warc_sha256": item.get("warc_sha256"),
+                    "user_agent": _header(item.get("request_headers"), "user-agent"),
                 }
                 for item in items
             ],
         )
         for item, snapshot_id in zip(items, ids, strict=True):
             item["snapshot_pk"] = snapshot_id
+
+    def warc(self, item: ListingItem) -> str:
+        """The page's WARC file (storage.warc, the writer every capture uses), stored; its sha256.
+
+        The page's request and response; the listing's images the crawl kept (from the blob store, as
+        resource records); a browser-rendered page's screenshot. The body of a browser-rendered page is
+        its DOM after rendering, which the warcinfo record says."""
+        from storage.warc import CaptureInfo, Exchange, Resource, screenshot_uri, store_warc
+
+        at = item["fetched_at"]
+        page = item.get("final_url") or item["url"]
+        resources = []
+        for image in item.get("images_fetched") or []:
+            try:
+                data = self.db.blobs.get(image["sha256"])
+            except FileNotFoundError:
+                continue
+            resources.append(
+                Resource(
+                    url=image["url"],
+                    content_type=image.get("content_type") or "application/octet-stream",
+                    body=data,
+                    at=at,
+                )
+            )
+        if item.get("screenshot"):
+            resources.append(
+                Resource(url=screenshot_uri(page), content_type="image/png", body=item["screenshot"], at=at)
+            )
+        return store_warc(
+            self.db.blobs,
+            exchanges=[
+                Exchange(
+                    url=page,
+                    status=item.get("status") or 200,
+                    headers=item.get("headers") or {},
+                    body=item["body"],
+                    at=at,
+                    request_headers=item.get("request_headers") or {},
+                )
+            ],
+            resources=resources,
+            info=CaptureInfo(
+                software=self.tool_version,
+                user_agent=_header(item.get("request_headers"), "user-agent"),
+                extra={"body": "rendered DOM (browser crawl)"} if item.get("rendered") else {},
+            ),
+        )
+
+
+def _header(headers: dict[str, str] | None, name: str) -> str | None:
+    """A header's value by case-insensitive name, or None."""
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return value
+    return None
 
 
 class ScreenshotPipeline:

@@ -55,6 +55,7 @@ class CrawlOptions:
     distributed: str | None = None  # Redis URL of a frontier shared with other crawler processes
     base_url_override: str | None = None  # crawl the platform at this address instead of its profile's
     progress: bool = True  # draw a progress bar (only where stderr is a terminal)
+    progress_words: dict[str, str] = field(default_factory=dict)  # what it says: crawler.progress.BarWords
     fresh: bool = False  # start afresh instead of resuming an interrupted crawl
     score: bool = True  # score and queue each stored listing
     settings_extra: dict[str, Any] = field(default_factory=dict)  # Scrapy settings (benchmarks, tests)
@@ -365,6 +366,7 @@ def run_spider(settings: Settings, profile: Profile, options: CrawlOptions, plan
         max_pages=options.max_pages,
         log_file=log_dir / f"crawl-{profile.name}.log",
         progress=options.progress,
+        progress_words=options.progress_words,
         score=options.score,
         extra=options.settings_extra | plan.scrapy_extra,
     )

@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "MARKWATCH_CRAWL_RUN_ID": 0,  # the crawl-run row the recorder keeps; 0 = none (recorder off)
     "MARKWATCH_DONE_LOG": None,  # path of the resume log (detail pages stored); None = none
     "MARKWATCH_PROGRESS": False,  # draw the Rich progress bar on stderr
+    "MARKWATCH_PROGRESS_WORDS": {},  # what the bar says (crawler.progress.BarWords), in the caller's language
     "MARKWATCH_SCORE": True,  # score and queue each stored listing
     "MARKWATCH_BROWSER": False,  # the profile renders pages in Chromium
     "MARKWATCH_PAGES_PER_CONTEXT": 100,  # browser pages before a context is retired (memory)
@@ -60,6 +61,8 @@ COMPONENTS: dict[str, Any] = {
     "EXTENSIONS": {
         "scrapy.extensions.remote_control.RemoteControl": None,  # no listening port for a crawl
         "scrapy.extensions.throttle.AutoThrottle": None,
+        "scrapy.extensions.closespider.CloseSpider": None,
+        "crawler.extensions.PageLimit": 0,  # CloseSpider counting pages, not images
         "crawler.middlewares.BrowserAwareThrottle": 0,
         "crawler.extensions.CrawlRunRecorder": 500,
         "crawler.distributed.KeepAlive": 510,
@@ -92,6 +95,7 @@ def scrapy_settings(
     progress: bool = False,
     score: bool = True,
     extra: dict[str, Any] | None = None,
+    progress_words: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Settings for one crawl of ``profile``; ``extra`` overrides (distributed mode, benchmarks)."""
     settings: dict[str, Any] = {
@@ -106,6 +110,7 @@ def scrapy_settings(
         "MARKWATCH_CRAWL_RUN_ID": run_id or 0,
         "MARKWATCH_BROWSER": profile.browser,
         "MARKWATCH_PROGRESS": progress,
+        "MARKWATCH_PROGRESS_WORDS": dict(progress_words or {}),
         "MARKWATCH_SCORE": score,
         "MARKWATCH_RETRIES": int(profile.politeness["retries"]),
         "MARKWATCH_MAX_BACKOFF": float(profile.politeness["max_delay"]),

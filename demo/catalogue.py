@@ -7,10 +7,11 @@ never copied from a list of known fakes, so the scorer is measured on marks it h
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -68,6 +69,9 @@ class DemoSeller:
     rating: float
     licence: str | None  # 统一社会信用代码 (18 chars), None when the shop shows none
     authorized_for: str | None = None  # brand name when this is the brand's authorised shop
+    address: str | None = None  # 退货地址 the shop block shows
+    contact: str | None = None  # the contact line the shop block shows (phones, WeChat… with tricks)
+    operation: str | None = None  # the truth: the seeded operation behind the shop (op-1, …)
 
     def record(self) -> dict[str, Any]:
         return {
@@ -77,6 +81,10 @@ class DemoSeller:
             "rating": self.rating,
             "licence": self.licence,
         }
+
+    def page(self) -> dict[str, Any]:
+        """What the shop block of a page shows: the record's fields, the address and the contact line."""
+        return self.record() | {"address": self.address, "contact": self.contact}
 
 
 @dataclass(frozen=True)
@@ -874,13 +882,16 @@ class _Sellers:
         next_id = iter(range(1001, 100000, 7))
         for b in brands:
             for name in b.get("authorized_sellers", [])[:1]:
+                make_uscc(rng)  # drawn as before, so the rest of the catalogue stays the same for a seed
                 self.authorised[b["name"]] = DemoSeller(
                     f"s-{next(next_id)}",
                     name,
                     self._date(2010, 2018),
                     round(rng.uniform(4.7, 4.9), 1),
-                    make_uscc(rng),
+                    # the brand's own company runs its flagship shop on every platform: one licence
+                    make_uscc(random.Random(f"markwatch-demo-brand-licence:{b['name']}")),
                     authorized_for=b["name"],
+                    operation=f"brand:{b['name']}",
                 )
         names = [p + s for p in SHOP_PREFIXES for s in SHOP_SUFFIXES]
         rng.shuffle(names)
@@ -955,185 +966,247 @@ def _plain_images(text: str, rng: random.Random) -> list[ImageSpec]:
     ]
 
 
+@dataclass(frozen=True)
+class _Draw:
+    """What every listing kind draws first (in this order, so a seed gives the same catalogue)."""
+
+    brand: dict[str, Any]
+    name: str
+    product: str
+    category: str
+    floor: float
+    fair: float
+    rng: random.Random
+    sellers: _Sellers
+
+
+def _genuine(d: _Draw) -> dict[str, Any]:
+    """A genuine listing."""
+    seller = d.sellers.authorised.get(d.name) or d.sellers.any_ordinary()
+    return dict(
+        title=_title(d.name, d.product, _filler(d.rng, GENUINE_FILLERS)),
+        price=d.fair,
+        category=d.category,
+        seller=seller,
+        popular=True,
+        images=_brand_images(d.brand, d.product),
+        description=f"{d.name}官方授权，正品保障，支持专柜验货，七天无理由退换。{d.product}。",
+        label=_label(False, d.name, None, "genuine", "品牌授权店铺"),
+    )
+
+
+def _reseller(d: _Draw) -> dict[str, Any]:
+    """A reseller listing."""
+    mark = d.rng.choice(brand_marks(d.brand))
+    return dict(
+        title=_title(mark, d.product, _filler(d.rng)),
+        price=d.fair * d.rng.uniform(0.85, 1.1),
+        category=d.category,
+        seller=d.sellers.any_ordinary(),
+        popular=d.rng.random() < 0.5,
+        images=_brand_images(d.brand, d.product),
+        description=f"正规渠道进货，可开发票，假一赔十。{mark} {d.product}，下单48小时内发货。",
+        label=_label(False, d.name, None, "reseller", "普通店铺 正常价格"),
+    )
+
+
+def _lookalike(d: _Draw) -> dict[str, Any]:
+    """A lookalike listing."""
+    fake, mark, mechanism = make_lookalike(d.brand, d.rng)
+    head = [fake, d.product] if d.rng.random() < 0.7 else [d.product, fake]
+    return dict(
+        title=_title(*head, _filler(d.rng)),
+        price=d.fair * d.rng.uniform(0.3, 0.9),
+        category=d.category,
+        seller=d.sellers.any_sketchy(),
+        popular=d.rng.random() < 0.4,
+        images=[
+            ImageSpec(fake, d.product.split()[0], d.rng.randrange(360)),
+            ImageSpec(fake, "实拍", d.rng.randrange(360)),
+        ],
+        description=f"{fake}，厂家直销，品质保证，{d.product}，和大牌一个味道，价格实惠。",
+        label=_label(
+            True, d.name, "lookalike_mark", "lookalike", f"{fake} ≈ {mark} ({MECHANISM_NAMES[mechanism]})"
+        ),
+    )
+
+
+def _counterfeit(d: _Draw) -> dict[str, Any]:
+    """A counterfeit listing."""
+    mark = d.rng.choice(brand_marks(d.brand))
+    cues = d.rng.sample(CUE_WORDS, 2)
+    return dict(
+        title=_title(mark, d.product, cues[0], cues[1] if d.rng.random() < 0.5 else ""),
+        price=d.floor * d.rng.uniform(0.06, 0.14),
+        category=d.category,
+        seller=d.sellers.any_sketchy(),
+        popular=d.rng.random() < 0.3,
+        images=_brand_images(d.brand, d.product),
+        description=f"{cues[0]}品质，细节做工对比专柜，懂的来，不支持专柜验货。{d.product}。",
+        label=_label(True, d.name, "counterfeit_mark", "counterfeit", f"暗语 {'/'.join(cues)} + 低价"),
+    )
+
+
+def _price_only(d: _Draw) -> dict[str, Any]:
+    """A price only listing."""
+    mark = d.rng.choice(brand_marks(d.brand))
+    return dict(
+        title=_title(mark, d.product, d.rng.choice(("正品", "清仓", "特价", "官方"))),
+        price=d.floor * d.rng.uniform(0.08, 0.2),
+        category=d.category,
+        seller=d.sellers.any_sketchy(),
+        popular=False,
+        images=_brand_images(d.brand, d.product),
+        description=f"清仓特价，{d.product}，数量有限，先到先得。",
+        label=_label(True, d.name, "counterfeit_mark", "price_only", "正品商标 + 不合理低价"),
+    )
+
+
+def _trade_dress(d: _Draw) -> dict[str, Any]:
+    """A trade dress listing."""
+    return dict(
+        title=_title(f"{d.name}平替", d.product, "同款包装 同款瓶型"),
+        price=d.fair * d.rng.uniform(0.2, 0.5),
+        category=d.category,
+        seller=d.sellers.any_sketchy(),
+        popular=d.rng.random() < 0.5,
+        images=_brand_images(d.brand, d.product),
+        description=f"包装和{d.name}一模一样，送礼有面子，{d.product}。",
+        label=_label(True, d.name, "other", "trade_dress", "擅自使用知名商品包装装潢"),
+    )
+
+
+def _false_advertising(d: _Draw) -> dict[str, Any]:
+    """A false advertising listing."""
+    prod, cat, lo, hi = d.rng.choice(CLAIM_PRODUCTS)
+    claim = d.rng.choice(CLAIMS)
+    return dict(
+        title=_title(prod, claim, _filler(d.rng)),
+        price=d.rng.uniform(lo, hi),
+        category=cat,
+        seller=d.sellers.any_sketchy(),
+        popular=d.rng.random() < 0.4,
+        images=_plain_images(prod, d.rng),
+        description=f"{claim}，老中医祖传配方，无效退款。{prod}。",
+        label=_label(True, None, "false_advertising", "false_advertising", claim),
+    )
+
+
+def _banned_agri(d: _Draw) -> dict[str, Any]:
+    """A banned agri listing."""
+    active = d.rng.choice(BANNED_PESTICIDES)
+    return dict(
+        title=_title(active, d.rng.choice(PESTICIDE_FORMS), d.rng.choice(PESTICIDE_USES), _filler(d.rng)),
+        price=d.rng.uniform(15, 120),
+        category="农资农药",
+        seller=d.sellers.any_sketchy(),
+        popular=d.rng.random() < 0.3,
+        images=_plain_images(active, d.rng),
+        description=f"{active}，老药效果好，见效快，量大从优，物流代收。",
+        label=_label(True, None, "banned_agri_input", "banned_agri", f"禁限用农药 {active}"),
+    )
+
+
+def _substandard_fuel(d: _Draw) -> dict[str, Any]:
+    """A substandard fuel listing."""
+    prod = d.rng.choice(FUEL_PRODUCTS)
+    return dict(
+        title=_title(prod, d.rng.choice(FUEL_GRADES), d.rng.choice(FUEL_EXTRAS)),
+        price=d.rng.uniform(4.5, 7.5) * d.rng.choice((1, 50, 200)),
+        category="汽车用品",
+        seller=d.sellers.any_sketchy(),
+        popular=d.rng.random() < 0.3,
+        images=_plain_images(prod, d.rng),
+        description=f"{prod}，价格比加油站便宜，自带油桶，量大可送货。",
+        label=_label(True, None, "substandard_fuel", "substandard_fuel", prod),
+    )
+
+
+def _hard_negative(d: _Draw) -> dict[str, Any]:
+    """A hard negative listing."""
+    r = d.rng.random()
+    if r < 0.25:
+        active = d.rng.choice(LEGAL_PESTICIDES)
+        title = _title(
+            active, d.rng.choice(PESTICIDE_FORMS[-3:]), d.rng.choice(PESTICIDE_USES[1:]), "登记证齐全"
+        )
+        return dict(
+            title=title,
+            price=d.rng.uniform(12, 60),
+            category="农资农药",
+            seller=d.sellers.any_ordinary(),
+            popular=d.rng.random() < 0.5,
+            images=_plain_images(active, d.rng),
+            description=f"{active}，农药登记证、生产许可证齐全，按标签说明使用。",
+            label=_label(False, None, None, "hard_negative", f"合法农药 {active}"),
+        )
+    if r < 0.35:
+        prod, lo, hi = d.rng.choice(AUTO_ORDINARY)
+        return dict(
+            title=_title(prod, _filler(d.rng)),
+            price=d.rng.uniform(lo, hi),
+            category="汽车用品",
+            seller=d.sellers.any_ordinary(),
+            popular=d.rng.random() < 0.5,
+            images=_plain_images(prod, d.rng),
+            description=f"{prod}，正规厂家生产，符合国家标准。",
+            label=_label(False, None, None, "hard_negative", "合法汽车用品"),
+        )
+    title, cat, lo, hi, why = d.rng.choice(HARD_NEGATIVES)
+    return dict(
+        title=_title(title, _filler(d.rng)),
+        price=d.rng.uniform(lo, hi),
+        category=cat,
+        seller=d.sellers.any_ordinary(),
+        popular=d.rng.random() < 0.5,
+        images=_plain_images(title, d.rng),
+        description=f"{title}，实物拍摄，放心购买。",
+        label=_label(False, None, None, "hard_negative", why),
+    )
+
+
+def _ordinary(d: _Draw) -> dict[str, Any]:
+    """An ordinary listing."""
+    prod, cat, lo, hi = d.rng.choice(ORDINARY)
+    return dict(
+        title=_title(prod, _filler(d.rng)),
+        price=d.rng.uniform(lo, hi),
+        category=cat,
+        seller=d.sellers.any_ordinary(),
+        popular=d.rng.random() < 0.5,
+        images=_plain_images(prod, d.rng),
+        description=f"{prod}，品质好物，支持七天无理由退换。",
+        label=_label(False, None, None, "ordinary", None),
+    )
+
+
+KINDS: dict[str, Callable[[_Draw], dict[str, Any]]] = {
+    "genuine": _genuine,
+    "reseller": _reseller,
+    "lookalike": _lookalike,
+    "counterfeit": _counterfeit,
+    "price_only": _price_only,
+    "trade_dress": _trade_dress,
+    "false_advertising": _false_advertising,
+    "banned_agri": _banned_agri,
+    "substandard_fuel": _substandard_fuel,
+    "hard_negative": _hard_negative,
+    "ordinary": _ordinary,
+}
+
+
 def _listing(
     platform: str, kind: str, rng: random.Random, brands: tuple[dict[str, Any], ...], sellers: _Sellers
 ) -> dict[str, Any]:
     """One listing's fields (without its number) for a kind."""
+    if kind not in KINDS:
+        raise ValueError(kind)
     brand = rng.choice(brands)
-    name = brand["name"]
-    product = rng.choice(PRODUCTS.get(name, DEFAULT_PRODUCTS))
+    product = rng.choice(PRODUCTS.get(brand["name"], DEFAULT_PRODUCTS))
     category = (brand.get("categories") or ["家居日用"])[0]
     floor = float(brand.get("price_floor") or 50.0)
     fair = floor * rng.uniform(1.05, 1.8)
-
-    if kind == "genuine":
-        seller = sellers.authorised.get(name) or sellers.any_ordinary()
-        return dict(
-            title=_title(name, product, _filler(rng, GENUINE_FILLERS)),
-            price=fair,
-            category=category,
-            seller=seller,
-            popular=True,
-            images=_brand_images(brand, product),
-            description=f"{name}官方授权，正品保障，支持专柜验货，七天无理由退换。{product}。",
-            label=_label(False, name, None, "genuine", "品牌授权店铺"),
-        )
-    if kind == "reseller":
-        mark = rng.choice(brand_marks(brand))
-        return dict(
-            title=_title(mark, product, _filler(rng)),
-            price=fair * rng.uniform(0.85, 1.1),
-            category=category,
-            seller=sellers.any_ordinary(),
-            popular=rng.random() < 0.5,
-            images=_brand_images(brand, product),
-            description=f"正规渠道进货，可开发票，假一赔十。{mark} {product}，下单48小时内发货。",
-            label=_label(False, name, None, "reseller", "普通店铺 正常价格"),
-        )
-    if kind == "lookalike":
-        fake, mark, mechanism = make_lookalike(brand, rng)
-        head = [fake, product] if rng.random() < 0.7 else [product, fake]
-        return dict(
-            title=_title(*head, _filler(rng)),
-            price=fair * rng.uniform(0.3, 0.9),
-            category=category,
-            seller=sellers.any_sketchy(),
-            popular=rng.random() < 0.4,
-            images=[
-                ImageSpec(fake, product.split()[0], rng.randrange(360)),
-                ImageSpec(fake, "实拍", rng.randrange(360)),
-            ],
-            description=f"{fake}，厂家直销，品质保证，{product}，和大牌一个味道，价格实惠。",
-            label=_label(
-                True, name, "lookalike_mark", "lookalike", f"{fake} ≈ {mark} ({MECHANISM_NAMES[mechanism]})"
-            ),
-        )
-    if kind == "counterfeit":
-        mark = rng.choice(brand_marks(brand))
-        cues = rng.sample(CUE_WORDS, 2)
-        return dict(
-            title=_title(mark, product, cues[0], cues[1] if rng.random() < 0.5 else ""),
-            price=floor * rng.uniform(0.06, 0.14),
-            category=category,
-            seller=sellers.any_sketchy(),
-            popular=rng.random() < 0.3,
-            images=_brand_images(brand, product),
-            description=f"{cues[0]}品质，细节做工对比专柜，懂的来，不支持专柜验货。{product}。",
-            label=_label(True, name, "counterfeit_mark", "counterfeit", f"暗语 {'/'.join(cues)} + 低价"),
-        )
-    if kind == "price_only":
-        mark = rng.choice(brand_marks(brand))
-        return dict(
-            title=_title(mark, product, rng.choice(("正品", "清仓", "特价", "官方"))),
-            price=floor * rng.uniform(0.08, 0.2),
-            category=category,
-            seller=sellers.any_sketchy(),
-            popular=False,
-            images=_brand_images(brand, product),
-            description=f"清仓特价，{product}，数量有限，先到先得。",
-            label=_label(True, name, "counterfeit_mark", "price_only", "正品商标 + 不合理低价"),
-        )
-    if kind == "trade_dress":
-        return dict(
-            title=_title(f"{name}平替", product, "同款包装 同款瓶型"),
-            price=fair * rng.uniform(0.2, 0.5),
-            category=category,
-            seller=sellers.any_sketchy(),
-            popular=rng.random() < 0.5,
-            images=_brand_images(brand, product),
-            description=f"包装和{name}一模一样，送礼有面子，{product}。",
-            label=_label(True, name, "other", "trade_dress", "擅自使用知名商品包装装潢"),
-        )
-    if kind == "false_advertising":
-        prod, cat, lo, hi = rng.choice(CLAIM_PRODUCTS)
-        claim = rng.choice(CLAIMS)
-        return dict(
-            title=_title(prod, claim, _filler(rng)),
-            price=rng.uniform(lo, hi),
-            category=cat,
-            seller=sellers.any_sketchy(),
-            popular=rng.random() < 0.4,
-            images=_plain_images(prod, rng),
-            description=f"{claim}，老中医祖传配方，无效退款。{prod}。",
-            label=_label(True, None, "false_advertising", "false_advertising", claim),
-        )
-    if kind == "banned_agri":
-        active = rng.choice(BANNED_PESTICIDES)
-        return dict(
-            title=_title(active, rng.choice(PESTICIDE_FORMS), rng.choice(PESTICIDE_USES), _filler(rng)),
-            price=rng.uniform(15, 120),
-            category="农资农药",
-            seller=sellers.any_sketchy(),
-            popular=rng.random() < 0.3,
-            images=_plain_images(active, rng),
-            description=f"{active}，老药效果好，见效快，量大从优，物流代收。",
-            label=_label(True, None, "banned_agri_input", "banned_agri", f"禁限用农药 {active}"),
-        )
-    if kind == "substandard_fuel":
-        prod = rng.choice(FUEL_PRODUCTS)
-        return dict(
-            title=_title(prod, rng.choice(FUEL_GRADES), rng.choice(FUEL_EXTRAS)),
-            price=rng.uniform(4.5, 7.5) * rng.choice((1, 50, 200)),
-            category="汽车用品",
-            seller=sellers.any_sketchy(),
-            popular=rng.random() < 0.3,
-            images=_plain_images(prod, rng),
-            description=f"{prod}，价格比加油站便宜，自带油桶，量大可送货。",
-            label=_label(True, None, "substandard_fuel", "substandard_fuel", prod),
-        )
-    if kind == "hard_negative":
-        r = rng.random()
-        if r < 0.25:
-            active = rng.choice(LEGAL_PESTICIDES)
-            title = _title(
-                active, rng.choice(PESTICIDE_FORMS[-3:]), rng.choice(PESTICIDE_USES[1:]), "登记证齐全"
-            )
-            return dict(
-                title=title,
-                price=rng.uniform(12, 60),
-                category="农资农药",
-                seller=sellers.any_ordinary(),
-                popular=rng.random() < 0.5,
-                images=_plain_images(active, rng),
-                description=f"{active}，农药登记证、生产许可证齐全，按标签说明使用。",
-                label=_label(False, None, None, "hard_negative", f"合法农药 {active}"),
-            )
-        if r < 0.35:
-            prod, lo, hi = rng.choice(AUTO_ORDINARY)
-            return dict(
-                title=_title(prod, _filler(rng)),
-                price=rng.uniform(lo, hi),
-                category="汽车用品",
-                seller=sellers.any_ordinary(),
-                popular=rng.random() < 0.5,
-                images=_plain_images(prod, rng),
-                description=f"{prod}，正规厂家生产，符合国家标准。",
-                label=_label(False, None, None, "hard_negative", "合法汽车用品"),
-            )
-        title, cat, lo, hi, why = rng.choice(HARD_NEGATIVES)
-        return dict(
-            title=_title(title, _filler(rng)),
-            price=rng.uniform(lo, hi),
-            category=cat,
-            seller=sellers.any_ordinary(),
-            popular=rng.random() < 0.5,
-            images=_plain_images(title, rng),
-            description=f"{title}，实物拍摄，放心购买。",
-            label=_label(False, None, None, "hard_negative", why),
-        )
-    if kind == "ordinary":
-        prod, cat, lo, hi = rng.choice(ORDINARY)
-        return dict(
-            title=_title(prod, _filler(rng)),
-            price=rng.uniform(lo, hi),
-            category=cat,
-            seller=sellers.any_ordinary(),
-            popular=rng.random() < 0.5,
-            images=_plain_images(prod, rng),
-            description=f"{prod}，品质好物，支持七天无理由退换。",
-            label=_label(False, None, None, "ordinary", None),
-        )
-    raise ValueError(kind)
+    return KINDS[kind](_Draw(brand, brand["name"], product, category, floor, fair, rng, sellers))
 
 
 def _hostile(i: int, rng: random.Random, sellers: _Sellers) -> dict[str, Any]:
@@ -1163,6 +1236,241 @@ def _hostile(i: int, rng: random.Random, sellers: _Sellers) -> dict[str, Any]:
         images=_plain_images("洗碗布", rng),
         description=HOSTILE_DESCRIPTION,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Seeded operations: several shops across both platforms run by one operation, tied by a shared
+# licence, phone, WeChat, QQ or e-mail (written with the tricks sellers use), or by a shared own photo
+# and return address together; and decoy shops that share only weak signals (a market's address, a
+# near-identical name, a stock photo). Truth: ``label["operation"]``: ``op-N`` for a seeded operation,
+# ``brand:NAME`` for a brand's authorised shops (one company, one licence, on both platforms), None for a
+# shop that stands alone.
+
+OPERATION_COUNT = 6
+OPERATION_NAMES = (
+    "臻品阁",
+    "尚品汇",
+    "名品速递",
+    "潮流前线",
+    "鞋都精品",
+    "奢品仓",
+    "靓货铺",
+    "爆款集",
+    "欧美买手",
+    "精工坊",
+    "名表行",
+    "好货多",
+)  # fmt: skip, two names per operation
+OPERATION_SUFFIXES = ("旗舰店", "专营店", "精品店", "小店", "二店", "官方店")
+PROVINCES = (
+    ("广东省", "广州市", ("白云区", "番禺区")),
+    ("广东省", "深圳市", ("龙岗区", "宝安区")),
+    ("福建省", "莆田市", ("荔城区", "城厢区")),
+    ("浙江省", "温州市", ("鹿城区", "瓯海区")),
+    ("江苏省", "苏州市", ("吴中区", "相城区")),
+    ("河北省", "石家庄市", ("新华区", "桥西区")),
+)
+ROADS = ("工业大道", "兴业路", "鞋城路", "民营科技园", "商贸街", "环城北路", "物流园一路", "创业路")
+MARKET_ADDRESS = "浙江省金华市义乌市福田街道国际商贸城二区东17号门"  # a market thousands of shops give
+DECOY_NAMES = (("晨曦鞋业旗舰店", "晨曦鞋业专营店"),)
+STOCK_PHOTO = ImageSpec("实拍图", "同款现货", 200)  # a generic photo many unrelated shops use
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A seeded operation: its identity and its shops, each with what it shows."""
+
+    id: str
+    licence: str
+    phone: str
+    wechat: str
+    qq: str
+    email: str
+    address: str
+    photo: ImageSpec
+    shops: tuple[tuple[str, DemoSeller, frozenset[str]], ...]  # (platform, shop, what it shows)
+
+
+def _address(rng: random.Random) -> str:
+    province, city, districts = rng.choice(PROVINCES)
+    number = f"{rng.randint(2, 388)}号{rng.randint(1, 9)}栋"
+    return f"{province}{city}{rng.choice(districts)}{rng.choice(ROADS)}{number}"
+
+
+def _phone_number(rng: random.Random) -> str:
+    return "1" + rng.choice("35789") + "".join(rng.choice(string.digits) for _ in range(9))
+
+
+CN_NUMERALS = "〇一二三四五六七八九"
+
+
+def _written_phone(phone: str, rng: random.Random) -> str:
+    """A phone number as a seller hides it from the platform's filter."""
+    forms = (
+        lambda p: f"电话 {' '.join(p[:3])}-{p[3:7]}-{p[7:]}",
+        lambda p: "手机：" + p.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+        lambda p: "电话 " + "".join(CN_NUMERALS[int(c)] for c in p),
+        lambda p: f"☎ {p[:3]}❤{p[3:7]}❤{p[7:]}",
+        lambda p: f"联系 +86 {p[:3]} {p[3:7]} {p[7:]}",
+    )
+    return rng.choice(forms)(phone)
+
+
+def _written_wechat(wechat: str, rng: random.Random) -> str:
+    return rng.choice(("微❤：{}", "薇信 {}", "V信: {}", "加威 {}", "vx：{}")).format(wechat)
+
+
+def _written_qq(qq: str, rng: random.Random) -> str:
+    spaced = " ".join(qq[i : i + 3] for i in range(0, len(qq), 3))
+    return rng.choice((f"扣扣 {spaced}", f"企鹅：{qq}", f"Q号 {qq}"))
+
+
+def _written_email(email: str, rng: random.Random) -> str:
+    local, domain = email.split("@")
+    name, tld = domain.rsplit(".", 1)
+    return rng.choice((f"邮箱 {local} at {name} dot {tld}", f"mail: {local}(at){name}(dot){tld}"))
+
+
+def _contact_line(op: Operation, shows: frozenset[str], rng: random.Random) -> str | None:
+    parts = []
+    if "phone" in shows:
+        parts.append(_written_phone(op.phone, rng))
+    if "wechat" in shows:
+        parts.append(_written_wechat(op.wechat, rng))
+    if "qq" in shows:
+        parts.append(_written_qq(op.qq, rng))
+    if "email" in shows:
+        parts.append(_written_email(op.email, rng))
+    return "，".join(parts) or None
+
+
+LINKS = ("licence", "phone", "wechat", "wechat", "qq", "email", "photo+address")
+
+
+def _operation(k: int, rng: random.Random, names: list[str]) -> Operation:
+    """Operation ``op-k``: 2–4 shops on both platforms, each pair of neighbours sharing one link."""
+    wechat = (
+        rng.choice(("zp", "hx", "mp", "jp", "xq", "lh")) + rng.choice(("_kf", "-shop", "vip", "888")) + str(k)
+    )
+    base = Operation(
+        id=f"op-{k}",
+        licence=make_uscc(rng),
+        phone=_phone_number(rng),
+        wechat=wechat + str(rng.randint(10, 99)),
+        qq=str(rng.randint(10_000_000, 2_999_999_999)),
+        email=f"{wechat}{rng.randint(1, 99)}@{rng.choice(('163.com', '126.com', 'qq.com'))}",
+        address=_address(rng),
+        photo=ImageSpec(f"{names[0]}实拍", f"货号{rng.randint(100, 999)}", rng.randrange(360)),
+        shops=(),
+    )
+    size = rng.randint(2, 4)
+    links = [rng.choice(LINKS) for _ in range(size - 1)]
+    platforms = [PLATFORMS[(k + i) % 2] if i < 2 else rng.choice(PLATFORMS) for i in range(size)]
+    shops = []
+    for i, platform in enumerate(platforms):
+        shows = set()
+        for link in links[max(0, i - 1) : i + 1]:
+            shows |= set(link.split("+"))
+        name = names[0] if i == 0 or rng.random() < 0.5 else names[1]
+        seller = DemoSeller(
+            f"s-{90001 + 10 * k + i}",
+            name + rng.choice(OPERATION_SUFFIXES),
+            f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            round(rng.uniform(3.6, 4.8), 1),
+            base.licence if "licence" in shows else make_uscc(rng) if rng.random() < 0.7 else None,
+            address=base.address if "address" in shows else None,
+            operation=base.id,
+        )
+        contact = _contact_line(base, frozenset(shows), rng)
+        if contact and rng.random() < 0.5:  # on the shop block; else in every listing's description
+            seller = dataclasses.replace(seller, contact=contact)
+            shows.add("contact_on_shop")
+        shops.append((platform, seller, frozenset(shows)))
+    return dataclasses.replace(base, shops=tuple(shops))
+
+
+@functools.lru_cache(maxsize=8)
+def operations(seed: int = 7) -> tuple[Operation, ...]:
+    """The seeded operations of a seed (the same on both platforms' catalogues)."""
+    rng = random.Random(f"markwatch-demo-operations:{seed}")
+    names = list(OPERATION_NAMES)
+    rng.shuffle(names)
+    return tuple(
+        _operation(k, rng, names[2 * (k - 1) % len(names) :][:2] or names[:2])
+        for k in range(1, OPERATION_COUNT + 1)
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def decoys(seed: int = 7) -> tuple[tuple[str, DemoSeller, bool], ...]:
+    """Shops that share only weak signals: (platform, shop, uses the stock photo)."""
+    rng = random.Random(f"markwatch-demo-decoys:{seed}")
+    shared_address = _address(rng)
+    out: list[tuple[str, DemoSeller, bool]] = []
+
+    def shop(n: int, platform: str, name: str, *, address: str | None = None, stock: bool = False) -> None:
+        seller = DemoSeller(
+            f"s-{95001 + n}", name, f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            round(rng.uniform(4.2, 4.9), 1), make_uscc(rng), address=address,
+        )  # fmt: skip
+        out.append((platform, seller, stock))
+
+    shop(1, "demo-static", "万家福日用", address=MARKET_ADDRESS)  # the same market address only
+    shop(2, "demo-spa", "金秋百货", address=MARKET_ADDRESS)
+    shop(3, "demo-static", DECOY_NAMES[0][0])  # near-identical names only
+    shop(4, "demo-spa", DECOY_NAMES[0][1])
+    shop(5, "demo-static", "绿源家居", address=shared_address, stock=True)  # a stock photo, and an address
+    shop(6, "demo-spa", "美家生活馆", address=shared_address, stock=True)
+    shop(7, "demo-static", "小熊居家", stock=True)
+    shop(8, "demo-spa", "橙子优选", stock=True)
+    return tuple(out)
+
+
+OPERATION_KINDS = ("counterfeit", "lookalike", "price_only", "trade_dress")
+DECOY_KINDS = ("ordinary", "hard_negative")
+
+
+def _with_operations(platform: str, listings: list[DemoListing], seed: int) -> list[DemoListing]:
+    """The listings with some of the bad ones moved to the seeded operations' shops (contact lines and
+    own photos added) and some ordinary ones to the decoy shops; every label names its operation."""
+    rng = random.Random(f"markwatch-demo-operations:{seed}:{platform}")
+    out = [dataclasses.replace(x, label=x.label | {"operation": x.seller.operation}) for x in listings]
+    bad = [i for i, x in enumerate(out) if x.label.get("kind") in OPERATION_KINDS]
+    plain = [i for i, x in enumerate(out) if x.label.get("kind") in DECOY_KINDS]
+    rng.shuffle(bad)
+    rng.shuffle(plain)
+    for op in operations(seed):
+        for shop_platform, seller, shows in op.shops:
+            if shop_platform != platform:
+                continue
+            for _ in range(2):
+                if not bad:
+                    break
+                i = bad.pop()
+                x = out[i]
+                description = x.description
+                if not seller.contact and (line := _contact_line(op, shows, rng)):
+                    description = f"{description}｜{line}"
+                if "address" in shows and rng.random() < 0.5:
+                    description = f"{description}｜退货地址：{op.address}"
+                images = (op.photo, *x.images[:1]) if "photo" in shows else x.images
+                out[i] = dataclasses.replace(
+                    x,
+                    seller=seller,
+                    description=description,
+                    images=images,
+                    label=x.label | {"operation": op.id},
+                )
+    for shop_platform, seller, stock in decoys(seed):
+        if shop_platform != platform:
+            continue
+        for _ in range(2):
+            if not plain:
+                break
+            i = plain.pop()
+            images = (STOCK_PHOTO, *out[i].images[:1]) if stock else out[i].images
+            out[i] = dataclasses.replace(out[i], seller=seller, images=images)
+    return out
 
 
 @functools.lru_cache(maxsize=16)
@@ -1208,7 +1516,7 @@ def _platform_catalogue(platform: str, size: int, seed: int) -> tuple[DemoListin
                 label=f["label"],
             )
         )
-    return tuple(out)
+    return tuple(_with_operations(platform, out, seed))
 
 
 def build_catalogue(size: int = 300, seed: int = 7, platform: str | None = None) -> list[DemoListing]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import colorsys
 import functools
+import hashlib
 import io
+import random
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -48,6 +50,15 @@ def render_tile(spec: ImageSpec) -> bytes:
     draw = ImageDraw.Draw(img)
     draw.rectangle((14, 14, TILE - 15, TILE - 15), outline=_rgb(spec.hue, 0.35, 0.6), width=4)
     draw.ellipse((70, 40, 170, 120), fill=_rgb(spec.hue, 0.55, 0.65))
+    # a product's own shapes, drawn from what the tile shows: two different products' photos differ
+    # as real ones do (the same layout alone would give many different tiles one perceptual hash)
+    shapes = random.Random(hashlib.sha256(f"{spec.line1}|{spec.line2}|{spec.hue}".encode()).digest())
+    for _ in range(4):
+        x, y = shapes.randrange(14, TILE - 60), shapes.randrange(14, TILE - 60)
+        w, h = shapes.randrange(30, 110), shapes.randrange(30, 110)
+        box = (x, y, min(x + w, TILE - 15), min(y + h, TILE - 15))
+        fill = _rgb((spec.hue + shapes.randrange(0, 120)) % 360, shapes.choice((0.15, 0.35, 0.7, 0.95)), 0.6)
+        (draw.rectangle if shapes.random() < 0.5 else draw.ellipse)(box, fill=fill)
     for text, y, size in ((spec.line1, 150, 30), (spec.line2, 195, 20)):
         font = _font(size)
         text = text[:12]

@@ -70,7 +70,7 @@ def detail(x: DemoListing) -> dict[str, Any]:
         "sold_display": x.sold_display,
         "category": x.category,
         "category_slug": x.category_slug,
-        "seller": x.seller.record(),
+        "seller": x.seller.page(),
         "description": x.description,
         "images": [f"/img/{x.n}-{k}.png" for k in range(1, len(x.images) + 1)],
     }

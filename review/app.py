@@ -112,15 +112,18 @@ def attach_state(app: FastAPI, settings: Settings) -> None:
 
 
 def include_routers(app: FastAPI) -> None:
-    from review.routes import admin, api, apidocs, auth, brands, leads, queue, users
+    from review.routes import admin, api, apidocs, auth, brands, cases, leads, queue, sellers, users
 
     app.include_router(auth.router)
     app.include_router(queue.router)
     app.include_router(leads.router)
+    app.include_router(sellers.router)
     app.include_router(brands.router)
     app.include_router(admin.router)
     app.include_router(users.router)
     app.include_router(api.router)
+    app.include_router(cases.router)
+    app.include_router(cases.api)
     app.include_router(apidocs.router)
     app.mount(apidocs.ASSETS_URL, apidocs.assets(), name="docs-assets")
 

@@ -10,7 +10,27 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
-PALETTE = ("#c0392b", "#d35400", "#2c7a7b", "#6b46c1", "#b7791f", "#4a5568")
+# One colour per violation kind, wherever a kind is drawn (the web digest, the digest file's chart, the
+# XLSX chart, the PDF): the same kind never changes colour with the kinds shown beside it.
+VIOLATION_COLOURS: dict[str, str] = {
+    "counterfeit_mark": "#c0392b",
+    "lookalike_mark": "#d35400",
+    "banned_agri_input": "#2c7a7b",
+    "false_advertising": "#6b46c1",
+    "substandard_fuel": "#b7791f",
+    "other": "#4a5568",
+}
+
+
+def colour_of(kind: str | None) -> str:
+    """The colour of a violation kind (an unknown or missing kind is drawn as "other")."""
+    return VIOLATION_COLOURS.get(kind or "other", VIOLATION_COLOURS["other"])
+
+
+def in_kind_order(series: Mapping[str, Sequence[int]]) -> dict[str, Sequence[int]]:
+    """Series in the one order of violation kinds, so every legend lists them alike."""
+    rank = {kind: i for i, kind in enumerate(VIOLATION_COLOURS)}  # the order of scoring.VIOLATIONS
+    return {k: series[k] for k in sorted(series, key=lambda k: (rank.get(k, len(rank)), k))}
 
 
 def price_chart(
@@ -73,7 +93,8 @@ def price_chart(
 def stacked_days(
     days: Sequence[date], series: Mapping[str, Sequence[int]], *, labels: dict[str, str], title: str
 ) -> Markup:
-    """Stacked bars: one per day, one colour per series (violation kind), with a legend."""
+    """Stacked bars: one per day, one colour per series (violation kind, coloured by ``colour_of``),
+    with a legend."""
     width, height, pad, legend = 760, 260, 40, 150
     plot_w = width - pad - legend
     top = max([sum(col) for col in zip(*series.values(), strict=True)] or [0]) or 1
@@ -88,7 +109,7 @@ def stacked_days(
     ]
     for i, day in enumerate(days):
         base: float = height - pad
-        for k, (name, values) in enumerate(series.items()):
+        for name, values in series.items():
             n = values[i]
             if not n:
                 continue
@@ -96,7 +117,7 @@ def stacked_days(
             base -= h
             parts.append(
                 f'<rect x="{pad + i * bar + 1:.1f}" y="{base:.1f}" width="{max(1.0, bar - 2):.1f}" '
-                f'height="{h:.1f}" fill="{PALETTE[k % len(PALETTE)]}">'
+                f'height="{h:.1f}" fill="{colour_of(name)}">'
                 f"<title>{day.isoformat()} {escape(labels.get(name, name))}: {n}</title></rect>"
             )
         if i % 5 == 0 or i == len(days) - 1:
@@ -107,8 +128,7 @@ def stacked_days(
     for k, name in enumerate(series):
         ly = pad + k * 18
         parts.append(
-            f'<rect x="{width - legend + 10}" y="{ly}" width="12" height="12" '
-            f'fill="{PALETTE[k % len(PALETTE)]}"/>'
+            f'<rect x="{width - legend + 10}" y="{ly}" width="12" height="12" fill="{colour_of(name)}"/>'
         )
         parts.append(
             f'<text x="{width - legend + 28}" y="{ly + 11}" font-size="12">'
@@ -116,3 +136,11 @@ def stacked_days(
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def swatch(kind: str | None) -> Markup:
+    """A small square in the kind's colour, for legends and table cells (an SVG: no inline style)."""
+    return Markup(
+        '<svg class="swatch" viewBox="0 0 10 10" aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
+        f'<rect width="10" height="10" fill="{colour_of(kind)}"/></svg>'
+    )

@@ -272,6 +272,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         "when": lambda value: fmt.local_time(value, settings.timezone),
         "percent": fmt.percent,
         "number": fmt.number,
+        "reason_detail": fmt.reason_detail,
         "query_with": query_with,
         "STAFF": STAFF,
         "DECIDERS": DECIDERS,

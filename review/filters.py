@@ -24,6 +24,7 @@ FILTER_PARAMS = (
     "q",
     "sort",
     "new_since",
+    "mine",
 )
 STATUSES = ("open", "all", *(s.value for s in LeadStatus))
 
@@ -97,4 +98,5 @@ def parse_filter(params: Mapping[str, str], user: User, *, percent: bool, tz: st
         since=since,
         text=text,
         scope=scope_of(user),
+        assignee_id=user.id if params.get("mine") == "1" else None,
     )

@@ -95,3 +95,53 @@ def spreadsheet_cell(value: object) -> object:
     if value[:1] in FORMULA_STARTS:
         return "'" + text
     return text
+
+
+_QUOTES = "“”「」\"'"
+
+
+def _distinct_items(segment: str) -> str:
+    """An enumeration (``专柜同款、专柜同款、原单``) with each item once, in first-seen order."""
+    items = segment.split("、")
+    distinct = list(dict.fromkeys(item.strip() for item in items))
+    return "、".join(distinct) if len(distinct) < len(items) else segment
+
+
+def _top_level_split(text: str, mark: str) -> list[str]:
+    """``text`` split on ``mark`` where it is outside quotes and brackets."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "（(“「[":
+            depth += 1
+        elif ch in "）)”」]":
+            depth = max(0, depth - 1)
+        elif ch == mark and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def reason_detail(detail: object) -> str:
+    """A scorer's reason detail as every page, the PDF and the command line show it: no word twice and
+    no colon inside it, so that ``{signal}：{detail}`` has one colon.
+
+    ``含售假暗语：专柜同款、专柜同款、原单`` → ``含售假暗语（专柜同款、原单）``;
+    ``禁用：毒鼠强：“毒鼠强”`` → ``禁用（毒鼠强）``; ``禁用：对硫磷：“1605”`` → ``禁用（对硫磷，“1605”）``.
+    The scorer's records keep its own wording; this is only how it is shown (old stored reasons too).
+    """
+    text = printable(detail).strip()
+    segments: list[str] = []
+    for segment in _top_level_split(text, "："):
+        segment = _distinct_items(segment)
+        if segments and segment.strip(_QUOTES) == segments[-1].strip(_QUOTES):
+            continue  # 禁用：毒鼠强：“毒鼠强”: the term found is the substance named
+        segments.append(segment)
+    if len(segments) <= 1:
+        return segments[0] if segments else ""
+    head, rest = segments[0], segments[1:]
+    note = re.fullmatch(r"(.*?)（([^（）]*)）", rest[-1])
+    if note and note.group(1):  # 宣称功效：“减肥”（广告法第十七条）: one bracket, not two
+        rest[-1:] = [note.group(1), note.group(2)]
+    rest = list(dict.fromkeys(rest))
+    return f"{head}（{'，'.join(rest)}）"

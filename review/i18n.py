@@ -72,7 +72,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Command line: markwatch users list | disable | enable | passwd | tokens | revoke",
     ),
     "nav.blacklist": ("黑名单", "Blacklist"),
-    "nav.digest": ("日报", "Digest"),
+    "nav.digest": ("监测日报", "Daily digest"),
     "nav.status": ("系统状态", "Status"),
     "nav.api": ("接口文档", "API"),
     "nav.logout": ("退出", "Log out"),
@@ -116,7 +116,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.back": ("返回待审队列", "Back to the queue"),
     "error.dismiss_reason": ("驳回必须填写理由。", "A dismissal needs a reason."),
-    "error.department": ("请选择有效的处室。", "Choose a valid department."),
+    "error.department": ("请选择有效的承办处室。", "Choose a valid department."),
     "error.no_selection": ("请先勾选线索。", "Select some leads first."),
     "error.conflict": (
         "此线索在您打开页面后已被他人修改，未作处理。请查看当前状态后再决定。",
@@ -170,7 +170,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "param.snapshot_id": ("快照编号", "Snapshot number"),
     "param.brand_id": ("品牌编号", "Brand number"),
     "param.action": ("操作", "Action"),
-    "param.department": ("处室", "Department"),
+    "param.department": ("承办处室", "Department"),
     "param.note": ("备注", "Note"),
     "param.ids": ("所选线索", "Selected leads"),
     "param.name": ("用户名", "User name"),
@@ -198,7 +198,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # actions (decisions and audit events)
     "action.confirm": ("确认", "Confirm"),
     "action.dismiss": ("驳回", "Dismiss"),
-    "action.assign": ("分派处室", "Assign"),
+    "action.assign": ("分派承办处室", "Assign a department"),
     "action.escalate": ("上报", "Escalate"),
     "action.transfer": ("移送公安", "Transfer to police"),
     "action.reopen": ("重新打开（管理员）", "Reopen (admin)"),
@@ -238,7 +238,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.platform": ("平台", "Platform"),
     "queue.brand": ("品牌", "Brand"),
     "queue.violation": ("违法类型", "Violation"),
-    "queue.department": ("处室", "Department"),
+    "queue.department": ("承办处室", "Department"),
     "queue.status": ("状态", "Status"),
     "queue.risk": ("风险", "Risk"),
     "queue.risk_min": ("最低风险 %", "Min risk %"),
@@ -262,8 +262,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.export_csv": ("导出 CSV", "Export CSV"),
     "queue.export_xlsx": ("导出 Excel", "Export XLSX"),
     "queue.keys": (
-        "快捷键：j/k 上下移动，c 确认，d 驳回（需填写理由）",
-        "Keys: j/k move, c confirm, d dismiss (a reason is required)",
+        "快捷键：j/k 上下移动，回车打开，c 确认，d 驳回（在该行填写理由）",
+        "Keys: j/k move, Enter opens, c confirm, d dismiss (type the reason in the row)",
     ),
     "queue.bulk_done": ("已处理 {n} 条线索。", "{n} leads updated."),
     "queue.bulk_changed": (
@@ -287,6 +287,76 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "queue.reason": ("主要理由", "Top reason"),
     "queue.sort_asc": ("升序", "ascending"),
     "queue.sort_desc": ("降序", "descending"),
+    # --- triage (issue 14: triage mode and keys, claim/assign, thumbnails, seller pages, blacklist lifts) ---
+    "triage.nav": ("队列中的上一条、下一条", "Previous and next lead in the queue"),
+    "triage.previous": ("上一条", "Previous lead"),
+    "triage.next": ("下一条", "Next lead"),
+    "triage.decided": (
+        "已记录：线索 #{id}「{action}」。这是队列中的下一条线索。",
+        "Recorded: {action} on lead #{id}. This is the next lead in the queue.",
+    ),
+    "triage.blacklisted": (
+        "线索 #{id} 的卖家确认线索已达 {n} 条，已列入黑名单。",
+        "The seller of lead #{id} now has {n} confirmed leads and is blacklisted.",
+    ),
+    "triage.end": (
+        "已记录：线索 #{id}「{action}」。这是当前队列视图的最后一条线索。",
+        "Recorded: {action} on lead #{id}. That was the last lead of this queue view.",
+    ),
+    "triage.keys": (
+        "快捷键：c 确认，d 驳回（在按钮旁填写理由后回车），e 上报（填写备注后回车，再确认），"
+        "n/p 下一条/上一条",
+        "Keys: c confirm, d dismiss (type the reason beside the buttons, Enter), "
+        "e escalate (type the note, Enter, then confirm), n/p next/previous lead",
+    ),
+    "triage.reason_dismiss": ("驳回理由（必填，回车提交）", "Reason to dismiss (required, Enter submits)"),
+    "triage.reason_escalate": (
+        "上报备注（必填，回车提交）",
+        "Note for the escalation (required, Enter submits)",
+    ),
+    "triage.reason_go": ("提交", "Submit"),
+    "triage.reason_cancel": ("取消（Esc）", "Cancel (Esc)"),
+    "triage.reason_missing": ("请先填写理由。", "Type the reason first."),
+    "triage.row_reason": ("驳回理由（回车提交，Esc 取消）", "Reason to dismiss (Enter submits, Esc cancels)"),
+    "triage.thumbnail": ("商品图片缩略图", "Listing image thumbnail"),
+    "triage.assignee": ("认领人", "Assignee"),
+    "triage.unassigned": ("无人认领", "nobody"),
+    "triage.claim": ("认领", "Claim"),
+    "triage.release": ("放弃认领", "Release"),
+    "triage.assign_to": ("指派给", "Assign to"),
+    "triage.assigned_claim": ("已认领。", "Claimed."),
+    "triage.assigned_assign_reviewer": ("已指派。", "Assigned."),
+    "triage.assigned_release": ("已放弃认领。", "Released."),
+    "triage.assignee_changed": (
+        "这条线索的认领人刚被他人改变，请看当前的认领人。",
+        "Someone else changed who has this lead just now: see its assignee.",
+    ),
+    "triage.mine": ("只看我的", "Mine only"),
+    "triage.mine_on": ("只显示我认领或指派给我的线索", "Only leads you claimed or were assigned"),
+    "triage.assignee_col": ("认领人", "Assignee"),
+    "action.claim": ("认领", "claimed"),
+    "action.assign_reviewer": ("指派审核员", "assigned to a reviewer"),
+    "action.release": ("放弃认领", "released"),
+    "seller.title": ("卖家：{name}", "Seller: {name}"),
+    "seller.external_id": ("平台上的店铺编号", "Shop id on the platform"),
+    "seller.blacklist_reason": ("列入依据", "Blacklisted for"),
+    "seller.leads": ("该卖家的线索", "The seller's leads"),
+    "seller.listings": ("该卖家的商品", "The seller's listings"),
+    "seller.history": ("处理记录（该卖家全部线索）", "History (all the seller's leads)"),
+    "seller.lead": ("线索", "Lead"),
+    "triage.lift": ("解除黑名单", "Lift the blacklist entry"),
+    "triage.lift_reason_label": ("解除理由（必填）", "Reason (required)"),
+    "triage.lift_reason": ("解除黑名单必须填写理由。", "Lifting a blacklist entry needs a reason."),
+    "triage.not_blacklisted": (
+        "该卖家不在黑名单上（可能已被他人解除）。",
+        "The seller is not blacklisted (someone may have lifted it).",
+    ),
+    "triage.lifted": (
+        "已解除黑名单，理由已记入处理记录；该卖家的商品将重新评分。",
+        "Lifted: the reason is in the audit trail, and the seller's listings are scored again.",
+    ),
+    "action.seller_unblacklisted": ("解除卖家黑名单", "seller's blacklist entry lifted"),
+    # --- end of triage ---
     # lead page
     "lead.title": ("线索 #{id}", "Lead #{id}"),
     "lead.listing": ("商品信息", "Listing"),
@@ -538,7 +608,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "blacklist.none": ("黑名单为空。", "No seller is blacklisted."),
     "blacklist.since": ("列入时间", "Since"),
     "blacklist.leads": ("依据线索", "Leads"),
-    "digest.title": ("每日汇总", "Daily digest"),
+    "digest.title": ("监测日报", "Daily digest"),
     "digest.chart": ("近 30 天每日新增线索（按违法类型）", "New leads per day, last 30 days, by violation"),
     "digest.total": ("30 天合计 {n} 条", "{n} in 30 days"),
     "digest.day": ("日期", "Day"),
@@ -550,8 +620,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.last_run": ("上次运行", "Last run"),
     "status.never_ran": ("尚未运行", "never ran"),
     "status.no_schedule": (
-        "尚未安排计划任务：`markwatch run` 会安排。",
-        "Nothing scheduled yet: `markwatch run` installs the schedule.",
+        "尚未安排计划任务：运行 markwatch run 时会安排。",
+        "Nothing scheduled yet: markwatch run installs the schedule.",
     ),
     "status.no_jobs": ("尚无任务运行记录。", "No job has run yet."),
     "status.job": ("任务", "Job"),
@@ -567,8 +637,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "status.public_key": ("证据包签名公钥（Ed25519）", "Evidence signing public key (Ed25519)"),
     "status.fingerprint": (
-        "指纹（核验他处证据包时用 `markwatch evidence verify --key`）",
-        "Fingerprint (for `markwatch evidence verify --key` elsewhere)",
+        "指纹（在其他机器上核验证据包时，填入 markwatch evidence verify --key）",
+        "Fingerprint (give it to markwatch evidence verify --key on another machine)",
     ),
     "status.key_na": ("证据包功能尚未安装。", "Evidence packets are not installed."),
     "stat.brands": ("品牌数", "brands"),
@@ -583,7 +653,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.risk": ("风险", "Risk"),
     "col.status": ("状态", "Status"),
     "col.violation": ("违法类型", "Violation"),
-    "col.department": ("处室", "Department"),
+    "col.department": ("承办处室", "Department"),
     "col.brand": ("品牌", "Brand"),
     "col.platform": ("平台", "Platform"),
     "col.title": ("商品标题", "Title"),
@@ -597,6 +667,586 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.transfer": ("达刑事标准", "Criminal threshold"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    # --- daybook: the digest, the status page, the command line (one block, to ease merges) ---
+    "digest.heading": ("markwatch 监测日报 · {day}", "markwatch daily digest · {day}"),
+    "digest.window": (
+        "统计区间：{since} 至 {until}（北京时间）。",
+        "Period: {since} to {until} (Beijing time).",
+    ),
+    "digest.new_total": ("新线索共 {n} 条。", "{n} new leads."),
+    "digest.facets": ("新线索分布", "New leads by"),
+    "digest.count": ("新线索数", "New leads"),
+    "digest.none_value": ("（无）", "(none)"),
+    "digest.nothing": ("无", "none"),
+    "digest.top": ("高风险新线索", "Riskiest new leads"),
+    "digest.no_new": ("无新线索", "No new leads"),
+    "digest.health": ("采集情况", "Crawl health"),
+    "digest.health_none": ("统计区间内没有采集任务", "No crawl ran in this period"),
+    "digest.per_day": ("逐日数字", "Day by day"),
+    "digest.files": ("日报文件", "Digest files"),
+    "digest.files_none": (
+        "尚未生成日报文件：计划任务每天生成，或运行 markwatch run --once。",
+        "No digest file yet: the schedule writes one every day, or run markwatch run --once.",
+    ),
+    "digest.file_html": ("网页（HTML）", "page (HTML)"),
+    "digest.file_xlsx": ("表格（Excel）", "spreadsheet (XLSX)"),
+    "digest.sheet_new": ("新线索", "New leads"),
+    "digest.sheet_by": ("按{facet}", "By {facet}"),
+    "digest.sheet_trend": ("30天趋势", "30-day trend"),
+    "digest.mail_subject": (
+        "markwatch 监测日报 {day}：新线索 {n} 条",
+        "markwatch daily digest {day}: {n} new leads",
+    ),
+    "digest.mail_body": ("新线索 {n} 条，详见附件。", "{n} new leads; the spreadsheet is attached."),
+    "col.price_yuan": ("价格（元）", "Price (CNY)"),
+    "health.platform": ("平台", "Platform"),
+    "health.runs": ("采集次数", "Crawls"),
+    "health.pages": ("页面", "Pages"),
+    "health.items": ("商品", "Listings"),
+    "health.blocks": ("拦截", "Blocked"),
+    "health.errors": ("错误", "Errors"),
+    "health.status": ("最近状态", "Last status"),
+    "run.finished": ("完成", "finished"),
+    "run.failed": ("失败", "failed"),
+    "run.interrupted": ("中断", "interrupted"),
+    "run.running": ("进行中", "running"),
+    "outcome.ok": ("成功", "succeeded"),
+    "outcome.failed": ("失败", "failed"),
+    "outcome.running": ("运行中", "running"),
+    "outcome.none": ("尚未运行", "never ran"),
+    "job.crawl": ("采集 {platform}", "crawl {platform}"),
+    "job.score": ("评分与入队", "score and queue"),
+    "job.digest": ("生成监测日报", "write the daily digest"),
+    "job.retention": ("清理过期快照", "prune old snapshots"),
+    "schedule.daily": ("每天 {times}", "daily at {times}"),
+    "schedule.hourly": ("每小时第 {minute} 分", "hourly at minute {minute}"),
+    "schedule.every_hours": ("每 {n} 小时（第 {minute} 分）", "every {n} hours (at minute {minute})"),
+    "schedule.every_minutes": ("每 {n} 分钟", "every {n} minutes"),
+    "schedule.every_seconds": ("每 {n} 秒", "every {n} seconds"),
+    "schedule.cron": ("按 cron 表达式“{expr}”", "on the cron schedule “{expr}”"),
+    "schedule.none": ("未安排", "not scheduled"),
+    "list.sep": ("、", ", "),
+    # the command line (markwatch.py): what each command prints, its errors, its progress bars
+    "cli.error": ("错误：", "error: "),
+    "cli.internal_error": ("内部错误：", "internal error: "),
+    "cli.bug": (
+        "这是 markwatch 的程序错误：请加 --debug 重新运行以查看调用栈，并报告此问题",
+        "this is a bug in markwatch; rerun with --debug for the traceback and report it",
+    ),
+    "cli.aborted": ("已中止", "aborted"),
+    "cli.interrupted": ("已中断", "interrupted"),
+    "cli.bad_lang": (
+        "--lang {value}：请用 zh（中文）或 en（English）",
+        "--lang {value}: use zh (Chinese) or en (English)",
+    ),
+    "cli.db_current": (
+        "数据库 {where} 已是最新版本（{revision}）",
+        "database {where} is up to date (revision {revision})",
+    ),
+    "cli.db_migrated": (
+        "数据库 {where} 已升级：{before} → {after}",
+        "database {where} migrated: {before} → {after}",
+    ),
+    "cli.db_empty": ("空库", "empty"),
+    "cli.brands_imported": (
+        "已从 {file} 导入品牌 {total} 个：新增 {new} 个，更新 {updated} 个，未变 {unchanged} 个",
+        "imported {total} brand(s) from {file}: {new} new, {updated} updated, {unchanged} unchanged",
+    ),
+    "cli.brands_would_import": (
+        "试运行：将从 {file} 导入品牌 {total} 个：新增 {new} "
+        "个，更新 {updated} 个，未变 {unchanged} 个（未写入）",
+        "would import {total} brand(s) from {file}: {new} new, {updated} updated, {unchanged} unchanged",
+    ),
+    "cli.brands_count": ("共 {n} 个品牌", "{n} brand(s)"),
+    "cli.col_aliases": ("其他标识", "Aliases"),
+    "cli.col_classes": ("尼斯分类", "Nice classes"),
+    "cli.col_price_floor": ("正品最低单价", "Price floor"),
+    "cli.no_brand": (
+        "没有名为“{name}”的品牌；用 markwatch brands list 查看已登记的品牌",
+        "no brand named '{name}'; markwatch brands list shows the registered ones",
+    ),
+    "cli.brand_status": ("# 状态：{status}", "# status: {status}"),
+    "cli.wrote": ("已写入 {file}", "wrote {file}"),
+    "cli.no_brands_to_score": (
+        "没有可比对的品牌：请先导入品牌库（markwatch brands import），或用 --brands 指定",
+        "no brands to score against: import a registry (markwatch brands import) or pass --brands",
+    ),
+    "cli.cannot_read": ("无法读取 {file}：{reason}", "cannot read {file}: {reason}"),
+    "cli.scored": ("已评分 {scored} 条，标记 {flagged} 条", "scored {scored} listing(s), {flagged} flagged"),
+    "cli.scored_queued": ("，新入队 {queued} 条", ", {queued} queued"),
+    "cli.scored_failed": (
+        "；{failed} 行无法读取（见其错误记录）",
+        "; {failed} line(s) failed (see their error records)",
+    ),
+    "cli.risk": ("风险 {risk}", "risk {risk}"),
+    "cli.stat_leads": ("线索：{status}", "leads: {status}"),
+    "cli.stat_job": ("任务：{job}", "job: {job}"),
+    "cli.stat_job_run": ("{outcome}（{when}）", "{outcome} at {when}"),
+    "cli.col_count": ("数量", "Count"),
+    "cli.col_platform": ("平台", "Platform"),
+    "cli.col_title": ("名称", "Title"),
+    "cli.col_render": ("渲染", "Render"),
+    "cli.col_crawled": ("采集", "Crawled"),
+    "cli.col_address": ("地址", "Address"),
+    "cli.col_listings": ("商品数", "Listings"),
+    "cli.col_last_crawl": ("最近采集", "Last crawl"),
+    "cli.enabled": ("启用", "enabled"),
+    "cli.disabled": ("停用", "disabled"),
+    "cli.no_profile": ("（无配置）", "(no profile)"),
+    "cli.never": ("从未", "never"),
+    "cli.platform_added": ("已添加平台 {name}（{render}，{url}）", "added platform {name} ({render}, {url})"),
+    "cli.platform_updated": (
+        "已更新平台 {name}（{render}，{url}）",
+        "updated platform {name} ({render}, {url})",
+    ),
+    "cli.platform_enabled": ("已启用平台 {name}", "platform {name} enabled"),
+    "cli.platform_was_enabled": ("平台 {name} 本已启用", "platform {name} was already enabled"),
+    "cli.platform_disabled": ("已停用平台 {name}", "platform {name} disabled"),
+    "cli.platform_was_disabled": ("平台 {name} 本已停用", "platform {name} was already disabled"),
+    "cli.listings_exported": ("已导出商品 {n} 条", "{n} listing(s) exported"),
+    "cli.listings_exported_to": ("已导出商品 {n} 条到 {file}", "{n} listing(s) exported to {file}"),
+    "cli.bad_since": (
+        "--since “{value}”：请给出日期或时间，如 2026-12-01 或 2026-12-01T08:00，或 24h / 7d",
+        "--since “{value}”: give a date or time like 2026-12-01 or 2026-12-01T08:00, or 24h / 7d",
+    ),
+    "cli.not_a_profile": (
+        "{ref}：既不是平台配置文件，也不是内置平台",
+        "{ref}: neither a profile file nor a built-in platform",
+    ),
+    "cli.bad_url": (
+        "--url “{value}”：请给出 http(s) 地址或路径，如 /item/1",
+        "--url “{value}”: give an http(s) address or a path such as /item/1",
+    ),
+    "cli.url_alone": (
+        "--url 只采集给定页面，不能与 --query 或 --distributed 同用",
+        "--url crawls the given pages only: it cannot be combined with --query or --distributed",
+    ),
+    "cli.warning": ("警告：{text}", "warning: {text}"),
+    "cli.no_demo_platform": (
+        "没有演示平台“{name}”；可选：{choices}",
+        "no demo platform “{name}”; choose one of: {choices}",
+    ),
+    "cli.model_too_few": (
+        "处理决定 {n} 条（确认 {upheld} 条，驳回 {dismissed}"
+        " 条）：不足以学习（至少 {least} 条，且两类都要有）；"
+        "评分器沿用现有权重",
+        "{n} decision(s) ({upheld} upheld, {dismissed} dismissed): too few to learn from (at least {least}, "
+        "with both kinds); the scorer keeps its current weights",
+    ),
+    "cli.model_fitted": (
+        "模型 {version} 已从 {n} 条处理决定（确认 {upheld} 条）学得；阈值 {threshold}；下次评分起使用",
+        "model {version} learned from {n} decision(s) ({upheld} upheld); threshold {threshold}; "
+        "used from the next scoring on",
+    ),
+    "cli.no_jobs": (
+        "尚无计划任务：运行 markwatch run 时会安排",
+        "no jobs yet: markwatch run installs the schedule",
+    ),
+    "cli.serving": (
+        "审核系统：http://{host}:{port}/（接口文档 /docs）；按 Ctrl-C 停止",
+        "markwatch review app on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it",
+    ),
+    "cli.password_short": ("密码至少需要 8 个字符", "the password must have at least 8 characters"),
+    "cli.user_added": ("已添加用户 {name}（{role}）", "added user {name} ({role})"),
+    "cli.user_added_brands": (
+        "已添加用户 {name}（{role}），品牌：{brands}",
+        "added user {name} ({role}) for {brands}",
+    ),
+    "cli.one_time_password": ("一次性密码：{password}", "one-time password: {password}"),
+    "cli.no_user": (
+        "没有名为“{name}”的用户；用 markwatch users list 查看，或用 markwatch users add 添加",
+        "no user named '{name}'; markwatch users list shows them, markwatch users add adds one",
+    ),
+    "cli.user_line": (
+        "{name}\t{role}{brands}\t{state}\tAPI 令牌 {tokens} 个",
+        "{name}\t{role}{brands}\t{state}\t{tokens} token(s)",
+    ),
+    "cli.user_disabled": (
+        "已停用 {name}：其全部登录已失效，API 令牌不再可用",
+        "disabled {name}: every session ended, its API tokens no longer work",
+    ),
+    "cli.user_enabled": ("已启用 {name}", "enabled {name}"),
+    "cli.password_set": (
+        "已设置 {name} 的密码；{name} 的全部登录已失效",
+        "password of {name} set; every session of {name} ended",
+    ),
+    "cli.no_token": ("{name} 没有 API 令牌", "{name} has no API token"),
+    "cli.token_line": (
+        "{prefix}…\t{state}\t创建于 {created}\t最近使用 {used}",
+        "{prefix}…\t{state}\tcreated {created}\tlast used {used}",
+    ),
+    "cli.token_revoked": ("已吊销", "revoked"),
+    "cli.token_active": ("有效", "active"),
+    "cli.never_used": ("从未使用", "never used"),
+    "cli.prefix_or_all": (
+        "请给出令牌前缀（见 markwatch users tokens NAME）或 --all，二者只能选一",
+        "give a token prefix (see markwatch users tokens NAME) or --all, not both",
+    ),
+    "cli.tokens_revoked": (
+        "已吊销 {name} 的令牌 {n} 个：{prefixes}",
+        "revoked {n} token(s) of {name}: {prefixes}",
+    ),
+    "cli.packet_exists": (
+        "{file} 已存在；请用 --out 另选文件名（证据包从不覆盖）",
+        "{file} already exists; choose another --out (a packet is never overwritten)",
+    ),
+    "cli.no_directory": ("目录 {dir} 不存在，无法写入证据包", "no directory {dir} to write the packet into"),
+    "cli.no_active_user": (
+        "--as {name}：没有这个有效的 markwatch 用户",
+        "--as {name}: no active markwatch user of that name",
+    ),
+    "cli.packet_written": (
+        "已写入 {file}（{size} 字节）；签名密钥指纹 {key}",
+        "wrote {file} ({size} bytes); signed by key {key}",
+    ),
+    "cli.no_such_file": ("{option} {file}：文件不存在", "{option} {file}: no such file"),
+    "cli.not_a_packet": (
+        "{file} 不是 markwatch 证据包：{problems}",
+        "{file} is not a markwatch evidence packet: {problems}",
+    ),
+    "cli.col_job": ("任务", "Job"),
+    "cli.col_schedule": ("计划", "Schedule"),
+    "cli.col_next_run": ("下次运行", "Next run"),
+    "cli.col_last_run": ("上次运行", "Last run"),
+    "cli.col_outcome": ("结果", "Outcome"),
+    # errors raised below review (storage.errors.MarkwatchError's ``key``)
+    "err.user_no_name": ("用户名不能为空", "a user needs a name"),
+    "err.user_role": ("没有角色“{role}”；可选：{choices}", "unknown role '{role}'; choose one of {choices}"),
+    "err.user_exists": (
+        "用户“{name}”已存在，请另选用户名",
+        "a user named '{name}' already exists; choose another name",
+    ),
+    "err.user_needs_brand": (
+        "权利人（brand_owner）至少需要一个 --brand 品牌名（可查看其线索的品牌）",
+        "a brand_owner needs at least one --brand NAME (the brands whose leads it may see)",
+    ),
+    "err.user_brand_role": (
+        "--brand 只适用于权利人（brand_owner）角色",
+        "--brand applies only to the brand_owner role",
+    ),
+    "err.db_cannot_open": (
+        "无法打开数据库 {where}（{reason}）；请检查 MARKWATCH_DB / MARKWATCH_HOME",
+        "cannot open the database at {where} ({reason}); check MARKWATCH_DB / MARKWATCH_HOME",
+    ),
+    "err.db_not_set_up": (
+        "数据库 {where} 尚未建立：请先运行 markwatch db upgrade",
+        "the database at {where} is not set up yet: run `markwatch db upgrade` first",
+    ),
+    "err.db_old": (
+        "数据库版本为 {current}，本版 markwatch 需要 {head}：请运行 markwatch db upgrade（先备份数据库）",
+        "the database is at revision {current}, this markwatch needs {head}: "
+        "run `markwatch db upgrade` (back up the database first)",
+    ),
+    "err.db_url": (
+        "MARKWATCH_DB 不是数据库 URL：{url}（{reason}）",
+        "MARKWATCH_DB is not a database URL: '{url}' ({reason})",
+    ),
+    "err.file_refused": (
+        "{what}被拒绝，未写入任何内容（{n} 个问题）：",
+        "{what} refused, nothing was written ({n} problem(s)):",
+    ),
+    "err.what.file": ("文件", "file"),
+    "err.what.brand registry": ("品牌库文件", "brand registry"),
+    "err.what.platform profile": ("平台配置文件", "platform profile"),
+    "err.cannot_read_file": ("无法读取该文件：{reason}", "cannot read the file: {reason}"),
+    # `markwatch evidence verify` (review.evidence.verify)
+    "verify.not_packet": ("不是证据包：{problem}", "not an evidence packet: {problem}"),
+    "verify.expected_pinned": ("用 --key 给出", "given with --key"),
+    "verify.expected_installation": ("本机的密钥", "this installation's key"),
+    "verify.sig_other": (
+        "签名：不是预期的密钥 — 签名者指纹 {fingerprint}，预期 {expected_fingerprint}（{expected}）："
+        "不能认定证据包由其出具",
+        "signature: NOT BY THE EXPECTED KEY — signed by fingerprint {fingerprint}, expected "
+        "{expected_fingerprint} ({expected}): the packet cannot be trusted as issued by it",
+    ),
+    "verify.note_other": (
+        "说明：其他系统出具的证据包，请用 --key 加该系统公布的指纹核验（不要用证据包内自带的指纹）",
+        "note: a packet issued by another installation verifies with --key and the fingerprint "
+        "that installation publishes (never the one printed from inside the packet)",
+    ),
+    "verify.by_pinned": ("预期的密钥（--key）", "the expected key (--key)"),
+    "verify.by_installation": ("本机的密钥", "this installation's key"),
+    "verify.by_embedded": ("证据包内自带的公钥", "the public key inside the packet"),
+    "verify.sig_valid": (
+        "签名：有效，签名密钥为{where}；指纹 {fingerprint}",
+        "signature: valid, by {where}; fingerprint {fingerprint}",
+    ),
+    "verify.unidentified_warning": (
+        "警告：未能确认签名者（本机没有本系统的密钥，也未给出 --key）："
+        "任何人都能用自己的密钥重新签署被改动的证据包。"
+        '请用 markwatch evidence verify PACKET.zip --key "FINGERPRINT" 核验签名者，'
+        "FINGERPRINT 为出具系统公布的指纹（不是上面打印的、由证据包自带的指纹）",
+        "warning: the signer was NOT identified (no installation key on this machine and no "
+        "--key): anyone can re-sign a changed packet with a key of their own. Check the signer "
+        'with: markwatch evidence verify PACKET.zip --key "FINGERPRINT", FINGERPRINT being the '
+        "one the issuing installation publishes (not the one printed above, which the packet "
+        "itself supplies)",
+    ),
+    "verify.sig_missing": (
+        "签名：缺失 — manifest.sig 已被删除，清单不可信",
+        "signature: MISSING — manifest.sig was removed, the manifest cannot be trusted",
+    ),
+    "verify.sig_changed": (
+        "签名：无效 — manifest.sig 已被改动：它签署的不是它所指的清单，清单不可信",
+        "signature: INVALID — manifest.sig was changed: it does not sign the manifest it names, "
+        "so the manifest cannot be trusted",
+    ),
+    "verify.sig_invalid": (
+        "签名：无效 — manifest.json 已被改动，或并非由其所写的密钥签署",
+        "signature: INVALID — manifest.json was changed or was not signed by the key it names",
+    ),
+    "verify.changed": ("已被改动：{name}", "changed: {name}"),
+    "verify.added": ("被添加：{name}", "added: {name}"),
+    "verify.removed": ("被删除：{name}", "removed: {name}"),
+    "verify.problem": ("问题：{problem}", "problem: {problem}"),
+    "verify.intact": ("完好：{n} 个文件与签名清单一致", "intact: {n} file(s) match the signed manifest"),
+    "verify.intact_unidentified": (
+        "完好：{n} 个文件与签名清单一致（未能确认签名者：见上面的警告）",
+        "intact: {n} file(s) match the signed manifest (signer not identified: see the warning)",
+    ),
+    # `markwatch run`
+    "run.database": ("数据库 {where}：版本 {revision}", "database {where}: revision {revision}"),
+    "run.demo_brands": (
+        "品牌库为空：已导入演示品牌 {n} 个（{file}）",
+        "the brand registry was empty: imported {n} demo brands ({file})",
+    ),
+    "run.demo": (
+        "演示商城：{static}（服务端渲染） {spa}（单页应用）",
+        "demo marketplaces: {static} (server-rendered) {spa} (single-page app)",
+    ),
+    "run.port_busy": (
+        "演示商城 {platform} 的默认端口 {busy} 已被占用（另一"
+        "个 markwatch 或其他程序正在使用），改用端口 {instead}",
+        "the default port {busy} of the demo marketplace {platform}"
+        " is taken (by another markwatch or another "
+        "program); using port {instead} instead",
+    ),
+    "run.port_refused": (
+        "演示商城 {platform} 的默认端口 {busy} 无法使用（{reason}），改用端口 {instead}",
+        "the default port {busy} of the demo marketplace {platform} cannot be used ({reason}); "
+        "using port {instead} instead",
+    ),
+    "run.crawling": ("采集 {platform} …", "crawling {platform} …"),
+    "run.crawled": ("采集 {platform}：{result}", "crawl of {platform}: {result}"),
+    "run.crawl_failed": ("失败（详见 markwatch jobs）", "failed (see markwatch jobs)"),
+    "run.crawl_done": ("完成", "done"),
+    "run.crawl_counts": (
+        "页面 {pages} 个，商品 {items} 条，拦截 {blocks} 次，错误 {errors} 个",
+        "{pages} pages, {items} listings, {blocks} blocked, {errors} errors",
+    ),
+    "run.scoring": ("评分与入队 …", "scoring and queueing …"),
+    "run.scored": (
+        "本次评分新增或变更的商品 {scored} 条，新入队 {queued} 条",
+        "this run scored {scored} new or changed listings and queued {queued} new leads",
+    ),
+    "run.digest": ("监测日报：{file}", "daily digest: {file}"),
+    "run.totals": (
+        "合计：商品 {listings} 条，快照 {snapshots} 份（截"
+        "图 {screenshots} 张）；队列中共有待审线索 {open} 条",
+        "in all: {listings} listings, {snapshots} snapshots ({screenshots} screenshots); "
+        "{open} leads are waiting for review in the queue",
+    ),
+    "run.jobs": ("计划任务：{jobs}", "scheduled jobs: {jobs}"),
+    "run.app": ("审核系统：http://{host}:{port}/", "review app: http://{host}:{port}/"),
+    "run.admin_password": (
+        "管理员账号 admin，一次性密码：{password}（首次登录时须修改；或用 markwatch users add 新建）",
+        "administrator admin, one-time password: {password} (to change at first login; or add one with "
+        "markwatch users add)",
+    ),
+    "cli.crawl_summary": (
+        "{platform}：{status}，存储商品 {items} 条，图片 {images} 张，页面 {pages} 个，丢弃 {dropped}，"
+        "拦截页 {blocks} 个，错误 {errors} 个，未发出的请求 {refused}"
+        "，警告 {warnings} 条，用时 {seconds} 秒{resumed}",
+        "{platform}: {status}, {items} listing(s) stored, {images}"
+        " image(s), {pages} page(s), {dropped} dropped, "
+        "{blocks} block page(s), {errors} error(s), {refused}"
+        " refused, {warnings} warning(s), {seconds} s{resumed}",
+    ),
+    "cli.crawl_resumed": ("（续传）", " (resumed)"),
+    # progress bars
+    "progress.scoring": ("评分", "scoring"),
+    "progress.crawling": ("采集 {platform}", "crawling {platform}"),
+    "progress.total_unknown": ("总数未知", "total not known yet"),
+    "progress.crawl_fields": (
+        "页面 {pages} · 拦截 {blocks} · 重试 {retries}",
+        "{pages} pages · {blocks} blocked · {retries} retries",
+    ),
+    "progress.listings": ("商品 {done}/{total}", "listings {done}/{total}"),
+    "progress.bytes": ("已读 {done}/{total} 字节", "read {done}/{total} bytes"),
+    "progress.bytes_unknown": ("已读 {done} 字节（总数未知）", "read {done} bytes (total not known)"),
+    "progress.listings_unknown": ("商品 {done} 条（总数未知）", "{done} listings (total not known yet)"),
+    # --- end of daybook's block ---
+    # evidence verify: the trusted time (RFC 3161) of a packet
+    "evidence.timestamp_valid": (
+        "可信时间戳：有效，由 {tsa} 于 {shanghai}（北京时间）／ {utc}（UTC）对清单的 SHA-256 加盖",
+        "trusted timestamp: valid, by {tsa} at {utc} UTC ({shanghai} Beijing time), "
+        "over the manifest's SHA-256",
+    ),
+    "evidence.timestamp_unchecked": (
+        "可信时间戳：未核验签名 — 时间戳注明由 {tsa} 于 {shanghai}（北京时间）／ {utc}（UTC）"
+        "对本清单的 SHA-256 加盖，"
+        "但未给出时间戳服务的根证书（--tsa-certs 或 MARKWATCH_TSA_CERTIFICATES），其签名和证书未经核验",
+        "trusted timestamp: NOT CHECKED — the token says {tsa} stamped this manifest's SHA-256 at {utc} UTC "
+        "({shanghai} Beijing time), but without the TSA's root CA (--tsa-certs or "
+        "MARKWATCH_TSA_CERTIFICATES) its signature and certificate were not checked",
+    ),
+    "evidence.timestamp_invalid": ("可信时间戳：无效 — {problem}", "trusted timestamp: INVALID — {problem}"),
+    "evidence.no_timestamp": (
+        "无可信时间戳：出具时未配置时间戳服务，提取时间仅为出具系统的时钟所记",
+        "no trusted timestamp: no TSA was configured when it was issued; the export time is the issuing "
+        "system's clock only",
+    ),
+    "evidence.timestamp_refused": (
+        "无可信时间戳：时间戳服务 {tsa} 未给出有效的时间戳（{reason}），提取时间仅为出具系统的时钟所记",
+        "no trusted timestamp: the TSA {tsa} gave no valid token ({reason}); the export time is the issuing "
+        "system's clock only",
+    ),
+    # --- cases (案件线索: review/cases, the case list and page; one block) ---
+    "nav.cases": ("案件", "Cases"),
+    "queue.tabs": ("查看", "View"),
+    "queue.tab_leads": ("线索", "Leads"),
+    "queue.tab_cases": ("案件", "Cases"),
+    "cases.title": ("案件线索", "Cases"),
+    "cases.active": ("办理中（未合并）", "Active (not merged)"),
+    "cases.number": ("案件编号", "Case"),
+    "cases.shops": ("店铺", "Shops"),
+    "cases.platforms": ("平台", "Platforms"),
+    "cases.leads": ("线索", "Leads"),
+    "cases.updated": ("最近变化（北京时间）", "Last change (Beijing time)"),
+    "cases.over": ("达刑事标准", "over the threshold"),
+    "cases.none": ("没有案件。", "No cases."),
+    "case.title": ("案件线索 {number}", "Case {number}"),
+    "case.facts": ("概况", "Overview"),
+    "case.network": ("关联网络", "Network"),
+    "case.shops": ("涉及店铺", "Shops"),
+    "case.shops_count": ("{n} 家（{platforms} 个平台）", "{n} on {platforms} platform(s)"),
+    "case.shops_n": ("{n} 家", "{n} shop(s)"),
+    "case.brands": ("涉及品牌", "Brands"),
+    "case.leads": ("线索", "Leads"),
+    "case.total": ("估算销售额合计", "Estimated sales, summed"),
+    "case.jurisdiction": ("管辖（营业执照登记地）", "Jurisdiction (licence regions)"),
+    "case.jurisdiction_unknown": ("未能从营业执照确定", "not known from the licences"),
+    "case.department": ("承办处室", "Department"),
+    "case.opened": ("立案线索时间", "Opened"),
+    "case.actions": ("处理", "Decide"),
+    "case.confirm": ("确认为同一经营网络", "Confirm: one operation"),
+    "case.transfer": ("整体移交", "Transfer the whole case"),
+    "case.transfer_to": ("移交给", "Transfer to"),
+    "case.recipient": ("收文单位", "Addressee"),
+    "case.recipient_hint": (
+        "不填则按处室、登记地或“公安机关”",
+        "default: the department, the region's bureau or the police",
+    ),
+    "case.merge_with": ("与案件编号合并", "Merge with case number"),
+    "case.merge": ("合并案件", "Merge cases"),
+    "case.split": ("将勾选的店铺拆分出去", "Split the ticked shops off"),
+    "case.split_pick": ("拆分", "Split"),
+    "case.closed": ("案件{status}，不再处理。", "The case is {status}: no more decisions."),
+    "case.evidence_packet": ("导出案件证据包", "Export the case evidence packet"),
+    "case.graph": ("关系图", "Network"),
+    "case.graph_hint": (
+        "点击连线查看证据，点击店铺查看店铺信息。",
+        "Click a line for its evidence, a shop for its row.",
+    ),
+    "case.edge_title": ("{kind}（{strength}）", "{kind} ({strength})"),
+    "case.evidence": ("关联证据", "Evidence between shops"),
+    "case.shared": ("共同特征", "Shared"),
+    "case.edge_seen": ("首次发现 {first}，最近 {last}", "first seen {first}, last {last}"),
+    "case.snapshot_at": ("快照 {when}", "snapshot {when}"),
+    "case.no_edges": ("没有可显示的关联证据。", "No evidence to show."),
+    "case.shops_by_platform": ("店铺（按平台）", "Shops by platform"),
+    "case.shop": ("店铺", "Shop"),
+    "case.shop_id": ("店铺编号", "Shop id"),
+    "case.licence": ("统一社会信用代码", "USCC"),
+    "case.region": ("登记地", "Region"),
+    "case.sales": ("涉案商品及估算销售额", "Listings and estimated sales"),
+    "case.arithmetic": ("估算销售额（单价 × 销量）", "Estimated sales (price × sold)"),
+    "case.sum": ("合计 {total}（{n} 条商品）。", "Sum {total} ({n} listings)."),
+    "case.sum_unknown": (
+        "另有 {n} 条缺少价格或销量，未计入。",
+        "{n} more without price or sales, not counted.",
+    ),
+    "case.estimate_note": (
+        "估算销售额按页面显示的价格与销量计算，以查证属实的数额为准。",
+        "Estimates from the prices and sales counts the pages showed; the proven amount decides.",
+    ),
+    "case.timeline": ("时间线", "Timeline"),
+    "case.documents": ("文书", "Documents"),
+    "case.doc_number": ("文号", "Number"),
+    "case.doc_kind": ("文书", "Document"),
+    "case.issued": ("出具时间", "Issued"),
+    "case.deadline": ("回复期限", "Deadline"),
+    "case.overdue": ("逾期未复", "overdue"),
+    "case.files": ("文件", "Files"),
+    "case.responses": ("平台处理结果", "Platform's response"),
+    "case.response_day": ("处理日期", "Day"),
+    "case.record_response": ("记录", "Record"),
+    "case.no_documents": ("尚未出具文书。", "No documents yet."),
+    "case.notice_to": ("平台通知：{platform}", "Notice to {platform}"),
+    "case.make_document": ("生成文书（DOCX 与 PDF）", "Make the document (DOCX and PDF)"),
+    "case.audit": ("处理记录", "Audit trail"),
+    "case.no_events": ("暂无处理记录。", "Nothing recorded yet."),
+    "case.when": ("时间", "When"),
+    "case.who": ("操作人", "Who"),
+    "case.what": ("操作", "What"),
+    "case.merged_into": ("本案件已并入：", "This case was merged into:"),
+    "case.done_confirm": ("已确认为同一经营网络。", "Confirmed as one operation."),
+    "case.done_transfer": (
+        "案件已整体移交，移交文书已生成。",
+        "Transferred whole; the hand-over document is made.",
+    ),
+    "case.done_merge": ("案件已合并。", "Cases merged."),
+    "case.done_split": ("店铺已拆分。", "Shops split off."),
+    "case.done_document": ("文书已生成并存档。", "Document made and kept."),
+    "case.done_response": ("已记录平台处理结果。", "Platform response recorded."),
+    "case_status.open": ("待核查", "open"),
+    "case_status.confirmed": ("已确认", "confirmed"),
+    "case_status.merged": ("已合并", "merged"),
+    "case_status.closed": ("已结束", "closed"),
+    "case_status.transferred": ("已移交", "transferred"),
+    "case_kind.uscc": ("同一营业执照", "same licence (USCC)"),
+    "case_kind.phone": ("同一电话", "same phone"),
+    "case_kind.wechat": ("同一微信", "same WeChat"),
+    "case_kind.qq": ("同一 QQ", "same QQ"),
+    "case_kind.email": ("同一邮箱", "same e-mail"),
+    "case_kind.image_phash": ("同一商品图片", "same product photo"),
+    "case_kind.address": ("同一地址", "same address"),
+    "case_kind.shop_name": ("店名近似", "near-identical shop name"),
+    "case_kind.reviewer": ("审核人员合并", "merged by a reviewer"),
+    "case_strength.strong": ("强", "strong"),
+    "case_strength.weak": ("弱", "weak"),
+    "case_recipient.department": ("本局处室（交办单）", "a department (hand-over)"),
+    "case_recipient.bureau": ("有管辖权的市场监管局（移送函）", "the bureau with jurisdiction (referral)"),
+    "case_recipient.police": ("公安机关（涉嫌犯罪案件移送书）", "the police (transfer)"),
+    "case_document.department": ("案件线索交办单", "hand-over"),
+    "case_document.bureau": ("案件线索移送函", "referral"),
+    "case_document.police": ("涉嫌犯罪案件移送书", "transfer to the police"),
+    "case_document.platform_notice": ("平台采取必要措施通知", "platform notice"),
+    "case_response.removed": ("已删除/屏蔽", "removed"),
+    "case_response.refused": ("拒绝处理", "refused"),
+    "case_response.no_answer": ("未答复", "no answer"),
+    "case_action.confirm": ("确认", "confirmed"),
+    "case_action.transfer": ("整体移交", "transferred whole"),
+    "case_action.merge": ("合并", "merged"),
+    "case_action.split": ("拆分", "split"),
+    "case_action.document": ("出具文书", "document issued"),
+    "case_action.platform_response": ("记录平台处理结果", "platform response recorded"),
+    "case_action.evidence_export": ("导出案件证据包", "case packet exported"),
+    "case_when.shop_seen": ("首次发现店铺", "shop first seen"),
+    "case_when.lead_flagged": ("首次标记线索", "lead first flagged"),
+    "case_when.edge_found": ("发现关联", "evidence found"),
+    "case_when.network_merged": ("网络合并", "networks merged"),
+    "case_when.case_event": ("案件处理", "case decision"),
+    "error.case": ("无法处理：{reason}", "Refused: {reason}"),
+    "digest.overdue": ("逾期未复的平台通知", "Overdue platform notices"),
+    "digest.overdue_none": ("没有逾期未复的平台通知", "No platform notice is overdue"),
+    "overdue.case": ("案件编号", "Case"),
+    "overdue.number": ("文号", "Number"),
+    "overdue.platform": ("平台", "Platform"),
+    "overdue.deadline": ("回复期限", "Deadline"),
+    "overdue.days": ("逾期天数", "Days overdue"),
+    "overdue.link": ("案件页面", "Case page"),
+    # --- end of cases ---
 }
 
 
@@ -623,3 +1273,38 @@ def label(prefix: str, value: str | None, lang: str = DEFAULT_LANG) -> str:
         return translate(f"{prefix}.none", lang) if f"{prefix}.none" in MESSAGES else "—"
     key = f"{prefix}.{value}"
     return translate(key, lang) if key in MESSAGES else value
+
+
+def job_name(job_id: str, lang: str = DEFAULT_LANG) -> str:
+    """A scheduled job in words: ``crawl:demo-static`` → 采集 demo-static."""
+    kind, _, platform = job_id.partition(":")
+    key = f"job.{kind}"
+    return translate(key, lang, platform=platform) if key in MESSAGES else job_id
+
+
+def schedule_words(trigger: dict[str, object] | None, lang: str = DEFAULT_LANG) -> str:
+    """A schedule as storage.jobs.trigger_facts describes it, in words: 每天 02:00 / daily at 02:00,
+    每 30 分钟 / every 30 minutes; a cron schedule words cannot say plainly shows as its expression."""
+    if not trigger:
+        return translate("schedule.none", lang)
+    seconds = trigger.get("every_seconds")
+    if isinstance(seconds, int):
+        for unit, size in (("hours", 3600), ("minutes", 60), ("seconds", 1)):
+            if seconds % size == 0:
+                if unit == "hours":
+                    return translate("schedule.every_hours", lang, n=seconds // size, minute="00")
+                return translate(f"schedule.every_{unit}", lang, n=seconds // size)
+    cron = trigger.get("cron")
+    if not isinstance(cron, dict):
+        return str(trigger.get("text", ""))
+    hour, minute = str(cron.get("hour", "*")), str(cron.get("minute", "0"))
+    if set(cron) <= {"hour", "minute"} and minute.isdigit():
+        if all(h.isdigit() for h in hour.split(",")):
+            times = [f"{int(h):02d}:{int(minute):02d}" for h in hour.split(",")]
+            return translate("schedule.daily", lang, times=translate("list.sep", lang).join(times))
+        if hour == "*":
+            return translate("schedule.hourly", lang, minute=f"{int(minute):02d}")
+        if hour.startswith("*/") and hour[2:].isdigit():
+            return translate("schedule.every_hours", lang, n=int(hour[2:]), minute=f"{int(minute):02d}")
+    expr = " ".join(str(cron.get(f, "*")) for f in ("minute", "hour", "day", "month", "day_of_week"))
+    return translate("schedule.cron", lang, expr=expr)

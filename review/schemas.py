@@ -41,6 +41,7 @@ class LeadPublic(BaseModel):
     last_flagged_at: datetime
     transfer_review: bool | None = False  # None (like department) for a brand owner: internal
     version: int = 1  # send it back with a decision (field or If-Match): a lead changed since answers 409
+    assignee: str | None = None  # who claimed it or was assigned it; None for a brand owner: internal
 
 
 class StatusChangePublic(BaseModel):

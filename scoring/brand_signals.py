@@ -110,7 +110,7 @@ def counterfeit_cue(facts: ListingFacts, ev: BrandEvidence) -> Found | None:
         # a part or accessory named after the goods it fits (苹果手机壳 专柜品质): the cue is about the
         # case, the mark about the phone it fits
         strength *= 0.5
-    return strength, f"含售假暗语：{'、'.join(found[:4])}"
+    return strength, f"含售假暗语：{'、'.join(list(dict.fromkeys(found))[:4])}"  # each cue once
 
 
 @brand_signal("price_floor")

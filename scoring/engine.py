@@ -325,6 +325,16 @@ def _on_registered_mark(m: Match, marks_named: list[tuple[int, int, int]], text:
     return False
 
 
+Evidence = list[BrandEvidence]  # what the matcher found of each brand in one listing
+
+
+def evidence_of(listing: Listing, registry: Registry) -> Evidence:
+    """The brands a listing names or imitates, read against its goods: the costly part of scoring and
+    the part that reads nothing learned from other listings, so that worker processes may compute it
+    for ``score_many(..., evidence=...)`` (``scoring.parallel``)."""
+    return _evidence(listing, registry, fold(listing.title))
+
+
 def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEvidence]:
     seg = segment(listing.title)
     matches = registry.index.match(listing.title, seg)
@@ -457,12 +467,14 @@ def _score(
     context: ScoringContext | None,
     threshold: float | None,
     model: CombinerModel | None,
+    evidence: Evidence | None = None,
 ) -> tuple[Score, Brand | None]:
     model = model or DEFAULT_MODEL
     if threshold is None:
         threshold = model.threshold if model.threshold is not None else DEFAULT_THRESHOLD
     facts = _listing_facts(listing, context)
-    evidence = _evidence(listing, registry, fold(listing.title))
+    if evidence is None:
+        evidence = _evidence(listing, registry, fold(listing.title))
     best = _strongest_brand(facts, evidence, model)
     rules = _rule_findings(facts)
     return _verdict(listing, facts, best, rules, model, threshold), _named_brand(evidence)
@@ -590,13 +602,20 @@ def score_many(
     context: ScoringContext | None = None,
     threshold: float | None = None,
     model: CombinerModel | None = None,
+    evidence: Iterable[Evidence] | None = None,
 ) -> Iterator[Score]:
     """Score a stream of listings in input order, learning prices and seller brands as it goes.
 
-    Memory stays flat: the context keeps a bounded window of prices per brand and category."""
+    ``evidence``: each listing's ``evidence_of``, in the same order, when it was computed elsewhere
+    (worker processes); the scores are the same. Memory stays flat: the context keeps a bounded window
+    of prices per brand and category."""
     ctx = context if context is not None else ScoringContext()
-    for listing in listings:
-        yield score_and_learn(listing, registry, ctx, threshold=threshold, model=model)
+    if evidence is None:
+        for listing in listings:
+            yield score_and_learn(listing, registry, ctx, threshold=threshold, model=model)
+        return
+    for listing, found in zip(listings, evidence, strict=True):
+        yield score_and_learn(listing, registry, ctx, threshold=threshold, model=model, evidence=found)
 
 
 def score_and_learn(
@@ -606,9 +625,11 @@ def score_and_learn(
     *,
     threshold: float | None = None,
     model: CombinerModel | None = None,
+    evidence: Evidence | None = None,
 ) -> Score:
-    """Score one listing and update the context with what it teaches (one step of score_many)."""
-    s, named = _score(listing, registry, context, threshold, model)
+    """Score one listing and update the context with what it teaches (one step of score_many).
+    ``evidence``: the listing's ``evidence_of``, when it was computed already."""
+    s, named = _score(listing, registry, context, threshold, model, evidence)
     seller_id = listing.seller.id if listing.seller else None
     brand_name = s.brand or (named.name if named else None)
     if seller_id and brand_name:

@@ -152,14 +152,15 @@ class MarkIndex:
         self.marks: list[Mark] = []
         self.han_char: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.han_py2: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-        self.latin_keys: dict[str, set[int]] = defaultdict(set)
+        latin_sets: dict[str, set[int]] = defaultdict(set)
         self.latin_exact: dict[str, list[int]] = defaultdict(list)
         self.initials: dict[str, list[int]] = {}  # pinyin initials of Han marks (ksf) -> marks
         for bi, brand in enumerate(self.brands):
             for text in brand.marks:
-                self._add(bi, text)
+                self._add(bi, text, latin_sets)
         self.han_char = dict(self.han_char)
         self._close_cache: dict[str, tuple[str, ...]] = {}
+        self.close_marks: dict[str, tuple[str, ...]] | None = None  # see with_close_marks
         self._latin_cache: dict[str, tuple[int, ...]] = {}
         self._hits_cache: dict[str, list[tuple[int, int, bool]]] = {}
         self._han_cache: dict[str, list[Match]] = {}
@@ -176,9 +177,24 @@ class MarkIndex:
         # so the mark a score names never depends on the order matches happened to be found in
         self._order = {id(m): i for i, m in enumerate(self.marks)}
         self.han_py2 = dict(self.han_py2)
-        self.latin_keys = dict(self.latin_keys)
+        # tuples, not sets: a compiled index (scoring.registry) loads several times faster
+        self.latin_keys = {k: tuple(sorted(v)) for k, v in latin_sets.items()}
 
-    def _add(self, bi: int, text: str) -> None:
+    # a built index is kept on disk (scoring.registry.Registry.compiled): its tables, not its caches
+    _CACHES = ("_close_cache", "_latin_cache", "_hits_cache", "_han_cache")
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = {k: v for k, v in self.__dict__.items() if k not in self._CACHES}
+        del state["_order"]  # keyed by object ids, which a copy does not keep
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        for name in self._CACHES:
+            setattr(self, name, {})
+        self._order = {id(m): i for i, m in enumerate(self.marks)}
+
+    def _add(self, bi: int, text: str, latin_sets: dict[str, set[int]]) -> None:
         f = latin_fold(fold(text))
         han = "".join(c for c in f if is_han(c))
         if han and len(han) >= 2 and len(han) >= len(_NON_ALNUM.sub("", f)):
@@ -191,21 +207,23 @@ class MarkIndex:
                     self.han_py2.setdefault(k, []).append((mid, p))
             py = han_to_pinyin(han)
             if len(py) >= 6:  # a Latin rendering in pinyin (kangshifu) counts as a form of the mark
-                self._add_latin(bi, text, py, derived=True, words=1)
+                self._add_latin(bi, text, py, latin_sets, derived=True, words=1)
             if len(han) >= 3:  # three letters or more: two collide with too many abbreviations
                 self.initials.setdefault(pinyin_initials(han), []).append(mid)
         elif not han:
             compact = _NON_ALNUM.sub("", f)
             if len(compact) >= 2:
                 words = len([w for w in re.split(r"[^0-9a-z]+", f) if w])
-                self._add_latin(bi, text, compact, derived=False, words=words)
+                self._add_latin(bi, text, compact, latin_sets, derived=False, words=words)
 
-    def _add_latin(self, bi: int, text: str, compact: str, *, derived: bool, words: int) -> None:
+    def _add_latin(
+        self, bi: int, text: str, compact: str, latin_sets: dict[str, set[int]], *, derived: bool, words: int
+    ) -> None:
         mid = len(self.marks)
         self.marks.append(Mark(bi, text, compact, "latin", derived, words))
         self.latin_exact[compact].append(mid)
         for k in latin_keys(compact):
-            self.latin_keys.setdefault(k, set()).add(mid)
+            latin_sets[k].add(mid)
 
     # ------------------------------------------------------------ matching
 
@@ -219,8 +237,20 @@ class MarkIndex:
             self._hits_cache[c] = got
         return got
 
+    def with_close_marks(self) -> MarkIndex:
+        """Look up every character's look-alikes among the marks' characters now (this index, changed),
+        so that a compiled copy of it (scoring.registry) spares a new process the whole shape table."""
+        self.close_marks = {}
+        for c, near in _close_table().items():
+            in_marks = tuple(d for d in near if d in self.han_char)
+            if in_marks:
+                self.close_marks[c] = in_marks
+        return self
+
     def _close(self, c: str) -> tuple[str, ...]:
         """Look-alikes of c that occur in some mark (cached per index)."""
+        if self.close_marks is not None:
+            return self.close_marks.get(c, ())
         got = self._close_cache.get(c)
         if got is None:
             got = self._close_cache[c] = tuple(d for d in _close_shapes(c) if d in self.han_char)
@@ -709,7 +739,7 @@ class MarkIndex:
             for k in latin_keys(text):
                 hit = self.latin_keys.get(k)
                 if hit:
-                    cands |= hit
+                    cands.update(hit)
         keep = []
         sk, vk, so = skeleton(text), latin.visual_key(text), _letters(text)
         for mid in cands:

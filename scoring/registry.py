@@ -1,8 +1,22 @@
-"""The registry the scorer reads: the brands to protect and the matcher's candidate index over them."""
+"""The registry the scorer reads: the brands to protect and the matcher's candidate index over them.
+
+The index of 10,000 brands takes seconds to build; ``Registry.compiled`` turns a built index into bytes
+and ``Registry.use_compiled`` takes it back, so that a caller may keep it on disk (scoring itself writes
+no file: ``brands.index_cache`` does). The bytes name the ``scorer_version`` and the registry's
+``digest`` they were built for, and are refused for any other.
+"""
 
 from __future__ import annotations
 
+import functools
+import gc
+import hashlib
+import pickle
+import platform
+import sys
 from collections.abc import Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from scoring.matcher import MarkIndex
@@ -50,6 +64,45 @@ class Registry:
             self._index = MarkIndex(self.brands)
         return self._index
 
+    def digest(self) -> str:
+        """The content hash of what the index is built from: every brand's marks, in order (hex)."""
+        h = hashlib.blake2b(digest_size=20)
+        for brand in self.brands:
+            h.update(repr(brand.marks).encode("utf-8"))
+            h.update(b"\n")
+        return h.hexdigest()
+
+    def compiled(self) -> bytes:
+        """The index (built now if it was not) as bytes for ``use_compiled``: a header naming the scorer
+        version and this registry's digest, then the index's tables (pickle, without the brands)."""
+        state = self.index.with_close_marks().__getstate__()
+        state.pop("brands")
+        payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        return _header(scorer_version(), self.digest()) + payload
+
+    def use_compiled(self, data: bytes) -> bool:
+        """Take the index from ``compiled`` bytes; False (and nothing changed) unless they were made by
+        this scorer version for a registry of the same digest.
+
+        The bytes are unpickled: pass only bytes this installation wrote itself and kept where no one
+        else can write (``brands.index_cache`` signs them and checks the signature first)."""
+        header = _header(scorer_version(), self.digest())
+        if not data.startswith(header):
+            return False
+        gc.disable()  # a few hundred thousand containers: collecting while they load would double the time
+        try:
+            state = pickle.loads(data[len(header) :])
+        except Exception:  # noqa: BLE001 - a damaged file: the caller rebuilds the index
+            return False
+        finally:
+            gc.enable()
+        if not isinstance(state, dict):
+            return False
+        index = MarkIndex.__new__(MarkIndex)
+        index.__setstate__({**state, "brands": self.brands})
+        self._index = index
+        return True
+
     @classmethod
     def from_yaml_dict(cls, data: Mapping[str, Any]) -> Registry:
         """Build a registry from the brand registry file format, already parsed (assumed valid).
@@ -77,3 +130,29 @@ class Registry:
                 )
             )
         return cls(brands)
+
+
+_MAGIC = b"markwatch compiled index 1\n"
+
+
+def _header(version: str, digest: str) -> bytes:
+    return _MAGIC + f"{version} {digest}\n".encode("ascii")
+
+
+@functools.lru_cache(maxsize=1)
+def scorer_version() -> str:
+    """A hash of everything the index depends on besides the brands: the scoring package's source and
+    bundled data, the versions of the libraries it builds keys with, and the Python version (hex)."""
+    h = hashlib.blake2b(digest_size=20)
+    root = Path(__file__).resolve().parent
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".tsv", ".txt", ".yaml"})
+    for path in files:
+        h.update(str(path.relative_to(root)).encode("utf-8"))
+        h.update(path.read_bytes())
+    for dist in ("pypinyin", "rapidfuzz", "opencc-python-reimplemented"):
+        try:
+            h.update(f"{dist} {metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist} none".encode())
+    h.update(f"{platform.python_implementation()} {sys.version_info[:2]}".encode())
+    return h.hexdigest()

@@ -167,7 +167,8 @@ def add_snapshots(
     """Record fetched detail pages; returns each one's snapshot id, in order.
 
     Each dict: ``listing_id``, ``url``, ``fetched_at``, ``tool_version``, and optionally ``final_url``,
-    ``http_status``, ``headers``, ``html_sha256``, ``screenshot_sha256``, ``extracted``. Idempotent
+    ``http_status``, ``headers``, ``html_sha256``, ``screenshot_sha256``, ``extracted``, ``warc_sha256``,
+    ``user_agent`` (and the capture fields of ``storage.captures.add_capture``). Idempotent
     within a crawl run: a page fetched again by a resumed run (killed between storing and marking it
     done) gets the run's existing snapshot of the same HTML back (with the screenshot it lacked)
     instead of a second row. One SELECT for the run's snapshots of these listings, one INSERT.
@@ -230,6 +231,13 @@ def _snapshot_row(crawl_run_id: int | None, spec: dict[str, Any]) -> dict[str, A
         "screenshot_sha256": spec.get("screenshot_sha256"),
         "tool_version": spec["tool_version"],
         "extracted": dict(spec.get("extracted") or {}),
+        "capture": spec.get("capture") or "crawl",
+        "warc_sha256": spec.get("warc_sha256"),
+        "failed_reason": spec.get("failed_reason"),
+        "attempts": spec.get("attempts") or 1,
+        "user_agent": spec.get("user_agent"),
+        "browser_version": spec.get("browser_version"),
+        "egress": spec.get("egress"),
     }
 
 

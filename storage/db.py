@@ -37,7 +37,9 @@ def get_engine(url: str, busy_timeout_ms: int = 30_000) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as exc:
-        raise MarkwatchError(f"MARKWATCH_DB is not a database URL: {url!r} ({exc})") from exc
+        raise MarkwatchError(
+            f"MARKWATCH_DB is not a database URL: {url!r} ({exc})", key="err.db_url", url=url, reason=exc
+        ) from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             try:

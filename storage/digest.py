@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,9 +14,16 @@ from sqlalchemy.orm import Session, joinedload
 from storage.models import Brand, CrawlRun, Lead, Listing, Platform
 
 
-def new_leads_by(*, session: Session, since: datetime, until: datetime) -> dict[str, dict[str, int]]:
+def _in_scope(scope: Sequence[int] | None) -> tuple[Any, ...]:
+    """The condition that keeps a brand owner to its brands' leads (``scope`` None: every lead)."""
+    return () if scope is None else (Lead.brand_id.in_(list(scope) or [-1]),)
+
+
+def new_leads_by(
+    *, session: Session, since: datetime, until: datetime, scope: Sequence[int] | None = None
+) -> dict[str, dict[str, int]]:
     """Counts of leads first flagged in [since, until) by platform, brand, violation and department."""
-    window = (Lead.first_flagged_at >= since, Lead.first_flagged_at < until)
+    window = (Lead.first_flagged_at >= since, Lead.first_flagged_at < until, *_in_scope(scope))
     facets = {
         "platform": (Platform.name, Lead.platform_id == Platform.id),
         "brand": (Brand.name, Lead.brand_id == Brand.id),
@@ -41,12 +49,15 @@ def _sorted_counts(rows: Any) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def top_new_leads(*, session: Session, since: datetime, until: datetime, limit: int = 20) -> list[Lead]:
+def top_new_leads(
+    *, session: Session, since: datetime, until: datetime, limit: int = 20, scope: Sequence[int] | None = None
+) -> list[Lead]:
+    """The riskiest leads first flagged in [since, until), riskiest first."""
     return list(
         session.scalars(
             select(Lead)
             .options(joinedload(Lead.listing).joinedload(Listing.platform), joinedload(Lead.brand))
-            .where(Lead.first_flagged_at >= since, Lead.first_flagged_at < until)
+            .where(Lead.first_flagged_at >= since, Lead.first_flagged_at < until, *_in_scope(scope))
             .order_by(Lead.risk.desc(), Lead.id)
             .limit(limit)
         )
@@ -74,7 +85,9 @@ def crawl_health(*, session: Session, since: datetime, until: datetime) -> list[
     return sorted(health.values(), key=lambda r: r["platform"])
 
 
-def leads_per_day(*, session: Session, days: list[date], tz: str) -> dict[str, list[int]]:
+def leads_per_day(
+    *, session: Session, days: list[date], tz: str, scope: Sequence[int] | None = None
+) -> dict[str, list[int]]:
     """Leads first flagged on each local day, by violation kind: {violation: [count per day]}."""
     zone = ZoneInfo(tz)
     start = datetime.combine(days[0], datetime.min.time(), tzinfo=zone)
@@ -84,7 +97,7 @@ def leads_per_day(*, session: Session, days: list[date], tz: str) -> dict[str, l
     counts: Counter[tuple[date, str]] = Counter()
     for flagged_at, violation in session.execute(
         select(Lead.first_flagged_at, Lead.violation).where(
-            Lead.first_flagged_at >= start, Lead.first_flagged_at < end
+            Lead.first_flagged_at >= start, Lead.first_flagged_at < end, *_in_scope(scope)
         )
     ):
         counts[(flagged_at.astimezone(zone).date(), violation or "other")] += 1

@@ -90,3 +90,12 @@ def images_by_listing(*, session: Session, listing_ids: list[int]) -> dict[int, 
     ):
         out.setdefault(image.listing_id, []).append(image)
     return out
+
+
+def first_images(*, session: Session, listing_ids: list[int]) -> dict[int, str]:
+    """Each listing's first stored image (``listing_images`` order) as its sha256, for thumbnails; a
+    listing without a stored image is not in the result."""
+    return {
+        listing_id: images[0].sha256
+        for listing_id, images in images_by_listing(session=session, listing_ids=listing_ids).items()
+    }

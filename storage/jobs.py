@@ -57,6 +57,7 @@ def job_table(*, engine: Engine, session: Session) -> list[dict[str, Any]]:
             {
                 "id": job_id,
                 "schedule": str(job.trigger) if job else None,
+                "trigger": trigger_facts(job.trigger) if job else None,
                 "next_run": job.next_run_time.isoformat() if job and job.next_run_time else None,
                 "last_run": run.started_at.isoformat() if run else None,
                 "outcome": run.outcome if run else None,
@@ -64,3 +65,18 @@ def job_table(*, engine: Engine, session: Session) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def trigger_facts(trigger: Any) -> dict[str, Any]:
+    """A schedule as plain data for the pages to put in words: ``{"every_seconds": 1800}`` for an
+    interval, ``{"cron": {"hour": "2", "minute": "0"}}`` for a cron trigger (only the fields that are
+    set; ``minute`` always), ``{"text": ...}`` for anything else."""
+    seconds = getattr(trigger, "interval_length", None)
+    if seconds is not None:
+        return {"every_seconds": int(seconds)}
+    fields = getattr(trigger, "fields", None)
+    if fields is None:
+        return {"text": str(trigger)}
+    cron = {f.name: str(f) for f in fields if str(f) != "*" and not (f.name == "second" and str(f) == "0")}
+    cron.setdefault("minute", "0")
+    return {"cron": cron}

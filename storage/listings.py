@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, case, insert, null, select
+from sqlalchemy import Table, case, func, insert, null, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -405,6 +405,11 @@ def listings_needing_score(*, session: Session, after_id: int = 0, limit: int = 
             .limit(limit)
         )
     )
+
+
+def count_listings_needing_score(*, session: Session) -> int:
+    """How many listings ``listings_needing_score`` would page through."""
+    return session.scalar(select(func.count()).select_from(Listing).where(Listing.scored_at.is_(None))) or 0
 
 
 def export_listing_records(

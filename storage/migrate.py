@@ -58,7 +58,10 @@ def current_revision(engine: Engine) -> str | None:
     except DBAPIError as exc:  # unreachable server, or a file that is no SQLite database (DatabaseError)
         where = engine.url.render_as_string(hide_password=True)
         raise DatabaseNotReady(
-            f"cannot open the database at {where} ({exc.orig}); check MARKWATCH_DB / MARKWATCH_HOME"
+            f"cannot open the database at {where} ({exc.orig}); check MARKWATCH_DB / MARKWATCH_HOME",
+            key="err.db_cannot_open",
+            where=where,
+            reason=exc.orig,
         ) from exc
 
 
@@ -85,9 +88,11 @@ def require_current(engine: Engine) -> None:
     """Raise DatabaseNotReady unless the database is at this version's newest revision."""
     current = current_revision(engine)
     if current is None:
+        where = engine.url.render_as_string(hide_password=True)
         raise DatabaseNotReady(
-            f"the database at {engine.url.render_as_string(hide_password=True)} is not set up yet: "
-            "run `markwatch db upgrade` first"
+            f"the database at {where} is not set up yet: run `markwatch db upgrade` first",
+            key="err.db_not_set_up",
+            where=where,
         )
     if not _known(current):
         raise DatabaseNotReady(
@@ -97,5 +102,8 @@ def require_current(engine: Engine) -> None:
     if current != head_revision():
         raise DatabaseNotReady(
             f"the database is at revision {current}, this markwatch needs {head_revision()}: "
-            "run `markwatch db upgrade` (back up the database first)"
+            "run `markwatch db upgrade` (back up the database first)",
+            key="err.db_old",
+            current=current,
+            head=head_revision(),
         )

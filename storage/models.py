@@ -324,6 +324,229 @@ class Snapshot(Base):
     screenshot_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     tool_version: Mapped[str] = mapped_column(String(100))
     extracted: Mapped[dict[str, Any]] = mapped_column(default=dict)  # field texts as the page showed them
+    # how it was taken: "crawl" (a page of a crawl) or "evidence" (an evidence capture in Chromium)
+    capture: Mapped[str] = mapped_column(String(16), default="crawl", server_default="crawl")
+    # a gzip WARC file in the blob store holding this capture's records (request, response, images)
+    warc_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    # a failed capture: why (timeout, block page…); such a row has no HTML and no screenshot
+    failed_reason: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # tries it took
+    user_agent: Mapped[str | None] = mapped_column(Text)  # as sent
+    browser_version: Mapped[str | None] = mapped_column(String(100))  # Chromium's, for a browser capture
+    egress: Mapped[str | None] = mapped_column(Text)  # the egress address as seen, or how it was determined
+
+
+class CaptureRequest(Base):
+    """An evidence capture to be taken (or being taken) of a lead's page: queued when a lead is flagged
+    or asked for by a person; ``snapshot_id`` names the capture (successful or failed) it produced."""
+
+    __tablename__ = "capture_requests"
+    __table_args__ = (Index("ix_capture_requests_status_requested", "status", "requested_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    trigger: Mapped[str] = mapped_column(String(16))  # flagged | web | cli
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|running|done|failed
+    started_at: Mapped[datetime | None]  # of the running attempt: a stale one was cut off by a crash
+    finished_at: Mapped[datetime | None]
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("snapshots.id", ondelete="SET NULL"))
+
+
+# --- seller networks and cases ------------------------------------------------------------------------
+
+
+class SignalKind(enum.StrEnum):
+    """What an identity signal is: the traces that tie shops to one operation."""
+
+    uscc = "uscc"  # 统一社会信用代码 on the shop's licence, check character valid
+    phone = "phone"
+    wechat = "wechat"
+    qq = "qq"
+    email = "email"
+    image_phash = "image_phash"  # perceptual hash of a listing image
+    address = "address"  # return or shop address, normalised
+    shop_name = "shop_name"  # shop name without generic shop words
+
+
+class IdentitySignal(Base):
+    """An identity signal as seen: which seller showed it, where (listing, snapshot), and when.
+
+    One row per seller, kind, normalised value and listing (``listing_id`` None: the shop itself, e.g.
+    its licence page); ``raw`` is the text as it appeared, bounded."""
+
+    __tablename__ = "identity_signals"
+    __table_args__ = (
+        Index("ix_identity_signals_kind_value", "kind", "value"),
+        Index("ix_identity_signals_seller_kind", "seller_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # SignalKind
+    value: Mapped[str] = mapped_column(String(200))  # normalised: what two sightings are compared by
+    raw: Mapped[str | None] = mapped_column(String(300))  # as written on the page, bounded
+    source: Mapped[str | None] = mapped_column(String(32))  # title|description|shop|licence|image|seller
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)  # e.g. {"region": ...} for a USCC
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("snapshots.id", ondelete="SET NULL"))
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NetworkStatus(enum.StrEnum):
+    active = "active"
+    merged = "merged"  # grown into another network: see merged_into_id
+    dissolved = "dissolved"  # its evidence was withdrawn (a photo became a stock photo)
+
+
+class Network(Base):
+    """A group of sellers joined by evidence. Its id stays while it grows; a merge keeps the larger
+    network's id and records the other's in ``network_merges``."""
+
+    __tablename__ = "networks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default=NetworkStatus.active, index=True)
+    size: Mapped[int] = mapped_column(default=0)  # member sellers
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id", ondelete="SET NULL"))
+    merged_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class NetworkMember(Base):
+    """A seller's network: a seller is in at most one."""
+
+    __tablename__ = "network_members"
+
+    seller_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"), primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NetworkEdge(Base):
+    """Evidence that two sellers are one operation, of one kind: the shared values, how strong, and
+    the listings and snapshots that show it. ``seller_a_id`` < ``seller_b_id``."""
+
+    __tablename__ = "network_edges"
+    __table_args__ = (
+        UniqueConstraint("seller_a_id", "seller_b_id", "kind"),
+        Index("ix_network_edges_seller_b", "seller_b_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_a_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
+    seller_b_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # SignalKind
+    strength: Mapped[str] = mapped_column(String(8))  # strong | weak (weak joins only with a second kind)
+    values: Mapped[list[Any]] = mapped_column(default=list)  # the shared normalised values
+    listing_ids: Mapped[list[Any]] = mapped_column(default=list)  # listings of either seller showing them
+    snapshot_ids: Mapped[list[Any]] = mapped_column(default=list)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NetworkMerge(Base):
+    """A network absorbed into another (append-only record)."""
+
+    __tablename__ = "network_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    into_network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)  # sizes, the pair whose edge joined them
+
+
+class CaseStatus(enum.StrEnum):
+    open = "open"
+    confirmed = "confirmed"
+    merged = "merged"  # its network merged into another's: that case carries on
+    closed = "closed"
+    transferred = "transferred"  # handed over whole (review.cases): to a department, a bureau or the police
+
+
+class Case(Base):
+    """案件线索: a network's leads gathered for one investigation; one case per network."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.open, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    department: Mapped[str | None] = mapped_column(String(32))  # where the case was handed (review.cases)
+
+    network: Mapped[Network] = relationship()
+
+
+class CaseEvent(Base):
+    """Append-only audit trail of a case: confirmation, split, merge, transfer, documents, responses,
+    exports (who, when, what, why)."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class NetworkSeverance(Base):
+    """Two sellers a reviewer split apart (``seller_a_id`` < ``seller_b_id``): evidence never joins them
+    again (storage.networks.save_edges skips the pair)."""
+
+    __tablename__ = "network_severances"
+    __table_args__ = (Index("ix_network_severances_seller_b", "seller_b_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_a_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"), index=True)
+    seller_b_id: Mapped[int] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class CaseDocument(Base):
+    """A document issued for a case (a hand-over or a platform notice), as DOCX and PDF blobs."""
+
+    __tablename__ = "case_documents"
+    __table_args__ = (Index("ix_case_documents_deadline", "kind", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # handover | platform_notice
+    recipient_kind: Mapped[str | None] = mapped_column(String(16))  # department | bureau | police
+    recipient: Mapped[str] = mapped_column(String(200))
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platforms.id", ondelete="SET NULL"))
+    number: Mapped[str] = mapped_column(String(100))  # 文号
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deadline: Mapped[date | None] = mapped_column(Date)  # a platform notice's response deadline
+    docx_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    platform: Mapped[Platform | None] = relationship()
+
+
+class PlatformResponse(Base):
+    """What a platform did about a notice: removed, refused, or no answer, and when."""
+
+    __tablename__ = "platform_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("case_documents.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # removed | refused | no_answer
+    responded_at: Mapped[datetime] = mapped_column()  # when the platform acted or answered (or gave up on)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 # --- scoring and the review queue --------------------------------------------------------------------
@@ -391,6 +614,8 @@ class Lead(Base):
         # scope) without reading the table
         Index("ix_leads_listing_search", "listing_id", "risk", "last_flagged_at", "brand_id"),
         Index("ix_leads_seller_search", "seller_id", "risk", "last_flagged_at", "brand_id"),
+        # a reviewer's own leads ("mine" in the queue): claimed or assigned, by status, riskiest first
+        Index("ix_leads_assignee_status_risk", "assignee_id", "status", "risk"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -440,7 +665,7 @@ class ReviewEvent(Base):
 @event.listens_for(Session, "before_flush")
 def _review_events_are_append_only(session: Session, flush_context: Any, instances: Any) -> None:
     for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, ReviewEvent) and (obj in session.deleted or session.is_modified(obj)):
+        if isinstance(obj, (ReviewEvent, CaseEvent)) and (obj in session.deleted or session.is_modified(obj)):
             raise ValueError("review events are append-only: an audit record cannot be changed or deleted")
 
 

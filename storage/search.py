@@ -14,13 +14,26 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, and_, bindparam, column, func, literal_column, or_, select, table
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    column,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.sqltypes import NullType
 
-from storage.models import Brand, BrandStatus, Lead, LeadStatus, Listing, Platform, Score, Seller
+from storage.models import Brand, BrandStatus, Lead, LeadStatus, Listing, Platform, Score, Seller, User
 
 OPEN_STATUSES = (LeadStatus.new.value, LeadStatus.in_review.value, LeadStatus.escalated.value)
 FACETS = ("platform", "brand", "violation", "department", "status")
@@ -42,6 +55,7 @@ class QueueFilter:
     since: datetime | None = None  # "since the last visit": last flagged at or after
     text: str | None = None
     scope: tuple[int, ...] | None = None  # brand ids a brand owner may see; None = all
+    assignee_id: int | None = None  # "mine": the leads claimed by or assigned to this user
     lead_ids: tuple[int, ...] | None = None  # set by resolve_text: the leads the free text matched
     platform_id: int | None = None  # set by resolve_text: the named platform's and brand's ids
     brand_id: int | None = None  # (-1 when no such name), so the planner sees plain values
@@ -68,6 +82,9 @@ class QueueRow:
     version: int = 1  # what a decision on it names (storage.decisions)
     top_reason: dict[str, Any] | None = None  # the heaviest of the score's reasons: {signal, weight, detail}
     first_flagged_at: datetime | None = None
+    listing_id: int = 0
+    seller_id: int | None = None
+    assignee: str | None = None  # the name of who claimed it or was assigned it
 
 
 @dataclass
@@ -98,6 +115,8 @@ def _conditions(f: QueueFilter, skip: str | None = None, *, scan: bool = False) 
     risk = Lead.risk + 0 if scan else Lead.risk
     if f.scope is not None:
         where.append(Lead.brand_id.in_(f.scope) if f.scope else Lead.id < 0)
+    if f.assignee_id is not None:
+        where.append(Lead.assignee_id == f.assignee_id)
     if f.platform and skip != "platform":
         where.append(Lead.platform_id == _id_of(Platform, f.platform, f.platform_id))
     if f.brand and skip != "brand":
@@ -334,6 +353,9 @@ def _rows_query() -> Select[*tuple[Any, ...]]:
             Lead.version,
             Score.reasons,
             Lead.first_flagged_at,
+            Lead.listing_id,
+            Seller.id,
+            User.name,
         )
         .select_from(Lead)
         .join(Listing, Listing.id == Lead.listing_id)
@@ -341,6 +363,7 @@ def _rows_query() -> Select[*tuple[Any, ...]]:
         .outerjoin(Brand, Brand.id == Lead.brand_id)
         .outerjoin(Seller, Seller.id == Listing.seller_id)
         .outerjoin(Score, Score.id == Lead.score_id)
+        .outerjoin(User, User.id == Lead.assignee_id)
     )
 
 
@@ -370,6 +393,9 @@ def _row(r: Any) -> QueueRow:
         version=r[16],
         top_reason=_top_reason(r[17]),
         first_flagged_at=r[18],
+        listing_id=r[19],
+        seller_id=r[20],
+        assignee=r[21],
     )
 
 
@@ -404,6 +430,72 @@ def _sorted_ids_query(where: list[Any], needs_listing: bool, sort: str) -> Selec
     if key == "platform":
         query = query.join(Platform, Platform.id == Lead.platform_id)
     return query.where(*where).order_by(*_order_by(sort))
+
+
+def _sort_keys(sort: str, fresh_since: datetime | None) -> list[tuple[Any, bool, bool]]:
+    """The queue's order as keys: (expression, descending, unknowns last); ``_order_by`` in key form,
+    with the new-since-the-last-visit part first when ``fresh_since`` is given (as ``queue_page``)."""
+    keys: list[tuple[Any, bool, bool]] = []
+    if fresh_since is not None:
+        keys.append((case((Lead.last_flagged_at >= fresh_since, 1), else_=0), True, False))
+    key = sort.lstrip("-")
+    if sort != DEFAULT_SORT and key in SORTS:
+        keys.append((SORTS[key], sort.startswith("-"), key in ("price", "sold")))
+    return [*keys, (Lead.risk, True, False), (Lead.id, True, False)]
+
+
+def _beyond(expr: Any, value: Any, descending: bool, nulls_last: bool, forward: bool) -> Any:
+    """``expr`` comes strictly after (``forward``) or before ``value`` in its key's order."""
+    if value is None:  # only a key with unknowns last is ever None: nothing after, every known before
+        return false() if forward else expr.is_not(None)
+    later = expr < value if descending == forward else expr > value
+    return or_(later, expr.is_(None)) if nulls_last and forward else later
+
+
+def neighbour_id(
+    *,
+    session: Session,
+    filters: QueueFilter,
+    lead_id: int,
+    sort: str = DEFAULT_SORT,
+    fresh_since: datetime | None = None,
+    forward: bool = True,
+) -> int | None:
+    """The lead after (``forward``) or before ``lead_id`` in the queue view's order (``queue_page``'s:
+    ``sort``, the new part first with ``fresh_since``), or None at the end. The lead itself need not be
+    in the view any more (a decision just took it out): its place in the order is where it was."""
+    keys = _sort_keys(sort, fresh_since)
+    joined = (
+        select(*(k[0] for k in keys))
+        .select_from(Lead)
+        .join(Listing, Listing.id == Lead.listing_id)
+        .join(Platform, Platform.id == Lead.platform_id)
+    )
+    current = session.execute(joined.where(Lead.id == lead_id)).one_or_none()
+    if current is None:
+        return None
+    # keyset: equal on the keys before one, beyond it on that one (a lexicographic "after")
+    options, equal = [], list[Any]()
+    for (expr, descending, nulls_last), value in zip(keys, current, strict=True):
+        options.append(and_(*equal, _beyond(expr, value, descending, nulls_last, forward)))
+        equal.append(expr.is_(None) if value is None else expr == value)
+    order = []
+    for expr, descending, nulls_last in keys:
+        term = expr.desc() if descending == forward else expr.asc()
+        if nulls_last:
+            term = term.nulls_last() if forward else term.nulls_first()
+        order.append(term)
+    where, _ = _conditions(filters)
+    query = (
+        select(Lead.id)
+        .select_from(Lead)
+        .join(Listing, Listing.id == Lead.listing_id)
+        .join(Platform, Platform.id == Lead.platform_id)
+        .where(*where, or_(*options), Lead.id != lead_id)
+        .order_by(*order)
+        .limit(1)
+    )
+    return session.scalar(query)
 
 
 def queue_page(

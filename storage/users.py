@@ -47,23 +47,31 @@ def create_user(
     """Add a user; raises MarkwatchError for a taken name, an unknown role or an unknown brand."""
     name = name.strip()
     if not name:
-        raise MarkwatchError("a user needs a name")
+        raise MarkwatchError("a user needs a name", key="err.user_no_name")
     if role not in ROLES:
-        raise MarkwatchError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+        choices = ", ".join(ROLES)
+        raise MarkwatchError(
+            f"unknown role {role!r}; choose one of {choices}", key="err.user_role", role=role, choices=choices
+        )
     if get_user_by_name(session=session, name=name) is not None:
-        raise MarkwatchError(f"a user named {name!r} already exists; choose another name")
+        raise MarkwatchError(
+            f"a user named {name!r} already exists; choose another name", key="err.user_exists", name=name
+        )
     if role == Role.brand_owner and not brand_names:
         raise MarkwatchError(
-            "a brand_owner needs at least one --brand NAME (the brands whose leads it may see)"
+            "a brand_owner needs at least one --brand NAME (the brands whose leads it may see)",
+            key="err.user_needs_brand",
         )
     if role != Role.brand_owner and brand_names:
-        raise MarkwatchError("--brand applies only to the brand_owner role")
+        raise MarkwatchError("--brand applies only to the brand_owner role", key="err.user_brand_role")
     brands = []
     for brand_name in brand_names:
         brand = session.scalars(select(Brand).where(Brand.name == brand_name)).one_or_none()
         if brand is None:
             raise NotFound(
-                f"no brand named {brand_name!r}; `markwatch brands list` shows the registered ones"
+                f"no brand named {brand_name!r}; `markwatch brands list` shows the registered ones",
+                key="cli.no_brand",
+                name=brand_name,
             )
         brands.append(brand)
     user = User(name=name, role=role, password_hash=password_hash, locale=locale, brands=brands)

@@ -50,8 +50,15 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def cli(home: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """Run `markwatch ARGS...` in-process as a user would, returning exit code and output."""
+def cli(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run `markwatch ARGS...` in-process as a user would, returning exit code and output.
+
+    Under an English locale (LANG=en_US.UTF-8), so that tests of what a command does can read its
+    messages in one language; markwatch speaks Chinese by default, which tests/test_cli_language.py
+    checks (it sets the locale it means)."""
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
 
     def run(*args: str) -> CliResult:
         capsys.readouterr()

@@ -1,5 +1,5 @@
 """The dependency direction of DESIGN.md holds: markwatch.py / scheduler.py / review → crawler, scoring,
-brands → storage; scoring imports nothing of the project; demo stands alone."""
+brands → networks → storage; scoring imports nothing of the project; demo stands alone."""
 
 from __future__ import annotations
 
@@ -9,16 +9,29 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = {"markwatch", "scheduler", "settings", "storage", "brands", "scoring", "crawler", "review", "demo"}
+PROJECT = {
+    "markwatch",
+    "scheduler",
+    "settings",
+    "storage",
+    "networks",
+    "brands",
+    "scoring",
+    "crawler",
+    "review",
+    "demo",
+}
 ALLOWED = {
     "settings": set(),
     "storage": {"settings"},
     "scoring": set(),
     "demo": set(),
-    "brands": {"settings", "storage", "scoring"},
-    "crawler": {"settings", "storage", "brands", "scoring"},
-    "review": {"settings", "storage", "brands", "scoring"},
-    "scheduler": {"settings", "storage", "brands", "scoring", "crawler", "review"},
+    # seller networks read stored listings and keep their signals; the one path (brands.queueing) calls them
+    "networks": {"settings", "storage"},
+    "brands": {"settings", "storage", "scoring", "networks"},
+    "crawler": {"settings", "storage", "brands", "scoring", "networks"},
+    "review": {"settings", "storage", "brands", "scoring", "networks"},
+    "scheduler": {"settings", "storage", "brands", "scoring", "crawler", "review", "networks"},
     "markwatch": PROJECT - {"markwatch"},
 }
 
@@ -46,7 +59,7 @@ def test_component_imports_only_what_it_may(component):
         assert not illegal, f"{path.relative_to(ROOT)} imports {sorted(illegal)}"
 
 
-@pytest.mark.parametrize("package", ["storage", "brands", "scoring", "crawler", "review", "demo"])
+@pytest.mark.parametrize("package", ["storage", "networks", "brands", "scoring", "crawler", "review", "demo"])
 def test_every_package_says_what_it_owns_and_may_import(package):
     doc = ast.get_docstring(ast.parse((ROOT / package / "__init__.py").read_text(encoding="utf-8")))
     assert doc and "import" in doc.lower()
@@ -114,7 +127,7 @@ def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return cycles
 
 
-@pytest.mark.parametrize("package", ["storage", "brands", "scoring", "crawler", "review", "demo"])
+@pytest.mark.parametrize("package", ["storage", "networks", "brands", "scoring", "crawler", "review", "demo"])
 def test_no_import_cycle_inside_a_package(package):
     modules = package_modules(package)
     graph = {name: module_imports(name, path, modules) for name, path in modules.items()}
@@ -124,3 +137,11 @@ def test_no_import_cycle_inside_a_package(package):
 def test_the_cycle_check_finds_direct_and_longer_cycles():
     graph = {"a": {"b"}, "b": {"a"}, "c": {"d"}, "d": {"e"}, "e": {"c"}, "f": {"a"}}
     assert import_cycles(graph) == [["a", "b"], ["c", "d", "e"]]
+
+
+def test_route_modules_import_services_not_other_routers():
+    modules = package_modules("review")
+    for name, path in modules.items():
+        if name.startswith("review.routes."):
+            routers = {m for m in module_imports(name, path, modules) if m.startswith("review.routes")}
+            assert not routers, f"{path.relative_to(ROOT)} imports the routers {sorted(routers)}"

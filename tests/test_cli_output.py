@@ -54,7 +54,8 @@ def deep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def markwatch(folder: Path, columns: int, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": str(columns), "PYTHONPATH": os.pathsep.join(sys.path)}
+    env = {**os.environ, "COLUMNS": str(columns), "PYTHONPATH": os.pathsep.join(sys.path), "LANG": "C.UTF-8"}
+    env.pop("LC_ALL", None), env.pop("LC_MESSAGES", None)  # the default language: Chinese
     return subprocess.run(
         [sys.executable, "-m", "markwatch", *args],
         cwd=folder,
@@ -111,7 +112,7 @@ def test_a_script_reads_unwrapped_lines_from_a_pipe(deep: Path) -> None:
     imported = markwatch(deep, 40, "brands", "import", registry)
     assert imported.returncode == 0, imported.stderr
     (line,) = imported.stdout.splitlines()
-    assert registry in line and line.endswith("2 new, 0 updated, 0 unchanged")
+    assert registry in line and line.endswith("新增 2 个，更新 0 个，未变 0 个")
     scored = markwatch(deep, 40, "score", "listings.jsonl")
     assert scored.returncode == 0, scored.stderr
     records = [json.loads(line) for line in scored.stdout.splitlines()]

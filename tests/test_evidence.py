@@ -672,7 +672,7 @@ def test_the_report_is_deterministic_for_the_same_facts(home: Path):
 
 def test_retention_never_prunes_what_a_packet_references(db: Database, lead_id: int):
     from storage.models import Lead
-    from storage.retention import prune_dismissed_snapshots
+    from storage.retention import prune_dismissed
 
     data = build_packet(db, lead_id, user_name="李调查", now=EXPORTED)
     with db.session() as session:
@@ -690,8 +690,9 @@ def test_retention_never_prunes_what_a_packet_references(db: Database, lead_id: 
         )
         session.flush()
         cutoff = EXPORTED + timedelta(days=3650)
-        deleted, blobs = prune_dismissed_snapshots(session=session, older_than=cutoff)
-    assert deleted == 1 and blobs == [hashlib.sha256(later).hexdigest()]  # only the one outside the packet
+        pruned = prune_dismissed(session=session, older_than=cutoff)
+    # only the snapshot outside the packet goes
+    assert pruned.snapshots == 1 and pruned.orphans == [hashlib.sha256(later).hexdigest()]
     manifest = json.loads(members(data)["manifest.json"])
     for snap in manifest["snapshots"]:
         assert db.blobs.exists(snap["html_sha256"]) and db.blobs.exists(snap["screenshot_sha256"])
@@ -971,15 +972,15 @@ def test_the_pdf_creation_date_is_the_export_time(record_packet: bytes, tmp_path
 
 def test_the_method_says_only_what_the_packet_holds(db: Database, lead_id: int, tmp_path: Path):
     with_shops = pdf_text(build_packet(db, lead_id, user_name="李调查", now=EXPORTED), tmp_path)
-    method = with_shops.split("提取方法")[1].split("提取工具")[0]
-    assert "页面截图 2 张" in method and "网页原始 HTML 2 份" in method
+    method = "".join(with_shops.split("提取方法")[1].split("提取工具")[0].split())  # lines wrap anywhere
+    assert "页面截图2张" in method and "网页原始HTML2份" in method
 
     with db.session() as session:
         for snap in session.query(Snapshot).all():
             snap.screenshot_sha256 = None
     without = pdf_text(build_packet(db, lead_id, user_name="李调查", now=EXPORTED), tmp_path)
-    method = without.split("提取方法")[1].split("提取工具")[0]
-    assert "截图" not in method and "网页原始 HTML 2 份" in method
+    method = "".join(without.split("提取方法")[1].split("提取工具")[0].split())
+    assert "截图" not in method and "网页原始HTML2份" in method
 
 
 @pytest.mark.parametrize("witness", ["李调查", "无此人"])

@@ -283,3 +283,30 @@ def test_the_evidence_packet_holds_the_images_and_their_hashes(db) -> None:  # t
         assert image["phash"] and image["url"].startswith("https://img.market.example.cn/")
     assert {"images/1.png", "images/2.png"} <= {f["name"] for f in manifest["files"]}
     assert verify_packet(packet).ok
+
+
+def test_max_pages_counts_marketplace_pages_not_their_images(cli, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from crawler.run import CrawlOptions, crawl
+
+    listings = range(1, 41)  # more than Scrapy keeps in flight, so a limit reached early leaves some out
+    routes = {
+        "/": html("".join(f"<a class='item' href='/item/{n}'>{n}</a>" for n in listings)),
+        **{
+            f"/item/{n}": html(
+                f"<h1 data-id='{n}'>页数测试 商品{n}</h1><img src='/img/{n}-a.png'><img src='/img/{n}-b.png'>"
+            )
+            for n in listings
+        },
+        **{
+            f"/img/{n}-{k}.png": (200, {"Content-Type": "image/png"}, png("red", 60 + 2 * n + (k == "b")))
+            for n in listings
+            for k in "ab"
+        },
+    }
+    with Site(routes) as site:
+        profile = tmp_path / "pictures.yaml"
+        profile.write_text(PROFILE.format(base=site.url), encoding="utf-8")
+        assert cli("platforms", "add", profile).exit_code == 0
+        # 41 pages (the list and 40 listings) under a limit of 45, however many images they show
+        summary = crawl(CrawlOptions("pictures", progress=False, max_pages=45))
+    assert summary.status == "finished" and summary.items == 40 and summary.images == 80

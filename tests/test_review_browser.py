@@ -12,14 +12,17 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from factories import PASSWORD, ScoreStub, make_brand, make_lead, make_snapshot, make_user
+from test_listing_images import png
 
 from crawler.browser import CHROMIUM_ARGS
 from settings import get_settings
 from storage import Database
+from storage.images import record_listing_images
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +52,20 @@ def seeded(db: Database) -> dict[str, int]:
         lead = make_lead(s, title="康帅傅 红烧牛肉面 5连包", price=9.9, sold=1200)
         ids["ksf"] = lead.id
         make_snapshot(s, db.blobs, lead.listing, html="<html><body><h1>康帅傅 商品页快照</h1></body></html>")
+        record_listing_images(  # a stored listing image: the queue row's thumbnail
+            session=s,
+            images=[
+                {
+                    "listing_id": lead.listing_id,
+                    "url": "https://img.market.example.cn/康帅傅.jpg",
+                    "sha256": db.blobs.put(png("red")),
+                    "phash": "0" * 16,
+                    "size": 1,
+                    "position": 0,
+                    "seen_at": datetime(2026, 12, 1, tzinfo=UTC),
+                }
+            ],
+        )
         ids["lining"] = make_lead(
             s,
             score=ScoreStub(risk=0.82, brand="李宁", violation="counterfeit_mark", department="商标处"),
@@ -132,6 +149,10 @@ def test_log_in_filter_the_queue_and_confirm_a_lead(page, seeded) -> None:  # ty
     log_in(page)
     assert "待审队列" in page.inner_text("h1")
     assert "共 9 条线索" in page.inner_text("#total")
+    thumbnail = page.locator(f'tr[data-id="{seeded["ksf"]}"] td.thumb img')
+    thumbnail.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
+    assert page.locator("td.thumb img").count() == 1  # only the lead with a stored image has one
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "queue.png"))
 
@@ -140,10 +161,14 @@ def test_log_in_filter_the_queue_and_confirm_a_lead(page, seeded) -> None:  # ty
     page.wait_for_url("**brand=*")
     assert "共 1 条线索" in page.inner_text("#total")
     page.click("text=李宁 运动鞋 高仿 1:1 原单")
-    page.wait_for_url(f"**/leads/{seeded['lining']}")
+    page.wait_for_url(f"**/leads/{seeded['lining']}?queue=*")
     assert "估算销售额" in page.inner_text("#threshold")
     page.click("#action-confirm")
-    page.wait_for_url("**done=confirm*")
+    # triage mode: the filtered view had one lead, so the reviewer is back on it, told so
+    page.wait_for_url("**triage_end=*")
+    assert "这是当前队列视图的最后一条线索" in page.inner_text("#triage-end")
+    assert "brand=" in page.url
+    page.goto(page.base + f"/leads/{seeded['lining']}")
     assert page.inner_text("#lead-status") == "已确认"
     assert "确认" in page.inner_text("#audit")
     assert page.dialogs == []

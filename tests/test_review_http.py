@@ -814,7 +814,7 @@ def test_every_template_message_is_in_the_catalogue_in_both_languages() -> None:
 
     templates = Path(__file__).resolve().parents[1] / "review" / "templates"
     used = set()
-    for path in templates.glob("*.html"):
+    for path in templates.rglob("*.html"):  # the digest's section templates too
         used |= set(re.findall(r"""\bt\('([a-z_.0-9]*[a-z0-9])'""", path.read_text(encoding="utf-8")))
     missing = sorted(k for k in used if k not in MESSAGES)
     assert not missing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,7 @@ from sqlalchemy import select
 import scheduler
 from settings import get_settings
 from storage.listings import upsert_listing
-from storage.models import EvidenceBlob, EvidencePacket, JobRun, Lead, Snapshot
+from storage.models import EvidenceBlob, EvidencePacket, JobRun, Lead, ListingImage, Snapshot
 from storage.queue import dismiss_snapshot, record_score
 
 
@@ -38,9 +39,16 @@ class FlaggedScore:
 
 
 def make_lead(
-    db, n: int, *, title: str = "康帅傅 红烧牛肉面", status: str = "new", flagged_at=None, snapshot_at=None
+    db,
+    n: int,
+    *,
+    title: str = "康帅傅 红烧牛肉面",
+    status: str = "new",
+    flagged_at=None,
+    snapshot_at=None,
+    images: tuple[bytes, ...] = (),
 ):
-    """A listing with one HTML snapshot and a lead in the given status."""
+    """A listing with one HTML snapshot (and its web archive), its images, and a lead in the given status."""
     with db.session() as session:
         listing, _ = upsert_listing(
             session=session,
@@ -61,9 +69,22 @@ def make_lead(
                 url=f"http://127.0.0.1:8801/item/{n}",
                 http_status=200,
                 html_sha256=db.blobs.put(html),
+                warc_sha256=db.blobs.put(b"WARC/1.1 " + html),
                 tool_version="test",
             )
         )
+        for position, image in enumerate(images):
+            session.add(
+                ListingImage(
+                    listing_id=listing.id,
+                    url=f"http://127.0.0.1:8801/img/{n}-{position}.jpg",
+                    sha256=db.blobs.put(image),
+                    phash="0" * 16,
+                    position=position,
+                    first_seen=snapshot_at or datetime.now(UTC),
+                    last_seen=snapshot_at or datetime.now(UTC),
+                )
+            )
         lead.status = status
         if status == "dismissed":
             dismiss_snapshot(lead)
@@ -91,11 +112,14 @@ def test_jobs_command_shows_last_outcomes(db, cli):
     assert '"outcome": "ok"' in result.stdout and '"id": "digest"' in result.stdout
 
 
-def test_retention_prunes_only_old_snapshots_of_dismissed_leads(db, monkeypatch):
+def test_retention_prunes_only_old_snapshots_and_images_of_dismissed_leads(db, monkeypatch):
     monkeypatch.setenv("MARKWATCH_RETENTION_DAYS", "30")
     old = datetime.now(UTC) - timedelta(days=45)
-    dismissed = make_lead(db, 1, status="dismissed", snapshot_at=old)
-    confirmed = make_lead(db, 2, title="康帅傅 老坛酸菜面", status="confirmed", snapshot_at=old)
+    shared_photo, own_photo = "同一张商品图".encode(), "只属于驳回线索的图".encode()
+    dismissed = make_lead(db, 1, status="dismissed", snapshot_at=old, images=(own_photo, shared_photo))
+    confirmed = make_lead(
+        db, 2, title="康帅傅 老坛酸菜面", status="confirmed", snapshot_at=old, images=(shared_photo,)
+    )
     recent = make_lead(db, 3, title="康帅傅 香辣牛肉面", status="dismissed")
     packeted = make_lead(db, 4, title="康帅傅 鲜虾鱼板面", status="dismissed", snapshot_at=old)
     with db.session() as session:
@@ -114,18 +138,28 @@ def test_retention_prunes_only_old_snapshots_of_dismissed_leads(db, monkeypatch)
 
     result = scheduler.prune(db, get_settings())
 
-    assert result == {"snapshots": 1, "blobs": 1}
+    # the dismissed lead's page, web archive and own photo go; the photo a confirmed lead shares stays
+    assert result == {"snapshots": 1, "images": 2, "blobs": 3}
     with db.session() as session:
         assert _snapshot_shas(session, dismissed) == []
         for kept in (confirmed, recent, packeted):
             assert _snapshot_shas(session, kept) == before[kept]
-    assert not db.blobs.exists(before[dismissed][0])
-    assert all(db.blobs.exists(before[k][0]) for k in (confirmed, recent, packeted))
+        assert not session.scalars(
+            select(ListingImage).where(ListingImage.listing_id == _listing(session, dismissed))
+        ).all()
+    assert not any(db.blobs.exists(sha) for sha in before[dismissed])
+    assert all(db.blobs.exists(sha) for k in (confirmed, recent, packeted) for sha in before[k])
+    assert not db.blobs.exists(hashlib.sha256(own_photo).hexdigest())
+    assert db.blobs.exists(hashlib.sha256(shared_photo).hexdigest())
+
+
+def _listing(session, lead_id):
+    return session.get(Lead, lead_id).listing_id
 
 
 def _snapshot_shas(session, lead_id):
-    listing_id = session.get(Lead, lead_id).listing_id
-    return list(session.scalars(select(Snapshot.html_sha256).where(Snapshot.listing_id == listing_id)))
+    snapshots = session.scalars(select(Snapshot).where(Snapshot.listing_id == _listing(session, lead_id)))
+    return [sha for s in snapshots for sha in (s.html_sha256, s.warc_sha256)]
 
 
 def test_daily_digest_is_written_as_html_and_xlsx_in_chinese(db, home):
@@ -138,7 +172,7 @@ def test_daily_digest_is_written_as_html_and_xlsx_in_chinese(db, home):
     day = now.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
     assert result["html"].endswith(f"digests/{day}.html") and result["new_leads"] == 1
     html = (home / "digests" / f"{day}.html").read_text(encoding="utf-8")
-    assert "监测日报" in html and "新线索共 <strong>1</strong> 条" in html
+    assert "监测日报" in html and "新线索共 1 条" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
     assert "近似商标/傍名牌" in html and "/leads/" in html
     assert "<svg" in html  # the 30-day trend chart
@@ -206,6 +240,56 @@ def test_rescore_scores_new_and_changed_listings_once(db, tmp_path):
     assert (second.scored, second.flagged) == (1, 1)
     with db.session() as session:
         assert len(session.scalars(select(Lead)).all()) == 2
+
+
+def test_a_large_backlog_is_scored_with_worker_processes_and_the_same_results(db, monkeypatch):
+    from brands.registry_file import parse_registry
+    from brands.service import import_registry
+    from storage.models import Listing, Score
+
+    registry = parse_registry(
+        "brands:\n  - name: 康师傅\n    categories: [方便面]\n    price_floor: 3.0\n"
+        "  - name: Nike\n    aliases: [耐克]\n    categories: [运动鞋]\n",
+        source="test",
+        base_dir=None,
+    )
+    import_registry(db, registry)
+    titles = [
+        "康帅傅 红烧牛肉面 5连包",
+        "农家手工挂面 500g",
+        "康师傅 红烧牛肉面",
+        "Nlke 气垫跑鞋",
+        "耐克 跑鞋",
+    ]
+
+    def backlog(prefix: str) -> None:
+        with db.session() as session:
+            for n in range(40):
+                price = 12.5 if n < 30 else 2.0  # the prices of the first teach the last a median
+                record = {"id": f"{prefix}:{n}", "title": titles[n % 5], "price": price, "category": "方便面"}
+                # sellers of their own: what the first run flagged them for does not reach the second
+                upsert_listing(session=session, record={**record, "seller": {"id": f"{prefix}-s{n % 3}"}})
+
+    def results(prefix: str) -> list[tuple]:
+        with db.session() as session:
+            rows = session.execute(
+                select(Listing.external_id, Score.risk, Score.flagged, Score.brand_name, Score.reasons)
+                .join(Listing, Score.listing_id == Listing.id)
+                .where(Listing.external_id.startswith(prefix))
+                .order_by(Score.id)
+            ).all()
+            return [(external_id.split(":")[1], *rest) for external_id, *rest in rows]
+
+    backlog("one")
+    one = scheduler.rescore(db, get_settings(), batch_size=7)
+    monkeypatch.setenv("MARKWATCH_SCORING_JOBS", "2")
+    monkeypatch.setenv("MARKWATCH_SCORING_JOBS_BACKLOG", "30")
+    assert scheduler.score_jobs(get_settings(), 40) == 2 and scheduler.score_jobs(get_settings(), 29) == 1
+    backlog("two")
+    two = scheduler.rescore(db, get_settings(), batch_size=7)
+    assert (two.scored, two.flagged, two.queued) == (one.scored, one.flagged, one.queued)
+    assert one.scored == 40 and one.flagged > 0
+    assert results("two") == results("one")
 
 
 def test_the_schedule_persists_in_the_database_and_is_listed_with_next_runs(db, cli):

@@ -175,3 +175,37 @@ def test_queue_goes_on_past_values_that_would_break_storage(cli, tmp_path, regis
     assert out[3]["id"] == "feed:ok" and out[3]["flagged"]
     stats = json.loads(cli("stats", "--json").stdout)
     assert stats["listings"] == 1 and sum(stats["leads"].values()) == 1
+
+
+def test_jobs_give_the_same_records_in_the_same_order_as_one_process(cli, tmp_path, registry):
+    # more lines than one batch, bad lines among them, and prices that teach the price statistics as
+    # the run goes (the processes must not change what is learned from the listings before)
+    kinds = [x for x in LINES if isinstance(x, str) or len(x.get("title", "")) < 100]  # not the huge one
+    lines: list = []
+    for k in range(1300):
+        line = kinds[k % len(kinds)]
+        if isinstance(line, dict):
+            line = {**line, "id": f"feed:{k}"}
+            if k % 3 == 0:
+                price = 12.5 if k < 900 else 2.5
+                line.update(
+                    title="康师傅 红烧牛肉面 5连包", price=price, seller={"id": f"s{k % 7}", "name": "店"}
+                )
+        lines.append(line)
+    path = feed(tmp_path, lines=lines, extra=b'{"id": "feed:x", "title": "\xff"}\n')
+    one = cli("score", path, "--brands", registry)
+    three = cli("score", path, "--brands", registry, "--jobs", "3")
+    assert one.exit_code == three.exit_code == 1  # the bad lines are reported and skipped either way
+    assert three.stdout == one.stdout
+    assert len(records(three.stdout)) == len(lines) + 1
+    assert "line 1301" in records(three.stdout)[-1]["error"]
+    assert three.stderr.splitlines()[-1] == one.stderr.splitlines()[-1]
+
+
+def test_jobs_with_queue_store_and_queue_as_one_process(cli, tmp_path, registry):
+    assert cli("db", "upgrade").exit_code == 0
+    cli("brands", "import", registry)
+    queued = cli("score", feed(tmp_path), "--queue", "--jobs", "2")
+    assert "queued" in queued.stderr
+    again = cli("score", feed(tmp_path), "--queue")
+    assert again.stdout == queued.stdout

@@ -39,7 +39,9 @@ POLITENESS_KEYS: dict[str, type | tuple[type, ...]] = {
     "retries": int,  # attempts after the first, for errors, 429, blocks, truncated pages
     "timeout": (int, float),  # s, per page
 }
-SELLER_FIELDS = ("id", "name", "url", "opened", "rating", "licence")
+# address and contact are kept with the page's snapshot (its extracted texts), where seller networks
+# read them (networks.build.observe); the listing record carries the others
+SELLER_FIELDS = ("id", "name", "url", "opened", "rating", "licence", "address", "contact")
 DETAIL_FIELDS = (
     "title",
     "price",
@@ -168,7 +170,14 @@ def load_profile_file(path: Path) -> Profile:
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
-        raise ProfileError([Problem(str(path), None, f"cannot read the file: {exc.strerror}")]) from exc
+        unreadable = Problem(
+            str(path),
+            None,
+            f"cannot read the file: {exc.strerror}",
+            "err.cannot_read_file",
+            (("reason", str(exc.strerror)),),
+        )
+        raise ProfileError([unreadable]) from exc
     except UnicodeDecodeError as exc:
         raise ProfileError(
             [Problem(str(path), None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]

@@ -264,6 +264,15 @@ class ProfileSpider(scrapy.Spider):
             for k, v in response.headers.items()
             if k.lower() != b"set-cookie"  # a session's cookies never go into snapshots or evidence
         }
+        request_headers = (
+            {
+                k.decode("latin-1"): b", ".join(v).decode("latin-1", "replace")
+                for k, v in response.request.headers.items()
+                if k.lower() not in (b"cookie", b"authorization")
+            }
+            if response.request
+            else {}
+        )
         return ListingItem(
             platform=self.profile.name,
             external_id=external_id,
@@ -271,6 +280,7 @@ class ProfileSpider(scrapy.Spider):
             final_url=response.url,
             status=response.status,
             headers=headers,
+            request_headers=request_headers,
             body=response.body,
             fetched_at=utcnow(),
             raw=raw,

@@ -157,6 +157,8 @@
     if (s.licence) { lic = el("span", "shop-licence", "营业执照 统一社会信用代码 "); lic.appendChild(el("code", null, s.licence)); }
     else lic = el("span", "shop-licence shop-licence-missing", "营业执照 未公示");
     shop.append(el("span", "shop-name", s.name), opened, rating, lic);
+    if (s.address) shop.appendChild(el("span", "shop-address", "退货地址：" + s.address));
+    if (s.contact) shop.appendChild(el("span", "shop-contact", "联系方式：" + s.contact));
     var desc = el("section", "item-desc");
     desc.append(el("h2", null, "商品详情"), el("div", "desc-text", x.description));
     var back = el("a", "back-link", "返回列表"); back.href = "#/";

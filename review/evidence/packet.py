@@ -76,7 +76,7 @@ def _zip(entries: list[tuple[str, bytes]], moment: datetime) -> bytes:
             info.external_attr = 0o644 << 16
             info.compress_type = (
                 zipfile.ZIP_STORED
-                if name.endswith((".png", ".pdf", ".jpg", ".gif", ".webp"))
+                if name.endswith((".png", ".pdf", ".jpg", ".gif", ".webp", ".wacz"))
                 else zipfile.ZIP_DEFLATED
             )
             archive.writestr(info, data)
@@ -139,52 +139,18 @@ def build_packet(
             raise NotFound(f"no lead {lead_id}; the queue (`/` in the web app) lists the leads")
         _check_witness(session, witness, user_name)
         contents = _Contents(key_hex)
-        score_facts, reasons = _score_facts(lead.score)
-        contents.files.append(("reasons.json", _json({"score": score_facts, "reasons": reasons})))
-        prices = repo.price_history(session=session, listing_id=lead.listing.id)
-        contents.files.append(("price_history.csv", _price_csv(prices)))
-        events = repo.audit_trail(session=session, lead_id=lead.id)
-        contents.files.append(("audit.csv", _audit_csv(events)))
-        snapshots = repo.listing_snapshots(session=session, listing_id=lead.listing.id)
-        snapshot_facts = _add_snapshots(db, contents, snapshots)
-        image_facts = _add_images(db, contents, session, lead.listing.id)
-        lead_facts, listing_facts = _lead_facts(lead), _listing_facts(lead.listing)
-
-        report = _render(
-            lead,
-            {
-                "lead": lead_facts,
-                "listing": listing_facts,
-                "score": score_facts,
-                "reasons": reasons,
-                "snapshots": list(zip(snapshot_facts, snapshots, strict=True)),
-                "events": events,
-                "prices": prices,
-                "files": _file_table(contents.files),
-                "exported": exported,
-                "key": key_facts,
-                "tool": tool,
-                "now": now,
-                "pictures": contents.png + contents.images,
-                "images": len(contents.images),
-            },
-            settings,
-        )
-        contents.files.append(("report.pdf", report))
-
-        manifest = {
-            "format": FORMAT,
-            "tool": tool,
+        facts = {
+            **_gather(db, session, lead, contents, now),
             "exported": exported,
-            "lead": lead_facts,
-            "listing": listing_facts,
-            "snapshots": snapshot_facts,
-            "images": image_facts,
-            "signature": {**key_facts, "signed_file": MANIFEST, "signature_file": SIGNATURE},
-            "files": _file_table(contents.files),
+            "key": key_facts,
+            "tool": tool,
+            "now": now,
         }
-        manifest_bytes = _json(manifest)
-        entries = _ordered_entries(contents, manifest_bytes, keys.sign(manifest_bytes, settings))
+        # asked inside the (read-only) unit of work: a refusal renders the report again from the lead
+        files, manifest_bytes, token = _sealed_and_stamped(lead, contents, facts, _manifest(facts), settings)
+        entries = _ordered_entries(
+            files, contents, manifest_bytes, keys.sign(manifest_bytes, settings), token
+        )
         packet = _zip(entries, now)
 
     # written in a unit of work of its own: a read transaction that turned into a write after the
@@ -203,6 +169,48 @@ def build_packet(
             at=now,
         )
     return packet
+
+
+def _gather(db: Database, session: Any, lead: Any, contents: _Contents, now: datetime) -> dict[str, Any]:
+    """The lead's facts, read in the export's unit of work; its files and blobs added to ``contents``."""
+    score_facts, reasons = _score_facts(lead.score)
+    contents.files.append(("reasons.json", _json({"score": score_facts, "reasons": reasons})))
+    prices = repo.price_history(session=session, listing_id=lead.listing.id)
+    contents.files.append(("price_history.csv", _price_csv(prices)))
+    events = repo.audit_trail(session=session, lead_id=lead.id)
+    contents.files.append(("audit.csv", _audit_csv(events)))
+    snapshots = repo.listing_snapshots(session=session, listing_id=lead.listing.id)
+    snapshot_facts = _add_snapshots(db, contents, snapshots)
+    image_facts = _add_images(db, contents, session, lead.listing.id)
+    return {
+        "lead": _lead_facts(lead),
+        "listing": _listing_facts(lead.listing),
+        "score": score_facts,
+        "reasons": reasons,
+        "snapshot_facts": snapshot_facts,
+        "snapshots": list(zip(snapshot_facts, snapshots, strict=True)),
+        "image_facts": image_facts,
+        "archive": _add_archive(db, contents, snapshots, snapshot_facts, lead, now),
+        "events": events,
+        "prices": prices,
+        "pictures": contents.png + contents.images,
+        "images": len(contents.images),
+    }
+
+
+def _manifest(facts: dict[str, Any]) -> dict[str, Any]:
+    """manifest.json's content but for what sealing adds (the time-stamp plan and the file table)."""
+    return {
+        "format": FORMAT,
+        "tool": facts["tool"],
+        "exported": facts["exported"],
+        "lead": facts["lead"],
+        "listing": facts["listing"],
+        "snapshots": facts["snapshot_facts"],
+        "images": facts["image_facts"],
+        "archive": facts["archive"],
+        "signature": {**facts["key"], "signed_file": MANIFEST, "signature_file": SIGNATURE},
+    }
 
 
 class InvalidWitness(MarkwatchError):
@@ -238,6 +246,7 @@ class _Contents:
         self.html: list[tuple[str, bytes]] = []
         self.png: list[tuple[str, bytes]] = []
         self.images: list[tuple[str, bytes]] = []
+        self.archive: list[tuple[str, bytes]] = []
         self.referenced: set[str] = set()
 
 
@@ -301,6 +310,7 @@ def _add_snapshots(db: Database, contents: _Contents, snapshots: list[Any]) -> l
             "http_status": snap.http_status,
             "headers": dict(snap.headers or {}),
             "tool_version": snap.tool_version,
+            **_capture_facts(snap),
             "html": None,
             "html_sha256": snap.html_sha256,
             "screenshot": None,
@@ -326,6 +336,55 @@ def _add_snapshots(db: Database, contents: _Contents, snapshots: list[Any]) -> l
     contents.files.extend(contents.html)
     contents.files.extend(contents.png)
     return snapshot_facts
+
+
+def _capture_facts(snap: Any) -> dict[str, Any]:
+    """How a snapshot was taken: crawl or evidence capture, its environment, and why it failed if it did."""
+    return {
+        "capture": snap.capture,
+        "failed_reason": snap.failed_reason,
+        "attempts": snap.attempts,
+        "user_agent": snap.user_agent,
+        "browser_version": snap.browser_version,
+        "egress": snap.egress,
+        "warc": None,
+        "warc_sha256": snap.warc_sha256,
+    }
+
+
+def _add_archive(
+    db: Database,
+    contents: _Contents,
+    snapshots: list[Any],
+    snapshot_facts: list[dict[str, Any]],
+    lead: Any,
+    now: datetime,
+) -> dict[str, Any] | None:
+    """The snapshots' WARC files as one WACZ (archive.wacz); its facts, or None when there is none."""
+    from review.evidence.wacz import WACZ, WACZ_VERSION, Capture, build_wacz
+
+    captures = []
+    for snap, fact in zip(snapshots, snapshot_facts, strict=True):
+        if not snap.warc_sha256:
+            continue
+        contents.referenced.add(snap.warc_sha256)
+        try:
+            warc = db.blobs.get(snap.warc_sha256)
+        except FileNotFoundError:
+            fact["missing"].append("warc")  # said in the manifest and the report, never hidden
+            continue
+        captures.append(Capture(fact["n"], warc, lead.listing.title))
+        fact["warc"] = f"{WACZ}#archive/{fact['n']}.warc.gz"
+    if not captures:
+        return None
+    title = f"markwatch MW-{lead.id}"
+    contents.archive.append((WACZ, build_wacz(captures, title=title, created=now, software=_software())))
+    contents.files.extend(contents.archive)
+    return {"file": WACZ, "format": f"WACZ {WACZ_VERSION}", "warcs": len(captures)}
+
+
+def _software() -> str:
+    return f"markwatch {installed_version()}"
 
 
 def _add_images(db: Database, contents: _Contents, session: Any, listing_id: int) -> list[dict[str, Any]]:
@@ -445,6 +504,7 @@ def _render(lead: Any, parts: dict[str, Any], settings: Settings) -> bytes:
             ],
             "pictures": parts["pictures"],
             "images": parts["images"],
+            "archive": parts["archive"],
             "snapshots": [
                 {
                     **s,
@@ -480,17 +540,71 @@ def _render(lead: Any, parts: dict[str, Any], settings: Settings) -> bytes:
             },
             "key": parts["key"],
             "tool": parts["tool"],
+            "timestamp": parts["timestamp"],
         },
         settings=settings,
     )
 
 
-def _ordered_entries(contents: _Contents, manifest_bytes: bytes, signature: bytes) -> list[tuple[str, bytes]]:
-    """The ZIP's members in the documented order: the manifest pair, the fixed files, then the blobs."""
-    by_name = dict(contents.files)
-    if len(by_name) != len(contents.files):
+def _sealed_and_stamped(
+    lead: Any, contents: _Contents, facts: dict[str, Any], manifest: dict[str, Any], settings: Settings
+) -> tuple[list[tuple[str, bytes]], bytes, bytes | None]:
+    """The packet's files with report.pdf, the manifest's bytes and the TSA's token over them (or None).
+
+    The manifest says beforehand which token it gets; when the TSA gives none, the report and the
+    manifest are made again saying so, with the reason.
+    """
+    from review.evidence import timestamp
+
+    plan = timestamp.planned(settings)
+    files, manifest_bytes = _sealed(lead, contents, facts, manifest, plan, settings)
+    if not plan["token_file"]:
+        return files, manifest_bytes, None
+    try:
+        return files, manifest_bytes, timestamp.request_token(manifest_bytes, settings)
+    except timestamp.TimestampRefused as refusal:
+        plan = timestamp.refused(plan, str(refusal))
+    files, manifest_bytes = _sealed(lead, contents, facts, manifest, plan, settings)
+    return files, manifest_bytes, None
+
+
+def _sealed(
+    lead: Any,
+    contents: _Contents,
+    facts: dict[str, Any],
+    manifest: dict[str, Any],
+    plan: dict[str, Any],
+    settings: Settings,
+) -> tuple[list[tuple[str, bytes]], bytes]:
+    """report.pdf rendered for this time-stamp plan, and the manifest listing every file with it."""
+    report = _render(lead, {**facts, "files": _file_table(contents.files), "timestamp": plan}, settings)
+    files = [*contents.files, ("report.pdf", report)]
+    return files, _json({**manifest, "timestamp": plan, "files": _file_table(files)})
+
+
+def _ordered_entries(
+    files: list[tuple[str, bytes]],
+    contents: _Contents,
+    manifest_bytes: bytes,
+    signature: bytes,
+    token: bytes | None,
+) -> list[tuple[str, bytes]]:
+    """The ZIP's members in the documented order: the manifest with its signature and time-stamp token,
+    the fixed files, then the blobs."""
+    from review.evidence.timestamp import TOKEN
+
+    by_name = dict(files)
+    if len(by_name) != len(files):
         raise MarkwatchError("internal error: two packet files share a name")  # pragma: no cover
     fixed = [PUBLIC_KEY, "report.pdf", "reasons.json", "price_history.csv", "audit.csv"]
     entries = [(MANIFEST, manifest_bytes), (SIGNATURE, signature_file(signature, manifest_bytes))]
+    entries += [(TOKEN, token)] if token is not None else []
     entries += [(name, by_name[name]) for name in fixed]
-    return entries + contents.html + contents.png + contents.images
+    return entries + contents.html + contents.png + contents.images + contents.archive
+
+
+# public names of the sealing steps, for the case packet (review/cases/packet.py), which holds lead
+# packets and documents and is signed and verified exactly as a lead's packet
+json_bytes = _json
+file_table = _file_table
+deterministic_zip = _zip

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from review.format import percent, printable
+from review.format import percent, printable, reason_detail
 from settings import Settings, get_settings
 from storage.errors import MarkwatchError
 
@@ -154,7 +154,7 @@ class _Kit:
         from reportlab.lib.units import mm
         from reportlab.platypus import Table, TableStyle
 
-        data = [[_p(k, self.base), _p(v, self.base)] for k, v in rows]
+        data = [[_p(k, self.base), v if hasattr(v, "wrap") else _p(v, self.base)] for k, v in rows]
         table = Table(data, colWidths=[36 * mm, self.width - 36 * mm])
         table.setStyle(
             TableStyle(
@@ -172,6 +172,12 @@ class _Kit:
         table = Table(data, colWidths=list(widths), repeatRows=1)
         table.setStyle(self.header_grid)
         return table
+
+
+# public names of the escaping paragraph and the layout kit: the case documents (review/cases/documents.py)
+# are laid out with the same embedded font, styles and tables
+paragraph = _p
+Kit = _Kit
 
 
 def render_report(facts: dict[str, Any], *, settings: Settings | None = None) -> bytes:
@@ -252,13 +258,19 @@ def _officer(name: str, certificate: str | None) -> str:
 
 
 def _environment(facts: dict[str, Any]) -> str:
-    """The place of extraction and how the pages were fetched (the tools and user agents recorded)."""
-    tools = sorted({str(s["tool_version"]) for s in facts["snapshots"] if s.get("tool_version")})
+    """The place of extraction and how the pages were fetched (tools, browsers, user agents, egress)."""
+    snaps = facts["snapshots"]
+    tools = sorted({str(s["tool_version"]) for s in snaps if s.get("tool_version")})
+    browsers = sorted({str(s["browser_version"]) for s in snaps if s.get("browser_version")})
+    egress = sorted({str(s["egress"]) for s in snaps if s.get("egress")})
     place = facts["exported"].get("place") or "提取地点未设置"
     fetched = "；".join(_clip(t, 200) for t in tools) or "未记录"
-    return (
-        f"于{place}，由本系统从其存储中导出。网页由本系统抓取，抓取工具／浏览器标识：{fetched}；"
-        "各次抓取的请求网址、最终网址、HTTP 状态及全部响应头见第四部分。"
+    text = f"于{place}，由本系统从其存储中导出。网页由本系统抓取，抓取工具：{fetched}"
+    text += f"；浏览器：{'；'.join(_clip(b, 100) for b in browsers)}" if browsers else ""
+    text += f"；出口网络：{'；'.join(_clip(e, 100) for e in egress)}" if egress else ""
+    return text + (
+        "。各次抓取的时间、抓取方式、浏览器标识（User-Agent）、浏览器版本、出口网络、请求网址、最终网址、"
+        "HTTP 状态及全部响应头见第四部分。"
     )
 
 
@@ -268,15 +280,58 @@ def _method(facts: dict[str, Any]) -> str:
     pages = sum(1 for s in snaps if s.get("html"))
     shots = sum(1 for s in snaps if s.get("screenshot"))
     images = int(facts.get("images") or 0)
+    archive = facts.get("archive") or {}
     held = [f"网页原始 HTML {pages} 份"] if pages else []
     held += [f"页面截图 {shots} 张"] if shots else []
     held += [f"商品图片 {images} 张"] if images else []
+    held += (
+        [f"{archive['warcs']} 次抓取的网页存档（WARC 记录，合为 WACZ 文件 {archive['file']}）"]
+        if archive
+        else []
+    )
     saved = (
         f"由网络交易监测系统在其抓取时保存{'、'.join(held)}（按 SHA-256 内容寻址存储），导出时原样打包，"
         if held
-        else "本证据包不含网页快照、截图或商品图片，仅含系统记录的线索信息；"
+        else "本证据包不含网页快照、截图、商品图片或网页存档，仅含系统记录的线索信息；"
     )
-    return saved + "逐个计算 SHA-256 哈希值，并以本系统安装密钥（Ed25519）对清单 manifest.json 签名。"
+    return (
+        _captures_text(snaps)
+        + saved
+        + "逐个计算 SHA-256 哈希值，并以本系统安装密钥（Ed25519）对清单 manifest.json 签名；"
+        + _timestamp_text(facts.get("timestamp") or {})
+    )
+
+
+def _captures_text(snaps: list[dict[str, Any]]) -> str:
+    """How many fetches were crawls and browser captures, and which captures failed and why."""
+    if not snaps:
+        return ""
+    failed = [s for s in snaps if s.get("failed_reason")]
+    browser = sum(1 for s in snaps if s.get("capture") == "evidence" and not s.get("failed_reason"))
+    crawled = sum(1 for s in snaps if s.get("capture") != "evidence" and not s.get("failed_reason"))
+    done = [f"常规抓取 {crawled} 次"] if crawled else []
+    done += [f"浏览器取证抓取 {browser} 次"] if browser else []
+    text = f"对提取对象的网页共抓取 {len(snaps)} 次（{'、'.join(done) or '均未成功'}）"
+    if failed:
+        reasons = "；".join(f"快照 {s['n']}：{_clip(s['failed_reason'], 200)}" for s in failed)
+        text += f"，其中 {len(failed)} 次抓取失败（{reasons}），失败的抓取不含网页和截图"
+    return text + "。"
+
+
+def _timestamp_text(stamp: dict[str, Any]) -> str:
+    """Whether the manifest's hash carries a trusted time, said plainly either way."""
+    if stamp.get("token_file"):
+        return (
+            f"清单的 SHA-256 哈希值已由时间戳服务（{_clip(stamp.get('tsa'), 200)}）加盖 RFC 3161 可信时间戳"
+            f"（{stamp['token_file']}，时间与服务名称以 markwatch evidence verify 核验结果为准）。"
+        )
+    if stamp.get("refused"):
+        return (
+            f"时间戳服务（{_clip(stamp.get('tsa'), 200)}）未给出有效的时间戳"
+            f"（{_clip(stamp['refused'], 300)}），"
+            "本证据包未加盖可信时间戳，提取时间仅为本系统时钟所记。"
+        )
+    return "本证据包未加盖可信时间戳（未配置时间戳服务 MARKWATCH_TSA_URL），提取时间仅为本系统时钟所记。"
 
 
 def _licence_text(seller: dict[str, Any]) -> str:
@@ -330,6 +385,18 @@ def _object_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
     ]
 
 
+def _kind(lead: dict[str, Any], style: Any) -> Any:
+    """The violation kind in words, after a square of its colour (review.charts: the digest's too)."""
+    from reportlab.platypus import Paragraph
+
+    from review.charts import colour_of
+
+    text = escape(printable(lead.get("violation_label") or "—"))
+    if not lead.get("violation"):
+        return Paragraph(text, style)
+    return Paragraph(f'<font color="{colour_of(lead["violation"])}">■</font> {text}', style)
+
+
 def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
     """三、监测发现: the lead's verdict and the scorer's reasons."""
     from reportlab.lib.units import mm
@@ -340,7 +407,7 @@ def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
         kit.kv_table(
             [
                 ("涉及品牌", score.get("brand") or lead.get("brand") or "—"),
-                ("违法类型", f"{lead.get('violation_label') or '—'}（{lead.get('violation') or '—'}）"),
+                ("违法类型", _kind(lead, kit.base)),
                 ("风险", percent(lead.get("risk"))),
                 ("承办处室", lead.get("department") or "—"),
                 (
@@ -369,7 +436,7 @@ def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
                         i,
                         r.get("signal_label") or r.get("signal"),
                         f"{float(r.get('weight') or 0):.2f}",
-                        _clip(r.get("detail"), CLIP),
+                        _clip(reason_detail(r.get("detail")), CLIP),
                     ]
                     for i, r in enumerate(reasons, 1)
                 ],
@@ -384,16 +451,16 @@ def _snapshot_block(kit: _Kit, snap: dict[str, Any]) -> list[Any]:
     """One fetch: what was asked for and got, when (both zones), the files, every response header."""
     from reportlab.lib.units import mm
 
-    files = [
-        f"{snap[k]}（{what}）" for k, what in (("html", "网页源码"), ("screenshot", "截图")) if snap.get(k)
-    ]
-    missing = {"html": "网页源码", "screenshot": "截图"}
+    kinds = (("html", "网页源码"), ("screenshot", "截图"), ("warc", "网页存档 WARC"))
+    files = [f"{snap[k]}（{what}）" for k, what in kinds if snap.get(k)]
+    missing = dict(kinds)
     files += [f"{missing.get(m, m)}原始文件已缺失" for m in snap.get("missing") or []]
     status = snap.get("http_status")
     rows = [
         ("请求网址", _clip(snap.get("url"), CLIP)),
         ("最终网址", _clip(snap.get("final_url"), CLIP) if snap.get("final_url") else "（未记录）"),
         ("抓取时间", f"{snap['fetched_at_shanghai']}（北京时间）／ {snap['fetched_at_utc']}（UTC）"),
+        *_capture_rows(snap),
         ("HTTP 状态", "（未记录）" if status is None else status),
         ("抓取工具", _clip(snap.get("tool_version"), CLIP)),
         ("证据文件", "\n".join(files) or "—"),
@@ -412,6 +479,20 @@ def _snapshot_block(kit: _Kit, snap: dict[str, Any]) -> list[Any]:
             )
         )
     return block
+
+
+def _capture_rows(snap: dict[str, Any]) -> list[tuple[str, Any]]:
+    """How this fetch was made: crawl or browser capture, its environment, and its failure if any."""
+    way = "浏览器取证抓取（Chromium）" if snap.get("capture") == "evidence" else "常规抓取"
+    rows: list[tuple[str, Any]] = [
+        ("抓取方式", way + (f"，尝试 {snap['attempts']} 次" if (snap.get("attempts") or 1) > 1 else "")),
+        ("浏览器标识", _clip(snap.get("user_agent"), 400) if snap.get("user_agent") else "（未记录）"),
+        ("浏览器版本", _clip(snap.get("browser_version"), 200) if snap.get("browser_version") else "（无）"),
+        ("出口网络", _clip(snap.get("egress"), 200) if snap.get("egress") else "（未记录）"),
+    ]
+    if snap.get("failed_reason"):
+        rows.append(("抓取结果", f"失败：{_clip(snap['failed_reason'], CLIP)}（无网页、无截图）"))
+    return rows
 
 
 def _snapshots_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
@@ -500,6 +581,7 @@ def _integrity_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
                 ("签名算法", "Ed25519（对 manifest.json 全部字节签名）"),
                 ("公钥", key["public_key"]),
                 ("公钥指纹", key["fingerprint"]),
+                ("可信时间戳", _timestamp_text(facts.get("timestamp") or {})),
             ]
         ),
     ]

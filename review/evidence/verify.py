@@ -9,14 +9,19 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from review.evidence import keys
+from review.evidence import timestamp as tsp
 from review.evidence.packet import FORMAT, MANIFEST, PUBLIC_KEY, SIGNATURE, SIGNED_DIGEST, signature_file
 from review.format import printable
-from settings import Settings
+from review.i18n import translate
+from settings import Settings, get_settings
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_ENTRY = 512 * 1024 * 1024  # bytes; a member larger than this is reported, not read (a ZIP bomb)
 
 
@@ -48,58 +53,76 @@ class VerifyReport:
     problems: list[str] = field(default_factory=list)  # one sentence each
     files_checked: int = 0
     manifest: dict[str, Any] | None = None
+    # the RFC 3161 token over the manifest: None when the packet has none (``timestamp_note`` says why)
+    timestamp: tsp.TokenCheck | None = None
+    timestamp_note: dict[str, Any] = field(default_factory=dict)
 
-    def lines(self) -> list[str]:
+    def lines(self, lang: str = "en") -> list[str]:
         """The report as sentences for a terminal or a page; names from the archive have their control
-        characters shown escaped, so a member name cannot rewrite what the terminal shows."""
-        return [printable(line) for line in self._sentences()]
+        characters shown escaped, so a member name cannot rewrite what the terminal shows. The trusted
+        time's lines are in ``lang`` (review.i18n)."""
+        return [printable(line) for line in self._sentences(lang)]
 
-    def _sentences(self) -> list[str]:
+    def timestamp_lines(self, lang: str = "en") -> list[str]:
+        """What the packet's trusted timestamp shows: the TSA's time and name, or plainly none."""
+        found, note = self.timestamp, self.timestamp_note
+        if found is None:
+            if note.get("refused"):
+                return [
+                    translate("evidence.timestamp_refused", lang, tsa=note.get("tsa"), reason=note["refused"])
+                ]
+            return [translate("evidence.no_timestamp", lang)]
+        if found.problem:
+            return [translate("evidence.timestamp_invalid", lang, problem=found.problem)]
+        at = found.time
+        line = translate(
+            "evidence.timestamp_valid" if found.trusted else "evidence.timestamp_unchecked",
+            lang,
+            tsa=found.tsa_name or "?",
+            utc=at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if at else "?",
+            shanghai=at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S") if at else "?",
+        )
+        return [line]
+
+    def _sentences(self, lang: str) -> list[str]:
+        def t(key: str, **values: Any) -> str:
+            return translate(f"verify.{key}", lang, **values)
+
         out: list[str] = []
         if not self.is_packet:
-            return [f"not an evidence packet: {p}" for p in self.problems]
+            return [t("not_packet", problem=p) for p in self.problems]
         if self.signature_valid and self.key_source == "other":
-            expected = "given with --key" if self.pinned else "this installation's key"
+            expected = t("expected_pinned" if self.pinned else "expected_installation")
             out.append(
-                f"signature: NOT BY THE EXPECTED KEY — signed by fingerprint {self.fingerprint}, expected "
-                f"{self.expected_fingerprint} ({expected}): the packet cannot be trusted as issued by it"
+                t(
+                    "sig_other",
+                    fingerprint=self.fingerprint,
+                    expected_fingerprint=self.expected_fingerprint,
+                    expected=expected,
+                )  # fmt: skip
             )
             if not self.pinned:
-                out.append(
-                    "note: a packet issued by another installation verifies with --key and the fingerprint "
-                    "that installation publishes (never the one printed from inside the packet)"
-                )
+                out.append(t("note_other"))
         elif self.signature_valid:
-            where = {
-                "pinned": "the expected key (--key)",
-                "installation": "this installation's key",
-                "embedded": "the public key inside the packet",
-            }[self.key_source or "embedded"]
-            out.append(f"signature: valid, by {where}; fingerprint {self.fingerprint}")
+            where = t(f"by_{self.key_source or 'embedded'}")
+            out.append(t("sig_valid", where=where, fingerprint=self.fingerprint))
             if self.key_source == "embedded":
-                out.append(
-                    "warning: the signer was NOT identified (no installation key on this machine and no "
-                    "--key): anyone can re-sign a changed packet with a key of their own. Check the signer "
-                    'with: markwatch evidence verify PACKET.zip --key "FINGERPRINT", FINGERPRINT being the '
-                    "one the issuing installation publishes (not the one printed above, which the packet "
-                    "itself supplies)"
-                )
+                out.append(t("unidentified_warning"))
         elif SIGNATURE in self.removed:
-            out.append("signature: MISSING — manifest.sig was removed, the manifest cannot be trusted")
+            out.append(t("sig_missing"))
         elif SIGNATURE in self.changed and MANIFEST not in self.changed:
-            out.append(
-                "signature: INVALID — manifest.sig was changed: it does not sign the manifest it names, "
-                "so the manifest cannot be trusted"
-            )
+            out.append(t("sig_changed"))
         else:
-            out.append("signature: INVALID — manifest.json was changed or was not signed by the key it names")
-        out += [f"changed: {name}" for name in self.changed]
-        out += [f"added: {name}" for name in self.added]
-        out += [f"removed: {name}" for name in self.removed]
-        out += [f"problem: {p}" for p in self.problems]
+            out.append(t("sig_invalid"))
+        if self.manifest is not None and self.signature_valid:
+            out += self.timestamp_lines(lang)
+        for kind, names in (("changed", self.changed), ("added", self.added), ("removed", self.removed)):
+            out += [t(kind, name=name) for name in names]
+        out += [t("problem", problem=p) for p in self.problems]
         if self.ok:
-            signer = " (signer not identified: see the warning)" if self.key_source == "embedded" else ""
-            out.append(f"intact: {self.files_checked} file(s) match the signed manifest{signer}")
+            out.append(
+                t("intact_unidentified" if self.key_source == "embedded" else "intact", n=self.files_checked)
+            )
         return out
 
 
@@ -148,9 +171,17 @@ def _stray_bytes(raw: bytes, infos: list[zipfile.ZipInfo]) -> str | None:
 
 
 def verify_packet(
-    data: bytes | str | Path, *, settings: Settings | None = None, expected_key: str | None = None
+    data: bytes | str | Path,
+    *,
+    settings: Settings | None = None,
+    expected_key: str | None = None,
+    tsa_certificates: Path | None = None,
 ) -> VerifyReport:
     """Check a packet (bytes or a path). Never raises for a bad packet: the report says what is wrong.
+
+    The time-stamp token, when the packet has one, must be over the manifest's SHA-256 and chain to
+    ``tsa_certificates`` (PEM), else to MARKWATCH_TSA_CERTIFICATES, else only to its own certificate
+    (``timestamp.trusted`` False: the TSA is not identified).
 
     The signer must be ``expected_key`` (the issuing installation's public key in hex, or its
     fingerprint) when given, else this installation's key when this machine has one; with neither, the
@@ -194,7 +225,9 @@ def verify_packet(
 
     _check_signature(report, reader, names, key_hex, manifest_bytes)
     _identify_signer(report, key_hex, pinned, settings)
-    _check_files(report, reader, names, seen, expected, key_hex)
+    token_file = _check_timestamp(report, reader, names, manifest_bytes or b"", settings, tsa_certificates)
+    _check_files(report, reader, names, seen, expected, key_hex, token_file)
+    _check_archive(report, reader, seen)
     report.ok = bool(
         report.signature_valid
         and report.key_source != "other"
@@ -307,6 +340,7 @@ def _check_files(
     seen: set[str],
     expected: list[Any],
     key_hex: str,
+    token_file: str | None,
 ) -> None:
     """Every file against the manifest: changed, added and removed ones named."""
     listed: dict[str, dict[str, Any]] = {}
@@ -325,9 +359,47 @@ def _check_files(
         if hashlib.sha256(content).hexdigest() != entry.get("sha256") or len(content) != entry.get("size"):
             report.changed.append(name)
     for name in names:
-        if name not in listed and name not in (MANIFEST, SIGNATURE) and name not in report.added:
+        if name not in listed and name not in (MANIFEST, SIGNATURE, token_file) and name not in report.added:
             report.added.append(name)
     if PUBLIC_KEY in seen and PUBLIC_KEY not in report.changed:
         embedded = (reader.read(PUBLIC_KEY) or b"").decode("ascii", "replace").strip()
         if embedded != key_hex:
             report.problems.append("public_key.txt does not hold the key named in manifest.json")
+
+
+def _check_timestamp(
+    report: VerifyReport,
+    reader: _Reader,
+    names: list[str],
+    manifest_bytes: bytes,
+    settings: Settings | None,
+    given: Path | None,
+) -> str | None:
+    """The time-stamp token the manifest names, checked against the manifest's hash; its file name."""
+    note = (report.manifest or {}).get("timestamp")
+    report.timestamp_note = note if isinstance(note, dict) else {}
+    token_file = report.timestamp_note.get("token_file")
+    if token_file != tsp.TOKEN:
+        return None
+    if token_file not in names:
+        report.removed.append(token_file)
+        report.timestamp = tsp.TokenCheck(problem=f"{token_file}, which the manifest names, was removed")
+        return token_file
+    roots = tsp.roots_for_verify(settings or get_settings(), given)
+    report.timestamp = tsp.check(reader.read(token_file) or b"", manifest_bytes, roots)
+    if report.timestamp.problem:
+        report.changed.append(token_file)
+    return token_file
+
+
+def _check_archive(report: VerifyReport, reader: _Reader, seen: set[str]) -> None:
+    """The WARC records in the packet's WACZ: each one whose digest does not match is named."""
+    from review.evidence.wacz import check_records
+
+    archive = (report.manifest or {}).get("archive")
+    name = archive.get("file") if isinstance(archive, dict) else None
+    if not isinstance(name, str) or name not in seen:
+        return
+    data = reader.read(name)
+    if data is not None:
+        report.problems += check_records(data, member=name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
@@ -23,9 +24,9 @@ from review.deps import (
     scope_of,
     sees_internals,
 )
-from review.filters import parse_filter
+from review.filters import parse_filter, parse_sort
 from review.i18n import translate
-from review.routes.brands import Refusal, register_brand, registration_entry, resemblances
+from review.registrations import Refusal, register_brand, registration_entry, resemblances
 from review.schemas import (
     BrandCreate,
     BrandPublic,
@@ -42,7 +43,7 @@ from storage.errors import MarkwatchError
 from storage.leads import get_lead, lead_events, status_history
 from storage.models import Lead, Role, User
 from storage.queue import estimated_sales
-from storage.search import QueueRow, queue_page, resolve_text
+from storage.search import DEFAULT_SORT, SORTS, QueueRow, queue_page, resolve_text
 from storage.users import brands_for_user
 
 router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[JsonBodyDep])
@@ -51,8 +52,13 @@ router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[JsonBodyDep])
 def _public(row: QueueRow, user: User) -> LeadPublic:
     lead = LeadPublic(**row.__dict__)
     if not sees_internals(user):
-        lead.department = lead.transfer_review = None
+        lead.department = lead.transfer_review = lead.assignee = None
     return lead
+
+
+def _assignee_name(session: Session, lead: Lead) -> str | None:
+    assignee = session.get(User, lead.assignee_id) if lead.assignee_id else None
+    return assignee.name if assignee else None
 
 
 def _detail(session: Session, lead: Lead, user: User) -> LeadDetail:
@@ -80,6 +86,7 @@ def _detail(session: Session, lead: Lead, user: User) -> LeadDetail:
         first_flagged_at=lead.first_flagged_at,
         transfer_review=lead.transfer_review if internal else None,
         version=lead.version,
+        assignee=_assignee_name(session, lead) if internal else None,
         estimated_sales=estimated_sales(listing),
         reasons=[ReasonPublic(**r) for r in (lead.score.reasons if lead.score else [])],
         events=[
@@ -93,7 +100,7 @@ def _detail(session: Session, lead: Lead, user: User) -> LeadDetail:
     )
 
 
-@router.get("/leads", response_model=LeadList, summary="Leads of the queue, riskiest first")
+@router.get("/leads", response_model=LeadList, summary="Leads of the queue in its order (`sort`)")
 def list_leads(
     request: Request,
     session: SessionDep,
@@ -107,6 +114,11 @@ def list_leads(
     risk_max: float | None = Query(None, ge=0, le=1),
     since: str | None = Query(None, description="last flagged at or after (ISO 8601)"),
     q: str | None = Query(None, description="text in the title or seller name, or a lead id"),
+    sort: str = Query(
+        DEFAULT_SORT,
+        description="the queue's order: " + ", ".join(SORTS) + "; a leading '-' for descending "
+        "(sold: estimated sales, first_seen: first flagged); unknown prices and sales last",
+    ),
     page: int = Query(1, ge=1),
     per_page: int = Query(50, ge=1, le=500),
 ) -> LeadList:
@@ -115,10 +127,27 @@ def list_leads(
     filters = resolve_text(
         session=session, filters=parse_filter(params, user, percent=False, tz=settings.timezone)
     )
-    result = queue_page(session=session, filters=filters, page=page, per_page=per_page)
+    result = queue_page(session=session, filters=filters, page=page, per_page=per_page, sort=_sort_of(sort))
     return LeadList(
         total=result.total, page=result.page, per_page=per_page, items=[_public(r, user) for r in result.rows]
     )
+
+
+def _sort_of(sort: str) -> str:
+    """The queue page's sort keys (review.filters.parse_sort); a bad one answers FastAPI's 422, naming
+    the parameter, the value and every key it may be."""
+    try:
+        return parse_sort({"sort": sort})
+    except BadInput as exc:
+        choices = ", ".join(f"{k}, -{k}" for k in SORTS)
+        error = {
+            "type": "enum",
+            "loc": ("query", "sort"),
+            "msg": f"Input should be one of: {choices}",
+            "input": sort,
+            "ctx": {"expected": choices},
+        }
+        raise RequestValidationError([error]) from exc
 
 
 @router.get(

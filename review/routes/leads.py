@@ -9,7 +9,9 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from review.assignment import AssigneeChanged, assignable_users, change_assignee
 from review.blobs import blob_or_404, image_response
+from review.counts import invalidate_counts
 from review.decisions import (
     NEEDS_CONFIRMATION,
     ROLES,
@@ -20,6 +22,7 @@ from review.decisions import (
 )
 from review.deps import (
     EVIDENCE_ROLES,
+    BadInput,
     CsrfDep,
     SessionDep,
     UserDep,
@@ -29,7 +32,9 @@ from review.deps import (
 )
 from review.i18n import MESSAGES
 from review.routing import departments, routing_table
+from review.triage import QueueView, neighbour, queue_view
 from review.uscc import check
+from storage.assignment import ASSIGN_ACTIONS
 from storage.evidence import listing_snapshots, price_history
 from storage.images import listing_image, listing_images
 from storage.leads import (
@@ -41,7 +46,7 @@ from storage.leads import (
     seller_listings,
     status_history,
 )
-from storage.models import Lead, User
+from storage.models import Lead, Role, User
 from storage.queue import CRIMINAL_THRESHOLD, estimated_sales
 
 router = APIRouter(include_in_schema=False)
@@ -81,9 +86,16 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
 
 
 def _lead_page(
-    request: Request, session: Session, user: User, lead: Lead, status_code: int = 200, **extra: Any
+    request: Request,
+    session: Session,
+    user: User,
+    lead: Lead,
+    status_code: int = 200,
+    view: QueueView | None = None,
+    **extra: Any,
 ) -> Response:
-    """The lead page; ``extra``: a decision waiting for its confirmation, or a conflict to show."""
+    """The lead page in the queue ``view`` it was opened from (default: the address's ``queue``);
+    ``extra``: a decision waiting for its confirmation, or a conflict to show."""
     settings = request.app.state.settings
     scope = scope_of(user)
     table = routing_table(settings)
@@ -92,6 +104,13 @@ def _lead_page(
     sales = estimated_sales(listing)
     prices = price_history(session=session, listing_id=listing.id)
     error = request.query_params.get("error")
+    view = view or queue_view(request.query_params.get("queue"))
+    try:
+        previous_id = neighbour(session, user, view, lead.id, settings.timezone, forward=False)
+        next_id = neighbour(session, user, view, lead.id, settings.timezone, forward=True)
+    except BadInput:  # a hand-edited queue address: the lead page still opens, without neighbours
+        previous_id = next_id = None
+    decided = request.query_params.get("decided", "")
     return render(
         request,
         "lead.html",
@@ -126,6 +145,15 @@ def _lead_page(
         error=error if error in MESSAGES else None,
         notice=request.query_params.get("done") if request.query_params.get("done") in ROLES else None,
         blacklisted_now=request.query_params.get("blacklisted") == "1",
+        view=view,
+        assignee=session.get(User, lead.assignee_id) if lead.assignee_id else None,
+        staff=assignable_users(session=session) if user.role == Role.admin.value else [],
+        assigned=request.query_params.get("assigned")
+        if request.query_params.get("assigned") in ASSIGN_ACTIONS
+        else None,
+        previous_id=previous_id,
+        next_id=next_id,
+        decided=int(decided) if decided.isdigit() and len(decided) < 12 else None,
         **extra,
     )
 
@@ -156,10 +184,15 @@ def decision(
     department: Annotated[str, Form(max_length=32)] = "",
     version: Annotated[int | None, Form()] = None,
     confirmed: Annotated[str, Form()] = "",
+    queue: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """A decision from the lead page, on the version the page showed. Escalation and transfer to the
     police are asked once more (the page again, with the note, and a confirm button) before they are made.
-    A lead changed since the page was loaded answers 409 with the page as it is now."""
+    A lead changed since the page was loaded answers 409 with the page as it is now.
+
+    Triage mode: once decided, the reviewer goes on to the next lead of the queue view the page was
+    opened from (``queue``: the queue's query string), or back to that view when this was its last."""
+    view = queue_view(queue)
     lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
     if lead is None:
         raise HTTPException(404, "error.404")
@@ -167,7 +200,7 @@ def decision(
         if action in NEEDS_CONFIRMATION and confirmed != "1":
             check_decision(session, lead, user, action, note, department or None, version)
             pending = {"action": action, "note": note, "department": department, "version": lead.version}
-            return _lead_page(request, session, user, lead, confirm=pending)
+            return _lead_page(request, session, user, lead, view=view, confirm=pending)
         outcome = decide(
             request,
             session,
@@ -182,14 +215,68 @@ def decision(
         session.rollback()
         lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
         assert lead is not None
-        return _lead_page(request, session, user, lead, 409, conflict=exc.conflict)
+        return _lead_page(request, session, user, lead, 409, view=view, conflict=exc.conflict)
     except HTTPException as exc:
         if exc.status_code == 400 and str(exc.detail) in MESSAGES:
-            return RedirectResponse(f"/leads/{lead_id}?error={exc.detail}", status_code=303)
+            return RedirectResponse(view.lead_url(lead_id, error=str(exc.detail)), status_code=303)
         raise
     session.commit()
-    extra = "&blacklisted=1" if outcome.blacklisted_seller is not None else ""
-    return RedirectResponse(f"/leads/{lead_id}?done={action}{extra}", status_code=303)
+    return RedirectResponse(_after_decision(request, session, user, view, lead_id, action, outcome), 303)
+
+
+def _after_decision(
+    request: Request, session: Session, user: User, view: QueueView, lead_id: int, action: str, outcome: Any
+) -> str:
+    """Where triage mode goes after a decision on ``lead_id``: the next lead of ``view`` with a notice of
+    what was recorded, or the view itself with "the end of the queue" when there is none."""
+    notice = {"done": action, "decided": str(lead_id)}
+    if outcome.blacklisted_seller is not None:
+        notice["blacklisted"] = "1"
+    try:
+        following = neighbour(session, user, view, lead_id, request.app.state.settings.timezone, forward=True)
+    except BadInput:
+        following = None
+    if following is None:
+        end = {"triage_end": str(lead_id), "triage_action": action}
+        return view.queue_url(**end, **({"blacklisted": "1"} if "blacklisted" in notice else {}))
+    return view.lead_url(following, **notice)
+
+
+@router.post("/leads/{lead_id}/assignee", dependencies=[CsrfDep])
+def assignee(
+    request: Request,
+    lead_id: int,
+    session: SessionDep,
+    user: UserDep,
+    action: Annotated[str, Form(max_length=32)],
+    assignee: Annotated[str, Form(max_length=12)] = "",
+    was: Annotated[str, Form(max_length=12)] = "",
+    queue: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Claim the lead, assign it to a staff member (admin) or release it; back to the lead page in its
+    queue view, saying what was done, or who got there first."""
+    view = queue_view(queue)
+    lead = get_lead(session=session, lead_id=lead_id, scope=scope_of(user))
+    if lead is None:
+        raise HTTPException(404, "error.404")
+    for name, value in (("assignee", assignee), ("was", was)):
+        if value and not value.isdigit():
+            raise BadInput(name, "not_a_number", value=value)
+    try:
+        change_assignee(
+            session,
+            user,
+            lead,
+            action=action,
+            assignee_id=int(assignee) if assignee else None,
+            was=int(was) if was else None,
+        )
+    except AssigneeChanged:
+        session.rollback()
+        return RedirectResponse(view.lead_url(lead_id, error="triage.assignee_changed"), status_code=303)
+    session.commit()
+    invalidate_counts(request)
+    return RedirectResponse(view.lead_url(lead_id, assigned=action), status_code=303)
 
 
 def _snapshot_or_404(session: Session, user: User, snapshot_id: int) -> Any:

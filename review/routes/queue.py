@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlencode
@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from review import format as fmt
 from review.counts import counts_alongside
-from review.decisions import DecisionRefused, LeadConflict, check_request, decide
+from review.decisions import ROLES, DecisionRefused, LeadConflict, check_request, decide
 from review.deps import (
     DECIDERS,
     BadInput,
@@ -30,7 +30,9 @@ from review.deps import (
 from review.filters import FILTER_PARAMS, STATUSES, parse_filter, parse_new_since, parse_sort
 from review.i18n import label, translate
 from review.routing import departments, routing_table
+from review.triage import QueueView
 from scoring.types import VIOLATIONS
+from storage.images import first_images
 from storage.leads import leads_by_ids
 from storage.models import User
 from storage.search import (
@@ -95,7 +97,18 @@ def queue(request: Request, session: SessionDep, user: UserDep, page: int = 1) -
         can_decide=user.role in DECIDERS["confirm"],
         next_url=request.url.path + "?" + request.url.query,
         notice=params.get("done"),
+        view=QueueView({k: v for k, v in params.items() if k in FILTER_PARAMS}),
+        triage_end=_triage_end(params),
+        thumbnails=first_images(session=session, listing_ids=[r.listing_id for r in result.rows]),
     )
+
+
+def _triage_end(params: Mapping[str, str]) -> tuple[int, str] | None:
+    """Triage mode came back from the view's last lead: (its id, the decision taken on it)."""
+    lead_id, action = params.get("triage_end", ""), params.get("triage_action", "")
+    if lead_id.isdigit() and len(lead_id) < 12 and action in ROLES:
+        return int(lead_id), action
+    return None
 
 
 def _fresh_ids(rows: list[QueueRow], since: datetime | None) -> set[int]:

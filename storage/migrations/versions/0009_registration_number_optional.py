@@ -20,7 +20,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("registrations", schema=None) as batch_op:
         batch_op.alter_column("number", existing_type=sa.String(length=32), nullable=True)
-        batch_op.add_column(sa.Column("international", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(
+            sa.Column("international", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
 
 def downgrade() -> None:
