@@ -397,6 +397,9 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
                 or _another_name(f, folded, ev.brand)
                 or _glued_into_a_name(f, folded)
                 or _quantity(f, folded)
+                # a two-character mark imitated with no goods evidence at all: ordinary words sound
+                # like two-character marks everywhere (横式, 被面, 码牌)
+                or (f.mark.script == "han" and len(f.mark.form) == 2 and rel <= signals.UNKNOWN)
             ):
                 # weak evidence (see each test): it cannot flag alone
                 ev.lookalike = KNOWN_WORD_CAP

@@ -397,6 +397,7 @@ def more(title: str) -> tuple[bool, str | None]:
         "snsir/魅声 手机 麦克风",  # one character shared, the name with its own Latin name before it
         "iTORVEX 108 cm 4K Smart LED TV",  # the mark after a lower-case line prefix is the mark
         "中性笔 8支笔+50支芯 黑色",  # a measure word after a number: a quantity (50支 芯)
+        "易泉 收藏 怀旧 老物件",  # a two-character sound-alike with no goods evidence at all
     ],
 )
 def test_ordinary_words_and_names_in_the_brands_goods_are_not_lookalikes(title):
