@@ -1,11 +1,12 @@
 """The daily pipeline and its schedule (APScheduler 3): crawl each platform, score new and changed
-listings into the queue, write the daily digest, prune old snapshots of dismissed leads.
+listings into the queue, take evidence captures of newly flagged leads, write the daily digest, prune
+old snapshots of dismissed leads.
 
 Jobs persist in markwatch's own database (SQLAlchemy job store), never overlap (``max_instances=1``,
 coalesced), tolerate a missed start (misfire grace time), and every run is recorded as a JobRun row
 with its outcome and error: a failing job is retried at its next run and stops no other job.
 
-The step functions (``rescore``, ``prune``, ``digest``, ``crawl_platform``) are also what
+The step functions (``rescore``, ``capture``, ``prune``, ``digest``, ``crawl_platform``) are also what
 `markwatch run --once` calls, so the cron path and the scheduled path are the same code.
 """
 
@@ -43,6 +44,7 @@ log = logging.getLogger("markwatch.scheduler")
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}  # seconds
 SCORE_EVERY_MINUTES = 30
+CAPTURE_EVERY_MINUTES = 2  # captures asked for on the lead page wait at most this long
 
 
 # --- the steps ---------------------------------------------------------------------------------------
@@ -169,6 +171,14 @@ def crawl_platform(
     return vars(summary)
 
 
+def capture(db: Database, settings: Settings) -> dict[str, Any]:
+    """Evidence captures: queue the newly flagged HTTP-crawled leads, take every pending capture
+    (crawler.capture; a run cut off by a crash is taken up again by the next)."""
+    from crawler.capture import run_captures
+
+    return run_captures(db, settings).as_dict()
+
+
 def digest(db: Database, settings: Settings) -> dict[str, Any]:
     """Write today's digest (HTML and XLSX) and e-mail it when SMTP is configured."""
     from review.daily_digest import write_digest
@@ -221,6 +231,11 @@ def job_score() -> None:
     run_recorded("score", lambda: rescore(db, get_settings()), db)
 
 
+def job_capture() -> None:
+    db = open_database()
+    run_recorded("capture", lambda: capture(db, get_settings()), db)
+
+
 def job_digest() -> None:
     db = open_database()
     run_recorded("digest", lambda: digest(db, get_settings()), db)
@@ -264,6 +279,11 @@ def run_pipeline(
     outcome["score"] = scored
     if scored is not None:
         report(t("run.scored", scored=f"{scored.scored:,}", queued=f"{scored.queued:,}"))
+    report(t("run.capturing"))
+    captured = run_recorded("capture", lambda: capture(db, settings), db)
+    outcome["capture"] = captured
+    if captured is not None:
+        report(t("run.captured", captured=f"{captured['captured']:,}", failed=f"{captured['failed']:,}"))
     written = run_recorded("digest", lambda: digest(db, settings), db)
     outcome["digest"] = written
     if written is not None:
@@ -329,7 +349,7 @@ def make_scheduler(db: Database, settings: Settings) -> BackgroundScheduler:
 
 
 def install_jobs(scheduler: BackgroundScheduler, db: Database, settings: Settings) -> list[str]:
-    """Add (or replace) every job: a crawl per enabled platform, score, digest, retention."""
+    """Add (or replace) every job: a crawl per enabled platform, score, capture, digest, retention."""
     from storage.crawl import list_platforms
 
     tz = settings.timezone
@@ -355,6 +375,12 @@ def install_jobs(scheduler: BackgroundScheduler, db: Database, settings: Setting
         replace_existing=True,
     )
     scheduler.add_job(
+        "scheduler:job_capture",
+        IntervalTrigger(minutes=CAPTURE_EVERY_MINUTES, timezone=tz),
+        id="capture",
+        replace_existing=True,
+    )
+    scheduler.add_job(
         "scheduler:job_digest",
         CronTrigger(hour=settings.digest_hour, timezone=tz),
         id="digest",
@@ -366,4 +392,4 @@ def install_jobs(scheduler: BackgroundScheduler, db: Database, settings: Setting
         id="retention",
         replace_existing=True,
     )
-    return [*ids, "score", "digest", "retention"]
+    return [*ids, "score", "capture", "digest", "retention"]

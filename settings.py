@@ -64,6 +64,17 @@ class Settings(BaseSettings):
     tsa_certificates: Path | None = None  # PEM: the TSA's root CA (and intermediates) its token must chain to
     tsa_timeout: float = 10.0  # seconds to wait for the TSA
 
+    # evidence captures in Chromium (crawler.capture): a newly flagged lead fetched over HTTP gets one
+    evidence_capture: bool = True  # capture newly flagged HTTP-crawled leads (on-demand captures always work)
+    capture_concurrency: int = 2  # pages captured at once
+    capture_attempts: int = 3  # tries of one capture before it is recorded failed
+    capture_backoff: float = 5.0  # s before the second try, doubled before each further one
+    capture_timeout: float = 45.0  # s one try may take: load, images, screenshot
+    capture_max_bytes: int = 30_000_000  # bytes of responses one capture records (the page alone: at most this)
+    capture_max_height: int = 20_000  # px: a taller page's screenshot stops here (and says so)
+    capture_egress_url: str | None = None  # optional: a URL answering the caller's public IP, as plain text
+    capture_stale_minutes: int = 30  # a capture running longer than this was cut off: it is taken again
+
     public_url: str | None = None  # where reviewers reach the web app; None = the address serving it
     secure_cookies: bool = False  # mark session cookies Secure: set when a TLS proxy serves the app
     smtp_host: str | None = None  # optional: e-mail the daily digest through this server

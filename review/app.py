@@ -112,11 +112,12 @@ def attach_state(app: FastAPI, settings: Settings) -> None:
 
 
 def include_routers(app: FastAPI) -> None:
-    from review.routes import admin, api, apidocs, auth, brands, cases, leads, queue, sellers, users
+    from review.routes import admin, api, apidocs, auth, brands, captures, cases, leads, queue, sellers, users
 
     app.include_router(auth.router)
     app.include_router(queue.router)
     app.include_router(leads.router)
+    app.include_router(captures.router)
     app.include_router(sellers.router)
     app.include_router(brands.router)
     app.include_router(admin.router)

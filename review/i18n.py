@@ -207,6 +207,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.reopened": ("重新打开", "reopened"),
     "action.seller_blacklisted": ("卖家列入黑名单", "seller blacklisted"),
     "action.evidence_export": ("导出证据包", "evidence exported"),
+    "action.evidence_capture": ("请求重新取证截图", "evidence capture requested"),
     # signals (score reasons)
     "signal.lookalike_mark": ("商标近似", "lookalike mark"),
     "signal.exact_mark": ("使用注册商标", "registered mark used"),
@@ -418,6 +419,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Snapshot #{id} (sandboxed, no script runs)",
     ),
     "lead.screenshot": ("截图", "Screenshot"),
+    # evidence captures (review/templates/_captures.html)
+    "capture.title": ("取证截图", "Evidence captures"),
+    "capture.none": ("还没有取证截图。", "No evidence capture yet."),
+    "capture.queued": (
+        "已请求重新取证截图，几分钟内由后台任务完成。",
+        "A new capture was asked for; the background job takes it within minutes.",
+    ),
+    "capture.pending": ("{n} 份取证截图排队中。", "{n} capture(s) waiting."),
+    "capture.time": ("取证时间", "Captured"),
+    "capture.outcome": ("结果", "Outcome"),
+    "capture.environment": ("取证环境", "Environment"),
+    "capture.failed": ("失败", "Failed"),
+    "capture.attempts": ("尝试 {n} 次", "{n} attempt(s)"),
+    "capture.browser": ("浏览器 Chromium", "Browser Chromium"),
+    "capture.user_agent": ("用户代理", "User agent"),
+    "capture.egress": ("出口地址", "Egress"),
+    "capture.open_screenshot": ("查看截图", "Open screenshot"),
+    "capture.again": ("重新取证截图", "Capture again"),
+    "capture.again_help": (
+        "从电商平台重新截取整页截图和网页存档，新增一份，不替换已有的。",
+        "Takes a new full-page screenshot and web archive from the marketplace; adds one, replaces none.",
+    ),
+    "capture.reason.timeout": ("超时", "timed out"),
+    "capture.reason.block_page": ("遇到平台拦截页（验证或登录）", "block page (verification or login)"),
+    "capture.reason.http_status": ("HTTP 错误状态", "HTTP error status"),
+    "capture.reason.refused": ("地址超出平台范围，已拒绝", "address outside the platform, refused"),
+    "capture.reason.download": ("地址是文件下载而非网页", "the address is a download, not a page"),
+    "capture.reason.too_large": ("网页过大", "page too large"),
+    "capture.reason.not_ready": ("网页未显示商品", "the page never showed the listing"),
+    "capture.reason.cut_short": ("网页不完整", "the page was cut short"),
+    "capture.reason.error_page": ("平台错误页", "the platform's error page"),
+    "capture.reason.no_response": ("无响应", "no response"),
+    "capture.reason.navigation": ("无法打开网页", "the page could not be opened"),
+    "capture.reason.no_address": ("商品没有网址", "the listing has no address"),
+    "capture.reason.nothing_captured": ("未取得内容", "nothing captured"),
     "lead.images": ("商品图片", "Listing images"),
     "lead.no_images": ("没有保存的商品图片。", "No stored listing images."),
     "lead.image_meta": (
@@ -647,7 +683,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stat.listings": ("商品数", "listings"),
     "stat.snapshots": ("快照数", "snapshots"),
     "stat.screenshots": ("截图数", "screenshots"),
-    "stat.crawl_runs": ("抓取次数", "crawl runs"),
+    "stat.crawl_runs": ("采集次数", "crawl runs"),
     # exports (column headers)
     "col.id": ("线索编号", "Lead"),
     "col.risk": ("风险", "Risk"),
@@ -1036,15 +1072,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "run.scoring": ("评分与入队 …", "scoring and queueing …"),
     "run.scored": (
-        "本次评分新增或变更的商品 {scored} 条，新入队 {queued} 条",
-        "this run scored {scored} new or changed listings and queued {queued} new leads",
+        "评分：采集时尚未评分的新增或变更商品 {scored} 条，由此新入队 {queued} 条",
+        "scoring: {scored} new or changed listings not scored while crawling, {queued} of them queued",
+    ),
+    "run.capturing": ("取证截图 …", "evidence captures …"),
+    "run.captured": (
+        "取证截图：成功 {captured} 份，失败 {failed} 份",
+        "evidence captures: {captured} taken, {failed} failed",
+    ),
+    "cli.captured": (
+        "取证截图：成功 {captured} 份，失败 {failed} 份",
+        "evidence captures: {captured} taken, {failed} failed",
+    ),
+    "cli.capture_reasons": ("（失败原因：{reasons}）", " (why: {reasons})"),
+    "cli.capture_which": (
+        "请给出线索编号或 --pending（二者选一）",
+        "give a LEAD_ID or --pending (one of them)",
     ),
     "run.digest": ("监测日报：{file}", "daily digest: {file}"),
     "run.totals": (
-        "合计：商品 {listings} 条，快照 {snapshots} 份（截"
-        "图 {screenshots} 张）；队列中共有待审线索 {open} 条",
-        "in all: {listings} listings, {snapshots} snapshots ({screenshots} screenshots); "
-        "{open} leads are waiting for review in the queue",
+        "合计：商品 {listings} 条，快照 {snapshots} 份（截图 {screenshots} 张）；"
+        "本次运行新入队线索 {new} 条，队列中共有待审线索 {open} 条",
+        "in all: {listings} listings, {snapshots} snapshots ({screenshots} screenshots); this run queued "
+        "{new} new leads, and {open} leads are waiting for review in the queue",
     ),
     "run.jobs": ("计划任务：{jobs}", "scheduled jobs: {jobs}"),
     "run.app": ("审核系统：http://{host}:{port}/", "review app: http://{host}:{port}/"),
@@ -1238,6 +1288,56 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case_when.network_merged": ("网络合并", "networks merged"),
     "case_when.case_event": ("案件处理", "case decision"),
     "error.case": ("无法处理：{reason}", "Refused: {reason}"),
+    "cli.cases.bad_status": ("--status {value}：应为 {choices} 之一", "--status {value}: one of {choices}"),
+    "cli.cases.bad_number": (
+        "“{value}”不是案件编号（如 MW-C-12 或 12）",
+        "{value} is not a case number (MW-C-12 or 12)",
+    ),
+    "cli.cases.not_found": (
+        "没有案件 {value}；`markwatch cases list` 列出全部案件",
+        "no case {value}; `markwatch cases list` lists the cases",
+    ),
+    "cli.cases.count": ("共 {n} 个案件", "{n} case(s)"),
+    "cli.cases.header": (
+        "案件线索 {number}（{status}，关联网络 N-{network}）",
+        "Case {number} ({status}, network N-{network})",
+    ),
+    "cli.cases.brands": ("涉及品牌：{brands}", "Brands: {brands}"),
+    "cli.cases.jurisdiction": (
+        "管辖（营业执照登记地）：{regions}",
+        "Jurisdiction (licence regions): {regions}",
+    ),
+    "cli.cases.department": (
+        "承办处室：{department}（按路由表建议：{suggested}）",
+        "Department: {department} (the routing table suggests {suggested})",
+    ),
+    "cli.cases.platform": ("平台 {platform}：", "Platform {platform}:"),
+    "cli.cases.shop": (
+        "  店铺 {name}（编号 {id}） 统一社会信用代码 {licence} 登记地 {region} 线索 {leads}",
+        "  shop {name} (id {id}) USCC {licence} region {region} leads {leads}",
+    ),
+    "cli.cases.edge": (
+        "  {a} ↔ {b}：{kind}（{strength}） {values}；快照 {snapshots}",
+        "  {a} ↔ {b}: {kind} ({strength}) {values}; snapshots {snapshots}",
+    ),
+    "cli.cases.sum": (
+        "合计 {total}{unknown}：{verdict}刑事立案追诉标准（{limit}）",
+        "Sum {total}{unknown}: {verdict} the criminal threshold ({limit})",
+    ),
+    "cli.cases.unknown": (
+        "；另有 {n} 条缺少价格或销量，未计入",
+        "; {n} more without price or sales, not counted",
+    ),
+    "cli.cases.reached": ("已达到", "reaches"),
+    "cli.cases.not_reached": ("未达到", "does not reach"),
+    "cli.cases.document": (
+        "文书 {number}：{recipient}（回复期限 {deadline}；平台处理结果 {answer}）",
+        "Document {number}: {recipient} (deadline {deadline}; platform's response {answer})",
+    ),
+    "cli.cases.written": (
+        "已写入 {file}（{size} 字节）；签名密钥指纹 {key}；核验：markwatch evidence verify {name}",
+        "wrote {file} ({size} bytes); signed by key {key}; check: markwatch evidence verify {name}",
+    ),
     "digest.overdue": ("逾期未复的平台通知", "Overdue platform notices"),
     "digest.overdue_none": ("没有逾期未复的平台通知", "No platform notice is overdue"),
     "overdue.case": ("案件编号", "Case"),

@@ -186,24 +186,27 @@ def enqueue_flagged(*, session: Session, limit: int = 1000) -> list[int]:
 
 
 def claim_captures(
-    *, session: Session, limit: int, stale_after: timedelta, now: datetime | None = None
+    *,
+    session: Session,
+    limit: int,
+    stale_after: timedelta,
+    request_ids: list[int] | None = None,
+    now: datetime | None = None,
 ) -> list[CaptureRequest]:
     """Mark up to ``limit`` requests running and return them, oldest first: pending ones, and running
-    ones started more than ``stale_after`` ago (their run was cut off). Compare-and-set per row, so two
-    runners never take the same request."""
+    ones started more than ``stale_after`` ago (their run was cut off); only ``request_ids`` if given.
+    Compare-and-set per row, so two runners never take the same request."""
     now = now or utcnow()
-    candidates = list(
-        session.scalars(
-            select(CaptureRequest)
-            .where(
-                or_(
-                    CaptureRequest.status == "pending",
-                    (CaptureRequest.status == "running") & (CaptureRequest.started_at < now - stale_after),
-                )
-            )
-            .order_by(CaptureRequest.requested_at, CaptureRequest.id)
-            .limit(limit)
+    query = select(CaptureRequest).where(
+        or_(
+            CaptureRequest.status == "pending",
+            (CaptureRequest.status == "running") & (CaptureRequest.started_at < now - stale_after),
         )
+    )
+    if request_ids is not None:
+        query = query.where(CaptureRequest.id.in_(request_ids))
+    candidates = list(
+        session.scalars(query.order_by(CaptureRequest.requested_at, CaptureRequest.id).limit(limit))
     )
     claimed = []
     for row in candidates:

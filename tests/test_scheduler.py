@@ -298,13 +298,13 @@ def test_the_schedule_persists_in_the_database_and_is_listed_with_next_runs(db, 
     with db.session() as session:
         get_or_create_platform(session=session, name="demo-static")
     installed = scheduler.persist_schedule(db, get_settings())
-    assert installed == ["crawl:demo-static", "score", "digest", "retention"]
+    assert installed == ["crawl:demo-static", "score", "capture", "digest", "retention"]
     rows = {row["id"]: row for row in json.loads(cli("jobs", "--json").stdout)}
     assert set(rows) == set(installed)
     assert "hour='2'" in rows["crawl:demo-static"]["schedule"] and "hour='8'" in rows["digest"]["schedule"]
     assert all(row["next_run"] and row["outcome"] is None for row in rows.values())
     assert scheduler.persist_schedule(db, get_settings()) == installed  # replaced, not duplicated
-    assert len(json.loads(cli("jobs", "--json").stdout)) == 4
+    assert len(json.loads(cli("jobs", "--json").stdout)) == 5
 
 
 def test_daily_digest_links_to_the_public_url_and_shows_risk_to_one_decimal(db, home, monkeypatch):

@@ -83,27 +83,7 @@ class ProfileSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, meta=meta, priority=priority)
 
     def render_spec(self, kind: str) -> dict[str, Any]:
-        section = self.profile.section(kind)
-        page = self.profile.section("page")
-        from crawler.middlewares import BLOCK_TEXTS
-
-        timeout = float(self.profile.politeness["timeout"])
-        ready = section.get("ready") or "body"  # no ready selector: the loaded page is the page
-        if kind == DETAIL and section.get("not_found"):
-            ready = f"{ready}, {section['not_found']}"
-        return {
-            "ready": ready,
-            "block": page.get("block"),
-            "block_texts": list(BLOCK_TEXTS),
-            "error": page.get("error"),
-            "end_marker": page.get("end_marker"),
-            "load_more": section.get("load_more") if kind == LIST else None,
-            "done": section.get("done") if kind == LIST else None,
-            "max_clicks": 10_000,
-            "screenshot": kind == DETAIL,
-            "item": self.item_check() if kind == DETAIL else None,
-            "timeout_ms": int(timeout * 1000 / 2),
-        }
+        return render_spec(self.profile, kind, self.item_check() if kind == DETAIL else None)
 
     def item_check(self) -> dict[str, str] | None:
         """The detail id as an element and attribute the browser can read (``#item::attr(data-id)``),
@@ -295,6 +275,32 @@ class ProfileSpider(scrapy.Spider):
 
 
 _SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "edu", "ac"})
+
+
+def render_spec(profile: Profile, kind: str, item: dict[str, str] | None = None) -> dict[str, Any]:
+    """What ``crawler.browser.render_page`` waits for on a page of ``kind`` (the crawl's browser mode and
+    the evidence capture): ready, block and error selectors, "load more", screenshot, the item check."""
+    section = profile.section(kind)
+    page = profile.section("page")
+    from crawler.middlewares import BLOCK_TEXTS
+
+    timeout = float(profile.politeness["timeout"])
+    ready = section.get("ready") or "body"  # no ready selector: the loaded page is the page
+    if kind == DETAIL and section.get("not_found"):
+        ready = f"{ready}, {section['not_found']}"
+    return {
+        "ready": ready,
+        "block": page.get("block"),
+        "block_texts": list(BLOCK_TEXTS),
+        "error": page.get("error"),
+        "end_marker": page.get("end_marker"),
+        "load_more": section.get("load_more") if kind == LIST else None,
+        "done": section.get("done") if kind == LIST else None,
+        "max_clicks": 10_000,
+        "screenshot": kind == DETAIL,
+        "item": item,
+        "timeout_ms": int(timeout * 1000 / 2),
+    }
 
 
 def _domain(host: str) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from review.assignment import AssigneeChanged, assignable_users, change_assignee
 from review.blobs import blob_or_404, image_response
+from review.captures import captures_context
 from review.counts import invalidate_counts
 from review.decisions import (
     NEEDS_CONFIRMATION,
@@ -145,6 +146,8 @@ def _lead_page(
         error=error if error in MESSAGES else None,
         notice=request.query_params.get("done") if request.query_params.get("done") in ROLES else None,
         blacklisted_now=request.query_params.get("blacklisted") == "1",
+        capture_queued=request.query_params.get("captured") == "1",
+        **captures_context(session, lead),
         view=view,
         assignee=session.get(User, lead.assignee_id) if lead.assignee_id else None,
         staff=assignable_users(session=session) if user.role == Role.admin.value else [],
