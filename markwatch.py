@@ -903,6 +903,7 @@ def run(
     from storage.migrate import upgrade
 
     settings = get_settings()
+    started = datetime.now(UTC)  # the leads this run queues are those first flagged from now on
     db = open_database(settings, check=False)
     before, after = upgrade(db.engine)
     out.print(_t("run.database", where=db.engine.url.render_as_string(hide_password=True), revision=after))
@@ -915,7 +916,7 @@ def run(
         os.environ["MARKWATCH_DEMO_SPA_URL"] = demo.spa_url
         out.print(_t("run.demo", static=demo.static_url, spa=demo.spa_url))
         run_pipeline(db, settings, _platforms_to_crawl(db), out.print, progress=err.is_terminal, lang=LANG)
-        _print_counts(db)
+        _print_counts(db, since=started)
         if once:
             persist_schedule(db, settings)  # `markwatch jobs` shows what a long-running `run` would do
             return
@@ -976,13 +977,16 @@ def _port_refusal(port: int, host: str = "127.0.0.1") -> str | None:
     return None
 
 
-def _print_counts(db: Database) -> None:
-    """What the queue holds now, after this run (the run's own figures were printed as it went)."""
+def _print_counts(db: Database, since: datetime | None = None) -> None:
+    """What this run queued (leads first flagged ``since`` it started: by the crawls, which score as
+    they store, and by the score step) and what the queue holds now, earlier runs' leads included."""
+    from storage.leads import flagged_since
     from storage.search import OPEN_STATUSES
     from storage.stats import collect_stats
 
     with db.session() as session:
         figures = collect_stats(session=session)
+        new = len(flagged_since(session=session, since=since)) if since is not None else 0
     leads = figures["leads"]
     waiting = sum(leads.get(status, 0) for status in OPEN_STATUSES)
     out.print(
@@ -992,6 +996,7 @@ def _print_counts(db: Database) -> None:
             snapshots=f"{figures['snapshots']:,}",
             screenshots=f"{figures['screenshots']:,}",
             open=f"{waiting:,}",
+            new=f"{new:,}",
         )
     )
 
@@ -1497,12 +1502,12 @@ def cases_list(
     from storage.networks import list_cases
 
     settings = get_settings()
-    if status is not None and status not in {s.value for s in CaseStatus}:
-        raise MarkwatchError(
-            f"--status {status!r}: one of {', '.join(s.value for s in CaseStatus)}", exit_code=2
-        )
+    statuses = [s.value for s in CaseStatus]
+    if status is not None and status not in statuses:
+        raise MarkwatchError(_t("cli.cases.bad_status", value=status, choices=", ".join(statuses)))
     with database().session() as session:
         rows = list_cases(session=session, status=status)
+    threshold = settings.criminal_threshold_cny
     if as_json:
         items = [
             {
@@ -1514,33 +1519,34 @@ def cases_list(
                 "platforms": r.platforms,
                 "leads": r.leads,
                 "estimated_sales": r.estimated_sales,
-                "over_threshold": r.estimated_sales >= settings.criminal_threshold_cny,
+                "over_threshold": r.estimated_sales >= threshold,
                 "updated_at": r.updated_at.isoformat(),
             }
             for r in rows
         ]
         out.print_json(json.dumps(items, ensure_ascii=False))
         return
-    table = Table("案件编号", "状态", "店铺", "平台", "线索", "估算销售额合计", "达刑事标准", "最近变化")
+    keys = ("cases.number", "queue.status", "cases.shops", "cases.platforms", "cases.leads", "case.total")
+    table = Table(*(_t(k) for k in keys), _t("cases.over"), _t("cases.updated"))
     for r in rows:
         table.add_row(
             f"MW-C-{r.case_id}",
-            label("case_status", r.status),
+            label("case_status", r.status, LANG),
             str(r.sellers),
             str(r.platforms),
             str(r.leads),
             money(r.estimated_sales),
-            "是" if r.estimated_sales >= settings.criminal_threshold_cny else "否",
+            _t("yes") if r.estimated_sales >= threshold else _t("no"),
             local_time(r.updated_at, settings.timezone),
         )
     out.print(table)
-    out.print(f"共 {len(rows)} 个案件")
+    out.print(_t("cli.cases.count", n=len(rows)))
 
 
 def _case_number(text: str) -> int:
     number = text.strip().upper().removeprefix("MW-C-")
     if not number.isdigit():
-        raise MarkwatchError(f"{text!r} is not a case number (MW-C-12 or 12)", exit_code=2)
+        raise MarkwatchError(_t("cli.cases.bad_number", value=text))
     return int(number)
 
 
@@ -1558,54 +1564,79 @@ def cases_show(
     settings = get_settings()
     wanted = _case_number(case_id)
     with database().session() as session:
-        view = load_case(session, wanted, scope=None, settings=settings)
+        view = load_case(session, wanted, scope=None, settings=settings, lang=LANG)
         if view is None:
-            raise NotFound(f"no case {case_id}; `markwatch cases list` lists the cases")
+            raise NotFound(_t("cli.cases.not_found", value=case_id))
         if as_json:
             out.print_json(json.dumps(case_facts(view), ensure_ascii=False))
             return
+        status = label("case_status", view.case.status, LANG)
+        out.print(_t("cli.cases.header", number=view.number, status=status, network=view.case.network_id))
+        out.print(_t("cli.cases.brands", brands="、".join(view.brands) or "—"))
+        regions = "、".join(f"{region}（{_t('case.shops_n', n=n)}）" for region, n in view.jurisdictions)
+        out.print(_t("cli.cases.jurisdiction", regions=regions or _t("case.jurisdiction_unknown")))
         out.print(
-            f"案件线索 {view.number}（{label('case_status', view.case.status)}，"
-            f"关联网络 N-{view.case.network_id}）"
-        )
-        out.print(f"涉及品牌：{'、'.join(view.brands) or '—'}")
-        jurisdiction = "、".join(f"{region}（{n} 家）" for region, n in view.jurisdictions)
-        out.print(f"管辖（营业执照登记地）：{jurisdiction or '未能从营业执照确定'}")
-        out.print(
-            f"承办处室：{view.case.department or '—'}（按路由表建议：{view.suggested_department or '—'}）"
+            _t(
+                "cli.cases.department",
+                department=view.case.department or "—",
+                suggested=view.suggested_department or "—",
+            )
         )
         for platform, shops in view.shops_by_platform:
-            out.print(f"\n平台 {platform}：")
+            out.print("\n" + _t("cli.cases.platform", platform=platform))
             for row in shops:
                 seller = row.seller
                 out.print(
-                    f"  店铺 {seller.name or seller.external_id}（编号 {seller.external_id}）"
-                    f" 统一社会信用代码 {seller.licence or '—'} 登记地 {row.region or '—'} 线索 {row.leads}"
+                    _t(
+                        "cli.cases.shop",
+                        name=seller.name or seller.external_id,
+                        id=seller.external_id,
+                        licence=seller.licence or "—",
+                        region=row.region or "—",
+                        leads=row.leads,
+                    )
                 )
-        out.print("\n关联证据：")
+        out.print("\n" + _t("case.evidence"))
         for edge in view.edges:
             out.print(
-                f"  {edge.a.name or edge.a.external_id} ↔ {edge.b.name or edge.b.external_id}："
-                f"{label('case_kind', edge.kind)}（{label('case_strength', edge.strength)}）"
-                f" {'、'.join(edge.values)}；快照 {', '.join(str(s.id) for s in edge.snapshots) or '—'}"
+                _t(
+                    "cli.cases.edge",
+                    a=edge.a.name or edge.a.external_id,
+                    b=edge.b.name or edge.b.external_id,
+                    kind=label("case_kind", edge.kind, LANG),
+                    strength=label("case_strength", edge.strength, LANG),
+                    values="、".join(edge.values),
+                    snapshots=", ".join(str(s.id) for s in edge.snapshots) or "—",
+                )
             )
-        table = Table("线索", "商品标题", "店铺", "品牌", "估算销售额（单价 × 销量）")
+        table = Table(*(_t(k) for k in ("col.id", "col.title", "case.shop", "col.brand", "case.arithmetic")))
         for r in view.sales:
             arithmetic = (
                 f"{money(r.price, r.currency)} × {number(r.sold)} = {money(r.estimated, r.currency)}"
                 if r.estimated is not None
-                else "缺少价格或销量"
+                else _t("lead.threshold_na")
             )
             table.add_row(f"MW-{r.lead.id}" if r.lead else "—", r.title, r.shop, r.brand or "—", arithmetic)
         out.print(table)
-        verdict = "已达到" if view.over_threshold else "未达到"
-        unknown = f"；另有 {view.unknown} 条缺少价格或销量，未计入" if view.unknown else ""
-        out.print(f"合计 {money(view.total)}{unknown}：{verdict}刑事立案追诉标准（{money(view.threshold)}）")
+        out.print(
+            _t(
+                "cli.cases.sum",
+                total=money(view.total),
+                unknown=_t("cli.cases.unknown", n=view.unknown) if view.unknown else "",
+                verdict=_t("cli.cases.reached" if view.over_threshold else "cli.cases.not_reached"),
+                limit=money(view.threshold),
+            )
+        )
         for document, responses in view.documents:
-            answer = "、".join(label("case_response", r.outcome) for r in responses) or "—"
-            deadline = document.deadline.isoformat() if document.deadline else "—"
+            answer = "、".join(label("case_response", r.outcome, LANG) for r in responses) or "—"
             out.print(
-                f"文书 {document.number}：{document.recipient}（回复期限 {deadline}；平台处理结果 {answer}）"
+                _t(
+                    "cli.cases.document",
+                    number=document.number,
+                    recipient=document.recipient,
+                    deadline=document.deadline.isoformat() if document.deadline else "—",
+                    answer=answer,
+                )
             )
 
 
@@ -1632,24 +1663,26 @@ def cases_export(
     now = datetime.now(UTC)
     target = out_file or Path.cwd() / case_packet_file_name(wanted, now, settings)
     if target.exists():
-        raise MarkwatchError(f"{target} already exists; choose another --out (a packet is never overwritten)")
+        raise MarkwatchError(_t("cli.packet_exists", file=target))
     if not target.parent.is_dir():
-        raise MarkwatchError(f"no directory {target.parent} to write the packet into")
+        raise MarkwatchError(_t("cli.no_directory", dir=target.parent))
     db = database()
     if as_user is not None:
         from storage.evidence import is_active_user
 
         with db.session() as session:
             if not is_active_user(session=session, name=as_user):
-                raise MarkwatchError(f"--as {as_user}: no active markwatch user of that name")
+                raise MarkwatchError(_t("cli.no_active_user", name=as_user))
     user = as_user or getpass.getuser()
-    data = export_case_packet(db, wanted, user_name=user, settings=settings, now=now, via="cli")
+    try:
+        data = export_case_packet(db, wanted, user_name=user, settings=settings, now=now, via="cli")
+    except NotFound:
+        raise NotFound(_t("cli.cases.not_found", value=case_id)) from None
     with open(target, "xb") as handle:
         handle.write(data)
+    key = fingerprint(settings=settings)
     out.print(
-        f"已写入 {target}（{len(data):,} 字节）；签名公钥指纹 {fingerprint(settings=settings)}；"
-        f"核验：markwatch evidence verify {target.name}",
-        soft_wrap=True,
+        _t("cli.cases.written", file=target, size=f"{len(data):,}", key=key, name=target.name), soft_wrap=True
     )
 
 

@@ -178,7 +178,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--snapshots", type=int, default=10)
     parser.add_argument("--images", type=int, default=30)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="warm runs after the cold one (at least 1)")
     args = parser.parse_args()
     os.environ["MARKWATCH_HOME"] = tempfile.mkdtemp(prefix="markwatch-bench-evidence-")
     os.environ.pop("MARKWATCH_DB", None)
@@ -207,8 +207,8 @@ def main() -> None:
     print(f"  build, cold          {_ms(cold)}  (first in process: imports, font loading)")
     print(f"  build, warm median   {_ms(_median(warm))}  (slowest {_ms(max(warm))})")
     print(f"  verify, median       {_ms(_median(verifies))}  (slowest {_ms(max(verifies))})")
-    for what, runs, limit in (("build < 3 s ", warm, 3.0), ("verify < 1 s", verifies, 1.0)):
-        wall, cpu = max(w for w, _ in runs), max(c for _, c in runs)
+    for what, runs, limit in (("build < 3 s ", warm, 3.0), ("verify < 1 s", verifies[1:], 1.0)):
+        wall, cpu = max(runs)  # the slowest warm run, and its CPU time
         verdict = "met" if wall < limit else "NOT met"
         print(
             f"  target: {what} {verdict} (slowest warm {wall * 1000:.0f} ms wall = {wall / limit:.0%}; "

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-import imagehash
-from PIL import Image
 from sqlalchemy.orm import Session
 
 from brands.marks import MarkConflict, MarkHolder, find_conflicts
@@ -136,6 +134,9 @@ def _store_image(db: Database, path: Path, relative: str) -> ImageRecord:
 def image_phash(path: Path | BinaryIO) -> str:
     """The perceptual hash (imagehash.phash, hex) that image-reuse detection compares, of an image file
     or of image bytes in a file object (a crawled listing's image)."""
+    import imagehash  # imported on first use: numpy and Pillow cost a scorer's start-up a fifth of a second
+    from PIL import Image
+
     with Image.open(path) as image:
         return str(imagehash.phash(image))
 

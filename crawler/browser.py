@@ -7,6 +7,8 @@
   page closes (long crawls leak memory in one context otherwise).
 - Detail pages are pooled per context: a page that rendered its item is kept and navigated to the next
   detail URL (for a single-page app a hash route: no reload of the app). It retires with its context.
+- scrapy-playwright's logger gets the crawl's log level (``quiet_below``): its per-request debug
+  loggers cost two round trips to the browser per resource otherwise.
 - ``render_page`` runs inside the page after navigation: waits until the app is ready (or shows a block
   page or an error), clicks "load more" until the list is complete, and takes the full-page screenshot.
   On a reused page it is ready only once the item shown has the id in the page's URL.
@@ -165,6 +167,14 @@ class SameDocumentNavigation(logging.Filter):
 
 
 logging.getLogger("scrapy-playwright").addFilter(SameDocumentNavigation())
+
+
+def quiet_below(level: int | str) -> None:
+    """Give scrapy-playwright's logger the crawl's LOG_LEVEL. Scrapy sets the level on its handler,
+    not on the loggers, so scrapy-playwright sees DEBUG as enabled and attaches to every page a request
+    and a response logger that each ask the browser for a header: two round trips to the browser per
+    resource, for lines that the handler then drops."""
+    logging.getLogger("scrapy-playwright").setLevel(level)
 
 
 # The item check: "match" when the element of spec.item carries an id that is a segment of the URL,

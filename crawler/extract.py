@@ -101,8 +101,8 @@ def compile_chain(value: Any, *, selector_only: bool = False) -> Chain:
     return tuple(_compile_source(item, selector_only=selector_only) for item in items)
 
 
-@lru_cache(maxsize=4096)
 def _compile_text_source(text: str) -> Source:
+    # not cached here: compile_selector keeps the compiled expression, the one cache of a selector
     if text.startswith("xpath:"):
         return Source("xpath", _checked_selector(text))
     return Source("css", _checked_selector(text))

@@ -70,6 +70,7 @@ class BrowserContextMiddleware:
         name = "MARKWATCH_PAGES_PER_CONTEXT"
         pages = crawler.settings.getint(name, DEFAULTS[name])
         self.rotation = browser.ContextRotation("markwatch", pages)
+        browser.quiet_below(crawler.settings.get("LOG_LEVEL") or "DEBUG")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BrowserContextMiddleware:

@@ -683,7 +683,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stat.listings": ("商品数", "listings"),
     "stat.snapshots": ("快照数", "snapshots"),
     "stat.screenshots": ("截图数", "screenshots"),
-    "stat.crawl_runs": ("抓取次数", "crawl runs"),
+    "stat.crawl_runs": ("采集次数", "crawl runs"),
     # exports (column headers)
     "col.id": ("线索编号", "Lead"),
     "col.risk": ("风险", "Risk"),
@@ -1072,8 +1072,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "run.scoring": ("评分与入队 …", "scoring and queueing …"),
     "run.scored": (
-        "本次评分新增或变更的商品 {scored} 条，新入队 {queued} 条",
-        "this run scored {scored} new or changed listings and queued {queued} new leads",
+        "评分：采集时尚未评分的新增或变更商品 {scored} 条，由此新入队 {queued} 条",
+        "scoring: {scored} new or changed listings not scored while crawling, {queued} of them queued",
     ),
     "run.capturing": ("取证截图 …", "evidence captures …"),
     "run.captured": (
@@ -1091,10 +1091,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "run.digest": ("监测日报：{file}", "daily digest: {file}"),
     "run.totals": (
-        "合计：商品 {listings} 条，快照 {snapshots} 份（截"
-        "图 {screenshots} 张）；队列中共有待审线索 {open} 条",
-        "in all: {listings} listings, {snapshots} snapshots ({screenshots} screenshots); "
-        "{open} leads are waiting for review in the queue",
+        "合计：商品 {listings} 条，快照 {snapshots} 份（截图 {screenshots} 张）；"
+        "本次运行新入队线索 {new} 条，队列中共有待审线索 {open} 条",
+        "in all: {listings} listings, {snapshots} snapshots ({screenshots} screenshots); this run queued "
+        "{new} new leads, and {open} leads are waiting for review in the queue",
     ),
     "run.jobs": ("计划任务：{jobs}", "scheduled jobs: {jobs}"),
     "run.app": ("审核系统：http://{host}:{port}/", "review app: http://{host}:{port}/"),
@@ -1288,6 +1288,56 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case_when.network_merged": ("网络合并", "networks merged"),
     "case_when.case_event": ("案件处理", "case decision"),
     "error.case": ("无法处理：{reason}", "Refused: {reason}"),
+    "cli.cases.bad_status": ("--status {value}：应为 {choices} 之一", "--status {value}: one of {choices}"),
+    "cli.cases.bad_number": (
+        "“{value}”不是案件编号（如 MW-C-12 或 12）",
+        "{value} is not a case number (MW-C-12 or 12)",
+    ),
+    "cli.cases.not_found": (
+        "没有案件 {value}；`markwatch cases list` 列出全部案件",
+        "no case {value}; `markwatch cases list` lists the cases",
+    ),
+    "cli.cases.count": ("共 {n} 个案件", "{n} case(s)"),
+    "cli.cases.header": (
+        "案件线索 {number}（{status}，关联网络 N-{network}）",
+        "Case {number} ({status}, network N-{network})",
+    ),
+    "cli.cases.brands": ("涉及品牌：{brands}", "Brands: {brands}"),
+    "cli.cases.jurisdiction": (
+        "管辖（营业执照登记地）：{regions}",
+        "Jurisdiction (licence regions): {regions}",
+    ),
+    "cli.cases.department": (
+        "承办处室：{department}（按路由表建议：{suggested}）",
+        "Department: {department} (the routing table suggests {suggested})",
+    ),
+    "cli.cases.platform": ("平台 {platform}：", "Platform {platform}:"),
+    "cli.cases.shop": (
+        "  店铺 {name}（编号 {id}） 统一社会信用代码 {licence} 登记地 {region} 线索 {leads}",
+        "  shop {name} (id {id}) USCC {licence} region {region} leads {leads}",
+    ),
+    "cli.cases.edge": (
+        "  {a} ↔ {b}：{kind}（{strength}） {values}；快照 {snapshots}",
+        "  {a} ↔ {b}: {kind} ({strength}) {values}; snapshots {snapshots}",
+    ),
+    "cli.cases.sum": (
+        "合计 {total}{unknown}：{verdict}刑事立案追诉标准（{limit}）",
+        "Sum {total}{unknown}: {verdict} the criminal threshold ({limit})",
+    ),
+    "cli.cases.unknown": (
+        "；另有 {n} 条缺少价格或销量，未计入",
+        "; {n} more without price or sales, not counted",
+    ),
+    "cli.cases.reached": ("已达到", "reaches"),
+    "cli.cases.not_reached": ("未达到", "does not reach"),
+    "cli.cases.document": (
+        "文书 {number}：{recipient}（回复期限 {deadline}；平台处理结果 {answer}）",
+        "Document {number}: {recipient} (deadline {deadline}; platform's response {answer})",
+    ),
+    "cli.cases.written": (
+        "已写入 {file}（{size} 字节）；签名密钥指纹 {key}；核验：markwatch evidence verify {name}",
+        "wrote {file} ({size} bytes); signed by key {key}; check: markwatch evidence verify {name}",
+    ),
     "digest.overdue": ("逾期未复的平台通知", "Overdue platform notices"),
     "digest.overdue_none": ("没有逾期未复的平台通知", "No platform notice is overdue"),
     "overdue.case": ("案件编号", "Case"),

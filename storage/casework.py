@@ -280,10 +280,12 @@ def network_members(*, session: Session, network_id: int) -> set[int]:
 # --- documents and responses ----------------------------------------------------------------------------
 
 
-def next_document_serial(*, session: Session, year: int) -> int:
-    """The next serial number of the year's documents (文号), 1 for the first."""
-    start = datetime(year, 1, 1).astimezone()
-    end = datetime(year + 1, 1, 1).astimezone()
+def next_document_serial(*, session: Session, year: int, tz: str = "Asia/Shanghai") -> int:
+    """The next serial number of the year's documents (文号), 1 for the first; the year is local (``tz``)."""
+    from zoneinfo import ZoneInfo
+
+    start = datetime(year, 1, 1, tzinfo=ZoneInfo(tz))
+    end = datetime(year + 1, 1, 1, tzinfo=ZoneInfo(tz))
     count = session.scalar(
         select(func.count())
         .select_from(CaseDocument)

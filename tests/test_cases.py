@@ -323,7 +323,8 @@ def test_the_case_packet_holds_every_leads_packet_and_the_documents_and_verifies
 # --- command line -------------------------------------------------------------------------------------------
 
 
-def test_cases_list_and_show_speak_chinese(cli, db, world):
+def test_cases_list_and_show_speak_chinese(cli, db, world, monkeypatch):
+    monkeypatch.setenv("LANG", "C.UTF-8")  # a Chinese server's default locale: markwatch speaks Chinese
     listed = cli("cases", "list")
     assert listed.exit_code == 0, listed.stderr
     assert (
@@ -336,16 +337,20 @@ def test_cases_list_and_show_speak_chinese(cli, db, world):
     assert "¥9.90 × 3,000 = ¥29,700.00" in shown.stdout
     assert "合计 ¥69,500.00：已达到刑事立案追诉标准（¥50,000.00）" in shown.stdout
     assert "广东省深圳市（2 家）" in shown.stdout
-    assert cli("cases", "show", "999").exit_code == 2
+    missing = cli("cases", "show", "999")
+    assert missing.exit_code == 2 and "没有案件 999" in missing.stderr
     assert cli("cases", "show", "abc").exit_code == 2
     assert cli("cases", "list", "--status", "nonsense").exit_code == 2
+    english = cli("--lang", "en", "cases", "show", str(world["one"]))
+    assert "Sum ¥69,500.00: reaches the criminal threshold (¥50,000.00)" in english.stdout
+    assert "Jurisdiction (licence regions): 广东省深圳市（2 shop(s)）" in english.stdout
 
 
 def test_cases_export_writes_a_packet_that_evidence_verify_accepts(cli, db, world, tmp_path):
     target = tmp_path / "case.zip"
     result = cli("cases", "export", str(world["one"]), "--out", str(target), "--as", "调查员")
     assert result.exit_code == 0, result.stderr
-    assert "已写入" in result.stdout
+    assert result.stdout.startswith(f"wrote {target}")  # the cli fixture runs under an English locale
     checked = cli("evidence", "verify", str(target))
     assert checked.exit_code == 0 and "intact" in checked.stdout
     assert cli("cases", "export", str(world["one"]), "--out", str(target)).exit_code == 2  # never overwritten

@@ -31,7 +31,7 @@ def test_run_once_yields_the_seeded_operations_as_cases_with_their_summed_sales(
     run = _markwatch(env, "run", "--once", "--demo-size", str(DEMO_SIZE))
     assert run.returncode == 0, run.stdout + run.stderr
 
-    records = catalogue_records(size=DEMO_SIZE)
+    records = list(catalogue_records(size=DEMO_SIZE))
     operation_of = {r["id"]: r["label"].get("operation") for r in records}
     shops: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for r in records:

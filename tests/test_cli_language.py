@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -100,17 +101,20 @@ def test_the_run_summary_reads_without_contradiction(db, capsys) -> None:  # typ
 
     with db.session() as session:
         make_brand(session, "康师傅")
-        make_lead(session)
-        make_lead(session)
+        make_lead(session, now=datetime.now(UTC) - timedelta(days=1))  # queued by earlier runs
+        make_lead(session, now=datetime.now(UTC) - timedelta(days=1))
+    started = datetime.now(UTC)
+    with db.session() as session:
+        make_lead(session)  # queued by this run (a crawl scores and queues as it stores)
     said: list[str] = []
     scheduler.run_pipeline(db, get_settings(), [], said.append)
-    assert "本次评分新增或变更的商品 0 条，新入队 0 条" in said
+    assert "评分：采集时尚未评分的新增或变更商品 0 条，由此新入队 0 条" in said
     markwatch.LANG = "zh_CN"
-    markwatch._print_counts(db)
-    assert "队列中共有待审线索 2 条" in capsys.readouterr().out
+    markwatch._print_counts(db, since=started)
+    assert "本次运行新入队线索 1 条，队列中共有待审线索 3 条" in capsys.readouterr().out
     said.clear()
     scheduler.run_pipeline(db, get_settings(), [], said.append, lang="en")
-    assert "this run scored 0 new or changed listings and queued 0 new leads" in said
+    assert "scoring: 0 new or changed listings not scored while crawling, 0 of them queued" in said
 
 
 def test_run_says_which_demo_port_was_busy_and_which_it_uses(capsys) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from test_evidence import EXPORTED, make_lead, members, pdf_text, rezip
-from tsa import TSA_NAME, LocalTSA
+from tsa import TSA_NAME, LocalTSA, make_authority
 
 from review.evidence import build_packet, verify_packet
 from storage import Database
@@ -190,3 +190,15 @@ def _now() -> float:
     import time
 
     return time.time()
+
+
+def test_a_token_that_does_not_chain_to_the_configured_root_is_refused_at_export(
+    db: Database, tsa: LocalTSA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    other = tmp_path / "other-ca"
+    make_authority(other)  # another CA: a root the TSA's certificate does not chain to
+    monkeypatch.setenv("MARKWATCH_TSA_CERTIFICATES", str(other / "ca.pem"))
+    packet = export(db)
+    stamp = json.loads(members(packet)["manifest.json"])["timestamp"]
+    assert "manifest.tsr" not in members(packet)
+    assert stamp["token_file"] is None and "signature or certificate does not hold" in stamp["refused"]

@@ -78,8 +78,8 @@ def issue_document(
     now = now or datetime.now(UTC)
     letterhead = Letterhead.from_settings(settings)
     data = view.data()
-    serial = casework.next_document_serial(session=session, year=now.year)
     local = now.astimezone(ZoneInfo(settings.timezone))
+    serial = casework.next_document_serial(session=session, year=local.year, tz=settings.timezone)
     spec: HandOver | PlatformNotice
     platform_id = None
     if kind.startswith("notice:"):
