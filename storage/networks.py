@@ -332,7 +332,8 @@ def assign_networks(
     merged. ``groups`` must be disjoint and, with ``affected`` (networks whose evidence was looked at
     again), cover every member of every network they touch: a member of such a network that is in no
     group leaves it, a split network's biggest part keeps its id, and a network that keeps no part
-    (its evidence withdrawn, e.g. a photo found to be a stock photo) is dissolved.
+    (its evidence withdrawn, e.g. a photo found to be a stock photo) is dissolved and its case, if
+    still open, closed.
     """
     now = now or utcnow()
     sets = [frozenset(g) for g in groups if len(g) >= 2]
@@ -433,6 +434,11 @@ def _drop_ungrouped_members(
             network.status = NetworkStatus.dissolved
             network.size = 0
             network.updated_at = now
+            # an open case of a network that no longer exists is closed; one a reviewer acted on stays
+            case = session.scalar(select(Case).where(Case.network_id == network_id))
+            if case is not None and case.status == CaseStatus.open:
+                case.status = CaseStatus.closed
+                case.updated_at = now
     elif gone:
         network = session.get_one(Network, network_id)
         network.size = len(members) - len(gone)
@@ -524,6 +530,8 @@ def list_cases(
     summaries = []
     for case in session.scalars(statement):
         sellers = case_seller_ids(session=session, case_id=case.id)
+        if not sellers and status is None:
+            continue  # its network dissolved or merged away: listed when asked for by status only
         leads = case_leads(session=session, case_id=case.id, brand_ids=brand_ids)
         if not leads and (brand_ids is not None or with_leads_only):
             continue

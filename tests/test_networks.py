@@ -13,7 +13,7 @@ from networks import signals
 from networks.build import components, observe
 from networks.rules import MAX_SHARERS, Sighting, decide
 from storage.models import Case, IdentitySignal, Network, NetworkMerge, NetworkStatus, OfficialImage
-from storage.networks import case_edges, case_of_seller, networks_of
+from storage.networks import case_edges, case_of_seller, list_cases, networks_of
 from tests.factories import make_brand, make_listing
 
 
@@ -260,4 +260,6 @@ def test_a_photo_found_to_be_a_stock_photo_stops_joining_and_its_network_dissolv
             row.image_hashes = ["0123456789abcdef"]
         observe(session, others)  # four unrelated shops show it now: a stock photo
         assert session.get(Network, change.network_id).status == NetworkStatus.dissolved
+        case = session.scalars(select(Case).where(Case.network_id == change.network_id)).one()
+        assert case.status == "closed" and list_cases(session=session) == []
         assert networks_of(session=session, seller_ids=[r.seller_id for r in pair + others]) == {}
