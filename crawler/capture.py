@@ -13,8 +13,11 @@ A capture opens the listing's address in a fresh browser context (the crawl's Ch
 
 The page is hostile. The crawl's confinement applies (``crawler.confine.Confinement``): a navigation
 (of the page or of a frame) only to the platform's pages, images only from its image hosts, nothing
-from a private address unless the platform is on one, only http(s). Fonts and media are not fetched,
-downloads are refused, popups are closed as they open, dialogs dismissed. A try that runs out of
+from a private address unless the platform is on one, only http(s). Every request is fetched for the
+page one hop at a time (Chromium follows a redirect without asking a route): the page's own redirects
+are judged and followed by the capture, a resource's redirect is judged before the page gets it, and a
+body over the byte budget is refused. Fonts and media are not fetched, downloads are refused, popups
+are closed as they open (their pages load nothing), dialogs dismissed. A try that runs out of
 ``MARKWATCH_CAPTURE_TIMEOUT`` seconds, lands on a block page (``crawler.blocks``, the profile's block
 selector, the crawl's block words), is refused, or answers an error status fails; it is tried again
 after ``MARKWATCH_CAPTURE_BACKOFF`` seconds (doubled each time), ``MARKWATCH_CAPTURE_ATTEMPTS`` tries in

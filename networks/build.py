@@ -20,7 +20,7 @@ import networkx as nx
 from sqlalchemy.orm import Session
 
 from networks import signals as extract
-from networks.rules import STRONG, Key, Pair, Sighting, decide, is_common
+from networks.rules import Key, Pair, Sighting, decide, is_common
 from storage.models import Listing, SignalKind
 from storage.networks import (
     NetworkChange,
@@ -117,11 +117,13 @@ def update(session: Session, seller_ids: Collection[int]) -> list[NetworkChange]
     rows = signals_of(session=session, seller_ids=nearby - set(seller_ids)) + own
     others = {(r.kind, r.value) for r in rows} - keys
     sharers |= sellers_sharing(session=session, keys=others)
-    # who else shows the photos: their strong signals tell a stock photo from an operation's own
+    # who else shows the photos: their other signals tell a stock photo from an operation's own
     photo_sharers = set().union(
         *(s for k, s in sharers.items() if k[0] == "image_phash" and not is_common(k[0], len(s)))
     )
-    extra = [r for r in signals_of(session=session, seller_ids=photo_sharers - nearby) if r.kind in STRONG]
+    extra = [
+        r for r in signals_of(session=session, seller_ids=photo_sharers - nearby) if r.kind != "image_phash"
+    ]
     if extra:
         sharers |= sellers_sharing(session=session, keys={(r.kind, r.value) for r in extra} - set(sharers))
     decision = decide(

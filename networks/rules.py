@@ -5,7 +5,8 @@
   (perceptual hash), the same return or shop address, the same shop name once generic shop words are
   taken off.
 - **Not evidence at all**: a photo that is one of a brand's official images, or that sellers of
-  ``STOCK_GROUPS`` or more unrelated groups (not joined by strong evidence) use (a stock photo); any
+  ``STOCK_GROUPS`` or more unrelated groups (sharing no other evidence: licence, contact, address or
+  name) use (a stock photo); any
   value shown by more than ``MAX_SHARERS`` sellers (a platform hotline, a market's address, a template);
   a shop name that is nothing but generic shop words (``networks.signals`` never makes one); an invalid
   USCC (never made a signal either).
@@ -26,7 +27,7 @@ from storage.networks import Edge
 STRONG = frozenset({"uscc", "phone", "wechat", "qq", "email"})
 WEAK = frozenset({"image_phash", "address", "shop_name"})
 MAX_SHARERS = {"strong": 30, "weak": 12}  # sellers showing one value; more: a common value, no evidence
-STOCK_GROUPS = 3  # a photo at sellers of this many groups unjoined by strong evidence is a stock photo
+STOCK_GROUPS = 3  # a photo at sellers of this many groups sharing no other evidence is a stock photo
 WEAK_KINDS_TO_JOIN = 2
 MAX_EVIDENCE_IDS = 50  # listing (and snapshot) ids kept per edge
 
@@ -67,7 +68,8 @@ def is_common(kind: str, sharers: int) -> bool:
 
 
 class _Groups:
-    """Union-find over sellers joined by strong evidence: who is "unrelated" for the stock-photo test."""
+    """Union-find over sellers sharing evidence other than photos: who is "unrelated" for the
+    stock-photo test."""
 
     def __init__(self) -> None:
         self.parent: dict[int, int] = {}
@@ -143,7 +145,7 @@ def decide(
     ]
     groups = _Groups()
     for key in evidence:
-        if key[0] in STRONG:
+        if key[0] != "image_phash":  # related: sharing any other evidence (a licence, an address…)
             groups.union(sellers_of(key))
     by_pair: dict[Pair, dict[str, list[Key]]] = defaultdict(lambda: defaultdict(list))
     for key in evidence:

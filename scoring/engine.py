@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from scoring import signals
+from scoring import latin, signals
 from scoring.brand_signals import BrandEvidence, ListingFacts, brand_features
 from scoring.combiner import DEFAULT_MODEL, CombinerModel
 from scoring.matcher import Match, inner_insertion
 from scoring.registry import Registry
 from scoring.signals import ScoringContext
-from scoring.text import fold, segment
+from scoring.text import NUMERALS, fold, han_to_pinyin, latin_fold, segment
 from scoring.types import MODEL_VERSION, Brand, Listing, Reason, Score
 
 DEFAULT_THRESHOLD = 0.5
@@ -29,6 +29,10 @@ DEFAULT_DEPARTMENTS: dict[str, str] = {
 _REL_ADJ = {signals.EXACT: 0.10, signals.RELATED: 0.05, signals.CLASS: -0.10, signals.UNKNOWN: -0.12}
 # a lookalike that is a known word reaches at most this alone: below the threshold without a second signal
 KNOWN_WORD_CAP = 0.6
+# a run of everyday words (pop station for PlayStation) reads as the mark only this close to it, unless
+# it imitates a mark of as many words word by word (kat kot, pizza huh); ordinary phrases (and shower,
+# range up, micro sd) are everywhere
+KNOWN_RUN_MIN = 0.8
 _REL_GATE = {signals.EXACT: 1.0, signals.RELATED: 1.0, signals.CLASS: 0.9, signals.UNKNOWN: 0.75}
 # a run of single characters between separators: 高-仿, 百 草 枯, 1 : 1 (but not 原 单价)
 _C = r"[\u4e00-\u9fff0-9a-z:]"
@@ -82,6 +86,8 @@ def _lookalike_value(m: Match, rel: float) -> float:
         v -= 0.1
         if "phrase" in m.tags:
             v -= 0.15
+    if "known_parts" in m.tags and m.sim < KNOWN_RUN_MIN and not _word_by_word(m):
+        return 0.0  # a run of everyday words loosely like the mark (and shower, range up, lace-up)
     if "known" in m.tags or "known_parts" in m.tags:
         # a known word, name or brand (pestle, Samson, 大白菜) counts only in the brand's own goods; a
         # single word only beside a second signal (it cannot flag alone)
@@ -90,6 +96,198 @@ def _lookalike_value(m: Match, rel: float) -> float:
         if "known" in m.tags:
             v = min(v, KNOWN_WORD_CAP)
     return max(0.0, min(1.0, v))
+
+
+# a Latin name in brackets or glued right after a Chinese name: 穗凌（SUILING）, 雷柏（Rapoo）, 东菱Donlim
+_LATIN_AFTER = re.compile(r"\s?[(（]\s?([a-z][a-z0-9&'.\- ]{1,30}?)\s?[)）]|([a-z]{3,})")
+
+
+# a Latin name right before a Chinese name, glued or with a slash or bracket: H3C华三, snsir/申士
+_LATIN_BEFORE = re.compile(r"(?:^|[^a-z0-9])([a-z][a-z0-9&'.\-]{2,30})\s?[/(（]?\s?$")
+# a model code after a name: letters and digits (T800, NX2000, HD-I6580E), not a quantity (330ml)
+_MODEL_AFTER = re.compile(r"\s?([a-z]{1,4}[\-]?[a-z]?\d[0-9a-z\-]*)")
+_UNIT = re.compile(r"\d+(?:\.\d+)?(?:ml|l|g|kg|mg|mm|cm|m|w|v|mah|gb|tb|p|k|x|寸)?$")
+
+
+# a Chinese name right before a Latin word, glued or with an opening bracket: 山泽（SAMZHE）, 莱卡LAICA
+_HAN_BEFORE = re.compile(r"(?:^|[\s(（\[【])([\u4e00-\u9fff]{2,4})(\s?[(（]\s?)?$")
+
+
+# a Chinese name right after a Latin word, glued or after a slash or bracket: Hion/北恩, SENSSUN香山
+_HAN_AFTER = re.compile(r"([)）]?\s?[/(（]\s?)?([\u4e00-\u9fff]{2,})")
+
+
+def _another_name(m: Match, folded: str, brand: Brand) -> bool:
+    """Is the lookalike one half of a bilingual name of its own, the way a brand presents its
+    registered name: a Chinese name with a Latin name beside it (穗凌（SUILING）, 雷柏（Rapoo）), or a
+    Latin name after a Chinese one (山泽（SAMZHE）, 万人迷（manovo）)? Not when the other half is the
+    mark's own (a form of the brand, or the mark's pinyin): 华伪（HUAWEI） and 耐克（Nlke） still
+    imitate their marks."""
+    if m.kind in ("exact", "evasion"):
+        return False
+    if m.mark.script != "han":
+        names = []
+        before = _HAN_BEFORE.search(folded[: m.start])
+        if before is not None:
+            names.append((before.group(1), before.group(2)))
+        after = _HAN_AFTER.match(folded, m.end)
+        if after is not None:
+            names.append((after.group(2), after.group(1)))
+        for name, sep in names:
+            if any(k in name for k in brand.marks):
+                continue
+            # glued without a bracket or slash, the Chinese must be a name, not goods (跑鞋Abibas)
+            if sep or not signals.goods_words(name):
+                return True
+        return False
+    end = m.end
+    while end < len(folded) and end - m.end < 2 and "\u4e00" <= folded[end] <= "\u9fff":
+        end += 1  # the rest of the Chinese name (互视达（HUSHIDA） for 互视)
+    got = _LATIN_AFTER.match(folded, end)
+    before = _LATIN_BEFORE.search(folded[: m.start])
+    if got is not None:
+        name = re.sub(r"[^a-z0-9]", "", got.group(1) or got.group(2))
+    elif before is not None:
+        name = re.sub(r"[^a-z0-9]", "", before.group(1))
+    else:
+        return False
+    if len(name) < 3:
+        return False
+    own = {han_to_pinyin(m.mark.form)} | {re.sub(r"[^a-z0-9]", "", latin_fold(fold(k))) for k in brand.marks}
+    return not any(o and latin.similarity(name, o) >= 0.85 for o in own)
+
+
+_PAIRING = frozenset("/()（）[]【】 ")
+
+
+def _same_mark_loosely(m: Match, ex: Match, folded: str) -> bool:
+    """With the brand's genuine mark named in the title, the same mark written loosely elsewhere is
+    that mark, not an imitation: its pinyin (红米 … hongmi), cut short (华为 … huawe), split into words
+    (三星 … Sam sung), or misspelt as the other half of a bilingual pair with it (innsfree/悦诗风吟)."""
+    if m.kind == "evasion":
+        return False
+    if m.mark.derived:
+        return True
+    compact = re.sub(r"[^0-9a-z]", "", m.found)
+    if m.mark.script == "latin" and (
+        compact == m.mark.form or (len(compact) >= 4 and m.mark.form.startswith(compact))
+    ):
+        return True
+    between = folded[m.end : ex.start] if m.end <= ex.start else folded[ex.end : m.start]
+    if not between:
+        return ex.mark.script != m.mark.script  # glued, in the other script (Staedtler施徳楼)
+    return len(between) <= 3 and set(between) <= _PAIRING and bool(set(between) - {" "})
+
+
+def _written_with_own_latin(m: Match, brand: Brand) -> bool:
+    """A Chinese mark 'spaced out' by the brand's own Latin mark is the genuine bilingual name
+    (晨光(M&G)文具), not an evasion."""
+    if m.kind != "evasion" or m.mark.script != "han":
+        return False
+    inserted = re.sub(r"[^0-9a-z]", "", m.found)
+    own = {re.sub(r"[^0-9a-z]", "", latin_fold(fold(k))) for k in brand.marks}
+    return bool(inserted) and inserted in own
+
+
+def _other_brands_line(
+    m: Match, bi: int, marks_named: list[tuple[int, int, int]], registry: Registry
+) -> bool:
+    """A Latin lookalike in a title that names another registered brand's genuine mark for the same
+    goods is that brand's product line or model (华为 … MateBook, 联想 … GeekPro), not an imitation of
+    the mark it resembles (MacBook, GoPro); a clear imitation (one cheap edit) still counts."""
+    if m.mark.script != "latin" or m.kind != "latin" or m.sim >= 0.9:
+        return False
+    classes = signals.brand_classes(registry.index.brands[bi])
+    return any(
+        other != bi and signals.brand_classes(registry.index.brands[other]) & classes
+        for _, _, other in marks_named
+    )
+
+
+def _one_character_kept(
+    m: Match,
+    folded: str,
+    listing: Listing,
+    bi: int,
+    marks_named: list[tuple[int, int, int]],
+    registry: Registry,
+) -> bool:
+    """A two-character mark found with one character kept and the other unlike it in shape and sound
+    (魅声 for 魅族) is weak evidence: it needs a second signal when the kept character is a numeral
+    (3黑, 三栏: a quantity and a measure word), when a model code follows it (a maker's name and its
+    model: 雷柏N19), when the listing sells a part or accessory (a phone case maker's own name
+    sharing a character with a phone brand), or when the title names another registered brand's
+    genuine mark (米力 … 华为p30 手机膜: the goods are that brand's)."""
+    if m.mark.script != "han" or len(m.mark.form) != 2 or m.kind != "partial":
+        return False
+    kept = [c for c in m.found if c in m.mark.form]
+    if any(c in NUMERALS for c in kept) or any(c.isdigit() for c in m.found):
+        return True
+    model = _MODEL_AFTER.match(folded, m.end)
+    if model is not None and not _UNIT.match(model.group(1)):
+        return True  # a maker's name and its model code (雷柏N19, 鸿合 HD-I6580E)
+    return signals.sells_parts(listing.title) or any(other != bi for _, _, other in marks_named)
+
+
+def _names_another_brand(bi: int, marks_named: list[tuple[int, int, int]], registry: Registry) -> bool:
+    """Does the title name another registered brand's genuine mark for goods of the same class?"""
+    classes = signals.brand_classes(registry.index.brands[bi])
+    return any(
+        other != bi and signals.brand_classes(registry.index.brands[other]) & classes
+        for _, _, other in marks_named
+    )
+
+
+def _glued_into_a_name(m: Match, folded: str) -> bool:
+    """A Chinese lookalike of a short mark glued into a longer run of characters is part of another
+    word or name: with one character right before it (爱惠浦, 普乐仕), or right after it when the rest of
+    the run names no goods (得丽珑, 博格利诺, 惠尔普斯). A brand glued to its goods (康帅傅红烧牛肉面)
+    is still read."""
+    if m.mark.script != "han" or len(m.mark.form) > 3 or m.aligned or m.kind in ("exact", "evasion"):
+        return False
+    if m.start > 0 and _is_han(folded[m.start - 1]):
+        # one character before it makes a name of three (爱惠浦); two or more are a word of their own
+        # glued on (新品易泉, 正品雷碧: still read)
+        return m.start == 1 or not _is_han(folded[m.start - 2])
+    rest = re.match(r"[\u4e00-\u9fff]+", folded[m.end :])
+    return rest is not None and not signals.goods_words(rest.group())
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+# measure words (量词): after a number they make a quantity (50支芯, 10本装, 1.7米+夹), not a mark
+MEASURE_WORDS = frozenset("个只支件套本张片盒袋瓶罐条付副双对包箱台块粒颗根把米寸号层色款种组")
+
+
+def _quantity(m: Match, folded: str) -> bool:
+    """A numeral mark written with a digit (9号 for 九号) or numbers spaced apart (3-6-12 for 361°) is
+    how anyone writes a number and a measure word, or a list of numbers: not evasion on its own; and a
+    Chinese lookalike that starts with a measure word right after a number (50支芯 for 齐心, 10本装
+    for 本田) is a quantity."""
+    if (
+        m.mark.script == "han"
+        and m.kind not in ("exact", "evasion")
+        and m.start > 0
+        and folded[m.start - 1].isdigit()
+        and m.found[:1] in MEASURE_WORDS
+    ):
+        return True
+    if m.kind != "evasion" or not any(c.isdigit() for c in m.found):
+        return False
+    numeral_and_measure = len(m.mark.form) == 2 and m.mark.form[0] in NUMERALS  # 九号, not 六个核桃
+    return numeral_and_measure or not re.search(r"[a-z\u4e00-\u9fff]", m.mark.form)
+
+
+def _word_by_word(m: Match) -> bool:
+    """Does a run of words imitate a mark of as many words, each word at most one edit from the
+    mark's (Kat Kot for Kit Kat, Pizza Huh for Pizza Hut)?"""
+    found = re.findall(r"[a-z0-9]+", m.found)
+    words = re.findall(r"[a-z0-9]+", latin_fold(fold(m.mark.text)))
+    return len(found) == len(words) > 1 and all(
+        latin.distance(a, b) <= 1.0 for a, b in zip(found, words, strict=True)
+    )
 
 
 def _relevance(registry: Registry, listing: Listing, bi: int) -> float:
@@ -167,6 +365,12 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
             ev.fuzzy = f = None
         # a lookalike overlapping the genuine mark is the genuine mark (汇源 in 汇源果汁), and text that
         # is one of the brand's registered forms is no evasion of another (Nestlé beside Nestle)
+        if ex is not None and f is not None and not ex.embedded and _same_mark_loosely(f, ex, folded):
+            ev.fuzzy = f = None
+        if f is not None and (
+            _other_brands_line(f, bi, marks_named, registry) or _written_with_own_latin(f, ev.brand)
+        ):
+            ev.fuzzy = f = None
         if (
             ex is not None
             and f is not None
@@ -184,9 +388,21 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
                 gate *= 0.3  # an ordinary word (switch, tide) outside the brand's own goods
             ev.presence = gate
         if ev.fuzzy is not None:
-            ev.lookalike = _lookalike_value(ev.fuzzy, rel)
-            if ev.fuzzy.kind != "evasion" and _compat(folded, ev.fuzzy):
+            f = ev.fuzzy
+            ev.lookalike = _lookalike_value(f, rel)
+            if f.kind != "evasion" and _compat(folded, f):
                 ev.lookalike *= 0.5
+            if ev.lookalike > KNOWN_WORD_CAP and (
+                _one_character_kept(f, folded, listing, bi, marks_named, registry)
+                or _another_name(f, folded, ev.brand)
+                or _glued_into_a_name(f, folded)
+                or _quantity(f, folded)
+                # a two-character mark imitated with no goods evidence at all: ordinary words sound
+                # like two-character marks everywhere (横式, 被面, 码牌)
+                or (f.mark.script == "han" and len(f.mark.form) == 2 and rel <= signals.UNKNOWN)
+            ):
+                # weak evidence (see each test): it cannot flag alone
+                ev.lookalike = KNOWN_WORD_CAP
         out.append(ev)
     return _attribute_shared_marks(out, registry)
 

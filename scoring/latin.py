@@ -75,11 +75,13 @@ def sub_cost(a: str, b: str) -> float:
     return 1.0
 
 
-def distance(s: str, t: str) -> float:
+def distance(s: str, t: str, limit: float = float("inf")) -> float:
     """Weighted Damerau-Levenshtein distance (optimal string alignment) between two words.
 
     Insertion or omission of a letter next to the same letter (repetition) costs 0.5, any other 1;
-    swapping two adjacent letters costs 0.6."""
+    swapping two adjacent letters costs 0.6. With a ``limit``, the computation stops as soon as the
+    distance is sure to exceed it and returns a value above the limit (every alignment passes through
+    one of two consecutive rows, so the smaller of their minima bounds the distance from below)."""
     n, m = len(s), len(t)
     if n == 0 or m == 0:
         return float(max(n, m))
@@ -107,6 +109,8 @@ def distance(s: str, t: str) -> float:
                 if d < best:
                     best = d
             cur[j] = best
+        if limit < min(cur) and limit < min(prev):
+            return min(min(cur), min(prev))
         prev2, prev = prev, cur
     return prev[m]
 

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from rapidfuzz.distance import OSA
 
 from scoring import latin
+from scoring.lexicon import goods_parts, goods_table
 from scoring.text import (
     NUMERALS,
     Segments,
@@ -502,6 +503,8 @@ class MarkIndex:
             if head is not None and head[0] >= _GENERIC_FREQ:
                 continue  # the head kept is an everyday word (中国红 for 中国长城)
             if p >= 2 and 2 * p >= n and p < n and len(token) > p and len(token) <= n + 2:
+                if _is_word(token[p - 1 : p + 1]) or _is_word(token[: p + 1]):
+                    continue  # the kept head reads into an ordinary word (无印|章 is 无+印章; 马丁靴)
                 sim = 0.45 + 0.35 * p / n
                 common = word_info(token) is not None
                 found = seg.folded[seg.han.pos[s] : seg.han.pos[e - 1] + 1]
@@ -528,6 +531,8 @@ class MarkIndex:
         form = mark.form
         cmp: _Comparison | None
         if length == len(form):
+            if _only_generic_tail_kept(window, form) or _only_generic_head_kept(window, form):
+                return None
             cmp = _compare_same_length(window, form)
         elif length == len(form) + 1:
             cmp = _compare_insertion(window, form)
@@ -655,7 +660,11 @@ class MarkIndex:
                     continue
                 seen.add((mid, g.text))
                 mark = self.marks[mid]
-                m = _with_suffix(mark, g, seg, cased) or self._score_latin(mark, g, seg, raw_fold)
+                m = (
+                    _with_suffix(mark, g, seg, cased)
+                    or _with_prefix(mark, g, seg, cased)
+                    or self._score_latin(mark, g, seg, raw_fold)
+                )
                 if m is not None:
                     out.append(m)
         return out
@@ -853,6 +862,60 @@ def _compare_same_length(window: str, form: str) -> _Comparison:
     return _Comparison(total / n, _kind_of(kinds), notes)
 
 
+@functools.lru_cache(maxsize=65536)
+def _only_generic_tail_kept(window: str, form: str) -> bool:
+    """Does the window keep only the mark's generic tail, a goods or everyday word (文具, 酒店, 咖啡,
+    汽车), while every character of its distinctive head is replaced by one that neither looks nor
+    sounds the same (办公文具 for 晨光文具, 度假酒店 for 如家酒店)? The tail names goods anyone may name;
+    the head is the mark. A head kept in part (六仁核桃, 可日可乐) or imitated character by character
+    (唐师傅, 汇原果汁) is still a lookalike."""
+    n = len(form)
+    if n < 3 or len(window) != n:
+        return False
+    for t in range(n - 1, 1, -1):
+        if window[n - t :] != form[n - t :] or not _generic_word(form[n - t :]):
+            continue
+        head, found = form[: n - t], window[: n - t]
+        if any(a == b for a, b in zip(found, head, strict=True)):
+            return False
+        return not all(_char_sim(a, b)[0] >= 0.7 for a, b in zip(found, head, strict=True))
+    return False
+
+
+@functools.lru_cache(maxsize=65536)
+def _only_generic_head_kept(window: str, form: str) -> bool:
+    """The mirror case: only an everyday head of the mark kept (自然 of 自然堂) and the rest replaced
+    by characters unlike the mark's (自然棕: natural brown); or, in a three-character mark, no
+    character kept at all and only faint likenesses (宝石蓝 for 保时捷)."""
+    n = len(form)
+    if n < 3 or len(window) != n:
+        return False
+    sims = [_char_sim(a, b)[0] for a, b in zip(window, form, strict=True)]
+    if n == 3 and all(v < 1.0 for v in sims) and sum(sims) / n < 0.7:
+        return True
+    for h in range(n - 1, 1, -1):
+        if window[:h] != form[:h]:
+            continue
+        info = word_info(form[:h])
+        if info is None or info[0] < _GENERIC_FREQ:
+            return False
+        return all(v < 0.7 for v in sims[h:])
+    return False
+
+
+def _generic_word(w: str) -> bool:
+    """A goods word of the goods vocabulary (data/goods.yaml) or a common noun (not a name)."""
+    if w in _goods_vocabulary():
+        return True
+    info = word_info(w)
+    return info is not None and info[0] >= 50 and info[1] == "n"
+
+
+@functools.lru_cache(maxsize=1)
+def _goods_vocabulary() -> frozenset[str]:
+    return frozenset(k for k, _ in goods_table()[0]) | goods_parts()
+
+
 def _compare_insertion(window: str, form: str) -> _Comparison | None:
     """One inserted character inside the mark (六个大核桃, 清飞扬)."""
     n = len(form)
@@ -968,10 +1031,38 @@ def _leet_of(text: str, form: str) -> bool:
     return latin.similarity(skeleton(text), skeleton(form)) >= 0.9
 
 
+# the words marketplaces put after a mark to name a product line (MacBookPro, Osmopocket, Motomax)
+LINE_WORDS = frozenset(
+    [
+        "pro",
+        "max",
+        "plus",
+        "mini",
+        "air",
+        "lite",
+        "ultra",
+        "neo",
+        "note",
+        "prime",
+        "edge",
+        "pocket",
+        "action",
+        "move",
+        "go",
+        "play",
+        "pad",
+        "book",
+        "buds",
+        "band",
+    ]
+)
+
+
 def _with_suffix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | None:
     """A registered Latin mark followed by a model or line suffix is that mark (Nokia7, iPhoneX,
-    OPPOReno, iPhone14pro): the suffix holds a digit, starts with a change of letter case, or is one
-    or two letters that do not repeat the mark's last letter (adidass is a repetition)."""
+    OPPOReno, iPhone14pro, macbookpro): the suffix holds a digit, starts with a change of letter case,
+    is one or two letters that do not repeat the mark's last letter (adidass is a repetition), or is a
+    product-line word (pro, max, mini, pocket)."""
     text, form = g.text, mark.form
     if mark.derived or g.words != 1 or len(form) < 3 or text == form or not text.startswith(form):
         return None
@@ -981,6 +1072,7 @@ def _with_suffix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | Non
         _DIGITS.search(suffix)
         or (cased and _case_boundary(cased, k))
         or (len(suffix) <= 2 and suffix.isalpha() and set(suffix) != {form[-1]})
+        or suffix in LINE_WORDS
     ):
         return None
     found = seg.folded[g.start : g.end]
@@ -990,6 +1082,29 @@ def _with_suffix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | Non
         kind="exact",
         found=found,
         detail=f"标题含商标“{mark.text}”（后接型号“{suffix}”）",
+        raw=True,
+        start=g.start,
+        end=g.end,
+        tags={"model"},
+    )
+
+
+def _with_prefix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | None:
+    """A registered Latin mark after a one- or two-letter line prefix set off by its letter case is
+    that mark (iFFALCON, eSUNO): the prefix is lower case and the mark starts upper case."""
+    text, form = g.text, mark.form
+    if mark.derived or g.words != 1 or len(form) < 4 or not cased or not text.endswith(form):
+        return None
+    prefix = text[: len(text) - len(form)]
+    if not 1 <= len(prefix) <= 2 or not prefix.isalpha() or not _case_boundary(cased, g.start + len(prefix)):
+        return None
+    found = seg.folded[g.start : g.end]
+    return Match(
+        mark=mark,
+        sim=1.0,
+        kind="exact",
+        found=found,
+        detail=f"标题含商标“{mark.text}”（前接“{prefix}”）",
         raw=True,
         start=g.start,
         end=g.end,
@@ -1028,20 +1143,22 @@ def _romanises_neighbour(g: _Gram, folded: str) -> bool:
 def _other_compound(text: str, form: str) -> bool:
     """Is the mark two everyday words, and the word found the same with one of them replaced by another
     dictionary word that starts differently (ThinkCentre and ThinkBook, Galaxy Watch and Apple Watch,
-    Range For and Range Rover)? Then it is another compound, not the mark imitated (PopStation keeps
-    the p of Play; Chintendo is no compound: nin and tendo are not everyday words)."""
+    Range For and Range Rover), or one part of the mark kept whole and the rest replaced by unlike
+    letters? Then it is another compound, not the mark imitated (PopStation keeps the p of Play;
+    Chintendo is no compound: nin and tendo are not everyday words)."""
     for k in range(4, len(form) - 2):
         for shared, rest, other in (
             (form[:k], form[k:], text[k:] if text.startswith(form[:k]) else ""),
             (form[-k:], form[:-k], text[: len(text) - k] if text.endswith(form[-k:]) else ""),
         ):
-            if (
-                len(other) >= 3
-                and is_english_word(shared)
-                and is_english_word(rest)
-                and other[0] != rest[0]
-                and is_known_word(other)
-            ):
+            if len(other) < 2 or other[0] == rest[0]:
+                continue
+            if len(other) >= 3 and is_english_word(shared) and is_english_word(rest) and is_known_word(other):
+                return True
+            if 3 * k >= len(form) and len(rest) >= 3 and latin.similarity(other, rest) < 0.5:
+                # one half of the mark kept whole, the other replaced by letters unlike it, starting
+                # differently: another compound that shares a word part (Cosmeceuticals and
+                # SkinCeuticals, Magformers and Transformers, Proster Digital and Western Digital)
                 return True
     return False
 
@@ -1087,7 +1204,8 @@ def _latin_evidence(text: str, form: str) -> float:
     length: float = n * (n / 6) ** 0.75
     if len(text) > n and _subsequence(form, text):
         length = max(length, len(text))  # letters added, every letter of the mark kept in order (Haiyatt)
-    return max(0.0, 1.0 - latin.distance(text, form) / length)
+    # below 0.5 the word is no candidate (_score_latin): the exact distance past that is not needed
+    return max(0.0, 1.0 - latin.distance(text, form, limit=0.5 * length) / length)
 
 
 def _subsequence(short: str, long: str) -> bool:

@@ -40,14 +40,50 @@ def goods_classes(text: str | None) -> frozenset[int]:
     regex, table = _goods_regex()
     out: set[int] = set()
     for m in regex.finditer(fold(text)):
-        out |= table[m.group()]
+        out |= _classes_of(table, m.group())
     return frozenset(out)
 
 
 @functools.lru_cache(maxsize=1)
 def _goods_regex() -> tuple[re.Pattern[str], dict[str, frozenset[int]]]:
     items, _ = goods_table()
-    return re.compile("|".join(re.escape(k) for k, _ in items)), dict(items)
+    return _keywords_regex([k for k, _ in items]), dict(items)
+
+
+def _keywords_regex(words: list[str]) -> re.Pattern[str]:
+    """Goods keywords as one pattern, longest first: an English word only as a whole word, or with its
+    plural ending (bag, bags; not the bag in cabbage, nor tea in steam); Chinese words anywhere. The
+    keywords are grouped by how they begin and end, so each group is one plain alternation (a
+    look-around on every alternative makes the pattern several times slower)."""
+
+    def letter(c: str) -> bool:
+        return c.isascii() and c.isalpha()
+
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    for w in sorted(words, key=len, reverse=True):
+        groups.setdefault((letter(w[:1]), letter(w[-1:])), []).append(re.escape(w))
+    parts = []
+    for (starts, ends), alts in sorted(groups.items(), key=lambda kv: kv[0]):
+        p = "(?:" + "|".join(alts) + ")"
+        if starts:
+            p = "(?<![a-z])" + p
+        if ends:
+            p += "(?:e?s)?(?![a-z])"
+        parts.append(p)
+    return re.compile("|".join(parts))
+
+
+def _classes_of(table: dict[str, frozenset[int]], word: str) -> frozenset[int]:
+    """The classes of a goods word found, a plural read as its keyword (bags → bag)."""
+    got = table.get(word)
+    if got is None:
+        got = table.get(word[:-1]) or table.get(word[:-2]) or frozenset()
+    return got
+
+
+def _leaf(category: str) -> str:
+    """The most specific level of a breadcrumb category (sports & fitness > Badminton → Badminton)."""
+    return category.rsplit(">", 1)[-1]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -62,7 +98,7 @@ def brand_classes(brand: Brand) -> frozenset[int]:
 def category_decides(category: str) -> bool:
     """Does this category alone decide relevance (known, not generic, mapped to goods classes)?"""
     _, generic = goods_table()
-    cat = fold(category).strip()
+    cat = fold(_leaf(category)).strip()
     return bool(cat) and cat not in generic and bool(goods_classes(cat))
 
 
@@ -82,7 +118,7 @@ _TOKEN = re.compile(r"[^\s,，、/|()（）\[\]【】<>《》+*~!！:：;；。.
 def _heads_regex() -> re.Pattern[str]:
     items, _ = goods_table()
     words = {k for k, _ in items} | goods_parts()
-    return re.compile("|".join(re.escape(k) for k in sorted(words, key=len, reverse=True)))
+    return _keywords_regex(list(words))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -118,7 +154,7 @@ def listing_goods(listing: Listing) -> tuple[frozenset[int] | None, tuple[str, .
     """The Nice classes of what a listing sells (None when unknown) and, when they were read from the
     title because the listing has no category that names goods, the goods words they came from."""
     if listing.category and category_decides(listing.category):
-        return goods_classes(listing.category), ()
+        return goods_classes(_leaf(listing.category)), ()
     heads = title_heads(listing.title)
     if not heads:
         return None, ()
@@ -182,7 +218,7 @@ def _goods_level(words: tuple[str, ...], bcats: list[str], bc: frozenset[int]) -
         for b in bcats:
             if len(w) >= 2 and len(b) >= 2 and (w == b or w in b or b in w):
                 return EXACT
-            if best < RELATED and table.get(w, frozenset()) & bc and _han(w) & _han(b):
+            if best < RELATED and _classes_of(table, w) & bc and _han(w) & _han(b):
                 best = RELATED
     return best
 
@@ -216,7 +252,7 @@ def relevance(
     count too: a title naming the brand's goods (Nike 运动鞋) is about them whatever the category
     says, unless the category clearly names other goods."""
     _, generic = goods_table()
-    cat = fold(listing.category).strip() if listing.category else ""
+    cat = fold(_leaf(listing.category)).strip() if listing.category else ""
     if not cat or cat in generic:
         # no category that names goods: the goods the title names stand in for one, exactly
         heads = title_heads(listing.title)

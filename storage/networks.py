@@ -511,9 +511,11 @@ def list_cases(
     status: str | None = None,
     brand_ids: Collection[int] | None = None,
     include_merged: bool = False,
+    with_leads_only: bool = False,
 ) -> list[CaseSummary]:
     """Cases, newest activity first, with counts. ``brand_ids``: only cases with a lead of those brands,
-    their leads and sales counted over those brands only."""
+    their leads and sales counted over those brands only. ``with_leads_only``: leave out networks none
+    of whose listings is a lead (e.g. a brand's own authorised shops on two platforms)."""
     statement = select(Case).order_by(Case.updated_at.desc(), Case.id.desc())
     if status is not None:
         statement = statement.where(Case.status == status)
@@ -523,7 +525,7 @@ def list_cases(
     for case in session.scalars(statement):
         sellers = case_seller_ids(session=session, case_id=case.id)
         leads = case_leads(session=session, case_id=case.id, brand_ids=brand_ids)
-        if brand_ids is not None and not leads:
+        if not leads and (brand_ids is not None or with_leads_only):
             continue
         sales = case_sales(session=session, case_id=case.id, brand_ids=brand_ids)
         platforms = session.scalar(

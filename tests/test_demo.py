@@ -130,6 +130,28 @@ def test_the_label_mix_is_realistic():
         assert 0.8 <= valid < 1.0
 
 
+def test_seeded_operations_span_both_platforms_and_their_contacts_are_hidden_with_tricks():
+    from demo.catalogue import decoys, operations
+
+    records = list(catalogue_records(None, SIZE, SEED))
+    shops: dict[str, set[tuple[str, str]]] = {}
+    for r in records:
+        if r["label"]["operation"]:
+            shops.setdefault(r["label"]["operation"], set()).add((r["platform"], r["seller"]["id"]))
+    seeded = {op.id for op in operations(SEED)}
+    assert seeded <= set(shops)
+    for op in seeded:
+        assert {platform for platform, _ in shops[op]} == {"demo-static", "demo-spa"}, op
+    texts = " ".join(r["description"] for r in records if r["label"]["operation"] in seeded)
+    texts += " ".join(s.contact or "" for op in operations(SEED) for _, s, _ in op.shops)
+    assert any(trick in texts for trick in ("❤", "薇信", "V信", "加威", "vx", "扣扣", "企鹅", " at "))
+    decoy_ids = {(platform, shop.id) for platform, shop, _ in decoys(SEED)}
+    assert all(
+        r["label"]["operation"] is None for r in records if (r["platform"], r["seller"]["id"]) in decoy_ids
+    )
+    assert any((r["platform"], r["seller"]["id"]) in decoy_ids for r in records)
+
+
 def test_unified_social_credit_code_check_digit():
     assert uscc.is_valid("91350100M000100Y43")
     assert not uscc.is_valid("91350100M000100Y44")

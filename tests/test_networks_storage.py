@@ -120,3 +120,4 @@ def test_a_case_shows_sellers_by_platform_edges_with_evidence_leads_and_summed_s
             30_000.0,
         )
         assert list_cases(session=session, brand_ids=[]) == []
+        assert len(list_cases(session=session, with_leads_only=True)) == 1

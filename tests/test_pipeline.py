@@ -69,6 +69,7 @@ def test_run_once_fills_the_queue_matching_the_demo_ground_truth(home, tmp_path)
         )
     assert static_leads and captured == static_leads and "取证截图：成功" in result.stdout
     assert stored == set(truth), "every demo listing is stored exactly once"
+    _seeded_operations_are_cases(db, truth)
     should = {i for i, label in truth.items() if label["flagged"]}
     precision = len(queued & should) / len(queued)
     recall = len(queued & should) / len(should)
@@ -87,3 +88,44 @@ def test_run_once_fills_the_queue_matching_the_demo_ground_truth(home, tmp_path)
     rows = {row["id"]: row for row in json.loads(jobs.stdout)}
     assert set(rows) == {"crawl:demo-static", "crawl:demo-spa", "score", "capture", "digest", "retention"}
     assert all(row["outcome"] == "ok" and row["schedule"] and row["next_run"] for row in rows.values())
+
+
+def _seeded_operations_are_cases(db, truth):  # type: ignore[no-untyped-def]
+    """Each seeded operation's shops (across both marketplaces) are one network with its case, whose
+    sales are the sum over its leads; no network mixes operations."""
+    from storage.models import NetworkMember, Seller
+    from storage.networks import case_leads, case_of_seller, case_sales
+    from storage.queue import estimated_sales
+
+    records = {r["id"]: r for r in catalogue_records(size=DEMO_SIZE)}
+    operation_of = {
+        (r["platform"], r["seller"]["id"]): truth[i]["operation"]
+        or f"shop:{r['platform']}:{r['seller']['id']}"
+        for i, r in records.items()
+    }
+    with db.session() as session:
+        rows = session.execute(
+            select(Platform.name, Seller.external_id, Seller.id, NetworkMember.network_id)
+            .join(Platform, Platform.id == Seller.platform_id)
+            .outerjoin(NetworkMember, NetworkMember.seller_id == Seller.id)
+        ).all()
+        networks: dict[int, set[str]] = {}
+        by_operation: dict[str, set[int | None]] = {}
+        seller_of: dict[str, int] = {}
+        for platform, external, seller_id, network_id in rows:
+            operation = operation_of[(platform, external)]
+            if network_id is not None:
+                networks.setdefault(network_id, set()).add(operation)
+            by_operation.setdefault(operation, set()).add(network_id)
+            seller_of[operation] = seller_id
+        assert all(len(ops) == 1 for ops in networks.values()), networks
+        seeded = [op for op in by_operation if op.startswith("op-")]
+        assert len(seeded) == 6
+        for op in seeded:
+            assert len(by_operation[op]) == 1 and None not in by_operation[op], op
+            case = case_of_seller(session=session, seller_id=seller_of[op])
+            assert case is not None
+            leads = case_leads(session=session, case_id=case.id)
+            assert leads, op  # an operation's counterfeits reach the queue
+            sales = [s for lead in leads if (s := estimated_sales(lead.listing)) is not None]
+            assert case_sales(session=session, case_id=case.id).total == pytest.approx(sum(sales))

@@ -239,3 +239,187 @@ def test_other_brands_marks_and_compounds_are_not_lookalikes(title, category):
 def test_the_same_marks_imitated_alone_are_caught(title, category, brand):
     s = score(Listing("t", title, category=category), MARKS)
     assert (s.flagged, s.brand, s.violation) == (True, brand, "lookalike_mark")
+
+
+# ---------------------------------------------------------------- how ordinary titles differ from a mark
+
+FLOOD = Registry(
+    [
+        Brand("Lumora", categories=("护肤",), nice_classes=(3,)),
+        Brand("魅途", categories=("手机",), nice_classes=(9,)),
+        Brand("三禾", categories=("文具", "笔"), nice_classes=(16,)),
+        Brand("华岭", categories=("冰箱", "冰柜"), nice_classes=(11,)),
+        Brand("晨星文具", categories=("文具",), nice_classes=(16,)),
+        Brand("伊泉", categories=("牛奶", "乳制品"), nice_classes=(29,)),
+    ]
+)
+
+
+def flood(title: str, category: str | None = None) -> tuple[bool, str | None]:
+    s = score(Listing("t", title, category=category), FLOOD)
+    return s.flagged, s.brand
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        # an English marketplace category names other goods than the brand's (a sports brand, not
+        # the cosmetics mark it resembles)
+        ("Lumara Thunder Aluminium Badminton Racket (Black)", "sports & fitness > Badminton"),
+        ("LUMARA Gym Duffle Bag, Polyester", "bags & luggage > Travel Duffles"),
+        # a two-character mark with one character kept and the other unlike it: a quantity, an
+        # accessory maker's own name, a name with its own Latin name
+        ("中性笔 0.5mm 黑色 学生考试 3黑1红", "文具"),
+        ("桌面文件架 收纳筐 三栏/灰色", "文具"),
+        ("魅声 苹果手机壳 硅胶全包防摔", None),
+        ("穗岭（SUILING）冰柜 商用卧式 不锈钢", None),
+        # only the generic tail of the mark kept, its distinctive head replaced
+        ("A4 亚克力台签 办公文具 桌面展示牌", None),
+        ("少女心 手账本 开学文具 笔记本子", None),
+        # a two-character window glued into a longer name, outside the brand's goods
+        ("易泉丰 强力磁铁 吸铁石 100个装", None),
+    ],
+)
+def test_ordinary_names_sharing_part_of_a_mark_are_not_lookalikes(title, category):
+    assert flood(title, category)[0] is False
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "brand"),
+    [
+        ("Lumara Face Cream 50 g, Moisturiser", "beauty & health > Luxury Beauty", "Lumora"),
+        ("三未 中性笔 0.5mm 黑色 办公", "文具", "三禾"),  # a look-alike character beside the numeral
+        ("魅图 手机壳 硅胶全包防摔", None, "魅途"),  # a sound-alike on the brand's accessory
+        ("华龄（HUALING）冰柜 商用卧式", None, "华岭"),  # the Latin name is the mark's own pinyin
+        ("辰星文具 中性笔 笔记本子", None, "晨星文具"),  # the head imitated character by character
+        ("晨昱文具 中性笔 0.5mm", None, "晨星文具"),  # the head kept in part
+        ("易泉 纯牛奶 250ml*24盒", None, "伊泉"),
+    ],
+)
+def test_lookalikes_of_the_same_marks_are_still_caught(title, category, brand):
+    assert flood(title, category) == (True, brand)
+
+
+NAMES = Registry(
+    [
+        Brand("Kelvora", categories=("冰箱",), nice_classes=(11,)),
+        Brand("红岩", categories=("手机",), nice_classes=(9,)),
+        Brand("Vexo", categories=("充电宝",), nice_classes=(9,)),
+        Brand("Dermaceutix", categories=("护肤",), nice_classes=(3,)),
+        Brand("Sand Rover", categories=("汽车",), nice_classes=(12,)),
+        Brand("Microsat", categories=("存储卡",), nice_classes=(9,)),
+        Brand("Roborack", categories=("扫地机",), nice_classes=(7,)),
+        Brand("MacLite", categories=("笔记本电脑",), nice_classes=(9,)),
+        Brand("华瑞", categories=("笔记本电脑",), nice_classes=(9,)),
+        Brand("悦诗", ("Lumisa",), categories=("护肤",), nice_classes=(3,)),
+    ]
+)
+
+
+def named(title: str, category: str | None = None) -> tuple[bool, str | None]:
+    s = score(Listing("t", title, category=category), NAMES)
+    return s.flagged, s.brand
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("凯度（KELVARA）冰箱 双门 家用", None),  # a Latin name beside its own Chinese name
+        ("红岩 手机壳 hongyan 6 保护套", None),  # the genuine mark named, and its pinyin
+        ("Lumiza/悦诗 保湿面霜 50ml", None),  # a misspelling paired with the genuine Chinese mark
+        ("vexopro 充电宝 20000毫安", None),  # the mark and a product-line word
+        # one part of a compound mark kept, the rest unlike it
+        ("Cosmoceutix Face Cream 50 g", "beauty & health > Luxury Beauty"),
+        ("Bioceutix 面霜 50g", None),
+        # runs of everyday words loosely like a mark
+        ("tf卡 Micro SD 手机内存卡 32G", None),
+        ("Robot Arm 机械臂 开源", None),
+        ("MateLite 笔记本电脑 贴膜 华瑞 14英寸", None),  # another brand's product line, that brand named
+    ],
+)
+def test_other_names_lines_and_phrases_are_not_lookalikes(title, category):
+    assert named(title, category)[0] is False
+
+
+@pytest.mark.parametrize(
+    ("title", "brand"),
+    [
+        ("KELVARA 冰箱 双门 家用", "Kelvora"),
+        ("hongyan 智能手机 5G", "红岩"),
+        ("Lumiza 保湿面霜 50ml", "悦诗"),
+        ("vexxo 充电宝 20000毫安", "Vexo"),
+        ("Dermaceutex 面霜 50g", "Dermaceutix"),
+        ("Mikrosat 存储卡 32G", "Microsat"),
+        ("Sand Rovar 汽车 SUV 越野", "Sand Rover"),
+        ("MateLite 笔记本电脑 14英寸", "MacLite"),
+    ],
+)
+def test_the_same_lookalikes_alone_are_caught(title, brand):
+    assert named(title) == (True, brand)
+
+
+MORE = Registry(
+    [
+        Brand("伊泉", categories=("牛奶", "乳制品"), nice_classes=(29,)),
+        Brand("九号", categories=("电动车",), nice_classes=(12,)),
+        Brand("361°", categories=("运动鞋",), nice_classes=(25,)),
+        Brand("魅途", categories=("手机",), nice_classes=(9,)),
+        Brand("华瑞", categories=("手机",), nice_classes=(9,)),
+        Brand("施泰乐", ("Stelora",), categories=("铅笔", "文具"), nice_classes=(16,)),
+        Brand("阳光堂", categories=("护肤", "眼线笔"), nice_classes=(3,)),
+        Brand("保时达", categories=("手机壳",), nice_classes=(9,)),
+        Brand("大印良品", categories=("文具",), nice_classes=(16,)),
+        Brand("Nikora", categories=("耳机",), nice_classes=(9,)),
+        Brand("Torvex", categories=("电视",), nice_classes=(9,)),
+        Brand("枝新", categories=("中性笔", "笔芯"), nice_classes=(16,)),
+    ]
+)
+
+
+def more(title: str) -> tuple[bool, str | None]:
+    s = score(Listing("t", title), MORE)
+    return s.flagged, s.brand
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "爱易泉 纯牛奶 250ml",  # one character glued before it: a three-character name of its own
+        "A4 信封 9号 黄色 100个",  # a number and a measure word written as anyone writes them
+        "婴儿帽子 3-6-12个月 纯棉",  # a list of numbers, not a spaced-out numeric mark
+        "魅声 华瑞P30 手机 专用麦克风",  # one character shared, another brand's phone named
+        "Stelora施秦乐 素描铅笔 套装",  # the brand's own Latin mark glued to a variant of its Chinese one
+        "眼线液笔 深邃黑 阳光棕",  # only the everyday head of the mark kept (a colour)
+        "手机壳 宝石蓝 硅胶",  # three characters, none kept, faint likenesses only
+        "水彩笔 大印章 儿童",  # the kept head reads into an ordinary word (大+印章)
+        "Nikoa/北恩 话务耳机 客服",  # a Latin name paired with its own Chinese name
+        "魅声 T800 手机 麦克风 声卡",  # one character shared, a maker's name and its model code
+        "snsir/魅声 手机 麦克风",  # one character shared, the name with its own Latin name before it
+        "iTORVEX 108 cm 4K Smart LED TV",  # the mark after a lower-case line prefix is the mark
+        "中性笔 8支笔+50支芯 黑色",  # a measure word after a number: a quantity (50支 芯)
+        "易泉 收藏 怀旧 老物件",  # a two-character sound-alike with no goods evidence at all
+    ],
+)
+def test_ordinary_words_and_names_in_the_brands_goods_are_not_lookalikes(title):
+    assert more(title)[0] is False
+
+
+@pytest.mark.parametrize(
+    ("title", "brand"),
+    [
+        ("新品易泉 纯牛奶 250ml", "伊泉"),  # a word glued before the lookalike is still read past
+        ("易泉纯牛奶 250ml", "伊泉"),  # a lookalike glued to its goods
+        ("9号 电动车 滑板车 高仿", "九号"),  # the digit form with a second signal
+        ("魅声 手机 专用麦克风", "魅途"),
+        ("魅声 手机 麦克风 330ml", "魅途"),  # a quantity is no model code
+        ("ITORVEX 4K 电视 55英寸", "Torvex"),  # no letter case to set a prefix off: a letter added
+        ("支芯 中性笔 黑色 0.5mm", "枝新"),
+        ("施秦乐 素描铅笔 套装", "施泰乐"),
+        ("阳光糖 眼线笔 黑色", "阳光堂"),  # the distinctive character imitated by sound
+        ("宝时达 手机壳 硅胶", "保时达"),
+        ("大印之家 文具 笔袋", "大印良品"),
+        ("Nikoa 话务耳机 客服", "Nikora"),
+    ],
+)
+def test_lookalikes_beside_the_same_words_are_still_caught(title, brand):
+    assert more(title) == (True, brand)
