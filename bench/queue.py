@@ -25,6 +25,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -81,6 +82,16 @@ WORDS = [
 PASSWORD = "bench-密码-123"
 
 
+def _at_0002(conn: Any, model: Any) -> Any:
+    """The model's table as the database has it now (revision 0002): its columns that exist, with their
+    defaults; later migrations add the others (an insert naming them would fail)."""
+    import sqlalchemy as sa
+
+    present = {c["name"] for c in sa.inspect(conn).get_columns(model.__tablename__)}
+    columns = [c._copy() for c in model.__table__.columns if c.name in present]
+    return sa.Table(model.__tablename__, sa.MetaData(), *columns)
+
+
 def build(home: Path, n_listings: int, n_leads: int) -> None:
     """Fill a fresh database with bulk inserts (executemany in large transactions)."""
     from alembic import command
@@ -114,7 +125,7 @@ def build(home: Path, n_listings: int, n_leads: int) -> None:
     with db.engine.begin() as conn:
         conn.exec_driver_sql("PRAGMA synchronous=OFF")
         conn.execute(
-            Platform.__table__.insert(),
+            _at_0002(conn, Platform).insert(),
             [
                 {
                     "id": i + 1,
@@ -130,7 +141,7 @@ def build(home: Path, n_listings: int, n_leads: int) -> None:
             ],
         )
         conn.execute(
-            Brand.__table__.insert(),
+            _at_0002(conn, Brand).insert(),
             [
                 {
                     "id": i + 1,
@@ -144,11 +155,11 @@ def build(home: Path, n_listings: int, n_leads: int) -> None:
             ],
         )
         conn.execute(
-            Mark.__table__.insert(),
+            _at_0002(conn, Mark).insert(),
             [{"brand_id": i + 1, "text": b, "kind": "primary", "position": 0} for i, b in enumerate(BRANDS)],
         )
         conn.execute(
-            User.__table__.insert(),
+            _at_0002(conn, User).insert(),
             [
                 {
                     "id": 1,
@@ -173,7 +184,7 @@ def build(home: Path, n_listings: int, n_leads: int) -> None:
             }
             for i in range(n_sellers)
         ]
-        conn.execute(Seller.__table__.insert(), sellers)
+        conn.execute(_at_0002(conn, Seller).insert(), sellers)
     print(f"  platforms, brands, {n_sellers:,} sellers: {time.perf_counter() - started:.1f}s", flush=True)
 
     listing_cols = [
@@ -469,6 +480,14 @@ def main(argv: list[str] | None = None) -> int:
                 for name, params in text_urls
             }
             lead_times = [timed(f"/leads/{rnd.randrange(1, args.leads + 1)}") for _ in range(args.requests)]
+            # triage: a lead page opened from a sorted, filtered queue view finds its previous and next
+            triage_times = [
+                timed(
+                    f"/leads/{rnd.randrange(1, args.leads + 1)}",
+                    {"queue": ("status=open&sort=-price", "brand=康师傅&sort=first_seen")[i % 2]},
+                )
+                for i in range(args.requests)
+            ]
             api_times = [
                 timed("/api/v1/leads", {"status": "all", "brand": "李宁"}) for _ in range(args.requests // 4)
             ]
@@ -497,11 +516,12 @@ def main(argv: list[str] | None = None) -> int:
     for name, values in text_times.items():
         print("  " + line(name, values))
     print(line("lead page", lead_times))
+    print(line("lead page in a sorted view (triage)", triage_times))
     print(line("API GET /api/v1/leads", api_times))
     queue_ok = percentile(queue_times, 95) < 300
     cold_ok = percentile(cold_times, 95) < 300
     text_ok = percentile(all_text, 95) < 300
-    lead_ok = percentile(lead_times, 95) < 200
+    lead_ok = percentile(lead_times + triage_times, 95) < 200
     print(
         f"target queue p95 < 300 ms: {'met' if queue_ok else 'NOT met'} (repeat views), "
         f"{'met' if cold_ok else 'NOT met'} (never-seen views), "

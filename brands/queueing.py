@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from brands.service import Scorer, scorer_from_session
-from networks.build import observe
 from settings import Settings
 from storage import Database
 from storage.listings import listing_record
@@ -132,5 +131,7 @@ def score_and_queue(
     for row, score in zip(rows, scored, strict=True):
         lead = record_score(session=session, listing=row, score=score, rules=path.rules)
         outcomes.append(Queued(score=score, lead=lead))
+    from networks.build import observe  # imported here: networkx costs `markwatch score` 0.3 s of start-up
+
     observe(session, rows)
     return outcomes

@@ -754,6 +754,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "job.score": ("评分与入队", "score and queue"),
     "job.digest": ("生成监测日报", "write the daily digest"),
     "job.retention": ("清理过期快照", "prune old snapshots"),
+    "job.capture": ("证据截取", "evidence captures"),
     "schedule.daily": ("每天 {times}", "daily at {times}"),
     "schedule.hourly": ("每小时第 {minute} 分", "hourly at minute {minute}"),
     "schedule.every_hours": ("每 {n} 小时（第 {minute} 分）", "every {n} hours (at minute {minute})"),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from storage.errors import DatabaseNotReady
+
+if TYPE_CHECKING:  # alembic is imported where it is used: every command imports storage, few migrate
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,6 +32,8 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
 
 
 def _config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -39,12 +41,16 @@ def _config(engine: Engine) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_config_without_engine()).get_current_head()
     assert head is not None
     return head
 
 
 def _config_without_engine() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -52,6 +58,8 @@ def _config_without_engine() -> Config:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None when it was never migrated."""
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
@@ -73,11 +81,15 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
             f"the database is at revision {before}, which this markwatch does not know: a newer version "
             "made it. Install that version again (or restore the backup taken before the upgrade)"
         )
+    from alembic import command
+
     command.upgrade(_config(engine), "head")
     return before, head_revision()
 
 
 def _known(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+
     try:
         return ScriptDirectory.from_config(_config_without_engine()).get_revision(revision) is not None
     except Exception:  # alembic raises its own errors for an unknown or malformed revision id

@@ -19,7 +19,6 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
-    case,
     column,
     false,
     func,
@@ -27,6 +26,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    union_all,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -432,13 +432,10 @@ def _sorted_ids_query(where: list[Any], needs_listing: bool, sort: str) -> Selec
     return query.where(*where).order_by(*_order_by(sort))
 
 
-def _sort_keys(sort: str, fresh_since: datetime | None) -> list[tuple[Any, bool, bool]]:
-    """The queue's order as keys: (expression, descending, unknowns last); ``_order_by`` in key form,
-    with the new-since-the-last-visit part first when ``fresh_since`` is given (as ``queue_page``)."""
-    keys: list[tuple[Any, bool, bool]] = []
-    if fresh_since is not None:
-        keys.append((case((Lead.last_flagged_at >= fresh_since, 1), else_=0), True, False))
+def _sort_keys(sort: str) -> list[tuple[Any, bool, bool]]:
+    """The queue's order as keys: (expression, descending, unknowns last); ``_order_by`` in key form."""
     key = sort.lstrip("-")
+    keys: list[tuple[Any, bool, bool]] = []
     if sort != DEFAULT_SORT and key in SORTS:
         keys.append((SORTS[key], sort.startswith("-"), key in ("price", "sold")))
     return [*keys, (Lead.risk, True, False), (Lead.id, True, False)]
@@ -452,6 +449,16 @@ def _beyond(expr: Any, value: Any, descending: bool, nulls_last: bool, forward: 
     return or_(later, expr.is_(None)) if nulls_last and forward else later
 
 
+def _key_order(keys: list[tuple[Any, bool, bool]], forward: bool) -> list[Any]:
+    order = []
+    for expr, descending, nulls_last in keys:
+        term = expr.desc() if descending == forward else expr.asc()
+        if nulls_last:
+            term = term.nulls_last() if forward else term.nulls_first()
+        order.append(term)
+    return order
+
+
 def neighbour_id(
     *,
     session: Session,
@@ -463,39 +470,83 @@ def neighbour_id(
 ) -> int | None:
     """The lead after (``forward``) or before ``lead_id`` in the queue view's order (``queue_page``'s:
     ``sort``, the new part first with ``fresh_since``), or None at the end. The lead itself need not be
-    in the view any more (a decision just took it out): its place in the order is where it was."""
-    keys = _sort_keys(sort, fresh_since)
-    joined = (
-        select(*(k[0] for k in keys))
-        .select_from(Lead)
-        .join(Listing, Listing.id == Lead.listing_id)
-        .join(Platform, Platform.id == Lead.platform_id)
-    )
-    current = session.execute(joined.where(Lead.id == lead_id)).one_or_none()
+    in the view any more (a decision just took it out): its place in the order is where it was.
+
+    A keyset search (the first lead beyond the current one's sort keys), within the current lead's part
+    (new, then the rest), then from the start of the next part. Riskiest first, the open statuses are
+    searched one by one, so that each search walks the status+risk index in order and stops at its
+    first lead."""
+    keys = _sort_keys(sort)
+    where, needs_listing = _conditions(replace(filters, status="all"))
+    status = _conditions(replace(QueueFilter(), status=filters.status))[0]
+
+    def joined(query: Select[Any]) -> Select[Any]:  # only the joins the sort key or the filter needs
+        key = sort.lstrip("-")
+        if needs_listing or key in ("price", "sold"):
+            query = query.join(Listing, Listing.id == Lead.listing_id)
+        if key == "platform":
+            query = query.join(Platform, Platform.id == Lead.platform_id)
+        return query
+
+    current = session.execute(
+        joined(select(Lead.last_flagged_at, *(k[0] for k in keys)).select_from(Lead)).where(
+            Lead.id == lead_id
+        )
+    ).one_or_none()
     if current is None:
         return None
     # keyset: equal on the keys before one, beyond it on that one (a lexicographic "after")
     options, equal = [], list[Any]()
-    for (expr, descending, nulls_last), value in zip(keys, current, strict=True):
+    for (expr, descending, nulls_last), value in zip(keys, current[1:], strict=True):
         options.append(and_(*equal, _beyond(expr, value, descending, nulls_last, forward)))
         equal.append(expr.is_(None) if value is None else expr == value)
-    order = []
-    for expr, descending, nulls_last in keys:
-        term = expr.desc() if descending == forward else expr.asc()
-        if nulls_last:
-            term = term.nulls_last() if forward else term.nulls_first()
-        order.append(term)
-    where, _ = _conditions(filters)
-    query = (
-        select(Lead.id)
-        .select_from(Lead)
-        .join(Listing, Listing.id == Lead.listing_id)
-        .join(Platform, Platform.id == Lead.platform_id)
-        .where(*where, or_(*options), Lead.id != lead_id)
-        .order_by(*order)
-        .limit(1)
-    )
-    return session.scalar(query)
+    beyond = or_(*options)
+    parts: list[list[Any]] = [[]]
+    here = 0
+    if fresh_since is not None:
+        parts = [[Lead.last_flagged_at >= fresh_since], [Lead.last_flagged_at < fresh_since]]
+        flagged = current[0] if current[0].tzinfo else current[0].replace(tzinfo=fresh_since.tzinfo)
+        here = 0 if flagged >= fresh_since else 1
+    steps = range(here, len(parts)) if forward else range(here, -1, -1)
+    for step in steps:
+        extra = [*parts[step], beyond, Lead.id != lead_id] if step == here else parts[step]
+        found = _first_lead(session, joined, [*where, *extra], status, filters.status, keys, forward)
+        if found is not None:
+            return found
+    return None
+
+
+def _first_lead(
+    session: Session,
+    joined: Any,
+    where: list[Any],
+    status: list[Any],
+    status_filter: str,
+    keys: list[tuple[Any, bool, bool]],
+    forward: bool,
+) -> int | None:
+    """The first lead passing ``where`` and the status filter in the keys' order (``forward``). For
+    "open", the best of one search per open status (each an in-order walk of the status+risk index)."""
+    if status_filter != "open" or len(keys) > 2:  # only riskiest-first walks an index in order
+        query = joined(select(Lead.id).select_from(Lead)).where(*where, *status)
+        found: int | None = session.scalar(query.order_by(*_key_order(keys, forward)).limit(1))
+        return found
+    labels = [expr.label(f"k{i}") for i, (expr, _, _) in enumerate(keys)]
+    firsts = [
+        select(
+            joined(select(Lead.id.label("lead_id"), *labels).select_from(Lead))
+            .where(*where, Lead.status == value)
+            .order_by(*_key_order(keys, forward))
+            .limit(1)
+            .subquery()
+        )
+        for value in OPEN_STATUSES
+    ]
+    best = union_all(*firsts).subquery()
+    columns = [
+        (best.c[f"k{i}"], descending, nulls_last) for i, (_, descending, nulls_last) in enumerate(keys)
+    ]
+    return session.scalar(select(best.c.lead_id).order_by(*_key_order(columns, forward)).limit(1))
 
 
 def queue_page(

@@ -53,6 +53,9 @@ def test_schedules_outcomes_and_times_are_in_words_and_in_beijing_time(client: T
     assert "成功" in crawl
     assert "每 30 分钟" in _row(page, "score") and "失败" in _row(page, "score")
     assert "每天 08:00" in _row(page, "digest") and "每天 04:30" in _row(page, "retention")
+    assert "job-" in page and all(
+        job_id not in re.sub(r"<[^>]*>", "", page) for job_id in ("retention", "digest", "capture", "score")
+    )
     assert "cron[" not in page and "interval[" not in page and ">ok<" not in page
     assert "123456" not in page and "+00:00" not in page and not re.search(r"\d{4}-\d\d-\d\dT\d", page)
     assert "磁盘已满" in page and "Traceback" not in page  # the error's first line, not the traceback
