@@ -1067,6 +1067,8 @@ def _with_suffix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | Non
     if mark.derived or g.words != 1 or len(form) < 3 or text == form or not text.startswith(form):
         return None
     suffix = text[len(form) :]
+    if len(suffix) <= 2 and suffix.isalpha() and (is_english_word(text) or is_known_word(text)):
+        return None  # a word of its own (green is not Gree + n)
     k = g.start + len(form)
     if not (
         _DIGITS.search(suffix)

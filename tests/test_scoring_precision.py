@@ -423,3 +423,14 @@ def test_ordinary_words_and_names_in_the_brands_goods_are_not_lookalikes(title):
 )
 def test_lookalikes_beside_the_same_words_are_still_caught(title, brand):
     assert more(title) == (True, brand)
+
+
+def test_a_word_that_starts_with_a_mark_is_that_word_not_the_mark_and_a_suffix():
+    reg = Registry([Brand("格力", ("Gree",), categories=("空调",), nice_classes=(11,), price_floor=1000)])
+    lamp = Listing(
+        "t", "Dark Green Sun Shade Sail Canopy", category="home & kitchen > Indoor Lighting", price=277.0
+    )
+    assert not score(lamp, reg).flagged  # green is not Gree + n: no price floor to compare with
+    assert score(
+        Listing("t", "GreeX 空调 1.5匹 变频", price=277.0), reg
+    ).flagged  # the mark and a model letter
