@@ -259,3 +259,15 @@ def test_docx_and_pdf_say_the_same_thing(tmp_path):
     pdf = squeezed(pdf_text(tmp_path, render(case, handover("bureau"), LETTERHEAD, "pdf")))
     for phrase in ("案件线索移送函", "¥9.90×2,400=¥23,760.00", "合计：¥35,640.00", "属贵局管辖"):
         assert phrase in docx and phrase in pdf
+
+
+def test_pdf_pages_say_which_of_how_many_and_the_file_is_dated_when_issued(tmp_path):
+    many = replace(a_case(), listings=tuple(listing(n) for n in range(1, 80)))
+    data = render(many, handover("police"), LETTERHEAD, "pdf")
+    text = pdf_text(tmp_path, data)
+    total = text.count("\f")  # pdftotext ends every page with a form feed
+    assert total >= 2
+    assert all(f"第{n}页共{total}页" in squeezed(text) for n in range(1, total + 1))
+    path = tmp_path / "doc.pdf"
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "2026" in next(line for line in info.splitlines() if line.startswith("CreationDate"))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from review.format import money, printable
@@ -580,19 +580,19 @@ def docx_bytes(document: Document, *, issued_at: datetime | None = None) -> byte
 # ---- PDF --------------------------------------------------------------------------------------------
 
 
-def pdf_bytes(document: Document, *, settings: Settings | None = None) -> bytes:
-    """The document as PDF bytes, A4, with the evidence report's embedded CJK font and escaping.
+def pdf_bytes(document: Document, *, issued_at: datetime, settings: Settings | None = None) -> bytes:
+    """The document as PDF bytes, A4, with the evidence report's embedded CJK font, escaping and page
+    numbers ("第 X 页 共 Y 页"), created at ``issued_at``.
 
     Raises MarkwatchError (naming the package to install) when no CJK TrueType font is found.
     """
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import HRFlowable, KeepTogether, SimpleDocTemplate, Spacer
+    from reportlab.platypus import HRFlowable, KeepTogether, Spacer
 
-    from review.evidence.report import Kit, cjk_font, paragraph
+    from review.evidence.report import Kit, cjk_font, numbered_pdf, paragraph
 
     kit = Kit(cjk_font(settings))
     letter = ParagraphStyle(
@@ -630,27 +630,15 @@ def pdf_bytes(document: Document, *, settings: Settings | None = None) -> bytes:
             closing += [Spacer(1, 3 * mm), paragraph(block.text, kit.base)] if block.text else []
             story.append(KeepTogether(closing))
 
-    def footer(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(kit.font, 7.5)
-        canvas.setFillColor(colors.grey)
-        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"{document.title} · 第 {doc.page} 页")
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
+    return numbered_pdf(
+        kit,
+        story,
         title=document.title,
         author="markwatch",
-        initialFontName=kit.font,  # else the canvas declares Helvetica, a font that is not embedded
-        invariant=1,
-    ).build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+        subject=document.title,
+        created_utc=issued_at.astimezone(UTC).isoformat(),
+        footer=document.title,
+    )
 
 
 FORMATS = ("docx", "pdf")
@@ -673,5 +661,5 @@ def render(
     if fmt == "docx":
         return docx_bytes(document, issued_at=spec.issued_at)
     if fmt == "pdf":
-        return pdf_bytes(document, settings=settings)
+        return pdf_bytes(document, issued_at=spec.issued_at, settings=settings)
     raise ValueError(f"a document is made as {' or '.join(FORMATS)}, not {fmt!r}")

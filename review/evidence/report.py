@@ -614,25 +614,40 @@ def _signature_section(kit: _Kit) -> Any:
 
 
 def _build_pdf(kit: _Kit, facts: dict[str, Any], story: Callable[[], list[Any]]) -> bytes:
-    """Lay the story out on A4 pages with the footer on every page.
+    """Lay the report out on A4 pages, footed with the lead, the key and the page numbers."""
+    lead, key, tool = facts["lead"], facts["key"], facts["tool"]
+    return numbered_pdf(
+        kit,
+        story(),
+        title=f"电子数据提取笔录 MW-{lead['id']}",
+        author=f"{tool['name']} {tool['version']}",
+        subject="电子数据提取笔录",
+        created_utc=facts["exported"]["at_utc"],
+        footer=f"电子数据提取笔录 · 线索 MW-{lead['id']} · 公钥指纹 {key['fingerprint']}",
+    )
 
-    The page numbers ("第 X 页 共 Y 页") are drawn when the document is saved, once the total is known.
+
+def numbered_pdf(
+    kit: _Kit, story: list[Any], *, title: str, author: str, subject: str, created_utc: str, footer: str
+) -> bytes:
+    """A4 pages with ``footer`` on the left and "第 X 页 共 Y 页" on the right of each; the PDF's creation
+    date is ``created_utc`` (ISO 8601), so the same facts give the same bytes.
+
+    The page numbers are drawn when the document is saved, once the total is known.
     """
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import SimpleDocTemplate
 
-    lead, key, tool = facts["lead"], facts["key"], facts["tool"]
-    created = _Stamp(facts["exported"]["at_utc"])
+    created = _Stamp(created_utc)
 
-    def footer(canvas: Any, doc: Any) -> None:
+    def draw_footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont(kit.font, 7.5)
         canvas.setFillColor(colors.grey)
-        canvas.drawString(
-            18 * mm, 10 * mm, f"电子数据提取笔录 · 线索 MW-{lead['id']} · 公钥指纹 {key['fingerprint']}"
-        )
+        canvas.drawString(18 * mm, 10 * mm, footer)
         canvas.restoreState()
 
     class NumberedCanvas(Canvas):
@@ -640,7 +655,7 @@ def _build_pdf(kit: _Kit, facts: dict[str, Any], story: Callable[[], list[Any]])
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._doc._timeStamp = created  # the PDF's creation date is the export time
+            self._doc._timeStamp = created  # the PDF's creation date is the document's own time
             self._finished: list[dict[str, Any]] = []
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
@@ -660,8 +675,19 @@ def _build_pdf(kit: _Kit, facts: dict[str, Any], story: Callable[[], list[Any]])
             super().save()
 
     buffer = io.BytesIO()
-    doc = _document(buffer, kit, lead, tool)
-    doc.build(story(), onFirstPage=footer, onLaterPages=footer, canvasmaker=NumberedCanvas)
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author=author,
+        subject=subject,
+        initialFontName=kit.font,  # else the canvas declares Helvetica, a font that is not embedded
+        invariant=1,  # no random document id; the date is the given one: same facts, same bytes
+    ).build(story, onFirstPage=draw_footer, onLaterPages=draw_footer, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
 
@@ -677,26 +703,6 @@ class _Stamp:
         self.YMDhms = tuple(self.lt)[:6]
         self.dhh = self.dmm = 0
         self.tzname = "UTC"
-
-
-def _document(buffer: io.BytesIO, kit: _Kit, lead: dict[str, Any], tool: dict[str, Any]) -> Any:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
-
-    return SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title=f"电子数据提取笔录 MW-{lead['id']}",
-        author=f"{tool['name']} {tool['version']}",
-        subject="电子数据提取笔录",
-        initialFontName=kit.font,  # else the canvas declares Helvetica, a font that is not embedded
-        invariant=1,  # no random document id; the date is the export's: same facts, same bytes
-    )
 
 
 def _absolute(url: Any, base: Any) -> Any:
