@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     capture_attempts: int = 3  # tries of one capture before it is recorded failed
     capture_backoff: float = 5.0  # s before the second try, doubled before each further one
     capture_timeout: float = 45.0  # s one try may take: load, images, screenshot
-    capture_max_bytes: int = 30_000_000  # bytes of responses one capture records (the page alone: at most this)
+    capture_max_bytes: int = 30_000_000  # bytes of responses one capture records (the page too)
     capture_max_height: int = 20_000  # px: a taller page's screenshot stops here (and says so)
     capture_egress_url: str | None = None  # optional: a URL answering the caller's public IP, as plain text
     capture_stale_minutes: int = 30  # a capture running longer than this was cut off: it is taken again

@@ -40,7 +40,9 @@ def test_crawling_the_demo_links_each_seeded_operation_into_one_case(cli, db, de
         sellers = {
             (platform, external): seller_id
             for seller_id, platform, external in session.execute(
-                select(Seller.id, Platform.name, Seller.external_id).join(Platform, Platform.id == Seller.platform_id)
+                select(Seller.id, Platform.name, Seller.external_id).join(
+                    Platform, Platform.id == Seller.platform_id
+                )
             )
         }
         network = networks_of(session=session, seller_ids=list(sellers.values()))
