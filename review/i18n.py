@@ -374,6 +374,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lead.seller_opened": ("开店日期", "Opened"),
     "lead.seller_rating": ("评分", "Rating"),
     "lead.licence": ("统一社会信用代码", "Unified social credit code"),
+    "lead.case": ("所属案件线索", "Case"),
+    "lead.case_hint": ("该店铺与其他店铺经证据关联", "this shop is linked to others by evidence"),
     "lead.licence_valid": ("校验通过，登记地：{region}", "check digit valid, issued in {region}"),
     "lead.licence_invalid": ("校验未通过：{reason}", "invalid: {reason}"),
     "lead.licence_region": ("登记地：{region}", "issued in {region}"),

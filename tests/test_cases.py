@@ -102,6 +102,12 @@ def test_the_queue_has_a_cases_tab(app_client, world):
     assert f"MW-C-{world['one']}" in listing and "¥69,500.00" in listing and "达刑事标准" in listing
 
 
+def test_a_lead_page_links_to_the_case_of_its_shop(app_client, world):
+    page = as_user(app_client, "审核员").get(f"/leads/{world['lead_a']}").text
+    assert f'<a href="/cases/{world["one"]}" id="case-link">MW-C-{world["one"]}</a>' in page
+    assert "所属案件线索" in page
+
+
 # --- who sees what ----------------------------------------------------------------------------------------
 
 

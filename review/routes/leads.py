@@ -86,6 +86,15 @@ def lead_page(request: Request, lead_id: int, session: SessionDep, user: UserDep
     return _lead_page(request, session, user, lead)
 
 
+def _open_case(session: Session, seller: Any) -> Any:
+    """The case of the seller's network, unless it was closed or merged into another."""
+    from storage.models import CaseStatus
+    from storage.networks import case_of_seller
+
+    case = case_of_seller(session=session, seller_id=seller.id) if seller else None
+    return case if case is not None and case.status not in (CaseStatus.closed, CaseStatus.merged) else None
+
+
 def _lead_page(
     request: Request,
     session: Session,
@@ -136,6 +145,7 @@ def _lead_page(
         if seller
         else [],
         uscc=_uscc(seller.licence if seller else None),
+        case=_open_case(session, seller),
         sales=sales,
         threshold=settings.criminal_threshold_cny,
         departments=departments(table),
