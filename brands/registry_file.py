@@ -54,6 +54,14 @@ class Problem:
         where = f"{self.source}:{self.line}" if self.line else self.source
         return f"{where}: {self.message}"
 
+    @classmethod
+    def unreadable(cls, path: Path, exc: OSError) -> Problem:
+        """A declarative file that cannot be read at all."""
+        reason = str(exc.strerror)
+        return cls(
+            str(path), None, f"cannot read the file: {reason}", "err.cannot_read_file", (("reason", reason),)
+        )
+
 
 class FileRefused(MarkwatchError):
     """A declarative file (brand registry, platform profile) refused whole, with every reason."""
@@ -114,14 +122,7 @@ def load_registry_file(path: Path) -> RegistryFile:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        unreadable = Problem(
-            str(path),
-            None,
-            f"cannot read the file: {exc.strerror}",
-            "err.cannot_read_file",
-            (("reason", str(exc.strerror)),),
-        )
-        raise RegistryFileError([unreadable]) from exc
+        raise RegistryFileError([Problem.unreadable(path, exc)]) from exc
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

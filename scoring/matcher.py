@@ -1077,18 +1077,7 @@ def _with_suffix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | Non
         or suffix in LINE_WORDS
     ):
         return None
-    found = seg.folded[g.start : g.end]
-    return Match(
-        mark=mark,
-        sim=1.0,
-        kind="exact",
-        found=found,
-        detail=f"标题含商标“{mark.text}”（后接型号“{suffix}”）",
-        raw=True,
-        start=g.start,
-        end=g.end,
-        tags={"model"},
-    )
+    return _mark_with_affix(mark, g, seg, f"标题含商标“{mark.text}”（后接型号“{suffix}”）")
 
 
 def _with_prefix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | None:
@@ -1100,13 +1089,18 @@ def _with_prefix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | Non
     prefix = text[: len(text) - len(form)]
     if not 1 <= len(prefix) <= 2 or not prefix.isalpha() or not _case_boundary(cased, g.start + len(prefix)):
         return None
+    return _mark_with_affix(mark, g, seg, f"标题含商标“{mark.text}”（前接“{prefix}”）")
+
+
+def _mark_with_affix(mark: Mark, g: _Gram, seg: Segments, detail: str) -> Match:
+    """The registered mark itself, written with a model suffix or a line prefix: an exact match."""
     found = seg.folded[g.start : g.end]
     return Match(
         mark=mark,
         sim=1.0,
         kind="exact",
         found=found,
-        detail=f"标题含商标“{mark.text}”（前接“{prefix}”）",
+        detail=detail,
         raw=True,
         start=g.start,
         end=g.end,

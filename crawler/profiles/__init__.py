@@ -170,14 +170,7 @@ def load_profile_file(path: Path) -> Profile:
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
-        unreadable = Problem(
-            str(path),
-            None,
-            f"cannot read the file: {exc.strerror}",
-            "err.cannot_read_file",
-            (("reason", str(exc.strerror)),),
-        )
-        raise ProfileError([unreadable]) from exc
+        raise ProfileError([Problem.unreadable(path, exc)]) from exc
     except UnicodeDecodeError as exc:
         raise ProfileError(
             [Problem(str(path), None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
