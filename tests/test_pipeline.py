@@ -1,5 +1,7 @@
 """The main job end to end: `markwatch run --once` from an empty data directory on the demo
-marketplaces, and the review queue it leaves measured against the demo's ground truth."""
+marketplaces, and what it leaves measured against the demo's ground truth: the review queue, the
+evidence captures, and the seeded operations as cases with their summed sales (as storage holds them
+and as `markwatch cases` prints them)."""
 
 from __future__ import annotations
 
@@ -69,7 +71,8 @@ def test_run_once_fills_the_queue_matching_the_demo_ground_truth(home, tmp_path)
         )
     assert static_leads and captured == static_leads and "取证截图：成功" in result.stdout
     assert stored == set(truth), "every demo listing is stored exactly once"
-    _seeded_operations_are_cases(db, truth)
+    cases = _seeded_operations_are_cases(db, truth)
+    _cases_as_the_command_line_shows_them(env, cases)
     should = {i for i, label in truth.items() if label["flagged"]}
     precision = len(queued & should) / len(queued)
     recall = len(queued & should) / len(should)
@@ -121,6 +124,7 @@ def _seeded_operations_are_cases(db, truth):  # type: ignore[no-untyped-def]
         assert all(len(ops) == 1 for ops in networks.values()), networks
         seeded = [op for op in by_operation if op.startswith("op-")]
         assert len(seeded) == 6
+        totals: dict[int, float] = {}
         for op in seeded:
             assert len(by_operation[op]) == 1 and None not in by_operation[op], op
             case = case_of_seller(session=session, seller_id=seller_of[op])
@@ -129,3 +133,25 @@ def _seeded_operations_are_cases(db, truth):  # type: ignore[no-untyped-def]
             assert leads, op  # an operation's counterfeits reach the queue
             sales = [s for lead in leads if (s := estimated_sales(lead.listing)) is not None]
             assert case_sales(session=session, case_id=case.id).total == pytest.approx(sum(sales))
+            totals[case.id] = sum(sales)
+    return totals
+
+
+def _cases_as_the_command_line_shows_them(env, totals):  # type: ignore[no-untyped-def]
+    """`markwatch cases list|show --json` print the operations' cases with their summed sales, each
+    listing's estimate being its price × sold."""
+
+    def markwatch(*args: str):  # type: ignore[no-untyped-def]
+        done = subprocess.run(
+            [sys.executable, "-m", "markwatch", *args], env=env, capture_output=True, text=True, check=True
+        )
+        return json.loads(done.stdout)
+
+    listed = {case["id"]: case for case in markwatch("cases", "list", "--json")}
+    assert set(totals) <= set(listed)
+    for case_id, total in totals.items():
+        assert listed[case_id]["estimated_sales"] == pytest.approx(total)
+    shown = markwatch("cases", "show", str(max(totals, key=totals.__getitem__)), "--json")
+    known = [row for row in shown["leads"] if row["estimated_sales"] is not None]
+    assert known and all(row["estimated_sales"] == pytest.approx(row["price"] * row["sold"]) for row in known)
+    assert shown["estimated_sales"] == pytest.approx(sum(row["estimated_sales"] for row in known))
