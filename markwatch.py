@@ -1388,7 +1388,9 @@ def evidence_export(
             if not is_active_user(session=session, name=as_user):
                 raise MarkwatchError(_t("cli.no_active_user", name=as_user))
     user = as_user or getpass.getuser()  # a login that is no markwatch user is still recorded by name
-    data = build_packet(db, lead_id, user_name=user, now=now, via="cli", settings=settings, witness=witness)
+    data = build_packet(
+        db, lead_id, user_name=user, now=now, via="cli", settings=settings, witness=witness, lang=LANG
+    )
     with open(target, "xb") as handle:
         handle.write(data)
     key = fingerprint(settings=settings)

@@ -1350,6 +1350,246 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "overdue.days": ("逾期天数", "Days overdue"),
     "overdue.link": ("案件页面", "Case page"),
     # --- end of cases ---
+    # the evidence report (review/evidence/report.py, report.pdf): an electronic data extraction record
+    "report.title": ("电子数据提取笔录", "Electronic data extraction record"),
+    "report.subtitle": ("线索编号 MW-{id}　·　{tool}", "Lead MW-{id}　·　{tool}"),
+    "report.doc_title": ("电子数据提取笔录 MW-{id}", "Electronic data extraction record MW-{id}"),
+    "report.footer": (
+        "电子数据提取笔录 · 线索 MW-{id} · 公钥指纹 {fingerprint}",
+        "Electronic data extraction record · lead MW-{id} · key fingerprint {fingerprint}",
+    ),
+    "report.page": ("第 {n} 页 共 {total} 页", "Page {n} of {total}"),
+    "report.semi": ("；", "; "),
+    "report.sep": ("、", ", "),
+    "report.stop": ("。", ". "),
+    "report.none": ("（无）", "(none)"),
+    "report.unknown": ("（未知）", "(unknown)"),
+    "report.not_recorded": ("（未记录）", "(not recorded)"),
+    "report.yes": ("是", "Yes"),
+    "report.no": ("否", "No"),
+    "report.clipped": (
+        "……（共 {n} 字，全文见 manifest.json）",
+        "… ({n} characters in all; the full text is in manifest.json)",
+    ),
+    "report.both_zones": ("{shanghai}（北京时间）／ {utc}（UTC）", "{shanghai} (Beijing time) / {utc} (UTC)"),
+    # 一、基本情况
+    "report.basic": ("一、基本情况", "1. General information"),
+    "report.case_no": ("案件/线索编号", "Case / lead no."),
+    "report.case_no_value": ("MW-{id}（线索状态：{status}）", "MW-{id} (lead status: {status})"),
+    "report.extracted_at": ("提取时间", "Extracted at"),
+    "report.bureau": ("执法单位", "Enforcement unit"),
+    "report.bureau_unset": ("（未设置，MARKWATCH_BUREAU）", "(not set: MARKWATCH_BUREAU)"),
+    "report.extractor": ("提取人", "Extracted by"),
+    "report.witness": ("见证人", "Witness"),
+    "report.witness_none": ("（导出时未指定）", "(none named at export)"),
+    "report.officer": (
+        "{name}（执法证号：{certificate}）",
+        "{name} (Enforcement certificate no.: {certificate})",
+    ),
+    "report.unregistered": ("未登记", "not registered"),
+    "report.place": ("提取地点", "Place of extraction"),
+    "report.place_unset": ("（未设置，MARKWATCH_EXTRACTION_PLACE）", "(not set: MARKWATCH_EXTRACTION_PLACE)"),
+    "report.place_unset_short": ("提取地点未设置", "a place of extraction not set"),
+    "report.environment": ("提取环境", "Extraction environment"),
+    "report.env_fetched": (
+        "于{place}，由本系统从其存储中导出。网页由本系统抓取，抓取工具：{tools}",
+        "At {place}, exported by this system from its storage. The pages were fetched by this system "
+        "with: {tools}",
+    ),
+    "report.env_unrecorded": ("未记录", "not recorded"),
+    "report.env_browsers": ("；浏览器：{items}", "; browsers: {items}"),
+    "report.env_egress": ("；出口网络：{items}", "; egress network: {items}"),
+    "report.env_end": (
+        "。各次抓取的时间、抓取方式、浏览器标识（User-Agent）、浏览器版本、出口网络、请求网址、最终网址、"
+        "HTTP 状态及全部响应头见第四部分。",
+        ". The time, way of fetching, user agent, browser version, egress network, requested URL, final URL, "
+        "HTTP status and every response header of each fetch are in part 4.",
+    ),
+    "report.method": ("提取方法", "Extraction method"),
+    "report.held_html": ("网页原始 HTML {n} 份", "{n} original HTML pages"),
+    "report.held_shots": ("页面截图 {n} 张", "{n} page screenshots"),
+    "report.held_images": ("商品图片 {n} 张", "{n} product images"),
+    "report.held_archive": (
+        "{warcs} 次抓取的网页存档（WARC 记录，合为 WACZ 文件 {file}）",
+        "web archives of {warcs} fetches (WARC records, combined in the WACZ file {file})",
+    ),
+    "report.saved": (
+        "由网络交易监测系统在其抓取时保存{held}（按 SHA-256 内容寻址存储），导出时原样打包，",
+        "The online marketplace monitoring system saved {held} when it fetched them (stored addressed by "
+        "their SHA-256) and packed them unchanged at export; ",
+    ),
+    "report.saved_none": (
+        "本证据包不含网页快照、截图、商品图片或网页存档，仅含系统记录的线索信息；",
+        "This packet holds no page snapshots, screenshots, product images or web archives, only the lead's "
+        "facts as the system recorded them; ",
+    ),
+    "report.hashed": (
+        "逐个计算 SHA-256 哈希值，并以本系统安装密钥（Ed25519）对清单 manifest.json 签名；",
+        "the SHA-256 hash of each file was computed and the manifest manifest.json signed with this "
+        "installation's key (Ed25519). ",
+    ),
+    "report.crawled_n": ("常规抓取 {n} 次", "{n} regular crawls"),
+    "report.browser_n": ("浏览器取证抓取 {n} 次", "{n} browser evidence captures"),
+    "report.none_succeeded": ("均未成功", "none succeeded"),
+    "report.captures": (
+        "对提取对象的网页共抓取 {n} 次（{done}）",
+        "The object's page was fetched {n} times ({done})",
+    ),
+    "report.failed_one": ("快照 {n}：{reason}", "snapshot {n}: {reason}"),
+    "report.captures_failed": (
+        "，其中 {n} 次抓取失败（{reasons}），失败的抓取不含网页和截图",
+        ", of which {n} failed ({reasons}); a failed fetch holds no page and no screenshot",
+    ),
+    "report.ts_token": (
+        "清单的 SHA-256 哈希值已由时间戳服务（{tsa}）加盖 RFC 3161 可信时间戳"
+        "（{file}，时间与服务名称以 markwatch evidence verify 核验结果为准）。",
+        "The manifest's SHA-256 hash carries an RFC 3161 trusted time stamp of the time-stamp service "
+        "({tsa}) "
+        "({file}; the time and the service's name are as markwatch evidence verify reports them).",
+    ),
+    "report.ts_refused": (
+        "时间戳服务（{tsa}）未给出有效的时间戳（{reason}），本证据包未加盖可信时间戳，提取时间仅为本系统时钟所记。",
+        "The time-stamp service ({tsa}) gave no valid time stamp ({reason}): this packet carries no trusted "
+        "time stamp, and the time of extraction is only as this system's clock recorded it.",
+    ),
+    "report.ts_none": (
+        "本证据包未加盖可信时间戳（未配置时间戳服务 MARKWATCH_TSA_URL），提取时间仅为本系统时钟所记。",
+        "This packet carries no trusted time stamp (no time-stamp service set: MARKWATCH_TSA_URL); the time "
+        "of extraction is only as this system's clock recorded it.",
+    ),
+    "report.tool": ("提取工具", "Extraction tool"),
+    "report.tool_value": (
+        "{tool}（网络交易傍名牌、假冒商品监测系统）",
+        "{tool} (monitoring system for lookalike and counterfeit goods in online marketplaces)",
+    ),
+    # 二、提取对象
+    "report.object": ("二、提取对象", "2. Object of extraction"),
+    "report.platform": ("交易平台", "Marketplace"),
+    "report.listing_url": ("商品网址", "Listing URL"),
+    "report.listing_title": ("商品标题", "Listing title"),
+    "report.external_id": ("商品编号", "Listing no."),
+    "report.category": ("商品类目", "Category"),
+    "report.description": ("商品描述", "Description"),
+    "report.images": ("商品图片", "Product images"),
+    "report.images_held": (
+        "（证据包保存商品图片 {n} 张，见“九、截图与商品图片”）",
+        "({n} product images kept in the packet: see “9. Screenshots and product images”)",
+    ),
+    "report.seller": ("店铺（卖家）", "Shop (seller)"),
+    "report.seller_value": ("{name}（平台内编号 {id}）", "{name} (id on the marketplace {id})"),
+    "report.shop_url": ("店铺网址", "Shop URL"),
+    "report.opened_rating": ("开店日期／评分", "Opened / rating"),
+    "report.blacklisted": ("黑名单卖家", "Blacklisted seller"),
+    "report.licence": ("营业执照/统一社会信用代码", "Business licence / unified social credit code"),
+    "report.licence_unshown": ("（页面未显示）", "(not shown on the page)"),
+    "report.licence_ok": ("（校验通过，登记地：{region}）", " (check passed; registered in {region})"),
+    "report.licence_bad": ("（校验未通过：{reason}）", " (check failed: {reason})"),
+    "report.price": ("当前价格", "Current price"),
+    "report.sold": ("销量", "Units sold"),
+    "report.sales": ("估算销售额（价格×销量）", "Estimated sales (price × units sold)"),
+    "report.seen": ("首次／最近发现", "First / last seen"),
+    # 三、监测发现
+    "report.findings": ("三、监测发现", "3. Findings"),
+    "report.brand": ("涉及品牌", "Brand concerned"),
+    "report.violation": ("违法类型", "Kind of violation"),
+    "report.risk": ("风险", "Risk"),
+    "report.department": ("承办处室", "Department in charge"),
+    "report.transfer": ("移送审查", "Referral review"),
+    "report.transfer_yes": (
+        "估算销售额达到刑事立案标准，需审查是否移送公安机关",
+        "The estimated sales reach the threshold of a criminal case: review whether to refer it to the "
+        "police",
+    ),
+    "report.model": ("评分模型", "Scoring model"),
+    "report.flagged": ("首次／最近标记", "First / last flagged"),
+    "report.reasons": ("评分理由：", "Scoring reasons:"),
+    "report.col_n": ("序号", "No."),
+    "report.col_signal": ("信号", "Signal"),
+    "report.col_weight": ("权重", "Weight"),
+    "report.col_detail": ("说明", "Detail"),
+    # 四、网页快照
+    "report.snapshots": ("四、网页快照（共 {n} 次抓取）", "4. Page snapshots ({n} fetches)"),
+    "report.no_snapshots": ("（无网页快照）", "(no page snapshots)"),
+    "report.snapshot": ("快照 {n}", "Snapshot {n}"),
+    "report.kind_html": ("网页源码", "page source"),
+    "report.kind_screenshot": ("截图", "screenshot"),
+    "report.kind_warc": ("网页存档 WARC", "web archive WARC"),
+    "report.file_kind": ("{file}（{what}）", "{file} ({what})"),
+    "report.file_missing": ("{what}原始文件已缺失", "{what}: the original file is missing"),
+    "report.requested_url": ("请求网址", "Requested URL"),
+    "report.final_url": ("最终网址", "Final URL"),
+    "report.fetched_at": ("抓取时间", "Fetched at"),
+    "report.http_status": ("HTTP 状态", "HTTP status"),
+    "report.fetch_tool": ("抓取工具", "Fetching tool"),
+    "report.evidence_files": ("证据文件", "Evidence files"),
+    "report.headers": ("响应头", "Response headers"),
+    "report.header_value": ("值", "Value"),
+    "report.no_headers": (
+        "无（未记录响应头，例如浏览器页内路由快照）",
+        "None (no response headers recorded, e.g. a browser snapshot of an in-page route)",
+    ),
+    "report.way": ("抓取方式", "Way of fetching"),
+    "report.way_browser": ("浏览器取证抓取（Chromium）", "Browser evidence capture (Chromium)"),
+    "report.way_crawl": ("常规抓取", "Regular crawl"),
+    "report.attempts": ("，尝试 {n} 次", ", {n} attempts"),
+    "report.user_agent": ("浏览器标识", "User agent"),
+    "report.browser_version": ("浏览器版本", "Browser version"),
+    "report.egress": ("出口网络", "Egress network"),
+    "report.result": ("抓取结果", "Result"),
+    "report.failed": ("失败：{reason}（无网页、无截图）", "Failed: {reason} (no page, no screenshot)"),
+    # 五、价格记录 / 六、处理记录
+    "report.prices": ("五、价格记录", "5. Price history"),
+    "report.no_prices": ("（无价格记录）", "(no price history)"),
+    "report.col_observed": ("观测时间（北京时间）", "Observed (Beijing time)"),
+    "report.col_price": ("价格", "Price"),
+    "report.audit": ("六、处理记录", "6. Handling record"),
+    "report.no_audit": ("（无处理记录）", "(no handling record)"),
+    "report.col_time": ("时间（北京时间）", "Time (Beijing time)"),
+    "report.col_by": ("操作人", "By"),
+    "report.col_action": ("操作", "Action"),
+    "report.col_note": ("备注", "Note"),
+    # 七、完整性校验 / 八、签名 / 九、图片
+    "report.integrity": (
+        "七、电子数据完整性校验（SHA-256）",
+        "7. Integrity of the electronic data (SHA-256)",
+    ),
+    "report.col_file": ("文件名", "File name"),
+    "report.col_size": ("大小（字节）", "Size (bytes)"),
+    "report.verify_howto": (
+        "清单文件 manifest.json 记载上表及证据包内全部文件（含本笔录 report.pdf）的哈希值，"
+        "并由本系统安装密钥签名（manifest.sig）。核验方法：markwatch evidence verify 证据包.zip "
+        '--key "{fingerprint}"（指纹以出具单位公布的或本笔录纸质签字件所载的为准，'
+        "不能取自被核验的证据包本身），或按 docs/evidence.md 所述用 OpenSSL 自行核验。",
+        "The manifest manifest.json records the hashes of the files above and of every file of the packet "
+        "(this record, report.pdf, included) and is signed with this installation's key (manifest.sig). "
+        'To verify: markwatch evidence verify packet.zip --key "{fingerprint}" (the fingerprint as the '
+        "issuing unit published it or as the signed paper copy of this record gives it, never taken from the "
+        "packet being verified), or verify it with OpenSSL as docs/evidence.md describes.",
+    ),
+    "report.sig_algorithm": ("签名算法", "Signature algorithm"),
+    "report.sig_algorithm_value": (
+        "Ed25519（对 manifest.json 全部字节签名）",
+        "Ed25519 (over every byte of manifest.json)",
+    ),
+    "report.public_key": ("公钥", "Public key"),
+    "report.fingerprint": ("公钥指纹", "Key fingerprint"),
+    "report.trusted_time": ("可信时间戳", "Trusted time stamp"),
+    "report.signatures": ("八、签名", "8. Signatures"),
+    "report.sign_extractor": ("提取人（签名）：", "Extracted by (signature):"),
+    "report.sign_witness": ("见证人（签名）：", "Witness (signature):"),
+    "report.sign_holder": (
+        "电子数据持有人（签名/盖章）：",
+        "Holder of the electronic data (signature / seal):",
+    ),
+    "report.sign_date": ("日期：", "Date:"),
+    "report.pictures": ("九、截图与商品图片", "9. Screenshots and product images"),
+    "report.picture_shot": ("页面截图", "Page screenshot"),
+    "report.picture_image": ("商品图片", "Product image"),
+    "report.figure": ("图 {n}：{what}（证据包内文件 {name}）", "Figure {n}: {what} (packet file {name})"),
+    "report.unshowable": (
+        "（此图片格式无法在笔录中显示，原始文件见证据包）",
+        "(this image's format cannot be shown in the record; the original file is in the packet)",
+    ),
 }
 
 

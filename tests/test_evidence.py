@@ -507,6 +507,80 @@ def test_the_packet_uses_the_web_apps_labels(db: Database, lead_id: int, tmp_pat
     assert label("violation", "lookalike_mark") in text and label("status", "new") in text
 
 
+# the record's own Chinese words: none may be left in an English report (scraped Chinese text may be)
+ZH_LABELS = (
+    "电子数据提取笔录",
+    "一、基本情况",
+    "提取人",
+    "见证人",
+    "执法证号",
+    "提取对象",
+    "监测发现",
+    "网页快照",
+    "价格记录",
+    "处理记录",
+    "完整性校验",
+    "北京时间",
+    "抓取方式",
+    "响应头",
+    "八、签名",
+    "页共",
+)
+
+
+def english_report(text: str) -> None:
+    for expected in (
+        "Electronic data extraction record",
+        "1. General information",
+        "Extracted by",
+        "Witness",
+        "Enforcement certificate no.",
+        "4. Page snapshots (2 fetches)",
+        "7. Integrity of the electronic data (SHA-256)",
+        "Page 1 of",
+        "好味食品店",  # scraped Chinese text still shows: the CJK font is embedded in the English report too
+    ):
+        assert expected in text, expected
+    leftover = [label for label in ZH_LABELS if label in text.replace(" ", "")]
+    assert not leftover, leftover
+
+
+def test_an_english_report_has_english_words_and_the_same_manifest(
+    db: Database, lead_id: int, tmp_path: Path
+):
+    from review.i18n import label
+
+    chinese = build_packet(db, lead_id, user_name="李调查", now=EXPORTED)
+    english = build_packet(db, lead_id, user_name="李调查", now=EXPORTED, lang="en")
+    text = pdf_text(english, tmp_path)
+    english_report(text)
+    assert label("status", "new", "en") in text and label("violation", "lookalike_mark", "en") in text
+    assert "电子数据提取笔录" in pdf_text(chinese, tmp_path)  # Chinese stays the default
+    zh_files, en_files = members(chinese), members(english)
+    assert list(zh_files) == list(en_files)  # the same files, in the same order
+    zh_manifest, en_manifest = json.loads(zh_files["manifest.json"]), json.loads(en_files["manifest.json"])
+    assert {k: v for k, v in en_manifest.items() if k != "files"} == {
+        k: v for k, v in zh_manifest.items() if k != "files"
+    }
+    # the same files with the same bytes but the report, and the audit trail, which has the first export
+    changed = {"report.pdf", "audit.csv"}
+    assert [f for f in en_manifest["files"] if f["name"] not in changed] == [
+        f for f in zh_manifest["files"] if f["name"] not in changed
+    ]
+    assert verify_packet(english).ok
+
+
+def test_cli_export_in_english_writes_an_english_report(cli, db: Database, lead_id: int, tmp_path: Path):
+    out = tmp_path / "线索-en.zip"
+    result = cli("--lang", "en", "evidence", "export", lead_id, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    english_report(pdf_text(out.read_bytes(), tmp_path))
+    chinese = tmp_path / "线索-zh.zip"
+    assert cli("--lang", "zh", "evidence", "export", lead_id, "--out", chinese).exit_code == 0
+    text = pdf_text(chinese.read_bytes(), tmp_path)
+    assert "电子数据提取笔录" in text and "一、基本情况" in text and "Electronic data" not in text
+
+
 def test_no_cjk_font_is_refused_with_the_package_to_install(
     db: Database, lead_id: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):

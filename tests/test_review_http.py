@@ -6,8 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from factories import (  # csrf_of and login are imported from here by other test files too
@@ -975,6 +978,30 @@ def test_api_evidence_packet(client: TestClient, token: str, world, db) -> None:
             .filter(ReviewEvent.lead_id == world["ksf"], ReviewEvent.action != "flagged")
             .count()
         )
+
+
+def test_an_evidence_export_from_an_english_page_has_an_english_report(
+    client: TestClient, token: str, world, tmp_path: Path
+) -> None:
+    pytest.importorskip("review.evidence", reason="evidence packets are built in review/evidence/")
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) not installed")
+
+    def report_text(lang: str) -> str:
+        client.cookies.set("mw_lang", lang)  # the language the page was shown in
+        response = client.get(
+            f"/api/v1/leads/{world['ksf']}/evidence", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 200, response.text
+        pdf = tmp_path / f"report-{lang}.pdf"
+        pdf.write_bytes(zipfile.ZipFile(io.BytesIO(response.content)).read("report.pdf"))
+        return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+    english = report_text("en")
+    assert "Electronic data extraction record" in english and "Extracted by" in english
+    assert "电子数据提取笔录" not in english and "基本情况" not in english
+    chinese = report_text("zh_CN")
+    assert "电子数据提取笔录" in chinese and "Electronic data extraction record" not in chinese
 
 
 def test_api_evidence_is_refused_to_brand_owners(client: TestClient, cli, world) -> None:

@@ -106,6 +106,7 @@ def build_packet(
     via: str = "web",
     settings: Settings | None = None,
     witness: str | None = None,
+    lang: str = "zh",
 ) -> bytes:
     """The sealed evidence packet (ZIP bytes) of a lead, recorded as an export.
 
@@ -113,6 +114,7 @@ def build_packet(
     an EvidenceBlob row for every blob it references (so retention keeps them), and an append-only
     ReviewEvent ``evidence_export``. ``via`` says where the export came from (``web``, ``api``, ``cli``).
     ``witness`` is the second officer (见证人) named in the report: an active user other than ``user_name``.
+    ``lang`` is the language of report.pdf (zh-CN unless "en"); the manifest and file names do not change.
     Raises storage.errors.NotFound for an unknown lead, InvalidWitness for a witness who cannot be one,
     MarkwatchError when no CJK font is installed.
     """
@@ -145,6 +147,7 @@ def build_packet(
             "key": key_facts,
             "tool": tool,
             "now": now,
+            "lang": lang,
         }
         # asked inside the (read-only) unit of work: a refusal renders the report again from the lead
         files, manifest_bytes, token = _sealed_and_stamped(lead, contents, facts, _manifest(facts), settings)
@@ -481,14 +484,15 @@ def _render(lead: Any, parts: dict[str, Any], settings: Settings) -> bytes:
     from review.evidence.report import render_report
 
     listing = lead.listing
-    system = translate("lead.system")
+    lang = parts["lang"]
+    system = translate("lead.system", lang)
     now = parts["now"]
     return render_report(
         {
             "lead": {
                 **parts["lead"],
-                "status_label": label("status", lead.status),
-                "violation_label": label("violation", lead.violation),
+                "status_label": label("status", lead.status, lang),
+                "violation_label": label("violation", lead.violation, lang),
                 "first_flagged_shanghai": _shown(lead.first_flagged_at),
                 "last_flagged_shanghai": _shown(lead.last_flagged_at),
             },
@@ -499,7 +503,7 @@ def _render(lead: Any, parts: dict[str, Any], settings: Settings) -> bytes:
             },
             "score": parts["score"],
             "reasons": [
-                {**r, "signal_label": label("signal", r.get("signal"))} if isinstance(r, dict) else r
+                {**r, "signal_label": label("signal", r.get("signal"), lang)} if isinstance(r, dict) else r
                 for r in parts["reasons"]
             ],
             "pictures": parts["pictures"],
@@ -518,7 +522,7 @@ def _render(lead: Any, parts: dict[str, Any], settings: Settings) -> bytes:
                     "at_shanghai": _shown(e.at),
                     "by": _actor(e, name, system),
                     "action": e.action,
-                    "action_label": label("action", e.action),
+                    "action_label": label("action", e.action, lang),
                     "department": (e.detail or {}).get("department"),
                     "note": e.note,
                 }
@@ -543,6 +547,7 @@ def _render(lead: Any, parts: dict[str, Any], settings: Settings) -> bytes:
             "timestamp": parts["timestamp"],
         },
         settings=settings,
+        lang=lang,
     )
 
 

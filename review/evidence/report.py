@@ -16,6 +16,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from review.format import percent, printable, reason_detail
+from review.i18n import translate
 from settings import Settings, get_settings
 from storage.errors import MarkwatchError
 
@@ -106,7 +107,7 @@ def _p(text: Any, style: Any) -> Any:
 class _Kit:
     """The styles and table builders of one report (one font, one page width)."""
 
-    def __init__(self, font: str) -> None:
+    def __init__(self, font: str, lang: str = "zh") -> None:
         from reportlab.lib import colors
         from reportlab.lib.enums import TA_CENTER
         from reportlab.lib.pagesizes import A4
@@ -115,6 +116,7 @@ class _Kit:
         from reportlab.platypus import TableStyle
 
         self.font = font
+        self.lang = lang
         self.base = ParagraphStyle("base", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK")
         self.small = ParagraphStyle("small", parent=self.base, fontSize=8, leading=11)
         self.mono = ParagraphStyle("mono", parent=self.small, fontSize=7.5, leading=10, wordWrap="CJK")
@@ -149,13 +151,25 @@ class _Kit:
             [*self.grid.getCommands(), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]
         )
 
+    def t(self, key: str, /, **values: object) -> str:
+        """A message of the catalogue (review.i18n ``report.*``) in the report's language."""
+        return translate(key, self.lang, **values)
+
+    def clip(self, text: Any, limit: int) -> str:
+        """Long scraped text shortened for the report; the full text is in manifest.json and the snapshots."""
+        if not text:
+            return "—"
+        text = str(text)
+        return text if len(text) <= limit else text[:limit] + self.t("report.clipped", n=f"{len(text):,}")
+
     def kv_table(self, rows: Sequence[tuple[str, Any]]) -> Any:
         from reportlab.lib import colors
         from reportlab.lib.units import mm
         from reportlab.platypus import Table, TableStyle
 
         data = [[_p(k, self.base), v if hasattr(v, "wrap") else _p(v, self.base)] for k, v in rows]
-        table = Table(data, colWidths=[36 * mm, self.width - 36 * mm])
+        key = (46 if self.lang == "en" else 36) * mm  # English labels are longer
+        table = Table(data, colWidths=[key, self.width - key])
         table.setStyle(
             TableStyle(
                 [*self.grid.getCommands(), ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f3f3f3"))]
@@ -180,13 +194,14 @@ paragraph = _p
 Kit = _Kit
 
 
-def render_report(facts: dict[str, Any], *, settings: Settings | None = None) -> bytes:
+def render_report(facts: dict[str, Any], *, settings: Settings | None = None, lang: str = "zh") -> bytes:
     """The PDF bytes of the extraction record for ``facts`` (the manifest's content plus the hash table).
 
     ``facts`` keys: lead, listing, score, snapshots, price_history, reasons, files, exported, key, tool.
-    Deterministic: the same facts give the same bytes.
+    ``lang``: the language of the record's own words (review.i18n ``report.*``; zh-CN unless "en"); the
+    scraped text is shown as it is. Deterministic: the same facts give the same bytes.
     """
-    kit = _Kit(cjk_font(settings))
+    kit = _Kit(cjk_font(settings), lang)
     return _build_pdf(kit, facts, lambda: _story(kit, facts))
 
 
@@ -211,8 +226,8 @@ def _title_block(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
 
     lead, tool = facts["lead"], facts["tool"]
     return [
-        _p("电子数据提取笔录", kit.title),
-        _p(f"线索编号 MW-{lead['id']}　·　{tool['name']} {tool['version']}", kit.subtitle),
+        _p(kit.t("report.title"), kit.title),
+        _p(kit.t("report.subtitle", id=lead["id"], tool=f"{tool['name']} {tool['version']}"), kit.subtitle),
         Spacer(1, 4 * mm),
     ]
 
@@ -220,167 +235,176 @@ def _title_block(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
 def _basic_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
     """一、基本情况: the case, when and by whom it was extracted, and how."""
     lead, exported, tool = facts["lead"], facts["exported"], facts["tool"]
+    status = lead.get("status_label") or lead.get("status")
     return [
-        _p("一、基本情况", kit.heading),
+        _p(kit.t("report.basic"), kit.heading),
         kit.kv_table(
             [
+                (kit.t("report.case_no"), kit.t("report.case_no_value", id=lead["id"], status=status)),
+                (kit.t("report.extracted_at"), _both_zones(kit, exported["at_shanghai"], exported["at_utc"])),
+                (kit.t("report.bureau"), exported.get("bureau") or kit.t("report.bureau_unset")),
+                (kit.t("report.extractor"), _officer(kit, exported["by"], exported.get("by_certificate"))),
                 (
-                    "案件/线索编号",
-                    f"MW-{lead['id']}（线索状态：{lead.get('status_label') or lead.get('status')}）",
-                ),
-                ("提取时间", f"{exported['at_shanghai']}（北京时间）／ {exported['at_utc']}（UTC）"),
-                ("执法单位", exported.get("bureau") or "（未设置，MARKWATCH_BUREAU）"),
-                ("提取人", _officer(exported["by"], exported.get("by_certificate"))),
-                (
-                    "见证人",
-                    _officer(exported["witness"], exported.get("witness_certificate"))
+                    kit.t("report.witness"),
+                    _officer(kit, exported["witness"], exported.get("witness_certificate"))
                     if exported.get("witness")
-                    else "（导出时未指定）",
+                    else kit.t("report.witness_none"),
                 ),
-                ("提取地点", exported.get("place") or "（未设置，MARKWATCH_EXTRACTION_PLACE）"),
-                ("提取环境", _environment(facts)),
-                ("提取方法", _method(facts)),
-                ("提取工具", f"{tool['name']} {tool['version']}（网络交易傍名牌、假冒商品监测系统）"),
+                (kit.t("report.place"), exported.get("place") or kit.t("report.place_unset")),
+                (kit.t("report.environment"), _environment(kit, facts)),
+                (kit.t("report.method"), _method(kit, facts)),
+                (kit.t("report.tool"), kit.t("report.tool_value", tool=f"{tool['name']} {tool['version']}")),
             ]
         ),
     ]
 
 
-def _images_text(listing: dict[str, Any], facts: dict[str, Any]) -> str:
+def _both_zones(kit: _Kit, shanghai: Any, utc: Any) -> str:
+    return kit.t("report.both_zones", shanghai=shanghai, utc=utc)
+
+
+def _images_text(kit: _Kit, listing: dict[str, Any], facts: dict[str, Any]) -> str:
     """The listing's image addresses, and how many of the images are held in the packet and shown."""
-    addresses = _clip("\n".join(listing.get("images") or []), CLIP)
+    addresses = kit.clip("\n".join(listing.get("images") or []), CLIP)
     held = int(facts.get("images") or 0)
-    return addresses + (f"\n（证据包保存商品图片 {held} 张，见“九、截图与商品图片”）" if held else "")
+    return addresses + ("\n" + kit.t("report.images_held", n=held) if held else "")
 
 
-def _officer(name: str, certificate: str | None) -> str:
-    return f"{name}（执法证号：{certificate or '未登记'}）"
+def _officer(kit: _Kit, name: str, certificate: str | None) -> str:
+    return kit.t("report.officer", name=name, certificate=certificate or kit.t("report.unregistered"))
 
 
-def _environment(facts: dict[str, Any]) -> str:
+def _environment(kit: _Kit, facts: dict[str, Any]) -> str:
     """The place of extraction and how the pages were fetched (tools, browsers, user agents, egress)."""
     snaps = facts["snapshots"]
     tools = sorted({str(s["tool_version"]) for s in snaps if s.get("tool_version")})
     browsers = sorted({str(s["browser_version"]) for s in snaps if s.get("browser_version")})
     egress = sorted({str(s["egress"]) for s in snaps if s.get("egress")})
-    place = facts["exported"].get("place") or "提取地点未设置"
-    fetched = "；".join(_clip(t, 200) for t in tools) or "未记录"
-    text = f"于{place}，由本系统从其存储中导出。网页由本系统抓取，抓取工具：{fetched}"
-    text += f"；浏览器：{'；'.join(_clip(b, 100) for b in browsers)}" if browsers else ""
-    text += f"；出口网络：{'；'.join(_clip(e, 100) for e in egress)}" if egress else ""
-    return text + (
-        "。各次抓取的时间、抓取方式、浏览器标识（User-Agent）、浏览器版本、出口网络、请求网址、最终网址、"
-        "HTTP 状态及全部响应头见第四部分。"
-    )
+    place = facts["exported"].get("place") or kit.t("report.place_unset_short")
+    semi = kit.t("report.semi")
+    fetched = semi.join(kit.clip(t, 200) for t in tools) or kit.t("report.env_unrecorded")
+    text = kit.t("report.env_fetched", place=place, tools=fetched)
+    items = semi.join(kit.clip(b, 100) for b in browsers)
+    text += kit.t("report.env_browsers", items=items) if browsers else ""
+    items = semi.join(kit.clip(e, 100) for e in egress)
+    text += kit.t("report.env_egress", items=items) if egress else ""
+    return text + kit.t("report.env_end")
 
 
-def _method(facts: dict[str, Any]) -> str:
+def _method(kit: _Kit, facts: dict[str, Any]) -> str:
     """提取方法: what the packet actually holds, nothing it does not."""
     snaps = facts["snapshots"]
     pages = sum(1 for s in snaps if s.get("html"))
     shots = sum(1 for s in snaps if s.get("screenshot"))
     images = int(facts.get("images") or 0)
     archive = facts.get("archive") or {}
-    held = [f"网页原始 HTML {pages} 份"] if pages else []
-    held += [f"页面截图 {shots} 张"] if shots else []
-    held += [f"商品图片 {images} 张"] if images else []
-    held += (
-        [f"{archive['warcs']} 次抓取的网页存档（WARC 记录，合为 WACZ 文件 {archive['file']}）"]
-        if archive
-        else []
-    )
-    saved = (
-        f"由网络交易监测系统在其抓取时保存{'、'.join(held)}（按 SHA-256 内容寻址存储），导出时原样打包，"
-        if held
-        else "本证据包不含网页快照、截图、商品图片或网页存档，仅含系统记录的线索信息；"
-    )
+    held = [kit.t("report.held_html", n=pages)] if pages else []
+    held += [kit.t("report.held_shots", n=shots)] if shots else []
+    held += [kit.t("report.held_images", n=images)] if images else []
+    held += [kit.t("report.held_archive", warcs=archive["warcs"], file=archive["file"])] if archive else []
+    saved = kit.t("report.saved", held=kit.t("report.sep").join(held)) if held else kit.t("report.saved_none")
     return (
-        _captures_text(snaps)
+        _captures_text(kit, snaps)
         + saved
-        + "逐个计算 SHA-256 哈希值，并以本系统安装密钥（Ed25519）对清单 manifest.json 签名；"
-        + _timestamp_text(facts.get("timestamp") or {})
+        + kit.t("report.hashed")
+        + _timestamp_text(kit, facts.get("timestamp") or {})
     )
 
 
-def _captures_text(snaps: list[dict[str, Any]]) -> str:
+def _captures_text(kit: _Kit, snaps: list[dict[str, Any]]) -> str:
     """How many fetches were crawls and browser captures, and which captures failed and why."""
     if not snaps:
         return ""
     failed = [s for s in snaps if s.get("failed_reason")]
     browser = sum(1 for s in snaps if s.get("capture") == "evidence" and not s.get("failed_reason"))
     crawled = sum(1 for s in snaps if s.get("capture") != "evidence" and not s.get("failed_reason"))
-    done = [f"常规抓取 {crawled} 次"] if crawled else []
-    done += [f"浏览器取证抓取 {browser} 次"] if browser else []
-    text = f"对提取对象的网页共抓取 {len(snaps)} 次（{'、'.join(done) or '均未成功'}）"
+    done = [kit.t("report.crawled_n", n=crawled)] if crawled else []
+    done += [kit.t("report.browser_n", n=browser)] if browser else []
+    done_text = kit.t("report.sep").join(done) or kit.t("report.none_succeeded")
+    text = kit.t("report.captures", n=len(snaps), done=done_text)
     if failed:
-        reasons = "；".join(f"快照 {s['n']}：{_clip(s['failed_reason'], 200)}" for s in failed)
-        text += f"，其中 {len(failed)} 次抓取失败（{reasons}），失败的抓取不含网页和截图"
-    return text + "。"
+        reasons = kit.t("report.semi").join(
+            kit.t("report.failed_one", n=s["n"], reason=kit.clip(s["failed_reason"], 200)) for s in failed
+        )
+        text += kit.t("report.captures_failed", n=len(failed), reasons=reasons)
+    return text + kit.t("report.stop")
 
 
-def _timestamp_text(stamp: dict[str, Any]) -> str:
+def _timestamp_text(kit: _Kit, stamp: dict[str, Any]) -> str:
     """Whether the manifest's hash carries a trusted time, said plainly either way."""
     if stamp.get("token_file"):
-        return (
-            f"清单的 SHA-256 哈希值已由时间戳服务（{_clip(stamp.get('tsa'), 200)}）加盖 RFC 3161 可信时间戳"
-            f"（{stamp['token_file']}，时间与服务名称以 markwatch evidence verify 核验结果为准）。"
-        )
+        return kit.t("report.ts_token", tsa=kit.clip(stamp.get("tsa"), 200), file=stamp["token_file"])
     if stamp.get("refused"):
-        return (
-            f"时间戳服务（{_clip(stamp.get('tsa'), 200)}）未给出有效的时间戳"
-            f"（{_clip(stamp['refused'], 300)}），"
-            "本证据包未加盖可信时间戳，提取时间仅为本系统时钟所记。"
-        )
-    return "本证据包未加盖可信时间戳（未配置时间戳服务 MARKWATCH_TSA_URL），提取时间仅为本系统时钟所记。"
+        reason = kit.clip(stamp["refused"], 300)
+        return kit.t("report.ts_refused", tsa=kit.clip(stamp.get("tsa"), 200), reason=reason)
+    return kit.t("report.ts_none")
 
 
-def _licence_text(seller: dict[str, Any]) -> str:
+def _licence_text(kit: _Kit, seller: dict[str, Any]) -> str:
     licence = seller.get("licence_check") or {}
     if not seller.get("licence"):
-        return "（页面未显示）"
-    text = _clip(seller.get("licence"), CLIP)
+        return kit.t("report.licence_unshown")
+    text = kit.clip(seller.get("licence"), CLIP)
     return text + (
-        f"（校验通过，登记地：{licence.get('region')}）"
+        kit.t("report.licence_ok", region=licence.get("region"))
         if licence.get("valid")
-        else f"（校验未通过：{licence.get('reason')}）"
+        else kit.t("report.licence_bad", reason=licence.get("reason"))
     )
 
 
 def _object_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
     """二、提取对象: the listing and its seller as last seen."""
-    lead, listing = facts["lead"], facts["listing"]
-    seller = listing.get("seller") or {}
+    listing = facts["listing"]
     return [
-        _p("二、提取对象", kit.heading),
+        _p(kit.t("report.object"), kit.heading),
         kit.kv_table(
             [
-                ("交易平台", listing.get("platform_title") or listing.get("platform")),
-                ("商品网址", _clip(listing.get("url"), CLIP) if listing.get("url") else "（无）"),
-                ("商品标题", _clip(listing.get("title"), CLIP)),
-                ("商品编号", _clip(listing.get("external_id"), CLIP)),
-                ("商品类目", _clip(listing.get("category"), CLIP)),
-                ("商品描述", _clip(listing.get("description"), 600)),
-                ("商品图片", _images_text(listing, facts)),
+                (kit.t("report.platform"), listing.get("platform_title") or listing.get("platform")),
                 (
-                    "店铺（卖家）",
-                    f"{_clip(seller.get('name'), CLIP) if seller.get('name') else '（未知）'}"
-                    f"（平台内编号 {_clip(seller.get('id'), CLIP)}）",
+                    kit.t("report.listing_url"),
+                    kit.clip(listing.get("url"), CLIP) if listing.get("url") else kit.t("report.none"),
                 ),
-                ("店铺网址", _clip(_absolute(seller.get("url"), listing.get("url")), CLIP)),
-                (
-                    "开店日期／评分",
-                    f"{seller.get('opened') or '—'} ／ {_or_dash(seller.get('rating'))}",
-                ),
-                ("黑名单卖家", "是" if seller.get("blacklisted") else "否"),
-                ("营业执照/统一社会信用代码", _licence_text(seller)),
-                ("当前价格", _money(listing.get("price"), listing.get("currency"))),
-                ("销量", "—" if listing.get("sold") is None else f"{listing['sold']:,}"),
-                ("估算销售额（价格×销量）", _money(lead.get("estimated_sales"), listing.get("currency"))),
-                (
-                    "首次／最近发现",
-                    f"{listing.get('first_seen_shanghai')} ／ {listing.get('last_seen_shanghai')}",
-                ),
+                (kit.t("report.listing_title"), kit.clip(listing.get("title"), CLIP)),
+                (kit.t("report.external_id"), kit.clip(listing.get("external_id"), CLIP)),
+                (kit.t("report.category"), kit.clip(listing.get("category"), CLIP)),
+                (kit.t("report.description"), kit.clip(listing.get("description"), 600)),
+                (kit.t("report.images"), _images_text(kit, listing, facts)),
+                *_seller_rows(kit, listing),
+                *_sales_rows(kit, facts["lead"], listing),
             ]
+        ),
+    ]
+
+
+def _seller_rows(kit: _Kit, listing: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The shop as the listing's page showed it."""
+    seller = listing.get("seller") or {}
+    name = kit.clip(seller.get("name"), CLIP) if seller.get("name") else kit.t("report.unknown")
+    return [
+        (
+            kit.t("report.seller"),
+            kit.t("report.seller_value", name=name, id=kit.clip(seller.get("id"), CLIP)),
+        ),
+        (kit.t("report.shop_url"), kit.clip(_absolute(seller.get("url"), listing.get("url")), CLIP)),
+        (kit.t("report.opened_rating"), f"{seller.get('opened') or '—'} ／ {_or_dash(seller.get('rating'))}"),
+        (
+            kit.t("report.blacklisted"),
+            kit.t("report.yes") if seller.get("blacklisted") else kit.t("report.no"),
+        ),
+        (kit.t("report.licence"), _licence_text(kit, seller)),
+    ]
+
+
+def _sales_rows(kit: _Kit, lead: dict[str, Any], listing: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The price, units sold and estimated sales, and when the listing was seen."""
+    sold = "—" if listing.get("sold") is None else f"{listing['sold']:,}"
+    return [
+        (kit.t("report.price"), _money(listing.get("price"), listing.get("currency"))),
+        (kit.t("report.sold"), sold),
+        (kit.t("report.sales"), _money(lead.get("estimated_sales"), listing.get("currency"))),
+        (
+            kit.t("report.seen"),
+            f"{listing.get('first_seen_shanghai')} ／ {listing.get('last_seen_shanghai')}",
         ),
     ]
 
@@ -399,81 +423,80 @@ def _kind(lead: dict[str, Any], style: Any) -> Any:
 
 def _findings_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
     """三、监测发现: the lead's verdict and the scorer's reasons."""
-    from reportlab.lib.units import mm
-
     lead, score = facts["lead"], facts["score"] or {}
+    transfer = kit.t("report.transfer_yes") if lead.get("transfer_review") else kit.t("report.no")
+    flagged = (
+        f"{_or_dash(lead.get('first_flagged_shanghai'))} ／ {_or_dash(lead.get('last_flagged_shanghai'))}"
+    )
     block: list[Any] = [
-        _p("三、监测发现", kit.heading),
+        _p(kit.t("report.findings"), kit.heading),
         kit.kv_table(
             [
-                ("涉及品牌", score.get("brand") or lead.get("brand") or "—"),
-                ("违法类型", _kind(lead, kit.base)),
-                ("风险", percent(lead.get("risk"))),
-                ("承办处室", lead.get("department") or "—"),
-                (
-                    "移送审查",
-                    "估算销售额达到刑事立案标准，需审查是否移送公安机关"
-                    if lead.get("transfer_review")
-                    else "否",
-                ),
-                ("评分模型", score.get("model_version") or "—"),
-                (
-                    "首次／最近标记",
-                    f"{_or_dash(lead.get('first_flagged_shanghai'))} ／ "
-                    f"{_or_dash(lead.get('last_flagged_shanghai'))}",
-                ),
+                (kit.t("report.brand"), score.get("brand") or lead.get("brand") or "—"),
+                (kit.t("report.violation"), _kind(lead, kit.base)),
+                (kit.t("report.risk"), percent(lead.get("risk"))),
+                (kit.t("report.department"), lead.get("department") or "—"),
+                (kit.t("report.transfer"), transfer),
+                (kit.t("report.model"), score.get("model_version") or "—"),
+                (kit.t("report.flagged"), flagged),
             ]
         ),
     ]
-    reasons = facts["reasons"]
-    if reasons:
-        block.append(_p("评分理由：", kit.label))
-        block.append(
-            kit.list_table(
-                ["序号", "信号", "权重", "说明"],
-                [
-                    [
-                        i,
-                        r.get("signal_label") or r.get("signal"),
-                        f"{float(r.get('weight') or 0):.2f}",
-                        _clip(reason_detail(r.get("detail")), CLIP),
-                    ]
-                    for i, r in enumerate(reasons, 1)
-                ],
-                [12 * mm, 32 * mm, 16 * mm, kit.width - 60 * mm],
-                kit.base,
-            )
-        )
-    return block
+    return block + _reasons_block(kit, facts["reasons"])
+
+
+def _reasons_block(kit: _Kit, reasons: list[dict[str, Any]]) -> list[Any]:
+    """The scorer's reasons, one row each."""
+    from reportlab.lib.units import mm
+
+    if not reasons:
+        return []
+    header = [kit.t(f"report.col_{c}") for c in ("n", "signal", "weight", "detail")]
+    rows = [
+        [
+            i,
+            r.get("signal_label") or r.get("signal"),
+            f"{float(r.get('weight') or 0):.2f}",
+            kit.clip(reason_detail(r.get("detail")), CLIP),
+        ]
+        for i, r in enumerate(reasons, 1)
+    ]
+    widths = [12 * mm, 32 * mm, 16 * mm, kit.width - 60 * mm]
+    return [_p(kit.t("report.reasons"), kit.label), kit.list_table(header, rows, widths, kit.base)]
+
+
+def _snapshot_files(kit: _Kit, snap: dict[str, Any]) -> str:
+    """The packet's files of one fetch, and the ones whose original is missing."""
+    kinds = {k: kit.t(f"report.kind_{k}") for k in ("html", "screenshot", "warc")}
+    files = [kit.t("report.file_kind", file=snap[k], what=what) for k, what in kinds.items() if snap.get(k)]
+    files += [kit.t("report.file_missing", what=kinds.get(m, m)) for m in snap.get("missing") or []]
+    return "\n".join(files) or "—"
 
 
 def _snapshot_block(kit: _Kit, snap: dict[str, Any]) -> list[Any]:
     """One fetch: what was asked for and got, when (both zones), the files, every response header."""
     from reportlab.lib.units import mm
 
-    kinds = (("html", "网页源码"), ("screenshot", "截图"), ("warc", "网页存档 WARC"))
-    files = [f"{snap[k]}（{what}）" for k, what in kinds if snap.get(k)]
-    missing = dict(kinds)
-    files += [f"{missing.get(m, m)}原始文件已缺失" for m in snap.get("missing") or []]
     status = snap.get("http_status")
+    final = kit.clip(snap.get("final_url"), CLIP) if snap.get("final_url") else kit.t("report.not_recorded")
     rows = [
-        ("请求网址", _clip(snap.get("url"), CLIP)),
-        ("最终网址", _clip(snap.get("final_url"), CLIP) if snap.get("final_url") else "（未记录）"),
-        ("抓取时间", f"{snap['fetched_at_shanghai']}（北京时间）／ {snap['fetched_at_utc']}（UTC）"),
-        *_capture_rows(snap),
-        ("HTTP 状态", "（未记录）" if status is None else status),
-        ("抓取工具", _clip(snap.get("tool_version"), CLIP)),
-        ("证据文件", "\n".join(files) or "—"),
+        (kit.t("report.requested_url"), kit.clip(snap.get("url"), CLIP)),
+        (kit.t("report.final_url"), final),
+        (kit.t("report.fetched_at"), _both_zones(kit, snap["fetched_at_shanghai"], snap["fetched_at_utc"])),
+        *_capture_rows(kit, snap),
+        (kit.t("report.http_status"), kit.t("report.not_recorded") if status is None else status),
+        (kit.t("report.fetch_tool"), kit.clip(snap.get("tool_version"), CLIP)),
+        (kit.t("report.evidence_files"), _snapshot_files(kit, snap)),
     ]
     headers = snap.get("headers") or {}
     if not headers:
-        rows.append(("响应头", "无（未记录响应头，例如浏览器页内路由快照）"))
-    block: list[Any] = [_p(f"快照 {snap['n']}", kit.label), kit.kv_table(rows)]
+        rows.append((kit.t("report.headers"), kit.t("report.no_headers")))
+    block: list[Any] = [_p(kit.t("report.snapshot", n=snap["n"]), kit.label), kit.kv_table(rows)]
     if headers:
         block.append(
             kit.list_table(
-                ["响应头", "值"],
-                [[_clip(k, 200), _clip(v, HEADER_CLIP)] for k, v in headers.items()],
+                [kit.t("report.headers"), kit.t("report.header_value")],
+                [[kit.clip(k, 200), kit.clip(v, HEADER_CLIP)] for k, v in headers.items()],
                 [40 * mm, kit.width - 40 * mm],
                 kit.mono,
             )
@@ -481,28 +504,40 @@ def _snapshot_block(kit: _Kit, snap: dict[str, Any]) -> list[Any]:
     return block
 
 
-def _capture_rows(snap: dict[str, Any]) -> list[tuple[str, Any]]:
+def _capture_rows(kit: _Kit, snap: dict[str, Any]) -> list[tuple[str, Any]]:
     """How this fetch was made: crawl or browser capture, its environment, and its failure if any."""
-    way = "浏览器取证抓取（Chromium）" if snap.get("capture") == "evidence" else "常规抓取"
+    way = kit.t("report.way_browser") if snap.get("capture") == "evidence" else kit.t("report.way_crawl")
+    attempts = kit.t("report.attempts", n=snap["attempts"]) if (snap.get("attempts") or 1) > 1 else ""
+    unrecorded = kit.t("report.not_recorded")
     rows: list[tuple[str, Any]] = [
-        ("抓取方式", way + (f"，尝试 {snap['attempts']} 次" if (snap.get("attempts") or 1) > 1 else "")),
-        ("浏览器标识", _clip(snap.get("user_agent"), 400) if snap.get("user_agent") else "（未记录）"),
-        ("浏览器版本", _clip(snap.get("browser_version"), 200) if snap.get("browser_version") else "（无）"),
-        ("出口网络", _clip(snap.get("egress"), 200) if snap.get("egress") else "（未记录）"),
+        (kit.t("report.way"), way + attempts),
+        (
+            kit.t("report.user_agent"),
+            kit.clip(snap.get("user_agent"), 400) if snap.get("user_agent") else unrecorded,
+        ),
+        (
+            kit.t("report.browser_version"),
+            kit.clip(snap.get("browser_version"), 200)
+            if snap.get("browser_version")
+            else kit.t("report.none"),
+        ),
+        (kit.t("report.egress"), kit.clip(snap.get("egress"), 200) if snap.get("egress") else unrecorded),
     ]
     if snap.get("failed_reason"):
-        rows.append(("抓取结果", f"失败：{_clip(snap['failed_reason'], CLIP)}（无网页、无截图）"))
+        rows.append(
+            (kit.t("report.result"), kit.t("report.failed", reason=kit.clip(snap["failed_reason"], CLIP)))
+        )
     return rows
 
 
 def _snapshots_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
     """四、网页快照: every fetch of the page, oldest first."""
     snaps = facts["snapshots"]
-    block: list[Any] = [_p(f"四、网页快照（共 {len(snaps)} 次抓取）", kit.heading)]
+    block: list[Any] = [_p(kit.t("report.snapshots", n=len(snaps)), kit.heading)]
     for snap in snaps:
         block.extend(_snapshot_block(kit, snap))
     if not snaps:
-        block.append(_p("（无网页快照）", kit.base))
+        block.append(_p(kit.t("report.no_snapshots"), kit.base))
     return block
 
 
@@ -512,11 +547,11 @@ def _prices_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
 
     prices = facts["price_history"]
     if not prices:
-        return [_p("五、价格记录", kit.heading), _p("（无价格记录）", kit.base)]
+        return [_p(kit.t("report.prices"), kit.heading), _p(kit.t("report.no_prices"), kit.base)]
     return [
-        _p("五、价格记录", kit.heading),
+        _p(kit.t("report.prices"), kit.heading),
         kit.list_table(
-            ["序号", "观测时间（北京时间）", "价格"],
+            [kit.t("report.col_n"), kit.t("report.col_observed"), kit.t("report.col_price")],
             [
                 [i, p["observed_at_shanghai"], _money(p["price"], p["currency"])]
                 for i, p in enumerate(prices, 1)
@@ -533,18 +568,18 @@ def _audit_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
 
     audit = facts.get("audit") or []
     if not audit:
-        return [_p("六、处理记录", kit.heading), _p("（无处理记录）", kit.base)]
+        return [_p(kit.t("report.audit"), kit.heading), _p(kit.t("report.no_audit"), kit.base)]
     return [
-        _p("六、处理记录", kit.heading),
+        _p(kit.t("report.audit"), kit.heading),
         kit.list_table(
-            ["序号", "时间（北京时间）", "操作人", "操作", "备注"],
+            [kit.t(f"report.col_{c}") for c in ("n", "time", "by", "action", "note")],
             [
                 [
                     i,
                     e["at_shanghai"],
-                    _clip(e.get("by"), CLIP),
+                    kit.clip(e.get("by"), CLIP),
                     e.get("action_label") or e.get("action"),
-                    _clip(e.get("note"), CLIP),
+                    kit.clip(e.get("note"), CLIP),
                 ]
                 for i, e in enumerate(audit, 1)
             ],
@@ -561,27 +596,21 @@ def _integrity_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
 
     key = facts["key"]
     return [
-        _p("七、电子数据完整性校验（SHA-256）", kit.heading),
+        _p(kit.t("report.integrity"), kit.heading),
         kit.list_table(
-            ["文件名", "大小（字节）", "SHA-256"],
+            [kit.t("report.col_file"), kit.t("report.col_size"), "SHA-256"],
             [[f["name"], f"{f['size']:,}", f["sha256"]] for f in facts["files"]],
             [48 * mm, 24 * mm, kit.width - 72 * mm],
             kit.mono,
         ),
         Spacer(1, 2 * mm),
-        _p(
-            "清单文件 manifest.json 记载上表及证据包内全部文件（含本笔录 report.pdf）的哈希值，"
-            "并由本系统安装密钥签名（manifest.sig）。核验方法：markwatch evidence verify 证据包.zip "
-            f'--key "{key["fingerprint"]}"（指纹以出具单位公布的或本笔录纸质签字件所载的为准，'
-            "不能取自被核验的证据包本身），或按 docs/evidence.md 所述用 OpenSSL 自行核验。",
-            kit.small,
-        ),
+        _p(kit.t("report.verify_howto", fingerprint=key["fingerprint"]), kit.small),
         kit.kv_table(
             [
-                ("签名算法", "Ed25519（对 manifest.json 全部字节签名）"),
-                ("公钥", key["public_key"]),
-                ("公钥指纹", key["fingerprint"]),
-                ("可信时间戳", _timestamp_text(facts.get("timestamp") or {})),
+                (kit.t("report.sig_algorithm"), kit.t("report.sig_algorithm_value")),
+                (kit.t("report.public_key"), key["public_key"]),
+                (kit.t("report.fingerprint"), key["fingerprint"]),
+                (kit.t("report.trusted_time"), _timestamp_text(kit, facts.get("timestamp") or {})),
             ]
         ),
     ]
@@ -594,8 +623,13 @@ def _signature_section(kit: _Kit) -> Any:
     from reportlab.platypus import KeepTogether, Table, TableStyle
 
     sign_rows = [
-        [_p(who, kit.base), _p("", kit.base), _p("日期：", kit.base), _p("", kit.base)]
-        for who in ("提取人（签名）：", "见证人（签名）：", "电子数据持有人（签名/盖章）：")
+        [
+            _p(kit.t(who), kit.base),
+            _p("", kit.base),
+            _p(kit.t("report.sign_date"), kit.base),
+            _p("", kit.base),
+        ]
+        for who in ("report.sign_extractor", "report.sign_witness", "report.sign_holder")
     ]
     signatures = Table(
         sign_rows, colWidths=[60 * mm, 56 * mm, 16 * mm, kit.width - 132 * mm], rowHeights=14 * mm
@@ -610,7 +644,7 @@ def _signature_section(kit: _Kit) -> Any:
             ]
         )
     )
-    return KeepTogether([_p("八、签名", kit.heading), signatures])
+    return KeepTogether([_p(kit.t("report.signatures"), kit.heading), signatures])
 
 
 def _build_pdf(kit: _Kit, facts: dict[str, Any], story: Callable[[], list[Any]]) -> bytes:
@@ -619,11 +653,11 @@ def _build_pdf(kit: _Kit, facts: dict[str, Any], story: Callable[[], list[Any]])
     return numbered_pdf(
         kit,
         story(),
-        title=f"电子数据提取笔录 MW-{lead['id']}",
+        title=kit.t("report.doc_title", id=lead["id"]),
         author=f"{tool['name']} {tool['version']}",
-        subject="电子数据提取笔录",
+        subject=kit.t("report.title"),
         created_utc=facts["exported"]["at_utc"],
-        footer=f"电子数据提取笔录 · 线索 MW-{lead['id']} · 公钥指纹 {key['fingerprint']}",
+        footer=kit.t("report.footer", id=lead["id"], fingerprint=key["fingerprint"]),
     )
 
 
@@ -669,7 +703,7 @@ def numbered_pdf(
                 self.saveState()
                 self.setFont(kit.font, 7.5)
                 self.setFillColor(colors.grey)
-                self.drawRightString(A4[0] - 18 * mm, 10 * mm, f"第 {number} 页 共 {total} 页")
+                self.drawRightString(A4[0] - 18 * mm, 10 * mm, kit.t("report.page", n=number, total=total))
                 self.restoreState()
                 super().showPage()
             super().save()
@@ -721,16 +755,18 @@ def _pictures_section(kit: _Kit, facts: dict[str, Any]) -> list[Any]:
     pictures = facts.get("pictures") or []
     block: list[Any] = []
     for n, (name, data) in enumerate(pictures, 1):
-        what = "页面截图" if name.startswith("screenshots/") else "商品图片"
-        heading = "九、截图与商品图片" if n == 1 else None
+        what = (
+            kit.t("report.picture_shot") if name.startswith("screenshots/") else kit.t("report.picture_image")
+        )
+        heading = kit.t("report.pictures") if n == 1 else None
         block.append(PageBreak())
         if heading:
             block.append(_p(heading, kit.heading))
-        block.append(_p(f"图 {n}：{what}（证据包内文件 {name}）", kit.label))
+        block.append(_p(kit.t("report.figure", n=n, what=what, name=name), kit.label))
         try:
             width, height = ImageReader(io.BytesIO(data)).getSize()
         except Exception:  # noqa: BLE001 - bytes as served may be anything; the file itself is in the packet
-            block.append(_p("（此图片格式无法在笔录中显示，原始文件见证据包）", kit.base))
+            block.append(_p(kit.t("report.unshowable"), kit.base))
             continue
         room_w, room_h = kit.width, kit.height - 30 * mm
         scale = min(room_w / width, room_h / height)
@@ -747,11 +783,3 @@ def _money(value: Any, currency: Any) -> str:
 
 def _or_dash(value: Any) -> str:
     return "—" if value is None or value == "" else str(value)
-
-
-def _clip(text: Any, limit: int) -> str:
-    """Long scraped text shortened for the report; the full text is in manifest.json and the snapshots."""
-    if not text:
-        return "—"
-    text = str(text)
-    return text if len(text) <= limit else text[:limit] + f"……（共 {len(text):,} 字，全文见 manifest.json）"

@@ -21,6 +21,7 @@ from review.deps import (
     JsonBodyDep,
     SessionDep,
     UserDep,
+    lang_of,
     scope_of,
     sees_internals,
 )
@@ -253,6 +254,7 @@ def evidence(
             via=via,
             settings=settings,
             witness=witness,
+            lang=lang_of(request),  # report.pdf in the language of the page it was asked from
         )
     except InvalidWitness as exc:
         raise HTTPException(400, str(exc)) from None
