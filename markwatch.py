@@ -99,13 +99,17 @@ def _t(key: str, /, **values: Any) -> str:
     return translate(key, LANG, **values)
 
 
-def _lang_callback(value: str | None) -> str | None:
-    global LANG
-    if value is None:
-        return value
+def _one_of_languages(value: str) -> str:
+    """``en`` or ``zh`` from what a user typed (en_US, zh-CN…); BadParameter for anything else."""
     if not value.lower().replace("-", "_").startswith(("zh", "en")):
         raise typer.BadParameter(translate("cli.bad_lang", LANG, value=value))
-    LANG = "en" if value.lower().startswith("en") else DEFAULT_LANG
+    return "en" if value.lower().startswith("en") else DEFAULT_LANG
+
+
+def _lang_callback(value: str | None) -> str | None:
+    global LANG
+    if value is not None:
+        LANG = _one_of_languages(value)
     return value
 
 
@@ -1365,6 +1369,15 @@ def evidence_export(
     as_user: Annotated[
         str | None, typer.Option("--as", help="The markwatch user exporting (提取人); default the OS login.")
     ] = None,
+    report_lang: Annotated[
+        str,
+        typer.Option(
+            "--report-lang",
+            callback=lambda value: _one_of_languages(value),
+            help="zh or en: the language of report.pdf. Chinese unless asked: it is the 电子数据提取笔录, "
+            "whatever language the shell's locale prints in.",
+        ),
+    ] = "zh",
 ) -> None:
     """Export a lead's sealed evidence packet (ZIP with signed manifest and PDF report); an audit event."""
     import getpass
@@ -1389,7 +1402,7 @@ def evidence_export(
                 raise MarkwatchError(_t("cli.no_active_user", name=as_user))
     user = as_user or getpass.getuser()  # a login that is no markwatch user is still recorded by name
     data = build_packet(
-        db, lead_id, user_name=user, now=now, via="cli", settings=settings, witness=witness, lang=LANG
+        db, lead_id, user_name=user, now=now, via="cli", settings=settings, witness=witness, lang=report_lang
     )
     with open(target, "xb") as handle:
         handle.write(data)

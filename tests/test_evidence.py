@@ -570,15 +570,18 @@ def test_an_english_report_has_english_words_and_the_same_manifest(
     assert verify_packet(english).ok
 
 
-def test_cli_export_in_english_writes_an_english_report(cli, db: Database, lead_id: int, tmp_path: Path):
+def test_cli_export_writes_an_english_report_only_when_asked(cli, db: Database, lead_id: int, tmp_path: Path):
     out = tmp_path / "线索-en.zip"
-    result = cli("--lang", "en", "evidence", "export", lead_id, "--out", out)
+    result = cli("evidence", "export", lead_id, "--out", out, "--report-lang", "en")
     assert result.exit_code == 0, result.stderr
     english_report(pdf_text(out.read_bytes(), tmp_path))
+    # an English command line (the cli fixture's locale, and --lang en) still writes the Chinese record
     chinese = tmp_path / "线索-zh.zip"
-    assert cli("--lang", "zh", "evidence", "export", lead_id, "--out", chinese).exit_code == 0
+    assert cli("--lang", "en", "evidence", "export", lead_id, "--out", chinese).exit_code == 0
     text = pdf_text(chinese.read_bytes(), tmp_path)
     assert "电子数据提取笔录" in text and "一、基本情况" in text and "Electronic data" not in text
+    refused = cli("evidence", "export", lead_id, "--out", tmp_path / "x.zip", "--report-lang", "fr")
+    assert refused.exit_code == 2 and "fr" in refused.stderr
 
 
 def test_no_cjk_font_is_refused_with_the_package_to_install(
