@@ -386,8 +386,15 @@ def test_the_api_keeps_fastapis_validation_errors(client: TestClient, token: str
 def test_bulk_confirm_and_bulk_dismiss_needs_a_reason(client: TestClient, db, world) -> None:
     login(client, "审核员")
     ids = [world["ksf"], world["ksf_low"]]
-    refused = post_form(client, "/bulk", {"action": "dismiss", "ids": ids})
-    assert refused.status_code == 400
+    refused = post_form(client, "/bulk", {"action": "dismiss", "ids": ids, "next": "/?since=all"})
+    # no error page: back on the same queue, which says the reason is missing and still shows the leads
+    assert refused.status_code == 303 and refused.headers["location"].startswith("/?since=all&bulk_error=")
+    queue = client.get(refused.headers["location"]).text
+    assert 'id="bulk-error"' in queue and "驳回" in queue and "康帅傅" in queue
+    with db.session() as s:
+        assert {s.get(Lead, i).status for i in ids} == {"new"}
+    forged = client.get("/?since=all&bulk_error=error.403").text
+    assert 'id="bulk-error"' not in forged  # only the messages a bulk form can get
     done = post_form(client, "/bulk", {"action": "confirm", "ids": ids, "next": "/?since=all"})
     assert done.status_code == 303 and "done=2" in done.headers["location"]
     with db.session() as s:

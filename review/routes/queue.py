@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from review import format as fmt
 from review.counts import counts_alongside
-from review.decisions import ROLES, DecisionRefused, LeadConflict, check_request, decide
+from review.decisions import NEEDS_NOTE, ROLES, DecisionRefused, LeadConflict, check_request, decide
 from review.deps import (
     DECIDERS,
     BadInput,
@@ -97,6 +97,7 @@ def queue(request: Request, session: SessionDep, user: UserDep, page: int = 1) -
         can_decide=user.role in DECIDERS["confirm"],
         next_url=request.url.path + "?" + request.url.query,
         notice=params.get("done"),
+        bulk_error=params.get("bulk_error") if params.get("bulk_error") in BULK_ERRORS else None,
         view=QueueView({k: v for k, v in params.items() if k in FILTER_PARAMS}),
         triage_end=_triage_end(params),
         thumbnails=first_images(session=session, listing_ids=[r.listing_id for r in result.rows]),
@@ -120,6 +121,9 @@ def _fresh_ids(rows: list[QueueRow], since: datetime | None) -> set[int]:
     }
 
 
+BULK_ERRORS = {*NEEDS_NOTE.values(), "error.department"}  # what a bulk form can lack: shown on the queue
+
+
 @router.post("/bulk", dependencies=[CsrfDep])
 def bulk(
     request: Request,
@@ -135,7 +139,12 @@ def bulk(
     """One decision on the selected leads, each on the version the queue page showed (``versions``:
     ``id:version`` of every row). A lead changed since, or whose status does not allow the decision, is
     skipped and reported back (``changed=`` and ``refused=`` with their ids); the others are decided."""
-    check_request(user, action, note, department or None)
+    back = safe_next(next)
+    joiner = "&" if "?" in back else "?"
+    try:
+        check_request(user, action, note, department or None)
+    except DecisionRefused as exc:  # a missing reason: back on the same queue, which says what is missing
+        return RedirectResponse(f"{back}{joiner}{urlencode({'bulk_error': exc.detail})}", status_code=303)
     if not ids:
         raise HTTPException(400, "error.no_selection")
     shown = _versions(versions or [])
@@ -164,8 +173,6 @@ def bulk(
         else:
             done.append(lead.id)
     session.commit()
-    back = safe_next(next)
-    joiner = "&" if "?" in back else "?"
     report = urlencode(
         {"done": len(done)}
         | ({"changed": ",".join(map(str, changed))} if changed else {})
