@@ -5,6 +5,8 @@ in the evidence PDF's table."""
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from factories import ReasonStub, ScoreStub, login, make_brand, make_lead, make_user
@@ -71,23 +73,19 @@ def test_the_evidence_report_lists_reasons_the_same_way() -> None:
 
     seen: list[list[object]] = []
 
-    class Kit:
-        heading = label = base = None
-        width = 500.0
-
-        def kv_table(self, rows: object) -> object:
-            return rows
-
-        def list_table(self, header: object, rows: list[list[object]], *_: object) -> object:
-            seen.extend(rows)
-            return rows
+    class Kit(report.Kit):  # the report's own layout kit, keeping the rows of its tables
+        def list_table(
+            self, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float], style: Any
+        ) -> Any:
+            seen.extend(list(row) for row in rows)
+            return super().list_table(header, rows, widths, style)
 
     facts = {
         "lead": {"violation": "banned_agri_input"},
         "score": {},
         "reasons": [{"signal": r.signal, "weight": r.weight, "detail": r.detail} for r in REASONS],
     }
-    report._findings_section(Kit(), facts)  # type: ignore[arg-type]
+    report._findings_section(Kit(report.cjk_font()), facts)
     assert [row[3] for row in seen] == ["禁用（毒鼠强）", "含售假暗语（专柜同款、原单）"]
 
 
