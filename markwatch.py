@@ -1356,6 +1356,29 @@ evidence_app = typer.Typer(
 app.add_typer(evidence_app, name="evidence")
 
 
+def _check_packet_target(target: Path) -> None:
+    """A packet is never written over a file, nor into a folder that is not there."""
+    if target.exists():
+        raise MarkwatchError(_t("cli.packet_exists", file=target))
+    if not target.parent.is_dir():
+        raise MarkwatchError(_t("cli.no_directory", dir=target.parent))
+
+
+def _exporting_user(db: Database, as_user: str | None) -> str:
+    """The name an export is recorded under: ``--as`` (an active markwatch user), else the OS login (a
+    login that is no markwatch user is still recorded by name)."""
+    import getpass
+
+    if as_user is None:
+        return getpass.getuser()
+    from storage.evidence import is_active_user
+
+    with db.session() as session:
+        if not is_active_user(session=session, name=as_user):
+            raise MarkwatchError(_t("cli.no_active_user", name=as_user))
+    return as_user
+
+
 @evidence_app.command("export")
 def evidence_export(
     lead_id: Annotated[int, typer.Argument(help="The lead's number (MW-<id> in the app).")],
@@ -1380,7 +1403,6 @@ def evidence_export(
     ] = "zh",
 ) -> None:
     """Export a lead's sealed evidence packet (ZIP with signed manifest and PDF report); an audit event."""
-    import getpass
     from datetime import UTC, datetime
 
     from review.evidence import build_packet, fingerprint
@@ -1389,18 +1411,9 @@ def evidence_export(
     settings = get_settings()
     now = datetime.now(UTC)
     target = out_file or Path.cwd() / packet_file_name(lead_id, now, settings)
-    if target.exists():
-        raise MarkwatchError(_t("cli.packet_exists", file=target))
-    if not target.parent.is_dir():
-        raise MarkwatchError(_t("cli.no_directory", dir=target.parent))
+    _check_packet_target(target)
     db = database()
-    if as_user is not None:
-        from storage.evidence import is_active_user
-
-        with db.session() as session:
-            if not is_active_user(session=session, name=as_user):
-                raise MarkwatchError(_t("cli.no_active_user", name=as_user))
-    user = as_user or getpass.getuser()  # a login that is no markwatch user is still recorded by name
+    user = _exporting_user(db, as_user)
     data = build_packet(
         db, lead_id, user_name=user, now=now, via="cli", settings=settings, witness=witness, lang=report_lang
     )
@@ -1667,7 +1680,6 @@ def cases_export(
     ] = None,
 ) -> None:
     """Export a case's sealed evidence packet: every lead's packet and the documents, signed; audited."""
-    import getpass
     from datetime import UTC, datetime
 
     from review.cases.service import case_packet_file_name, export_case_packet
@@ -1677,18 +1689,9 @@ def cases_export(
     wanted = _case_number(case_id)
     now = datetime.now(UTC)
     target = out_file or Path.cwd() / case_packet_file_name(wanted, now, settings)
-    if target.exists():
-        raise MarkwatchError(_t("cli.packet_exists", file=target))
-    if not target.parent.is_dir():
-        raise MarkwatchError(_t("cli.no_directory", dir=target.parent))
+    _check_packet_target(target)
     db = database()
-    if as_user is not None:
-        from storage.evidence import is_active_user
-
-        with db.session() as session:
-            if not is_active_user(session=session, name=as_user):
-                raise MarkwatchError(_t("cli.no_active_user", name=as_user))
-    user = as_user or getpass.getuser()
+    user = _exporting_user(db, as_user)
     try:
         data = export_case_packet(db, wanted, user_name=user, settings=settings, now=now, via="cli")
     except NotFound:
