@@ -736,10 +736,7 @@ class MarkIndex:
             return got
         cands: set[int] = set(self.latin_exact.get(text, ()))
         if len(text) >= 3:
-            for k in latin_keys(text):
-                hit = self.latin_keys.get(k)
-                if hit:
-                    cands.update(hit)
+            cands.update(*filter(None, map(self.latin_keys.get, latin_keys(text))))
         keep = []
         keys = _word_keys(text)
         marks = self.marks
