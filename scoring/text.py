@@ -100,6 +100,15 @@ def latin_fold(text: str) -> str:
     """Map confusable letters of other scripts to Latin and strip accents (keeps digits). A sign that
     stands for a letter ($ony, N!ke, |phone) counts only when it touches a letter: a pipe or an
     exclamation mark between spaces is punctuation."""
+    # word by word, each word remembered (titles repeat their words): a space is neither a letter nor
+    # a sign for one, and nothing decomposes across it, so each word folds as it would in the whole
+    if " " not in text:
+        return _latin_fold_word(text)
+    return " ".join(map(_latin_fold_word, text.split(" ")))
+
+
+@functools.lru_cache(maxsize=65536)
+def _latin_fold_word(text: str) -> str:
     text = strip_accents(text)
     letters = confusable_letters()
     out = []
