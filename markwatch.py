@@ -23,7 +23,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from demo import BRANDS_FILE, PORTS
 from review.format import percent, printable, reason_detail
-from review.i18n import DEFAULT_LANG, MESSAGES, job_name, label, schedule_words, translate
+from review.i18n import DEFAULT_LANG, MESSAGES, job_name, label, normalise, schedule_words, translate
 from settings import get_settings, installed_version
 from storage import Database, MarkwatchError, NotFound, open_database
 
@@ -1818,18 +1818,19 @@ def cases_export(
 
 def _said(exc: MarkwatchError) -> str:
     """An error's message in the command line's language: its catalogue entry when it names one; a
-    refused file's heading, and those of its problems the catalogue has for the command line
-    (brands.registry_file.FileRefused)."""
+    refused file's heading and problems (brands.registry_file.FileRefused): in English each problem's
+    own message, which names the file's keys and the brand, otherwise its catalogue entry, worded for a
+    file (review.registrations.problem_text)."""
     problems = getattr(exc, "problems", None)
     if isinstance(problems, list) and all(hasattr(p, "source") for p in problems):
+        from review.registrations import problem_text
+
         what = _t(f"err.what.{getattr(exc, 'what', 'file')}")
         lines = [_t("err.file_refused", what=what, n=len(problems))]
         for p in problems:
             where = f"{p.source}:{p.line}" if p.line else p.source
-            said = p.message  # English naming the file's keys: the portal's wording (registry.*) fits no file
-            if p.key and p.key.startswith("err.") and p.key in MESSAGES:
-                said = _t(p.key, **dict(p.values))
-            lines.append(f"  {where}: {said}")
+            translated = p.key in MESSAGES and normalise(LANG) != "en"
+            lines.append(f"  {where}: {problem_text(p, LANG, in_file=True) if translated else p.message}")
         return "\n".join(lines)
     key = getattr(exc, "key", None)
     if key and key in MESSAGES:

@@ -629,6 +629,80 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "正品最低单价不能为负数：{value}",
         "the price floor cannot be negative: {value}",
     ),
+    # a registry file's problems the form cannot have, and the file's wording where the form's would
+    # mislead (``.in_file``, review.registrations.problem_text)
+    "registry.lacks_class.in_file": (
+        '注册号“{number}”缺少 nice_class（尼斯分类）：每条注册写成 {{number: "12216619", nice_class: 25}}',
+        "the registration “{number}” lacks nice_class: write each registration as "
+        '{{number: "12216619", nice_class: 25}}',
+    ),
+    "registry.number.in_file": (
+        "注册号“{number}”不是商标局的注册号：只写 6–9 位数字（如 12216619）；"
+        "马德里国际注册请加 international: true",
+        "“{number}” is not a CNIPA registration number: write its 6–9 digits only (e.g. 12216619); for a "
+        "Madrid international registration add `international: true`",
+    ),
+    "registry.not_utf8": (
+        "文件不是 UTF-8 文本（第 {byte} 字节）：请以 UTF-8 编码保存",
+        "not UTF-8 text (byte {byte}); save the file as UTF-8",
+    ),
+    "registry.broken_yaml": ("YAML 语法错误（{problem}），请修正", "broken YAML: {problem}; fix the syntax"),
+    "registry.unsafe_yaml": (
+        "不接受的 YAML 写法：不能使用别名（*name），列表和映射也不能嵌套过深，请直接写出各项的值",
+        "YAML that is not allowed here: {problem}",
+    ),
+    "registry.file_empty": (
+        "文件为空：顶层须有 brands: 列表",
+        "the file is empty; it needs a top-level `brands:` list",
+    ),
+    "registry.no_brands": ("缺少顶层的 brands: 列表", "missing the top-level `brands:` list"),
+    "registry.brands_not_list": (
+        "brands 须为品牌列表（每项以 - name: ... 开头）",
+        "`brands` must be a list of brands (each item starting with `- name: ...`)",
+    ),
+    "registry.not_mapping": ("此处须为“键: 值”形式的若干行", "this must be a mapping of `key: value` lines"),
+    "registry.key_not_word": ("键须为单词（如 name）", "a key must be a word such as `name`"),
+    "registry.unknown_key": (
+        "未知的键“{word}”；可用的键：{allowed}",
+        "unknown key `{word}`; allowed keys: {allowed}",
+    ),
+    "registry.unknown_key_hint": (
+        "未知的键“{word}”（是否应为“{hint}”？）",
+        "unknown key `{word}` (did you mean `{hint}`?)",
+    ),
+    "registry.key_twice": ("键“{word}”出现了两次，请只保留一个", "key `{word}` appears twice; keep one"),
+    "registry.no_name": (
+        "品牌缺少 name：每个品牌都须以 name: 写明其主商标",
+        "a brand has no `name`: every brand needs its primary mark as `name:`",
+    ),
+    "registry.not_list": ("此处须为列表，如 [a, b]", "this must be a list, e.g. `[a, b]`"),
+    "registry.registrations_not_list": (
+        "registrations 须为 {number, nice_class} 的列表",
+        "`registrations` must be a list of {number, nice_class}",
+    ),
+    "registry.not_flag": (
+        "注册的“{word}”须为 true 或 false",
+        "`{word}` of a registration must be true or false",
+    ),
+    "registry.image_needs_file": (
+        "官方图片“{image}”：图片须随磁盘上的品牌库文件提供",
+        "official image “{image}”: images need a registry file on disk",
+    ),
+    "registry.image_outside": (
+        "官方图片“{image}”不在品牌库文件所在的文件夹内：请把图片放在文件旁边，并写相对路径",
+        "official image “{image}” lies outside the registry file's folder; put the image beside the file "
+        "and give a relative path",
+    ),
+    "registry.no_image": ("官方图片“{image}”不存在", "official image “{image}” does not exist"),
+    "registry.not_image": (
+        "官方图片“{image}”不是图片（应为 JPEG、PNG、WebP 等）",
+        "official image “{image}” is not an image (JPEG, PNG, WebP…)",
+    ),
+    "registry.duplicate_name": (
+        "品牌名称“{name}”重复：第 {line} 行已有该品牌；一个名称只能对应一个品牌，请合并这两条",
+        "duplicate name “{name}”: the brand is already at line {line}; a name identifies one brand — merge "
+        "the two entries",
+    ),
     "marks.shared_overlap": (
         "商标“{mark}”也属于品牌“{other}”（{where}），双方都在第 {classes} 类；"
         "同一商标只能由尼斯分类互不重叠的品牌共用",
