@@ -1479,6 +1479,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.what.brand registry": ("品牌库文件", "brand registry"),
     "err.what.platform profile": ("平台配置文件", "platform profile"),
     "err.cannot_read_file": ("无法读取该文件：{reason}", "cannot read the file: {reason}"),
+    "err.no_platform_profile": (
+        "没有名为“{name}”的平台配置；用 markwatch platforms list 查看",
+        "no platform profile named '{name}'; see `markwatch platforms list`",
+    ),
+    "err.no_platform_profile_to_add": (
+        "没有名为“{name}”的平台配置；用 markwatch platforms list 查看，"
+        "或用 markwatch platforms add 平台配置.yaml 添加",
+        "no platform profile named '{name}'; see `markwatch platforms list`, or add one with "
+        "`markwatch platforms add PROFILE.yaml`",
+    ),
+    "err.platform_without_profile": (
+        "平台“{name}”没有可供抓取的平台配置；请用 platforms add 添加",
+        "platform '{name}' has no profile to crawl; add one: `platforms add`",
+    ),
+    "err.platform_disabled": (
+        "平台 {name} 已停用，不会抓取；用 markwatch platforms enable {name} 启用",
+        "platform {name} is disabled, so it is not crawled; "
+        "enable it with `markwatch platforms enable {name}`",
+    ),
+    "err.no_platform": (
+        "没有名为“{name}”的平台；用 markwatch platforms list 查看",
+        "no platform named '{name}'; see `markwatch platforms list`",
+    ),
+    "err.no_lead": ("没有线索 {id}", "no lead {id}"),
+    "err.no_lead_queue": (
+        "没有线索 {id}；网页上的待审队列（/）列出全部线索",
+        "no lead {id}; the queue (`/` in the web app) lists the leads",
+    ),
+    "err.cannot_fetch": ("无法获取 {target}：{reason}", "cannot fetch {target}: {reason}"),
+    "err.only_http": (
+        "{target}：只能获取 http(s) 地址；已保存的页面请以文件形式给出",
+        "{target}: only http(s) addresses are fetched; give a saved page as a file",
+    ),
+    "err.cannot_read": ("无法读取 {path}：{reason}", "cannot read {path}: {reason}"),
+    "err.crawl_running": (
+        "该平台已有一个抓取正在运行（进程 {pid}）；请等待其结束或将其停止",
+        "a crawl of this platform is already running (process {pid}); wait for it or stop it",
+    ),
+    "err.redis": ("无法使用 {url} 上的 Redis：{reason}", "cannot use Redis at {url}: {reason}"),
     # `markwatch evidence verify` (review.evidence.verify)
     "verify.not_packet": ("不是证据包：{problem}", "not an evidence packet: {problem}"),
     "verify.expected_pinned": ("用 --key 给出", "given with --key"),
