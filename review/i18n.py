@@ -1271,7 +1271,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.help.users.add.name": ("登录名。", "Login name."),
     "cli.help.users.add.role": (
-        "admin | reviewer | investigator | brand_owner。",
+        "角色：admin（管理员）| reviewer（审核员）| investigator（调查员）| brand_owner（权利人）。",
         "admin | reviewer | investigator | brand_owner.",
     ),
     "cli.help.users.add.brand": (
