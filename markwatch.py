@@ -439,7 +439,7 @@ def score_file(
 ) -> None:
     """Score a listings file: one score record per input line, in input order."""
     from brands.queueing import ScoreQueue, score_queue
-    from brands.service import Scorer, registry_from_path
+    from brands.scorer import Scorer, registry_from_path
     from scoring.parallel import EvidenceWorkers
 
     settings = get_settings()
@@ -449,7 +449,7 @@ def score_file(
         path = score_queue(db, settings, registry=registry)
     else:
         import scoring
-        from storage.queue import QueueRules
+        from storage.queue_rules import QueueRules
 
         assert registry is not None  # no database only with --brands
         scorer = Scorer(registry=registry, context=scoring.ScoringContext(), model=None)
