@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from sqlalchemy.orm import Session
+    from typer._click import Context as ClickContext  # what Typer's command classes are given
+    from typer._click import HelpFormatter
 
     from brands.queueing import ScoreQueue
     from crawler.run import CrawlRunSummary
@@ -56,7 +58,7 @@ _TYPER_WORDS = {
 
 
 @contextmanager
-def _help_said(command: TyperCommand | TyperGroup, ctx: typer.Context) -> Iterator[None]:
+def _help_said(command: TyperCommand | TyperGroup, ctx: ClickContext) -> Iterator[None]:
     """While help is drawn: the help of the command, of its options and arguments and of the commands it
     lists as their catalogue entries in the command line's language instead of their keys, and Typer's
     own words from the catalogue; all as they were afterwards."""
@@ -81,7 +83,7 @@ def _help_said(command: TyperCommand | TyperGroup, ctx: typer.Context) -> Iterat
             setattr(rich_utils, name, word)
 
 
-def _write_usage(command: TyperCommand | TyperGroup, ctx: typer.Context, formatter: Any) -> None:
+def _write_usage(command: TyperCommand | TyperGroup, ctx: ClickContext, formatter: HelpFormatter) -> None:
     pieces = " ".join(command.collect_usage_pieces(ctx))
     formatter.write_usage(ctx.command_path, pieces, prefix=_t("cli.usage.usage"))
 
@@ -90,14 +92,14 @@ class _SpokenCommand(TyperCommand):
     """A command whose help texts are catalogue keys, said in the command line's language when help is
     shown: Typer builds every command before Click has read ``--lang``, so no text can be chosen earlier."""
 
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_help(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
         with _help_said(self, ctx):
             super().format_help(ctx, formatter)
 
-    def format_usage(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_usage(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
         _write_usage(self, ctx, formatter)
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
         allowed, ctx.allow_extra_args = ctx.allow_extra_args, True  # so that markwatch words the refusal
         try:
             rest = super().parse_args(ctx, args)
@@ -111,14 +113,14 @@ class _SpokenCommand(TyperCommand):
 class _SpokenGroup(TyperGroup):
     """A group of commands that says its help, and an unknown command, like _SpokenCommand."""
 
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_help(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
         with _help_said(self, ctx):
             super().format_help(ctx, formatter)
 
-    def format_usage(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_usage(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
         _write_usage(self, ctx, formatter)
 
-    def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: ClickContext, args: list[str]) -> Any:
         name = args[0]
         if self.get_command(ctx, name) is None and not name.startswith("-") and not ctx.resilient_parsing:
             close = difflib.get_close_matches(name, self.list_commands(ctx))
