@@ -1,4 +1,4 @@
-"""The compiled registry kept on disk (brands.index_cache, brands.service.registry_from_path): used
+"""The compiled registry kept on disk (brands.index_cache, brands.scorer.registry_from_path): used
 when the registry and the scorer are the same, rebuilt when either changed, and never trusted when
 damaged, foreign or badly placed."""
 
@@ -12,7 +12,7 @@ import pytest
 
 import scoring
 from brands import index_cache
-from brands.service import registry_from_path
+from brands.scorer import registry_from_path
 from scoring import matcher
 from scoring.types import Listing
 
