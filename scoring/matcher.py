@@ -100,17 +100,6 @@ class Match:
 
 
 @dataclass(frozen=True)
-class _CharHits:
-    """The marks one title character finds (``MarkIndex._char_hits``), arranged by mark."""
-
-    by_mark: dict[int, tuple[tuple[int, bool], ...]]  # mark -> (position, exact?) in index order
-    rank: dict[int, int]  # mark -> its place among the marks found, in index order
-    marks: frozenset[int]
-    twice: frozenset[int]  # marks found more than once by this character alone
-    pairs: frozenset[int]  # two-character marks holding the character itself
-
-
-@dataclass(frozen=True)
 class _Gram:
     """A Latin word of the title, or several joined (play station → playstation)."""
 
@@ -174,7 +163,6 @@ class MarkIndex:
         self.close_marks: dict[str, tuple[str, ...]] | None = None  # see with_close_marks
         self._latin_cache: dict[str, tuple[int, ...]] = {}
         self._hits_cache: dict[str, list[tuple[int, int, bool]]] = {}
-        self._char_cache: dict[str, _CharHits] = {}
         self._han_cache: dict[str, list[Match]] = {}
         self._latin_lengths = sorted({len(f) for f in self.latin_exact})
         self._max_latin = max(self._latin_lengths, default=0)
@@ -193,7 +181,7 @@ class MarkIndex:
         self.latin_keys = {k: tuple(sorted(v)) for k, v in latin_sets.items()}
 
     # a built index is kept on disk (scoring.registry.Registry.compiled): its tables, not its caches
-    _CACHES = ("_close_cache", "_latin_cache", "_hits_cache", "_char_cache", "_han_cache")
+    _CACHES = ("_close_cache", "_latin_cache", "_hits_cache", "_han_cache")
 
     def __getstate__(self) -> dict[str, Any]:
         state = {k: v for k, v in self.__dict__.items() if k not in self._CACHES}
@@ -248,66 +236,6 @@ class MarkIndex:
                 got.extend((mid, p, False) for mid, p in self.han_char.get(d, ()))
             self._hits_cache[c] = got
         return got
-
-    def _char_marks(self, c: str) -> _CharHits:
-        """The hits of c (``_char_hits``) arranged by mark (cached per index)."""
-        got = self._char_cache.get(c)
-        if got is None:
-            by_mark: dict[int, list[tuple[int, bool]]] = {}
-            for mid, p, st in self._char_hits(c):
-                by_mark.setdefault(mid, []).append((p, st))
-            got = _CharHits(
-                by_mark={mid: tuple(v) for mid, v in by_mark.items()},
-                rank={mid: r for r, mid in enumerate(by_mark)},
-                marks=frozenset(by_mark),
-                twice=frozenset(mid for mid, v in by_mark.items() if len(v) > 1),
-                pairs=frozenset(
-                    mid for mid, v in by_mark.items() if self.mark_len[mid] == 2 and any(st for _, st in v)
-                ),
-            )
-            self._char_cache[c] = got
-        return got
-
-    def _han_hits(self, h: str) -> dict[int, list[tuple[int, int, bool]]]:
-        """mark -> [(offset, mark position, strong)] for the marks worth a closer look: those hit twice
-        or more (characters or a pinyin bigram), and two-character marks holding a character of h
-        itself; strong: an exact character or a pinyin bigram. A mark hit once otherwise cannot match
-        (see _match_han_full), so it is never gathered: most marks a character finds are such."""
-        chars = [self._char_marks(c) for c in h]
-        cands: set[int] = set()
-        seen: set[int] = set()
-        for ch in chars:
-            cands |= ch.twice
-            cands |= ch.pairs
-            cands |= seen & ch.marks
-            seen |= ch.marks
-        bigrams: dict[int, list[tuple[int, int, bool]]] = {}
-        for i in range(len(h) - 1):
-            for k in _py2_keys(h[i], h[i + 1]):
-                for mid, p in self.han_py2.get(k, ()):
-                    lst = bigrams.setdefault(mid, [])
-                    lst.append((i - p, p, True))
-                    lst.append((i - p, p + 1, True))
-        if not cands and not bigrams:
-            return {}
-        cands.update(bigrams)
-        n = len(h)
-        py2_order = {mid: r for r, mid in enumerate(bigrams)}
-
-        def first_hit(mid: int) -> tuple[int, int]:
-            for i, ch in enumerate(chars):
-                r = ch.rank.get(mid)
-                if r is not None:
-                    return i, r
-            return n, py2_order[mid]
-
-        # in the order the marks are first hit, each mark's hits in the order of the title
-        hits: dict[int, list[tuple[int, int, bool]]] = {}
-        for mid in sorted(cands, key=first_hit):
-            lst = [(i - p, p, st) for i, ch in enumerate(chars) for p, st in ch.by_mark.get(mid, ())]
-            lst.extend(bigrams.get(mid, ()))
-            hits[mid] = lst
-        return hits
 
     def with_close_marks(self) -> MarkIndex:
         """Look up every character's look-alikes among the marks' characters now (this index, changed),
@@ -469,7 +397,21 @@ class MarkIndex:
         if not h:
             return []
         pseudo = _pseudo_chars(seg)  # Latin pinyin syllables standing between Han characters
-        hits = self._han_hits(h)
+        # mark -> [(offset, mark position, strong)]; strong: an exact character or a pinyin bigram
+        hits: dict[int, list[tuple[int, int, bool]]] = {}
+        for i, c in enumerate(h):
+            for mid, p, st in self._char_hits(c):
+                lst = hits.get(mid)
+                if lst is None:
+                    hits[mid] = [(i - p, p, st)]
+                else:
+                    lst.append((i - p, p, st))
+        for i in range(len(h) - 1):
+            for k in _py2_keys(h[i], h[i + 1]):
+                for mid, p in self.han_py2.get(k, ()):
+                    lst = hits.setdefault(mid, [])
+                    lst.append((i - p, p, True))
+                    lst.append((i - p, p + 1, True))
         out = []
         marks = self.marks
         gaps = han.gap_before
