@@ -513,7 +513,9 @@ def _strongest_brand(
     """Ask every brand signal for every brand involved; keep the brand with the highest risk."""
     best: _BrandVerdict | None = None
     for ev in evidence:
-        if signals.is_authorized(facts.listing, ev.brand):
+        # a brand neither named nor imitated has no features (brand_features): most brands the matcher
+        # finds are gated away by their goods
+        if ev.involved <= 0 or signals.is_authorized(facts.listing, ev.brand):
             continue
         feats, details = brand_features(facts, ev)
         if not feats:
