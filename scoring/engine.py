@@ -195,7 +195,7 @@ def _other_brands_line(
     """A Latin lookalike in a title that names another registered brand's genuine mark for the same
     goods is that brand's product line or model (华为 … MateBook, 联想 … GeekPro), not an imitation of
     the mark it resembles (MacBook, GoPro); a clear imitation (one cheap edit) still counts."""
-    if m.mark.script != "latin" or m.kind != "latin" or m.sim >= 0.9:
+    if m.mark.script != "latin" or m.kind != "latin" or m.sim >= 0.9 or not marks_named:
         return False
     classes = signals.brand_classes(registry.index.brands[bi])
     return any(

@@ -275,7 +275,7 @@ class MarkIndex:
             cur = best.get(key)
             if cur is None or _rank(m) > _rank(cur):
                 best[key] = m
-        raw_nfkc = unicodedata.normalize("NFKC", raw_title).casefold()
+        raw_nfkc = cased.casefold()
         for key, m in best.items():
             if m.kind == "exact" and m.mark.script != "latin" and m.mark.form not in raw_nfkc:
                 best[key] = _own_spelling(m, raw_nfkc) or m
@@ -322,17 +322,18 @@ class MarkIndex:
                         kind, detail = "evasion", f"{found} ≈ {m.mark.text} (用形似的片假名代替汉字)"
                     else:
                         kind, detail = "evasion", f"{found} ≈ {m.mark.text} (全角等字符变形)"
-                out.append(
-                    replace(
-                        m,
-                        start=start,
-                        end=end,
-                        kind=kind,
-                        raw=raw,
-                        detail=detail,
-                        found=seg.folded[start:end],
-                    )
-                )
+                # a copy with these fields changed (dataclasses.replace, without its per-call introspection)
+                placed = Match.__new__(Match)
+                placed.__dict__ = {
+                    **m.__dict__,
+                    "start": start,
+                    "end": end,
+                    "kind": kind,
+                    "raw": raw,
+                    "detail": detail,
+                    "found": seg.folded[start:end],
+                }
+                out.append(placed)
         if cross or (len(starts) > 2 and _pseudo_chars(seg)):
             out.extend(self._match_han_full(seg, raw_fold))
         return out
