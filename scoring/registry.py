@@ -142,11 +142,9 @@ def _dump_tables(state: dict[str, Any]) -> bytes:
     plain, other = {}, {}
     for name, table in state.items():
         try:
-            marshal.dumps(table)
+            plain[name] = marshal.dumps(_shared_values(table))
         except ValueError:  # an instance of a class (or of a subclass of dict): pickle writes it
             other[name] = table
-        else:
-            plain[name] = _shared_values(table)
     return marshal.dumps((plain, pickle.dumps(other, protocol=pickle.HIGHEST_PROTOCOL)))
 
 
@@ -161,7 +159,7 @@ def _shared_values(table: Any) -> Any:
 
 def _load_tables(data: bytes) -> dict[str, Any]:
     plain, other = marshal.loads(data)
-    return {**plain, **pickle.loads(other)}
+    return {**{name: marshal.loads(table) for name, table in plain.items()}, **pickle.loads(other)}
 
 
 def _header(version: str, digest: str) -> bytes:
