@@ -7,6 +7,7 @@ configuration, nothing written); 3 internal error (a bug: rerun with --debug for
 from __future__ import annotations
 
 import difflib
+import gc
 import json
 import sys
 from contextlib import contextmanager, nullcontext
@@ -458,6 +459,9 @@ def score_file(
         path = ScoreQueue(scorer=scorer, rules=QueueRules(), threshold=settings.scoring_threshold)
     if len(path.scorer.registry) == 0:
         raise MarkwatchError(_t("cli.no_brands_to_score"))
+    # the registry's index (a few hundred thousand objects) lives to the end: the garbage collector's
+    # full passes need not walk it again and again while the listings are scored
+    gc.freeze()
     try:
         source = file.open("rb")
     except OSError as exc:
