@@ -159,10 +159,12 @@ def _usage_error(exc: typer.TyperException) -> str | None:
         if ctx.command.get_help_option(ctx) is not None:
             lines.append(_t("cli.usage.try_help", command=ctx.command_path, option=ctx.help_option_names[0]))
         lines.append("")
-    return "\n".join([*lines, _t("cli.usage.error") + _usage_problem(exc, click)])
+    return "\n".join([*lines, _t("cli.usage.error") + _usage_problem(exc)])
 
 
-def _usage_problem(exc: typer.TyperException, click: Any) -> str:
+def _usage_problem(exc: typer.TyperException) -> str:
+    from typer._click import exceptions as click
+
     if isinstance(exc, click.MissingParameter):
         param = exc.param
         kind = getattr(param, "param_type_name", "")
@@ -173,7 +175,7 @@ def _usage_problem(exc: typer.TyperException, click: Any) -> str:
         if exc.possibilities:
             said += _t("cli.usage.possible_options", options=", ".join(sorted(exc.possibilities)))
         return said
-    if isinstance(exc, click.BadOptionUsage):
+    if isinstance(exc, click.BadOptionUsage):  # an option without its value: the one way markwatch meets it
         return _t("cli.usage.needs_value", option=exc.option_name)
     if isinstance(exc, click.BadParameter):
         param = exc.param

@@ -698,6 +698,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "官方图片“{image}”不是图片（应为 JPEG、PNG、WebP 等）",
         "official image “{image}” is not an image (JPEG, PNG, WebP…)",
     ),
+    "profile.missing_key": ("缺少必填的键“{word}”", "missing required key '{word}'"),
+    "profile.no_start": (
+        "请写 start_urls（浏览商品目录的起点）或 search_url，或两者都写",
+        "give start_urls (where the catalogue walk begins), search_url, or both",
+    ),
+    "profile.not_single": ("此处须为单个值", "this must be a single value"),
+    "profile.empty": ("此处不能为空", "this is empty"),
+    "profile.not_text": ("此处须为文字，而不是 {value}", "this must be text, not {value}"),
     "registry.duplicate_name": (
         "品牌名称“{name}”重复：第 {line} 行已有该品牌；一个名称只能对应一个品牌，请合并这两条",
         "duplicate name “{name}”: the brand is already at line {line}; a name identifies one brand — merge "
