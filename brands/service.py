@@ -56,7 +56,10 @@ def import_registry(db: Database, registry: RegistryFile, *, dry_run: bool = Fal
         if conflicts:
             lines = {spec.name: spec.line for spec in registry.brands}
             raise RegistryFileError(
-                [Problem(registry.source, lines.get(c.second.name), c.message()) for c in conflicts]
+                [
+                    Problem(registry.source, lines.get(c.second.name), c.message(), *_registered_conflict(c))
+                    for c in conflicts
+                ]
             )
         existing = {b.name: spec_from_brand(b) for b in list_brands(session=session)}
         for spec in registry.brands:
@@ -73,6 +76,12 @@ def import_registry(db: Database, registry: RegistryFile, *, dry_run: bool = Fal
             images = [_store_image(db, registry.image_path(p), p) for p in spec.official_images]
             save_brand(session, spec, images, status=BrandStatus.approved)
     return report
+
+
+def _registered_conflict(conflict: MarkConflict) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A conflict with an approved brand as the catalogue says it: the brand's place is its status."""
+    key, values = conflict.catalogue_entry()
+    return key, (*values, ("status", BrandStatus.approved.value))
 
 
 def registered_holders(

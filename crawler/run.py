@@ -139,6 +139,9 @@ def crawl(options: CrawlOptions, *, timeout: float | None = None) -> CrawlRunSum
                 f"the crawl of {options.platform} ended without a result (exit code {code}); see the crawl "
                 "log under $MARKWATCH_HOME/jobs",
                 exit_code=3,
+                key="err.crawl_no_result",
+                platform=options.platform,
+                code=code,
             )
         data = json.loads(summary_file.read_text(encoding="utf-8"))
     if "crawl_refused" in data:

@@ -698,6 +698,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "官方图片“{image}”不是图片（应为 JPEG、PNG、WebP 等）",
         "official image “{image}” is not an image (JPEG, PNG, WebP…)",
     ),
+    "profile.missing_key": ("缺少必填的键“{word}”", "missing required key '{word}'"),
+    "profile.no_start": (
+        "请写 start_urls（浏览商品目录的起点）或 search_url，或两者都写",
+        "give start_urls (where the catalogue walk begins), search_url, or both",
+    ),
+    "profile.not_single": ("此处须为单个值", "this must be a single value"),
+    "profile.empty": ("此处不能为空", "this is empty"),
+    "profile.not_text": ("此处须为文字，而不是 {value}", "this must be text, not {value}"),
     "registry.duplicate_name": (
         "品牌名称“{name}”重复：第 {line} 行已有该品牌；一个名称只能对应一个品牌，请合并这两条",
         "duplicate name “{name}”: the brand is already at line {line}; a name identifies one brand — merge "
@@ -1518,6 +1526,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a crawl of this platform is already running (process {pid}); wait for it or stop it",
     ),
     "err.redis": ("无法使用 {url} 上的 Redis：{reason}", "cannot use Redis at {url}: {reason}"),
+    "err.crawl_no_result": (
+        "{platform} 的抓取未产生结果就结束了（退出码 {code}）；请查看 $MARKWATCH_HOME/jobs 下的抓取日志",
+        "the crawl of {platform} ended without a result (exit code {code}); see the crawl log under "
+        "$MARKWATCH_HOME/jobs",
+    ),
+    "err.no_token": (
+        "“{name}”没有有效的令牌；用 markwatch users tokens {name} 查看",
+        "'{name}' has no active token; `markwatch users tokens {name}` lists them",
+    ),
+    "err.no_token_starting": (
+        "“{name}”没有以“{prefix}”开头的有效令牌；用 markwatch users tokens {name} 查看",
+        "'{name}' has no active token starting with '{prefix}'; `markwatch users tokens {name}` lists them",
+    ),
+    "err.not_a_key": (
+        "用于核对签名者的“{text}”既不是公钥（64 位十六进制），也不是指纹"
+        "（32 位十六进制，每四位一组，即 markwatch evidence export 显示的形式）",
+        "the key to check the signer against ('{text}') is neither a public key (64 hex digits) nor a "
+        "fingerprint (32 hex digits in groups of four, as `markwatch evidence export` prints it)",
+    ),
+    "err.db_directory": (
+        "无法创建数据库 {path} 所在的目录：{reason}",
+        "cannot create the directory of the database {path}: {reason}",
+    ),
+    "err.db_driver": ("没有 {driver} 的数据库驱动：{reason}", "no database driver for '{driver}': {reason}"),
+    "err.tsa_certificates_unreadable": (
+        "无法读取 MARKWATCH_TSA_CERTIFICATES={path}（{reason}）",
+        "MARKWATCH_TSA_CERTIFICATES={path} cannot be read ({reason})",
+    ),
+    "err.tsa_certificates_not_pem": (
+        "时间戳机构的证书不是 PEM 证书（{reason}）",
+        "the TSA certificates are not PEM certificates ({reason})",
+    ),
     # `markwatch evidence verify` (review.evidence.verify)
     "verify.not_packet": ("不是证据包：{problem}", "not an evidence packet: {problem}"),
     "verify.expected_pinned": ("用 --key 给出", "given with --key"),

@@ -132,6 +132,8 @@ def problem_text(problem: Problem, lang: str, *, in_file: bool = False) -> str:
     values = dict(problem.values)
     if "field" in values:
         values["field"] = translate(f"field.{values['field']}", lang)
+    if "status" in values:  # a brand of the database, where a file's brand has its file and line
+        values["where"] = translate(f"status.{values.pop('status')}", lang)
     key = problem.key or ""
     if in_file and f"{key}.in_file" in MESSAGES:
         key = f"{key}.in_file"

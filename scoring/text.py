@@ -320,9 +320,12 @@ def _char_readings() -> dict[int, str]:
 
     spec = find_spec("pypinyin")
     folder = spec.submodule_search_locations if spec is not None else None
-    if not folder:
-        return {}
-    raw = json.loads((Path(next(iter(folder))) / "pinyin_dict.json").read_text(encoding="utf-8"))
+    table = Path(next(iter(folder))) / "pinyin_dict.json" if folder else None
+    if table is None or not table.is_file():  # a pypinyin that keeps the table elsewhere: import it
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        return dict(pinyin_dict)
+    raw = json.loads(table.read_text(encoding="utf-8"))
     return {int(k): v for k, v in raw.items()}
 
 

@@ -210,3 +210,14 @@ def test_what_does_not_exist_is_named_in_both_languages(zh) -> None:  # type: ig
     assert "error: no lead 99999" in zh("--lang", "en", "evidence", "capture", "99999").stderr
     listings = zh("listings", "export", "--platform", "某商城")
     assert listings.exit_code == 2 and "没有名为“某商城”的平台" in listings.stderr
+
+
+def test_a_refused_platform_profile_names_its_keys_in_chinese(zh, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    profile = tmp_path / "商城.yaml"
+    profile.write_text("name: shop\nbase_url: https://shop.example.com\nrendr: http\n", encoding="utf-8")
+    chinese = zh("platforms", "add", profile)
+    assert chinese.exit_code == 2 and "错误：平台配置文件被拒绝，未写入任何内容" in chinese.stderr
+    assert f"{profile}:3: 未知的键“rendr”（是否应为“render”？）" in chinese.stderr
+    assert "缺少必填的键“render”" in chinese.stderr
+    english = zh("--lang", "en", "platforms", "add", profile)
+    assert "unknown key 'rendr' in the profile (did you mean 'render'?)" in english.stderr

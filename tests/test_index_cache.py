@@ -69,6 +69,15 @@ def test_the_second_start_reads_the_compiled_registry_and_scores_the_same(tmp_pa
     assert all(oct(p.stat().st_mode & 0o777) == "0o600" for p in cache.iterdir())
 
 
+def test_the_index_read_back_has_every_table_of_the_built_one_with_its_type(tmp_path):
+    built = registry_from_path(registry_file(tmp_path), tmp_path / "cache").index.__getstate__()
+    read = registry_from_path(registry_file(tmp_path), tmp_path / "cache").index.__getstate__()
+    assert read == built
+    assert {name: type(table) for name, table in read.items()} == {
+        name: type(table) for name, table in built.items()
+    }
+
+
 def test_a_changed_registry_file_is_compiled_again(tmp_path, builds):
     cache = tmp_path / "cache"
     assert brand_of(registry_from_path(registry_file(tmp_path), cache), OTHER) is None
