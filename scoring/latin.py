@@ -93,14 +93,14 @@ def distance(s: str, t: str, limit: float = float("inf")) -> float:
     prev2: list[float] = []
     prev = list(itertools.accumulate(dt, initial=0.0))
     before = ""
-    for si, di in zip(s, ds):
+    for si, di in zip(s, ds, strict=True):
         row = costs.get(si) or costs.row(si)
         ups = iter(prev)
         diag = next(ups)
         left = diag + di
         cur = [left]
         append = cur.append
-        for up, cost, dj in zip(ups, row, dt):
+        for up, cost, dj in zip(ups, row, dt, strict=True):
             best = diag + cost
             d = up + di
             if d < best:
