@@ -201,6 +201,11 @@ def test_a_browser_crawl_keeps_the_pictures_its_page_loaded_without_asking_again
         assert [i.phash for i in stored["1"]] == [inspect_image(b)["phash"] for b in (red, blue)]
         assert [i.content_type for i in stored["1"]] == ["image/png", "image/jpeg"]
         assert [db_.blobs.get(i.sha256) for i in stored["2"]] == [green]
+        # the pages' snapshots name the crawl's user agent, which the browser sent
+        from crawler.settings import user_agent
+        from storage.models import Snapshot
+
+        assert {s.user_agent for s in session.scalars(select(Snapshot))} == {user_agent()}
     refused = {k: v for k, v in summary.refused.items() if k.startswith("image:")}
     assert refused == {
         "image:not_an_image": 2,
