@@ -235,6 +235,30 @@ async (spec) => {
 """
 
 
+# The state check and, once a page to be screenshotted is ready, the wait for its pictures, in one call
+# to the page (no handle to fetch back, no second call): null when it is not ready in spec.timeout_ms.
+_READY_JS = f"""
+async (spec) => {{
+  const state = {_STATE_JS.strip()};
+  const images = {_IMAGES_JS.strip()};
+  const t0 = Date.now();
+  for (;;) {{
+    const found = state(spec);
+    if (found) {{
+      if (found.state === "ready" && spec.screenshot && !spec.load_more) {{
+        const late = new Promise((r) => setTimeout(() => r(null), spec.timeout_ms));
+        found.image_urls = await Promise.race([images(spec.images), late]);
+        found.images_waited = true;
+      }}
+      return found;
+    }}
+    if (Date.now() - t0 >= spec.timeout_ms) return null;
+    await new Promise((r) => setTimeout(r, 20));
+  }}
+}}
+"""
+
+
 async def render_page(page: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """Wait for the app, complete the list ("load more"), screenshot; returns what happened.
 
@@ -254,13 +278,37 @@ async def render_page(page: Any, spec: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-async def _render(page: Any, spec: dict[str, Any], timeout_ms: int, result: dict[str, Any]) -> None:
-    from playwright.async_api import TimeoutError as PlaywrightTimeout
+async def _wait_ready(page: Any, spec: dict[str, Any], timeout_ms: int) -> dict[str, Any] | None:
+    """The page's state once it is ready, blocked, an error or cut short (``_READY_JS``); None on timeout.
 
+    A page that replaces its document meanwhile (a script or a refresh sends it elsewhere) loses the
+    call: the new document is then waited for with ``wait_for_function``, which survives navigations."""
+    from playwright.async_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+
+    started = time.monotonic()
     try:
-        handle = await page.wait_for_function(_STATE_JS, arg=spec, timeout=timeout_ms, polling=20)
-        state = await handle.json_value()
+        # the page's own clock ends the wait; this one only guards against a page that never answers
+        state: dict[str, Any] | None = await asyncio.wait_for(
+            page.evaluate(_READY_JS, spec), timeout=2 * timeout_ms / 1000 + 5
+        )
+        return state
+    except TimeoutError:
+        return None
+    except PlaywrightError:
+        if page.is_closed():
+            raise
+    left = max(1, timeout_ms - int((time.monotonic() - started) * 1000))
+    try:
+        handle = await page.wait_for_function(_STATE_JS, arg=spec, timeout=left, polling=20)
+        waited: dict[str, Any] = await handle.json_value()
+        return waited
     except PlaywrightTimeout:
+        return None
+
+
+async def _render(page: Any, spec: dict[str, Any], timeout_ms: int, result: dict[str, Any]) -> None:
+    state = await _wait_ready(page, spec, timeout_ms)
+    if state is None:
         return
     result["outcome"], result["item"] = state["state"], state.get("item")
     if result["outcome"] != "ready":
@@ -275,12 +323,14 @@ async def _render(page: Any, spec: dict[str, Any], timeout_ms: int, result: dict
             result["outcome"] = "incomplete"
             return
     if spec.get("screenshot"):
-        with contextlib.suppress(TimeoutError):  # a missing picture must not cost the rest of the evidence
-            urls = await asyncio.wait_for(
-                page.evaluate(_IMAGES_JS, spec.get("images")), timeout=timeout_ms / 1000
-            )
-            if urls:
-                result["image_urls"] = urls  # their bytes are taken from the page by the download handler
+        urls = state.get("image_urls")
+        if not state.get("images_waited"):
+            with contextlib.suppress(TimeoutError):  # a missing picture must not cost the rest of the evidence
+                urls = await asyncio.wait_for(
+                    page.evaluate(_IMAGES_JS, spec.get("images")), timeout=timeout_ms / 1000
+                )
+        if urls:
+            result["image_urls"] = urls  # their bytes are taken from the page by the download handler
         # caret "initial": no style injected and removed around the capture (two restyles of the page)
         result["screenshot"] = await page.screenshot(
             full_page=True, type="png", caret="initial", timeout=timeout_ms
