@@ -6,9 +6,11 @@ configuration, nothing written); 3 internal error (a bug: rerun with --debug for
 
 from __future__ import annotations
 
+import difflib
+import gc
 import json
 import sys
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,10 +20,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from demo import BRANDS_FILE, PORTS
 from review.format import percent, printable, reason_detail
-from review.i18n import DEFAULT_LANG, MESSAGES, job_name, label, schedule_words, translate
+from review.i18n import DEFAULT_LANG, MESSAGES, job_name, label, normalise, schedule_words, translate
 from settings import get_settings, installed_version
 from storage import Database, MarkwatchError, NotFound, open_database
 
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from sqlalchemy.orm import Session
+    from typer._click import Context as ClickContext  # what Typer's command classes are given
+    from typer._click import HelpFormatter
 
     from brands.queueing import ScoreQueue
     from crawler.run import CrawlRunSummary
@@ -39,15 +44,160 @@ if TYPE_CHECKING:
     from settings import Settings
     from storage.models import User
 
-app = typer.Typer(
+# --- help and usage errors in the command line's language -----------------------------------------------
+
+# the words typer.rich_utils draws help with: module constants that it reads each time it draws
+_TYPER_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": "cli.usage.arguments",
+    "OPTIONS_PANEL_TITLE": "cli.usage.options",
+    "COMMANDS_PANEL_TITLE": "cli.usage.commands",
+    "DEFAULT_STRING": "cli.usage.default",
+    "REQUIRED_LONG_STRING": "cli.usage.required",
+    "ENVVAR_STRING": "cli.usage.envvar",
+    "DEPRECATED_STRING": "cli.usage.deprecated",
+}
+
+
+@contextmanager
+def _help_said(command: TyperCommand | TyperGroup, ctx: ClickContext) -> Iterator[None]:
+    """While help is drawn: the help of the command, of its options and arguments and of the commands it
+    lists as their catalogue entries in the command line's language instead of their keys, and Typer's
+    own words from the catalogue; all as they were afterwards."""
+    from typer import rich_utils
+
+    helped: list[Any] = [*command.get_params(ctx)]
+    if isinstance(command, TyperGroup):
+        helped += [command.get_command(ctx, name) for name in command.list_commands(ctx)]
+    help_option = command.get_help_option(ctx)  # Typer's own, with its English text
+    saved = [(item, item.help) for item in [command, *helped] if getattr(item, "help", None)]
+    words = {name: getattr(rich_utils, name) for name in _TYPER_WORDS}
+    try:
+        for item, key in saved:
+            item.help = _t("cli.help.help_option" if item is help_option else key)
+        for name, key in _TYPER_WORDS.items():
+            setattr(rich_utils, name, _t(key))
+        yield
+    finally:
+        for item, key in saved:
+            item.help = key
+        for name, word in words.items():
+            setattr(rich_utils, name, word)
+
+
+def _write_usage(command: TyperCommand | TyperGroup, ctx: ClickContext, formatter: HelpFormatter) -> None:
+    pieces = " ".join(command.collect_usage_pieces(ctx))
+    formatter.write_usage(ctx.command_path, pieces, prefix=_t("cli.usage.usage"))
+
+
+class _SpokenCommand(TyperCommand):
+    """A command whose help texts are catalogue keys, said in the command line's language when help is
+    shown: Typer builds every command before Click has read ``--lang``, so no text can be chosen earlier."""
+
+    def format_help(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
+        with _help_said(self, ctx):
+            super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        allowed, ctx.allow_extra_args = ctx.allow_extra_args, True  # so that markwatch words the refusal
+        try:
+            rest = super().parse_args(ctx, args)
+        finally:
+            ctx.allow_extra_args = allowed
+        if rest and not allowed and not ctx.resilient_parsing:
+            ctx.fail(_t("cli.usage.extra_arguments", args=" ".join(rest)))
+        return rest
+
+
+class _SpokenGroup(TyperGroup):
+    """A group of commands that says its help, and an unknown command, like _SpokenCommand."""
+
+    def format_help(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
+        with _help_said(self, ctx):
+            super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def resolve_command(self, ctx: ClickContext, args: list[str]) -> Any:
+        name = args[0]
+        if self.get_command(ctx, name) is None and not name.startswith("-") and not ctx.resilient_parsing:
+            close = difflib.get_close_matches(name, self.list_commands(ctx))
+            said = _t("cli.usage.no_such_command", name=name)
+            if close:
+                said += _t("cli.usage.did_you_mean", names=", ".join(f"'{c}'" for c in close))
+            ctx.fail(said)
+        return super().resolve_command(ctx, args)
+
+
+class _Cli(typer.Typer):
+    """A Typer app whose groups and commands speak the command line's language (_SpokenGroup,
+    _SpokenCommand)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(cls=_SpokenGroup, **options)
+
+    def command(self, *args: Any, **options: Any) -> Any:
+        return super().command(*args, cls=_SpokenCommand, **options)
+
+
+def _usage_error(exc: typer.TyperException) -> str | None:
+    """What a usage error (unknown option, missing argument, bad value…) tells the user, in the command
+    line's language, built from what the exception says about the error rather than from its English
+    message; None for "no arguments, so here is the help", already shown."""
+    # Typer vendors Click and exports only BadParameter: these classes say which error it is
+    from typer._click import exceptions as click
+
+    if isinstance(exc, click.NoArgsIsHelpError):
+        return None
+    ctx = getattr(exc, "ctx", None)
+    lines = []
+    if ctx is not None:
+        lines.append(ctx.get_usage())
+        if ctx.command.get_help_option(ctx) is not None:
+            lines.append(_t("cli.usage.try_help", command=ctx.command_path, option=ctx.help_option_names[0]))
+        lines.append("")
+    return "\n".join([*lines, _t("cli.usage.error") + _usage_problem(exc)])
+
+
+def _usage_problem(exc: typer.TyperException) -> str:
+    from typer._click import exceptions as click
+
+    if isinstance(exc, click.MissingParameter):
+        param = exc.param
+        kind = getattr(param, "param_type_name", "")
+        name = param.get_error_hint() if param is not None else str(exc.param_hint)
+        return _t("cli.usage.missing_option" if kind == "option" else "cli.usage.missing_argument", name=name)
+    if isinstance(exc, click.NoSuchOption):
+        said = _t("cli.usage.no_such_option", option=exc.option_name)
+        if exc.possibilities:
+            said += _t("cli.usage.possible_options", options=", ".join(sorted(exc.possibilities)))
+        return said
+    if isinstance(exc, click.BadOptionUsage):  # an option without its value: the one way markwatch meets it
+        return _t("cli.usage.needs_value", option=exc.option_name)
+    if isinstance(exc, click.BadParameter):
+        param = exc.param
+        hint = param.get_error_hint() if param is not None else str(exc.param_hint or "")
+        cause = exc.__cause__
+        if cause is not None and hasattr(cause, "errors"):  # pydantic's refusal of a value, by its error type
+            from review.app import bad_input
+
+            return bad_input(cause.errors()[0]).message(LANG, param=hint)
+        return _t("cli.usage.bad_value", param=hint, problem=exc.message)
+    return exc.message  # ctx.fail: markwatch's own words (_SpokenCommand, _SpokenGroup, _root)
+
+
+app = _Cli(
     name="markwatch",
-    help="Watch marketplaces for counterfeit and lookalike (傍名牌) listings of protected brands.",
+    help="cli.help.markwatch",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Create or migrate the database.", no_args_is_help=True)
-brands_app = typer.Typer(help="The brand registry: import, list, show, export.", no_args_is_help=True)
+db_app = _Cli(help="cli.help.db", no_args_is_help=True)
+brands_app = _Cli(help="cli.help.brands", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(brands_app, name="brands")
 
@@ -126,26 +276,29 @@ class RootOptions:
     debug: bool = False
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)  # without one, _root says so in the command line's language
 def _root(
     ctx: typer.Context,
     show_version: Annotated[
-        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version.")
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="cli.help.version"),
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback when something fails.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="cli.help.debug")] = False,
     lang: Annotated[
         str | None,
         typer.Option(
             "--lang",
             callback=_lang_callback,
             is_eager=True,
-            help="zh or en: the language markwatch prints in (default Chinese; English under LANG=en*).",
+            help="cli.help.lang",
         ),
     ] = None,
 ) -> None:
     """markwatch: counterfeit and lookalike listings, scored and queued for review."""
     if isinstance(ctx.obj, RootOptions):
         ctx.obj.debug = debug
+    if ctx.invoked_subcommand is None:
+        ctx.fail(_t("cli.usage.missing_command"))
 
 
 def database() -> Database:
@@ -156,7 +309,7 @@ def database() -> Database:
 # --- db -------------------------------------------------------------------------------------------------
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help="cli.help.db.upgrade")
 def db_upgrade() -> None:
     """Create the database, or migrate it to this version's schema."""
     from storage.migrate import upgrade
@@ -174,10 +327,10 @@ def db_upgrade() -> None:
 # --- brands ---------------------------------------------------------------------------------------------
 
 
-@brands_app.command("import")
+@brands_app.command("import", help="cli.help.brands.import")
 def brands_import(
-    file: Annotated[Path, typer.Argument(help="Registry file (YAML), see docs/formats.md.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write nothing.")] = False,
+    file: Annotated[Path, typer.Argument(help="cli.help.brands.import.file")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="cli.help.brands.import.dry_run")] = False,
 ) -> None:
     """Load a brand registry file: all of it, or nothing when any entry is wrong."""
     from brands.registry_file import load_registry_file
@@ -197,9 +350,9 @@ def brands_import(
     )
 
 
-@brands_app.command("list")
+@brands_app.command("list", help="cli.help.brands.list")
 def brands_list(
-    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="cli.help.json")] = False,
 ) -> None:
     """Every registered brand with its marks and status."""
     from storage.brands import list_brands
@@ -240,8 +393,8 @@ def brands_list(
     out.print(_t("cli.brands_count", n=len(rows)))
 
 
-@brands_app.command("show")
-def brands_show(name: Annotated[str, typer.Argument(help="The brand's name (primary mark).")]) -> None:
+@brands_app.command("show", help="cli.help.brands.show")
+def brands_show(name: Annotated[str, typer.Argument(help="cli.help.brands.show.name")]) -> None:
     """Everything registered for one brand, in registry-file form."""
     from brands.registry_file import dump_registry
     from brands.service import spec_from_brand
@@ -255,11 +408,9 @@ def brands_show(name: Annotated[str, typer.Argument(help="The brand's name (prim
         out.print(dump_registry([spec_from_brand(brand)]), end="", markup=False)
 
 
-@brands_app.command("export")
+@brands_app.command("export", help="cli.help.brands.export")
 def brands_export(
-    file: Annotated[
-        Path | None, typer.Argument(help="Write here (official images are copied beside it); default stdout.")
-    ] = None,
+    file: Annotated[Path | None, typer.Argument(help="cli.help.brands.export.file")] = None,
 ) -> None:
     """The approved registry as a registry file; export → import → export gives the same bytes."""
     from brands.service import export_registry
@@ -274,32 +425,26 @@ def brands_export(
 # --- score ----------------------------------------------------------------------------------------------
 
 
-@app.command("score")
+@app.command("score", help="cli.help.score")
 def score_file(
-    file: Annotated[Path, typer.Argument(help="Listings, one listing record (JSON) per line.")],
-    brands_file: Annotated[
-        Path | None, typer.Option("--brands", help="Registry file to score against; default: the database's.")
-    ] = None,
-    out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write score records here; default stdout.")
-    ] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="Print each flagged listing's reasons.")] = False,
-    queue: Annotated[
-        bool, typer.Option("--queue", help="Also store the listings and queue the flagged ones for review.")
-    ] = False,
+    file: Annotated[Path, typer.Argument(help="cli.help.score.file")],
+    brands_file: Annotated[Path | None, typer.Option("--brands", help="cli.help.score.brands_file")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="cli.help.score.out_file")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="cli.help.score.explain")] = False,
+    queue: Annotated[bool, typer.Option("--queue", help="cli.help.score.queue")] = False,
     jobs: Annotated[
         int,
         typer.Option(
             "--jobs",
             "-j",
             min=1,
-            help="Processes to score with: the same records, in the same order, as with 1.",
+            help="cli.help.score.jobs",
         ),
     ] = 1,
 ) -> None:
     """Score a listings file: one score record per input line, in input order."""
     from brands.queueing import ScoreQueue, score_queue
-    from brands.service import Scorer, registry_from_path
+    from brands.scorer import Scorer, registry_from_path
     from scoring.parallel import EvidenceWorkers
 
     settings = get_settings()
@@ -309,13 +454,19 @@ def score_file(
         path = score_queue(db, settings, registry=registry)
     else:
         import scoring
-        from storage.queue import QueueRules
+        from storage.queue_rules import QueueRules
 
         assert registry is not None  # no database only with --brands
         scorer = Scorer(registry=registry, context=scoring.ScoringContext(), model=None)
         path = ScoreQueue(scorer=scorer, rules=QueueRules(), threshold=settings.scoring_threshold)
     if len(path.scorer.registry) == 0:
         raise MarkwatchError(_t("cli.no_brands_to_score"))
+    # the registry's index (a few hundred thousand objects) lives to the end: the garbage collector's
+    # full passes need not walk it again and again while the listings are scored; and scoring makes
+    # millions of short-lived containers but hardly any reference cycles (a few hundred in 20,000
+    # listings), so collecting less often frees the same memory in half the time
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
     try:
         source = file.open("rb")
     except OSError as exc:
@@ -472,8 +623,8 @@ def _normalised_record(listing: Listing) -> dict[str, Any]:
 # --- stats ----------------------------------------------------------------------------------------------
 
 
-@app.command("stats")
-def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False) -> None:
+@app.command("stats", help="cli.help.stats")
+def stats(as_json: Annotated[bool, typer.Option("--json", help="cli.help.json")] = False) -> None:
     """Counts: brands, platforms, listings, snapshots, leads by status, crawl runs, last job runs."""
     from storage.stats import collect_stats
 
@@ -506,15 +657,15 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
 
 # --- platforms, crawl, demo (crawler/, demo/) -----------------------------------------------------------
 
-platforms_app = typer.Typer(help="Platform profiles: list, add, try, enable, disable.", no_args_is_help=True)
-demo_app = typer.Typer(help="The bundled demo marketplaces: serve, catalogue.", no_args_is_help=True)
+platforms_app = _Cli(help="cli.help.platforms", no_args_is_help=True)
+demo_app = _Cli(help="cli.help.demo", no_args_is_help=True)
 app.add_typer(platforms_app, name="platforms")
 app.add_typer(demo_app, name="demo")
 
 
-@platforms_app.command("list")
+@platforms_app.command("list", help="cli.help.platforms.list")
 def platforms_list(
-    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="cli.help.json")] = False,
 ) -> None:
     """Platforms with their profiles: the built-in ones and those added with `platforms add`."""
     from crawler.profiles import BUILTIN, DEMOS, builtin_profile
@@ -560,9 +711,9 @@ def platforms_list(
     out.print(table)
 
 
-@platforms_app.command("add")
+@platforms_app.command("add", help="cli.help.platforms.add")
 def platforms_add(
-    profile_file: Annotated[Path, typer.Argument(help="The platform profile (YAML, see docs/crawling.md).")],
+    profile_file: Annotated[Path, typer.Argument(help="cli.help.platforms.add.profile_file")],
 ) -> None:
     """Add a platform, or replace its profile: validated first, nothing written if refused."""
     from crawler.profiles import load_profile_file
@@ -581,9 +732,9 @@ def platforms_add(
     out.print(_t(key, name=profile.name, render=profile.render, url=profile.base_url))
 
 
-@platforms_app.command("enable")
+@platforms_app.command("enable", help="cli.help.platforms.enable")
 def platforms_enable(
-    name: Annotated[str, typer.Argument(help="The platform's name (see `markwatch platforms list`).")],
+    name: Annotated[str, typer.Argument(help="cli.help.platform_name")],
 ) -> None:
     """Crawl this platform from now on (`markwatch run`, the scheduler)."""
     from crawler.platforms import set_enabled
@@ -592,9 +743,9 @@ def platforms_enable(
     out.print(_t("cli.platform_enabled" if changed else "cli.platform_was_enabled", name=name))
 
 
-@platforms_app.command("disable")
+@platforms_app.command("disable", help="cli.help.platforms.disable")
 def platforms_disable(
-    name: Annotated[str, typer.Argument(help="The platform's name (see `markwatch platforms list`).")],
+    name: Annotated[str, typer.Argument(help="cli.help.platform_name")],
 ) -> None:
     """Stop crawling this platform (`markwatch run`, the scheduler; `crawl` refuses it); its listings stay."""
     from crawler.platforms import set_enabled
@@ -603,24 +754,23 @@ def platforms_disable(
     out.print(_t("cli.platform_disabled" if changed else "cli.platform_was_disabled", name=name))
 
 
-listings_app = typer.Typer(help="Stored listings: export.", no_args_is_help=True)
+listings_app = _Cli(help="cli.help.listings", no_args_is_help=True)
 app.add_typer(listings_app, name="listings")
 
 
-@listings_app.command("export")
+@listings_app.command("export", help="cli.help.listings.export")
 def listings_export(
-    platform: Annotated[str | None, typer.Option("--platform", help="Only this platform's listings.")] = None,
+    platform: Annotated[
+        str | None, typer.Option("--platform", help="cli.help.listings.export.platform")
+    ] = None,
     since: Annotated[
         str | None,
         typer.Option(
             "--since",
-            help="Only listings seen since then: 2026-12-01, 2026-12-01T08:00 (Asia/Shanghai unless a zone "
-            "is given), or 24h / 7d ago.",
+            help="cli.help.listings.export.since",
         ),
     ] = None,
-    out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write here instead of standard output.")
-    ] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="cli.help.listings.export.out_file")] = None,
 ) -> None:
     """Stored listings as listing records (JSON Lines, what `markwatch score` reads)."""
     from storage.listings import export_listing_records
@@ -661,22 +811,16 @@ def _parse_since(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(get_settings().timezone))
 
 
-@platforms_app.command("try")
+@platforms_app.command("try", help="cli.help.platforms.try")
 def platforms_try(
-    profile_ref: Annotated[
-        str, typer.Argument(metavar="PROFILE", help="A profile file (YAML), or a platform's name.")
-    ],
-    target: Annotated[
-        str, typer.Argument(metavar="URL|FILE", help="The page: an http(s) address or a file.")
-    ],
+    profile_ref: Annotated[str, typer.Argument(metavar="PROFILE", help="cli.help.platforms.try.profile_ref")],
+    target: Annotated[str, typer.Argument(metavar="URL|FILE", help="cli.help.platforms.try.target")],
     as_url: Annotated[
         str | None,
-        typer.Option("--url", help="The address a saved FILE was at (links and ids read from it)."),
+        typer.Option("--url", help="cli.help.platforms.try.as_url"),
     ] = None,
-    query: Annotated[
-        str | None, typer.Option("--query", help="The search words of a list page (for its next page).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+    query: Annotated[str | None, typer.Option("--query", help="cli.help.platforms.try.query")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="cli.help.json")] = False,
 ) -> None:
     """Read one page with a profile, like `scrapy parse`: its kind, each field and its source, the links."""
     from crawler.profiles import builtin_profile, load_profile_file
@@ -720,37 +864,36 @@ def platforms_try(
         out.print(printable(f"  malformed JSON after /{marker}/: the fields read from it are empty"))
 
 
-@app.command("crawl")
+@app.command("crawl", help="cli.help.crawl")
 def crawl_command(
-    platform: Annotated[str, typer.Argument(help="The platform's name (see `markwatch platforms list`).")],
+    platform: Annotated[str, typer.Argument(help="cli.help.platform_name")],
     query: Annotated[
         list[str] | None,
         typer.Option(
             "--query",
-            help="Search for this (repeatable); default: the catalogue and every approved brand's marks.",
+            help="cli.help.crawl.query",
         ),
     ] = None,
     max_pages: Annotated[
-        int | None, typer.Option("--max-pages", min=1, help="Stop after this many pages.")
+        int | None, typer.Option("--max-pages", min=1, help="cli.help.crawl.max_pages")
     ] = None,
     distributed: Annotated[
         str | None,
-        typer.Option("--distributed", help="Share the frontier with other crawlers: redis://host:6379/0"),
+        typer.Option("--distributed", help="cli.help.crawl.distributed"),
     ] = None,
     resume: Annotated[
         bool,
-        typer.Option("--resume/--fresh", help="Continue an interrupted crawl (default), or start afresh."),
+        typer.Option("--resume/--fresh", help="cli.help.crawl.resume"),
     ] = True,
     base_url: Annotated[
         str | None,
-        typer.Option("--base-url", help="Crawl the platform at this address instead of its profile's."),
+        typer.Option("--base-url", help="cli.help.crawl.base_url"),
     ] = None,
     url: Annotated[
         list[str] | None,
         typer.Option(
             "--url",
-            help="Crawl exactly this page (repeatable): a list or a detail page of the platform, "
-            "an address or a path on its base URL.",
+            help="cli.help.crawl.url",
         ),
     ] = None,
 ) -> None:
@@ -808,17 +951,17 @@ def crawl_summary_line(summary: CrawlRunSummary) -> str:
     )
 
 
-@demo_app.command("serve")
+@demo_app.command("serve", help="cli.help.demo.serve")
 def demo_serve(
-    size: Annotated[int, typer.Option(min=1, help="Listings per marketplace.")] = 300,
-    seed: Annotated[int, typer.Option(help="Catalogue seed: the same seed gives the same catalogue.")] = 7,
-    faults: Annotated[
-        float, typer.Option(min=0.0, max=1.0, help="Share of requests that meet a fault.")
-    ] = 0.0,
-    static_port: Annotated[int, typer.Option("--static-port", help="Port of demo-static.")] = PORTS[
-        "demo-static"
+    size: Annotated[int, typer.Option(min=1, help="cli.help.demo.size")] = 300,
+    seed: Annotated[int, typer.Option(help="cli.help.demo.serve.seed")] = 7,
+    faults: Annotated[float, typer.Option(min=0.0, max=1.0, help="cli.help.demo.serve.faults")] = 0.0,
+    static_port: Annotated[
+        int, typer.Option("--static-port", help="cli.help.demo.serve.static_port")
+    ] = PORTS["demo-static"],
+    spa_port: Annotated[int, typer.Option("--spa-port", help="cli.help.demo.serve.spa_port")] = PORTS[
+        "demo-spa"
     ],
-    spa_port: Annotated[int, typer.Option("--spa-port", help="Port of demo-spa.")] = PORTS["demo-spa"],
 ) -> None:
     """Serve the two demo marketplaces on 127.0.0.1 until Ctrl-C."""
     from demo.server import serve
@@ -829,15 +972,17 @@ def demo_serve(
         raise MarkwatchError(str(exc)) from exc
 
 
-@demo_app.command("catalogue")
+@demo_app.command("catalogue", help="cli.help.demo.catalogue")
 def demo_catalogue(
-    platform: Annotated[str | None, typer.Argument(help="demo-static or demo-spa; default both.")] = None,
-    size: Annotated[int, typer.Option(min=1, help="Listings per marketplace.")] = 300,
-    seed: Annotated[int, typer.Option(help="Catalogue seed.")] = 7,
-    static_port: Annotated[int, typer.Option("--static-port", help="Port in demo-static's URLs.")] = PORTS[
-        "demo-static"
+    platform: Annotated[str | None, typer.Argument(help="cli.help.demo.catalogue.platform")] = None,
+    size: Annotated[int, typer.Option(min=1, help="cli.help.demo.size")] = 300,
+    seed: Annotated[int, typer.Option(help="cli.help.demo.catalogue.seed")] = 7,
+    static_port: Annotated[
+        int, typer.Option("--static-port", help="cli.help.demo.catalogue.static_port")
+    ] = PORTS["demo-static"],
+    spa_port: Annotated[int, typer.Option("--spa-port", help="cli.help.demo.catalogue.spa_port")] = PORTS[
+        "demo-spa"
     ],
-    spa_port: Annotated[int, typer.Option("--spa-port", help="Port in demo-spa's URLs.")] = PORTS["demo-spa"],
 ) -> None:
     """The demo's ground truth: every listing it serves, with its true label, as JSON Lines."""
     from demo.catalogue import PLATFORMS, catalogue_records
@@ -850,11 +995,11 @@ def demo_catalogue(
 
 # --- model ----------------------------------------------------------------------------------------------
 
-model_app = typer.Typer(help="The scorer's combiner, learned from reviewer decisions.", no_args_is_help=True)
+model_app = _Cli(help="cli.help.model", no_args_is_help=True)
 app.add_typer(model_app, name="model")
 
 
-@model_app.command("fit")
+@model_app.command("fit", help="cli.help.model.fit")
 def model_fit() -> None:
     """Learn the combiner's weights from reviewer decisions (confirmed vs dismissed leads)."""
     from scoring.calibration import MIN_EXAMPLES, fit
@@ -884,19 +1029,15 @@ def model_fit() -> None:
 # --- run: the main job ----------------------------------------------------------------------------------
 
 
-@app.command("run")
+@app.command("run", help="cli.help.run")
 def run(
-    once: Annotated[
-        bool, typer.Option("--once", help="Run the pipeline once and exit (cron, tests).")
-    ] = False,
-    host: Annotated[str, typer.Option(help="Address of the review app.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port of the review app.")] = 8000,
-    demo_size: Annotated[int, typer.Option(help="Listings per demo marketplace.")] = 300,
+    once: Annotated[bool, typer.Option("--once", help="cli.help.run.once")] = False,
+    host: Annotated[str, typer.Option(help="cli.help.run.host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="cli.help.run.port")] = 8000,
+    demo_size: Annotated[int, typer.Option(help="cli.help.run.demo_size")] = 300,
     proxy: Annotated[
         list[str] | None,
-        typer.Option(
-            "--trust-proxy", help="Address of a proxy whose X-Forwarded-* headers to trust (repeatable)."
-        ),
+        typer.Option("--trust-proxy", help="cli.help.trust_proxy"),
     ] = None,
 ) -> None:
     """The main job on the embedded default: demo marketplaces, migrate, crawl, score, queue, digest,
@@ -1056,8 +1197,8 @@ def _serve_forever(
 # --- jobs -----------------------------------------------------------------------------------------------
 
 
-@app.command("jobs")
-def jobs(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False) -> None:
+@app.command("jobs", help="cli.help.jobs")
+def jobs(as_json: Annotated[bool, typer.Option("--json", help="cli.help.json")] = False) -> None:
     """Scheduled jobs: schedule, next run, last run and its outcome."""
     from storage.jobs import job_table
 
@@ -1087,23 +1228,21 @@ def jobs(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.
 
 # --- review web app: serve, users -----------------------------------------------------------------------
 
-users_app = typer.Typer(
-    help="People who use the review app: add, list, disable, enable, passwords, API tokens.",
+users_app = _Cli(
+    help="cli.help.users",
     no_args_is_help=True,
 )
 app.add_typer(users_app, name="users")
 
 
-@app.command("serve")
+@app.command("serve", help="cli.help.serve")
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (behind a proxy).")] = 1,
+    host: Annotated[str, typer.Option("--host", help="cli.help.serve.host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="cli.help.serve.port")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="cli.help.serve.workers")] = 1,
     proxy: Annotated[
         list[str] | None,
-        typer.Option(
-            "--trust-proxy", help="Address of a proxy whose X-Forwarded-* headers to trust (repeatable)."
-        ),
+        typer.Option("--trust-proxy", help="cli.help.trust_proxy"),
     ] = None,
 ) -> None:
     """The review web app (queue, lead pages, brand portal, JSON API under /api/v1)."""
@@ -1127,15 +1266,13 @@ def serve(
     )
 
 
-@users_app.command("add")
+@users_app.command("add", help="cli.help.users.add")
 def users_add(
-    name: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option("--role", help="admin | reviewer | investigator | brand_owner.")],
-    brand: Annotated[
-        list[str] | None, typer.Option("--brand", help="A brand owner's brand (repeat for several).")
-    ] = None,
+    name: Annotated[str, typer.Argument(help="cli.help.users.add.name")],
+    role: Annotated[str, typer.Option("--role", help="cli.help.users.add.role")],
+    brand: Annotated[list[str] | None, typer.Option("--brand", help="cli.help.users.add.brand")] = None,
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+        bool, typer.Option("--password-stdin", help="cli.help.users.add.password_stdin")
     ] = False,
 ) -> None:
     """Add a user; without --password-stdin a one-time password is generated and printed."""
@@ -1167,8 +1304,8 @@ def users_add(
         out.print(_t("cli.one_time_password", password=generated))
 
 
-@users_app.command("token")
-def users_token(name: Annotated[str, typer.Argument(help="The user the token acts for.")]) -> None:
+@users_app.command("token", help="cli.help.users.token")
+def users_token(name: Annotated[str, typer.Argument(help="cli.help.users.token.name")]) -> None:
     """Print a new API token (Bearer) for the user; only its hash is stored, so keep it now."""
     from review.security import new_api_token
     from storage.users import create_token, get_user_by_name
@@ -1205,8 +1342,10 @@ def _when(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat(timespec="seconds")
 
 
-@users_app.command("list")
-def users_list(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False) -> None:
+@users_app.command("list", help="cli.help.users.list")
+def users_list(
+    as_json: Annotated[bool, typer.Option("--json", help="cli.help.json")] = False,
+) -> None:
     """Every user: role, brands, whether disabled or due to change a one-time password, active tokens."""
     from storage.users import list_tokens, list_users
 
@@ -1242,8 +1381,8 @@ def users_list(as_json: Annotated[bool, typer.Option("--json", help="JSON for sc
         out.print(line, soft_wrap=True)
 
 
-@users_app.command("disable")
-def users_disable(name: Annotated[str, typer.Argument(help="The user to disable.")]) -> None:
+@users_app.command("disable", help="cli.help.users.disable")
+def users_disable(name: Annotated[str, typer.Argument(help="cli.help.users.disable.name")]) -> None:
     """Disable a user: every session ends at once and its API tokens stop working (kept, not revoked)."""
     from storage.users import set_disabled
 
@@ -1252,8 +1391,8 @@ def users_disable(name: Annotated[str, typer.Argument(help="The user to disable.
     out.print(_t("cli.user_disabled", name=name), soft_wrap=True)
 
 
-@users_app.command("enable")
-def users_enable(name: Annotated[str, typer.Argument(help="The user to enable again.")]) -> None:
+@users_app.command("enable", help="cli.help.users.enable")
+def users_enable(name: Annotated[str, typer.Argument(help="cli.help.users.enable.name")]) -> None:
     """Enable a disabled user (its tokens that were not revoked work again)."""
     from storage.users import set_disabled
 
@@ -1262,11 +1401,11 @@ def users_enable(name: Annotated[str, typer.Argument(help="The user to enable ag
     out.print(_t("cli.user_enabled", name=name), soft_wrap=True)
 
 
-@users_app.command("passwd")
+@users_app.command("passwd", help="cli.help.users.passwd")
 def users_passwd(
-    name: Annotated[str, typer.Argument(help="The user whose password to set.")],
+    name: Annotated[str, typer.Argument(help="cli.help.users.passwd.name")],
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the new password from standard input.")
+        bool, typer.Option("--password-stdin", help="cli.help.users.passwd.password_stdin")
     ] = False,
 ) -> None:
     """Set a password; without --password-stdin a one-time password is printed, to change at next login.
@@ -1292,10 +1431,10 @@ def users_passwd(
         out.print(_t("cli.one_time_password", password=password), soft_wrap=True)
 
 
-@users_app.command("tokens")
+@users_app.command("tokens", help="cli.help.users.tokens")
 def users_tokens(
-    name: Annotated[str, typer.Argument(help="The user whose API tokens to list.")],
-    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+    name: Annotated[str, typer.Argument(help="cli.help.users.tokens.name")],
+    as_json: Annotated[bool, typer.Option("--json", help="cli.help.json")] = False,
 ) -> None:
     """A user's API tokens: prefix, created, last used, revoked (the tokens themselves are never stored)."""
     from storage.users import list_tokens
@@ -1323,13 +1462,11 @@ def users_tokens(
         out.print(line, soft_wrap=True)
 
 
-@users_app.command("revoke")
+@users_app.command("revoke", help="cli.help.users.revoke")
 def users_revoke(
-    name: Annotated[str, typer.Argument(help="The user whose token to revoke.")],
-    prefix: Annotated[
-        str | None, typer.Argument(help="The token's prefix as `users tokens` shows it (or the token).")
-    ] = None,
-    revoke_all: Annotated[bool, typer.Option("--all", help="Revoke every active token of the user.")] = False,
+    name: Annotated[str, typer.Argument(help="cli.help.users.revoke.name")],
+    prefix: Annotated[str | None, typer.Argument(help="cli.help.users.revoke.prefix")] = None,
+    revoke_all: Annotated[bool, typer.Option("--all", help="cli.help.users.revoke.revoke_all")] = False,
 ) -> None:
     """Revoke a user's API token (by its prefix) or all of them (--all); a revoked token answers 401."""
     from storage.users import revoke_tokens
@@ -1350,9 +1487,7 @@ def users_revoke(
 
 # --- evidence packets (review/evidence) -----------------------------------------------------------------
 
-evidence_app = typer.Typer(
-    help="Evidence: capture a lead's page, export its sealed packet, verify one.", no_args_is_help=True
-)
+evidence_app = _Cli(help="cli.help.evidence", no_args_is_help=True)
 app.add_typer(evidence_app, name="evidence")
 
 
@@ -1379,26 +1514,21 @@ def _exporting_user(db: Database, as_user: str | None) -> str:
     return as_user
 
 
-@evidence_app.command("export")
+@evidence_app.command("export", help="cli.help.evidence.export")
 def evidence_export(
-    lead_id: Annotated[int, typer.Argument(help="The lead's number (MW-<id> in the app).")],
+    lead_id: Annotated[int, typer.Argument(help="cli.help.evidence.export.lead_id")],
     out_file: Annotated[
         Path | None,
-        typer.Option("--out", help="Write here; default markwatch-lead-<id>-<timestamp>.zip in the cwd."),
+        typer.Option("--out", help="cli.help.evidence.export.out_file"),
     ] = None,
-    witness: Annotated[
-        str | None, typer.Option("--witness", help="The second officer (见证人): an active user, not you.")
-    ] = None,
-    as_user: Annotated[
-        str | None, typer.Option("--as", help="The markwatch user exporting (提取人); default the OS login.")
-    ] = None,
+    witness: Annotated[str | None, typer.Option("--witness", help="cli.help.evidence.export.witness")] = None,
+    as_user: Annotated[str | None, typer.Option("--as", help="cli.help.evidence.export.as_user")] = None,
     report_lang: Annotated[
         str,
         typer.Option(
             "--report-lang",
             callback=lambda value: _one_of_languages(value),
-            help="zh or en: the language of report.pdf. Chinese unless asked: it is the 电子数据提取笔录, "
-            "whatever language the shell's locale prints in.",
+            help="cli.help.evidence.export.report_lang",
         ),
     ] = "zh",
 ) -> None:
@@ -1423,17 +1553,13 @@ def evidence_export(
     out.print(_t("cli.packet_written", file=target, size=f"{len(data):,}", key=key), soft_wrap=True)
 
 
-@evidence_app.command("capture")
+@evidence_app.command("capture", help="cli.help.evidence.capture")
 def evidence_capture(
     lead_id: Annotated[
-        int | None, typer.Argument(help="The lead to capture again (MW-<id> in the app).", show_default=False)
+        int | None, typer.Argument(help="cli.help.evidence.capture.lead_id", show_default=False)
     ] = None,
-    pending: Annotated[
-        bool, typer.Option("--pending", help="Take every pending capture instead (the scheduler's job).")
-    ] = False,
-    as_user: Annotated[
-        str | None, typer.Option("--as", help="The user asking (audit trail); default the OS login.")
-    ] = None,
+    pending: Annotated[bool, typer.Option("--pending", help="cli.help.evidence.capture.pending")] = False,
+    as_user: Annotated[str | None, typer.Option("--as", help="cli.help.evidence.capture.as_user")] = None,
 ) -> None:
     """Take an evidence capture of a lead's page now in Chromium (adds one; never replaces one)."""
     import getpass
@@ -1470,23 +1596,21 @@ def evidence_capture(
         raise typer.Exit(1)
 
 
-@evidence_app.command("verify")
+@evidence_app.command("verify", help="cli.help.evidence.verify")
 def evidence_verify(
-    packet: Annotated[Path, typer.Argument(help="The packet (.zip) to check.")],
+    packet: Annotated[Path, typer.Argument(help="cli.help.evidence.verify.packet")],
     key: Annotated[
         str | None,
         typer.Option(
             "--key",
-            help="The issuing installation's public key (64 hex digits) or fingerprint: any other signer "
-            "fails. Default: this installation's key, if this machine has one.",
+            help="cli.help.evidence.verify.key",
         ),
     ] = None,
     tsa_certs: Annotated[
         Path | None,
         typer.Option(
             "--tsa-certs",
-            help="PEM file of the TSA's root CA the packet's timestamp must chain to. "
-            "Default: MARKWATCH_TSA_CERTIFICATES.",
+            help="cli.help.evidence.verify.tsa_certs",
         ),
     ] = None,
 ) -> None:
@@ -1509,19 +1633,17 @@ def evidence_verify(
 
 # --- cases (review/cases) ------------------------------------------------------------------------------
 
-cases_app = typer.Typer(
-    help="Cases (案件线索): seller networks' leads — list, show, export the case's evidence packet.",
+cases_app = _Cli(
+    help="cli.help.cases",
     no_args_is_help=True,
 )
 app.add_typer(cases_app, name="cases")
 
 
-@cases_app.command("list")
+@cases_app.command("list", help="cli.help.cases.list")
 def cases_list(
-    status: Annotated[
-        str | None, typer.Option("--status", help="open, confirmed, merged, closed or transferred.")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+    status: Annotated[str | None, typer.Option("--status", help="cli.help.cases.list.status")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="cli.help.json")] = False,
 ) -> None:
     """Every case (merged ones with --status merged), newest activity first, with its summed sales."""
     from review.format import local_time, money
@@ -1578,10 +1700,10 @@ def _case_number(text: str) -> int:
     return int(number)
 
 
-@cases_app.command("show")
+@cases_app.command("show", help="cli.help.cases.show")
 def cases_show(
-    case_id: Annotated[str, typer.Argument(help="The case number (MW-C-<id> or <id>).")],
-    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+    case_id: Annotated[str, typer.Argument(help="cli.help.case_id")],
+    as_json: Annotated[bool, typer.Option("--json", help="cli.help.json")] = False,
 ) -> None:
     """One case: its shops by platform, the evidence between them, each listing's price × sold, the sum
     against the criminal threshold, the jurisdiction, the department and the documents."""
@@ -1668,16 +1790,14 @@ def cases_show(
             )
 
 
-@cases_app.command("export")
+@cases_app.command("export", help="cli.help.cases.export")
 def cases_export(
-    case_id: Annotated[str, typer.Argument(help="The case number (MW-C-<id> or <id>).")],
+    case_id: Annotated[str, typer.Argument(help="cli.help.case_id")],
     out_file: Annotated[
         Path | None,
-        typer.Option("--out", help="Write here; default markwatch-case-<id>-<timestamp>.zip in the cwd."),
+        typer.Option("--out", help="cli.help.cases.export.out_file"),
     ] = None,
-    as_user: Annotated[
-        str | None, typer.Option("--as", help="The markwatch user exporting; default the OS login.")
-    ] = None,
+    as_user: Annotated[str | None, typer.Option("--as", help="cli.help.cases.export.as_user")] = None,
 ) -> None:
     """Export a case's sealed evidence packet: every lead's packet and the documents, signed; audited."""
     from datetime import UTC, datetime
@@ -1709,18 +1829,19 @@ def cases_export(
 
 def _said(exc: MarkwatchError) -> str:
     """An error's message in the command line's language: its catalogue entry when it names one; a
-    refused file's heading, and those of its problems the catalogue has for the command line
-    (brands.registry_file.FileRefused)."""
+    refused file's heading and problems (brands.registry_file.FileRefused): in English each problem's
+    own message, which names the file's keys and the brand, otherwise its catalogue entry, worded for a
+    file (review.registrations.problem_text)."""
     problems = getattr(exc, "problems", None)
     if isinstance(problems, list) and all(hasattr(p, "source") for p in problems):
+        from review.registrations import problem_text
+
         what = _t(f"err.what.{getattr(exc, 'what', 'file')}")
         lines = [_t("err.file_refused", what=what, n=len(problems))]
         for p in problems:
             where = f"{p.source}:{p.line}" if p.line else p.source
-            said = p.message  # English naming the file's keys: the portal's wording (registry.*) fits no file
-            if p.key and p.key.startswith("err.") and p.key in MESSAGES:
-                said = _t(p.key, **dict(p.values))
-            lines.append(f"  {where}: {said}")
+            translated = p.key in MESSAGES and normalise(LANG) != "en"
+            lines.append(f"  {where}: {problem_text(p, LANG, in_file=True) if translated else p.message}")
         return "\n".join(lines)
     key = getattr(exc, "key", None)
     if key and key in MESSAGES:
@@ -1744,7 +1865,9 @@ def main(argv: list[str] | None = None) -> int:
         err.print(_t("cli.aborted"))
         return 2
     except typer.TyperException as exc:  # usage errors: unknown command or option, missing argument
-        exc.show()  # type: ignore[attr-defined]
+        said = _usage_error(exc)
+        if said is not None:
+            err.print(printable(said, keep_newlines=True), soft_wrap=True)
         return 2
     except MarkwatchError as exc:
         if root.debug:

@@ -38,7 +38,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from brands.registry_file import RegistryFileError, load_registry_file  # noqa: E402
-from brands.service import registry_from_file  # noqa: E402
+from brands.scorer import registry_from_file  # noqa: E402
 from scoring import ScoringContext  # noqa: E402
 from scoring.records import score_lines  # noqa: E402
 from scoring.registry import Registry  # noqa: E402

@@ -5,7 +5,7 @@ networks over a million synthetic listings.
 
 1. **Demo.** Every listing of the demo catalogue (both platforms) read as the crawler sees it: title,
    description, the shop block (name, licence, address, contact line) and the perceptual hashes of
-   its images (``brands.service.image_phash``, as the crawler computes them). Signals
+   its images (``brands.scorer.image_phash``, as the crawler computes them). Signals
    (``networks.signals.of_listing``), evidence (``networks.rules.decide``) and groups
    (``networks.build.components``) are compared with the catalogue's truth (``label["operation"]``;
    a shop of no seeded operation stands alone): pairwise precision and recall over sellers.
@@ -65,7 +65,7 @@ def pairwise(predicted: list[set[int]], truth: dict[int, str]) -> tuple[float, f
 
 
 def demo(size: int, seed: int) -> None:
-    from brands.service import image_phash
+    from brands.scorer import image_phash
     from demo.catalogue import build_catalogue
     from demo.images import render_tile
 

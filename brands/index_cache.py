@@ -7,7 +7,7 @@ Two kinds of entry, both in ``<MARKWATCH_HOME>/cache/``:
   keyed by the brands' content hash (``Registry.digest``) and the scorer's version
   (``scoring.registry.scorer_version``: its source, bundled data and libraries). Used for the
   database's registry.
-- ``file-<key>``: a registry file read, validated and compiled (``brands.service.registry_from_path``),
+- ``file-<key>``: a registry file read, validated and compiled (``brands.scorer.registry_from_path``),
   keyed by the file's bytes, the code that validates it and the scorer's version; the official images
   it names are checked against the content hashes stored with it. Used by
   ``markwatch score --brands FILE``.

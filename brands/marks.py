@@ -57,6 +57,16 @@ class MarkConflict:
             "brands that list their registrations' classes and whose classes do not overlap"
         )
 
+    def catalogue_entry(self, where: str | None = None) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """The message's entry in the translation catalogue (review.i18n) and its values, for readers in
+        another language; ``where`` names the first brand's place as they know it (default: where it is
+        written)."""
+        values = (("mark", self.mark), ("other", self.first.name), ("where", where or self.first.where))
+        if self.classes:
+            return "marks.shared_overlap", (*values, ("classes", "、".join(str(c) for c in self.classes)))
+        missing = self.second if not self.second.nice_classes else self.first
+        return "marks.shared_no_class", (*values, ("missing", missing.name))
+
 
 def overlap(a: MarkHolder, b: MarkHolder) -> tuple[int, ...] | None:
     """The classes two holders of one mark share; () when one lists none (it claims every class);

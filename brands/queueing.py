@@ -17,20 +17,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from brands.service import Scorer, scorer_from_session
+from brands.scorer import Scorer
 from settings import Settings
-from storage import Database
-from storage.listings import listing_record
-from storage.models import Lead, Listing
-from storage.queue import QueueRules, record_score
+from storage.queue_rules import QueueRules
 
+# the database side (SQLAlchemy, the models) is imported where it is used: a ScoreQueue over a registry
+# file (`markwatch score --brands FILE`) needs none of it
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from scoring.engine import Evidence
     from scoring.registry import Registry
     from scoring.types import Listing as ScoringListing
     from scoring.types import Score
+    from storage import Database
+    from storage.models import Lead, Listing
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def score_queue(db: Database, settings: Settings, *, registry: Registry | None =
 
 def score_queue_in_session(session: Session, settings: Settings, *, registry: Registry) -> ScoreQueue:
     """``score_queue`` as ``session`` sees the database (a blacklisting not yet committed included)."""
+    from brands.service import scorer_from_session
     from scoring.types import VIOLATIONS
 
     return ScoreQueue(
@@ -103,6 +105,7 @@ def _registry(db: Database, cache_dir: Path) -> Registry:
 def scoring_listing(row: Listing) -> ScoringListing:
     """A stored listing (with its platform and seller loaded) as the scorer reads it."""
     from scoring.types import Listing as ScoringListing
+    from storage.listings import listing_record
 
     return ScoringListing.from_record(listing_record(row))
 
@@ -124,6 +127,8 @@ def score_and_queue(
     seller must then be loaded. ``evidence``: what worker processes found in them
     (``scoring.parallel``), one per row.
     """
+    from storage.queue import record_score
+
     scored = path.score(
         listings if listings is not None else (scoring_listing(row) for row in rows), evidence=evidence
     )

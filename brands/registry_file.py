@@ -127,7 +127,15 @@ def load_registry_file(path: Path) -> RegistryFile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RegistryFileError(
-            [Problem(str(path), None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+            [
+                Problem(
+                    str(path),
+                    None,
+                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
+                    "registry.not_utf8",
+                    (("byte", str(exc.start)),),
+                )
+            ]
         ) from exc
     return parse_registry(text, source=str(path), base_dir=path.resolve().parent)
 
@@ -141,10 +149,10 @@ def parse_registry(text: str, *, source: str, base_dir: Path | None) -> Registry
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        message = (
-            problem if isinstance(exc, safe_yaml.UnsafeYaml) else f"broken YAML: {problem}; fix the syntax"
-        )
-        raise RegistryFileError([Problem(source, line, message)]) from None
+        unsafe = isinstance(exc, safe_yaml.UnsafeYaml)
+        message = problem if unsafe else f"broken YAML: {problem}; fix the syntax"
+        said = ("registry.unsafe_yaml" if unsafe else "registry.broken_yaml", (("problem", str(problem)),))
+        raise RegistryFileError([Problem(source, line, message, *said)]) from None
     brands = checker.registry(root)
     if checker.problems:
         raise RegistryFileError(checker.problems)
@@ -167,17 +175,23 @@ class _Checker:
 
     def registry(self, root: yaml.Node | None) -> list[BrandSpec]:
         if root is None:
-            self.problem(None, "the file is empty; it needs a top-level `brands:` list")
+            self.problem(
+                None, "the file is empty; it needs a top-level `brands:` list", "registry.file_empty"
+            )
             return []
         pairs = self.mapping(root, "the file", allowed=("brands",))
         if pairs is None:
             return []
         if "brands" not in pairs:
-            self.problem(root, "missing the top-level `brands:` list")
+            self.problem(root, "missing the top-level `brands:` list", "registry.no_brands")
             return []
         items = pairs["brands"][1]
         if not isinstance(items, yaml.SequenceNode):
-            self.problem(items, "`brands` must be a list of brands (each item starting with `- name: ...`)")
+            self.problem(
+                items,
+                "`brands` must be a list of brands (each item starting with `- name: ...`)",
+                "registry.brands_not_list",
+            )
             return []
         brands = [b for b in (self.brand(node) for node in items.value) if b is not None]
         self.cross_check(brands)
@@ -187,13 +201,15 @@ class _Checker:
         self, node: yaml.Node, what: str, allowed: tuple[str, ...]
     ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"{what} must be a mapping of `key: value` lines")
+            self.problem(node, f"{what} must be a mapping of `key: value` lines", "registry.not_mapping")
             return None
         pairs: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(
-                    key_node, f"a key in {what} must be a word such as `name`, not {describe(key_node)}"
+                    key_node,
+                    f"a key in {what} must be a word such as `name`, not {describe(key_node)}",
+                    "registry.key_not_word",
                 )
                 continue
             key = str(key_node.value)
@@ -202,12 +218,19 @@ class _Checker:
                 suggestion = (
                     f" (did you mean `{hint[0]}`?)" if hint else f"; allowed keys: {', '.join(allowed)}"
                 )
+                shown = key if len(key) <= 60 else key[:59] + "…"
                 self.problem(
                     key_node,
-                    f"unknown key `{key if len(key) <= 60 else key[:59] + '…'}` in {what}{suggestion}",
+                    f"unknown key `{shown}` in {what}{suggestion}",
+                    "registry.unknown_key_hint" if hint else "registry.unknown_key",
+                    word=shown,
+                    hint=hint[0] if hint else "",
+                    allowed=", ".join(allowed),
                 )
             elif key in pairs:
-                self.problem(key_node, f"key `{key}` appears twice in {what}; keep one")
+                self.problem(
+                    key_node, f"key `{key}` appears twice in {what}; keep one", "registry.key_twice", word=key
+                )
             else:
                 pairs[key] = (key_node, value_node)
         return pairs
@@ -217,7 +240,11 @@ class _Checker:
         if pairs is None:
             return None
         if "name" not in pairs:
-            self.problem(node, "a brand has no `name`: every brand needs its primary mark as `name:`")
+            self.problem(
+                node,
+                "a brand has no `name`: every brand needs its primary mark as `name:`",
+                "registry.no_name",
+            )
             return None
         name = self.text(pairs["name"][1], "name", field="name")
         if name is None:
@@ -290,7 +317,7 @@ class _Checker:
             return []
         node = pair[1]
         if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"{what} must be a list, e.g. `[a, b]`")
+            self.problem(node, f"{what} must be a list, e.g. `[a, b]`", "registry.not_list")
             return []
         values = [self.text(item, what, field) for item in node.value]
         return [v for v in values if v is not None]
@@ -299,7 +326,11 @@ class _Checker:
         if pair is None or pair[1].tag == "tag:yaml.org,2002:null":
             return []
         if not isinstance(pair[1], yaml.SequenceNode):
-            self.problem(pair[1], f"`registrations` of {where} must be a list of {{number, nice_class}}")
+            self.problem(
+                pair[1],
+                f"`registrations` of {where} must be a list of {{number, nice_class}}",
+                "registry.registrations_not_list",
+            )
             return []
         result = []
         for item in pair[1].value:
@@ -328,7 +359,9 @@ class _Checker:
         node = pair[1]
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
             return bool(yaml.SafeLoader("").construct_yaml_bool(node))
-        self.problem(node, f"`{key}` of a registration of {where} must be true or false")
+        self.problem(
+            node, f"`{key}` of a registration of {where} must be true or false", "registry.not_flag", word=key
+        )
         return None
 
     def number(
@@ -409,7 +442,10 @@ class _Checker:
         for node, relative in zip(self._items(pair), paths, strict=False):
             if self.base_dir is None:
                 self.problem(
-                    node, f"official image {relative!r} of {where}: images need a registry file on disk"
+                    node,
+                    f"official image {relative!r} of {where}: images need a registry file on disk",
+                    "registry.image_needs_file",
+                    image=relative,
                 )
                 continue
             candidate = (self.base_dir / relative).resolve()
@@ -418,12 +454,22 @@ class _Checker:
                     node,
                     f"official image {relative!r} of {where} lies outside the registry file's folder; "
                     "put the image beside the file and give a relative path",
+                    "registry.image_outside",
+                    image=relative,
                 )
             elif not candidate.is_file():
-                self.problem(node, f"official image {relative!r} of {where} does not exist")
+                self.problem(
+                    node,
+                    f"official image {relative!r} of {where} does not exist",
+                    "registry.no_image",
+                    image=relative,
+                )
             elif not _is_image(candidate):
                 self.problem(
-                    node, f"official image {relative!r} of {where} is not an image (JPEG, PNG, WebP…)"
+                    node,
+                    f"official image {relative!r} of {where} is not an image (JPEG, PNG, WebP…)",
+                    "registry.not_image",
+                    image=relative,
                 )
             else:
                 result.append(Path(relative).as_posix())
@@ -441,12 +487,14 @@ class _Checker:
                         brand.line,
                         f"duplicate name {brand.name!r}: brand {brand.name!r} is already at line "
                         f"{first.line}; a name identifies one brand — merge the two entries",
+                        "registry.duplicate_name",
+                        (("name", brand.name), ("line", str(first.line))),
                     )
                 )
         unique = [b for b in brands if first_named[b.name] is b]
         for conflict in find_conflicts([self.holder(b) for b in unique]):
             line = int(conflict.second.where.rsplit(":", 1)[1])
-            self.problems.append(Problem(self.source, line, conflict.message()))
+            self.problems.append(Problem(self.source, line, conflict.message(), *conflict.catalogue_entry()))
 
     def holder(self, brand: BrandSpec) -> MarkHolder:
         return brand_holder(brand, f"{self.source}:{brand.line}")

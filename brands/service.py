@@ -3,10 +3,9 @@ scorer sees it."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -19,16 +18,14 @@ from brands.registry_file import (
     RegistryFileError,
     brand_holder,
     dump_registry,
-    load_registry_file,
 )
+from brands.scorer import Scorer, image_phash, scoring_brand
 from storage import Database
 from storage.brands import ImageRecord, list_brands, upsert_brand
 from storage.models import Brand, BrandStatus
 
 if TYPE_CHECKING:
-    from scoring import CombinerModel, ScoringContext
     from scoring.registry import Registry
-    from scoring.types import Brand as ScoringBrand
 
 
 @dataclass
@@ -59,7 +56,10 @@ def import_registry(db: Database, registry: RegistryFile, *, dry_run: bool = Fal
         if conflicts:
             lines = {spec.name: spec.line for spec in registry.brands}
             raise RegistryFileError(
-                [Problem(registry.source, lines.get(c.second.name), c.message()) for c in conflicts]
+                [
+                    Problem(registry.source, lines.get(c.second.name), c.message(), *_registered_conflict(c))
+                    for c in conflicts
+                ]
             )
         existing = {b.name: spec_from_brand(b) for b in list_brands(session=session)}
         for spec in registry.brands:
@@ -76,6 +76,12 @@ def import_registry(db: Database, registry: RegistryFile, *, dry_run: bool = Fal
             images = [_store_image(db, registry.image_path(p), p) for p in spec.official_images]
             save_brand(session, spec, images, status=BrandStatus.approved)
     return report
+
+
+def _registered_conflict(conflict: MarkConflict) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A conflict with an approved brand as the catalogue says it: the brand's place is its status."""
+    key, values = conflict.catalogue_entry()
+    return key, (*values, ("status", BrandStatus.approved.value))
 
 
 def registered_holders(
@@ -131,16 +137,6 @@ def _store_image(db: Database, path: Path, relative: str) -> ImageRecord:
     return ImageRecord(source_path=relative, sha256=sha, phash=image_phash(path))
 
 
-def image_phash(path: Path | BinaryIO) -> str:
-    """The perceptual hash (imagehash.phash, hex) that image-reuse detection compares, of an image file
-    or of image bytes in a file object (a crawled listing's image)."""
-    import imagehash  # imported on first use: numpy and Pillow cost a scorer's start-up a fifth of a second
-    from PIL import Image
-
-    with Image.open(path) as image:
-        return str(imagehash.phash(image))
-
-
 def spec_from_brand(brand: Brand) -> BrandSpec:
     """A stored brand in registry-file form."""
     return BrandSpec(
@@ -175,21 +171,6 @@ def export_registry(db: Database, target: Path | None = None, *, status: str | N
     return text
 
 
-def _scoring_brand(spec: BrandSpec, image_hashes: tuple[str, ...]) -> ScoringBrand:
-    from scoring.types import Brand as ScoringBrand  # lazily: the scorer loads its tables on import
-
-    return ScoringBrand(
-        name=spec.name,
-        aliases=spec.aliases,
-        owner=spec.owner,
-        categories=spec.categories,
-        nice_classes=tuple(sorted({r.nice_class for r in spec.registrations})),
-        price_floor=spec.price_floor,
-        authorized_sellers=spec.authorized_sellers,
-        official_image_hashes=image_hashes,
-    )
-
-
 def scoring_registry(
     db: Database, *, statuses: tuple[str, ...] = (BrandStatus.approved,), cache_dir: Path | None = None
 ) -> Registry:
@@ -200,75 +181,9 @@ def scoring_registry(
     with db.session() as session:
         brands = [b for status in statuses for b in list_brands(session=session, status=status)]
         return cached_registry(
-            [_scoring_brand(spec_from_brand(b), tuple(im.phash for im in b.official_images)) for b in brands],
+            [scoring_brand(spec_from_brand(b), tuple(im.phash for im in b.official_images)) for b in brands],
             cache_dir,
         )
-
-
-def registry_from_file(registry: RegistryFile) -> Registry:
-    """A validated registry file as the scorer's Registry (official images hashed from the files)."""
-    from scoring.registry import Registry
-
-    return Registry(
-        [
-            _scoring_brand(spec, tuple(image_phash(registry.image_path(p)) for p in spec.official_images))
-            for spec in registry.brands
-        ]
-    )
-
-
-def registry_from_path(path: Path, cache_dir: Path | None) -> Registry:
-    """The registry file at ``path`` read, validated (``brands.registry_file.load_registry_file``,
-    which raises ``RegistryFileError``) and compiled; or, when the same bytes were compiled before by
-    the same code and the official images are unchanged, taken from the cache in ``cache_dir``
-    (``brands.index_cache``; None: no cache)."""
-    import pickle
-
-    from brands import index_cache
-    from scoring.registry import Registry, scorer_version
-
-    store = index_cache.Store.open(cache_dir)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError:
-        raw = None  # load_registry_file says what is wrong with the path
-    if store is None or raw is None:
-        return registry_from_file(load_registry_file(path))
-    key = index_cache.digest(
-        scorer_version(), index_cache.validator_version(), hashlib.sha256(raw).hexdigest()
-    )
-    name = f"file-{key}"
-    data = store.read(name)
-    if data is not None:
-        try:
-            brands, images, compiled = pickle.loads(data)
-            registry = Registry(brands)
-            if all(index_cache.file_hash(Path(p)) == h for p, h in images) and registry.use_compiled(
-                compiled
-            ):
-                return registry
-        except Exception:  # noqa: BLE001, S110 - signed but unreadable (another layout): rebuilt below
-            pass
-    parsed = load_registry_file(path)
-    registry = registry_from_file(parsed)
-    images = [
-        (str(parsed.image_path(p)), index_cache.file_hash(parsed.image_path(p)))
-        for spec in parsed.brands
-        for p in spec.official_images
-    ]
-    store.write(
-        name, pickle.dumps((registry.brands, images, registry.compiled()), protocol=pickle.HIGHEST_PROTOCOL)
-    )
-    return registry
-
-
-@dataclass(frozen=True)
-class Scorer:
-    """Everything `scoring.score_many` needs from the database: registry, learned context, fitted model."""
-
-    registry: Registry
-    context: ScoringContext
-    model: CombinerModel | None
 
 
 def scorer_from_database(db: Database, registry: Registry | None = None) -> Scorer:

@@ -12,7 +12,7 @@ pixels. Accepted only when the bytes decode as a raster image (Pillow): an addre
 anything else is refused. Every refusal is counted by reason (``image:not_an_image``,
 ``image:too_large``, ``image:http_404``…) in the crawl summary; the listing is stored either way.
 
-The perceptual hash (``brands.service.image_phash``, the one official images get) goes into the listing
+The perceptual hash (``brands.scorer.image_phash``, the one official images get) goes into the listing
 record's ``image_hashes``, so the scorer's image-reuse signal works on crawled listings.
 
 1. ``ListingImagesPipeline`` (before PersistPipeline): fetch, check, store the blobs, hash.
@@ -56,7 +56,7 @@ def inspect_image(data: bytes) -> dict[str, Any]:
     raster image Pillow can decode, or one with too many pixels."""
     from PIL import Image, UnidentifiedImageError
 
-    from brands.service import image_phash
+    from brands.scorer import image_phash
 
     try:
         with Image.open(io.BytesIO(data)) as image:

@@ -30,7 +30,11 @@ def is_enabled(db: Database, name: str) -> bool:
         if row is not None and row.profile:
             return bool(row.enabled)
     if builtin_profile(name) is None:
-        raise NotFound(f"no platform profile named {name!r}; see `markwatch platforms list`")
+        raise NotFound(
+            f"no platform profile named {name!r}; see `markwatch platforms list`",
+            key="err.no_platform_profile",
+            name=name,
+        )
     return name in DEMOS
 
 
@@ -44,7 +48,11 @@ def set_enabled(db: Database, name: str, enabled: bool) -> bool:
     with db.session() as session:
         row = get_platform(session=session, name=name)
         if row is None:
-            raise MarkwatchError(f"platform {name!r} has no profile to crawl; add one: `platforms add`")
+            raise MarkwatchError(
+                f"platform {name!r} has no profile to crawl; add one: `platforms add`",
+                key="err.platform_without_profile",
+                name=name,
+            )
         row.enabled = enabled
     return was != enabled
 
@@ -81,7 +89,9 @@ def resolve_profile(db: Database, platform_name: str) -> Profile:
 
                     raise NotFound(
                         f"no platform profile named {platform_name!r}; see `markwatch platforms list`, "
-                        "or add one with `markwatch platforms add PROFILE.yaml`"
+                        "or add one with `markwatch platforms add PROFILE.yaml`",
+                        key="err.no_platform_profile_to_add",
+                        name=platform_name,
                     )
                 row, created = upsert_platform(
                     session=session,

@@ -139,10 +139,19 @@ def crawl(options: CrawlOptions, *, timeout: float | None = None) -> CrawlRunSum
                 f"the crawl of {options.platform} ended without a result (exit code {code}); see the crawl "
                 "log under $MARKWATCH_HOME/jobs",
                 exit_code=3,
+                key="err.crawl_no_result",
+                platform=options.platform,
+                code=code,
             )
         data = json.loads(summary_file.read_text(encoding="utf-8"))
     if "crawl_refused" in data:
-        raise MarkwatchError(data["crawl_refused"], exit_code=int(data.get("exit_code", 2)))
+        refused = data.get("crawl_refused_catalogue") or {}  # the child's error as the catalogue has it
+        raise MarkwatchError(
+            data["crawl_refused"],
+            exit_code=int(data.get("exit_code", 2)),
+            key=refused.get("key"),
+            **refused.get("values", {}),
+        )
     return CrawlRunSummary(**data)
 
 
@@ -193,7 +202,9 @@ def prepare_job_dir(job_dir: Path) -> bool:
             pid = 0
         if pid and pid != os.getpid() and _pid_alive(pid):
             raise MarkwatchError(
-                f"a crawl of this platform is already running (process {pid}); wait for it or stop it"
+                f"a crawl of this platform is already running (process {pid}); wait for it or stop it",
+                key="err.crawl_running",
+                pid=pid,
             )
         killed = True
     lock.write_text(str(os.getpid()))
@@ -259,7 +270,9 @@ def refuse_disabled(db: Database, platform: str) -> None:
     if not is_enabled(db, platform):
         raise MarkwatchError(
             f"platform {platform} is disabled, so it is not crawled; "
-            f"enable it with `markwatch platforms enable {platform}`"
+            f"enable it with `markwatch platforms enable {platform}`",
+            key="err.platform_disabled",
+            name=platform,
         )
 
 
@@ -318,7 +331,12 @@ def join_shared_frontier(
         generation = Generation(redis_url, profile.name)
         generation.join()
     except Exception as exc:
-        raise MarkwatchError(f"cannot use Redis at {redacted(redis_url)}: {exc}") from exc
+        raise MarkwatchError(
+            f"cannot use Redis at {redacted(redis_url)}: {exc}",
+            key="err.redis",
+            url=redacted(redis_url),
+            reason=exc,
+        ) from exc
     run = start_crawl_run(
         session=session, platform=platform, queries=queries, job_dir=None, distributed=redacted(redis_url)
     )
@@ -438,7 +456,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         summary = run_in_this_process(replace(options, progress=options.progress and sys.stderr.isatty()))
     except MarkwatchError as exc:
-        answer({"crawl_refused": str(exc), "exit_code": exc.exit_code})
+        refused = {"key": exc.key, "values": {k: str(v) for k, v in exc.values.items()}} if exc.key else None
+        answer({"crawl_refused": str(exc), "exit_code": exc.exit_code, "crawl_refused_catalogue": refused})
         if not args.summary:
             print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -65,17 +65,28 @@ def load_page(target: str, *, as_url: str | None, profile: Profile) -> HtmlRespo
             with httpx.Client(follow_redirects=True, timeout=FETCH_TIMEOUT) as client:
                 answer = client.get(target, headers={"User-Agent": "markwatch (platforms try)"})
         except httpx.HTTPError as exc:
-            raise MarkwatchError(f"cannot fetch {target}: {type(exc).__name__}: {exc}") from exc
+            raise MarkwatchError(
+                f"cannot fetch {target}: {type(exc).__name__}: {exc}",
+                key="err.cannot_fetch",
+                target=target,
+                reason=f"{type(exc).__name__}: {exc}",
+            ) from exc
         body, url = answer.content[:MAX_PAGE_BYTES], str(answer.url)
         headers = {"Content-Type": answer.headers.get("content-type", "text/html")}
     else:
         if "://" in target:
-            raise MarkwatchError(f"{target}: only http(s) addresses are fetched; give a saved page as a file")
+            raise MarkwatchError(
+                f"{target}: only http(s) addresses are fetched; give a saved page as a file",
+                key="err.only_http",
+                target=target,
+            )
         path = Path(target)
         try:
             body = path.read_bytes()[:MAX_PAGE_BYTES]
         except OSError as exc:
-            raise MarkwatchError(f"cannot read {path}: {exc.strerror}") from exc
+            raise MarkwatchError(
+                f"cannot read {path}: {exc.strerror}", key="err.cannot_read", path=path, reason=exc.strerror
+            ) from exc
         url = as_url or profile.base_url + "/"
         headers = {}
     return HtmlResponse(url, body=body, headers=headers, request=Request(url))

@@ -44,6 +44,19 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _bind_all(host: str, ports: tuple[int, ...]) -> list[socket.socket]:
+    """A listening socket on each port, or none: the ones bound already are closed if a later one fails."""
+    socks: list[socket.socket] = []
+    try:
+        for port in ports:
+            socks.append(_bind(host, port))
+    except OSError:
+        for sock in socks:
+            sock.close()
+        raise
+    return socks
+
+
 def _server(app: Any) -> uvicorn.Server:
     config = uvicorn.Config(
         app,
@@ -116,7 +129,7 @@ class DemoServers:
         )
 
     def start(self) -> DemoServers:
-        socks = [_bind(self.host, self._ports[0]), _bind(self.host, self._ports[1])]
+        socks = _bind_all(self.host, self._ports)
         self.static_port, self.spa_port = (s.getsockname()[1] for s in socks)
         apps = [
             create_static_app(self.size, self.seed, self.static_faults),

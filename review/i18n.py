@@ -629,6 +629,88 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "正品最低单价不能为负数：{value}",
         "the price floor cannot be negative: {value}",
     ),
+    # a registry file's problems the form cannot have, and the file's wording where the form's would
+    # mislead (``.in_file``, review.registrations.problem_text)
+    "registry.lacks_class.in_file": (
+        '注册号“{number}”缺少 nice_class（尼斯分类）：每条注册写成 {{number: "12216619", nice_class: 25}}',
+        "the registration “{number}” lacks nice_class: write each registration as "
+        '{{number: "12216619", nice_class: 25}}',
+    ),
+    "registry.number.in_file": (
+        "注册号“{number}”不是商标局的注册号：只写 6–9 位数字（如 12216619）；"
+        "马德里国际注册请加 international: true",
+        "“{number}” is not a CNIPA registration number: write its 6–9 digits only (e.g. 12216619); for a "
+        "Madrid international registration add `international: true`",
+    ),
+    "registry.not_utf8": (
+        "文件不是 UTF-8 文本（第 {byte} 字节）：请以 UTF-8 编码保存",
+        "not UTF-8 text (byte {byte}); save the file as UTF-8",
+    ),
+    "registry.broken_yaml": ("YAML 语法错误（{problem}），请修正", "broken YAML: {problem}; fix the syntax"),
+    "registry.unsafe_yaml": (
+        "不接受的 YAML 写法：不能使用别名（*name），列表和映射也不能嵌套过深，请直接写出各项的值",
+        "YAML that is not allowed here: {problem}",
+    ),
+    "registry.file_empty": (
+        "文件为空：顶层须有 brands: 列表",
+        "the file is empty; it needs a top-level `brands:` list",
+    ),
+    "registry.no_brands": ("缺少顶层的 brands: 列表", "missing the top-level `brands:` list"),
+    "registry.brands_not_list": (
+        "brands 须为品牌列表（每项以 - name: ... 开头）",
+        "`brands` must be a list of brands (each item starting with `- name: ...`)",
+    ),
+    "registry.not_mapping": ("此处须为“键: 值”形式的若干行", "this must be a mapping of `key: value` lines"),
+    "registry.key_not_word": ("键须为单词（如 name）", "a key must be a word such as `name`"),
+    "registry.unknown_key": (
+        "未知的键“{word}”；可用的键：{allowed}",
+        "unknown key `{word}`; allowed keys: {allowed}",
+    ),
+    "registry.unknown_key_hint": (
+        "未知的键“{word}”（是否应为“{hint}”？）",
+        "unknown key `{word}` (did you mean `{hint}`?)",
+    ),
+    "registry.key_twice": ("键“{word}”出现了两次，请只保留一个", "key `{word}` appears twice; keep one"),
+    "registry.no_name": (
+        "品牌缺少 name：每个品牌都须以 name: 写明其主商标",
+        "a brand has no `name`: every brand needs its primary mark as `name:`",
+    ),
+    "registry.not_list": ("此处须为列表，如 [a, b]", "this must be a list, e.g. `[a, b]`"),
+    "registry.registrations_not_list": (
+        "registrations 须为 {number, nice_class} 的列表",
+        "`registrations` must be a list of {number, nice_class}",
+    ),
+    "registry.not_flag": (
+        "注册的“{word}”须为 true 或 false",
+        "`{word}` of a registration must be true or false",
+    ),
+    "registry.image_needs_file": (
+        "官方图片“{image}”：图片须随磁盘上的品牌库文件提供",
+        "official image “{image}”: images need a registry file on disk",
+    ),
+    "registry.image_outside": (
+        "官方图片“{image}”不在品牌库文件所在的文件夹内：请把图片放在文件旁边，并写相对路径",
+        "official image “{image}” lies outside the registry file's folder; put the image beside the file "
+        "and give a relative path",
+    ),
+    "registry.no_image": ("官方图片“{image}”不存在", "official image “{image}” does not exist"),
+    "registry.not_image": (
+        "官方图片“{image}”不是图片（应为 JPEG、PNG、WebP 等）",
+        "official image “{image}” is not an image (JPEG, PNG, WebP…)",
+    ),
+    "profile.missing_key": ("缺少必填的键“{word}”", "missing required key '{word}'"),
+    "profile.no_start": (
+        "请写 start_urls（浏览商品目录的起点）或 search_url，或两者都写",
+        "give start_urls (where the catalogue walk begins), search_url, or both",
+    ),
+    "profile.not_single": ("此处须为单个值", "this must be a single value"),
+    "profile.empty": ("此处不能为空", "this is empty"),
+    "profile.not_text": ("此处须为文字，而不是 {value}", "this must be text, not {value}"),
+    "registry.duplicate_name": (
+        "品牌名称“{name}”重复：第 {line} 行已有该品牌；一个名称只能对应一个品牌，请合并这两条",
+        "duplicate name “{name}”: the brand is already at line {line}; a name identifies one brand — merge "
+        "the two entries",
+    ),
     "marks.shared_overlap": (
         "商标“{mark}”也属于品牌“{other}”（{where}），双方都在第 {classes} 类；"
         "同一商标只能由尼斯分类互不重叠的品牌共用",
@@ -948,6 +1030,423 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.col_next_run": ("下次运行", "Next run"),
     "cli.col_last_run": ("上次运行", "Last run"),
     "cli.col_outcome": ("结果", "Outcome"),
+    # the command line's help (`markwatch … --help`): every command's and every option's description,
+    # resolved when help is shown (markwatch._SpokenHelp); tests/test_cli_help.py checks both languages
+    "cli.help.markwatch": (
+        "监测电商平台上仿冒、傍名牌商品，保护已登记品牌。",
+        "Watch marketplaces for counterfeit and lookalike (傍名牌) listings of protected brands.",
+    ),
+    "cli.help.version": ("显示版本号。", "Print the version."),
+    "cli.help.debug": (
+        "出错时显示完整的调用栈（供开发人员排查）。",
+        "Show a traceback when something fails.",
+    ),
+    "cli.help.lang": (
+        "zh 或 en：markwatch 输出所用的语言（默认中文；LANG=en* 时为英文）。须写在子命令之前。",
+        "zh or en: the language markwatch prints in (default Chinese; English under LANG=en*). "
+        "Give it before the command.",
+    ),
+    "cli.help.help_option": ("显示本帮助并退出。", "Show this message and exit."),
+    "cli.help.json": ("输出 JSON，供脚本读取。", "JSON for scripts."),
+    "cli.help.platform_name": (
+        "平台名称（见 markwatch platforms list）。",
+        "The platform's name (see `markwatch platforms list`).",
+    ),
+    "cli.help.trust_proxy": (
+        "信任其 X-Forwarded-* 请求头的代理地址（可重复）。",
+        "Address of a proxy whose X-Forwarded-* headers to trust (repeatable).",
+    ),
+    "cli.help.case_id": ("案件编号（MW-C-<编号> 或 <编号>）。", "The case number (MW-C-<id> or <id>)."),
+    "cli.help.db": ("建立或迁移数据库。", "Create or migrate the database."),
+    "cli.help.db.upgrade": (
+        "建立数据库，或将其迁移到本版本的结构。",
+        "Create the database, or migrate it to this version's schema.",
+    ),
+    "cli.help.brands": (
+        "品牌库：导入、列出、查看、导出。",
+        "The brand registry: import, list, show, export.",
+    ),
+    "cli.help.brands.import": (
+        "导入品牌库文件：全部导入，或在任一条目有误时一条也不导入。",
+        "Load a brand registry file: all of it, or nothing when any entry is wrong.",
+    ),
+    "cli.help.brands.import.file": (
+        "品牌库文件（YAML），格式见 docs/formats.md。",
+        "Registry file (YAML), see docs/formats.md.",
+    ),
+    "cli.help.brands.import.dry_run": (
+        "只校验并报告，不写入任何内容。",
+        "Validate and report; write nothing.",
+    ),
+    "cli.help.brands.list": (
+        "列出全部已登记品牌及其商标和状态。",
+        "Every registered brand with its marks and status.",
+    ),
+    "cli.help.brands.show": (
+        "以品牌库文件的格式显示一个品牌登记的全部内容。",
+        "Everything registered for one brand, in registry-file form.",
+    ),
+    "cli.help.brands.show.name": ("品牌名称（主商标）。", "The brand's name (primary mark)."),
+    "cli.help.brands.export": (
+        "将已批准的品牌库导出为品牌库文件；导出 → 导入 → 再导出，内容逐字节相同。",
+        "The approved registry as a registry file; export → import → export gives the same bytes.",
+    ),
+    "cli.help.brands.export.file": (
+        "写入此文件（官方图片复制到其旁边）；默认输出到标准输出。",
+        "Write here (official images are copied beside it); default stdout.",
+    ),
+    "cli.help.score": (
+        "为商品文件评分：每行输入对应一条评分记录，顺序与输入相同。",
+        "Score a listings file: one score record per input line, in input order.",
+    ),
+    "cli.help.score.file": (
+        "商品文件，每行一条商品记录（JSON）。",
+        "Listings, one listing record (JSON) per line.",
+    ),
+    "cli.help.score.brands_file": (
+        "评分所依据的品牌库文件；默认使用数据库中的品牌库。",
+        "Registry file to score against; default: the database's.",
+    ),
+    "cli.help.score.out_file": (
+        "评分记录写入此文件；默认输出到标准输出。",
+        "Write score records here; default stdout.",
+    ),
+    "cli.help.score.explain": ("逐条列出被标记商品的评分理由。", "Print each flagged listing's reasons."),
+    "cli.help.score.queue": (
+        "同时保存这些商品，并把被标记的商品放入待审队列。",
+        "Also store the listings and queue the flagged ones for review.",
+    ),
+    "cli.help.score.jobs": (
+        "评分所用的进程数：结果及其顺序与 1 个进程时完全相同。",
+        "Processes to score with: the same records, in the same order, as with 1.",
+    ),
+    "cli.help.stats": (
+        "统计：品牌、平台、商品、快照、各状态线索、抓取次数、各任务上次运行。",
+        "Counts: brands, platforms, listings, snapshots, leads by status, crawl runs, last job runs.",
+    ),
+    "cli.help.platforms": (
+        "平台配置：列出、添加、试读、启用、停用。",
+        "Platform profiles: list, add, try, enable, disable.",
+    ),
+    "cli.help.platforms.list": (
+        "列出各平台及其平台配置：内置的和用 platforms add 添加的。",
+        "Platforms with their profiles: the built-in ones and those added with `platforms add`.",
+    ),
+    "cli.help.platforms.add": (
+        "添加平台或替换其平台配置：先校验，被拒绝时不写入任何内容。",
+        "Add a platform, or replace its profile: validated first, nothing written if refused.",
+    ),
+    "cli.help.platforms.add.profile_file": (
+        "平台配置文件（YAML，见 docs/crawling.md）。",
+        "The platform profile (YAML, see docs/crawling.md).",
+    ),
+    "cli.help.platforms.enable": (
+        "从现在起抓取该平台（markwatch run 及定时任务）。",
+        "Crawl this platform from now on (`markwatch run`, the scheduler).",
+    ),
+    "cli.help.platforms.disable": (
+        "停止抓取该平台（markwatch run 及定时任务不再抓取，crawl 拒绝抓取）；已有商品保留。",
+        "Stop crawling this platform (`markwatch run`, the scheduler; `crawl` refuses it); "
+        "its listings stay.",
+    ),
+    "cli.help.platforms.try": (
+        "用平台配置试读一个页面（类似 scrapy parse）：页面类型、各字段及其来源、链接。",
+        "Read one page with a profile, like `scrapy parse`: its kind, each field and its source, the links.",
+    ),
+    "cli.help.platforms.try.profile_ref": (
+        "平台配置文件（YAML）或平台名称。",
+        "A profile file (YAML), or a platform's name.",
+    ),
+    "cli.help.platforms.try.target": (
+        "要读取的页面：http(s) 地址或文件。",
+        "The page: an http(s) address or a file.",
+    ),
+    "cli.help.platforms.try.as_url": (
+        "已保存文件原来所在的地址（用于解析其中的链接和编号）。",
+        "The address a saved FILE was at (links and ids read from it).",
+    ),
+    "cli.help.platforms.try.query": (
+        "列表页的搜索词（用于生成下一页）。",
+        "The search words of a list page (for its next page).",
+    ),
+    "cli.help.listings": ("已保存的商品：导出。", "Stored listings: export."),
+    "cli.help.listings.export": (
+        "将已保存的商品导出为商品记录（JSON Lines，即 markwatch score 读取的格式）。",
+        "Stored listings as listing records (JSON Lines, what `markwatch score` reads).",
+    ),
+    "cli.help.listings.export.platform": ("只导出该平台的商品。", "Only this platform's listings."),
+    "cli.help.listings.export.since": (
+        "只导出此后见到的商品：2026-12-01、2026-12-01T08:00（未写时区按北京时间），"
+        "或 24h / 7d 表示多久以前。",
+        "Only listings seen since then: 2026-12-01, 2026-12-01T08:00 (Asia/Shanghai unless a zone is given), "
+        "or 24h / 7d ago.",
+    ),
+    "cli.help.listings.export.out_file": (
+        "写入此文件，而不是标准输出。",
+        "Write here instead of standard output.",
+    ),
+    "cli.help.crawl": (
+        "按平台配置抓取一个平台：保存、快照、评分，并将每件商品入队。",
+        "Crawl a platform with its profile: store, snapshot, score and queue every listing.",
+    ),
+    "cli.help.crawl.query": (
+        "搜索此关键词（可重复）；默认：商品目录及每个已批准品牌的商标。",
+        "Search for this (repeatable); default: the catalogue and every approved brand's marks.",
+    ),
+    "cli.help.crawl.max_pages": ("抓取这么多页后停止。", "Stop after this many pages."),
+    "cli.help.crawl.distributed": (
+        "与其他抓取进程共享待抓取队列：redis://host:6379/0",
+        "Share the frontier with other crawlers: redis://host:6379/0",
+    ),
+    "cli.help.crawl.resume": (
+        "继续被中断的抓取（默认），或重新开始。",
+        "Continue an interrupted crawl (default), or start afresh.",
+    ),
+    "cli.help.crawl.base_url": (
+        "抓取此地址上的平台，而不是其平台配置中的地址。",
+        "Crawl the platform at this address instead of its profile's.",
+    ),
+    "cli.help.crawl.url": (
+        "只抓取这个页面（可重复）：该平台的列表页或详情页，可写完整地址或其基础地址下的路径。",
+        "Crawl exactly this page (repeatable): a list or a detail page of the platform, an address or a path "
+        "on its base URL.",
+    ),
+    "cli.help.demo": ("内置的演示商城：运行、商品目录。", "The bundled demo marketplaces: serve, catalogue."),
+    "cli.help.demo.size": ("每个商城的商品数。", "Listings per marketplace."),
+    "cli.help.demo.serve": (
+        "在 127.0.0.1 上运行两个演示商城，直到按 Ctrl-C。",
+        "Serve the two demo marketplaces on 127.0.0.1 until Ctrl-C.",
+    ),
+    "cli.help.demo.serve.seed": (
+        "商品目录的随机种子：种子相同，目录相同。",
+        "Catalogue seed: the same seed gives the same catalogue.",
+    ),
+    "cli.help.demo.serve.faults": ("遇到故障的请求所占比例。", "Share of requests that meet a fault."),
+    "cli.help.demo.serve.static_port": ("demo-static 的端口。", "Port of demo-static."),
+    "cli.help.demo.serve.spa_port": ("demo-spa 的端口。", "Port of demo-spa."),
+    "cli.help.demo.catalogue": (
+        "演示商城的真实情况：它提供的每件商品及其真实标签，JSON Lines 格式。",
+        "The demo's ground truth: every listing it serves, with its true label, as JSON Lines.",
+    ),
+    "cli.help.demo.catalogue.platform": (
+        "demo-static 或 demo-spa；默认两者都输出。",
+        "demo-static or demo-spa; default both.",
+    ),
+    "cli.help.demo.catalogue.seed": ("商品目录的随机种子。", "Catalogue seed."),
+    "cli.help.demo.catalogue.static_port": ("demo-static 链接中的端口。", "Port in demo-static's URLs."),
+    "cli.help.demo.catalogue.spa_port": ("demo-spa 链接中的端口。", "Port in demo-spa's URLs."),
+    "cli.help.model": (
+        "评分组合模型，根据审核结论学习。",
+        "The scorer's combiner, learned from reviewer decisions.",
+    ),
+    "cli.help.model.fit": (
+        "根据审核结论（确认与排除的线索）学习评分组合模型的权重。",
+        "Learn the combiner's weights from reviewer decisions (confirmed vs dismissed leads).",
+    ),
+    "cli.help.run": (
+        "按内置默认配置运行主任务：演示商城、迁移数据库、抓取、评分、入队、日报，然后运行定时任务和审核网页。",
+        "The main job on the embedded default: demo marketplaces, migrate, crawl, score, queue, digest,\n"
+        "then the scheduler and the review app.",
+    ),
+    "cli.help.run.once": (
+        "只运行一次流程后退出（用于 cron、测试）。",
+        "Run the pipeline once and exit (cron, tests).",
+    ),
+    "cli.help.run.host": ("审核网页的地址。", "Address of the review app."),
+    "cli.help.run.port": ("审核网页的端口。", "Port of the review app."),
+    "cli.help.run.demo_size": ("每个演示商城的商品数。", "Listings per demo marketplace."),
+    "cli.help.jobs": (
+        "定时任务：计划、下次运行、上次运行及其结果。",
+        "Scheduled jobs: schedule, next run, last run and its outcome.",
+    ),
+    "cli.help.serve": (
+        "审核网页（待审队列、线索页面、权利人门户、/api/v1 下的 JSON 接口）。",
+        "The review web app (queue, lead pages, brand portal, JSON API under /api/v1).",
+    ),
+    "cli.help.serve.host": ("监听的地址。", "Address to listen on."),
+    "cli.help.serve.port": ("监听的端口。", "Port to listen on."),
+    "cli.help.serve.workers": (
+        "工作进程数（置于反向代理之后时使用）。",
+        "Worker processes (behind a proxy).",
+    ),
+    "cli.help.users": (
+        "审核网页的用户：添加、列出、停用、启用、密码、API 令牌。",
+        "People who use the review app: add, list, disable, enable, passwords, API tokens.",
+    ),
+    "cli.help.users.add": (
+        "添加用户；不加 --password-stdin 时生成并显示一次性密码。",
+        "Add a user; without --password-stdin a one-time password is generated and printed.",
+    ),
+    "cli.help.users.add.name": ("登录名。", "Login name."),
+    "cli.help.users.add.role": (
+        "角色：admin（管理员）| reviewer（审核员）| investigator（调查员）| brand_owner（权利人）。",
+        "admin | reviewer | investigator | brand_owner.",
+    ),
+    "cli.help.users.add.brand": (
+        "权利人的品牌（多个品牌请重复此选项）。",
+        "A brand owner's brand (repeat for several).",
+    ),
+    "cli.help.users.add.password_stdin": ("从标准输入读取密码。", "Read the password from standard input."),
+    "cli.help.users.token": (
+        "为该用户生成新的 API 令牌（Bearer）并显示；系统只保存其哈希值，请当场保存。",
+        "Print a new API token (Bearer) for the user; only its hash is stored, so keep it now.",
+    ),
+    "cli.help.users.token.name": ("令牌所代表的用户。", "The user the token acts for."),
+    "cli.help.users.list": (
+        "列出全部用户：角色、品牌、是否停用或须修改一次性密码、有效令牌。",
+        "Every user: role, brands, whether disabled or due to change a one-time password, active tokens.",
+    ),
+    "cli.help.users.disable": (
+        "停用用户：其全部登录立即失效，API 令牌停止可用（保留，不吊销）。",
+        "Disable a user: every session ends at once and its API tokens stop working (kept, not revoked).",
+    ),
+    "cli.help.users.disable.name": ("要停用的用户。", "The user to disable."),
+    "cli.help.users.enable": (
+        "重新启用已停用的用户（其未吊销的令牌恢复可用）。",
+        "Enable a disabled user (its tokens that were not revoked work again).",
+    ),
+    "cli.help.users.enable.name": ("要重新启用的用户。", "The user to enable again."),
+    "cli.help.users.passwd": (
+        "设置密码；不加 --password-stdin 时显示一次性密码，下次登录须修改。"
+        "无论哪种方式，该用户的全部登录都会失效。",
+        "Set a password; without --password-stdin a one-time password is printed, to change at next login.\n"
+        "Either way every session of the user ends.",
+    ),
+    "cli.help.users.passwd.name": ("要设置密码的用户。", "The user whose password to set."),
+    "cli.help.users.passwd.password_stdin": (
+        "从标准输入读取新密码。",
+        "Read the new password from standard input.",
+    ),
+    "cli.help.users.tokens": (
+        "用户的 API 令牌：前缀、创建时间、上次使用、是否吊销（令牌本身从不保存）。",
+        "A user's API tokens: prefix, created, last used, revoked (the tokens themselves are never stored).",
+    ),
+    "cli.help.users.tokens.name": ("要列出其 API 令牌的用户。", "The user whose API tokens to list."),
+    "cli.help.users.revoke": (
+        "按前缀吊销用户的一个 API 令牌，或用 --all 吊销全部；已吊销的令牌返回 401。",
+        "Revoke a user's API token (by its prefix) or all of them (--all); a revoked token answers 401.",
+    ),
+    "cli.help.users.revoke.name": ("要吊销其令牌的用户。", "The user whose token to revoke."),
+    "cli.help.users.revoke.prefix": (
+        "令牌前缀，如 users tokens 所示（或令牌本身）。",
+        "The token's prefix as `users tokens` shows it (or the token).",
+    ),
+    "cli.help.users.revoke.revoke_all": (
+        "吊销该用户的全部有效令牌。",
+        "Revoke every active token of the user.",
+    ),
+    "cli.help.evidence": (
+        "证据：采集线索页面、导出其签名证据包、核验证据包。",
+        "Evidence: capture a lead's page, export its sealed packet, verify one.",
+    ),
+    "cli.help.evidence.export": (
+        "导出线索的签名证据包（含签名清单和 PDF 笔录的 ZIP）；记入审计日志。",
+        "Export a lead's sealed evidence packet (ZIP with signed manifest and PDF report); an audit event.",
+    ),
+    "cli.help.evidence.export.lead_id": (
+        "线索编号（网页中的 MW-<编号>）。",
+        "The lead's number (MW-<id> in the app).",
+    ),
+    "cli.help.evidence.export.out_file": (
+        "写入此文件；默认在当前目录写入 markwatch-lead-<编号>-<时间戳>.zip。",
+        "Write here; default markwatch-lead-<id>-<timestamp>.zip in the cwd.",
+    ),
+    "cli.help.evidence.export.witness": (
+        "见证人：另一名有效用户，不能是您本人。",
+        "The second officer (见证人): an active user, not you.",
+    ),
+    "cli.help.evidence.export.as_user": (
+        "导出证据的 markwatch 用户（提取人）；默认为操作系统登录名。",
+        "The markwatch user exporting (提取人); default the OS login.",
+    ),
+    "cli.help.evidence.export.report_lang": (
+        "zh 或 en：report.pdf 的语言。除非指定，一律为中文的电子数据提取笔录，与终端语言无关。",
+        "zh or en: the language of report.pdf. Chinese unless asked: it is the 电子数据提取笔录, whatever "
+        "language the shell's locale prints in.",
+    ),
+    "cli.help.evidence.capture": (
+        "立即用 Chromium 采集线索页面作为证据（新增一份，从不替换已有的）。",
+        "Take an evidence capture of a lead's page now in Chromium (adds one; never replaces one).",
+    ),
+    "cli.help.evidence.capture.lead_id": (
+        "要重新采集的线索（网页中的 MW-<编号>）。",
+        "The lead to capture again (MW-<id> in the app).",
+    ),
+    "cli.help.evidence.capture.pending": (
+        "改为执行全部待采集的请求（即定时任务所做的）。",
+        "Take every pending capture instead (the scheduler's job).",
+    ),
+    "cli.help.evidence.capture.as_user": (
+        "提出采集的用户（记入审计）；默认为操作系统登录名。",
+        "The user asking (audit trail); default the OS login.",
+    ),
+    "cli.help.evidence.verify": (
+        "核验证据包的签名者、可信时间戳和每个文件的哈希值；有问题时指明问题并以退出码 1 结束。",
+        "Check who signed a packet, its trusted timestamp and every file's hash; "
+        "exit 1 naming what is wrong.",
+    ),
+    "cli.help.evidence.verify.packet": ("要核验的证据包（.zip）。", "The packet (.zip) to check."),
+    "cli.help.evidence.verify.key": (
+        "出具单位的公钥（64 位十六进制）或其指纹：其他签名者一律不通过。默认：本机的密钥（如有）。",
+        "The issuing installation's public key (64 hex digits) or fingerprint: any other signer fails. "
+        "Default: this installation's key, if this machine has one.",
+    ),
+    "cli.help.evidence.verify.tsa_certs": (
+        "时间戳机构根证书的 PEM 文件，证据包的时间戳须由其签发。默认：MARKWATCH_TSA_CERTIFICATES。",
+        "PEM file of the TSA's root CA the packet's timestamp must chain to. "
+        "Default: MARKWATCH_TSA_CERTIFICATES.",
+    ),
+    "cli.help.cases": (
+        "案件线索：同一卖家网络的线索——列出、查看、导出案件证据包。",
+        "Cases (案件线索): seller networks' leads — list, show, export the case's evidence packet.",
+    ),
+    "cli.help.cases.list": (
+        "列出全部案件（已合并的用 --status merged 查看），最近有动态的在前，附销售额合计。",
+        "Every case (merged ones with --status merged), newest activity first, with its summed sales.",
+    ),
+    "cli.help.cases.list.status": (
+        "open、confirmed、merged、closed 或 transferred。",
+        "open, confirmed, merged, closed or transferred.",
+    ),
+    "cli.help.cases.show": (
+        "查看一个案件：各平台的店铺、店铺间的关联证据、每件商品的单价 × 销量、与刑事立案标准对比的合计，"
+        "管辖、承办处室和文书。",
+        "One case: its shops by platform, the evidence between them, each listing's price × sold, the sum\n"
+        "against the criminal threshold, the jurisdiction, the department and the documents.",
+    ),
+    "cli.help.cases.export": (
+        "导出案件的签名证据包：每条线索的证据包和文书，经签名；记入审计日志。",
+        "Export a case's sealed evidence packet: every lead's packet and the documents, signed; audited.",
+    ),
+    "cli.help.cases.export.out_file": (
+        "写入此文件；默认在当前目录写入 markwatch-case-<编号>-<时间戳>.zip。",
+        "Write here; default markwatch-case-<id>-<timestamp>.zip in the cwd.",
+    ),
+    "cli.help.cases.export.as_user": (
+        "导出证据的 markwatch 用户；默认为操作系统登录名。",
+        "The markwatch user exporting; default the OS login.",
+    ),
+    # what Typer and Click print around help and usage errors, said by markwatch (_SpokenHelp, _usage_error)
+    "cli.usage.usage": ("用法：", "Usage: "),
+    "cli.usage.arguments": ("参数", "Arguments"),
+    "cli.usage.options": ("选项", "Options"),
+    "cli.usage.commands": ("命令", "Commands"),
+    "cli.usage.default": ("[默认：{}]", "[default: {}]"),
+    "cli.usage.required": ("[必填]", "[required]"),
+    "cli.usage.envvar": ("[环境变量：{}]", "[env var: {}]"),
+    "cli.usage.deprecated": ("（已弃用）", "(deprecated) "),
+    "cli.usage.try_help": ("运行“{command} {option}”查看帮助。", "Try '{command} {option}' for help."),
+    "cli.usage.error": ("错误：", "Error: "),
+    "cli.usage.missing_argument": ("缺少参数 {name}。", "Missing argument {name}."),
+    "cli.usage.missing_option": ("缺少选项 {name}。", "Missing option {name}."),
+    "cli.usage.no_such_option": ("没有选项 {option}", "No such option: {option}"),
+    "cli.usage.possible_options": ("（可能是：{options}）", " (Possible options: {options})"),
+    "cli.usage.needs_value": ("选项 {option} 需要一个值。", "Option '{option}' requires an argument."),
+    "cli.usage.bad_value": ("{param} 的值无效：{problem}", "Invalid value for {param}: {problem}"),
+    "cli.usage.no_such_command": ("没有命令“{name}”。", "No such command '{name}'."),
+    "cli.usage.did_you_mean": ("您要找的是不是 {names}？", " Did you mean {names}?"),
+    "cli.usage.missing_command": ("缺少命令。", "Missing command."),
+    "cli.usage.extra_arguments": ("多余的参数：{args}", "Got unexpected extra argument(s) ({args})"),
     # errors raised below review (storage.errors.MarkwatchError's ``key``)
     "err.user_no_name": ("用户名不能为空", "a user needs a name"),
     "err.user_role": ("没有角色“{role}”；可选：{choices}", "unknown role '{role}'; choose one of {choices}"),
@@ -988,6 +1487,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.what.brand registry": ("品牌库文件", "brand registry"),
     "err.what.platform profile": ("平台配置文件", "platform profile"),
     "err.cannot_read_file": ("无法读取该文件：{reason}", "cannot read the file: {reason}"),
+    "err.no_platform_profile": (
+        "没有名为“{name}”的平台配置；用 markwatch platforms list 查看",
+        "no platform profile named '{name}'; see `markwatch platforms list`",
+    ),
+    "err.no_platform_profile_to_add": (
+        "没有名为“{name}”的平台配置；用 markwatch platforms list 查看，"
+        "或用 markwatch platforms add 平台配置.yaml 添加",
+        "no platform profile named '{name}'; see `markwatch platforms list`, or add one with "
+        "`markwatch platforms add PROFILE.yaml`",
+    ),
+    "err.platform_without_profile": (
+        "平台“{name}”没有可供抓取的平台配置；请用 platforms add 添加",
+        "platform '{name}' has no profile to crawl; add one: `platforms add`",
+    ),
+    "err.platform_disabled": (
+        "平台 {name} 已停用，不会抓取；用 markwatch platforms enable {name} 启用",
+        "platform {name} is disabled, so it is not crawled; "
+        "enable it with `markwatch platforms enable {name}`",
+    ),
+    "err.no_platform": (
+        "没有名为“{name}”的平台；用 markwatch platforms list 查看",
+        "no platform named '{name}'; see `markwatch platforms list`",
+    ),
+    "err.no_lead": ("没有线索 {id}", "no lead {id}"),
+    "err.no_lead_queue": (
+        "没有线索 {id}；网页上的待审队列（/）列出全部线索",
+        "no lead {id}; the queue (`/` in the web app) lists the leads",
+    ),
+    "err.cannot_fetch": ("无法获取 {target}：{reason}", "cannot fetch {target}: {reason}"),
+    "err.only_http": (
+        "{target}：只能获取 http(s) 地址；已保存的页面请以文件形式给出",
+        "{target}: only http(s) addresses are fetched; give a saved page as a file",
+    ),
+    "err.cannot_read": ("无法读取 {path}：{reason}", "cannot read {path}: {reason}"),
+    "err.crawl_running": (
+        "该平台已有一个抓取正在运行（进程 {pid}）；请等待其结束或将其停止",
+        "a crawl of this platform is already running (process {pid}); wait for it or stop it",
+    ),
+    "err.redis": ("无法使用 {url} 上的 Redis：{reason}", "cannot use Redis at {url}: {reason}"),
+    "err.crawl_no_result": (
+        "{platform} 的抓取未产生结果就结束了（退出码 {code}）；请查看 $MARKWATCH_HOME/jobs 下的抓取日志",
+        "the crawl of {platform} ended without a result (exit code {code}); see the crawl log under "
+        "$MARKWATCH_HOME/jobs",
+    ),
+    "err.no_token": (
+        "“{name}”没有有效的令牌；用 markwatch users tokens {name} 查看",
+        "'{name}' has no active token; `markwatch users tokens {name}` lists them",
+    ),
+    "err.no_token_starting": (
+        "“{name}”没有以“{prefix}”开头的有效令牌；用 markwatch users tokens {name} 查看",
+        "'{name}' has no active token starting with '{prefix}'; `markwatch users tokens {name}` lists them",
+    ),
+    "err.not_a_key": (
+        "用于核对签名者的“{text}”既不是公钥（64 位十六进制），也不是指纹"
+        "（32 位十六进制，每四位一组，即 markwatch evidence export 显示的形式）",
+        "the key to check the signer against ('{text}') is neither a public key (64 hex digits) nor a "
+        "fingerprint (32 hex digits in groups of four, as `markwatch evidence export` prints it)",
+    ),
+    "err.db_directory": (
+        "无法创建数据库 {path} 所在的目录：{reason}",
+        "cannot create the directory of the database {path}: {reason}",
+    ),
+    "err.db_driver": ("没有 {driver} 的数据库驱动：{reason}", "no database driver for '{driver}': {reason}"),
+    "err.tsa_certificates_unreadable": (
+        "无法读取 MARKWATCH_TSA_CERTIFICATES={path}（{reason}）",
+        "MARKWATCH_TSA_CERTIFICATES={path} cannot be read ({reason})",
+    ),
+    "err.tsa_certificates_not_pem": (
+        "时间戳机构的证书不是 PEM 证书（{reason}）",
+        "the TSA certificates are not PEM certificates ({reason})",
+    ),
     # `markwatch evidence verify` (review.evidence.verify)
     "verify.not_packet": ("不是证据包：{problem}", "not an evidence packet: {problem}"),
     "verify.expected_pinned": ("用 --key 给出", "given with --key"),

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from brands.marks import MarkConflict
 from brands.registry_file import Problem
 from brands.service import conflicts_with_registered, save_brand
-from review.i18n import translate
+from review.i18n import MESSAGES, translate
 from storage.brands import ImageRecord, get_brand, list_brands
 from storage.models import Brand, BrandStatus, Role, User
 
@@ -125,12 +125,19 @@ def _image_record(db: Any, filename: str, data: bytes) -> ImageRecord:
     return ImageRecord(source_path=f"portal/{sha[:16]}.{kind}", sha256=sha, phash=phash)
 
 
-def problem_text(problem: Problem, lang: str) -> str:
-    """A registry-file problem in the page's language, the field named as the form names it."""
+def problem_text(problem: Problem, lang: str, *, in_file: bool = False) -> str:
+    """A registry-file problem in the page's language, the field named as the form names it; ``in_file``:
+    for the reader of the file itself (the command line), in the catalogue's wording for a file where the
+    form's would give the wrong advice (``<key>.in_file``)."""
     values = dict(problem.values)
     if "field" in values:
         values["field"] = translate(f"field.{values['field']}", lang)
-    return translate(problem.key or "", lang, **values)
+    if "status" in values:  # a brand of the database, where a file's brand has its file and line
+        values["where"] = translate(f"status.{values.pop('status')}", lang)
+    key = problem.key or ""
+    if in_file and f"{key}.in_file" in MESSAGES:
+        key = f"{key}.in_file"
+    return translate(key, lang, **values)
 
 
 def marks_registry(db: Any) -> Any:
@@ -172,14 +179,5 @@ def resemblances(db: Any, brand: Brand, registry: Any | None = None) -> list[dic
 
 def conflict_text(conflict: MarkConflict, lang: str) -> str:
     """A shared-mark conflict with a registered (approved) brand, in the page's language."""
-    values = {
-        "mark": conflict.mark,
-        "other": conflict.first.name,
-        "where": translate("status.approved", lang),
-    }
-    if conflict.classes:
-        return translate(
-            "marks.shared_overlap", lang, classes="、".join(str(c) for c in conflict.classes), **values
-        )
-    missing = conflict.second if not conflict.second.nice_classes else conflict.first
-    return translate("marks.shared_no_class", lang, missing=missing.name, **values)
+    key, values = conflict.catalogue_entry(where=translate("status.approved", lang))
+    return translate(key, lang, **dict(values))

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -283,12 +284,37 @@ _FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"),
 @functools.lru_cache(maxsize=65536)
 def pinyins(c: str) -> tuple[str, ...]:
     """Tone-less readings of one Han character (all heteronyms), e.g. 乐 → ('le', 'yue')."""
-    from pypinyin import Style, pinyin
-
-    res = pinyin(c, style=Style.NORMAL, heteronym=True, errors="ignore", strict=False)
-    if not res:
+    raw = _char_readings().get(ord(c))
+    if raw is None:
         return ()
-    return tuple(dict.fromkeys(r.replace("ü", "v") for r in res[0] if r.isascii() and r.isalpha()))
+    return tuple(dict.fromkeys(r for r in map(_toneless, raw.split(",")) if r.isascii() and r.isalpha()))
+
+
+# the combining tone marks of pinyin (ā á ǎ à, NFD); the diaeresis of ü and the circumflex of ê stay
+_TONE_MARKS = dict.fromkeys(map(ord, "\u0304\u0301\u030c\u0300"))
+
+
+def _toneless(reading: str) -> str:
+    """A reading of pypinyin's table without its tone, ü as v (lǜ → lv, ḿ → m), as pypinyin's NORMAL
+    style writes it."""
+    bare = unicodedata.normalize("NFD", reading).translate(_TONE_MARKS)
+    return unicodedata.normalize("NFC", bare).replace("ü", "v")
+
+
+@functools.lru_cache(maxsize=1)
+def _char_readings() -> dict[int, str]:
+    """pypinyin's table of each character's readings (code point → 'lè,yuè'), read from its data file:
+    importing pypinyin loads its phrase dictionary too, a third of a second that a character's readings
+    do not need. The same readings as ``pypinyin.pinyin(c, Style.NORMAL, heteronym=True)`` (a test
+    compares every character)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pypinyin")
+    folder = spec.submodule_search_locations if spec is not None else None
+    if not folder:
+        return {}
+    raw = json.loads((Path(next(iter(folder))) / "pinyin_dict.json").read_text(encoding="utf-8"))
+    return {int(k): v for k, v in raw.items()}
 
 
 @functools.lru_cache(maxsize=4096)

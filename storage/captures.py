@@ -41,7 +41,7 @@ class Captures:
 def _lead(session: Session, lead_id: int) -> Lead:
     lead = session.get(Lead, lead_id)
     if lead is None:
-        raise NotFound(f"no lead {lead_id}")
+        raise NotFound(f"no lead {lead_id}", key="err.no_lead", id=lead_id)
     return lead
 
 

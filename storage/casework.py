@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.errors import MarkwatchError
@@ -29,6 +30,7 @@ from storage.models import (
     CaseDocument,
     CaseEvent,
     CaseStatus,
+    DocumentSerial,
     NetworkEdge,
     NetworkSeverance,
     Platform,
@@ -280,18 +282,25 @@ def network_members(*, session: Session, network_id: int) -> set[int]:
 # --- documents and responses ----------------------------------------------------------------------------
 
 
-def next_document_serial(*, session: Session, year: int, tz: str = "Asia/Shanghai") -> int:
-    """The next serial number of the year's documents (文号), 1 for the first; the year is local (``tz``)."""
-    from zoneinfo import ZoneInfo
-
-    start = datetime(year, 1, 1, tzinfo=ZoneInfo(tz))
-    end = datetime(year + 1, 1, 1, tzinfo=ZoneInfo(tz))
-    count = session.scalar(
-        select(func.count())
-        .select_from(CaseDocument)
-        .where(CaseDocument.issued_at >= start, CaseDocument.issued_at < end)
+def take_document_serial(*, session: Session, year: int) -> int:
+    """The next serial number of the year's documents (文号), 1 for the first, taken for good: the year's
+    counter moves on in this transaction, so a serial is never given again, not after its document is
+    deleted, and two transactions taking one at once get two (the second waits for the first to end)."""
+    bump = (
+        update(DocumentSerial)
+        .where(DocumentSerial.year == year)
+        .values(last=DocumentSerial.last + 1)
+        .returning(DocumentSerial.last)
     )
-    return int(count or 0) + 1
+    taken = session.scalar(bump)
+    if taken is not None:
+        return int(taken)
+    try:
+        with session.begin_nested():
+            session.add(DocumentSerial(year=year, last=1))
+        return 1
+    except IntegrityError:  # another transaction started the year's counter first
+        return int(session.scalars(bump).one())
 
 
 def add_document(
@@ -308,8 +317,11 @@ def add_document(
     docx_sha256: str,
     pdf_sha256: str,
     user_id: int | None,
+    serial: tuple[int, int] | None = None,
 ) -> CaseDocument:
-    """Keep an issued document (its blobs are in the blob store) and list it in the case's audit trail."""
+    """Keep an issued document (its blobs are in the blob store) and list it in the case's audit trail.
+    ``serial``: the (year, serial) of its number, from ``take_document_serial``; the database refuses a
+    second document with the same."""
     document = CaseDocument(
         case_id=case_id,
         kind=kind,
@@ -317,6 +329,8 @@ def add_document(
         recipient=recipient,
         platform_id=platform_id,
         number=number,
+        serial_year=serial[0] if serial else None,
+        serial=serial[1] if serial else None,
         issued_at=issued_at,
         deadline=deadline,
         docx_sha256=docx_sha256,

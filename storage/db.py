@@ -46,7 +46,10 @@ def get_engine(url: str, busy_timeout_ms: int = 30_000) -> Engine:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise MarkwatchError(
-                    f"cannot create the directory of the database {parsed.database}: {exc.strerror or exc}"
+                    f"cannot create the directory of the database {parsed.database}: {exc.strerror or exc}",
+                    key="err.db_directory",
+                    path=parsed.database,
+                    reason=exc.strerror or exc,
                 ) from exc
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
@@ -54,7 +57,12 @@ def get_engine(url: str, busy_timeout_ms: int = 30_000) -> Engine:
     try:
         return create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
-        raise MarkwatchError(f"no database driver for {parsed.drivername!r}: {exc}") from exc
+        raise MarkwatchError(
+            f"no database driver for {parsed.drivername!r}: {exc}",
+            key="err.db_driver",
+            driver=parsed.drivername,
+            reason=exc,
+        ) from exc
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -426,7 +426,11 @@ def export_listing_records(
     if platform is not None:
         platform_row = session.scalars(select(Platform).where(Platform.name == platform)).one_or_none()
         if platform_row is None:
-            raise NotFound(f"no platform named {platform!r}; see `markwatch platforms list`")
+            raise NotFound(
+                f"no platform named {platform!r}; see `markwatch platforms list`",
+                key="err.no_platform",
+                name=platform,
+            )
         query = query.where(Listing.platform_id == platform_row.id)
     if since is not None:
         query = query.where(Listing.last_seen >= since)

@@ -517,7 +517,10 @@ class CaseDocument(Base):
     """A document issued for a case (a hand-over or a platform notice), as DOCX and PDF blobs."""
 
     __tablename__ = "case_documents"
-    __table_args__ = (Index("ix_case_documents_deadline", "kind", "deadline"),)
+    __table_args__ = (
+        Index("ix_case_documents_deadline", "kind", "deadline"),
+        Index("ix_case_documents_serial", "serial_year", "serial", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -526,6 +529,10 @@ class CaseDocument(Base):
     recipient: Mapped[str] = mapped_column(String(200))
     platform_id: Mapped[int | None] = mapped_column(ForeignKey("platforms.id", ondelete="SET NULL"))
     number: Mapped[str] = mapped_column(String(100))  # 文号
+    # the serial in the number and its (local) year, from DocumentSerial; none on a document recorded
+    # without one (and on one whose number repeated another's before serials were unique)
+    serial_year: Mapped[int | None] = mapped_column(Integer)
+    serial: Mapped[int | None] = mapped_column(Integer)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline: Mapped[date | None] = mapped_column(Date)  # a platform notice's response deadline
     docx_sha256: Mapped[str] = mapped_column(String(64))
@@ -533,6 +540,16 @@ class CaseDocument(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     platform: Mapped[Platform | None] = relationship()
+
+
+class DocumentSerial(Base):
+    """The last serial number of a year's case documents (文号): serials are taken from it, one at a time,
+    so none is given twice, not after a document is deleted nor to two documents issued at once."""
+
+    __tablename__ = "document_serials"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer)
 
 
 class PlatformResponse(Base):

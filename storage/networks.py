@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, tuple_
+from sqlalchemy import Select, delete, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload
 
 from storage.errors import NotFound
@@ -521,27 +521,22 @@ def list_cases(
 ) -> list[CaseSummary]:
     """Cases, newest activity first, with counts. ``brand_ids``: only cases with a lead of those brands,
     their leads and sales counted over those brands only. ``with_leads_only``: leave out networks none
-    of whose listings is a lead (e.g. a brand's own authorised shops on two platforms)."""
-    statement = select(Case).order_by(Case.updated_at.desc(), Case.id.desc())
+    of whose listings is a lead (e.g. a brand's own authorised shops on two platforms).
+    Four statements however many cases there are."""
+    chosen = select(Case)
     if status is not None:
-        statement = statement.where(Case.status == status)
+        chosen = chosen.where(Case.status == status)
     elif not include_merged:
-        statement = statement.where(Case.status != CaseStatus.merged)
+        chosen = chosen.where(Case.status != CaseStatus.merged)
+    cases = session.scalars(chosen.order_by(Case.updated_at.desc(), Case.id.desc())).all()
+    counts = _case_counts(session, chosen.with_only_columns(Case.id), brand_ids)
     summaries = []
-    for case in session.scalars(statement):
-        sellers = case_seller_ids(session=session, case_id=case.id)
+    for case in cases:
+        sellers, leads = counts.sellers[case.id], counts.leads[case.id]
         if not sellers and status is None:
             continue  # its network dissolved or merged away: listed when asked for by status only
-        leads = case_leads(session=session, case_id=case.id, brand_ids=brand_ids)
         if not leads and (brand_ids is not None or with_leads_only):
             continue
-        sales = case_sales(session=session, case_id=case.id, brand_ids=brand_ids)
-        platforms = session.scalar(
-            select(func.count(func.distinct(Seller.platform_id))).where(Seller.id.in_(sellers))
-        )
-        listings = session.scalar(
-            select(func.count()).select_from(Listing).where(Listing.seller_id.in_(sellers))
-        )
         summaries.append(
             CaseSummary(
                 case_id=case.id,
@@ -549,14 +544,59 @@ def list_cases(
                 status=case.status,
                 created_at=case.created_at,
                 updated_at=case.updated_at,
-                sellers=len(sellers),
-                platforms=int(platforms or 0),
-                listings=int(listings or 0),
+                sellers=sellers,
+                platforms=counts.platforms[case.id],
+                listings=counts.listings[case.id],
                 leads=len(leads),
-                estimated_sales=sales.total,
+                estimated_sales=CaseSales(leads).total,
             )
         )
     return summaries
+
+
+@dataclass
+class _CaseCounts:
+    """Per case id: its sellers, their platforms and listings, and its leads as ``case_sales`` rows."""
+
+    sellers: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
+    platforms: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
+    listings: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
+    leads: defaultdict[int, list[ListingSales]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _case_counts(session: Session, case_ids: Select[Any], brand_ids: Collection[int] | None) -> _CaseCounts:
+    """The counts of the cases ``case_ids`` selects, in three statements; leads (all, or those of
+    ``brand_ids``) in ``case_leads``'s order."""
+    counts = _CaseCounts()
+    members = (
+        select(Case.id.label("case_id"), NetworkMember.seller_id)
+        .join(NetworkMember, NetworkMember.network_id == Case.network_id)
+        .where(Case.id.in_(case_ids.scalar_subquery()))
+        .subquery()
+    )
+    for case_id, sellers, platforms in session.execute(
+        select(members.c.case_id, func.count(), func.count(func.distinct(Seller.platform_id)))
+        .join(Seller, Seller.id == members.c.seller_id)
+        .group_by(members.c.case_id)
+    ):
+        counts.sellers[case_id], counts.platforms[case_id] = int(sellers), int(platforms)
+    for case_id, listings in session.execute(
+        select(members.c.case_id, func.count())
+        .join(Listing, Listing.seller_id == members.c.seller_id)
+        .group_by(members.c.case_id)
+    ):
+        counts.listings[case_id] = int(listings)
+    leads = (
+        select(members.c.case_id, Lead.id, Listing)
+        .join(Listing, Listing.seller_id == members.c.seller_id)
+        .join(Lead, Lead.listing_id == Listing.id)
+        .order_by(Lead.risk.desc(), Lead.id)
+    )
+    if brand_ids is not None:
+        leads = leads.where(Lead.brand_id.in_(list(brand_ids)))
+    for case_id, lead_id, listing in session.execute(leads):
+        counts.leads[case_id].append(_listing_sales(listing, lead_id))
+    return counts
 
 
 def case_sellers(*, session: Session, case_id: int) -> dict[str, list[Seller]]:
@@ -691,15 +731,16 @@ def case_sales(
             )
         )
         pairs = [(listing, lead_of.get(listing.id)) for listing in listings]
-    rows = [
-        ListingSales(
-            listing=listing,
-            lead_id=lead_id,
-            price=listing.price,
-            sold=listing.sold,
-            estimated=estimated_sales(listing),
-        )
-        for listing, lead_id in pairs
-    ]
+    rows = [_listing_sales(listing, lead_id) for listing, lead_id in pairs]
     rows.sort(key=lambda r: (-(r.estimated or 0.0), r.listing.id))
     return CaseSales(rows)
+
+
+def _listing_sales(listing: Listing, lead_id: int | None) -> ListingSales:
+    return ListingSales(
+        listing=listing,
+        lead_id=lead_id,
+        price=listing.price,
+        sold=listing.sold,
+        estimated=estimated_sales(listing),
+    )

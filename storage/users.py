@@ -125,7 +125,10 @@ def revoke_tokens(*, session: Session, user: User, prefix: str | None) -> list[A
         raise NotFound(
             f"{user.name!r} has no active token"
             + (f" starting with {prefix!r}" if prefix else "")
-            + f"; `markwatch users tokens {user.name}` lists them"
+            + f"; `markwatch users tokens {user.name}` lists them",
+            key="err.no_token_starting" if prefix else "err.no_token",
+            name=user.name,
+            prefix=prefix or "",
         )
     for token in tokens:
         token.revoked = True

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 
@@ -245,6 +246,70 @@ def test_the_case_audit_trail_is_append_only(db, world):
 
 
 # --- documents and platform responses ----------------------------------------------------------------
+
+
+def test_a_documents_serial_number_is_never_given_again_not_even_after_the_document_is_deleted(
+    app_client, db, world
+):
+    client = as_user(app_client, "审核员")
+    page = f"/cases/{world['one']}"
+    for _ in range(2):
+        assert post(client, f"{page}/documents", {"kind": "bureau"}, page).status_code == 303
+    with db.session() as s:
+        first, second = casework.case_documents(session=s, case_id=world["one"])
+        numbers = [first.number, second.number]
+        s.delete(second)
+    assert post(client, f"{page}/documents", {"kind": "bureau"}, page).status_code == 303
+    with db.session() as s:
+        _, third = casework.case_documents(session=s, case_id=world["one"])
+    year = (datetime.now(UTC) + timedelta(hours=8)).year
+    assert numbers == [f"网监移〔{year}〕1号", f"网监移〔{year}〕2号"]
+    assert third.number == f"网监移〔{year}〕3号"
+
+
+def test_two_documents_issued_at_once_get_two_serial_numbers(database):
+    taken: list[int] = []
+
+    def issue_in_another_transaction() -> None:
+        with database.session() as other:
+            taken.append(casework.take_document_serial(session=other, year=2031))
+
+    with database.session() as session:
+        taken.append(casework.take_document_serial(session=session, year=2031))
+        other = threading.Thread(target=issue_in_another_transaction)
+        other.start()
+        other.join(timeout=1)  # lets it reach the counter while this transaction still holds it
+    other.join(timeout=60)
+    assert sorted(taken) == [1, 2]
+
+
+def test_documents_issued_before_serials_were_kept_keep_the_ones_their_numbers_show(db, world):
+    from storage.migrate import upgrade
+
+    with db.session() as s:
+        for number in ("网监交〔2030〕4号", "网监通〔2030〕4号", "网监移〔2030〕7号"):
+            casework.add_document(
+                session=s,
+                case_id=world["one"],
+                kind="handover",
+                recipient_kind="bureau",
+                recipient="某区市场监督管理局",
+                platform_id=None,
+                number=number,
+                issued_at=datetime(2030, 3, 1, tzinfo=UTC),
+                deadline=None,
+                docx_sha256="0" * 64,
+                pdf_sha256="1" * 64,
+                user_id=None,
+            )
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0013'"))
+    upgrade(db.engine)
+    with db.session() as s:
+        documents = casework.case_documents(session=s, case_id=world["one"])
+        # the second repeated the first's serial: the first keeps it
+        assert [(d.serial_year, d.serial) for d in documents] == [(2030, 4), (None, None), (2030, 7)]
+        assert casework.take_document_serial(session=s, year=2030) == 8
 
 
 def test_a_platform_notice_is_stored_listed_answered_and_overdue_until_answered(app_client, db, world):

@@ -5,6 +5,7 @@ depend on the language."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 from datetime import UTC, datetime, timedelta
 
@@ -175,3 +176,48 @@ def test_a_refused_registry_file_is_reported_in_chinese(zh, tmp_path) -> None:  
 def test_a_database_not_set_up_is_said_in_chinese(zh) -> None:  # type: ignore[no-untyped-def]
     result = zh("users", "list")
     assert result.exit_code == 2 and "尚未建立：请先运行 markwatch db upgrade" in result.stderr
+
+
+def test_a_refused_registry_file_in_both_languages(zh, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    registry = tmp_path / "品牌库.yaml"
+    registry.write_text(
+        "brands:\n"
+        "  - name: 康帅傅\n"
+        "    registrations:\n"
+        '      - {number: "12", nice_class: 99}\n'
+        "    pricefloor: 3\n",
+        encoding="utf-8",
+    )
+    chinese = zh("brands", "import", registry)
+    assert chinese.exit_code == 2
+    assert "错误：品牌库文件被拒绝，未写入任何内容（3 个问题）：" in chinese.stderr
+    assert f"{registry}:4: 尼斯分类“99”无效：应为 1–45 的整数" in chinese.stderr
+    assert "注册号“12”不是商标局的注册号" in chinese.stderr and "international: true" in chinese.stderr
+    assert f"{registry}:5: 未知的键“pricefloor”（是否应为“price_floor”？）" in chinese.stderr
+    english = zh("--lang", "en", "brands", "import", registry)
+    assert english.exit_code == 2 and "brand registry refused, nothing was written" in english.stderr
+    assert "nice_class '99' of brand '康帅傅' is not a Nice class" in english.stderr
+    assert not re.search(r"[\u4e00-\u9fff]", english.stderr.replace("康帅傅", "").replace("品牌库", ""))
+
+
+def test_what_does_not_exist_is_named_in_both_languages(zh) -> None:  # type: ignore[no-untyped-def]
+    zh("db", "upgrade")
+    crawl = zh("crawl", "某商城")
+    assert crawl.exit_code == 2 and "错误：没有名为“某商城”的平台配置" in crawl.stderr
+    assert "error: no platform profile named '某商城'" in zh("--lang", "en", "crawl", "某商城").stderr
+    lead = zh("evidence", "capture", "99999")
+    assert lead.exit_code == 2 and "错误：没有线索 99999" in lead.stderr
+    assert "error: no lead 99999" in zh("--lang", "en", "evidence", "capture", "99999").stderr
+    listings = zh("listings", "export", "--platform", "某商城")
+    assert listings.exit_code == 2 and "没有名为“某商城”的平台" in listings.stderr
+
+
+def test_a_refused_platform_profile_names_its_keys_in_chinese(zh, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    profile = tmp_path / "商城.yaml"
+    profile.write_text("name: shop\nbase_url: https://shop.example.com\nrendr: http\n", encoding="utf-8")
+    chinese = zh("platforms", "add", profile)
+    assert chinese.exit_code == 2 and "错误：平台配置文件被拒绝，未写入任何内容" in chinese.stderr
+    assert f"{profile}:3: 未知的键“rendr”（是否应为“render”？）" in chinese.stderr
+    assert "缺少必填的键“render”" in chinese.stderr
+    english = zh("--lang", "en", "platforms", "add", profile)
+    assert "unknown key 'rendr' in the profile (did you mean 'render'?)" in english.stderr

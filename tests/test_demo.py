@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import html
 import re
 import shutil
+import socket
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -386,3 +389,28 @@ def test_the_spa_renders_items_load_more_scroll_and_hash_detail_in_chromium(demo
         finally:
             demo.set_faults(0.0)
             browser.close()
+
+
+# ---------------------------------------------------------------------------------------------- starting
+
+
+def test_when_the_second_port_is_taken_start_fails_and_the_first_port_is_free_again():
+    free = _a_free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ResourceWarning)
+            with pytest.raises(OSError, match=f"cannot listen on 127.0.0.1:{taken.getsockname()[1]}"):
+                DemoServers(size=5, static_port=free, spa_port=taken.getsockname()[1]).start()
+            gc.collect()
+    # closed by start itself, not left for the garbage collector to find (which warns)
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", free))
+
+
+def _a_free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

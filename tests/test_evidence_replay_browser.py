@@ -24,6 +24,14 @@ from settings import get_settings
 from storage import Database
 
 ROOT = Path(__file__).resolve().parents[1]
+# The replay app's page, as ReplayWeb.page's service worker serves it at replayBase. The embed opens its
+# frame there as soon as the worker is registered, often before the worker is active, so the frame comes
+# from this server; when the worker takes the frame over before it has loaded, the embed does not reload
+# it and adds ui.js to whatever the server gave, which must then hold <replay-app-main>.
+REPLAY_APP = (
+    "<!doctype html><html><head><meta charset='utf-8'><script src='/ui.js'></script></head>"
+    "<body><replay-app-main></replay-app-main></body></html>"
+)
 
 
 def replay_files() -> Path:
@@ -49,6 +57,7 @@ def test_the_packets_wacz_replays_the_page_with_its_images_in_replayweb_page(db:
     site = tmp_path / "site"
     (site / "replay").mkdir(parents=True)
     (site / "index.html").write_text(html, encoding="utf-8")
+    (site / "replay" / "index.html").write_text(REPLAY_APP, encoding="utf-8")
     (site / "ui.js").write_bytes((folder / "ui.js").read_bytes())
     (site / "replay" / "sw.js").write_bytes((folder / "sw.js").read_bytes())
     (site / "archive.wacz").write_bytes(wacz)

@@ -1,4 +1,4 @@
-"""The compiled registry kept on disk (brands.index_cache, brands.service.registry_from_path): used
+"""The compiled registry kept on disk (brands.index_cache, brands.scorer.registry_from_path): used
 when the registry and the scorer are the same, rebuilt when either changed, and never trusted when
 damaged, foreign or badly placed."""
 
@@ -12,7 +12,7 @@ import pytest
 
 import scoring
 from brands import index_cache
-from brands.service import registry_from_path
+from brands.scorer import registry_from_path
 from scoring import matcher
 from scoring.types import Listing
 
@@ -67,6 +67,15 @@ def test_the_second_start_reads_the_compiled_registry_and_scores_the_same(tmp_pa
     assert scoring.score(LOOKALIKE, second) == scoring.score(LOOKALIKE, first)
     assert oct(cache.stat().st_mode & 0o777) == "0o700"
     assert all(oct(p.stat().st_mode & 0o777) == "0o600" for p in cache.iterdir())
+
+
+def test_the_index_read_back_has_every_table_of_the_built_one_with_its_type(tmp_path):
+    built = registry_from_path(registry_file(tmp_path), tmp_path / "cache").index.__getstate__()
+    read = registry_from_path(registry_file(tmp_path), tmp_path / "cache").index.__getstate__()
+    assert read == built
+    assert {name: type(table) for name, table in read.items()} == {
+        name: type(table) for name, table in built.items()
+    }
 
 
 def test_a_changed_registry_file_is_compiled_again(tmp_path, builds):

@@ -3,7 +3,9 @@ one case per network, and the case read side (sellers by platform, edges with ev
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import itertools
+
+from sqlalchemy import event, select
 
 from storage.models import Case, CaseStatus, IdentitySignal, Network, NetworkMerge, NetworkStatus
 from storage.networks import (
@@ -121,3 +123,42 @@ def test_a_case_shows_sellers_by_platform_edges_with_evidence_leads_and_summed_s
         )
         assert list_cases(session=session, brand_ids=[]) == []
         assert len(list_cases(session=session, with_leads_only=True)) == 1
+
+
+def test_the_case_list_takes_as_many_statements_for_twenty_cases_as_for_one(database):
+    def listed(cases: int) -> tuple[int, list]:
+        with database.session() as session:
+            for _ in range(cases - len(list_cases(session=session))):
+                _a_case_of_two_shops(session)
+            statements: list[str] = []
+
+            def count(conn, cursor, statement, *rest) -> None:
+                statements.append(statement)
+
+            event.listen(database.engine, "before_cursor_execute", count)
+            try:
+                summaries = list_cases(session=session)
+            finally:
+                event.remove(database.engine, "before_cursor_execute", count)
+            return len(statements), summaries
+
+    one, (summary,) = listed(1)
+    twenty, summaries = listed(20)
+    assert twenty == one
+    assert len(summaries) == 20
+    for s in [summary, *summaries]:
+        assert (s.sellers, s.platforms, s.listings, s.leads, s.estimated_sales) == (2, 2, 3, 2, 1_000.0)
+
+
+def _a_case_of_two_shops(session) -> None:
+    """Two shops on two platforms, three listings, two of them leads (one whose sales are unknown)."""
+    n = next(_shops)
+    one = make_lead(session, seller={"id": f"pair-{n}-a", "name": "甲店"}, price=10.0, sold=100)
+    make_listing(session, seller={"id": f"pair-{n}-a", "name": "甲店"})
+    two = make_lead(
+        session, platform="demo-spa", seller={"id": f"pair-{n}-b", "name": "乙店"}, price=5.0, sold=None
+    )
+    assign_networks(session=session, groups=[{one.listing.seller_id, two.listing.seller_id}])
+
+
+_shops = itertools.count()

@@ -48,6 +48,24 @@ def test_pinyin_ignores_tones_and_merges_fuzzy_classes():
     assert fuzzy("lan") == fuzzy("nan") and fuzzy("fu") == fuzzy("hu") and fuzzy("qing") == fuzzy("qin")
 
 
+def test_character_readings_are_pypinyins_for_every_character():
+    # pinyins reads pypinyin's character table itself (importing pypinyin loads its phrase dictionary)
+    from pypinyin import Style, pinyin
+    from pypinyin.constants import PINYIN_DICT
+
+    def pypinyins(c):
+        got = pinyin(c, style=Style.NORMAL, heteronym=True, errors="ignore", strict=False)
+        return (
+            tuple(dict.fromkeys(r.replace("ü", "v") for r in got[0] if r.isascii() and r.isalpha()))
+            if got
+            else ()
+        )
+
+    chars = [chr(k) for k in PINYIN_DICT] + list("a1 。〇ー々") + ["\U0002ebe0"]
+    assert [c for c in chars if pinyins(c) != pypinyins(c)] == []
+    assert pinyins("绿") == ("lv", "lu") and pinyins("嗯") == ("n", "ng") and pinyins("。") == ()
+
+
 def test_shape_table_knows_famous_confusions_and_not_unrelated_pairs():
     for a, b in ["粤奥", "士土", "帅师", "雷雪", "扬场", "洽治", "日白", "泰秦"]:
         assert shape_sim(a, b) >= 0.8, (a, b)

@@ -173,7 +173,15 @@ def load_profile_file(path: Path) -> Profile:
         raise ProfileError([Problem.unreadable(path, exc)]) from exc
     except UnicodeDecodeError as exc:
         raise ProfileError(
-            [Problem(str(path), None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+            [
+                Problem(
+                    str(path),
+                    None,
+                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
+                    "registry.not_utf8",
+                    (("byte", str(exc.start)),),
+                )
+            ]
         ) from exc
     return parse_profile(text, source=str(path))
 
@@ -193,7 +201,8 @@ def parse_profile(text: str, *, source: str) -> Profile:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ProfileError([Problem(source, line, f"broken YAML: {problem}; fix the syntax")]) from exc
+        said = ("registry.broken_yaml", (("problem", str(problem)),))
+        raise ProfileError([Problem(source, line, f"broken YAML: {problem}; fix the syntax", *said)]) from exc
     checker = _Checker(source)
     data = checker.profile(root)
     if checker.problems:
@@ -210,12 +219,14 @@ class _Checker:
         self.source = source
         self.problems: list[Problem] = []
 
-    def fail(self, node: yaml.Node | None, message: str) -> None:
-        self.problems.append(Problem(self.source, _line(node), message))
+    def fail(self, node: yaml.Node | None, message: str, key: str | None = None, **values: object) -> None:
+        """A problem: ``message`` in English, naming the file's keys; ``key`` its catalogue entry."""
+        said = tuple((k, str(v)) for k, v in values.items())
+        self.problems.append(Problem(self.source, _line(node), message, key, said))
 
     def mapping(self, node: yaml.Node, allowed: tuple[str, ...], where: str) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):
-            self.fail(node, f"{where} must be a mapping of keys to values")
+            self.fail(node, f"{where} must be a mapping of keys to values", "registry.not_mapping")
             return {}
         out: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -223,16 +234,23 @@ class _Checker:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), allowed, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(allowed)}"
-                self.fail(key_node, f"unknown key {key!r} in {where}{hint}")
+                self.fail(
+                    key_node,
+                    f"unknown key {key!r} in {where}{hint}",
+                    "registry.unknown_key_hint" if close else "registry.unknown_key",
+                    word=key,
+                    hint=close[0] if close else "",
+                    allowed=", ".join(allowed),
+                )
                 continue
             if key in out:
-                self.fail(key_node, f"key {key!r} given twice in {where}")
+                self.fail(key_node, f"key {key!r} given twice in {where}", "registry.key_twice", word=key)
             out[key] = value_node
         return out
 
     def scalar(self, node: yaml.Node, where: str) -> Any:
         if not isinstance(node, yaml.ScalarNode):
-            self.fail(node, f"{where} must be a single value")
+            self.fail(node, f"{where} must be a single value", "profile.not_single")
             return None
         return yaml.safe_load(yaml.serialize(node))
 
@@ -240,10 +258,10 @@ class _Checker:
         value = self.scalar(node, where)
         if value is None or value == "":
             if isinstance(node, yaml.ScalarNode):
-                self.fail(node, f"{where} is empty")
+                self.fail(node, f"{where} is empty", "profile.empty")
             return None
         if not isinstance(value, str):
-            self.fail(node, f"{where} must be text, not {value!r}")
+            self.fail(node, f"{where} must be text, not {value!r}", "profile.not_text", value=value)
             return None
         return value
 
@@ -326,7 +344,7 @@ class _Checker:
         data: dict[str, Any] = {}
         for required in ("name", "base_url", "render", "list", "detail"):
             if required not in keys and isinstance(root, yaml.MappingNode):
-                self.fail(root, f"missing required key {required!r}")
+                self.fail(root, f"missing required key {required!r}", "profile.missing_key", word=required)
         if "name" in keys:
             name = self.text(keys["name"], "name")
             if name is not None and not NAME.match(name):
@@ -374,7 +392,11 @@ class _Checker:
                 data[key] = self.hosts(keys[key], key)
         walkable = data.get("start_urls") or data.get("search_url") or "start_urls" in keys
         if not walkable and isinstance(root, yaml.MappingNode):
-            self.fail(root, "give start_urls (where the catalogue walk begins), search_url, or both")
+            self.fail(
+                root,
+                "give start_urls (where the catalogue walk begins), search_url, or both",
+                "profile.no_start",
+            )
         if "schedule" in keys:
             cron = self.text(keys["schedule"], "schedule")
             if cron is not None:

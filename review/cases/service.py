@@ -79,7 +79,7 @@ def issue_document(
     letterhead = Letterhead.from_settings(settings)
     data = view.data()
     local = now.astimezone(ZoneInfo(settings.timezone))
-    serial = casework.next_document_serial(session=session, year=local.year, tz=settings.timezone)
+    serial = casework.take_document_serial(session=session, year=local.year)
     spec: HandOver | PlatformNotice
     platform_id = None
     if kind.startswith("notice:"):
@@ -128,6 +128,7 @@ def issue_document(
         docx_sha256=blobs.put(docx),
         pdf_sha256=blobs.put(pdf),
         user_id=user_id,
+        serial=(local.year, serial),
     )
 
 

@@ -104,7 +104,9 @@ def expected_key(text: str) -> str:
         return compact
     raise MarkwatchError(
         f"the key to check the signer against ({text!r}) is neither a public key (64 hex digits) nor a "
-        "fingerprint (32 hex digits in groups of four, as `markwatch evidence export` prints it)"
+        "fingerprint (32 hex digits in groups of four, as `markwatch evidence export` prints it)",
+        key="err.not_a_key",
+        text=text,
     )
 
 

@@ -138,7 +138,11 @@ def build_packet(
     with db.session() as session:
         lead = repo.get_lead_for_evidence(session=session, lead_id=lead_id)
         if lead is None:
-            raise NotFound(f"no lead {lead_id}; the queue (`/` in the web app) lists the leads")
+            raise NotFound(
+                f"no lead {lead_id}; the queue (`/` in the web app) lists the leads",
+                key="err.no_lead_queue",
+                id=lead_id,
+            )
         _check_witness(session, witness, user_name)
         contents = _Contents(key_hex)
         facts = {

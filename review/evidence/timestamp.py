@@ -137,7 +137,10 @@ def _roots_file(settings: Settings) -> bytes | None:
         return Path(path).read_bytes()
     except OSError as exc:
         raise MarkwatchError(
-            f"MARKWATCH_TSA_CERTIFICATES={path} cannot be read ({exc.strerror or exc})"
+            f"MARKWATCH_TSA_CERTIFICATES={path} cannot be read ({exc.strerror or exc})",
+            key="err.tsa_certificates_unreadable",
+            path=path,
+            reason=exc.strerror or exc,
         ) from exc
 
 
@@ -147,7 +150,11 @@ def _load_roots(pem: bytes) -> list[Any]:
     try:
         return list(x509.load_pem_x509_certificates(pem))
     except ValueError as exc:
-        raise MarkwatchError(f"the TSA certificates are not PEM certificates ({_short(exc)})") from exc
+        raise MarkwatchError(
+            f"the TSA certificates are not PEM certificates ({_short(exc)})",
+            key="err.tsa_certificates_not_pem",
+            reason=_short(exc),
+        ) from exc
 
 
 def _certificates(response: Any) -> list[Any]:
