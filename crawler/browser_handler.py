@@ -107,10 +107,11 @@ def _render_spec(request: Request) -> dict[str, Any]:
 
 
 async def page_images(responses: list[Any], wanted: list[str], max_bytes: int) -> dict[str, dict[str, Any]]:
-    """The bytes of the ``wanted`` addresses among a page's image responses: {url: {content_type, body}}.
+    """The bytes of the ``wanted`` addresses among a page's image responses: {url: {headers, body}}.
 
-    Only a 200 answer to the address itself (no redirect: the HTTP fetch judges those) whose body is
-    within ``max_bytes``; any other image is left to the HTTP fetch, which refuses it as before."""
+    Only a 200 answer to the address itself (no redirect: the HTTP fetch judges those) whose announced
+    length and body are within ``max_bytes``; any other image is left to the HTTP fetch, which keeps or
+    refuses it as before."""
     by_url = {r.url: r for r in responses if r.status == 200 and r.request.redirected_from is None}
     out: dict[str, dict[str, Any]] = {}
     for url in wanted:
@@ -118,9 +119,11 @@ async def page_images(responses: list[Any], wanted: list[str], max_bytes: int) -
         if response is None or url in out:
             continue
         headers = response.headers
-        with contextlib.suppress(ValueError):
-            if int(headers.get("content-length") or 0) > max_bytes:
+        try:  # a body of unknown length is not pulled through the driver: it may be of any size
+            if not 0 <= int(headers.get("content-length") or -1) <= max_bytes:
                 continue
+        except ValueError:
+            continue
         try:
             body = await response.body()
         except Exception:  # noqa: BLE001 - evicted from Chromium's buffer, page closing: fetched over HTTP
