@@ -263,7 +263,8 @@ async def render_page(page: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """Wait for the app, complete the list ("load more"), screenshot; returns what happened.
 
     ``outcome``: ready | blocked | error | broken (the page was cut short) | timeout | incomplete;
-    ``item``: match | mismatch | none (see ``_STATE_JS``).
+    ``item``: match | mismatch | none (see ``_STATE_JS``); ``image_urls``: the addresses of the listing's
+    images the page shows (``spec["images"]``), for ``crawler.browser_handler``.
     """
     started = time.monotonic()
     timeout_ms = int(spec.get("timeout_ms", 15_000))

@@ -11,7 +11,7 @@ scrapy-playwright's routing gives it.
 
 On such a page the listing's images were loaded for the screenshot: the images ``render_page`` found
 (its ``images`` spec) are taken from the page's responses (200, not redirected, at most
-``MARKWATCH_IMAGE_MAX_BYTES`` each) into the render result's ``page_images`` (address → content type and
+``MARKWATCH_IMAGE_MAX_BYTES`` each) into the render result's ``page_images`` (address → headers and
 bytes), so that ``crawler.images`` need not fetch them again (``MARKWATCH_IMAGES_FROM_PAGE``).
 """
 
@@ -90,12 +90,12 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
     async def _apply_page_methods(self, page: Page, request: Request, spider: Spider) -> None:
         await super()._apply_page_methods(page, request, spider)
         methods = request.meta.get("playwright_page_methods")
-        seen = self.responses.get(id(request))
-        if not methods or not seen or not isinstance(methods[0].result, dict):
+        if not methods or not isinstance(methods[0].result, dict):
             return
         result = methods[0].result
         wanted = result.pop("image_urls", None) or []
-        if wanted:
+        seen = self.responses.get(id(request))
+        if wanted and seen:
             result["page_images"] = await page_images(seen, wanted, self.image_max_bytes)
 
 
