@@ -284,7 +284,8 @@ async def _wait_ready(page: Any, spec: dict[str, Any], timeout_ms: int) -> dict[
 
     A page that replaces its document meanwhile (a script or a refresh sends it elsewhere) loses the
     call: the new document is then waited for with ``wait_for_function``, which survives navigations."""
-    from playwright.async_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
 
     started = time.monotonic()
     try:
@@ -326,7 +327,8 @@ async def _render(page: Any, spec: dict[str, Any], timeout_ms: int, result: dict
     if spec.get("screenshot"):
         urls = state.get("image_urls")
         if not state.get("images_waited"):
-            with contextlib.suppress(TimeoutError):  # a missing picture must not cost the rest of the evidence
+            # a missing picture must not cost the rest of the evidence
+            with contextlib.suppress(TimeoutError):
                 urls = await asyncio.wait_for(
                     page.evaluate(_IMAGES_JS, spec.get("images")), timeout=timeout_ms / 1000
                 )

@@ -25,8 +25,8 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.headers import Headers
-from scrapy_playwright.handler import DEFAULT_CONTEXT_NAME, ScrapyPlaywrightDownloadHandler
 from scrapy_playwright._utils import _attach_page_event_handlers, _maybe_execute_page_init_callback
+from scrapy_playwright.handler import DEFAULT_CONTEXT_NAME, ScrapyPlaywrightDownloadHandler
 
 from crawler.settings import DEFAULTS
 

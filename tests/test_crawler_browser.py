@@ -181,9 +181,11 @@ def test_a_page_that_sends_itself_to_a_check_while_loading_is_a_block_page() -> 
 
     spec = _spider("demo-spa").render_spec(DETAIL)
     pages = {
-        "http://spa.invalid/item": "<!doctype html><html><body><main id='app'>加载中…</main><script>"
-        "setTimeout(() => { location.href = '/verify'; }, 300);</script><div id='page-end'></div></body></html>",
-        "http://spa.invalid/verify": "<!doctype html><html><body><div id='captcha'>安全验证</div></body></html>",
+        "http://spa.invalid/item": "<!doctype html><html><body><main id='app'>加载中…</main>"
+        "<script>setTimeout(() => { location.href = '/verify'; }, 300);</script>"
+        "<div id='page-end'></div></body></html>",
+        "http://spa.invalid/verify": "<!doctype html><html><body><div id='captcha'>安全验证</div>"
+        "</body></html>",
     }
 
     async def load() -> dict:

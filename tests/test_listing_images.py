@@ -138,7 +138,7 @@ def test_a_crawl_keeps_the_images_and_refuses_what_is_not_one(cli, db, tmp_path:
 
 
 @pytest.mark.browser
-def test_a_browser_crawl_keeps_the_pictures_its_page_loaded_without_asking_again(cli, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_browser_crawl_keeps_the_pictures_its_page_loaded(cli, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from crawler.run import CrawlOptions, crawl
 
     red, blue, green = png("red"), png("blue"), png("green")
