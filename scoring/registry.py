@@ -25,6 +25,9 @@ from scoring.matcher import MarkIndex
 from scoring.text import fold
 from scoring.types import Brand
 
+# a listing's category and the goods words of its title, a brand's categories and Nice classes
+RelevanceKey = tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[int, ...]]
+
 
 class Registry:
     """The brands to protect, with the candidate index the matcher uses (built on first use)."""
@@ -34,9 +37,8 @@ class Registry:
         self.by_name: dict[str, Brand] = {b.name: b for b in self.brands}
         self._index: MarkIndex | None = None
         self._owners: dict[str, tuple[int, ...]] | None = None
-        # goods relevance per (category, the title's goods words, brand), kept with the registry
-        # because it depends on the brands only
-        self.relevance_cache: dict[tuple[str | None, tuple[str, ...], int], float] = {}
+        # goods relevance (scoring.engine), kept with the registry for as long as it is used
+        self.relevance_cache: dict[RelevanceKey, float] = {}
 
     def __len__(self) -> int:
         return len(self.brands)
