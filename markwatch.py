@@ -462,8 +462,11 @@ def score_file(
     if len(path.scorer.registry) == 0:
         raise MarkwatchError(_t("cli.no_brands_to_score"))
     # the registry's index (a few hundred thousand objects) lives to the end: the garbage collector's
-    # full passes need not walk it again and again while the listings are scored
+    # full passes need not walk it again and again while the listings are scored; and scoring makes
+    # millions of short-lived containers but hardly any reference cycles (a few hundred in 20,000
+    # listings), so collecting less often frees the same memory in half the time
     gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
     try:
         source = file.open("rb")
     except OSError as exc:

@@ -88,8 +88,10 @@ def registry_from_path(path: Path, cache_dir: Path | None) -> Registry:
 
 def _validated(path: Path) -> RegistryFile:
     from brands.registry_file import load_registry_file  # YAML and Pillow: only when the cache cannot serve
+    from scoring.registry import collector_paused
 
-    return load_registry_file(path)
+    with collector_paused():  # the YAML node tree of 10,000 brands, as for the index built from it
+        return load_registry_file(path)
 
 
 def scoring_brand(spec: BrandSpec, image_hashes: tuple[str, ...]) -> ScoringBrand:

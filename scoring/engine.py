@@ -195,7 +195,7 @@ def _other_brands_line(
     """A Latin lookalike in a title that names another registered brand's genuine mark for the same
     goods is that brand's product line or model (华为 … MateBook, 联想 … GeekPro), not an imitation of
     the mark it resembles (MacBook, GoPro); a clear imitation (one cheap edit) still counts."""
-    if m.mark.script != "latin" or m.kind != "latin" or m.sim >= 0.9:
+    if m.mark.script != "latin" or m.kind != "latin" or m.sim >= 0.9 or not marks_named:
         return False
     classes = signals.brand_classes(registry.index.brands[bi])
     return any(
@@ -290,18 +290,20 @@ def _word_by_word(m: Match) -> bool:
     )
 
 
-def _relevance(registry: Registry, listing: Listing, bi: int) -> float:
-    """signals.relevance, cached per (category, the title's goods words, brand) when the category
-    alone names goods."""
+def _relevance(registry: Registry, listing: Listing, brand: Brand, decides: bool) -> float:
+    """signals.relevance, cached per (category, the title's goods words, the brand's goods) when the
+    category alone names goods (``decides``: signals.category_decides): it reads nothing else of the
+    brand than its categories and classes, which many brands share."""
+    if not decides:
+        return signals.relevance(listing, brand)
     cache = registry.relevance_cache
-    key = (listing.category, signals.goods_words(listing.title), bi)
+    key = (listing.category, signals.goods_words(listing.title), brand.categories, brand.nice_classes)
     got = cache.get(key)
     if got is None:
-        got = signals.relevance(listing, registry.index.brands[bi])
-        if listing.category and signals.category_decides(listing.category):
-            if len(cache) > 500_000:
-                cache.clear()
-            cache[key] = got
+        got = signals.relevance(listing, brand)
+        if len(cache) > 500_000:
+            cache.clear()
+        cache[key] = got
     return got
 
 
@@ -340,6 +342,7 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
     matches = registry.index.match(listing.title, seg)
     marks_named = [(m.start, m.end, m.mark.brand) for m in matches if m.kind == "exact" and not m.embedded]
     by_brand: dict[int, BrandEvidence] = {}
+    decides = bool(listing.category) and signals.category_decides(listing.category)
     for m in matches:
         if m.kind not in ("exact", "evasion") and _on_registered_mark(m, marks_named, seg.folded):
             continue
@@ -347,7 +350,7 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
         ev = by_brand.get(bi)
         if ev is None:
             brand = registry.index.brands[bi]
-            ev = by_brand[bi] = BrandEvidence(brand, _relevance(registry, listing, bi))
+            ev = by_brand[bi] = BrandEvidence(brand, _relevance(registry, listing, brand, decides))
         if m.kind == "exact":
             if ev.exact is None or (m.aligned and not m.embedded):
                 ev.exact = m
@@ -510,7 +513,9 @@ def _strongest_brand(
     """Ask every brand signal for every brand involved; keep the brand with the highest risk."""
     best: _BrandVerdict | None = None
     for ev in evidence:
-        if signals.is_authorized(facts.listing, ev.brand):
+        # a brand neither named nor imitated has no features (brand_features): most brands the matcher
+        # finds are gated away by their goods
+        if ev.involved <= 0 or signals.is_authorized(facts.listing, ev.brand):
             continue
         feats, details = brand_features(facts, ev)
         if not feats:

@@ -275,7 +275,7 @@ class MarkIndex:
             cur = best.get(key)
             if cur is None or _rank(m) > _rank(cur):
                 best[key] = m
-        raw_nfkc = unicodedata.normalize("NFKC", raw_title).casefold()
+        raw_nfkc = cased.casefold()
         for key, m in best.items():
             if m.kind == "exact" and m.mark.script != "latin" and m.mark.form not in raw_nfkc:
                 best[key] = _own_spelling(m, raw_nfkc) or m
@@ -322,17 +322,18 @@ class MarkIndex:
                         kind, detail = "evasion", f"{found} ≈ {m.mark.text} (用形似的片假名代替汉字)"
                     else:
                         kind, detail = "evasion", f"{found} ≈ {m.mark.text} (全角等字符变形)"
-                out.append(
-                    replace(
-                        m,
-                        start=start,
-                        end=end,
-                        kind=kind,
-                        raw=raw,
-                        detail=detail,
-                        found=seg.folded[start:end],
-                    )
-                )
+                # a copy with these fields changed (dataclasses.replace, without its per-call introspection)
+                placed = Match.__new__(Match)
+                placed.__dict__ = {
+                    **m.__dict__,
+                    "start": start,
+                    "end": end,
+                    "kind": kind,
+                    "raw": raw,
+                    "detail": detail,
+                    "found": seg.folded[start:end],
+                }
+                out.append(placed)
         if cross or (len(starts) > 2 and _pseudo_chars(seg)):
             out.extend(self._match_han_full(seg, raw_fold))
         return out
@@ -473,6 +474,8 @@ class MarkIndex:
                 if s < 0 or length < 2 or s + length > len(h) or (s, length) in tried:
                     continue
                 tried.add((s, length))
+                if length != n and not _ends_may_match(h, s, length, form):
+                    continue
                 cand = self._score_window(mark, seg, s, length, pseudo, raw_fold)
                 if cand is not None and (best is None or _rank(cand) > _rank(best)):
                     best = cand
@@ -916,15 +919,39 @@ def _goods_vocabulary() -> frozenset[str]:
     return frozenset(k for k, _ in goods_table()[0]) | goods_parts()
 
 
+# the highest similarity _char_sim gives two different characters (音同 0.85; 形近 0.3 + 0.28 × 2.2 for
+# a shape similarity of 1, the most data/shape.tsv holds)
+_NEAREST = 0.92
+
+
+def _only_own_characters(n: int) -> bool:
+    """Do n characters compared with as many of a mark reach the 0.99 an insertion or omission needs
+    only when they are the mark's own? (For up to seven: one likeness costs more than 0.01.)"""
+    return (n - 1 + _NEAREST) / n < 0.99
+
+
+def _ends_may_match(h: str, s: int, length: int, form: str) -> bool:
+    """Can the window h[s : s + length], one character longer or shorter than the mark, pass
+    _compare_insertion or _compare_omission? Both keep the mark's first character, an insertion its
+    last one too."""
+    if length == len(form) + 1:
+        return not _only_own_characters(len(form)) or (h[s] == form[0] and h[s + length - 1] == form[-1])
+    return not _only_own_characters(length) or h[s] == form[0]
+
+
 def _compare_insertion(window: str, form: str) -> _Comparison | None:
     """One inserted character inside the mark (六个大核桃, 清飞扬)."""
     n = len(form)
     best_sim, best_k = 0.0, -1
-    for k in range(1, len(window) - 1):
-        rest = window[:k] + window[k + 1 :]
-        v = sum(_char_sim(a, b)[0] for a, b in zip(rest, form, strict=True)) / n
-        if v > best_sim:
-            best_sim, best_k = v, k
+    if _only_own_characters(n):
+        best_k = next((k for k in range(1, len(window) - 1) if window[:k] + window[k + 1 :] == form), -1)
+        best_sim = 1.0
+    else:
+        for k in range(1, len(window) - 1):
+            rest = window[:k] + window[k + 1 :]
+            v = sum(_char_sim(a, b)[0] for a, b in zip(rest, form, strict=True)) / n
+            if v > best_sim:
+                best_sim, best_k = v, k
     if best_k < 0 or best_sim < 0.99:
         return None
     # the inserted character makes an ordinary word with a neighbour (蓝色|月亮): the window may be
@@ -941,11 +968,15 @@ def _compare_omission(window: str, form: str, s: int, pseudo: dict[int, str]) ->
         return None
     best_sim = 0.0
     dropped = ""
-    for k in range(1, n):
-        rest = form[:k] + form[k + 1 :]
-        v = sum(_char_sim(a, b)[0] for a, b in zip(window, rest, strict=True)) / (n - 1)
-        if v > best_sim:
-            best_sim, dropped = v, form[k]
+    if _only_own_characters(n - 1):
+        k = next((k for k in range(1, n) if form[:k] + form[k + 1 :] == window), 0)
+        best_sim, dropped = (1.0, form[k]) if k else (0.0, "")
+    else:
+        for k in range(1, n):
+            rest = form[:k] + form[k + 1 :]
+            v = sum(_char_sim(a, b)[0] for a, b in zip(window, rest, strict=True)) / (n - 1)
+            if v > best_sim:
+                best_sim, dropped = v, form[k]
     if best_sim < 0.99:
         return None
     syl = pseudo.get(s + form.index(dropped))

@@ -15,7 +15,8 @@ import marshal
 import pickle
 import platform
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ from typing import Any
 from scoring.matcher import MarkIndex
 from scoring.text import fold
 from scoring.types import Brand
+
+# a listing's category and the goods words of its title, a brand's categories and Nice classes
+RelevanceKey = tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[int, ...]]
 
 
 class Registry:
@@ -33,9 +37,8 @@ class Registry:
         self.by_name: dict[str, Brand] = {b.name: b for b in self.brands}
         self._index: MarkIndex | None = None
         self._owners: dict[str, tuple[int, ...]] | None = None
-        # goods relevance per (category, the title's goods words, brand), kept with the registry
-        # because it depends on the brands only
-        self.relevance_cache: dict[tuple[str | None, tuple[str, ...], int], float] = {}
+        # goods relevance (scoring.engine), kept with the registry for as long as it is used
+        self.relevance_cache: dict[RelevanceKey, float] = {}
 
     def __len__(self) -> int:
         return len(self.brands)
@@ -62,7 +65,8 @@ class Registry:
     def index(self) -> MarkIndex:
         """The matcher's candidate index, built once."""
         if self._index is None:
-            self._index = MarkIndex(self.brands)
+            with collector_paused():
+                self._index = MarkIndex(self.brands)
         return self._index
 
     def digest(self) -> str:
@@ -76,9 +80,10 @@ class Registry:
     def compiled(self) -> bytes:
         """The index (built now if it was not) as bytes for ``use_compiled``: a header naming the scorer
         version and this registry's digest, then the index's tables (without the brands)."""
-        state = self.index.with_close_marks().__getstate__()
-        state.pop("brands")
-        return _header(scorer_version(), self.digest()) + _dump_tables(state)
+        with collector_paused():
+            state = self.index.with_close_marks().__getstate__()
+            state.pop("brands")
+            return _header(scorer_version(), self.digest()) + _dump_tables(state)
 
     def use_compiled(self, data: bytes) -> bool:
         """Take the index from ``compiled`` bytes; False (and nothing changed) unless they were made by
@@ -89,13 +94,11 @@ class Registry:
         header = _header(scorer_version(), self.digest())
         if not data.startswith(header):
             return False
-        gc.disable()  # a few hundred thousand containers: collecting while they load would double the time
         try:
-            state = _load_tables(data[len(header) :])
+            with collector_paused():
+                state = _load_tables(data[len(header) :])
         except Exception:  # noqa: BLE001 - a damaged file: the caller rebuilds the index
             return False
-        finally:
-            gc.enable()
         if not isinstance(state, dict):
             return False
         index = MarkIndex.__new__(MarkIndex)
@@ -130,6 +133,20 @@ class Registry:
                 )
             )
         return cls(brands)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection in the block (as it was after it): building, compiling or loading an
+    index makes a few hundred thousand containers and no garbage, and the collector's full passes
+    would walk them again and again while they are made (a third of a cold start)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _MAGIC = b"markwatch compiled index 2\n"

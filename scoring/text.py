@@ -101,6 +101,15 @@ def latin_fold(text: str) -> str:
     """Map confusable letters of other scripts to Latin and strip accents (keeps digits). A sign that
     stands for a letter ($ony, N!ke, |phone) counts only when it touches a letter: a pipe or an
     exclamation mark between spaces is punctuation."""
+    # word by word, each word remembered (titles repeat their words): a space is neither a letter nor
+    # a sign for one, and nothing decomposes across it, so each word folds as it would in the whole
+    if " " not in text:
+        return _latin_fold_word(text)
+    return " ".join(map(_latin_fold_word, text.split(" ")))
+
+
+@functools.lru_cache(maxsize=65536)
+def _latin_fold_word(text: str) -> str:
     text = strip_accents(text)
     letters = confusable_letters()
     out = []
@@ -311,9 +320,12 @@ def _char_readings() -> dict[int, str]:
 
     spec = find_spec("pypinyin")
     folder = spec.submodule_search_locations if spec is not None else None
-    if not folder:
-        return {}
-    raw = json.loads((Path(next(iter(folder))) / "pinyin_dict.json").read_text(encoding="utf-8"))
+    table = Path(next(iter(folder))) / "pinyin_dict.json" if folder else None
+    if table is None or not table.is_file():  # a pypinyin that keeps the table elsewhere: import it
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        return dict(pinyin_dict)
+    raw = json.loads(table.read_text(encoding="utf-8"))
     return {int(k): v for k, v in raw.items()}
 
 
