@@ -6,6 +6,8 @@
   ``crawler.middlewares`` (politeness: retries, Retry-After, block pages, truncated pages; fingerprints;
   browser-context rotation), ``crawler.settings`` (the Scrapy settings of a crawl);
 - ``crawler.browser``: Chromium through scrapy-playwright (rendering, resource blocking, screenshots);
+  ``crawler.browser_handler``: its download handler (no Python route on pages to be screenshotted, the
+  listing's pictures taken from the page);
 - ``crawler.distributed``: scrapy-redis shared frontier for several crawler processes;
 - ``crawler.run``: ``crawl(CrawlOptions(platform, ...))``, which runs each crawl in its own process,
   resuming an interrupted one;

@@ -2,7 +2,8 @@
 
 - The browser is ``settings.chromium_executable`` (``MARKWATCH_CHROMIUM``, else the system Chromium),
   else Playwright's own.
-- Images, fonts and media are aborted on every page except the one being screenshotted.
+- Images, fonts and media are aborted on every page except the one being screenshotted, which is not
+  routed through Python at all (``crawler.browser_handler``).
 - Contexts are reused; after ``pages_per_context`` pages a context is retired and closed when its last
   page closes (long crawls leak memory in one context otherwise).
 - Detail pages are pooled per context: a page that rendered its item is kept and navigated to the next
@@ -37,8 +38,6 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 
-# Pages that will be screenshotted: their images load; every other page's are aborted.
-_SCREENSHOT_PAGES: weakref.WeakSet[Any] = weakref.WeakSet()
 # Pages that have rendered before: they show their last item until the app renders the next one.
 _USED_PAGES: weakref.WeakSet[Any] = weakref.WeakSet()
 
@@ -53,14 +52,9 @@ def launch_options() -> dict[str, Any]:
 
 
 def abort_request(request: Any) -> bool:
-    """PLAYWRIGHT_ABORT_REQUEST: images, fonts and media, except on a page being screenshotted."""
-    if request.resource_type not in BLOCKED_RESOURCES:
-        return False
-    try:
-        page = request.frame.page
-    except Exception:  # noqa: BLE001 - a worker's or a detached frame's request: block it
-        return True
-    return page not in _SCREENSHOT_PAGES
+    """PLAYWRIGHT_ABORT_REQUEST: images, fonts and media. Only pages that are not screenshotted are
+    routed through it (``crawler.browser_handler``): a page to be screenshotted loads everything."""
+    return request.resource_type in BLOCKED_RESOURCES
 
 
 class ContextRotation:
@@ -129,9 +123,7 @@ class ContextRotation:
             asyncio.ensure_future(_close_quietly(context))
 
     async def init_page(self, page: Any, request: Any) -> None:
-        """playwright_page_init_callback: let screenshot pages load images; learn each context object."""
-        if request.meta.get("markwatch_screenshot"):
-            _SCREENSHOT_PAGES.add(page)
+        """playwright_page_init_callback: learn each context object."""
         name = request.meta.get("playwright_context")
         if name:
             self.contexts.setdefault(name, page.context)
@@ -221,13 +213,49 @@ async (spec) => {
 }
 """
 
+# Waits for the page's pictures; returns the addresses of the listing's images (spec.images), if asked.
 _IMAGES_JS = """
-async () => {
+async (spec) => {
   const imgs = Array.from(document.images);
   await Promise.all(imgs.map((img) => img.complete ? null :
     new Promise((r) => { img.addEventListener("load", r); img.addEventListener("error", r); })));
-  return imgs.length;
+  if (!spec) return [];
+  const urls = [];
+  let found = [];
+  try { found = document.querySelectorAll(spec.selector); } catch (e) { return []; }  // parsel-only CSS
+  for (const el of found) {
+    const value = (el.getAttribute(spec.attr) || "").trim();
+    let url = null;
+    try { url = value && new URL(value, location.href).href; } catch (e) { url = null; }
+    if (url && /^https?:/.test(url) && !urls.includes(url)) urls.push(url);
+    if (urls.length >= spec.limit) break;
+  }
+  return urls;
 }
+"""
+
+
+# The state check and, once a page to be screenshotted is ready, the wait for its pictures, in one call
+# to the page (no handle to fetch back, no second call): null when it is not ready in spec.timeout_ms.
+_READY_JS = f"""
+async (spec) => {{
+  const state = {_STATE_JS.strip()};
+  const images = {_IMAGES_JS.strip()};
+  const t0 = Date.now();
+  for (;;) {{
+    const found = state(spec);
+    if (found) {{
+      if (found.state === "ready" && spec.screenshot && !spec.load_more) {{
+        const late = new Promise((r) => setTimeout(() => r(null), spec.timeout_ms));
+        found.image_urls = await Promise.race([images(spec.images), late]);
+        found.images_waited = true;
+      }}
+      return found;
+    }}
+    if (Date.now() - t0 >= spec.timeout_ms) return null;
+    await new Promise((r) => setTimeout(r, 20));
+  }}
+}}
 """
 
 
@@ -235,7 +263,8 @@ async def render_page(page: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """Wait for the app, complete the list ("load more"), screenshot; returns what happened.
 
     ``outcome``: ready | blocked | error | broken (the page was cut short) | timeout | incomplete;
-    ``item``: match | mismatch | none (see ``_STATE_JS``).
+    ``item``: match | mismatch | none (see ``_STATE_JS``); ``image_urls``: the addresses of the listing's
+    images the page shows (``spec["images"]``), for ``crawler.browser_handler``.
     """
     started = time.monotonic()
     timeout_ms = int(spec.get("timeout_ms", 15_000))
@@ -250,13 +279,38 @@ async def render_page(page: Any, spec: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-async def _render(page: Any, spec: dict[str, Any], timeout_ms: int, result: dict[str, Any]) -> None:
+async def _wait_ready(page: Any, spec: dict[str, Any], timeout_ms: int) -> dict[str, Any] | None:
+    """The page's state once it is ready, blocked, an error or cut short (``_READY_JS``); None on timeout.
+
+    A page that replaces its document meanwhile (a script or a refresh sends it elsewhere) loses the
+    call: the new document is then waited for with ``wait_for_function``, which survives navigations."""
+    from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+    started = time.monotonic()
     try:
-        handle = await page.wait_for_function(_STATE_JS, arg=spec, timeout=timeout_ms, polling=20)
-        state = await handle.json_value()
+        # the page's own clock ends the wait; this one only guards against a page that never answers
+        state: dict[str, Any] | None = await asyncio.wait_for(
+            page.evaluate(_READY_JS, spec), timeout=2 * timeout_ms / 1000 + 5
+        )
+        return state
+    except TimeoutError:
+        return None
+    except PlaywrightError:
+        if page.is_closed():
+            raise
+    left = max(1, timeout_ms - int((time.monotonic() - started) * 1000))
+    try:
+        handle = await page.wait_for_function(_STATE_JS, arg=spec, timeout=left, polling=20)
+        waited: dict[str, Any] = await handle.json_value()
+        return waited
     except PlaywrightTimeout:
+        return None
+
+
+async def _render(page: Any, spec: dict[str, Any], timeout_ms: int, result: dict[str, Any]) -> None:
+    state = await _wait_ready(page, spec, timeout_ms)
+    if state is None:
         return
     result["outcome"], result["item"] = state["state"], state.get("item")
     if result["outcome"] != "ready":
@@ -271,8 +325,15 @@ async def _render(page: Any, spec: dict[str, Any], timeout_ms: int, result: dict
             result["outcome"] = "incomplete"
             return
     if spec.get("screenshot"):
-        with contextlib.suppress(TimeoutError):  # a missing picture must not cost the rest of the evidence
-            await asyncio.wait_for(page.evaluate(_IMAGES_JS), timeout=timeout_ms / 1000)
+        urls = state.get("image_urls")
+        if not state.get("images_waited"):
+            # a missing picture must not cost the rest of the evidence
+            with contextlib.suppress(TimeoutError):
+                urls = await asyncio.wait_for(
+                    page.evaluate(_IMAGES_JS, spec.get("images")), timeout=timeout_ms / 1000
+                )
+        if urls:
+            result["image_urls"] = urls  # their bytes are taken from the page by the download handler
         # caret "initial": no style injected and removed around the capture (two restyles of the page)
         result["screenshot"] = await page.screenshot(
             full_page=True, type="png", caret="initial", timeout=timeout_ms

@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 IMAGE_MAX_PIXELS = 40_000_000  # width × height: more is a decompression bomb, not a product photo
 STORED_STAT = "markwatch/images/stored"
+FROM_PAGE_STAT = "markwatch/images/from_page"
+PAGE_IMAGE = "markwatch_page_image"  # request meta: {headers, body} the browser got for this address
 
 
 class ImageRefused(Exception):
@@ -101,7 +103,8 @@ class ListingImagesPipeline(MediaPipeline):
         for url in (item.get("record") or {}).get("images") or []:
             if url and url not in urls:
                 urls.append(url)
-        return [
+        from_page = item.get("page_images") or {}
+        requests = [
             Request(
                 url,
                 meta={
@@ -113,6 +116,10 @@ class ListingImagesPipeline(MediaPipeline):
             )
             for url in urls[: self.per_listing]
         ]
+        for request in requests:  # by the request's address: Scrapy escapes it as the browser does
+            if request.url in from_page:
+                request.meta[PAGE_IMAGE] = from_page[request.url]
+        return requests
 
     def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> None:
         return None  # nothing cached between crawls: the blob store dedupes the bytes
@@ -186,6 +193,7 @@ class ListingImagesPipeline(MediaPipeline):
             elif facts["refused"] is not None:
                 report.refused(self.crawler, f"image:{facts['refused']}")
         self.crawler.stats.inc_value(STORED_STAT, len(kept))
+        item["page_images"] = None  # the bytes are in the blob store now
         item["images_fetched"] = kept
         record = item.get("record")
         if record is not None:
@@ -196,6 +204,35 @@ class ListingImagesPipeline(MediaPipeline):
         self, request: Request, response: Response | None = None, info: Any = None, *, item: Any = None
     ) -> str:
         return ""  # blobs are named by their sha256, not by a path
+
+
+class PageImageMiddleware:
+    """Downloader middleware, last before the download handler: an image request that carries the bytes
+    the browser got for its address (``crawler.browser_handler``) is answered with them, after every
+    check an HTTP fetch passes (confinement, robots.txt) and with every answer check after it."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PageImageMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> Response | None:
+        answer = request.meta.pop(PAGE_IMAGE, None)  # not kept on a retry
+        if answer is None:
+            return None
+        from scrapy.http import Headers
+
+        self.crawler.stats.inc_value(FROM_PAGE_STAT)
+        return Response(
+            request.url,
+            status=200,
+            headers=Headers(answer["headers"]),
+            body=answer["body"],
+            request=request,
+            flags=["page"],
+        )
 
 
 class ListingImageRowsPipeline:

@@ -21,6 +21,7 @@ class ListingItem(scrapy.Item):
     screenshot = scrapy.Field()  # bytes: full-page PNG (browser pages), or None
     default_currency = scrapy.Field()  # the profile's platform currency (top-level ``currency``), or None
     fingerprint = scrapy.Field()  # the request's fingerprint (hex), for the resume log
+    page_images = scrapy.Field()  # {url: {headers, body}}: images the browser loaded, for the image pipeline
     images_fetched = scrapy.Field()  # [{url, sha256, phash, size, …}], set by the image pipeline
     record = scrapy.Field()  # the listing record, set by the normalising pipeline
     listing_pk = scrapy.Field()  # listings.id, set by the persisting pipeline

@@ -70,6 +70,8 @@ class BrowserContextMiddleware:
         name = "MARKWATCH_PAGES_PER_CONTEXT"
         pages = crawler.settings.getint(name, DEFAULTS[name])
         self.rotation = browser.ContextRotation("markwatch", pages)
+        # a page that is not routed through Python (crawler.browser_handler) sends the context's
+        self.user_agent = crawler.settings.get("USER_AGENT")
         browser.quiet_below(crawler.settings.get("LOG_LEVEL") or "DEBUG")
 
     @classmethod
@@ -85,6 +87,7 @@ class BrowserContextMiddleware:
                 "locale": "zh-CN",
                 "viewport": {"width": 1280, "height": 900},
                 "java_script_enabled": True,
+                **({"user_agent": self.user_agent} if self.user_agent else {}),
             }
             if request.meta.get("markwatch_reuse_page"):
                 request.meta["playwright_include_page"] = True  # the page comes back to us, open

@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "MARKWATCH_IMAGES": True,  # fetch, store and hash each listing's images
     "MARKWATCH_IMAGES_PER_LISTING": 8,  # a listing's first images, in page order
     "MARKWATCH_IMAGE_MAX_BYTES": 8 * 1024 * 1024,  # bytes per image: a bigger download is stopped
+    # browser crawls: a listing's images that the page loaded for its screenshot are taken from the page
+    "MARKWATCH_IMAGES_FROM_PAGE": True,
 }
 
 ITEM_PIPELINES = {
@@ -55,6 +57,8 @@ COMPONENTS: dict[str, Any] = {
         "crawler.session.SessionStateMiddleware": 565,  # after the context kwargs are set
         "crawler.confine.ConfinementMiddleware": 610,
         "crawler.confine.ImageGateMiddleware": 50,  # before RobotsTxtMiddleware (100)
+        # last before the download handler: every check above applies to an image taken from the page
+        "crawler.images.PageImageMiddleware": 950,
     },
     "SPIDER_MIDDLEWARES": {"crawler.outcomes.PageOutcomeMiddleware": 100},
     "ITEM_PIPELINES": ITEM_PIPELINES,
@@ -160,8 +164,8 @@ def browser_settings(politeness: dict[str, Any]) -> dict[str, Any]:
     concurrency = int(politeness["concurrency"])
     return {
         "DOWNLOAD_HANDLERS": {
-            "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-            "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+            "http": "crawler.browser_handler.BrowserDownloadHandler",
+            "https": "crawler.browser_handler.BrowserDownloadHandler",
         },
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(),

@@ -8,6 +8,7 @@ homoglyphs all cost less than an arbitrary edit, so ``Abibas``, ``Nlke``, ``Cugc
 from __future__ import annotations
 
 import functools
+import itertools
 
 from scoring.text import skeleton
 
@@ -87,32 +88,91 @@ def distance(s: str, t: str, limit: float = float("inf")) -> float:
         return float(max(n, m))
     ds = _indels(s)
     dt = _indels(t)
+    costs = _costs_against(t)
+    swaps = _bigrams(t)
     prev2: list[float] = []
-    prev = [0.0] * (m + 1)
-    for j in range(1, m + 1):
-        prev[j] = prev[j - 1] + dt[j - 1]
-    for i in range(1, n + 1):
-        si = s[i - 1]
-        di = ds[i - 1]
-        cur = [prev[0] + di] + [0.0] * m
-        for j in range(1, m + 1):
-            tj = t[j - 1]
-            best = prev[j - 1] + (0.0 if si == tj else sub_cost(si, tj))
-            d = prev[j] + di
+    prev = list(itertools.accumulate(dt, initial=0.0))
+    before = ""
+    for si, di in zip(s, ds, strict=True):
+        row = costs.get(si) or costs.row(si)
+        ups = iter(prev)
+        diag = next(ups)
+        left = diag + di
+        cur = [left]
+        append = cur.append
+        for up, cost, dj in zip(ups, row, dt, strict=True):
+            best = diag + cost
+            d = up + di
             if d < best:
                 best = d
-            d = cur[j - 1] + dt[j - 1]
+            d = left + dj
             if d < best:
                 best = d
-            if i > 1 and j > 1 and si == t[j - 2] and s[i - 2] == tj and si != tj:
-                d = prev2[j - 2] + 0.6
-                if d < best:
-                    best = d
-            cur[j] = best
+            append(best)
+            left = best
+            diag = up
+        if before and si != before and si + before in swaps:
+            _swap_letters(cur, prev2, t, si + before, dt)
         if limit < min(cur) and limit < min(prev):
             return min(min(cur), min(prev))
         prev2, prev = prev, cur
+        before = si
     return prev[m]
+
+
+def _swap_letters(cur: list[float], prev2: list[float], t: str, pair: str, dt: tuple[float, ...]) -> None:
+    """Lower the row where two adjacent letters of the word appear swapped in t (cost 0.6), and carry
+    the lower cost on along the row through insertions, as the cell-by-cell recurrence would."""
+    m = len(t)
+    j = t.find(pair)
+    while j >= 0:
+        k = j + 2
+        d = prev2[j] + 0.6
+        if d < cur[k]:
+            cur[k] = d
+            while k < m and cur[k] + dt[k] < cur[k + 1]:
+                cur[k + 1] = cur[k] + dt[k]
+                k += 1
+        j = t.find(pair, j + 1)
+
+
+class _CostRows(dict[str, tuple[float, ...]]):
+    """For one word t: letter -> the cost of replacing each letter of t by it (filled as letters come)."""
+
+    def __init__(self, t: str) -> None:
+        super().__init__()
+        self.t = t
+
+    def row(self, c: str) -> tuple[float, ...]:
+        got = self[c] = tuple(map(_replacing(c).__getitem__, self.t))
+        return got
+
+
+class _Replacements(dict[str, float]):
+    """For one letter a: letter b -> sub_cost(a, b), filled as letters come."""
+
+    def __init__(self, a: str) -> None:
+        super().__init__()
+        self.a = a
+
+    def __missing__(self, b: str) -> float:
+        got = self[b] = sub_cost(self.a, b)
+        return got
+
+
+@functools.lru_cache(maxsize=4096)
+def _replacing(a: str) -> _Replacements:
+    return _Replacements(a)
+
+
+@functools.lru_cache(maxsize=16384)
+def _costs_against(t: str) -> _CostRows:
+    return _CostRows(t)
+
+
+@functools.lru_cache(maxsize=16384)
+def _bigrams(t: str) -> frozenset[str]:
+    return frozenset(t[j : j + 2] for j in range(len(t) - 1))
 
 
 @functools.lru_cache(maxsize=65536)

@@ -739,21 +739,17 @@ class MarkIndex:
             return got
         cands: set[int] = set(self.latin_exact.get(text, ()))
         if len(text) >= 3:
-            for k in latin_keys(text):
-                hit = self.latin_keys.get(k)
-                if hit:
-                    cands.update(hit)
+            cands.update(*filter(None, map(self.latin_keys.get, latin_keys(text))))
         keep = []
-        sk, vk, so = skeleton(text), latin.visual_key(text), _letters(text)
+        keys = _word_keys(text)
+        marks = self.marks
         for mid in cands:
-            form = self.marks[mid].form
-            if (
-                _OSA(text, form) >= 0.5
-                or (len(form) >= 7 and text[0] == form[0] and _OSA(text, form) >= 0.4)
-                or skeleton(form) == sk
-                or latin.visual_key(form) == vk
-                or _letters(form) == so
-            ):
+            form = marks[mid].form
+            if _OSA(text, form) >= 0.5 or (len(form) >= 7 and text[0] == form[0] and _OSA(text, form) >= 0.4):
+                keep.append(mid)
+                continue
+            sk, vk, so = _word_keys(form)
+            if sk == keys[0] or vk == keys[1] or so == keys[2]:
                 keep.append(mid)
         got = tuple(keep)
         if len(self._latin_cache) > 200_000:
@@ -1046,6 +1042,7 @@ _GENERIC_FREQ = 1000  # jieba frequency of an everyday word (中国, 时尚)
 _LETTER = re.compile(r"[a-z]")
 
 
+@functools.lru_cache(maxsize=65536)
 def _model_number(text: str) -> bool:
     """A token of letters and digits (p10plus, r9s, xb271hu, nl2480km01): a model number."""
     return bool(_DIGITS.search(text)) and bool(_LETTER.search(text))
@@ -1272,6 +1269,7 @@ def _known_han(window: str, form: str, kind: str) -> set[str]:
     return {"known"} if is_known_word(window) else set()
 
 
+@functools.lru_cache(maxsize=65536)
 def _english(found: str) -> bool:
     words = [w for w in re.split(r"[^a-z]+", found) if w]
     return bool(words) and all(len(w) >= 3 and is_english_word(w) for w in words)
@@ -1389,9 +1387,16 @@ def _own_spelling(m: Match, raw: str) -> Match | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)
 def _letters(w: str) -> str:
     """The letters of w in order (an anagram key: transpositions keep it)."""
     return "".join(sorted(w))
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_keys(w: str) -> tuple[str, str, str]:
+    """The confusable skeleton, the visual key and the sorted letters of a Latin word."""
+    return skeleton(w), latin.visual_key(w), _letters(w)
 
 
 def latin_keys(w: str) -> set[str]:

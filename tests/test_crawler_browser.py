@@ -174,3 +174,32 @@ def test_a_pooled_page_serves_only_another_url_of_its_own_context() -> None:
         assert late.closed and rotation.take_page(rotation.current, "http://spa/#/item/5") is None
 
     asyncio.run(scenario())
+
+
+def test_a_page_that_sends_itself_to_a_check_while_loading_is_a_block_page() -> None:
+    from tests.test_crawler import _spider
+
+    spec = _spider("demo-spa").render_spec(DETAIL)
+    pages = {
+        "http://spa.invalid/item": "<!doctype html><html><body><main id='app'>加载中…</main>"
+        "<script>setTimeout(() => { location.href = '/verify'; }, 300);</script>"
+        "<div id='page-end'></div></body></html>",
+        "http://spa.invalid/verify": "<!doctype html><html><body><div id='captcha'>安全验证</div>"
+        "</body></html>",
+    }
+
+    async def load() -> dict:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(**launch_options())
+            page = await browser.new_page()
+            await page.route(
+                "**/*", lambda route: route.fulfill(body=pages[route.request.url], content_type="text/html")
+            )
+            await page.goto("http://spa.invalid/item")
+            result = await render_page(page, spec)
+            await browser.close()
+        return result
+
+    assert asyncio.run(load())["outcome"] == "blocked"

@@ -137,6 +137,84 @@ def test_a_crawl_keeps_the_images_and_refuses_what_is_not_one(cli, db, tmp_path:
     assert run.images == summary.images == 3
 
 
+@pytest.mark.browser
+def test_a_browser_crawl_keeps_the_pictures_its_page_loaded(cli, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from crawler.run import CrawlOptions, crawl
+
+    red, blue, green = png("red"), png("blue"), png("green")
+    with Site({"/cdn/x.png": (200, {"Content-Type": "image/png"}, green)}) as cdn:
+        images = [
+            "/img/red.png",
+            "/img/blue.jpg",  # a PNG whatever the name says
+            "/img/page.png",  # HTML
+            "/img/logo.svg",  # SVG: not a raster image
+            "/img/huge.png",  # 50 MB
+            "/img/missing.png",  # 404
+            f"{cdn.url}/cdn/x.png",  # another host, not declared
+        ]
+        gallery = "".join(f"<img src='{u}'>" for u in images)
+        routes = {
+            "/": html("<a class='item' href='/item/1'>1</a><a class='item' href='/item/2'>2</a>"),
+            "/item/1": html(f"<h1 data-id='1'>图片测试 商品一</h1>{gallery}"),
+            "/item/2": html("<h1 data-id='2'>图片测试 商品二</h1><img src='/img/green.png'>"),
+            "/img/red.png": (200, {"Content-Type": "image/png"}, red),
+            "/img/blue.jpg": (200, {"Content-Type": "image/jpeg"}, blue),
+            "/img/green.png": (200, {"Content-Type": "image/png"}, green),
+            "/img/page.png": html("<p>请登录</p>"),
+            "/img/logo.svg": (
+                200,
+                {"Content-Type": "image/svg+xml"},
+                b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+            ),
+            "/img/huge.png": (
+                200,
+                {"Content-Type": "image/png"},
+                b"\x89PNG\r\n\x1a\n" + bytes(50 * 1024 * 1024),
+            ),
+        }
+        with Site(routes) as site:
+            profile = tmp_path / "pictures.yaml"
+            profile.write_text(PROFILE.format(base=site.url).replace("render: http", "render: browser"))
+            assert cli("platforms", "add", profile).exit_code == 0
+            summary = crawl(CrawlOptions("pictures", progress=False))
+            asked = list(site.requests)
+    assert summary.status == "finished" and summary.items == 2
+    # the pictures the page showed were asked for once, by the browser; the crawler did not fetch them again
+    # (Chromium itself may ask again for a picture it could not decode, such as the HTML one)
+    for path in ("/img/red.png", "/img/blue.jpg", "/img/green.png", "/img/logo.svg"):
+        assert asked.count(path) == 1, (path, asked)
+    db_ = open_database(check=False)
+    with db_.session() as session:
+        stored = {
+            listing.external_id: list(
+                session.scalars(
+                    select(ListingImage)
+                    .where(ListingImage.listing_id == listing.id)
+                    .order_by(ListingImage.position)
+                )
+            )
+            for listing in session.scalars(select(Listing))
+        }
+        # the bytes as served, with the hashes an HTTP fetch gives them
+        assert [db_.blobs.get(i.sha256) for i in stored["1"]] == [red, blue]
+        assert [i.sha256 for i in stored["1"]] == [hashlib.sha256(b).hexdigest() for b in (red, blue)]
+        assert [i.phash for i in stored["1"]] == [inspect_image(b)["phash"] for b in (red, blue)]
+        assert [i.content_type for i in stored["1"]] == ["image/png", "image/jpeg"]
+        assert [db_.blobs.get(i.sha256) for i in stored["2"]] == [green]
+        # the pages' snapshots name the crawl's user agent, which the browser sent
+        from crawler.settings import user_agent
+        from storage.models import Snapshot
+
+        assert {s.user_agent for s in session.scalars(select(Snapshot))} == {user_agent()}
+    refused = {k: v for k, v in summary.refused.items() if k.startswith("image:")}
+    assert refused == {
+        "image:not_an_image": 2,
+        "image:too_large": 1,
+        "image:http_404": 1,
+        "image:offsite": 1,
+    }
+
+
 def test_a_crawled_listing_reusing_an_official_image_is_flagged_for_it(cli, db, demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from crawler.run import CrawlOptions, crawl
 

@@ -83,18 +83,28 @@ class ProfileSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, meta=meta, priority=priority)
 
     def render_spec(self, kind: str) -> dict[str, Any]:
-        return render_spec(self.profile, kind, self.item_check() if kind == DETAIL else None)
+        spec = render_spec(self.profile, kind, self.item_check() if kind == DETAIL else None)
+        if kind == DETAIL:
+            spec["images"] = self.page_images()
+        return spec
 
     def item_check(self) -> dict[str, str] | None:
         """The detail id as an element and attribute the browser can read (``#item::attr(data-id)``),
         or None when the profile reads it otherwise (XPath, text, JSON, the URL)."""
-        expr = self.profile.section(DETAIL).get("id") or ""
-        if not isinstance(expr, str):
+        return _css_attr(self.profile.section(DETAIL).get("id"))
+
+    def page_images(self) -> dict[str, Any] | None:
+        """The listing's images as elements and an attribute the browser can read, when their bytes are
+        to be taken from the page (``MARKWATCH_IMAGES_FROM_PAGE``); else None (fetched over HTTP)."""
+        settings = self.settings
+        if not (
+            settings.getbool("MARKWATCH_IMAGES", DEFAULTS["MARKWATCH_IMAGES"])
+            and settings.getbool("MARKWATCH_IMAGES_FROM_PAGE", DEFAULTS["MARKWATCH_IMAGES_FROM_PAGE"])
+        ):
             return None
-        selector, sep, rest = expr.rpartition("::attr(")
-        if not sep or not selector or expr.startswith("xpath:") or not rest.endswith(")"):
-            return None
-        return {"selector": selector, "attr": rest[:-1]}
+        found = _css_attr((self.profile.section(DETAIL).get("fields") or {}).get("images"))
+        limit = settings.getint("MARKWATCH_IMAGES_PER_LISTING", DEFAULTS["MARKWATCH_IMAGES_PER_LISTING"])
+        return found and {**found, "limit": limit}
 
     def rebase(self, url: str) -> str:
         """On a copy of the site (``--base-url``): an address on one of the platform's own domains moves to
@@ -236,9 +246,10 @@ class ProfileSpider(scrapy.Spider):
         self, response: TextResponse, *, external_id: str | None, raw: dict[str, Any], url: str, gone: bool
     ) -> ListingItem:
         rendered = response.meta.get("playwright_page_methods")
-        screenshot = None
+        screenshot = page_images = None
         if rendered:
             screenshot = (rendered[0].result or {}).get("screenshot")
+            page_images = (rendered[0].result or {}).get("page_images")
         headers = {
             k.decode("latin-1"): b", ".join(v).decode("latin-1", "replace")
             for k, v in response.headers.items()
@@ -267,11 +278,23 @@ class ProfileSpider(scrapy.Spider):
             gone=gone,
             rendered=bool(rendered),
             screenshot=screenshot,
+            page_images=page_images or None,
             default_currency=self.profile.data.get("currency"),
             fingerprint=self.crawler.request_fingerprinter.fingerprint(response.request).hex()
             if response.request
             else None,
         )
+
+
+def _css_attr(expr: Any) -> dict[str, str] | None:
+    """``{selector, attr}`` of a CSS expression that reads an attribute (``#item::attr(data-id)``), or
+    None for any other source (XPath, text, JSON, the URL, a fallback chain)."""
+    if not isinstance(expr, str):
+        return None
+    selector, sep, rest = expr.rpartition("::attr(")
+    if not sep or not selector or expr.startswith("xpath:") or not rest.endswith(")"):
+        return None
+    return {"selector": selector, "attr": rest[:-1]}
 
 
 _SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "edu", "ac"})
