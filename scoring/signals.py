@@ -107,8 +107,30 @@ def goods_words(text: str | None) -> tuple[str, ...]:
     """The goods words (data/goods.yaml) a category or title names, in order."""
     if not text:
         return ()
+    folded = fold(text)
+    if not _words_split_at_han_spaces():
+        return _piece_goods_words(folded)
+    return tuple(w for piece in _HAN_SPACE.split(folded) for w in _piece_goods_words(piece))
+
+
+# a space beside a Chinese character: titles are read piece by piece between such spaces, each piece
+# remembered (titles repeat their words)
+_HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff]) | (?=[\u3400-\u9fff])")
+
+
+@functools.lru_cache(maxsize=1)
+def _words_split_at_han_spaces() -> bool:
+    """Can no goods word hold such a space (the goods words with a space in them are written without
+    Chinese characters)? Then no goods word found straddles one, and a space is no letter for the
+    English words' edges: the words found piece by piece are those found in the whole."""
+    items, _ = goods_table()
+    return not any(" " in k and re.search("[\u3400-\u9fff]", k) for k, _ in items)
+
+
+@functools.lru_cache(maxsize=65536)
+def _piece_goods_words(text: str) -> tuple[str, ...]:
     regex, _ = _goods_regex()
-    return tuple(m.group() for m in regex.finditer(fold(text)))
+    return tuple(m.group() for m in regex.finditer(text))
 
 
 _TOKEN = re.compile(r"[^\s,，、/|()（）\[\]【】<>《》+*~!！:：;；。.·_-]+")

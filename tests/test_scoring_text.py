@@ -10,6 +10,7 @@ from scoring.text import (
     pinyins,
     segment,
     shape_sim,
+    shape_table,
     skeleton,
     split_table,
     word_info,
@@ -71,6 +72,14 @@ def test_shape_table_knows_famous_confusions_and_not_unrelated_pairs():
         assert shape_sim(a, b) >= 0.8, (a, b)
     for a, b in ["雪碧", "牛马", "天地"]:
         assert shape_sim(a, b) < 0.72, (a, b)
+
+
+def test_shape_similarities_lie_between_0_and_1():
+    # the matcher compares short insertion and omission windows by equality: it relies on two different
+    # characters being at most 0.92 alike (scoring.matcher._NEAREST), the most a shape similarity of 1
+    # gives
+    values = [v for _, row in shape_table().items() for v in row.values()]
+    assert values and all(0.0 <= v <= 1.0 for v in values)
 
 
 def test_split_characters_table():
