@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from rapidfuzz.distance import OSA
 
@@ -144,6 +144,15 @@ def _pseudo_sim(token: str, b: str) -> tuple[float, str]:
     return 0.0, ""
 
 
+class _CharHits(NamedTuple):
+    """A title character's hits on the marks (MarkIndex._char_table)."""
+
+    marks: frozenset[int]  # every mark hit
+    repeated: frozenset[int]  # marks hit at two positions or more
+    strong_short: frozenset[int]  # two-character marks hit through the exact character
+    per_mark: dict[int, tuple[int, tuple[tuple[int, bool], ...]]]  # mark -> (rank, [(position, strong)])
+
+
 class MarkIndex:
     """Candidate index over every mark of every brand (built once per registry)."""
 
@@ -163,6 +172,7 @@ class MarkIndex:
         self.close_marks: dict[str, tuple[str, ...]] | None = None  # see with_close_marks
         self._latin_cache: dict[str, tuple[int, ...]] = {}
         self._hits_cache: dict[str, list[tuple[int, int, bool]]] = {}
+        self._char_tables: dict[str, _CharHits] = {}
         self._han_cache: dict[str, list[Match]] = {}
         self._latin_lengths = sorted({len(f) for f in self.latin_exact})
         self._max_latin = max(self._latin_lengths, default=0)
@@ -181,7 +191,7 @@ class MarkIndex:
         self.latin_keys = {k: tuple(sorted(v)) for k, v in latin_sets.items()}
 
     # a built index is kept on disk (scoring.registry.Registry.compiled): its tables, not its caches
-    _CACHES = ("_close_cache", "_latin_cache", "_hits_cache", "_han_cache")
+    _CACHES = ("_close_cache", "_latin_cache", "_hits_cache", "_char_tables", "_han_cache")
 
     def __getstate__(self) -> dict[str, Any]:
         state = {k: v for k, v in self.__dict__.items() if k not in self._CACHES}
@@ -236,6 +246,53 @@ class MarkIndex:
                 got.extend((mid, p, False) for mid, p in self.han_char.get(d, ()))
             self._hits_cache[c] = got
         return got
+
+    def _char_table(self, c: str) -> _CharHits:
+        """c's hits (_char_hits) grouped per mark, with the sets that tell which marks a title's
+        characters hit more than once."""
+        got = self._char_tables.get(c)
+        if got is None:
+            per_mark: dict[int, list[tuple[int, bool]]] = {}
+            for mid, p, st in self._char_hits(c):
+                per_mark.setdefault(mid, []).append((p, st))
+            got = self._char_tables[c] = _CharHits(
+                frozenset(per_mark),
+                frozenset(mid for mid, ps in per_mark.items() if len(ps) > 1),
+                frozenset(mid for mid, ps in per_mark.items() if self.mark_len[mid] <= 2 and any(st for _, st in ps)),
+                {mid: (rank, tuple(ps)) for rank, (mid, ps) in enumerate(per_mark.items())},
+            )
+        return got
+
+    def _char_hit_lists(
+        self, h: str, py2: list[tuple[int, list[tuple[str, str]]]]
+    ) -> dict[int, list[tuple[int, int, bool]]]:
+        """mark -> [(offset, mark position, strong)] from h's characters, in the order a walk over every
+        character's hits would give, for the marks that walk could keep: hit twice or more (counting the
+        pinyin bigram hits), or a two-character mark hit once through an exact character. A mark hit once
+        through a look-alike alone (most of them) is never listed."""
+        tables = [self._char_table(c) for c in h]
+        seen: set[int] = set()
+        kept: set[int] = set()
+        for t in tables:
+            kept |= seen & t.marks
+            kept |= t.repeated
+            kept |= t.strong_short
+            seen |= t.marks
+        py2_marks = {mid for _, keys in py2 for k in keys for mid, _ in self.han_py2.get(k, ())}
+        kept |= seen & py2_marks
+        found = []
+        for mid in kept:
+            first = None
+            lst = []
+            for i, t in enumerate(tables):
+                e = t.per_mark.get(mid)
+                if e is not None:
+                    if first is None:
+                        first = (i, e[0])
+                    lst.extend((i - p, p, st) for p, st in e[1])
+            found.append((first, mid, lst))
+        found.sort()
+        return {mid: lst for _, mid, lst in found}
 
     def with_close_marks(self) -> MarkIndex:
         """Look up every character's look-alikes among the marks' characters now (this index, changed),
@@ -398,17 +455,11 @@ class MarkIndex:
         if not h:
             return []
         pseudo = _pseudo_chars(seg)  # Latin pinyin syllables standing between Han characters
+        py2 = [(i, _py2_keys(h[i], h[i + 1])) for i in range(len(h) - 1)]
         # mark -> [(offset, mark position, strong)]; strong: an exact character or a pinyin bigram
-        hits: dict[int, list[tuple[int, int, bool]]] = {}
-        for i, c in enumerate(h):
-            for mid, p, st in self._char_hits(c):
-                lst = hits.get(mid)
-                if lst is None:
-                    hits[mid] = [(i - p, p, st)]
-                else:
-                    lst.append((i - p, p, st))
-        for i in range(len(h) - 1):
-            for k in _py2_keys(h[i], h[i + 1]):
+        hits = self._char_hit_lists(h, py2)
+        for i, keys in py2:
+            for k in keys:
                 for mid, p in self.han_py2.get(k, ()):
                     lst = hits.setdefault(mid, [])
                     lst.append((i - p, p, True))
