@@ -280,10 +280,10 @@ class MarkIndex:
             seen |= t.marks
         py2_marks = {mid for _, keys in py2 for k in keys for mid, _ in self.han_py2.get(k, ())}
         kept |= seen & py2_marks
-        found = []
+        found: list[tuple[tuple[int, int] | None, int, list[tuple[int, int, bool]]]] = []
         for mid in kept:
             first = None
-            lst = []
+            lst: list[tuple[int, int, bool]] = []
             for i, t in enumerate(tables):
                 e = t.per_mark.get(mid)
                 if e is not None:
