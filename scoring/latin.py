@@ -77,6 +77,9 @@ def sub_cost(a: str, b: str) -> float:
     return 1.0
 
 
+_INF = float("inf")
+
+
 def distance(s: str, t: str, limit: float = float("inf")) -> float:
     """Weighted Damerau-Levenshtein distance (optimal string alignment) between two words.
 
@@ -87,11 +90,8 @@ def distance(s: str, t: str, limit: float = float("inf")) -> float:
     n, m = len(s), len(t)
     if n == 0 or m == 0:
         return float(max(n, m))
-    ds = _indels(s)
-    dt = _indels(t)
-    costs = _costs_against(t)
-    swaps = _bigrams(t)
-    return _row_solver(m)(s, ds, costs.get, costs.row, dt, swaps, t, limit)
+    mark = _costs_against(t)
+    return mark.solve(s, _indels(s), mark.get, mark.row, mark.indels, mark.swaps, t, limit, limit < _INF)
 
 
 @functools.cache
@@ -105,7 +105,7 @@ def _row_solver(m: int) -> Callable[..., float]:
     e = [f"e{j}" for j in range(1, m + 1)]
     c = [f"c{j}" for j in range(1, m + 1)]
     code = [
-        "def solve(s, ds, get_row, make_row, dt, swaps, t, limit):",
+        "def solve(s, ds, get_row, make_row, dt, swaps, t, limit, bounded):",
         f"    {', '.join(e)}, = dt",
         "    p0 = 0.0",
         *(f"    p{j} = p{j - 1} + e{j}" for j in range(1, m + 1)),
@@ -131,7 +131,7 @@ def _row_solver(m: int) -> Callable[..., float]:
         f"        cur = ({', '.join(q)},)",
         "        if before and si != before and si + before in swaps:",
         "            cur = _swapped(cur, prev2, t, si + before, dt)",
-        "        if limit < min(cur) and limit < min(prev):",
+        "        if bounded and limit < min(cur) and limit < min(prev):",
         "            return min(min(cur), min(prev))",
         "        prev2 = prev",
         "        prev = cur",
@@ -170,11 +170,16 @@ def _swap_letters(cur: list[float], prev2: Sequence[float], t: str, pair: str, d
 
 
 class _CostRows(dict[str, tuple[float, ...]]):
-    """For one word t: letter -> the cost of replacing each letter of t by it (filled as letters come)."""
+    """For one word t: letter -> the cost of replacing each letter of t by it (filled as letters come);
+    and what else every comparison with t reads: its letters' insertion costs, its adjacent pairs (for
+    swaps) and the recurrence for its length."""
 
     def __init__(self, t: str) -> None:
         super().__init__()
         self.t = t
+        self.indels = _indels(t)
+        self.swaps = frozenset(t[j : j + 2] for j in range(len(t) - 1))
+        self.solve = _row_solver(len(t))
 
     def row(self, c: str) -> tuple[float, ...]:
         got = self[c] = tuple(map(_replacing(c).__getitem__, self.t))
@@ -201,11 +206,6 @@ def _replacing(a: str) -> _Replacements:
 @functools.lru_cache(maxsize=16384)
 def _costs_against(t: str) -> _CostRows:
     return _CostRows(t)
-
-
-@functools.lru_cache(maxsize=16384)
-def _bigrams(t: str) -> frozenset[str]:
-    return frozenset(t[j : j + 2] for j in range(len(t) - 1))
 
 
 @functools.lru_cache(maxsize=65536)

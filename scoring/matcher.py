@@ -829,9 +829,9 @@ class MarkIndex:
             return None
         if len(form) >= 5 and text[:3] == form[:3] and abs(len(text) - len(form)) <= 2 and sim < 0.62:
             sim = 0.62  # brand stem kept, ending changed (Adivon, Adisco)
-        is_collapsed = any(seg.latin[i][1] == s for i in seg.latin_collapsed)
         kind: MatchKind
         if sim >= 1.0:
+            is_collapsed = any(seg.latin[i][1] == s for i in seg.latin_collapsed)
             raw_mark = fold(mark.text)
             raw = raw_mark in raw_fold
             if is_collapsed:
