@@ -364,7 +364,11 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
     for w in sorted(words, key=len, reverse=True):
         e = re.escape(w)
         if w[:1].isascii() and w[:1].isalnum():
-            e = r"(?<![a-z0-9])" + e
+            # the word boundary is tested after the first letter (is the character before that letter
+            # one?), the same test: every branch then starts with a plain character, and the regex
+            # engine skips the positions where none of those characters stands instead of trying
+            # every branch there (several times faster on a title without any of the words)
+            e = w[0] + r"(?<![a-z0-9]" + w[0] + ")" + re.escape(w[1:])
         if w[-1:].isascii() and w[-1:].isalnum():
             e = e + r"(?![a-z0-9])"
         parts.append(e)
