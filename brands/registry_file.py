@@ -62,6 +62,17 @@ class Problem:
             str(path), None, f"cannot read the file: {reason}", "err.cannot_read_file", (("reason", reason),)
         )
 
+    @classmethod
+    def not_utf8(cls, path: Path, exc: UnicodeDecodeError) -> Problem:
+        """A declarative file whose bytes are not UTF-8 text."""
+        return cls(
+            str(path),
+            None,
+            f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
+            "registry.not_utf8",
+            (("byte", str(exc.start)),),
+        )
+
 
 class FileRefused(MarkwatchError):
     """A declarative file (brand registry, platform profile) refused whole, with every reason."""
@@ -126,17 +137,7 @@ def load_registry_file(path: Path) -> RegistryFile:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RegistryFileError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
-                    "registry.not_utf8",
-                    (("byte", str(exc.start)),),
-                )
-            ]
-        ) from exc
+        raise RegistryFileError([Problem.not_utf8(path, exc)]) from exc
     return parse_registry(text, source=str(path), base_dir=path.resolve().parent)
 
 

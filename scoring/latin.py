@@ -8,8 +8,7 @@ homoglyphs all cost less than an arbitrary edit, so ``Abibas``, ``Nlke``, ``Cugc
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
-from typing import Any
+import itertools
 
 from scoring.text import skeleton
 
@@ -86,74 +85,49 @@ def distance(s: str, t: str, limit: float = float("inf")) -> float:
     Insertion or omission of a letter next to the same letter (repetition) costs 0.5, any other 1;
     swapping two adjacent letters costs 0.6. With a ``limit``, the computation stops as soon as the
     distance is sure to exceed it and returns a value above the limit (every alignment passes through
-    one of two consecutive rows, so the smaller of their minima bounds the distance from below)."""
+    one of two consecutive rows, so the smaller of their minima bounds the distance from below).
+
+    The recurrence does the same additions and comparisons in the same order as the textbook one, so
+    it gives the same values (the matcher's thresholds are sometimes met exactly); it reads each row's
+    replacement costs from a per-mark table and folds swapped letters in after the row."""
     n, m = len(s), len(t)
     if n == 0 or m == 0:
         return float(max(n, m))
+    ds = _indels(s)
     mark = _costs_against(t)
-    return mark.solve(s, _indels(s), mark.get, mark.row, mark.indels, mark.swaps, t, limit, limit < _INF)
+    dt = mark.indels
+    bounded = limit < _INF
+    prev2: list[float] = []
+    prev = list(itertools.accumulate(dt, initial=0.0))
+    before = ""
+    for si, di in zip(s, ds, strict=True):
+        row = mark.get(si) or mark.row(si)
+        ups = iter(prev)
+        diag = next(ups)
+        left = diag + di
+        cur = [left]
+        append = cur.append
+        for up, cost, dj in zip(ups, row, dt, strict=True):
+            best = diag + cost
+            d = up + di
+            if d < best:
+                best = d
+            d = left + dj
+            if d < best:
+                best = d
+            append(best)
+            left = best
+            diag = up
+        if before and si != before and si + before in mark.swaps:
+            _swap_letters(cur, prev2, t, si + before, dt)
+        if bounded and limit < min(cur) and limit < min(prev):
+            return min(min(cur), min(prev))
+        prev2, prev = prev, cur
+        before = si
+    return prev[m]
 
 
-@functools.cache
-def _row_solver(m: int) -> Callable[..., float]:
-    """The recurrence for words t of m letters, with each row written out cell by cell (no inner
-    loop, no list per row): the same additions and comparisons in the same order, so the same
-    values, for about a quarter less of the interpreter's work than a loop. Built from source once
-    per length."""
-    p = [f"p{j}" for j in range(m + 1)]
-    q = [f"q{j}" for j in range(m + 1)]
-    e = [f"e{j}" for j in range(1, m + 1)]
-    c = [f"c{j}" for j in range(1, m + 1)]
-    code = [
-        "def solve(s, ds, get_row, make_row, dt, swaps, t, limit, bounded):",
-        f"    {', '.join(e)}, = dt",
-        "    p0 = 0.0",
-        *(f"    p{j} = p{j - 1} + e{j}" for j in range(1, m + 1)),
-        f"    prev = ({', '.join(p)},)",
-        "    prev2 = prev",
-        "    before = ''",
-        "    for si, di in zip(s, ds, strict=True):",
-        f"        {', '.join(c)}, = get_row(si) or make_row(si)",
-        "        q0 = p0 + di",
-    ]
-    for j in range(1, m + 1):
-        code += [
-            f"        b = p{j - 1} + c{j}",
-            f"        d = p{j} + di",
-            "        if d < b:",
-            "            b = d",
-            f"        d = q{j - 1} + e{j}",
-            "        if d < b:",
-            "            b = d",
-            f"        q{j} = b",
-        ]
-    code += [
-        f"        cur = ({', '.join(q)},)",
-        "        if before and si != before and si + before in swaps:",
-        "            cur = _swapped(cur, prev2, t, si + before, dt)",
-        "        if bounded and limit < min(cur) and limit < min(prev):",
-        "            return min(min(cur), min(prev))",
-        "        prev2 = prev",
-        "        prev = cur",
-        f"        {', '.join(p)}, = cur",
-        "        before = si",
-        f"    return p{m}",
-    ]
-    scope: dict[str, Any] = {"_swapped": _swapped}
-    exec("\n".join(code), scope)  # the source above, made from m alone
-    solve: Callable[..., float] = scope["solve"]
-    return solve
-
-
-def _swapped(
-    cur: tuple[float, ...], prev2: tuple[float, ...], t: str, pair: str, dt: tuple[float, ...]
-) -> tuple[float, ...]:
-    row = list(cur)
-    _swap_letters(row, prev2, t, pair, dt)
-    return tuple(row)
-
-
-def _swap_letters(cur: list[float], prev2: Sequence[float], t: str, pair: str, dt: tuple[float, ...]) -> None:
+def _swap_letters(cur: list[float], prev2: list[float], t: str, pair: str, dt: tuple[float, ...]) -> None:
     """Lower the row where two adjacent letters of the word appear swapped in t (cost 0.6), and carry
     the lower cost on along the row through insertions, as the cell-by-cell recurrence would."""
     m = len(t)
@@ -171,15 +145,14 @@ def _swap_letters(cur: list[float], prev2: Sequence[float], t: str, pair: str, d
 
 class _CostRows(dict[str, tuple[float, ...]]):
     """For one word t: letter -> the cost of replacing each letter of t by it (filled as letters come);
-    and what else every comparison with t reads: its letters' insertion costs, its adjacent pairs (for
-    swaps) and the recurrence for its length."""
+    and what else every comparison with t reads: its letters' insertion costs and its adjacent pairs
+    (for swaps)."""
 
     def __init__(self, t: str) -> None:
         super().__init__()
         self.t = t
         self.indels = _indels(t)
         self.swaps = frozenset(t[j : j + 2] for j in range(len(t) - 1))
-        self.solve = _row_solver(len(t))
 
     def row(self, c: str) -> tuple[float, ...]:
         got = self[c] = tuple(map(_replacing(c).__getitem__, self.t))

@@ -221,3 +221,18 @@ def test_a_refused_platform_profile_names_its_keys_in_chinese(zh, tmp_path) -> N
     assert "缺少必填的键“render”" in chinese.stderr
     english = zh("--lang", "en", "platforms", "add", profile)
     assert "unknown key 'rendr' in the profile (did you mean 'render'?)" in english.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "name"), [(("brands", "import"), "品牌库.yaml"), (("platforms", "add"), "商城.yaml")]
+)
+def test_a_file_saved_as_gbk_is_refused_naming_the_byte(zh, tmp_path, command, name) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_bytes("name: 康帅傅\n".encode("gbk"))
+    chinese = zh(*command, path)
+    assert (
+        chinese.exit_code == 2
+        and f"{path}: 文件不是 UTF-8 文本（第 6 字节）：请以 UTF-8 编码保存" in chinese.stderr
+    )
+    english = zh("--lang", "en", *command, path)
+    assert f"{path}: not UTF-8 text (byte 6); save the file as UTF-8" in english.stderr

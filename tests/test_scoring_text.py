@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from scoring import latin
 from scoring.text import (
     fold,
@@ -99,3 +103,31 @@ def test_weighted_edit_distance_prefers_cheap_edits():
     assert latin.similarity("niike", "nike") > latin.similarity("nirke", "nike")  # repetition is cheap
     assert latin.similarity("nikr", "nike") > latin.similarity("nikz", "nike")  # keyboard neighbour
     assert latin.visual_key("adidas") == latin.visual_key("obibos")
+
+
+def _textbook_distance(s: str, t: str) -> float:
+    """The weighted optimal-string-alignment recurrence written plainly, cell by cell."""
+    ds, dt = latin._indels(s), latin._indels(t)
+    d = [[0.0] * (len(t) + 1) for _ in range(len(s) + 1)]
+    for i in range(1, len(s) + 1):
+        d[i][0] = d[i - 1][0] + ds[i - 1]
+    for j in range(1, len(t) + 1):
+        d[0][j] = d[0][j - 1] + dt[j - 1]
+    for i in range(1, len(s) + 1):
+        for j in range(1, len(t) + 1):
+            best = min(
+                d[i - 1][j - 1] + latin.sub_cost(s[i - 1], t[j - 1]),
+                d[i - 1][j] + ds[i - 1],
+                d[i][j - 1] + dt[j - 1],
+            )
+            if i > 1 and j > 1 and s[i - 1] == t[j - 2] and s[i - 2] == t[j - 1] and s[i - 1] != t[j - 1]:
+                best = min(best, d[i - 2][j - 2] + 0.6)
+            d[i][j] = best
+    return d[len(s)][len(t)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text("nikeadsbo1l", min_size=1, max_size=9), st.text("nikeadsbo1l", min_size=1, max_size=9))
+def test_the_fast_distance_equals_the_textbook_recurrence(word: str, mark: str):
+    # small alphabets force swaps, repeated letters and look-alike letters
+    assert latin.distance(word, mark) == pytest.approx(_textbook_distance(word, mark), abs=1e-9)

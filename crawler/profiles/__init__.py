@@ -172,17 +172,7 @@ def load_profile_file(path: Path) -> Profile:
     except OSError as exc:
         raise ProfileError([Problem.unreadable(path, exc)]) from exc
     except UnicodeDecodeError as exc:
-        raise ProfileError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
-                    "registry.not_utf8",
-                    (("byte", str(exc.start)),),
-                )
-            ]
-        ) from exc
+        raise ProfileError([Problem.not_utf8(path, exc)]) from exc
     return parse_profile(text, source=str(path))
 
 
