@@ -171,7 +171,6 @@ class MarkIndex:
         self._close_cache: dict[str, tuple[str, ...]] = {}
         self.close_marks: dict[str, tuple[str, ...]] | None = None  # see with_close_marks
         self._latin_cache: dict[str, tuple[int, ...]] = {}
-        self._hits_cache: dict[str, list[tuple[int, int, bool]]] = {}
         self._char_tables: dict[str, _CharHits] = {}
         self._han_cache: dict[str, list[Match]] = {}
         self._latin_lengths = sorted({len(f) for f in self.latin_exact})
@@ -191,7 +190,7 @@ class MarkIndex:
         self.latin_keys = {k: tuple(sorted(v)) for k, v in latin_sets.items()}
 
     # a built index is kept on disk (scoring.registry.Registry.compiled): its tables, not its caches
-    _CACHES = ("_close_cache", "_latin_cache", "_hits_cache", "_char_tables", "_han_cache")
+    _CACHES = ("_close_cache", "_latin_cache", "_char_tables", "_han_cache")
 
     def __getstate__(self) -> dict[str, Any]:
         state = {k: v for k, v in self.__dict__.items() if k not in self._CACHES}
@@ -238,13 +237,11 @@ class MarkIndex:
     # ------------------------------------------------------------ matching
 
     def _char_hits(self, c: str) -> list[tuple[int, int, bool]]:
-        """(mark, position, exact?) for every mark holding c or a close look-alike of it (粤 → 奥)."""
-        got = self._hits_cache.get(c)
-        if got is None:
-            got = [(mid, p, True) for mid, p in self.han_char.get(c, ())]
-            for d in self._close(c):
-                got.extend((mid, p, False) for mid, p in self.han_char.get(d, ()))
-            self._hits_cache[c] = got
+        """(mark, position, exact?) for every mark holding c or a close look-alike of it (粤 → 奥);
+        kept grouped per mark (_char_table), not as this list."""
+        got = [(mid, p, True) for mid, p in self.han_char.get(c, ())]
+        for d in self._close(c):
+            got.extend((mid, p, False) for mid, p in self.han_char.get(d, ()))
         return got
 
     def _char_table(self, c: str) -> _CharHits:
@@ -608,7 +605,7 @@ class MarkIndex:
             right = _han_run(folded, b, 1)
             if not left and not right:
                 continue
-            cands = {mid for c in left + right for mid, _, _ in self._char_hits(c)}
+            cands = {mid for c in left + right for mid in self._char_table(c).per_mark}
             for mid in cands:
                 mark = self.marks[mid]
                 form = mark.form
