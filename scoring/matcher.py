@@ -144,13 +144,15 @@ def _pseudo_sim(token: str, b: str) -> tuple[float, str]:
     return 0.0, ""
 
 
+_HIT_PAIRS: dict[tuple[int, bool], tuple[int, bool]] = {}
+
+
 class _CharHits(NamedTuple):
     """A title character's hits on the marks (MarkIndex._char_table)."""
 
-    marks: frozenset[int]  # every mark hit
     repeated: frozenset[int]  # marks hit at two positions or more
     strong_short: frozenset[int]  # two-character marks hit through the exact character
-    per_mark: dict[int, tuple[int, tuple[tuple[int, bool], ...]]]  # mark -> (rank, [(position, strong)])
+    per_mark: dict[int, tuple[int, tuple[tuple[int, bool], ...]]]  # every mark hit -> (rank, [(position, strong)])
 
 
 class MarkIndex:
@@ -251,9 +253,9 @@ class MarkIndex:
         if got is None:
             per_mark: dict[int, list[tuple[int, bool]]] = {}
             for mid, p, st in self._char_hits(c):
-                per_mark.setdefault(mid, []).append((p, st))
+                # one tuple per (position, strong), shared by every character's table
+                per_mark.setdefault(mid, []).append(_HIT_PAIRS.setdefault((p, st), (p, st)))
             got = self._char_tables[c] = _CharHits(
-                frozenset(per_mark),
                 frozenset(mid for mid, ps in per_mark.items() if len(ps) > 1),
                 frozenset(mid for mid, ps in per_mark.items() if self.mark_len[mid] <= 2 and any(st for _, st in ps)),
                 {mid: (rank, tuple(ps)) for rank, (mid, ps) in enumerate(per_mark.items())},
@@ -271,10 +273,10 @@ class MarkIndex:
         seen: set[int] = set()
         kept: set[int] = set()
         for t in tables:
-            kept |= seen & t.marks
+            kept |= seen & t.per_mark.keys()
             kept |= t.repeated
             kept |= t.strong_short
-            seen |= t.marks
+            seen.update(t.per_mark)
         py2_marks = {mid for _, keys in py2 for k in keys for mid, _ in self.han_py2.get(k, ())}
         kept |= seen & py2_marks
         found: list[tuple[tuple[int, int] | None, int, list[tuple[int, int, bool]]]] = []
