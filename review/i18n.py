@@ -706,6 +706,141 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "profile.not_single": ("此处须为单个值", "this must be a single value"),
     "profile.empty": ("此处不能为空", "this is empty"),
     "profile.not_text": ("此处须为文字，而不是 {value}", "this must be text, not {value}"),
+    "profile.file_empty": (
+        "文件为空：平台配置至少需要 name、base_url、render、list、detail 这几个键",
+        "the file is empty; a profile needs at least name, base_url, render, list, detail",
+    ),
+    "profile.bad_name": (
+        "名称“{name}”无效：只能用小写字母、数字、- 和 _（如 demo-static）",
+        "name '{name}': use lower-case letters, digits, - and _ (like demo-static)",
+    ),
+    "profile.bad_base_url": (
+        "base_url 须为 http(s) 地址，如 http://127.0.0.1:8801，而不是 {value}",
+        "base_url must be an http(s) address like http://127.0.0.1:8801, not {value}",
+    ),
+    "profile.bad_render": (
+        "render 须为 http 或 browser，而不是 {value}",
+        "render must be 'http' or 'browser', not {value}",
+    ),
+    "profile.not_flag": ("{where} 须为 true 或 false，而不是 {value}", "{where} must be true or false, not {value}"),
+    "profile.not_number": ("{where} 须为数字，而不是 {value}", "{where} must be a number, not {value}"),
+    "profile.negative": ("{where} 不能为负数", "{where} must not be negative"),
+    "profile.concurrency_zero": ("politeness.concurrency 至少为 1", "politeness.concurrency must be at least 1"),
+    "profile.bad_currency": (
+        "currency 须为 ISO 4217 货币代码（如 CNY 或 GBP），而不是 {value}",
+        "currency must be an ISO 4217 code such as CNY or GBP, not {value}",
+    ),
+    "profile.bad_schedule": (
+        "schedule 须为一行 crontab 时间表，如 '0 2 * * *'（{problem}）",
+        "schedule must be a crontab line like '0 2 * * *' ({problem})",
+    ),
+    "profile.bad_selector": (
+        "{where}：不是有效的 {kind} 选择器（{problem}）",
+        "{where}: not a valid {kind} selector ({problem})",
+    ),
+    "profile.not_selectors": (
+        "{where} 须为一个选择器或选择器列表",
+        "{where} must be a selector or a list of selectors",
+    ),
+    "profile.hosts_not_list": (
+        "{where} 须为主机名列表，如 [item.example.cn, '*.example.cn']",
+        "{where} must be a list of host names like [item.example.cn, '*.example.cn']",
+    ),
+    "profile.bad_host": (
+        "{where}：“{host}”不是主机名（应如 item.example.cn，不带 http:// 等协议，也不带路径）",
+        "{where}: '{host}' is not a host name like item.example.cn (no scheme, no path)",
+    ),
+    "profile.bad_regex": (
+        "{where}：不是有效的正则表达式（{problem}）",
+        "{where}: not a valid regular expression ({problem})",
+    ),
+    "profile.not_http": (
+        "{where}：只抓取 http 和 https 地址，不支持 {value}",
+        "{where}: only http and https addresses are crawled, not {value}",
+    ),
+    "profile.start_urls_not_list": (
+        "start_urls 须为地址列表（完整地址，或 base_url 下的路径）",
+        "start_urls must be a list of addresses (absolute, or paths on base_url)",
+    ),
+    "profile.search_url_query": (
+        "search_url 须包含 {query}，标明搜索词放在哪里",
+        "search_url must contain {query} where the search words go",
+    ),
+    "profile.detail_urls_not_list": (
+        "detail_urls 须为商品页地址列表",
+        "detail_urls must be a list of product page addresses",
+    ),
+    "profile.browser_only": (
+        "{where} 只用于浏览器渲染的页面：请设置 render: browser，或删除这个键",
+        "{where} is for browser-rendered pages; set render: browser or remove it",
+    ),
+    "profile.no_items": (
+        "缺少 list.items（指向商品详情页的链接）或 list.results（每条结果）",
+        "missing list.items (the links to detail pages) or list.results (each result)",
+    ),
+    "profile.results_need_link": (
+        "list.results 需要 list.link：每条结果所在页面的地址",
+        "list.results needs list.link: where each result's page is",
+    ),
+    "profile.outside_results": (
+        "list.link 和 list.fields 是在 list.results 的每条结果里读取的，请同时写 list.results",
+        "list.link and list.fields are read inside list.results",
+    ),
+    "profile.only_needs_id": (
+        "list.only 需要 list.fields.id：商品的编号",
+        "list.only needs list.fields.id: the listing's id",
+    ),
+    "profile.link_placeholder": (
+        "list.link：未知的占位符 {{{name}}}；请用 list.fields 中的一个（{known}）",
+        "list.link: unknown placeholder {{{name}}}; name one of list.fields ({known})",
+    ),
+    "profile.link_placeholder_no_fields": (
+        "list.link：未知的占位符 {{{name}}}；占位符须为 list.fields 中的字段，但尚未定义任何字段",
+        "list.link: unknown placeholder {{{name}}}; name one of list.fields (none defined)",
+    ),
+    "profile.missing_detail": ("缺少 detail.{word}", "missing detail.{word}"),
+    "profile.no_title": (
+        "缺少 detail.fields.title：没有标题的商品无法使用",
+        "missing detail.fields.title: a listing without a title cannot be used",
+    ),
+    "profile.currency_is_selector": (
+        "{where}：“{text}”会被当作 CSS 选择器（元素 <{text}>）；固定的货币请写成 {{const: {text}}}",
+        "{where}: '{text}' would be read as a CSS selector (an element <{text}>); "
+        "a fixed currency is written {{const: {text}}}",
+    ),
+    "profile.empty_chain": (
+        "{where}：列表为空；请至少给出一个选择器",
+        "{where}: an empty list; give at least one selector",
+    ),
+    "profile.no_const": (
+        "{where}：此处不能用常量，须从页面读取",
+        "{where}: a constant is not allowed here; it must be read from the page",
+    ),
+    "profile.bad_source": ("{where}：{problem}", "{where}: {problem}"),
+    "profile.template_no_placeholder": (
+        "{where}.template 没有 {{占位符}}；请改用选择器",
+        "{where}.template has no {{placeholder}}; use a selector instead",
+    ),
+    "profile.no_pages_url": (
+        "缺少 {where}.url：第 {{page}} 页或偏移 {{offset}} 处的地址",
+        "missing {where}.url: the address of page {{page}} or at {{offset}}",
+    ),
+    "profile.pages_placeholder": (
+        "{where}.url：未知的占位符 {{{name}}}；请用 {{page}}、{{offset}} 或 {{query}}",
+        "{where}.url: unknown placeholder {{{name}}}; use {{page}}, {{offset}} or {{query}}",
+    ),
+    "profile.pages_no_number": (
+        "{where}.url 须包含 {{page}} 或 {{offset}}",
+        "{where}.url needs {{page}} or {{offset}}",
+    ),
+    "profile.pages_query_no_search": (
+        "{where}.url 使用了 {{query}}，但平台配置没有 search_url",
+        "{where}.url uses {{query}} but the profile has no search_url",
+    ),
+    "profile.pages_number": (
+        "{where} 须为不小于 {least} 的整数",
+        "{where} must be a whole number of at least {least}",
+    ),
     "registry.duplicate_name": (
         "品牌名称“{name}”重复：第 {line} 行已有该品牌；一个名称只能对应一个品牌，请合并这两条",
         "duplicate name “{name}”: the brand is already at line {line}; a name identifies one brand — merge "

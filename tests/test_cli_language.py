@@ -223,6 +223,76 @@ def test_a_refused_platform_profile_names_its_keys_in_chinese(zh, tmp_path) -> N
     assert "unknown key 'rendr' in the profile (did you mean 'render'?)" in english.stderr
 
 
+MANY_PROBLEMS = """\
+name: Shop!
+base_url: ftp://shop.example.com
+render: html
+hosts: [https://shop.example.com]
+start_urls: [/]
+navigation: {follow: "a[["}
+list:
+  items: "a.item"
+  url_pattern: "(unclosed"
+detail:
+  id: "#id"
+  fields: {title: h1}
+"""
+
+
+def test_each_problem_of_a_refused_platform_profile_is_said_in_chinese(zh, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    profile = tmp_path / "商城.yaml"
+    profile.write_text(MANY_PROBLEMS, encoding="utf-8")
+    chinese = zh("platforms", "add", profile)
+    assert chinese.exit_code == 2 and "（6 个问题）" in chinese.stderr
+    for line in (
+        f"{profile}:1: 名称“Shop!”无效：只能用小写字母、数字、- 和 _",
+        f"{profile}:2: base_url 须为 http(s) 地址，如 http://127.0.0.1:8801，而不是 'ftp://shop.example.com'",
+        f"{profile}:3: render 须为 http 或 browser，而不是 'html'",
+        f"{profile}:4: hosts[0]：“https://shop.example.com”不是主机名",
+        f"{profile}:6: navigation.follow：不是有效的 CSS 选择器（SelectorSyntaxError: ",
+        f"{profile}:9: list.url_pattern：不是有效的正则表达式（missing ), unterminated subpattern",
+    ):
+        assert line in chinese.stderr
+    english = zh("--lang", "en", "platforms", "add", profile)
+    assert english.exit_code == 2
+    for line in (
+        f"{profile}:1: name 'Shop!': use lower-case letters, digits, - and _",
+        f"{profile}:2: base_url must be an http(s) address like http://127.0.0.1:8801, not 'ftp://",
+        f"{profile}:3: render must be 'http' or 'browser', not 'html'",
+        f"{profile}:4: hosts[0]: 'https://shop.example.com' is not a host name",
+        f"{profile}:6: navigation.follow: not a valid CSS selector (SelectorSyntaxError: ",
+        f"{profile}:9: list.url_pattern: not a valid regular expression (missing )",
+    ):
+        assert line in english.stderr
+
+
+def test_every_problem_a_platform_profile_can_have_names_its_catalogue_entry() -> None:
+    """A new check without a catalogue key would come out in English to a Chinese administrator."""
+    import ast
+    from pathlib import Path
+
+    from review.i18n import MESSAGES
+
+    untranslated, unknown = [], []
+    for path in sorted((Path(__file__).parents[1] / "crawler" / "profiles").glob("*.py")):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(call, ast.Call) and getattr(call.func, "attr", None) == "fail"):
+                continue
+            keys = (
+                [call.args[2]] if len(call.args) >= 3 else [k.value for k in call.keywords if k.arg == "key"]
+            )
+            if not keys:
+                untranslated.append(f"{path}:{call.lineno}")
+            for node in keys:
+                texts = [
+                    n.value
+                    for n in ast.walk(node)
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                ]
+                unknown += [f"{path}:{call.lineno}: {t}" for t in texts if t not in MESSAGES]
+    assert not untranslated and not unknown, (untranslated, unknown)
+
+
 @pytest.mark.parametrize(
     ("command", "name"), [(("brands", "import"), "品牌库.yaml"), (("platforms", "add"), "商城.yaml")]
 )

@@ -259,12 +259,17 @@ class _Checker:
         expr = self.text(node, where)
         if expr is None:
             return None
+        kind = "XPath" if expr.startswith("xpath:") else "CSS"
         try:
             compile_selector(expr)
         except ValueError as exc:
             self.fail(
                 node,
-                f"{where}: not a valid {'XPath' if expr.startswith('xpath:') else 'CSS'} selector ({exc})",
+                f"{where}: not a valid {kind} selector ({exc})",
+                "profile.bad_selector",
+                where=where,
+                kind=kind,
+                problem=exc,
             )
             return None
         return expr
@@ -274,7 +279,12 @@ class _Checker:
             one = self.selector(node, where)
             return [one] if one else []
         if not isinstance(node, yaml.SequenceNode):
-            self.fail(node, f"{where} must be a selector or a list of selectors")
+            self.fail(
+                node,
+                f"{where} must be a selector or a list of selectors",
+                "profile.not_selectors",
+                where=where,
+            )
             return []
         return [s for i, n in enumerate(node.value) if (s := self.selector(n, f"{where}[{i}]"))]
 
@@ -283,7 +293,12 @@ class _Checker:
         from crawler.addresses import valid_host_pattern
 
         if not isinstance(node, yaml.SequenceNode):
-            self.fail(node, f"{where} must be a list of host names like [item.example.cn, '*.example.cn']")
+            self.fail(
+                node,
+                f"{where} must be a list of host names like [item.example.cn, '*.example.cn']",
+                "profile.hosts_not_list",
+                where=where,
+            )
             return []
         out = []
         for i, item in enumerate(node.value):
@@ -292,6 +307,9 @@ class _Checker:
                 self.fail(
                     item,
                     f"{where}[{i}]: {host!r} is not a host name like item.example.cn (no scheme, no path)",
+                    "profile.bad_host",
+                    where=f"{where}[{i}]",
+                    host=host,
                 )
             elif host is not None:
                 out.append(host.lower())
@@ -308,7 +326,13 @@ class _Checker:
             try:
                 re.compile(text)
             except re.error as exc:
-                self.fail(item, f"{where}: not a valid regular expression ({exc})")
+                self.fail(
+                    item,
+                    f"{where}: not a valid regular expression ({exc})",
+                    "profile.bad_regex",
+                    where=where,
+                    problem=exc,
+                )
                 continue
             out.append(text)
         return out
@@ -320,14 +344,22 @@ class _Checker:
         if re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) and not value.lower().startswith(
             ("http://", "https://")
         ):
-            self.fail(node, f"{where}: only http and https addresses are crawled, not {value!r}")
+            self.fail(
+                node,
+                f"{where}: only http and https addresses are crawled, not {value!r}",
+                "profile.not_http",
+                where=where,
+                value=repr(value),
+            )
             return None
         return value
 
     def profile(self, root: yaml.Node | None) -> dict[str, Any]:
         if root is None:
             self.fail(
-                None, "the file is empty; a profile needs at least name, base_url, render, list, detail"
+                None,
+                "the file is empty; a profile needs at least name, base_url, render, list, detail",
+                "profile.file_empty",
             )
             return {}
         keys = self.mapping(root, TOP_KEYS, "the profile")
@@ -339,7 +371,10 @@ class _Checker:
             name = self.text(keys["name"], "name")
             if name is not None and not NAME.match(name):
                 self.fail(
-                    keys["name"], f"name {name!r}: use lower-case letters, digits, - and _ (like demo-static)"
+                    keys["name"],
+                    f"name {name!r}: use lower-case letters, digits, - and _ (like demo-static)",
+                    "profile.bad_name",
+                    name=name,
                 )
             data["name"] = name
         if "title" in keys:
@@ -350,19 +385,32 @@ class _Checker:
                 self.fail(
                     keys["base_url"],
                     f"base_url must be an http(s) address like http://127.0.0.1:8801, not {base!r}",
+                    "profile.bad_base_url",
+                    value=repr(base),
                 )
             data["base_url"] = base
         render = None
         if "render" in keys:
             render = self.scalar(keys["render"], "render")
             if render not in ("http", "browser"):
-                self.fail(keys["render"], f"render must be 'http' or 'browser', not {render!r}")
+                self.fail(
+                    keys["render"],
+                    f"render must be 'http' or 'browser', not {render!r}",
+                    "profile.bad_render",
+                    value=repr(render),
+                )
                 render = None
             data["render"] = render
         if "robots_txt" in keys:
             value = self.scalar(keys["robots_txt"], "robots_txt")
             if not isinstance(value, bool):
-                self.fail(keys["robots_txt"], f"robots_txt must be true or false, not {value!r}")
+                self.fail(
+                    keys["robots_txt"],
+                    f"robots_txt must be true or false, not {value!r}",
+                    "profile.not_flag",
+                    where="robots_txt",
+                    value=repr(value),
+                )
             data["robots_txt"] = value
         if "start_urls" in keys:
             node = keys["start_urls"]
@@ -370,12 +418,20 @@ class _Checker:
             if isinstance(node, yaml.SequenceNode):
                 urls = [u for i, n in enumerate(node.value) if (u := self.url_path(n, f"start_urls[{i}]"))]
             else:
-                self.fail(node, "start_urls must be a list of addresses (absolute, or paths on base_url)")
+                self.fail(
+                    node,
+                    "start_urls must be a list of addresses (absolute, or paths on base_url)",
+                    "profile.start_urls_not_list",
+                )
             data["start_urls"] = urls
         if "search_url" in keys:
             search = self.url_path(keys["search_url"], "search_url")
             if search is not None and "{query}" not in search:
-                self.fail(keys["search_url"], "search_url must contain {query} where the search words go")
+                self.fail(
+                    keys["search_url"],
+                    "search_url must contain {query} where the search words go",
+                    "profile.search_url_query",
+                )
             data["search_url"] = search
         for key in ("hosts", "image_hosts"):
             if key in keys:
@@ -395,7 +451,12 @@ class _Checker:
                 try:
                     CronTrigger.from_crontab(cron)
                 except ValueError as exc:
-                    self.fail(keys["schedule"], f"schedule must be a crontab line like '0 2 * * *' ({exc})")
+                    self.fail(
+                        keys["schedule"],
+                        f"schedule must be a crontab line like '0 2 * * *' ({exc})",
+                        "profile.bad_schedule",
+                        problem=exc,
+                    )
             data["schedule"] = cron
         if "politeness" in keys:
             pol = self.mapping(keys["politeness"], tuple(POLITENESS_KEYS), "politeness")
@@ -405,18 +466,36 @@ class _Checker:
                 kind = POLITENESS_KEYS[key]
                 if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
                     wanted = "true or false" if kind is bool else "a number"
-                    self.fail(node, f"politeness.{key} must be {wanted}, not {value!r}")
+                    self.fail(
+                        node,
+                        f"politeness.{key} must be {wanted}, not {value!r}",
+                        "profile.not_flag" if kind is bool else "profile.not_number",
+                        where=f"politeness.{key}",
+                        value=repr(value),
+                    )
                 elif kind is not bool and isinstance(value, (int, float)) and value < 0:
-                    self.fail(node, f"politeness.{key} must not be negative")
+                    self.fail(
+                        node,
+                        f"politeness.{key} must not be negative",
+                        "profile.negative",
+                        where=f"politeness.{key}",
+                    )
                 else:
                     data["politeness"][key] = value
             if data["politeness"].get("concurrency") == 0:
-                self.fail(pol.get("concurrency"), "politeness.concurrency must be at least 1")
+                self.fail(
+                    pol.get("concurrency"),
+                    "politeness.concurrency must be at least 1",
+                    "profile.concurrency_zero",
+                )
         if "currency" in keys:
             code = self.text(keys["currency"], "currency")
             if code is not None and not CURRENCY_CODE.match(code):
                 self.fail(
-                    keys["currency"], f"currency must be an ISO 4217 code such as CNY or GBP, not {code!r}"
+                    keys["currency"],
+                    f"currency must be an ISO 4217 code such as CNY or GBP, not {code!r}",
+                    "profile.bad_currency",
+                    value=repr(code),
                 )
             data["currency"] = code
         if "detail_urls" in keys:
@@ -426,7 +505,11 @@ class _Checker:
                     u for i, n in enumerate(node.value) if (u := self.url_path(n, f"detail_urls[{i}]"))
                 ]
             else:
-                self.fail(node, "detail_urls must be a list of product page addresses")
+                self.fail(
+                    node,
+                    "detail_urls must be a list of product page addresses",
+                    "profile.detail_urls_not_list",
+                )
         for section, allowed in SECTION_KEYS.items():
             if section not in keys:
                 continue
@@ -436,7 +519,10 @@ class _Checker:
                 where = f"{section}.{key}"
                 if (section, key) in BROWSER_ONLY and render == "http":
                     self.fail(
-                        node, f"{where} is for browser-rendered pages; set render: browser or remove it"
+                        node,
+                        f"{where} is for browser-rendered pages; set render: browser or remove it",
+                        "profile.browser_only",
+                        where=where,
                     )
                 if key == "fields":
                     out[key] = self.fields(node, section)
@@ -453,7 +539,13 @@ class _Checker:
                 elif key == "only":
                     value = self.scalar(node, where)
                     if not isinstance(value, bool):
-                        self.fail(node, f"{where} must be true or false, not {value!r}")
+                        self.fail(
+                            node,
+                            f"{where} must be true or false, not {value!r}",
+                            "profile.not_flag",
+                            where=where,
+                            value=repr(value),
+                        )
                     out[key] = value
                 elif key == "url_pattern":
                     pattern = self.text(node, where)
@@ -461,7 +553,13 @@ class _Checker:
                         try:
                             re.compile(pattern)
                         except re.error as exc:
-                            self.fail(node, f"{where}: not a valid regular expression ({exc})")
+                            self.fail(
+                                node,
+                                f"{where}: not a valid regular expression ({exc})",
+                                "profile.bad_regex",
+                                where=where,
+                                problem=exc,
+                            )
                     out[key] = pattern
                 else:
                     out[key] = self.selector(node, where)
@@ -471,13 +569,26 @@ class _Checker:
                     self.fail(
                         keys[section],
                         "missing list.items (the links to detail pages) or list.results (each result)",
+                        "profile.no_items",
                     )
                 if "results" in fields and "link" not in fields and not out.get("only"):
-                    self.fail(keys[section], "list.results needs list.link: where each result's page is")
+                    self.fail(
+                        keys[section],
+                        "list.results needs list.link: where each result's page is",
+                        "profile.results_need_link",
+                    )
                 if ("link" in fields or "fields" in fields) and "results" not in fields:
-                    self.fail(keys[section], "list.link and list.fields are read inside list.results")
+                    self.fail(
+                        keys[section],
+                        "list.link and list.fields are read inside list.results",
+                        "profile.outside_results",
+                    )
                 if out.get("only") and "id" not in (out.get("fields") or {}):
-                    self.fail(keys[section], "list.only needs list.fields.id: the listing's id")
+                    self.fail(
+                        keys[section],
+                        "list.only needs list.fields.id: the listing's id",
+                        "profile.only_needs_id",
+                    )
                 link = out.get("link")
                 if isinstance(link, dict) and "template" in link:
                     known = set(out.get("fields") or {})
@@ -487,11 +598,19 @@ class _Checker:
                                 fields["link"],
                                 f"list.link: unknown placeholder {{{name}}}; name one of list.fields "
                                 f"({', '.join(sorted(known)) or 'none defined'})",
+                                "profile.link_placeholder" if known else "profile.link_placeholder_no_fields",
+                                name=name,
+                                known=", ".join(sorted(known)),
                             )
             if section == "detail" and isinstance(keys[section], yaml.MappingNode):
                 for required in ("id", "fields"):
                     if required not in fields:
-                        self.fail(keys[section], f"missing detail.{required}")
+                        self.fail(
+                            keys[section],
+                            f"missing detail.{required}",
+                            "profile.missing_detail",
+                            word=required,
+                        )
             data[section] = out
         return data
 
@@ -500,7 +619,11 @@ class _Checker:
         keys = self.mapping(node, allowed, f"{section}.fields")
         out: dict[str, Any] = {}
         if section == "detail" and "title" not in keys and isinstance(node, yaml.MappingNode):
-            self.fail(node, "missing detail.fields.title: a listing without a title cannot be used")
+            self.fail(
+                node,
+                "missing detail.fields.title: a listing without a title cannot be used",
+                "profile.no_title",
+            )
         for key, value in keys.items():
             where = f"{section}.fields.{key}"
             if key == "seller":
@@ -515,6 +638,9 @@ class _Checker:
                             value,
                             f"{where}: {text!r} would be read as a CSS selector (an element <{text}>); "
                             f"a fixed currency is written {{const: {text}}}",
+                            "profile.currency_is_selector",
+                            where=where,
+                            text=text,
                         )
         return out
 
@@ -527,21 +653,35 @@ class _Checker:
         items = node.value if isinstance(node, yaml.SequenceNode) else [node]
         values = value if isinstance(value, list) else [value]
         if not values:
-            self.fail(node, f"{where}: an empty list; give at least one selector")
+            self.fail(
+                node,
+                f"{where}: an empty list; give at least one selector",
+                "profile.empty_chain",
+                where=where,
+            )
             return None
         ok = True
         for i, (item_node, item) in enumerate(zip(items, values, strict=False)):
             label = f"{where}[{i}]" if isinstance(node, yaml.SequenceNode) else where
             if no_const and isinstance(item, dict) and "const" in item:
                 self.fail(
-                    item_node, f"{label}: a constant is not allowed here; it must be read from the page"
+                    item_node,
+                    f"{label}: a constant is not allowed here; it must be read from the page",
+                    "profile.no_const",
+                    where=label,
                 )
                 ok = False
                 continue
             try:
                 compile_chain(item, selector_only=selector_only)
             except SpecError as exc:
-                self.fail(_sub_node(item_node, exc.key), f"{label}: {exc}")
+                self.fail(
+                    _sub_node(item_node, exc.key),
+                    f"{label}: {exc}",
+                    "profile.bad_source",
+                    where=label,
+                    problem=exc,
+                )
                 ok = False
         return value if ok else None
 
@@ -554,7 +694,10 @@ class _Checker:
             template = self.url_path(keys["template"], f"{where}.template")
             if template is not None and not template_names(template):
                 self.fail(
-                    keys["template"], f"{where}.template has no {{placeholder}}; use a selector instead"
+                    keys["template"],
+                    f"{where}.template has no {{placeholder}}; use a selector instead",
+                    "profile.template_no_placeholder",
+                    where=where,
                 )
             return {"template": template} if template else None
         return self.chain(node, where, selector_only=True, no_const=True)
@@ -565,7 +708,12 @@ class _Checker:
         out: dict[str, Any] = {"step": 1, "first": 1, "max": 10}
         if "url" not in keys:
             if isinstance(node, yaml.MappingNode):
-                self.fail(node, f"missing {where}.url: the address of page {{page}} or at {{offset}}")
+                self.fail(
+                    node,
+                    f"missing {where}.url: the address of page {{page}} or at {{offset}}",
+                    "profile.no_pages_url",
+                    where=where,
+                )
             return None
         template = self.url_path(keys["url"], f"{where}.url")
         if template is not None:
@@ -575,23 +723,36 @@ class _Checker:
                     self.fail(
                         keys["url"],
                         f"{where}.url: unknown placeholder {{{name}}}; use {{page}}, {{offset}} or {{query}}",
+                        "profile.pages_placeholder",
+                        where=where,
+                        name=name,
                     )
             if not {"page", "offset"} & set(names):
-                self.fail(keys["url"], f"{where}.url needs {{page}} or {{offset}}")
+                self.fail(
+                    keys["url"],
+                    f"{where}.url needs {{page}} or {{offset}}",
+                    "profile.pages_no_number",
+                    where=where,
+                )
             if "query" in names and not searchable:
-                self.fail(keys["url"], f"{where}.url uses {{query}} but the profile has no search_url")
+                self.fail(
+                    keys["url"],
+                    f"{where}.url uses {{query}} but the profile has no search_url",
+                    "profile.pages_query_no_search",
+                    where=where,
+                )
         out["url"] = template
         for key in ("step", "first", "max"):
             if key in keys:
+                least = 0 if key == "first" else 1
                 value = self.scalar(keys[key], f"{where}.{key}")
-                if (
-                    isinstance(value, bool)
-                    or not isinstance(value, int)
-                    or value < (0 if key == "first" else 1)
-                ):
+                if isinstance(value, bool) or not isinstance(value, int) or value < least:
                     self.fail(
                         keys[key],
-                        f"{where}.{key} must be a whole number of at least {0 if key == 'first' else 1}",
+                        f"{where}.{key} must be a whole number of at least {least}",
+                        "profile.pages_number",
+                        where=f"{where}.{key}",
+                        least=least,
                     )
                 else:
                     out[key] = value
