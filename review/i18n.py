@@ -722,10 +722,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "render 须为 http 或 browser，而不是 {value}",
         "render must be 'http' or 'browser', not {value}",
     ),
-    "profile.not_flag": ("{where} 须为 true 或 false，而不是 {value}", "{where} must be true or false, not {value}"),
+    "profile.not_flag": (
+        "{where} 须为 true 或 false，而不是 {value}",
+        "{where} must be true or false, not {value}",
+    ),
     "profile.not_number": ("{where} 须为数字，而不是 {value}", "{where} must be a number, not {value}"),
     "profile.negative": ("{where} 不能为负数", "{where} must not be negative"),
-    "profile.concurrency_zero": ("politeness.concurrency 至少为 1", "politeness.concurrency must be at least 1"),
+    "profile.concurrency_zero": (
+        "politeness.concurrency 至少为 1",
+        "politeness.concurrency must be at least 1",
+    ),
     "profile.bad_currency": (
         "currency 须为 ISO 4217 货币代码（如 CNY 或 GBP），而不是 {value}",
         "currency must be an ISO 4217 code such as CNY or GBP, not {value}",
