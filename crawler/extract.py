@@ -43,11 +43,14 @@ MALFORMED = object()  # the JSON after a script marker could not be read
 
 
 class SpecError(ValueError):
-    """A field description that cannot be used; ``key`` names the part that is wrong (for its line)."""
+    """A field description that cannot be used; ``key`` names the part that is wrong (for its line),
+    ``entry`` the message's catalogue entry (review.i18n) and ``values`` what it names."""
 
-    def __init__(self, message: str, key: str | None = None) -> None:
+    def __init__(self, message: str, key: str | None = None, *, entry: str, **values: object) -> None:
         super().__init__(message)
         self.key = key
+        self.entry = entry
+        self.values = {k: str(v) for k, v in values.items()}
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ def compile_chain(value: Any, *, selector_only: bool = False) -> Chain:
     SpecError naming what is wrong."""
     items = value if isinstance(value, list) else [value]
     if not items:
-        raise SpecError("an empty list: give at least one selector")
+        raise SpecError("an empty list: give at least one selector", entry="profile.source.empty_list")
     return tuple(_compile_source(item, selector_only=selector_only) for item in items)
 
 
@@ -113,46 +116,79 @@ def _checked_selector(text: str) -> str:
         compile_selector(text)
     except ValueError as exc:
         kind = "XPath" if text.startswith("xpath:") else "CSS"
-        raise SpecError(f"not a valid {kind} selector ({exc})") from exc
+        raise SpecError(
+            f"not a valid {kind} selector ({exc})", entry="profile.bad_selector", kind=kind, problem=exc
+        ) from exc
     return text
 
 
 def _compile_source(item: Any, *, selector_only: bool) -> Source:
     if isinstance(item, str):
         if not item.strip():
-            raise SpecError("an empty selector")
+            raise SpecError("an empty selector", entry="profile.source.empty_selector")
         return _compile_text_source(item)
     if not isinstance(item, dict):
-        raise SpecError(f"a selector (text) or a mapping such as {{css: ...}} is needed, not {item!r}")
+        raise SpecError(
+            f"a selector (text) or a mapping such as {{css: ...}} is needed, not {item!r}",
+            entry="profile.source.not_source",
+            value=repr(item),
+        )
     unknown = [k for k in item if k not in SOURCE_KINDS + PROCESSING_KEYS]
     if unknown:
         raise SpecError(
             f"unknown key {unknown[0]!r} (sources: {', '.join(SOURCE_KINDS)}; "
             f"processing: {', '.join(PROCESSING_KEYS)})",
             key=str(unknown[0]),
+            entry="profile.source.unknown_key",
+            word=unknown[0],
+            sources=", ".join(SOURCE_KINDS),
+            processing=", ".join(PROCESSING_KEYS),
         )
     kinds = [k for k in SOURCE_KINDS if k in item]
     if len(kinds) != 1:
-        raise SpecError(f"give exactly one of {', '.join(SOURCE_KINDS)} (found {len(kinds)})")
+        raise SpecError(
+            f"give exactly one of {', '.join(SOURCE_KINDS)} (found {len(kinds)})",
+            entry="profile.source.one_kind",
+            kinds=", ".join(SOURCE_KINDS),
+            found=len(kinds),
+        )
     kind = kinds[0]
     if selector_only and kind in ("const", "url"):
-        raise SpecError(f"{kind} is not allowed here: this needs a selector or a JSON path", key=kind)
+        raise SpecError(
+            f"{kind} is not allowed here: this needs a selector or a JSON path",
+            key=kind,
+            entry="profile.source.selector_needed",
+            kind=kind,
+        )
     raw = item[kind]
     if kind == "url":
         if raw is not True:
-            raise SpecError("write `url: true` (the page's address, usually with `re:`)", key=kind)
+            raise SpecError(
+                "write `url: true` (the page's address, usually with `re:`)",
+                key=kind,
+                entry="profile.source.url_true",
+            )
         expr = ""
     elif kind == "const":
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-            raise SpecError(f"a constant must be text or a number, not {raw!r}", key=kind)
+            raise SpecError(
+                f"a constant must be text or a number, not {raw!r}",
+                key=kind,
+                entry="profile.source.const_type",
+                value=repr(raw),
+            )
         expr = str(raw)
     else:
         if not isinstance(raw, str) or not raw.strip():
-            raise SpecError(f"{kind} must be a non-empty text", key=kind)
+            raise SpecError(
+                f"{kind} must be a non-empty text", key=kind, entry="profile.source.empty_expr", kind=kind
+            )
         expr = raw
     if kind == "css":
         if expr.startswith("xpath:"):
-            raise SpecError("write XPath under `xpath:`, not `css:`", key=kind)
+            raise SpecError(
+                "write XPath under `xpath:`, not `css:`", key=kind, entry="profile.source.xpath_under_css"
+            )
         _checked_selector(expr)
     elif kind == "xpath":
         expr = "xpath:" + expr
@@ -161,34 +197,56 @@ def _compile_source(item: Any, *, selector_only: bool) -> Source:
         try:
             jmespath.compile(expr)
         except jmespath.exceptions.JMESPathError as exc:
-            raise SpecError(f"not a valid JMESPath ({exc})", key=kind) from exc
+            raise SpecError(
+                f"not a valid JMESPath ({exc})", key=kind, entry="profile.source.bad_jmespath", problem=exc
+            ) from exc
     script = item.get("script")
     if script is not None:
         if kind != "json":
-            raise SpecError("script: belongs to a json source", key="script")
+            raise SpecError(
+                "script: belongs to a json source", key="script", entry="profile.source.script_needs_json"
+            )
         if not isinstance(script, str) or not script:
-            raise SpecError("script must be a regex (the text after which the JSON starts)", key="script")
+            raise SpecError(
+                "script must be a regex (the text after which the JSON starts)",
+                key="script",
+                entry="profile.source.script_not_regex",
+            )
         if script != LD_JSON:
             _checked_regex(script, "script")
     regex = item.get("re")
     if regex is not None:
         if not isinstance(regex, str):
-            raise SpecError("re must be a regular expression (text)", key="re")
+            raise SpecError(
+                "re must be a regular expression (text)", key="re", entry="profile.source.re_not_text"
+            )
         _checked_regex(regex, "re")
     replace = _replacements(item.get("replace"))
     strip = item.get("strip")
     if strip is True:
         strip = ""
     elif strip is not None and not isinstance(strip, str):
-        raise SpecError("strip must be true or the characters to strip", key="strip")
+        raise SpecError(
+            "strip must be true or the characters to strip", key="strip", entry="profile.source.bad_strip"
+        )
     join = item.get("join")
     if join is not None and not isinstance(join, str):
-        raise SpecError('join must be the text put between matches (" " for a space)', key="join")
+        raise SpecError(
+            'join must be the text put between matches (" " for a space)',
+            key="join",
+            entry="profile.source.bad_join",
+        )
     for flag in ("absolute", "visible"):
         if flag in item and not isinstance(item[flag], bool):
-            raise SpecError(f"{flag} must be true or false", key=flag)
+            raise SpecError(
+                f"{flag} must be true or false", key=flag, entry="profile.source.not_flag", flag=flag
+            )
     if item.get("visible") and kind not in ("css", "xpath"):
-        raise SpecError("visible applies to elements found by a css or xpath selector", key="visible")
+        raise SpecError(
+            "visible applies to elements found by a css or xpath selector",
+            key="visible",
+            entry="profile.source.visible_needs_selector",
+        )
     return Source(
         kind=kind,
         expr=expr,
@@ -206,7 +264,13 @@ def _checked_regex(pattern: str, key: str) -> None:
     try:
         re.compile(pattern)
     except re.error as exc:
-        raise SpecError(f"not a valid regular expression {pattern!r} ({exc})", key=key) from exc
+        raise SpecError(
+            f"not a valid regular expression {pattern!r} ({exc})",
+            key=key,
+            entry="profile.source.bad_regex",
+            pattern=repr(pattern),
+            problem=exc,
+        ) from exc
 
 
 def _replacements(value: Any) -> tuple[tuple[str, str], ...]:
@@ -217,7 +281,7 @@ def _replacements(value: Any) -> tuple[tuple[str, str], ...]:
     for pair in pairs:
         if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(p, str) for p in pair):
             raise SpecError('replace is [regex, replacement] or a list of them, e.g. ["_\\\\d+x\\\\d+", ""]',
-                            key="replace")  # fmt: skip
+                            key="replace", entry="profile.source.bad_replace")  # fmt: skip
         _checked_regex(pair[0], "replace")
         out.append((pair[0], pair[1]))
     return tuple(out)

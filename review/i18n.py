@@ -822,7 +822,84 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where}：此处不能用常量，须从页面读取",
         "{where}: a constant is not allowed here; it must be read from the page",
     ),
-    "profile.bad_source": ("{where}：{problem}", "{where}: {problem}"),
+    # a field's sources (crawler.extract.SpecError)
+    "profile.source.empty_list": (
+        "{where}：列表为空；请至少给出一个选择器",
+        "{where}: an empty list: give at least one selector",
+    ),
+    "profile.source.empty_selector": ("{where}：选择器为空", "{where}: an empty selector"),
+    "profile.source.not_source": (
+        "{where}：此处须为选择器（文字）或 {{css: ...}} 这样的映射，而不是 {value}",
+        "{where}: a selector (text) or a mapping such as {{css: ...}} is needed, not {value}",
+    ),
+    "profile.source.unknown_key": (
+        "{where}：未知的键“{word}”（来源：{sources}；处理：{processing}）",
+        "{where}: unknown key '{word}' (sources: {sources}; processing: {processing})",
+    ),
+    "profile.source.one_kind": (
+        "{where}：{kinds} 须写且只写其中一个（现有 {found} 个）",
+        "{where}: give exactly one of {kinds} (found {found})",
+    ),
+    "profile.source.selector_needed": (
+        "{where}：此处不能用 {kind}，须为选择器或 JSON 路径",
+        "{where}: {kind} is not allowed here: this needs a selector or a JSON path",
+    ),
+    "profile.source.url_true": (
+        "{where}：请写 `url: true`（页面的地址，通常与 `re:` 一起用）",
+        "{where}: write `url: true` (the page's address, usually with `re:`)",
+    ),
+    "profile.source.const_type": (
+        "{where}：常量须为文字或数字，而不是 {value}",
+        "{where}: a constant must be text or a number, not {value}",
+    ),
+    "profile.source.empty_expr": (
+        "{where}：{kind} 须为非空的文字",
+        "{where}: {kind} must be a non-empty text",
+    ),
+    "profile.source.xpath_under_css": (
+        "{where}：XPath 请写在 `xpath:` 下，不要写在 `css:` 下",
+        "{where}: write XPath under `xpath:`, not `css:`",
+    ),
+    "profile.source.bad_jmespath": (
+        "{where}：不是有效的 JMESPath（{problem}）",
+        "{where}: not a valid JMESPath ({problem})",
+    ),
+    "profile.source.script_needs_json": (
+        "{where}：script: 只能用于 json 来源",
+        "{where}: script: belongs to a json source",
+    ),
+    "profile.source.script_not_regex": (
+        "{where}：script 须为正则表达式（JSON 开始之前的那段文字）",
+        "{where}: script must be a regex (the text after which the JSON starts)",
+    ),
+    "profile.source.re_not_text": (
+        "{where}：re 须为正则表达式（文字）",
+        "{where}: re must be a regular expression (text)",
+    ),
+    "profile.source.bad_strip": (
+        "{where}：strip 须为 true 或要去掉的字符",
+        "{where}: strip must be true or the characters to strip",
+    ),
+    "profile.source.bad_join": (
+        '{where}：join 须为插在各个匹配之间的文字（空格写 " "）',
+        '{where}: join must be the text put between matches (" " for a space)',
+    ),
+    "profile.source.not_flag": (
+        "{where}：{flag} 须为 true 或 false",
+        "{where}: {flag} must be true or false",
+    ),
+    "profile.source.visible_needs_selector": (
+        "{where}：visible 只用于由 css 或 xpath 选择器找到的元素",
+        "{where}: visible applies to elements found by a css or xpath selector",
+    ),
+    "profile.source.bad_regex": (
+        "{where}：{pattern} 不是有效的正则表达式（{problem}）",
+        "{where}: not a valid regular expression {pattern} ({problem})",
+    ),
+    "profile.source.bad_replace": (
+        '{where}：replace 须为 [正则表达式, 替换文字] 或由它们组成的列表，如 ["_\\\\d+x\\\\d+", ""]',
+        '{where}: replace is [regex, replacement] or a list of them, e.g. ["_\\\\d+x\\\\d+", ""]',
+    ),
     "profile.template_no_placeholder": (
         "{where}.template 没有 {{占位符}}；请改用选择器",
         "{where}.template has no {{placeholder}}; use a selector instead",

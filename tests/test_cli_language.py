@@ -231,11 +231,11 @@ hosts: [https://shop.example.com]
 start_urls: [/]
 navigation: {follow: "a[["}
 list:
-  items: "a.item"
+  items: "a.item[["
   url_pattern: "(unclosed"
 detail:
   id: "#id"
-  fields: {title: h1}
+  fields: {title: {css: h1, re: "(x"}}
 """
 
 
@@ -243,14 +243,16 @@ def test_each_problem_of_a_refused_platform_profile_is_said_in_chinese(zh, tmp_p
     profile = tmp_path / "商城.yaml"
     profile.write_text(MANY_PROBLEMS, encoding="utf-8")
     chinese = zh("platforms", "add", profile)
-    assert chinese.exit_code == 2 and "（6 个问题）" in chinese.stderr
+    assert chinese.exit_code == 2 and "（8 个问题）" in chinese.stderr
     for line in (
         f"{profile}:1: 名称“Shop!”无效：只能用小写字母、数字、- 和 _",
         f"{profile}:2: base_url 须为 http(s) 地址，如 http://127.0.0.1:8801，而不是 'ftp://shop.example.com'",
         f"{profile}:3: render 须为 http 或 browser，而不是 'html'",
         f"{profile}:4: hosts[0]：“https://shop.example.com”不是主机名",
         f"{profile}:6: navigation.follow：不是有效的 CSS 选择器（SelectorSyntaxError: ",
+        f"{profile}:8: list.items：不是有效的 CSS 选择器（SelectorSyntaxError: ",
         f"{profile}:9: list.url_pattern：不是有效的正则表达式（missing ), unterminated subpattern",
+        f"{profile}:12: detail.fields.title：'(x' 不是有效的正则表达式（missing ), unterminated subpattern",
     ):
         assert line in chinese.stderr
     english = zh("--lang", "en", "platforms", "add", profile)
@@ -261,36 +263,45 @@ def test_each_problem_of_a_refused_platform_profile_is_said_in_chinese(zh, tmp_p
         f"{profile}:3: render must be 'http' or 'browser', not 'html'",
         f"{profile}:4: hosts[0]: 'https://shop.example.com' is not a host name",
         f"{profile}:6: navigation.follow: not a valid CSS selector (SelectorSyntaxError: ",
+        f"{profile}:8: list.items: not a valid CSS selector (SelectorSyntaxError: ",
         f"{profile}:9: list.url_pattern: not a valid regular expression (missing )",
+        f"{profile}:12: detail.fields.title: not a valid regular expression '(x' (missing )",
     ):
         assert line in english.stderr
 
 
 def test_every_problem_a_platform_profile_can_have_names_its_catalogue_entry() -> None:
-    """A new check without a catalogue key would come out in English to a Chinese administrator."""
+    """A new check without a catalogue entry would come out in English to a Chinese administrator: each
+    ``self.fail(node, message, key, ...)`` of the profile checker and each ``SpecError(..., entry=...)``
+    of a field's sources names an entry of review.i18n."""
     import ast
     from pathlib import Path
 
     from review.i18n import MESSAGES
 
-    untranslated, unknown = [], []
-    for path in sorted((Path(__file__).parents[1] / "crawler" / "profiles").glob("*.py")):
-        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(call, ast.Call) and getattr(call.func, "attr", None) == "fail"):
-                continue
+    crawler = Path(__file__).parents[1] / "crawler"
+    calls = [
+        (path, call)
+        for path in [*sorted((crawler / "profiles").glob("*.py")), crawler / "extract.py"]
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(call, ast.Call)
+    ]
+    untranslated, unknown, checked = [], [], 0
+    for path, call in calls:
+        if getattr(call.func, "attr", None) == "fail":
             keys = (
                 [call.args[2]] if len(call.args) >= 3 else [k.value for k in call.keywords if k.arg == "key"]
             )
-            if not keys:
-                untranslated.append(f"{path}:{call.lineno}")
-            for node in keys:
-                texts = [
-                    n.value
-                    for n in ast.walk(node)
-                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
-                ]
-                unknown += [f"{path}:{call.lineno}: {t}" for t in texts if t not in MESSAGES]
-    assert not untranslated and not unknown, (untranslated, unknown)
+        elif getattr(call.func, "id", None) == "SpecError":
+            keys = [k.value for k in call.keywords if k.arg == "entry"]
+        else:
+            continue
+        checked += 1
+        if not keys:
+            untranslated.append(f"{path.name}:{call.lineno}")
+        texts = [n.value for k in keys for n in ast.walk(k) if isinstance(n, ast.Constant)]
+        unknown += [f"{path.name}:{call.lineno}: {t}" for t in texts if t not in MESSAGES]
+    assert checked > 60 and not untranslated and not unknown, (untranslated, unknown)
 
 
 @pytest.mark.parametrize(

@@ -678,9 +678,9 @@ class _Checker:
                 self.fail(
                     _sub_node(item_node, exc.key),
                     f"{label}: {exc}",
-                    "profile.bad_source",
+                    exc.entry,
                     where=label,
-                    problem=exc,
+                    **exc.values,
                 )
                 ok = False
         return value if ok else None
