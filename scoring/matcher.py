@@ -152,7 +152,8 @@ class _CharHits(NamedTuple):
 
     repeated: frozenset[int]  # marks hit at two positions or more
     strong_short: frozenset[int]  # two-character marks hit through the exact character
-    per_mark: dict[int, tuple[int, tuple[tuple[int, bool], ...]]]  # every mark hit -> (rank, [(position, strong)])
+    # every mark hit -> (rank, [(position, strong)])
+    per_mark: dict[int, tuple[int, tuple[tuple[int, bool], ...]]]
 
 
 class MarkIndex:
@@ -257,7 +258,9 @@ class MarkIndex:
                 per_mark.setdefault(mid, []).append(_HIT_PAIRS.setdefault((p, st), (p, st)))
             got = self._char_tables[c] = _CharHits(
                 frozenset(mid for mid, ps in per_mark.items() if len(ps) > 1),
-                frozenset(mid for mid, ps in per_mark.items() if self.mark_len[mid] <= 2 and any(st for _, st in ps)),
+                frozenset(
+                    mid for mid, ps in per_mark.items() if self.mark_len[mid] <= 2 and any(st for _, st in ps)
+                ),
                 {mid: (rank, tuple(ps)) for rank, (mid, ps) in enumerate(per_mark.items())},
             )
         return got
