@@ -63,39 +63,47 @@ detail:
 """
 
 
+def _gallery(cdn_url: str, red: bytes, blue: bytes, second: tuple[str, bytes]) -> dict:
+    """A shop of two listings: the first shows every kind of picture a page can hold (two good ones, then
+    HTML, SVG, 50 MB, a 404 and another host's), the second one picture at ``second``."""
+    images = [
+        "/img/red.png",
+        "/img/blue.jpg",  # a PNG whatever the name says
+        "/img/page.png",  # HTML
+        "/img/logo.svg",  # SVG: not a raster image
+        "/img/huge.png",  # 50 MB
+        "/img/missing.png",  # 404
+        f"{cdn_url}/cdn/x.png",  # another host, not declared
+    ]
+    gallery = "".join(f"<img src='{u}'>" for u in images)
+    path, picture = second
+    return {
+        "/": html("<a class='item' href='/item/1'>1</a><a class='item' href='/item/2'>2</a>"),
+        "/item/1": html(f"<h1 data-id='1'>图片测试 商品一</h1>{gallery}"),
+        "/item/2": html(f"<h1 data-id='2'>图片测试 商品二</h1><img src='{path}'>"),
+        "/img/red.png": (200, {"Content-Type": "image/png"}, red),
+        "/img/blue.jpg": (200, {"Content-Type": "image/jpeg"}, blue),
+        path: (200, {"Content-Type": "image/png"}, picture),
+        "/img/page.png": html("<p>请登录</p>"),
+        "/img/logo.svg": (
+            200,
+            {"Content-Type": "image/svg+xml"},
+            b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        ),
+        "/img/huge.png": (200, {"Content-Type": "image/png"}, b"\x89PNG\r\n\x1a\n" + bytes(50 * 1024 * 1024)),
+    }
+
+
+# what the first listing's gallery refuses, by reason
+GALLERY_REFUSED = {"image:not_an_image": 2, "image:too_large": 1, "image:http_404": 1, "image:offsite": 1}
+
+
 def test_a_crawl_keeps_the_images_and_refuses_what_is_not_one(cli, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from crawler.run import CrawlOptions, crawl
 
     red, blue = png("red"), png("blue")
     with Site({"/cdn/x.png": (200, {"Content-Type": "image/png"}, png("green"))}) as cdn:
-        images = [
-            "/img/red.png",
-            "/img/blue.jpg",  # a PNG whatever the name says
-            "/img/page.png",  # HTML
-            "/img/logo.svg",  # SVG: not a raster image
-            "/img/huge.png",  # 50 MB
-            "/img/missing.png",  # 404
-            f"{cdn.url}/cdn/x.png",  # another host, not declared
-        ]
-        gallery = "".join(f"<img src='{u}'>" for u in images)
-        routes = {
-            "/": html("<a class='item' href='/item/1'>1</a><a class='item' href='/item/2'>2</a>"),
-            "/item/1": html(f"<h1 data-id='1'>图片测试 商品一</h1>{gallery}"),
-            "/item/2": html("<h1 data-id='2'>图片测试 商品二</h1><img src='/img/red.png'>"),
-            "/img/red.png": (200, {"Content-Type": "image/png"}, red),
-            "/img/blue.jpg": (200, {"Content-Type": "image/jpeg"}, blue),
-            "/img/page.png": html("<p>请登录</p>"),
-            "/img/logo.svg": (
-                200,
-                {"Content-Type": "image/svg+xml"},
-                b"<svg xmlns='http://www.w3.org/2000/svg'/>",
-            ),
-            "/img/huge.png": (
-                200,
-                {"Content-Type": "image/png"},
-                b"\x89PNG\r\n\x1a\n" + bytes(50 * 1024 * 1024),
-            ),
-        }
+        routes = _gallery(cdn.url, red, blue, second=("/img/red.png", red))
         with Site(routes) as site:
             profile = tmp_path / "pictures.yaml"
             profile.write_text(PROFILE.format(base=site.url), encoding="utf-8")
@@ -128,12 +136,7 @@ def test_a_crawl_keeps_the_images_and_refuses_what_is_not_one(cli, db, tmp_path:
         assert [i.sha256 for i in second_images] == [first_images[0].sha256]
         run = session.scalars(select(CrawlRun)).one()
     refused = {k: v for k, v in summary.refused.items() if k.startswith("image:")}
-    assert refused == {
-        "image:not_an_image": 2,
-        "image:too_large": 1,
-        "image:http_404": 1,
-        "image:offsite": 1,
-    }
+    assert refused == GALLERY_REFUSED
     assert run.images == summary.images == 3
 
 
@@ -143,35 +146,7 @@ def test_a_browser_crawl_keeps_the_pictures_its_page_loaded(cli, db, tmp_path: P
 
     red, blue, green = png("red"), png("blue"), png("green")
     with Site({"/cdn/x.png": (200, {"Content-Type": "image/png"}, green)}) as cdn:
-        images = [
-            "/img/red.png",
-            "/img/blue.jpg",  # a PNG whatever the name says
-            "/img/page.png",  # HTML
-            "/img/logo.svg",  # SVG: not a raster image
-            "/img/huge.png",  # 50 MB
-            "/img/missing.png",  # 404
-            f"{cdn.url}/cdn/x.png",  # another host, not declared
-        ]
-        gallery = "".join(f"<img src='{u}'>" for u in images)
-        routes = {
-            "/": html("<a class='item' href='/item/1'>1</a><a class='item' href='/item/2'>2</a>"),
-            "/item/1": html(f"<h1 data-id='1'>图片测试 商品一</h1>{gallery}"),
-            "/item/2": html("<h1 data-id='2'>图片测试 商品二</h1><img src='/img/green.png'>"),
-            "/img/red.png": (200, {"Content-Type": "image/png"}, red),
-            "/img/blue.jpg": (200, {"Content-Type": "image/jpeg"}, blue),
-            "/img/green.png": (200, {"Content-Type": "image/png"}, green),
-            "/img/page.png": html("<p>请登录</p>"),
-            "/img/logo.svg": (
-                200,
-                {"Content-Type": "image/svg+xml"},
-                b"<svg xmlns='http://www.w3.org/2000/svg'/>",
-            ),
-            "/img/huge.png": (
-                200,
-                {"Content-Type": "image/png"},
-                b"\x89PNG\r\n\x1a\n" + bytes(50 * 1024 * 1024),
-            ),
-        }
+        routes = _gallery(cdn.url, red, blue, second=("/img/green.png", green))
         with Site(routes) as site:
             profile = tmp_path / "pictures.yaml"
             profile.write_text(PROFILE.format(base=site.url).replace("render: http", "render: browser"))
@@ -207,12 +182,7 @@ def test_a_browser_crawl_keeps_the_pictures_its_page_loaded(cli, db, tmp_path: P
 
         assert {s.user_agent for s in session.scalars(select(Snapshot))} == {user_agent()}
     refused = {k: v for k, v in summary.refused.items() if k.startswith("image:")}
-    assert refused == {
-        "image:not_an_image": 2,
-        "image:too_large": 1,
-        "image:http_404": 1,
-        "image:offsite": 1,
-    }
+    assert refused == GALLERY_REFUSED
 
 
 def test_a_crawled_listing_reusing_an_official_image_is_flagged_for_it(cli, db, demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
