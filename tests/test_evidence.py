@@ -429,7 +429,7 @@ def test_something_that_is_not_a_packet_is_said_so():
 
 def pdf_text(packet: bytes, tmp_path: Path) -> str:
     if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils (pdftotext) not installed")
+        pytest.skip("poppler-utils (pdftotext) not installed on this machine (make test installs it)")
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(members(packet)["report.pdf"])
     run = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
@@ -439,7 +439,7 @@ def pdf_text(packet: bytes, tmp_path: Path) -> str:
 def test_the_report_embeds_a_cjk_font_and_says_what_it_is(packet: bytes, tmp_path: Path):
     text = pdf_text(packet, tmp_path)
     if not shutil.which("pdffonts"):
-        pytest.skip("poppler-utils (pdffonts) not installed")
+        pytest.skip("poppler-utils (pdffonts) not installed on this machine (make test installs it)")
     pdf = tmp_path / "report.pdf"
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     rows = [line.split() for line in fonts.splitlines()[2:]]

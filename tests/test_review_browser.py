@@ -182,7 +182,6 @@ def test_lead_page_screenshot_and_evidence_packet(page, seeded) -> None:  # type
     assert "商品页快照" in frame.locator("h1").inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "lead.png"), full_page=False)
-    pytest.importorskip("review.evidence", reason="evidence packets are built in review/evidence/")
     from review.evidence import verify_packet
 
     with page.expect_download(timeout=60_000) as info:
