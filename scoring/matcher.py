@@ -381,18 +381,17 @@ class MarkIndex:
                         kind, detail = "evasion", f"{found} ≈ {m.mark.text} (用形似的片假名代替汉字)"
                     else:
                         kind, detail = "evasion", f"{found} ≈ {m.mark.text} (全角等字符变形)"
-                # a copy with these fields changed (dataclasses.replace, without its per-call introspection)
-                placed = Match.__new__(Match)
-                placed.__dict__ = {
-                    **m.__dict__,
-                    "start": start,
-                    "end": end,
-                    "kind": kind,
-                    "raw": raw,
-                    "detail": detail,
-                    "found": seg.folded[start:end],
-                }
-                out.append(placed)
+                out.append(
+                    replace(
+                        m,
+                        start=start,
+                        end=end,
+                        kind=kind,
+                        raw=raw,
+                        detail=detail,
+                        found=seg.folded[start:end],
+                    )
+                )
         if cross or (len(starts) > 2 and _pseudo_chars(seg)):
             out.extend(self._match_han_full(seg, raw_fold))
         return out
