@@ -6,7 +6,7 @@ the scheduler's score job, `markwatch score --queue` and the web app's re-scorin
 blacklisted. They build their ``ScoreQueue`` the same way (``score_queue`` or
 ``score_queue_in_session``), so each scores with the same registry, fitted combiner model, context
 (blacklist, the brands each seller was flagged for, prices seen so far) and threshold, and routes with
-the same ``storage.queue.QueueRules``. The same call keeps the listings' identity signals and their
+the same ``storage.queue_rules.QueueRules``. The same call keeps the listings' identity signals and their
 sellers' networks up to date (``networks.build.observe``), so every path that queues also links shops.
 """
 

@@ -279,7 +279,7 @@ def refuse_disabled(db: Database, platform: str) -> None:
 def check_routing(settings: Settings) -> None:
     """Refuse a bad routing.yaml before anything runs (the score pipeline reads it again)."""
     from scoring.types import VIOLATIONS
-    from storage.queue import QueueRules
+    from storage.queue_rules import QueueRules
 
     QueueRules.from_settings(settings, kinds=VIOLATIONS)
 

@@ -18,7 +18,7 @@ from review.routing import departments, routing_table
 from storage.decisions import DecisionOutcome, LeadChanged, apply_decision
 from storage.leads import lead_events, listings_by_ids
 from storage.models import Lead, LeadStatus, Role, User
-from storage.queue import CRIMINAL_THRESHOLD
+from storage.queue_rules import CRIMINAL_THRESHOLD
 
 log = logging.getLogger(__name__)
 

@@ -1,16 +1,17 @@
 """The routing table as the web app shows and offers it: which department handles each violation
 kind, and where leads past the criminal threshold go.
 
-The rule itself is ``storage.queue.QueueRules``: the scorer's department (``scoring.DEFAULT_DEPARTMENTS``
-or a rule pack's), overridden per installation by ``<MARKWATCH_HOME>/routing.yaml``. It is read on
-every use, so an edited file applies without a restart; a bad file is refused with its reason.
+The rule itself is ``storage.queue_rules.QueueRules``: the scorer's department
+(``scoring.DEFAULT_DEPARTMENTS`` or a rule pack's), overridden per installation by
+``<MARKWATCH_HOME>/routing.yaml``. It is read on every use, so an edited file applies without a
+restart; a bad file is refused with its reason.
 """
 
 from __future__ import annotations
 
 from scoring import DEFAULT_DEPARTMENTS, VIOLATIONS
 from settings import Settings
-from storage.queue import CRIMINAL_THRESHOLD, QueueRules
+from storage.queue_rules import CRIMINAL_THRESHOLD, QueueRules
 
 HOME_DEPARTMENT = "网监分局"  # the branch itself: a lead can always be assigned back to it
 

@@ -19,10 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Brand, Lead, LeadStatus, Listing, ReviewEvent, Score, utcnow
-from storage.queue_rules import COUNTERFEIT, CRIMINAL_THRESHOLD, QueueRules, read_routing
-
-# the rules' names, imported from here by their older callers
-__all__ = ["COUNTERFEIT", "CRIMINAL_THRESHOLD", "QueueRules", "read_routing"]
+from storage.queue_rules import COUNTERFEIT, QueueRules
 
 
 class ScoreLike(Protocol):

@@ -20,7 +20,8 @@ from storage.blobs import BlobStore
 from storage.brands import upsert_brand
 from storage.listings import upsert_listing
 from storage.models import Brand, Lead, Listing, Snapshot, User
-from storage.queue import QueueRules, record_score
+from storage.queue import record_score
+from storage.queue_rules import QueueRules
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient

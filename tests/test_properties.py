@@ -26,7 +26,7 @@ from crawler.profiles import parse_profile
 from scoring.records import parse_line
 from scoring.types import VIOLATIONS, Listing
 from storage.errors import MarkwatchError
-from storage.queue import read_routing
+from storage.queue_rules import read_routing
 
 T = TypeVar("T")
 MEMORY = 64 * 1024 * 1024  # bytes: the most one parse of a small input may allocate at its peak

@@ -16,7 +16,8 @@ from settings import get_settings
 from storage import Database
 from storage.errors import MarkwatchError
 from storage.models import Lead
-from storage.queue import QueueRules, record_score
+from storage.queue import record_score
+from storage.queue_rules import QueueRules
 
 COUNTERFEIT = ScoreStub(risk=0.9, violation="counterfeit_mark", department="商标处")
 

@@ -107,7 +107,7 @@ def test_registry_messages_show_a_list_given_as_a_value_by_its_kind(cli, tmp_pat
 
 
 def test_a_routing_file_with_aliases_is_refused_naming_its_line(tmp_path: Path) -> None:
-    from storage.queue import read_routing
+    from storage.queue_rules import read_routing
 
     path = tmp_path / "routing.yaml"
     path.write_text(laughs() + "counterfeit_mark: *l8\n", encoding="utf-8")
@@ -119,7 +119,7 @@ def test_a_routing_file_with_aliases_is_refused_naming_its_line(tmp_path: Path) 
 
 
 def test_a_routing_file_names_a_huge_value_without_printing_it(tmp_path: Path) -> None:
-    from storage.queue import read_routing
+    from storage.queue_rules import read_routing
 
     path = tmp_path / "routing.yaml"
     path.write_text("counterfeit_mark: [" + ", ".join(["商标处"] * 50000) + "]\n", encoding="utf-8")

@@ -17,7 +17,8 @@ from storage import BlobStore, open_database
 from storage.listings import get_or_create_platform, upsert_listing, upsert_listings
 from storage.migrate import head_revision, include_name, upgrade
 from storage.models import Base, Lead, Listing, PriceObservation, ReviewEvent, Seller
-from storage.queue import QueueRules, dismiss_snapshot, record_score
+from storage.queue import dismiss_snapshot, record_score
+from storage.queue_rules import QueueRules
 
 
 def test_migrations_create_exactly_the_models(database):

@@ -49,7 +49,7 @@ from storage import casework
 from storage.errors import MarkwatchError
 from storage.models import CaseStatus, User
 from storage.networks import get_case, list_cases
-from storage.queue import CRIMINAL_THRESHOLD
+from storage.queue_rules import CRIMINAL_THRESHOLD
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[JsonBodyDep])

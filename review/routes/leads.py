@@ -48,7 +48,8 @@ from storage.leads import (
     status_history,
 )
 from storage.models import Lead, Role, User
-from storage.queue import CRIMINAL_THRESHOLD, estimated_sales
+from storage.queue import estimated_sales
+from storage.queue_rules import CRIMINAL_THRESHOLD
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
