@@ -70,7 +70,8 @@ class BrowserContextMiddleware:
         name = "MARKWATCH_PAGES_PER_CONTEXT"
         pages = crawler.settings.getint(name, DEFAULTS[name])
         self.rotation = browser.ContextRotation("markwatch", pages)
-        # a page that is not routed through Python (crawler.browser_handler) sends the context's
+        # a page that is not routed through Python (crawler.browser_handler) sends the context's user
+        # agent, not Scrapy's header: both are the crawl's USER_AGENT
         self.user_agent = crawler.settings.get("USER_AGENT")
         browser.quiet_below(crawler.settings.get("LOG_LEVEL") or "DEBUG")
 
