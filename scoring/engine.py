@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from scoring import latin, signals
@@ -290,21 +291,24 @@ def _word_by_word(m: Match) -> bool:
     )
 
 
-def _relevance(registry: Registry, listing: Listing, brand: Brand, decides: bool) -> float:
-    """signals.relevance, cached per (category, the title's goods words, the brand's goods) when the
-    category alone names goods (``decides``: signals.category_decides): it reads nothing else of the
-    brand than its categories and classes, which many brands share."""
-    if not decides:
-        return signals.relevance(listing, brand)
+def _relevance_reader(registry: Registry, listing: Listing) -> Callable[[Brand], float]:
+    """signals.relevance of the listing and a brand, cached per (category, the title's goods words) and
+    then per the brand's goods when the category alone names goods (signals.category_decides): it then
+    reads nothing else of the brand than its categories and classes, which many brands share."""
+    if not (listing.category and signals.category_decides(listing.category)):
+        return functools.partial(signals.relevance, listing)
     cache = registry.relevance_cache
-    key = (listing.category, signals.goods_words(listing.title), brand.categories, brand.nice_classes)
-    got = cache.get(key)
-    if got is None:
-        got = signals.relevance(listing, brand)
-        if len(cache) > 500_000:
-            cache.clear()
-        cache[key] = got
-    return got
+    known = cache.table((listing.category, signals.goods_words(listing.title)))
+
+    def relevance(brand: Brand) -> float:
+        key = (brand.categories, brand.nice_classes)
+        got = known.get(key)
+        if got is None:
+            got = signals.relevance(listing, brand)
+            cache.put(known, key, got)
+        return got
+
+    return relevance
 
 
 def _compat(folded: str, m: Match) -> bool:
@@ -340,9 +344,11 @@ def evidence_of(listing: Listing, registry: Registry) -> Evidence:
 def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEvidence]:
     seg = segment(listing.title)
     matches = registry.index.match(listing.title, seg)
+    if not matches:
+        return []
     marks_named = [(m.start, m.end, m.mark.brand) for m in matches if m.kind == "exact" and not m.embedded]
     by_brand: dict[int, BrandEvidence] = {}
-    decides = bool(listing.category) and signals.category_decides(listing.category)
+    relevance = _relevance_reader(registry, listing)
     for m in matches:
         if m.kind not in ("exact", "evasion") and _on_registered_mark(m, marks_named, seg.folded):
             continue
@@ -350,7 +356,7 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
         ev = by_brand.get(bi)
         if ev is None:
             brand = registry.index.brands[bi]
-            ev = by_brand[bi] = BrandEvidence(brand, _relevance(registry, listing, brand, decides))
+            ev = by_brand[bi] = BrandEvidence(brand, relevance(brand))
         if m.kind == "exact":
             if ev.exact is None or (m.aligned and not m.embedded):
                 ev.exact = m

@@ -25,8 +25,33 @@ from scoring.matcher import MarkIndex
 from scoring.text import fold
 from scoring.types import Brand
 
-# a listing's category and the goods words of its title, a brand's categories and Nice classes
-RelevanceKey = tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[int, ...]]
+# a listing's category and the goods words of its title; a brand's categories and Nice classes
+ListingGoods = tuple[str | None, tuple[str, ...]]
+BrandGoods = tuple[tuple[str, ...], tuple[int, ...]]
+
+
+class RelevanceCache:
+    """Goods relevance (scoring.engine) by a listing's goods, then by a brand's: a listing finds its
+    table once for all the brands the matcher found in it. Emptied when it holds ``limit`` values."""
+
+    def __init__(self, limit: int = 500_000) -> None:
+        self.limit = limit
+        self._tables: dict[ListingGoods, dict[BrandGoods, float]] = {}
+        self._size = 0
+
+    def table(self, listing: ListingGoods) -> dict[BrandGoods, float]:
+        """The values known for these listing goods, by brand goods (add to it with ``put``)."""
+        got = self._tables.get(listing)
+        if got is None:
+            if self._size >= self.limit:
+                self._tables.clear()
+                self._size = 0
+            got = self._tables[listing] = {}
+        return got
+
+    def put(self, table: dict[BrandGoods, float], brand: BrandGoods, value: float) -> None:
+        table[brand] = value
+        self._size += 1
 
 
 class Registry:
@@ -38,7 +63,7 @@ class Registry:
         self._index: MarkIndex | None = None
         self._owners: dict[str, tuple[int, ...]] | None = None
         # goods relevance (scoring.engine), kept with the registry for as long as it is used
-        self.relevance_cache: dict[RelevanceKey, float] = {}
+        self.relevance_cache = RelevanceCache()
 
     def __len__(self) -> int:
         return len(self.brands)
