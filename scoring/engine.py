@@ -13,7 +13,7 @@ from scoring.combiner import DEFAULT_MODEL, CombinerModel
 from scoring.matcher import Match, inner_insertion
 from scoring.registry import Registry
 from scoring.signals import ScoringContext
-from scoring.text import NUMERALS, fold, han_to_pinyin, latin_fold, segment
+from scoring.text import NUMERALS, fold, latin_fold, segment
 from scoring.types import MODEL_VERSION, Brand, Listing, Reason, Score
 
 DEFAULT_THRESHOLD = 0.5
@@ -118,7 +118,7 @@ _HAN_BEFORE = re.compile(r"(?:^|[\s(（\[【])([\u4e00-\u9fff]{2,4})(\s?[(（]\s
 _HAN_AFTER = re.compile(r"([)）]?\s?[/(（]\s?)?([\u4e00-\u9fff]{2,})")
 
 
-def _another_name(m: Match, folded: str, brand: Brand) -> bool:
+def _another_name(m: Match, folded: str, brand: Brand, registry: Registry) -> bool:
     """Is the lookalike one half of a bilingual name of its own, the way a brand presents its
     registered name: a Chinese name with a Latin name beside it (穗凌（SUILING）, 雷柏（Rapoo）), or a
     Latin name after a Chinese one (山泽（SAMZHE）, 万人迷（manovo）)? Not when the other half is the
@@ -154,7 +154,9 @@ def _another_name(m: Match, folded: str, brand: Brand) -> bool:
         return False
     if len(name) < 3:
         return False
-    own = {han_to_pinyin(m.mark.form)} | {re.sub(r"[^a-z0-9]", "", latin_fold(fold(k))) for k in brand.marks}
+    own = {registry.mark_pinyin(m.mark.form)} | {
+        re.sub(r"[^a-z0-9]", "", latin_fold(fold(k))) for k in brand.marks
+    }
     return not any(o and latin.similarity(name, o) >= 0.85 for o in own)
 
 
@@ -403,7 +405,7 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
                 ev.lookalike *= 0.5
             if ev.lookalike > KNOWN_WORD_CAP and (
                 _one_character_kept(f, folded, listing, bi, marks_named, registry)
-                or _another_name(f, folded, ev.brand)
+                or _another_name(f, folded, ev.brand, registry)
                 or _glued_into_a_name(f, folded)
                 or _quantity(f, folded)
                 # a two-character mark imitated with no goods evidence at all: ordinary words sound
@@ -484,7 +486,7 @@ def _score(
     model = model or DEFAULT_MODEL
     if threshold is None:
         threshold = model.threshold if model.threshold is not None else DEFAULT_THRESHOLD
-    facts = _listing_facts(listing, context)
+    facts = _listing_facts(listing, context, registry)
     if evidence is None:
         evidence = _evidence(listing, registry, fold(listing.title))
     best = _strongest_brand(facts, evidence, model)
@@ -492,7 +494,7 @@ def _score(
     return _verdict(listing, facts, best, rules, model, threshold), _named_brand(evidence)
 
 
-def _listing_facts(listing: Listing, context: ScoringContext | None) -> ListingFacts:
+def _listing_facts(listing: Listing, context: ScoringContext | None, registry: Registry) -> ListingFacts:
     """Fold the listing's text once and read what every brand signal needs from it."""
     text = fold(listing.title + " " + (listing.description or "")[:5000])
     # cue words and rule terms spaced out to dodge filters (高-仿, 百 草 枯, 1 : 1) are read whole
@@ -500,7 +502,7 @@ def _listing_facts(listing: Listing, context: ScoringContext | None) -> ListingF
     if spaced:
         text = text + " " + " ".join(spaced)
     cue, cues_found = signals.cue_strength(text)
-    return ListingFacts(listing, context, text, cue, cues_found)
+    return ListingFacts(listing, context, text, cue, cues_found, registry.cue_index)
 
 
 def _named_brand(evidence: list[BrandEvidence]) -> Brand | None:
