@@ -22,7 +22,8 @@ test: install replay-assets
 
 install: $(VENV)/.installed system-deps
 
-$(VENV)/.installed: pyproject.toml
+# setup.py compiles scoring/latin.py: a change to it is built again
+$(VENV)/.installed: pyproject.toml setup.py scoring/latin.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'

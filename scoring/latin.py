@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from typing import Final
 
 from scoring.text import skeleton
 
@@ -76,10 +77,10 @@ def sub_cost(a: str, b: str) -> float:
     return 1.0
 
 
-_INF = float("inf")
+_INF: Final = float("inf")
 
 
-def distance(s: str, t: str, limit: float = float("inf")) -> float:
+def distance(s: str, t: str, limit: float = _INF) -> float:
     """Weighted Damerau-Levenshtein distance (optimal string alignment) between two words.
 
     Insertion or omission of a letter next to the same letter (repetition) costs 0.5, any other 1;
@@ -96,33 +97,39 @@ def distance(s: str, t: str, limit: float = float("inf")) -> float:
     ds = _indels(s)
     mark = _costs_against(t)
     dt = mark.indels
-    bounded = limit < _INF
+    rows = mark.rows
     prev2: list[float] = []
-    prev = list(itertools.accumulate(dt, initial=0.0))
+    prev = mark.first
+    prev_min = 0.0
     before = ""
-    for si, di in zip(s, ds, strict=True):
-        row = mark.get(si) or mark.row(si)
-        ups = iter(prev)
-        diag = next(ups)
+    for i in range(n):
+        si = s[i]
+        di = ds[i]
+        row = rows.get(si) or mark.row(si)
+        diag = prev[0]
         left = diag + di
-        cur = [left]
-        append = cur.append
-        for up, cost, dj in zip(ups, row, dt, strict=True):
-            best = diag + cost
+        cur = [left] * (m + 1)
+        cur_min = left
+        for j in range(m):
+            up = prev[j + 1]
+            best = diag + row[j]
             d = up + di
             if d < best:
                 best = d
-            d = left + dj
+            d = left + dt[j]
             if d < best:
                 best = d
-            append(best)
+            cur[j + 1] = best
+            if best < cur_min:
+                cur_min = best
             left = best
             diag = up
         if before and si != before and si + before in mark.swaps:
             _swap_letters(cur, prev2, t, si + before, dt)
-        if bounded and limit < min(cur) and limit < min(prev):
-            return min(min(cur), min(prev))
-        prev2, prev = prev, cur
+            cur_min = min(cur)
+        if limit < cur_min and limit < prev_min:
+            return min(cur_min, prev_min)
+        prev2, prev, prev_min = prev, cur, cur_min
         before = si
     return prev[m]
 
@@ -143,19 +150,20 @@ def _swap_letters(cur: list[float], prev2: list[float], t: str, pair: str, dt: t
         j = t.find(pair, j + 1)
 
 
-class _CostRows(dict[str, tuple[float, ...]]):
-    """For one word t: letter -> the cost of replacing each letter of t by it (filled as letters come);
-    and what else every comparison with t reads: its letters' insertion costs and its adjacent pairs
-    (for swaps)."""
+class _CostRows:
+    """What every comparison with one word t reads: for each letter, the cost of replacing each letter
+    of t by it (filled as letters come); its letters' insertion costs, the first row of the recurrence
+    (never changed: each row is a new list) and its adjacent pairs (for swaps)."""
 
     def __init__(self, t: str) -> None:
-        super().__init__()
         self.t = t
+        self.rows: dict[str, tuple[float, ...]] = {}
         self.indels = _indels(t)
+        self.first = list(itertools.accumulate(self.indels, initial=0.0))
         self.swaps = frozenset(t[j : j + 2] for j in range(len(t) - 1))
 
     def row(self, c: str) -> tuple[float, ...]:
-        got = self[c] = tuple(map(_replacing(c).__getitem__, self.t))
+        got = self.rows[c] = tuple(map(_replacing(c).__getitem__, self.t))
         return got
 
 

@@ -27,7 +27,6 @@ from scoring.text import (
     NUMERALS,
     Segments,
     _t2s_table,
-    finals,
     fold,
     fuzzy,
     fuzzy_keys,
@@ -121,10 +120,9 @@ def _char_sim(a: str, b: str) -> tuple[float, str]:
             best, why = 0.85, "音同"
         elif fuzzy(pa[0]) == fuzzy(pb[0]):
             best, why = 0.72, "音近"
-        elif set(pa) & set(pb):
+        elif not set(pa).isdisjoint(pb):
             best, why = 0.45, "音近"  # through a less common reading
-        elif finals(a) & finals(b):
-            best, why = 0.2, "韵同"
+        # a shared rhyme alone (韵同, 0.2) is below the floor below: not looked up
     v = shape_sim(a, b)
     if v >= 0.72:
         s = 0.3 + (v - 0.72) * 2.2
@@ -144,7 +142,8 @@ def _pseudo_sim(token: str, b: str) -> tuple[float, str]:
     return 0.0, ""
 
 
-_HIT_PAIRS: dict[tuple[int, bool], tuple[int, bool]] = {}
+# (mark position, its bit): one tuple per position, shared by every character's table
+_POSITIONS: dict[int, tuple[int, int]] = {}
 
 
 class _CharHits(NamedTuple):
@@ -152,8 +151,8 @@ class _CharHits(NamedTuple):
 
     repeated: frozenset[int]  # marks hit at two positions or more
     strong_short: frozenset[int]  # two-character marks hit through the exact character
-    # every mark hit -> (rank, [(position, strong)])
-    per_mark: dict[int, tuple[int, tuple[tuple[int, bool], ...]]]
+    # every mark hit -> (rank, ((position, 1 << position), ...), hit through the exact character?)
+    per_mark: dict[int, tuple[int, tuple[tuple[int, int], ...], bool]]
 
 
 class MarkIndex:
@@ -239,40 +238,40 @@ class MarkIndex:
 
     # ------------------------------------------------------------ matching
 
-    def _char_hits(self, c: str) -> list[tuple[int, int, bool]]:
-        """(mark, position, exact?) for every mark holding c or a close look-alike of it (粤 → 奥);
-        kept grouped per mark (_char_table), not as this list."""
-        got = [(mid, p, True) for mid, p in self.han_char.get(c, ())]
-        for d in self._close(c):
-            got.extend((mid, p, False) for mid, p in self.han_char.get(d, ()))
-        return got
-
     def _char_table(self, c: str) -> _CharHits:
-        """c's hits (_char_hits) grouped per mark, with the sets that tell which marks a title's
-        characters hit more than once."""
+        """Every mark holding c or a close look-alike of it (粤 → 奥), with the positions hit, and the
+        sets that tell which marks a title's characters hit more than once."""
         got = self._char_tables.get(c)
         if got is None:
-            per_mark: dict[int, list[tuple[int, bool]]] = {}
-            for mid, p, st in self._char_hits(c):
-                # one tuple per (position, strong), shared by every character's table
-                per_mark.setdefault(mid, []).append(_HIT_PAIRS.setdefault((p, st), (p, st)))
+            per_mark: dict[int, list[tuple[int, int]]] = {}
+            exact: set[int] = set()
+            for mid, p in self.han_char.get(c, ()):
+                per_mark.setdefault(mid, []).append(_POSITIONS.setdefault(p, (p, 1 << p)))
+                exact.add(mid)
+            for d in self._close(c):
+                for mid, p in self.han_char.get(d, ()):
+                    per_mark.setdefault(mid, []).append(_POSITIONS.setdefault(p, (p, 1 << p)))
             got = self._char_tables[c] = _CharHits(
                 frozenset(mid for mid, ps in per_mark.items() if len(ps) > 1),
-                frozenset(
-                    mid for mid, ps in per_mark.items() if self.mark_len[mid] <= 2 and any(st for _, st in ps)
-                ),
-                {mid: (rank, tuple(ps)) for rank, (mid, ps) in enumerate(per_mark.items())},
+                frozenset(mid for mid in exact if self.mark_len[mid] <= 2),
+                {mid: (rank, tuple(ps), mid in exact) for rank, (mid, ps) in enumerate(per_mark.items())},
             )
         return got
 
-    def _char_hit_lists(
-        self, h: str, py2: list[tuple[int, list[tuple[str, str]]]]
-    ) -> dict[int, list[tuple[int, int, bool]]]:
-        """mark -> [(offset, mark position, strong)] from h's characters, in the order a walk over every
-        character's hits would give, for the marks that walk could keep: hit twice or more (counting the
-        pinyin bigram hits), or a two-character mark hit once through an exact character. A mark hit once
-        through a look-alike alone (most of them) is never listed."""
+    def _hit_offsets(self, h: str) -> tuple[dict[int, dict[int, int]], set[int]]:
+        """mark -> {offset: the mark positions hit there, as bits} from h's characters and pinyin
+        bigrams (offset: where the mark would start in h), and the marks hit strongly (through an
+        exact character or a bigram). Only the marks a walk over every character's hits could keep
+        are listed: hit twice or more (counting the bigram hits), or a two-character mark hit once
+        through an exact character; a mark hit once through a look-alike alone (most of them) is not.
+        Marks come in the order of that walk (characters, then bigrams), offsets likewise."""
         tables = [self._char_table(c) for c in h]
+        sounds: dict[int, dict[int, int]] = {}  # the bigram hits, mark -> {offset: positions}
+        for i in range(len(h) - 1):
+            for k in _py2_keys(h[i], h[i + 1]):
+                for mid, p in self.han_py2.get(k, ()):
+                    at = sounds.setdefault(mid, {})
+                    at[i - p] = at.get(i - p, 0) | 3 << p  # positions p and p + 1
         seen: set[int] = set()
         kept: set[int] = set()
         for t in tables:
@@ -280,21 +279,31 @@ class MarkIndex:
             kept |= t.repeated
             kept |= t.strong_short
             seen.update(t.per_mark)
-        py2_marks = {mid for _, keys in py2 for k in keys for mid, _ in self.han_py2.get(k, ())}
-        kept |= seen & py2_marks
-        found: list[tuple[tuple[int, int] | None, int, list[tuple[int, int, bool]]]] = []
+        kept |= seen & sounds.keys()
+        strong = set(sounds)
+        found: list[tuple[tuple[int, int], int, dict[int, int]]] = []
         for mid in kept:
             first = None
-            lst: list[tuple[int, int, bool]] = []
+            offsets: dict[int, int] = {}
             for i, t in enumerate(tables):
                 e = t.per_mark.get(mid)
                 if e is not None:
+                    rank, positions, exact = e
                     if first is None:
-                        first = (i, e[0])
-                    lst.extend((i - p, p, st) for p, st in e[1])
-            found.append((first, mid, lst))
-        found.sort()
-        return {mid: lst for _, mid, lst in found}
+                        first = (i, rank)
+                    if exact:
+                        strong.add(mid)
+                    for p, bit in positions:
+                        offsets[i - p] = offsets.get(i - p, 0) | bit
+            assert first is not None
+            found.append((first, mid, offsets))
+        found.sort(key=lambda f: f[0])
+        hits = {mid: offsets for _, mid, offsets in found}
+        for mid, more in sounds.items():
+            offsets = hits.setdefault(mid, {})
+            for off, bits in more.items():
+                offsets[off] = offsets.get(off, 0) | bits
+        return hits, strong
 
     def with_close_marks(self) -> MarkIndex:
         """Look up every character's look-alikes among the marks' characters now (this index, changed),
@@ -456,40 +465,26 @@ class MarkIndex:
         if not h:
             return []
         pseudo = _pseudo_chars(seg)  # Latin pinyin syllables standing between Han characters
-        py2 = [(i, _py2_keys(h[i], h[i + 1])) for i in range(len(h) - 1)]
-        # mark -> [(offset, mark position, strong)]; strong: an exact character or a pinyin bigram
-        hits = self._char_hit_lists(h, py2)
-        for i, keys in py2:
-            for k in keys:
-                for mid, p in self.han_py2.get(k, ()):
-                    lst = hits.setdefault(mid, [])
-                    lst.append((i - p, p, True))
-                    lst.append((i - p, p + 1, True))
+        hits, strong = self._hit_offsets(h)
         out = []
         marks = self.marks
         gaps = han.gap_before
         nh = len(h)
         mark_len = self.mark_len
-        for mid, lst in hits.items():
+        for mid, offsets in hits.items():
             n = mark_len[mid]
-            # one hit: only a two-character mark, and only through an exact character or sound
-            if len(lst) == 1 and (n > 2 or not lst[0][2]):
-                continue
-            offsets: dict[int, set[int]] = {}
-            is_strong = False
-            for off, p, st in lst:
-                offsets.setdefault(off, set()).add(p)
-                is_strong = is_strong or st
+            whole = (1 << n) - 1  # every position of the mark
+            is_strong = mid in strong
             mark = marks[mid]
             form = mark.form
             viable = set()
             for off, ps in offsets.items():
-                union = ps | offsets.get(off - 1, set()) | offsets.get(off + 1, set())
-                if n > 2 and len(union) < 2:
+                union = ps | offsets.get(off - 1, 0) | offsets.get(off + 1, 0)
+                if n > 2 and union.bit_count() < 2:
                     continue  # two mark positions must line up (one character may be added or dropped)
-                if n <= 2 and not is_strong and len(ps) < 2:
+                if n <= 2 and not is_strong and ps.bit_count() < 2:
                     continue  # a two-character mark: an exact character or sound, or both alike
-                if len(union) > len(ps) or len(ps) == n or (0 in ps and 1 in ps and (off <= 0 or gaps[off])):
+                if union != ps or ps == whole or (ps & 3 == 3 and (off <= 0 or gaps[off])):
                     viable.add(off)  # insertion, omission, transposition or exact: look closer
                     continue
                 if off < 0 or off + n > nh:
