@@ -294,20 +294,34 @@ def _word_by_word(m: Match) -> bool:
 
 
 def _relevance_reader(registry: Registry, listing: Listing) -> Callable[[Brand], float]:
-    """signals.relevance of the listing and a brand, cached per (category, the title's goods words) and
-    then per the brand's goods when the category alone names goods (signals.category_decides): it then
-    reads nothing else of the brand than its categories and classes, which many brands share."""
-    if not (listing.category and signals.category_decides(listing.category)):
+    """signals.relevance of the listing and a brand. When the category alone names goods
+    (signals.category_decides), relevance reads nothing else of the brand than its categories and
+    classes, which many brands share, and mostly nothing of the title (signals.category_verdict):
+    cached per (category, brand goods), then per (category, the title's goods words, brand goods), the
+    title's goods words read only when the category leaves it open."""
+    category = listing.category
+    if not (category and signals.category_decides(category)):
         return functools.partial(signals.relevance, listing)
     cache = registry.relevance_cache
-    known = cache.table((listing.category, signals.goods_words(listing.title)))
+    verdicts = cache.verdicts(category)
+    values: dict[tuple[tuple[str, ...], tuple[int, ...]], float] | None = None
 
     def relevance(brand: Brand) -> float:
+        nonlocal values
         key = (brand.categories, brand.nice_classes)
-        got = known.get(key)
+        if key in verdicts:
+            verdict = verdicts[key]
+        else:
+            verdict = signals.category_verdict(category, brand)
+            cache.put(verdicts, key, verdict)
+        if verdict is not None:
+            return verdict
+        if values is None:
+            values = cache.values((category, signals.goods_words(listing.title)))
+        got = values.get(key)
         if got is None:
             got = signals.relevance(listing, brand)
-            cache.put(known, key, got)
+            cache.put(values, key, got)
         return got
 
     return relevance

@@ -32,25 +32,36 @@ BrandGoods = tuple[tuple[str, ...], tuple[int, ...]]
 
 
 class RelevanceCache:
-    """Goods relevance (scoring.engine) by a listing's goods, then by a brand's: a listing finds its
-    table once for all the brands the matcher found in it. Emptied when it holds ``limit`` values."""
+    """Goods relevance (scoring.engine) of listings whose category names goods, by the brand's goods:
+    what the category alone says (``verdicts``), and where it says nothing, the relevance by the
+    listing's goods (``values``). A listing finds its tables once for all the brands found in it.
+    Emptied when it holds ``limit`` values."""
 
     def __init__(self, limit: int = 500_000) -> None:
         self.limit = limit
-        self._tables: dict[ListingGoods, dict[BrandGoods, float]] = {}
+        self._verdicts: dict[str, dict[BrandGoods, float | None]] = {}
+        self._values: dict[ListingGoods, dict[BrandGoods, float]] = {}
         self._size = 0
 
-    def table(self, listing: ListingGoods) -> dict[BrandGoods, float]:
-        """The values known for these listing goods, by brand goods (add to it with ``put``)."""
-        got = self._tables.get(listing)
+    def verdicts(self, category: str) -> dict[BrandGoods, float | None]:
+        """signals.category_verdict of this category, by brand goods (add to it with ``put``)."""
+        return self._table(self._verdicts, category)
+
+    def values(self, listing: ListingGoods) -> dict[BrandGoods, float]:
+        """signals.relevance of listings with these goods, by brand goods (add to it with ``put``)."""
+        return self._table(self._values, listing)
+
+    def _table(self, tables: dict[Any, dict[BrandGoods, Any]], key: Any) -> dict[BrandGoods, Any]:
+        got = tables.get(key)
         if got is None:
             if self._size >= self.limit:
-                self._tables.clear()
+                self._verdicts.clear()
+                self._values.clear()
                 self._size = 0
-            got = self._tables[listing] = {}
+            got = tables[key] = {}
         return got
 
-    def put(self, table: dict[BrandGoods, float], brand: BrandGoods, value: float) -> None:
+    def put(self, table: dict[BrandGoods, Any], brand: BrandGoods, value: float | None) -> None:
         table[brand] = value
         self._size += 1
 

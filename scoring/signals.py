@@ -282,19 +282,12 @@ def relevance(
             return max(_inferred_relevance(listing, brand, h) for h in heads)
     bcats = [fold(c) for c in brand.categories]
     bc = brand_classes(brand)
-    title_words = goods_words(listing.title)
-    title_level = _goods_level(title_words, bcats, bc) if bc or bcats else 0.0
     if cat and cat not in generic:
-        for b in bcats:
-            if cat == b or (len(cat) >= 2 and (cat in b or b in cat)):
-                return EXACT
-        for b in bcats:
-            if any(cat[i : i + 2] in b for i in range(len(cat) - 1)):
-                return RELATED
+        verdict = _category_verdict(cat, bcats, bc)
+        if verdict is not None:
+            return verdict
         lc = goods_classes(cat)
-        if lc and bc and not lc & bc:
-            return UNRELATED  # the category names other goods
-        level = max(title_level, _goods_level(goods_words(cat), bcats, bc))
+        level = max(_title_level(listing.title, bcats, bc), _goods_level(goods_words(cat), bcats, bc))
         if level:
             return level
         if not lc:
@@ -302,6 +295,7 @@ def relevance(
             if not lc:
                 return UNKNOWN
     else:
+        title_level = _title_level(listing.title, bcats, bc)
         if title_level:
             return title_level
         lc = goods_classes(listing.title)
@@ -310,6 +304,32 @@ def relevance(
     if not bc:
         return UNKNOWN
     return CLASS if lc & bc else UNRELATED
+
+
+def category_verdict(category: str, brand: Brand) -> float | None:
+    """What a category that names goods (category_decides) says of the brand on its own, as relevance
+    reads it: EXACT, RELATED, UNRELATED (other goods), or None when goods words must weigh in."""
+    return _category_verdict(
+        fold(_leaf(category)).strip(), [fold(c) for c in brand.categories], brand_classes(brand)
+    )
+
+
+def _category_verdict(cat: str, bcats: list[str], bc: frozenset[int]) -> float | None:
+    for b in bcats:
+        if cat == b or (len(cat) >= 2 and (cat in b or b in cat)):
+            return EXACT
+    for b in bcats:
+        if any(cat[i : i + 2] in b for i in range(len(cat) - 1)):
+            return RELATED
+    lc = goods_classes(cat)
+    if lc and bc and not lc & bc:
+        return UNRELATED  # the category names other goods
+    return None
+
+
+def _title_level(title: str, bcats: list[str], bc: frozenset[int]) -> float:
+    """The relevance the goods words of the title give (0.0: none)."""
+    return _goods_level(goods_words(title), bcats, bc) if bc or bcats else 0.0
 
 
 # ---------------------------------------------------------------- cue words
