@@ -547,7 +547,8 @@ def _score_stream(
         nonlocal read
         for number, line in enumerate(source, start=1):
             read += len(line)
-            bar.update(read, total_bytes or None)
+            if progress:  # a hidden bar still formats every update
+                bar.update(read, total_bytes or None)
             if not line.strip():
                 continue
             try:
@@ -557,6 +558,8 @@ def _score_stream(
 
     lines = parsed_lines()
     batches = iter(lambda: list(islice(lines, SCORE_BATCH)), [])
+    # json.dumps(..., ensure_ascii=False) makes a new encoder for every record: one does for all
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     if workers is None:
         found: Iterator[list[Any] | None] = itertools.repeat(None)
     else:
@@ -571,12 +574,12 @@ def _score_stream(
             for _number, listing, error in batch:
                 if listing is None:
                     summary.failed += 1
-                    sink.write(json.dumps(error, ensure_ascii=False) + "\n")
+                    sink.write(encode(error) + "\n")
                     continue
                 result = next(scores)
                 summary.scored += 1
                 summary.flagged += result.flagged
-                sink.write(json.dumps(score_to_record(result), ensure_ascii=False) + "\n")
+                sink.write(encode(score_to_record(result)) + "\n")
                 if explain is not None and result.flagged:
                     risk = _t("cli.risk", risk=percent(result.risk))
                     explain.print(Text(printable(f"{result.id}  {listing.title[:60]}  {risk}"), style="bold"))

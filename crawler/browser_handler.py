@@ -13,11 +13,16 @@ On such a page the listing's images were loaded for the screenshot: the images `
 (its ``images`` spec) are taken from the page's responses (200, not redirected, at most
 ``MARKWATCH_IMAGE_MAX_BYTES`` each) into the render result's ``page_images`` (address → headers and
 bytes), so that ``crawler.images`` need not fetch them again (``MARKWATCH_IMAGES_FROM_PAGE``).
+
+Playwright's driver and Chromium start in the background when the engine starts: the engine goes on
+meanwhile (robots.txt, the start requests), and the first browser context waits for them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from typing import Any
 
 from playwright.async_api import Page
@@ -29,6 +34,8 @@ from scrapy_playwright._utils import _attach_page_event_handlers, _maybe_execute
 from scrapy_playwright.handler import DEFAULT_CONTEXT_NAME, ScrapyPlaywrightDownloadHandler
 
 from crawler.settings import DEFAULTS
+
+logger = logging.getLogger(__name__)
 
 # the body is handed on decoded and whole
 UNDECODED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
@@ -42,6 +49,34 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         name = "MARKWATCH_IMAGE_MAX_BYTES"
         self.image_max_bytes = crawler.settings.getint(name, DEFAULTS[name])
         self.responses: dict[int, list[Any]] = {}  # id(Scrapy request) → image responses of its page
+        self.starting: asyncio.Future[None] | None = None  # Playwright's driver and Chromium (``_launch``)
+
+    async def _launch(self) -> None:
+        """engine_started: start Playwright's driver and Chromium without holding up the engine."""
+        self.starting = asyncio.ensure_future(self._start_browser())
+
+    async def _start_browser(self) -> None:
+        try:
+            await super()._launch()
+            await self._maybe_launch_browser()
+        except Exception:
+            logger.exception("starting the browser failed (the first browser page tries again)")
+            raise
+
+    async def _create_browser_context(
+        self, name: str, context_kwargs: dict | None, spider: Spider | None = None
+    ) -> Any:
+        if self.starting is not None:
+            # a failed start is not final: the launch in the context's creation tries again
+            with contextlib.suppress(Exception):
+                await self.starting
+        return await super()._create_browser_context(name, context_kwargs, spider)
+
+    async def _close(self) -> None:
+        if self.starting is not None:  # a browser still starting would outlive the crawl
+            with contextlib.suppress(Exception):
+                await self.starting
+        await super()._close()
 
     async def _download_request_with_retry(self, request: Request, spider: Spider) -> Response:
         if not request.meta.get("markwatch_screenshot"):

@@ -239,11 +239,11 @@ class ListingImageRowsPipeline:
     """The ``listing_images`` rows of the stored listing's fetched images (after PersistPipeline)."""
 
     def __init__(self, crawler: Crawler) -> None:
-        from crawler.pipelines import Batch
+        from crawler.pipelines import Batch, crawl_drained
         from storage import open_database
 
         self.db = open_database(check=False)
-        self.batch = Batch(self.db, self._store)
+        self.batch = Batch(self.db, self._store, drained=crawl_drained(crawler))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ListingImageRowsPipeline:

@@ -48,6 +48,20 @@ def _database(crawler: Crawler) -> Database:
     return open_database(check=False)
 
 
+def crawl_drained(crawler: Crawler) -> Callable[[], bool]:
+    """Whether the crawl has nothing left to fetch (no request scheduled or in the downloader): from
+    then on no more pages come, so a batch that waited for more items would only wait."""
+
+    def drained() -> bool:
+        engine = crawler.engine
+        scheduler = engine.scheduler if engine is not None else None
+        if engine is None or scheduler is None:
+            return False
+        return not engine.downloader.active and not scheduler.has_pending_requests()
+
+    return drained
+
+
 BATCH_SIZE = 50  # items per transaction
 BATCH_WAIT = 0.2  # s: the longest an item waits for its batch's transaction
 
@@ -62,6 +76,9 @@ class Batch:
     per pipeline is written at a time; what arrives meanwhile is the next batch. A batch that fails (a
     constraint race with another crawler process, say) is redone one item per transaction, up to
     three attempts each, so one bad item fails alone.
+
+    ``drained`` (``crawl_drained``) says when no more items can come: a batch is then written without
+    the wait (the end of a crawl, where each pipeline's wait would add to the crawl's time).
     """
 
     def __init__(
@@ -72,8 +89,10 @@ class Batch:
         size: int = BATCH_SIZE,
         wait: float = BATCH_WAIT,
         clock: IReactorTime | None = None,
+        drained: Callable[[], bool] | None = None,
     ) -> None:
         self.db, self.work, self.size, self.wait = db, work, size, wait
+        self.drained = drained
         self.clock = clock  # the reactor unless given (tests: twisted.internet.task.Clock)
         self.pending: list[tuple[ListingItem, Deferred[ListingItem]]] = []
         self.call: IDelayedCall | None = None  # the timer that flushes a batch that is not full
@@ -85,7 +104,7 @@ class Batch:
 
         d: Deferred[ListingItem] = defer.Deferred()
         self.pending.append((item, d))
-        if len(self.pending) >= self.size:
+        if len(self.pending) >= self.size or (self.drained is not None and self.drained()):
             self.flush()
         elif self.call is None:
             if self.clock is None:
@@ -222,7 +241,7 @@ class PersistPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.db = _database(crawler)
-        self.batch = Batch(self.db, self._store)
+        self.batch = Batch(self.db, self._store, drained=crawl_drained(crawler))
         self.platform_ids: dict[str, int] = {}  # the platform row, looked up once per crawl
 
     @classmethod
@@ -266,7 +285,7 @@ class SnapshotPipeline:
         self.db = _database(crawler)
         self.run_id = crawler.settings.getint("MARKWATCH_CRAWL_RUN_ID") or None
         self.tool_version = crawler.settings.get("MARKWATCH_TOOL_VERSION") or tool_version()
-        self.batch = Batch(self.db, self._store)
+        self.batch = Batch(self.db, self._store, drained=crawl_drained(crawler))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SnapshotPipeline:
@@ -371,7 +390,7 @@ class ScreenshotPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.db = _database(crawler)
-        self.batch = Batch(self.db, self._store)
+        self.batch = Batch(self.db, self._store, drained=crawl_drained(crawler))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScreenshotPipeline:
@@ -412,10 +431,10 @@ class ScorePipeline:
     Switched off (NotConfigured) when no brand is approved.
     """
 
-    def __init__(self, db: Database, path: ScoreQueue) -> None:
+    def __init__(self, db: Database, path: ScoreQueue, drained: Callable[[], bool] | None = None) -> None:
         self.db = db
         self.path = path
-        self.batch = Batch(db, self._score)
+        self.batch = Batch(db, self._score, drained=drained)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScorePipeline:
@@ -428,7 +447,7 @@ class ScorePipeline:
         path = score_queue(db, get_settings())
         if len(path.scorer.registry) == 0:
             raise NotConfigured("no approved brands: listings are stored unscored")
-        return cls(db, path)
+        return cls(db, path, crawl_drained(crawler))
 
     def process_item(self, item: ListingItem) -> Deferred[ListingItem]:
         return self.batch.add(item)

@@ -23,7 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "MARKWATCH_PROGRESS_WORDS": {},  # what the bar says (crawler.progress.BarWords), in the caller's language
     "MARKWATCH_SCORE": True,  # score and queue each stored listing
     "MARKWATCH_BROWSER": False,  # the profile renders pages in Chromium
-    "MARKWATCH_PAGES_PER_CONTEXT": 100,  # browser pages before a context is retired (memory)
+    "MARKWATCH_PAGES_PER_CONTEXT": 300,  # browser pages before a context is retired (its memory grows)
     "MARKWATCH_REUSE_PAGES": True,  # detail pages: navigate an idle page to the next item, no new page
     "MARKWATCH_GOTO_WAIT_UNTIL": "domcontentloaded",  # render_page waits for the app itself
     "MARKWATCH_RETRIES": DEFAULT_POLITENESS["retries"],  # attempts after the first, per request

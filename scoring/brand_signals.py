@@ -44,6 +44,7 @@ class ListingFacts:
         text: str,
         cue: float,
         cues_found: list[str],
+        cue_index: signals.CueIndex | None = None,
     ) -> None:
         self.listing = listing
         self.context = context
@@ -51,6 +52,7 @@ class ListingFacts:
         self.cue = cue
         self.cues_found = cues_found
         self._pinyin_tried = cue > 0
+        self._cue_index = cue_index
         seller = listing.seller
         self.blacklisted = bool(
             seller and (seller.blacklisted or (context and seller.id in context.blacklisted_sellers))
@@ -65,7 +67,7 @@ class ListingFacts:
         """The cue words, with those written in pinyin looked for on first asking (only once a brand
         is involved: the pinyin search is the costly part)."""
         if not self._pinyin_tried:
-            self.cue, self.cues_found = signals.pinyin_cues(self.listing.title)
+            self.cue, self.cues_found = signals.pinyin_cues(self.listing.title, self._cue_index)
             self._pinyin_tried = True
         return self.cue, self.cues_found
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from scoring import latin, signals
@@ -12,7 +13,7 @@ from scoring.combiner import DEFAULT_MODEL, CombinerModel
 from scoring.matcher import Match, inner_insertion
 from scoring.registry import Registry
 from scoring.signals import ScoringContext
-from scoring.text import NUMERALS, fold, han_to_pinyin, latin_fold, segment
+from scoring.text import NUMERALS, fold, latin_fold, segment
 from scoring.types import MODEL_VERSION, Brand, Listing, Reason, Score
 
 DEFAULT_THRESHOLD = 0.5
@@ -117,7 +118,7 @@ _HAN_BEFORE = re.compile(r"(?:^|[\s(（\[【])([\u4e00-\u9fff]{2,4})(\s?[(（]\s
 _HAN_AFTER = re.compile(r"([)）]?\s?[/(（]\s?)?([\u4e00-\u9fff]{2,})")
 
 
-def _another_name(m: Match, folded: str, brand: Brand) -> bool:
+def _another_name(m: Match, folded: str, brand: Brand, registry: Registry) -> bool:
     """Is the lookalike one half of a bilingual name of its own, the way a brand presents its
     registered name: a Chinese name with a Latin name beside it (穗凌（SUILING）, 雷柏（Rapoo）), or a
     Latin name after a Chinese one (山泽（SAMZHE）, 万人迷（manovo）)? Not when the other half is the
@@ -153,7 +154,9 @@ def _another_name(m: Match, folded: str, brand: Brand) -> bool:
         return False
     if len(name) < 3:
         return False
-    own = {han_to_pinyin(m.mark.form)} | {re.sub(r"[^a-z0-9]", "", latin_fold(fold(k))) for k in brand.marks}
+    own = {registry.mark_pinyin(m.mark.form)} | {
+        re.sub(r"[^a-z0-9]", "", latin_fold(fold(k))) for k in brand.marks
+    }
     return not any(o and latin.similarity(name, o) >= 0.85 for o in own)
 
 
@@ -290,21 +293,24 @@ def _word_by_word(m: Match) -> bool:
     )
 
 
-def _relevance(registry: Registry, listing: Listing, brand: Brand, decides: bool) -> float:
-    """signals.relevance, cached per (category, the title's goods words, the brand's goods) when the
-    category alone names goods (``decides``: signals.category_decides): it reads nothing else of the
-    brand than its categories and classes, which many brands share."""
-    if not decides:
-        return signals.relevance(listing, brand)
+def _relevance_reader(registry: Registry, listing: Listing) -> Callable[[Brand], float]:
+    """signals.relevance of the listing and a brand, cached per (category, the title's goods words) and
+    then per the brand's goods when the category alone names goods (signals.category_decides): it then
+    reads nothing else of the brand than its categories and classes, which many brands share."""
+    if not (listing.category and signals.category_decides(listing.category)):
+        return functools.partial(signals.relevance, listing)
     cache = registry.relevance_cache
-    key = (listing.category, signals.goods_words(listing.title), brand.categories, brand.nice_classes)
-    got = cache.get(key)
-    if got is None:
-        got = signals.relevance(listing, brand)
-        if len(cache) > 500_000:
-            cache.clear()
-        cache[key] = got
-    return got
+    known = cache.table((listing.category, signals.goods_words(listing.title)))
+
+    def relevance(brand: Brand) -> float:
+        key = (brand.categories, brand.nice_classes)
+        got = known.get(key)
+        if got is None:
+            got = signals.relevance(listing, brand)
+            cache.put(known, key, got)
+        return got
+
+    return relevance
 
 
 def _compat(folded: str, m: Match) -> bool:
@@ -340,9 +346,11 @@ def evidence_of(listing: Listing, registry: Registry) -> Evidence:
 def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEvidence]:
     seg = segment(listing.title)
     matches = registry.index.match(listing.title, seg)
+    if not matches:
+        return []
     marks_named = [(m.start, m.end, m.mark.brand) for m in matches if m.kind == "exact" and not m.embedded]
     by_brand: dict[int, BrandEvidence] = {}
-    decides = bool(listing.category) and signals.category_decides(listing.category)
+    relevance = _relevance_reader(registry, listing)
     for m in matches:
         if m.kind not in ("exact", "evasion") and _on_registered_mark(m, marks_named, seg.folded):
             continue
@@ -350,7 +358,7 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
         ev = by_brand.get(bi)
         if ev is None:
             brand = registry.index.brands[bi]
-            ev = by_brand[bi] = BrandEvidence(brand, _relevance(registry, listing, brand, decides))
+            ev = by_brand[bi] = BrandEvidence(brand, relevance(brand))
         if m.kind == "exact":
             if ev.exact is None or (m.aligned and not m.embedded):
                 ev.exact = m
@@ -397,7 +405,7 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
                 ev.lookalike *= 0.5
             if ev.lookalike > KNOWN_WORD_CAP and (
                 _one_character_kept(f, folded, listing, bi, marks_named, registry)
-                or _another_name(f, folded, ev.brand)
+                or _another_name(f, folded, ev.brand, registry)
                 or _glued_into_a_name(f, folded)
                 or _quantity(f, folded)
                 # a two-character mark imitated with no goods evidence at all: ordinary words sound
@@ -478,7 +486,7 @@ def _score(
     model = model or DEFAULT_MODEL
     if threshold is None:
         threshold = model.threshold if model.threshold is not None else DEFAULT_THRESHOLD
-    facts = _listing_facts(listing, context)
+    facts = _listing_facts(listing, context, registry)
     if evidence is None:
         evidence = _evidence(listing, registry, fold(listing.title))
     best = _strongest_brand(facts, evidence, model)
@@ -486,7 +494,7 @@ def _score(
     return _verdict(listing, facts, best, rules, model, threshold), _named_brand(evidence)
 
 
-def _listing_facts(listing: Listing, context: ScoringContext | None) -> ListingFacts:
+def _listing_facts(listing: Listing, context: ScoringContext | None, registry: Registry) -> ListingFacts:
     """Fold the listing's text once and read what every brand signal needs from it."""
     text = fold(listing.title + " " + (listing.description or "")[:5000])
     # cue words and rule terms spaced out to dodge filters (高-仿, 百 草 枯, 1 : 1) are read whole
@@ -494,7 +502,7 @@ def _listing_facts(listing: Listing, context: ScoringContext | None) -> ListingF
     if spaced:
         text = text + " " + " ".join(spaced)
     cue, cues_found = signals.cue_strength(text)
-    return ListingFacts(listing, context, text, cue, cues_found)
+    return ListingFacts(listing, context, text, cue, cues_found, registry.cue_index)
 
 
 def _named_brand(evidence: list[BrandEvidence]) -> Brand | None:

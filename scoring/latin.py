@@ -89,15 +89,14 @@ def distance(s: str, t: str, limit: float = _INF) -> float:
     one of two consecutive rows, so the smaller of their minima bounds the distance from below).
 
     The recurrence does the same additions and comparisons in the same order as the textbook one, so
-    it gives the same values (the matcher's thresholds are sometimes met exactly); it reads each row's
-    replacement costs from a per-mark table and folds swapped letters in after the row."""
+    it gives the same values (the matcher's thresholds are sometimes met exactly); it reads the
+    replacement costs from a per-letter table and folds swapped letters in after the row."""
     n, m = len(s), len(t)
     if n == 0 or m == 0:
         return float(max(n, m))
     ds = _indels(s)
     mark = _costs_against(t)
     dt = mark.indels
-    rows = mark.rows
     prev2: list[float] = []
     prev = mark.first
     prev_min = 0.0
@@ -105,14 +104,14 @@ def distance(s: str, t: str, limit: float = _INF) -> float:
     for i in range(n):
         si = s[i]
         di = ds[i]
-        row = rows.get(si) or mark.row(si)
+        replacing = _replacing(si)
         diag = prev[0]
         left = diag + di
         cur = [left] * (m + 1)
         cur_min = left
         for j in range(m):
             up = prev[j + 1]
-            best = diag + row[j]
+            best = diag + replacing[t[j]]
             d = up + di
             if d < best:
                 best = d
@@ -150,21 +149,14 @@ def _swap_letters(cur: list[float], prev2: list[float], t: str, pair: str, dt: t
         j = t.find(pair, j + 1)
 
 
-class _CostRows:
-    """What every comparison with one word t reads: for each letter, the cost of replacing each letter
-    of t by it (filled as letters come); its letters' insertion costs, the first row of the recurrence
-    (never changed: each row is a new list) and its adjacent pairs (for swaps)."""
+class _Against:
+    """What every comparison with one word t reads: its letters' insertion costs, the first row of the
+    recurrence (never changed: each row is a new list) and its adjacent pairs (for swaps)."""
 
     def __init__(self, t: str) -> None:
-        self.t = t
-        self.rows: dict[str, tuple[float, ...]] = {}
         self.indels = _indels(t)
         self.first = list(itertools.accumulate(self.indels, initial=0.0))
         self.swaps = frozenset(t[j : j + 2] for j in range(len(t) - 1))
-
-    def row(self, c: str) -> tuple[float, ...]:
-        got = self.rows[c] = tuple(map(_replacing(c).__getitem__, self.t))
-        return got
 
 
 class _Replacements(dict[str, float]):
@@ -185,8 +177,8 @@ def _replacing(a: str) -> _Replacements:
 
 
 @functools.lru_cache(maxsize=16384)
-def _costs_against(t: str) -> _CostRows:
-    return _CostRows(t)
+def _costs_against(t: str) -> _Against:
+    return _Against(t)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -791,7 +791,8 @@ class MarkIndex:
         marks = self.marks
         for mid in cands:
             form = marks[mid].form
-            if _OSA(text, form) >= 0.5 or (len(form) >= 7 and text[0] == form[0] and _OSA(text, form) >= 0.4):
+            osa = _OSA(text, form)
+            if osa >= 0.5 or (len(form) >= 7 and text[0] == form[0] and osa >= 0.4):
                 keep.append(mid)
                 continue
             sk, vk, so = _word_keys(form)

@@ -22,11 +22,37 @@ from pathlib import Path
 from typing import Any
 
 from scoring.matcher import MarkIndex
-from scoring.text import fold
+from scoring.signals import CueIndex, shared_cue_index
+from scoring.text import fold, han_to_pinyin
 from scoring.types import Brand
 
-# a listing's category and the goods words of its title, a brand's categories and Nice classes
-RelevanceKey = tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[int, ...]]
+# a listing's category and the goods words of its title; a brand's categories and Nice classes
+ListingGoods = tuple[str | None, tuple[str, ...]]
+BrandGoods = tuple[tuple[str, ...], tuple[int, ...]]
+
+
+class RelevanceCache:
+    """Goods relevance (scoring.engine) by a listing's goods, then by a brand's: a listing finds its
+    table once for all the brands the matcher found in it. Emptied when it holds ``limit`` values."""
+
+    def __init__(self, limit: int = 500_000) -> None:
+        self.limit = limit
+        self._tables: dict[ListingGoods, dict[BrandGoods, float]] = {}
+        self._size = 0
+
+    def table(self, listing: ListingGoods) -> dict[BrandGoods, float]:
+        """The values known for these listing goods, by brand goods (add to it with ``put``)."""
+        got = self._tables.get(listing)
+        if got is None:
+            if self._size >= self.limit:
+                self._tables.clear()
+                self._size = 0
+            got = self._tables[listing] = {}
+        return got
+
+    def put(self, table: dict[BrandGoods, float], brand: BrandGoods, value: float) -> None:
+        table[brand] = value
+        self._size += 1
 
 
 class Registry:
@@ -37,8 +63,10 @@ class Registry:
         self.by_name: dict[str, Brand] = {b.name: b for b in self.brands}
         self._index: MarkIndex | None = None
         self._owners: dict[str, tuple[int, ...]] | None = None
+        self._cue_index: CueIndex | None = None
+        self._pinyin: dict[str, str] = {}  # han_to_pinyin of the Chinese marks' forms
         # goods relevance (scoring.engine), kept with the registry for as long as it is used
-        self.relevance_cache: dict[RelevanceKey, float] = {}
+        self.relevance_cache = RelevanceCache()
 
     def __len__(self) -> int:
         return len(self.brands)
@@ -69,6 +97,22 @@ class Registry:
                 self._index = MarkIndex(self.brands)
         return self._index
 
+    @property
+    def cue_index(self) -> CueIndex:
+        """The index of the pinyin cue search (scoring.signals.pinyin_cues): the one kept with the
+        compiled index, else the one shared by every registry."""
+        if self._cue_index is None:
+            self._cue_index = shared_cue_index()
+        return self._cue_index
+
+    def mark_pinyin(self, form: str) -> str:
+        """han_to_pinyin of a Chinese mark's form (Mark.form), kept with the compiled index: a new
+        process is spared pypinyin's phrase dictionary."""
+        got = self._pinyin.get(form)
+        if got is None:
+            got = self._pinyin[form] = han_to_pinyin(form)
+        return got
+
     def digest(self) -> str:
         """The content hash of what the index is built from: every brand's marks, in order (hex)."""
         h = hashlib.blake2b(digest_size=20)
@@ -83,6 +127,10 @@ class Registry:
         with collector_paused():
             state = self.index.with_close_marks().__getstate__()
             state.pop("brands")
+            state[_CUE_INDEX] = self.cue_index
+            state[_MARK_PINYIN] = {
+                m.form: self.mark_pinyin(m.form) for m in self.index.marks if m.script == "han"
+            }
             return _header(scorer_version(), self.digest()) + _dump_tables(state)
 
     def use_compiled(self, data: bytes) -> bool:
@@ -99,8 +147,14 @@ class Registry:
                 state = _load_tables(data[len(header) :])
         except Exception:  # noqa: BLE001 - a damaged file: the caller rebuilds the index
             return False
-        if not isinstance(state, dict):
+        if not (
+            isinstance(state, dict)
+            and isinstance(state.get(_CUE_INDEX), CueIndex)
+            and isinstance(state.get(_MARK_PINYIN), dict)
+        ):
             return False
+        self._cue_index = state.pop(_CUE_INDEX)
+        self._pinyin = state.pop(_MARK_PINYIN)
         index = MarkIndex.__new__(MarkIndex)
         index.__setstate__({**state, "brands": self.brands})
         self._index = index
@@ -149,7 +203,11 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-_MAGIC = b"markwatch compiled index 2\n"
+_MAGIC = b"markwatch compiled index 3\n"
+# beside the index's tables, the compiled bytes keep the pinyin cue search's index and the marks' pinyin
+# (a new process is spared pypinyin's phrase dictionary and the shape table), under names no table has
+_CUE_INDEX = "cue_index"
+_MARK_PINYIN = "mark_pinyin"
 
 
 def _dump_tables(state: dict[str, Any]) -> bytes:

@@ -333,30 +333,50 @@ def cue_strength(text: str) -> tuple[float, list[str]]:
     return best, found
 
 
-def pinyin_cues(title: str) -> tuple[float, list[str]]:
+@dataclass(frozen=True)
+class CueIndex:
+    """What the search for cue words written in pinyin (pinyin_cues) reads: the matcher's index over
+    the Chinese cue words, their weights, and a pattern of their syllables in Latin letters. Building it
+    takes pypinyin's phrase dictionary and the whole shape table, so a compiled registry keeps it
+    (scoring.registry)."""
+
+    index: MarkIndex
+    weights: dict[str, float]
+    syllables: re.Pattern[str]
+
+
+def cue_index() -> CueIndex:
+    """Build the CueIndex (the lexicon's strong cue words of two Chinese characters or more)."""
+    weights = {w: wt for w, wt in cue_words() if wt >= 0.8 and len(w) >= 2 and all(is_han(c) for c in w)}
+    syllables = sorted({han_to_pinyin(c) for w in weights for c in w}, key=len, reverse=True)
+    index = MarkIndex([Brand(w) for w in weights]).with_close_marks()
+    return CueIndex(index, weights, re.compile("|".join(syllables)))
+
+
+@functools.lru_cache(maxsize=1)
+def shared_cue_index() -> CueIndex:
+    """The CueIndex of callers that keep none (a registry that was not compiled), built once."""
+    return cue_index()
+
+
+def pinyin_cues(title: str, cues: CueIndex | None = None) -> tuple[float, list[str]]:
     """Cue words written (partly) in pinyin to slip past filters (gaofang, 高fang for 高仿): found by
     the lookalike matcher over the Chinese cue words; homophones in Han script are not counted (高防
     is an ordinary word)."""
-    index, weights, syllables = _cue_index()
+    if cues is None:
+        cues = shared_cue_index()
     folded = latin_fold(fold(title))
-    if not syllables.search(folded):  # no syllable of any cue word in Latin letters: nothing to find
+    if not cues.syllables.search(folded):  # no syllable of any cue word in Latin letters: nothing to find
         return 0.0, []
     best, found = 0.0, []
-    for m in index.match(title):
+    for m in cues.index.match(title):
         if m.kind == "exact" or m.sim < 0.9 or not any("a" <= c <= "z" for c in m.found):
             continue
         if negated(folded, m.start, m.end):
             continue
         found.append(m.found)
-        best = max(best, weights[m.mark.text])
+        best = max(best, cues.weights[m.mark.text])
     return best, found
-
-
-@functools.lru_cache(maxsize=1)
-def _cue_index() -> tuple[MarkIndex, dict[str, float], re.Pattern[str]]:
-    weights = {w: wt for w, wt in cue_words() if wt >= 0.8 and len(w) >= 2 and all(is_han(c) for c in w)}
-    syllables = sorted({han_to_pinyin(c) for w in weights for c in w}, key=len, reverse=True)
-    return MarkIndex([Brand(w) for w in weights]), weights, re.compile("|".join(syllables))
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:

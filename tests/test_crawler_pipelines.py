@@ -57,6 +57,17 @@ def test_a_batch_that_is_not_full_is_written_after_the_wait(db, in_line):
     assert item == [{"name": "淘好货"}] and stored_names(db) == {"淘好货"}
 
 
+def test_once_the_crawl_is_drained_a_batch_is_written_without_the_wait(db, in_line):
+    drained = [False]
+    batch = Batch(db, store_platforms, size=50, wait=0.2, clock=task.Clock(), drained=lambda: drained[0])
+    early = outcome(batch.add({"name": "淘好货"}))
+    assert early == []  # more pages may come: it waits for its batch
+    drained[0] = True  # nothing scheduled or downloading any more: no item can join it
+    last = outcome(batch.add({"name": "拼多多"}))
+    assert early == [{"name": "淘好货"}] and last == [{"name": "拼多多"}]
+    assert stored_names(db) == {"淘好货", "拼多多"}
+
+
 def test_a_failing_batch_is_redone_item_by_item_and_only_the_bad_item_fails(db, in_line):
     batch = Batch(db, store_platforms, size=3, clock=task.Clock())
     good, bad, other = (outcome(batch.add({"name": name})) for name in ("淘好货", "坏", "拼多多"))
