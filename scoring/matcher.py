@@ -489,7 +489,7 @@ class MarkIndex:
                 if off < 0 or off + n > nh:
                     continue
                 # quick substitution bound: the characters of the window against the mark
-                q = sum([_char_sim(a, b)[0] for a, b in zip(h[off : off + n], form)]) / n
+                q = sum([_char_sim(a, b)[0] for a, b in zip(h[off : off + n], form, strict=True)]) / n
                 aligned = (off == 0 or gaps[off]) and (off + n == nh or gaps[off + n])
                 if q >= 0.55 or (q >= 0.45 and aligned):
                     viable.add(off)
