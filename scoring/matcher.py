@@ -475,8 +475,7 @@ class MarkIndex:
             n = mark_len[mid]
             whole = (1 << n) - 1  # every position of the mark
             is_strong = mid in strong
-            mark = marks[mid]
-            form = mark.form
+            form = marks[mid].form
             viable = set()
             for off, ps in offsets.items():
                 union = ps | offsets.get(off - 1, 0) | offsets.get(off + 1, 0)
@@ -490,13 +489,13 @@ class MarkIndex:
                 if off < 0 or off + n > nh:
                     continue
                 # quick substitution bound: the characters of the window against the mark
-                q = sum(_char_sim(h[off + k], form[k])[0] for k in range(n)) / n
+                q = sum([_char_sim(a, b)[0] for a, b in zip(h[off : off + n], form, strict=True)]) / n
                 aligned = (off == 0 or gaps[off]) and (off + n == nh or gaps[off + n])
                 if q >= 0.55 or (q >= 0.45 and aligned):
                     viable.add(off)
             if not viable:
                 continue
-            m = self._best_han(mark, seg, viable, pseudo, raw_fold)
+            m = self._best_han(marks[mid], seg, viable, pseudo, raw_fold)
             if m is not None and (m.sim >= 0.49 or m.kind in ("exact", "evasion")):
                 out.append(m)
         return out
@@ -1039,7 +1038,7 @@ def _place_window(
     e = s + length
     aligned_left = s == 0 or gaps[s]
     aligned_right = e == len(h) or gaps[e]
-    inner_gap = any(gaps[k] for k in range(s + 1, e))
+    inner_gap = any(gaps[s + 1 : e])
     sim, kind, notes = cmp.sim, cmp.kind, list(cmp.notes)
     if kind == "omission" and length == 2 and not (aligned_left and aligned_right):
         return None  # two characters left of a three-character mark, inside a longer run (欧珀莱 for 珀莱雅)
@@ -1240,7 +1239,7 @@ def _inside_known(h: str, s: int, e: int, gaps: list[bool]) -> bool:
     n = len(h)
     for a in range(max(0, s - 2), s + 1):
         for b in range(e, min(n, e + 2) + 1):
-            inside = (a, b) != (s, e) and b - a >= 3 and not any(gaps[k] for k in range(a + 1, b))
+            inside = (a, b) != (s, e) and b - a >= 3 and not any(gaps[a + 1 : b])
             if inside and is_known_word(h[a:b]):
                 return True
     return False
@@ -1518,14 +1517,14 @@ def _embedded(h: str, s: int, e: int, gaps: list[bool]) -> bool:
     n = len(h)
     # words crossing the left boundary: start before s, end inside the span
     for a in range(max(0, s - 3), s):
-        if any(gaps[k] for k in range(a + 1, s + 1)):
+        if any(gaps[a + 1 : s + 1]):
             continue
         for b in range(s + 1, min(e, a + 4) + 1):
             if b - a >= 2 and b < e + 1 and b <= e and b > s and b < e and _is_word(h[a:b]):
                 return True
     # words crossing the right boundary: start inside the span, end after e
     for b in range(e + 1, min(n, e + 3) + 1):
-        if any(gaps[k] for k in range(e, b)):
+        if any(gaps[e:b]):
             break
         for a in range(max(s + 1, b - 4), e):
             if _is_word(h[a:b]):
@@ -1533,7 +1532,7 @@ def _embedded(h: str, s: int, e: int, gaps: list[bool]) -> bool:
     # a longer place or person name that contains the span
     for a in range(max(0, s - 2), s + 1):
         for b in range(e, min(n, e + 2) + 1):
-            if (a, b) != (s, e) and any(gaps[k] for k in range(a + 1, b)) is False:
+            if (a, b) != (s, e) and not any(gaps[a + 1 : b]):
                 info = word_info(h[a:b])
                 if info and info[1] in ("ns", "nr", "nrt", "nrfg"):
                     return True
