@@ -90,6 +90,10 @@ class Registry:
     def owners(self, mark: str) -> tuple[int, ...]:
         """The brands (indexes into ``brands``) that registered this mark: several when owners in
         different Nice classes share it (Dove: 德芙 for chocolate, 多芬 for soap)."""
+        return self._owner_table().get(self.mark_key(mark), ())
+
+    def _owner_table(self) -> dict[str, tuple[int, ...]]:
+        """mark_key -> the brands that registered it (built once, or kept with the compiled index)."""
         if self._owners is None:
             owners: dict[str, list[int]] = {}
             for i, brand in enumerate(self.brands):
@@ -98,7 +102,7 @@ class Registry:
                     if i not in got:
                         got.append(i)
             self._owners = {k: tuple(v) for k, v in owners.items()}
-        return self._owners.get(self.mark_key(mark), ())
+        return self._owners
 
     @property
     def index(self) -> MarkIndex:
@@ -139,6 +143,7 @@ class Registry:
             state = self.index.with_close_marks().__getstate__()
             state.pop("brands")
             state[_CUE_INDEX] = self.cue_index
+            state[_OWNERS] = self._owner_table()
             state[_MARK_PINYIN] = {
                 m.form: self.mark_pinyin(m.form) for m in self.index.marks if m.script == "han"
             }
@@ -162,9 +167,11 @@ class Registry:
             isinstance(state, dict)
             and isinstance(state.get(_CUE_INDEX), CueIndex)
             and isinstance(state.get(_MARK_PINYIN), dict)
+            and isinstance(state.get(_OWNERS), dict)
         ):
             return False
         self._cue_index = state.pop(_CUE_INDEX)
+        self._owners = state.pop(_OWNERS)
         self._pinyin = state.pop(_MARK_PINYIN)
         index = MarkIndex.__new__(MarkIndex)
         index.__setstate__({**state, "brands": self.brands})
@@ -216,9 +223,11 @@ def collector_paused() -> Iterator[None]:
 
 _MAGIC = b"markwatch compiled index 3\n"
 # beside the index's tables, the compiled bytes keep the pinyin cue search's index and the marks' pinyin
-# (a new process is spared pypinyin's phrase dictionary and the shape table), under names no table has
+# (a new process is spared pypinyin's phrase dictionary and the shape table) and the marks' owners (the
+# folding of every mark), under names no table has
 _CUE_INDEX = "cue_index"
 _MARK_PINYIN = "mark_pinyin"
+_OWNERS = "mark_owners"
 
 
 def _dump_tables(state: dict[str, Any]) -> bytes:
