@@ -1217,6 +1217,8 @@ def _other_compound(text: str, form: str) -> bool:
     Range For and Range Rover), or one part of the mark kept whole and the rest replaced by unlike
     letters? Then it is another compound, not the mark imitated (PopStation keeps the p of Play;
     Chintendo is no compound: nin and tendo are not everyday words)."""
+    if text[:4] != form[:4] and text[-4:] != form[-4:]:
+        return False  # every part kept below is four letters or more of the mark's head or tail
     for k in range(4, len(form) - 2):
         for shared, rest, other in (
             (form[:k], form[k:], text[k:] if text.startswith(form[:k]) else ""),
