@@ -32,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from machine import describe  # noqa: E402  (bench/machine.py)
+
 PY = sys.executable
 STATIC_TARGET = 0.85  # markwatch's full static crawl against a bare Scrapy spider, responses/s
 BROWSER_TARGET = 5  # markwatch's browser crawl against a naive Playwright loop, detail pages/s
@@ -199,6 +201,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     only = set(args.only or ("static", "browser", "memory"))
+    print(f"machine: {describe()}")
     results = []
     if "static" in only:
         results.append(static_figure(args.size, args.rounds))

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
+from machine import describe  # noqa: E402  (bench/machine.py)
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from scoring import Brand, Listing, Seller  # noqa: E402
@@ -275,6 +276,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1, help="markwatch score --jobs")
     args = ap.parse_args()
     counts = [int(n) for n in args.listings.split(",")]
+    print(f"machine: {describe()}")
     rng = random.Random(42)
     brands = unique_marks(make_brands(args.brands + args.brands // 25, rng))[: args.brands]
     marks = [fold(m) for b in brands for m in b.marks]
