@@ -807,24 +807,10 @@ class MarkIndex:
     def _score_latin(self, mark: Mark, g: _Gram, seg: Segments, raw_fold: str) -> Match | None:
         text, s, e, nw = g.text, g.start, g.end, g.words
         form = mark.form
-        found = seg.folded[s:e]
-        if text != form and _model_number(text) and not _leet_of(text, form):
-            return None  # a model number (p10plus, xb271hu) is no word to compare a mark with
-        # very short marks (UGG, PS5, Wii): one cheap substitution at most, same length
-        if (
-            len(form) <= 3
-            and text != form
-            and skeleton(text) != skeleton(form)
-            and (len(text) != len(form) or latin.similarity(text, form) < 1.0 - 0.5 / len(form) - 1e-9)
-        ):
-            return None
-        sim = _latin_evidence(text, form)
-        if text != form and _letters(text) == _letters(form) and _displaced(text, form) <= 3:
-            sim = max(sim, 0.85)  # the mark's letters, two or three of them moved (nioka, cugci)
+        sim = _latin_likeness(text, form)
         if sim < 0.5:
             return None
-        if len(form) >= 5 and text[:3] == form[:3] and abs(len(text) - len(form)) <= 2 and sim < 0.62:
-            sim = 0.62  # brand stem kept, ending changed (Adivon, Adisco)
+        found = seg.folded[s:e]
         kind: MatchKind
         if sim >= 1.0:
             is_collapsed = any(seg.latin[i][1] == s for i in seg.latin_collapsed)
@@ -857,9 +843,11 @@ class MarkIndex:
                 start=s,
                 end=e,
             )
-        if (mark.derived and sim < 0.9) or sim < 0.55 or _other_compound(text, form):
+        if (mark.derived and sim < 0.9) or sim < 0.55:
             return None
-        why = _latin_why(text, form)
+        why = _lookalike_why(text, form)
+        if why is None:
+            return None
         if nw > 1:
             sim *= 0.95
         common = _english(found)
@@ -1210,7 +1198,6 @@ def _romanises_neighbour(g: _Gram, folded: str) -> bool:
     )
 
 
-@functools.lru_cache(maxsize=262144)
 def _other_compound(text: str, form: str) -> bool:
     """Is the mark two everyday words, and the word found the same with one of them replaced by another
     dictionary word that starts differently (ThinkCentre and ThinkBook, Galaxy Watch and Apple Watch,
@@ -1266,6 +1253,39 @@ def _displaced(text: str, form: str) -> int:
 
 
 @functools.lru_cache(maxsize=262144)
+def _latin_likeness(text: str, form: str) -> float:
+    """How much a Latin word looks like a Latin mark form (below 0.5: not at all), from the two
+    strings alone, so cached per pair (a word recurs across listings): the evidence of the weighted
+    distance, raised when the mark's letters are only moved or its stem is kept."""
+    if text != form and _model_number(text) and not _leet_of(text, form):
+        return 0.0  # a model number (p10plus, xb271hu) is no word to compare a mark with
+    # very short marks (UGG, PS5, Wii): one cheap substitution at most, same length
+    if (
+        len(form) <= 3
+        and text != form
+        and skeleton(text) != skeleton(form)
+        and (len(text) != len(form) or latin.similarity(text, form) < 1.0 - 0.5 / len(form) - 1e-9)
+    ):
+        return 0.0
+    sim = _latin_evidence(text, form)
+    if text != form and _letters(text) == _letters(form) and _displaced(text, form) <= 3:
+        sim = max(sim, 0.85)  # the mark's letters, two or three of them moved (nioka, cugci)
+    if sim < 0.5:
+        return sim
+    if len(form) >= 5 and text[:3] == form[:3] and abs(len(text) - len(form)) <= 2 and sim < 0.62:
+        sim = 0.62  # brand stem kept, ending changed (Adivon, Adisco)
+    return sim
+
+
+@functools.lru_cache(maxsize=262144)
+def _lookalike_why(text: str, form: str) -> str | None:
+    """What makes a Latin word (not the mark) a lookalike of the mark form, for the match's detail;
+    None when it is another compound instead (_other_compound). Cached per pair, like _latin_likeness."""
+    if _other_compound(text, form):
+        return None
+    return _latin_why(text, form)
+
+
 def _latin_evidence(text: str, form: str) -> float:
     """Similarity of a Latin word to a mark, with the evidence growing with the mark's length: the
     weighted edit distance is counted against an effective length L·(L/6)^0.75, so one substitution
