@@ -122,7 +122,7 @@ def _char_sim(a: str, b: str) -> tuple[float, str]:
             best, why = 0.72, "音近"
         elif not set(pa).isdisjoint(pb):
             best, why = 0.45, "音近"  # through a less common reading
-        # a shared rhyme alone (韵同, 0.2) is below the floor below: not looked up
+        # a shared rhyme alone would be too weak to pass the floor below: it is not looked for
     v = shape_sim(a, b)
     if v >= 0.72:
         s = 0.3 + (v - 0.72) * 2.2
@@ -1522,7 +1522,7 @@ def _close_shapes(c: str) -> tuple[str, ...]:
 def _kind_of(kinds: list[str]) -> MatchKind:
     if not kinds:
         return "exact"
-    if all(k in ("音同", "音近", "韵同", "拼音") for k in kinds):
+    if all(k in ("音同", "音近", "拼音") for k in kinds):
         return "sound"
     if all(k == "形近" for k in kinds):
         return "shape"

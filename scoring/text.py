@@ -252,41 +252,6 @@ def _only_separators(s: str) -> bool:
 # ---------------------------------------------------------------- pinyin
 
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
-_INITIALS = (
-    "zh",
-    "ch",
-    "sh",
-    "b",
-    "p",
-    "m",
-    "f",
-    "d",
-    "t",
-    "n",
-    "l",
-    "g",
-    "k",
-    "h",
-    "j",
-    "q",
-    "x",
-    "r",
-    "z",
-    "c",
-    "s",
-    "y",
-    "w",
-)
-
-
-def final(syllable: str) -> str:
-    """The final (rhyme) of a syllable: 'fei' → 'ei'; same final and tone-less is a weak rhyme match."""
-    for i in _INITIALS:
-        if syllable.startswith(i) and len(syllable) > len(i):
-            return syllable[len(i) :]
-    return syllable
-
-
 _FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"), ("ong", "on"))
 
 
@@ -352,11 +317,6 @@ def fuzzy(syllable: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def fuzzy_keys(c: str) -> frozenset[str]:
     return frozenset(fuzzy(p) for p in pinyins(c))
-
-
-@functools.lru_cache(maxsize=65536)
-def finals(c: str) -> frozenset[str]:
-    return frozenset(final(p) for p in pinyins(c))
 
 
 @functools.lru_cache(maxsize=1)
