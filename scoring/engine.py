@@ -347,7 +347,8 @@ def _on_registered_mark(m: Match, marks_named: list[tuple[int, int, int]], text:
     return False
 
 
-Evidence = list[BrandEvidence]  # what the matcher found of each brand in one listing
+# what the matcher found of each brand in one listing (brands of other goods left out)
+Evidence = list[BrandEvidence]
 
 
 def evidence_of(listing: Listing, registry: Registry) -> Evidence:
@@ -376,6 +377,8 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
         if m.kind == "exact":
             if ev.exact is None or (m.aligned and not m.embedded):
                 ev.exact = m
+        elif ev.relevance == signals.UNRELATED:
+            continue  # no lookalike outside the brand's goods (_lookalike_value): none is kept
         elif ev.fuzzy is None or _lookalike_value(m, ev.relevance) > _lookalike_value(ev.fuzzy, ev.relevance):
             ev.fuzzy = m
     # a token that is another registered brand's own mark is that brand (索爱 is not a 索尼 lookalike
@@ -384,6 +387,10 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
     out = []
     for bi, ev in by_brand.items():
         rel = ev.relevance
+        if rel == signals.UNRELATED:
+            # its genuine mark counts only in its own goods, a lookalike of it nowhere else: a brand
+            # of other goods can neither flag the listing nor learn its price, and is left out
+            continue
         ex = ev.exact
         f = ev.fuzzy
         if f is not None and f.kind != "evasion" and genuine.get((f.start, f.end), bi) != bi:

@@ -189,7 +189,8 @@ def segment(raw: str) -> Segments:
     gap = False
     n = len(folded)
     for i, c in enumerate(folded):
-        if is_han(c):
+        # is_han, the common block compared in place (a call per character costs a quarter of the loop)
+        if "\u4e00" <= c <= "\u9fff" or (c >= "\u3400" and is_han(c)):
             chars.append(c)
             gaps.append(gap)
             pos.append(i)
