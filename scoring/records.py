@@ -37,7 +37,7 @@ def parse_line(line: bytes | str) -> Listing:
     if not line:
         raise ValueError("empty line")
     try:
-        data = json.loads(line, parse_int=_bounded_int)
+        data = _DECODER.decode(line)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not JSON: {exc.msg} at column {exc.colno}") from None
     except RecursionError:
@@ -55,6 +55,10 @@ def _bounded_int(digits: str) -> int | float:
     if len(digits) > 40:
         return -math.inf if digits.startswith("-") else math.inf
     return int(digits)
+
+
+# json.loads with parse_int makes a new decoder for every line: one does for all
+_DECODER = json.JSONDecoder(parse_int=_bounded_int)
 
 
 def _deep_field(text: str) -> str | None:
