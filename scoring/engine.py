@@ -327,10 +327,13 @@ def _relevance_reader(registry: Registry, listing: Listing) -> Callable[[Brand],
     return relevance
 
 
+# any of the compatibility words, searched for at once
+_COMPAT_WORDS = re.compile("|".join(map(re.escape, _COMPAT)))
+
+
 def _compat(folded: str, m: Match) -> bool:
     """A compatibility statement (适用于 iPhone, for Nike) that does not lead the title."""
-    before = folded[max(0, m.start - 8) : m.start]
-    return m.start > 0 and any(c in before for c in _COMPAT)
+    return m.start > 0 and _COMPAT_WORDS.search(folded, max(0, m.start - 8), m.start) is not None
 
 
 def _on_registered_mark(m: Match, marks_named: list[tuple[int, int, int]], text: str) -> bool:
@@ -364,33 +367,43 @@ def _evidence(listing: Listing, registry: Registry, folded: str) -> list[BrandEv
     if not matches:
         return []
     marks_named = [(m.start, m.end, m.mark.brand) for m in matches if m.kind == "exact" and not m.embedded]
-    by_brand: dict[int, BrandEvidence] = {}
+    brands = registry.index.brands
     relevance = _relevance_reader(registry, listing)
+    relevances: dict[int, float] = {}  # of each brand found, in the order found
+    exact: dict[int, Match] = {}  # each brand's genuine mark named
+    # the brands of the listing's goods: the genuine mark of a brand of other goods counts only for
+    # the check below (a lookalike that is another brand's own mark), a lookalike of it nowhere, so
+    # it can neither flag the listing nor learn its price and is left out
+    by_brand: dict[int, BrandEvidence] = {}
     for m in matches:
-        if m.kind not in ("exact", "evasion") and _on_registered_mark(m, marks_named, seg.folded):
+        kind = m.kind
+        if (
+            kind != "exact"
+            and kind != "evasion"
+            and marks_named
+            and _on_registered_mark(m, marks_named, seg.folded)
+        ):
             continue
         bi = m.mark.brand
-        ev = by_brand.get(bi)
-        if ev is None:
-            brand = registry.index.brands[bi]
-            ev = by_brand[bi] = BrandEvidence(brand, relevance(brand))
-        if m.kind == "exact":
-            if ev.exact is None or (m.aligned and not m.embedded):
-                ev.exact = m
-        elif ev.relevance == signals.UNRELATED:
-            continue  # no lookalike outside the brand's goods (_lookalike_value): none is kept
-        elif ev.fuzzy is None or _lookalike_value(m, ev.relevance) > _lookalike_value(ev.fuzzy, ev.relevance):
-            ev.fuzzy = m
+        rel = relevances.get(bi)
+        if rel is None:
+            rel = relevances[bi] = relevance(brands[bi])
+            if rel != signals.UNRELATED:
+                by_brand[bi] = BrandEvidence(brands[bi], rel)
+        if kind == "exact":
+            if bi not in exact or (m.aligned and not m.embedded):
+                exact[bi] = m
+        elif rel != signals.UNRELATED:  # no lookalike outside the brand's goods (_lookalike_value)
+            ev = by_brand[bi]
+            if ev.fuzzy is None or _lookalike_value(m, rel) > _lookalike_value(ev.fuzzy, rel):
+                ev.fuzzy = m
     # a token that is another registered brand's own mark is that brand (索爱 is not a 索尼 lookalike
     # when both are registered)
-    genuine = {(ev.exact.start, ev.exact.end): bi for bi, ev in by_brand.items() if ev.exact is not None}
+    genuine = {(exact[bi].start, exact[bi].end): bi for bi in relevances if bi in exact}
     out = []
     for bi, ev in by_brand.items():
         rel = ev.relevance
-        if rel == signals.UNRELATED:
-            # its genuine mark counts only in its own goods, a lookalike of it nowhere else: a brand
-            # of other goods can neither flag the listing nor learn its price, and is left out
-            continue
+        ev.exact = exact.get(bi)
         ex = ev.exact
         f = ev.fuzzy
         if f is not None and f.kind != "evasion" and genuine.get((f.start, f.end), bi) != bi:
