@@ -91,9 +91,12 @@ def _confusable() -> dict[str, str]:
 
 
 _SKEL_CHARS = {"i": "l", "j": "l"}  # TR39 folds I/l/1; i and l are the classic swap (NOKLA)
+_SKEL_TABLE = str.maketrans(_SKEL_CHARS)
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text  # nothing to decompose
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
@@ -110,6 +113,8 @@ def latin_fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _latin_fold_word(text: str) -> str:
+    if text.isascii() and text.isalnum():
+        return text  # letters and digits only, kept as they are (most words)
     text = strip_accents(text)
     letters = confusable_letters()
     out = []
@@ -143,10 +148,15 @@ def _latin_like(text: str, i: int, letters: dict[str, str]) -> bool:
 def skeleton(word: str) -> str:
     """A confusable skeleton of a Latin word: 0→o, 1/i/l→l, rn→m, vv→w, accents and look-alike
     letters of other scripts folded. Two words with the same skeleton look the same."""
-    table = _confusable()
-    w = "".join(table.get(c, c) for c in strip_accents(word.casefold()))
+    w = strip_accents(word.casefold()).translate(_confusable_table())
     w = w.replace("rn", "m").replace("vv", "w").replace("cl", "d")
-    return "".join(_SKEL_CHARS.get(c, c) for c in w)
+    return w.translate(_SKEL_TABLE)
+
+
+@functools.lru_cache(maxsize=1)
+def _confusable_table() -> dict[int, str]:
+    """_confusable() for str.translate (its keys are single characters)."""
+    return {ord(c): letter for c, letter in _confusable().items()}
 
 
 # ---------------------------------------------------------------- segmentation
