@@ -190,6 +190,8 @@ class Segments:
 
 
 _LATIN_RUN = re.compile(r"[a-z0-9]+")
+# a Latin word of one letter or digit, with which every run of spaced-out letters starts
+_LONE_LATIN = re.compile(r"(?<![a-z0-9])[a-z0-9](?![a-z0-9])")
 
 
 def segment(raw: str) -> Segments:
@@ -226,6 +228,8 @@ def segment(raw: str) -> Segments:
         else:
             gap = True
     words = [(m.group(), m.start(), m.end()) for m in _LATIN_RUN.finditer(folded)]
+    if _LONE_LATIN.search(folded) is None:
+        return Segments(folded, HanRun("".join(chars), gaps, pos), words, set())  # nothing to join
     # join runs of single letters separated only by separators: k i t k a t, c.o.c.a, n-i-k-e
     out: list[tuple[str, int, int]] = []
     collapsed: set[int] = set()
