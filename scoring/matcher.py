@@ -1290,21 +1290,41 @@ def _other_compound(text: str, form: str) -> bool:
     Chintendo is no compound: nin and tendo are not everyday words)."""
     if text[:4] != form[:4] and text[-4:] != form[-4:]:
         return False  # every part kept below is four letters or more of the mark's head or tail
-    for k in range(4, len(form) - 2):
-        for shared, rest, other in (
-            (form[:k], form[k:], text[k:] if text.startswith(form[:k]) else ""),
-            (form[-k:], form[:-k], text[: len(text) - k] if text.endswith(form[-k:]) else ""),
-        ):
-            if len(other) < 2 or other[0] == rest[0]:
-                continue
-            if len(other) >= 3 and is_english_word(shared) and is_english_word(rest) and is_known_word(other):
-                return True
-            if 3 * k >= len(form) and len(rest) >= 3 and latin.similarity(other, rest) < 0.5:
-                # one half of the mark kept whole, the other replaced by letters unlike it, starting
-                # differently: another compound that shares a word part (Cosmeceuticals and
-                # SkinCeuticals, Magformers and Transformers, Proster Digital and Western Digital)
+    n = len(form)
+    # the mark's head kept: the word and the mark part where they first differ (a shorter head kept
+    # would leave the same next letter on both sides, which is no replacement)
+    k = _common_head(text, form)
+    if 4 <= k <= n - 3 and _replaced_part(form[:k], form[k:], text[k:], n):
+        return True
+    # the mark's tail kept: what replaces the rest must start differently from it
+    if text[0] != form[0]:
+        for k in range(4, min(_common_head(text[::-1], form[::-1]), n - 3) + 1):
+            if _replaced_part(form[-k:], form[:-k], text[: len(text) - k], n):
                 return True
     return False
+
+
+def _common_head(a: str, b: str) -> int:
+    """How many letters a and b share at their start."""
+    k = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        k += 1
+    return k
+
+
+def _replaced_part(shared: str, rest: str, other: str, n: int) -> bool:
+    """Is other, in place of the rest of a mark of n letters that keeps shared whole, another word
+    rather than the rest imitated (_other_compound)?"""
+    if len(other) < 2:
+        return False
+    if len(other) >= 3 and is_english_word(shared) and is_english_word(rest) and is_known_word(other):
+        return True
+    # one half of the mark kept whole, the other replaced by letters unlike it, starting
+    # differently: another compound that shares a word part (Cosmeceuticals and
+    # SkinCeuticals, Magformers and Transformers, Proster Digital and Western Digital)
+    return 3 * len(shared) >= n and len(rest) >= 3 and latin.similarity(other, rest) < 0.5
 
 
 def _inside_known(h: str, s: int, e: int, gaps: list[bool]) -> bool:
