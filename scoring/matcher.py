@@ -1277,8 +1277,15 @@ def _romanises_neighbour(g: _Gram, folded: str) -> bool:
     while b < len(folded) and b - g.end < 2 and folded[b] in " )]）】":
         b += 1
     before, after = _han_run(folded, a, -1), _han_run(folded, b, 1)
-    return any(_spells(g.text, before[-k:]) for k in range(2, len(before) + 1)) or any(
-        _spells(g.text, after[:k]) for k in range(2, len(after) + 1)
+    return (len(before) >= 2 or len(after) >= 2) and _spells_beside(g.text, before, after)
+
+
+@functools.lru_cache(maxsize=65536)
+def _spells_beside(word: str, before: str, after: str) -> bool:
+    """Is word the pinyin of two or more Han characters ending ``before`` or starting ``after``
+    (_romanises_neighbour; cached: a word recurs beside the same name)?"""
+    return any(_spells(word, before[-k:]) for k in range(2, len(before) + 1)) or any(
+        _spells(word, after[:k]) for k in range(2, len(after) + 1)
     )
 
 
@@ -1692,12 +1699,16 @@ def _spells(word: str, chars: str) -> bool:
 
 def _han_run(text: str, i: int, step: int, limit: int = 4) -> str:
     """The Han characters directly before (step -1) or after (step 1) position i, up to limit."""
-    out: list[str] = []
-    j = i - 1 if step < 0 else i
-    while 0 <= j < len(text) and is_han(text[j]) and len(out) < limit:
-        out.append(text[j])
-        j += step
-    return "".join(reversed(out) if step < 0 else out)
+    if step < 0:
+        got = _HAN_TAIL.search(text, max(0, i - limit), max(0, i))
+    else:
+        got = _HAN_HEAD.match(text, i, i + limit)
+    return got.group() if got else ""
+
+
+_HAN_RUN = "[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002a6df]+"  # text.is_han
+_HAN_HEAD = re.compile(_HAN_RUN)
+_HAN_TAIL = re.compile(_HAN_RUN + r"\Z")
 
 
 def _pseudo_chars(seg: Segments) -> dict[int, str]:
