@@ -22,8 +22,8 @@ test: install replay-assets
 
 install: $(VENV)/.installed system-deps
 
-# setup.py compiles scoring/latin.py: a change to it is built again
-$(VENV)/.installed: pyproject.toml setup.py scoring/latin.py
+# setup.py compiles scoring/matcher.py and scoring/latin.py: a change to them is built again
+$(VENV)/.installed: pyproject.toml setup.py scoring/matcher.py scoring/latin.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'

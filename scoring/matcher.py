@@ -14,7 +14,7 @@ import functools
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -59,6 +59,10 @@ class Mark:
     script: str  # "han" or "latin"
     derived: bool = False  # a Latin form computed from a Han mark (its pinyin)
     words: int = 1  # number of Latin words in the registered form
+
+    def __reduce__(self) -> tuple[type[Mark], tuple[int, str, str, str, bool, int]]:
+        # pickle sets a dataclass's fields one by one, which a frozen class compiled by mypyc refuses
+        return Mark, (self.brand, self.text, self.form, self.script, self.derived, self.words)
 
 
 MatchKind = Literal[
@@ -156,10 +160,49 @@ class _CharHits(NamedTuple):
 
 
 class MarkIndex:
-    """Candidate index over every mark of every brand (built once per registry)."""
+    """Candidate index over every mark of every brand: built once per registry, or restored from the
+    ``tables()`` of one built before (scoring.registry keeps them on disk)."""
 
-    def __init__(self, brands: Sequence[Brand]) -> None:
+    # what a built index is made of; the rest are caches, filled while matching
+    TABLES = (
+        "marks",
+        "han_char",
+        "han_py2",
+        "latin_exact",
+        "latin_keys",
+        "initials",
+        "close_marks",
+        "mark_len",
+        "han_forms",
+        "_latin_lengths",
+        "_max_latin",
+        "_gram_sizes",
+        "_syllable_words",
+    )
+
+    def __init__(self, brands: Sequence[Brand], tables: Mapping[str, Any] | None = None) -> None:
         self.brands = tuple(brands)
+        self._close_cache: dict[str, tuple[str, ...]] = {}
+        self._latin_cache: dict[str, tuple[_PairPlan, ...]] = {}  # a Latin word -> _word_plans
+        self._char_tables: dict[str, _CharHits] = {}
+        self._han_cache: dict[str, list[Match]] = {}
+        if tables is None:
+            self._build()
+        else:
+            for name in self.TABLES:
+                setattr(self, name, tables[name])
+        # registration order (a brand's name, then its aliases) breaks ties between equally good matches,
+        # so the mark a score names never depends on the order matches happened to be found in
+        self._order = {id(m): i for i, m in enumerate(self.marks)}
+
+    def tables(self) -> dict[str, Any]:
+        """What ``MarkIndex(brands, tables)`` restores the index from (without its caches)."""
+        return {name: getattr(self, name) for name in self.TABLES}
+
+    def __reduce__(self) -> tuple[type[MarkIndex], tuple[tuple[Brand, ...], dict[str, Any]]]:
+        return MarkIndex, (self.brands, self.tables())
+
+    def _build(self) -> None:
         self.marks: list[Mark] = []
         self.han_char: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.han_py2: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
@@ -170,11 +213,7 @@ class MarkIndex:
             for text in brand.marks:
                 self._add(bi, text, latin_sets)
         self.han_char = dict(self.han_char)
-        self._close_cache: dict[str, tuple[str, ...]] = {}
         self.close_marks: dict[str, tuple[str, ...]] | None = None  # see with_close_marks
-        self._latin_cache: dict[str, tuple[_PairPlan, ...]] = {}  # a Latin word -> _word_plans
-        self._char_tables: dict[str, _CharHits] = {}
-        self._han_cache: dict[str, list[Match]] = {}
         self._latin_lengths = sorted({len(f) for f in self.latin_exact})
         self._max_latin = max(self._latin_lengths, default=0)
         # a mark of k words is looked for in runs of up to k + 1 title words (play station)
@@ -184,26 +223,9 @@ class MarkIndex:
         self._syllable_words = max((len(m.form) for m in self.marks if m.script == "han"), default=0)
         self.mark_len = [len(m.form) for m in self.marks]
         self.han_forms = frozenset(m.form for m in self.marks if m.script == "han")
-        # registration order (a brand's name, then its aliases) breaks ties between equally good matches,
-        # so the mark a score names never depends on the order matches happened to be found in
-        self._order = {id(m): i for i, m in enumerate(self.marks)}
         self.han_py2 = dict(self.han_py2)
         # tuples, not sets: a compiled index (scoring.registry) loads several times faster
         self.latin_keys = {k: tuple(sorted(v)) for k, v in latin_sets.items()}
-
-    # a built index is kept on disk (scoring.registry.Registry.compiled): its tables, not its caches
-    _CACHES = ("_close_cache", "_latin_cache", "_char_tables", "_han_cache")
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = {k: v for k, v in self.__dict__.items() if k not in self._CACHES}
-        del state["_order"]  # keyed by object ids, which a copy does not keep
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        for name in self._CACHES:
-            setattr(self, name, {})
-        self._order = {id(m): i for i, m in enumerate(self.marks)}
 
     def _add(self, bi: int, text: str, latin_sets: dict[str, set[int]]) -> None:
         f = latin_fold(fold(text))

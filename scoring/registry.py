@@ -140,8 +140,7 @@ class Registry:
         """The index (built now if it was not) as bytes for ``use_compiled``: a header naming the scorer
         version and this registry's digest, then the index's tables (without the brands)."""
         with collector_paused():
-            state = self.index.with_close_marks().__getstate__()
-            state.pop("brands")
+            state = self.index.with_close_marks().tables()
             state[_CUE_INDEX] = self.cue_index
             state[_OWNERS] = self._owner_table()
             state[_MARK_PINYIN] = {
@@ -173,9 +172,7 @@ class Registry:
         self._cue_index = state.pop(_CUE_INDEX)
         self._owners = state.pop(_OWNERS)
         self._pinyin = state.pop(_MARK_PINYIN)
-        index = MarkIndex.__new__(MarkIndex)
-        index.__setstate__({**state, "brands": self.brands})
-        self._index = index
+        self._index = MarkIndex(self.brands, state)
         return True
 
     @classmethod

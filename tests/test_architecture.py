@@ -145,3 +145,14 @@ def test_route_modules_import_services_not_other_routers():
         if name.startswith("review.routes."):
             routers = {m for m in module_imports(name, path, modules) if m.startswith("review.routes")}
             assert not routers, f"{path.relative_to(ROOT)} imports the routers {sorted(routers)}"
+
+
+def test_every_compiled_module_is_built_from_its_current_source():
+    # setup.py compiles scoring/matcher.py and scoring/latin.py with mypyc, and Python imports a compiled
+    # module in place of its source: one built before the source last changed would be what runs
+    stale = []
+    for compiled in (ROOT / "scoring").glob("*.so"):
+        source = compiled.with_name(compiled.name.split(".")[0] + ".py")
+        if source.exists() and compiled.stat().st_mtime < source.stat().st_mtime:
+            stale.append(source.name)
+    assert not stale, f"changed after they were compiled (run make install): {stale}"

@@ -389,7 +389,6 @@ def test_a_registered_accented_spelling_is_the_genuine_mark_not_an_evasion_of_th
     assert evasion.violation == "lookalike_mark"
 
 
-
 def test_the_mark_a_score_names_does_not_depend_on_the_interpreters_hash_seed(tmp_path):
     # 范思哲 registers Versace and VERSACE, which fold alike; with hundreds of other marks around, the
     # order matches were found in followed Python's string hashing, and so did the spelling named

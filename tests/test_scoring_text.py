@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -133,11 +131,3 @@ def _textbook_distance(s: str, t: str) -> float:
 def test_the_fast_distance_equals_the_textbook_recurrence(word: str, mark: str):
     # small alphabets force swaps, repeated letters and look-alike letters
     assert latin.distance(word, mark) == pytest.approx(_textbook_distance(word, mark), abs=1e-9)
-
-
-def test_a_compiled_distance_is_built_from_the_current_source():
-    # setup.py compiles scoring/latin.py with mypyc and the compiled module is imported in its place: one
-    # built before the source last changed would be what runs (make install builds it again)
-    module = Path(latin.__file__)
-    if module.suffix == ".so":
-        assert module.stat().st_mtime >= module.with_name("latin.py").stat().st_mtime, "run make install"
