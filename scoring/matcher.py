@@ -183,7 +183,7 @@ class MarkIndex:
     def __init__(self, brands: Sequence[Brand], tables: Mapping[str, Any] | None = None) -> None:
         self.brands = tuple(brands)
         self._close_cache: dict[str, tuple[str, ...]] = {}
-        self._latin_cache: dict[str, tuple[int, ...]] = {}
+        self._latin_cache: dict[str, tuple[_PairPlan, ...]] = {}  # a Latin word -> _word_plans
         self._char_tables: dict[str, _CharHits] = {}
         self._han_cache: dict[str, list[Match]] = {}
         if tables is None:
@@ -720,22 +720,24 @@ class MarkIndex:
         return grams
 
     def _gram_matches(self, grams: list[_Gram], seg: Segments, raw_fold: str, cased: str) -> list[Match]:
-        """Each gram against the marks its index keys find, scored by weighted edit distance."""
-        out = []
-        seen: set[tuple[int, str]] = set()
+        """Each gram against the marks its index keys find, scored by weighted edit distance. What a
+        word's comparisons give apart from the title (_word_plans) is worked out once per word; here
+        only what depends on the title is looked at. A word met again in the same title is skipped:
+        its marks were all compared at its first place."""
+        out: list[Match] = []
+        seen: set[str] = set()
         for g in grams:
-            if len(g.text) < 2 or g.text.isdigit() or (g.words == 1 and _romanises_neighbour(g, seg.folded)):
+            text = g.text
+            if text in seen or len(text) < 2 or text.isdigit():
                 continue
-            for mid in self._latin_candidates(g.text):
-                if (mid, g.text) in seen:
-                    continue
-                seen.add((mid, g.text))
-                mark = self.marks[mid]
-                m = (
-                    _with_suffix(mark, g, seg, cased)
-                    or _with_prefix(mark, g, seg, cased)
-                    or self._score_latin(mark, g, seg, raw_fold)
-                )
+            if g.words == 1 and _romanises_neighbour(g, seg.folded):
+                continue
+            seen.add(text)
+            looks = _GramLooks(g, seg)
+            for plan in self._word_plans(text):
+                m = _affix_match(plan, g, seg, cased) if g.words == 1 else None
+                if m is None:
+                    m = _plan_match(plan, looks, seg, raw_fold)
                 if m is not None:
                     out.append(m)
         return out
@@ -800,11 +802,21 @@ class MarkIndex:
                     )
         return out
 
-    def _latin_candidates(self, text: str) -> tuple[int, ...]:
-        """Marks a Latin word may imitate: index keys, then a cheap C-level bound (cached per word)."""
+    def _word_plans(self, text: str) -> tuple[_PairPlan, ...]:
+        """The comparisons of a Latin word with the marks it may imitate, as far as they depend on the
+        word and the mark alone (cached per word: most words recur across listings)."""
         got = self._latin_cache.get(text)
         if got is not None:
             return got
+        marks = self.marks
+        got = tuple(_pair_plan(marks[mid], text) for mid in self._latin_candidates(text))
+        if len(self._latin_cache) > 100_000:
+            self._latin_cache.clear()
+        self._latin_cache[text] = got
+        return got
+
+    def _latin_candidates(self, text: str) -> list[int]:
+        """Marks a Latin word may imitate: index keys, then a cheap C-level bound."""
         cands: set[int] = set(self.latin_exact.get(text, ()))
         if len(text) >= 3:
             cands.update(*filter(None, map(self.latin_keys.get, latin_keys(text))))
@@ -820,71 +832,138 @@ class MarkIndex:
             sk, vk, so = _word_keys(form)
             if sk == keys[0] or vk == keys[1] or so == keys[2]:
                 keep.append(mid)
-        got = tuple(keep)
-        if len(self._latin_cache) > 200_000:
-            self._latin_cache.clear()
-        self._latin_cache[text] = got
-        return got
+        return keep
 
-    def _score_latin(self, mark: Mark, g: _Gram, seg: Segments, raw_fold: str) -> Match | None:
-        text, s, e, nw = g.text, g.start, g.end, g.words
-        form = mark.form
-        sim = _latin_likeness(text, form)
-        if sim < 0.5:
-            return None
-        found = seg.folded[s:e]
-        kind: MatchKind
-        if sim >= 1.0:
-            is_collapsed = any(seg.latin[i][1] == s for i in seg.latin_collapsed)
-            raw_mark = fold(mark.text)
-            raw = raw_mark in raw_fold
-            if is_collapsed:
-                kind, detail = "evasion", f"{found} ≈ {mark.text} (插入分隔符规避)"
-            elif raw or (nw == mark.words and nw > 1 and not raw_fold.isascii() and False):
-                kind, detail = "exact", f"标题含商标“{mark.text}”"
-            elif nw > mark.words:
-                # the mark written as several words (play station, pop station)
-                kind, detail, sim = "latin", f"{found} ≈ {mark.text} (拆成多个词)", 0.9
-            elif found in raw_fold and _boundaries(found) <= _boundaries(latin_fold(fold(mark.text))):
-                kind, detail = "exact", f"标题含商标“{mark.text}”"
-                raw = True
-            else:
-                kind, detail = "evasion", f"{found} ≈ {mark.text} (字符变形规避)"
-            if mark.derived and kind == "exact":
-                kind, detail = "latin", f"{found} = {mark.text}的拼音"
-                sim = 0.92
-            common = _english(found)
-            return Match(
-                mark=mark,
-                sim=sim,
-                kind=kind,
-                found=found,
-                detail=detail,
-                common_word=common,
-                raw=raw and kind == "exact",
-                start=s,
-                end=e,
-            )
-        if (mark.derived and sim < 0.9) or sim < 0.55:
-            return None
+
+class _Affix(NamedTuple):
+    """A registered mark with a model suffix or a line prefix (_model_suffix, _line_prefix): where in
+    the word a change of letter case must fall for it to count (-1: it counts without one)."""
+
+    case_at: int
+    detail: str
+
+
+class _PairPlan(NamedTuple):
+    """A Latin word against one candidate mark, from the two alone (MarkIndex._word_plans)."""
+
+    mark: Mark
+    suffix: _Affix | None  # the mark with a model suffix, for a gram of one word (_with_suffix)
+    prefix: _Affix | None  # the mark after a line prefix, likewise (_line_prefix)
+    sim: float  # _latin_likeness: below 0.5 no match, 1.0 the mark itself
+    tail: str | None  # a lookalike's detail after the text found; None: no lookalike
+    known: bool  # a lookalike of one word is tagged "known" (_known_tags)
+
+
+def _pair_plan(mark: Mark, text: str) -> _PairPlan:
+    form = mark.form
+    sim = _latin_likeness(text, form)
+    tail = None
+    if 0.55 <= sim < 1.0 and not (mark.derived and sim < 0.9):
         why = _lookalike_why(text, form)
-        if why is None:
-            return None
-        if nw > 1:
-            sim *= 0.95
-        common = _english(found)
-        detail = f"{found} ≈ {mark.text} ({why})"
-        return Match(
-            mark=mark,
-            sim=sim,
-            kind="latin",
-            found=found,
-            detail=detail,
-            common_word=common,
-            start=s,
-            end=e,
-            tags=_known_tags(found, text, form, nw),
-        )
+        if why is not None:
+            tail = f" ≈ {mark.text} ({why})"
+    known = tail is not None and bool(_known_tags(text, text, form, 1))
+    return _PairPlan(mark, _model_suffix(mark, text), _line_prefix(mark, text), sim, tail, known)
+
+
+class _GramLooks:
+    """What every mark compared with one gram reads of it: the text found, and whether it is ordinary
+    English or a run of known words (worked out when a first lookalike needs it)."""
+
+    def __init__(self, g: _Gram, seg: Segments) -> None:
+        self.g = g
+        self.found = seg.folded[g.start : g.end]
+        self._common: bool | None = None
+        self._known_parts: bool | None = None
+
+    @property
+    def common(self) -> bool:
+        if self._common is None:
+            self._common = _english(self.found)
+        return self._common
+
+    @property
+    def known_parts(self) -> bool:
+        if self._known_parts is None:
+            self._known_parts = bool(_known_tags(self.found, self.g.text, "", self.g.words))
+        return self._known_parts
+
+
+def _affix_match(plan: _PairPlan, g: _Gram, seg: Segments, cased: str) -> Match | None:
+    """The mark with a model suffix, else after a line prefix (_model_suffix, _line_prefix), for a gram
+    of one word."""
+    for affix in (plan.suffix, plan.prefix):
+        if affix is not None and (affix.case_at < 0 or _case_boundary(cased, g.start + affix.case_at)):
+            return _mark_with_affix(plan.mark, g, seg, affix.detail)
+    return None
+
+
+def _plan_match(plan: _PairPlan, looks: _GramLooks, seg: Segments, raw_fold: str) -> Match | None:
+    """The mark itself (exact, or disguised), or a lookalike of it, where the gram stands."""
+    sim = plan.sim
+    if sim < 0.5:
+        return None
+    if sim >= 1.0:
+        return _latin_itself(plan.mark, looks, seg, raw_fold)
+    if plan.tail is None:
+        return None
+    g = looks.g
+    nw = g.words
+    if nw > 1:
+        sim *= 0.95
+        tags = {"known_parts"} if looks.known_parts else set()
+    else:
+        tags = {"known"} if plan.known else set()
+    found = looks.found
+    return Match(
+        mark=plan.mark,
+        sim=sim,
+        kind="latin",
+        found=found,
+        detail=found + plan.tail,
+        common_word=looks.common,
+        start=g.start,
+        end=g.end,
+        tags=tags,
+    )
+
+
+def _latin_itself(mark: Mark, looks: _GramLooks, seg: Segments, raw_fold: str) -> Match:
+    """A gram whose letters are the mark's form: the mark as written, spaced out, split into words,
+    written with changed characters, or (for a Han mark) its pinyin."""
+    g, found = looks.g, looks.found
+    s, e, nw = g.start, g.end, g.words
+    sim = 1.0
+    kind: MatchKind
+    is_collapsed = any(seg.latin[i][1] == s for i in seg.latin_collapsed)
+    raw_mark = fold(mark.text)
+    raw = raw_mark in raw_fold
+    if is_collapsed:
+        kind, detail = "evasion", f"{found} ≈ {mark.text} (插入分隔符规避)"
+    elif raw or (nw == mark.words and nw > 1 and not raw_fold.isascii() and False):
+        kind, detail = "exact", f"标题含商标“{mark.text}”"
+    elif nw > mark.words:
+        # the mark written as several words (play station, pop station)
+        kind, detail, sim = "latin", f"{found} ≈ {mark.text} (拆成多个词)", 0.9
+    elif found in raw_fold and _boundaries(found) <= _boundaries(latin_fold(fold(mark.text))):
+        kind, detail = "exact", f"标题含商标“{mark.text}”"
+        raw = True
+    else:
+        kind, detail = "evasion", f"{found} ≈ {mark.text} (字符变形规避)"
+    if mark.derived and kind == "exact":
+        kind, detail = "latin", f"{found} = {mark.text}的拼音"
+        sim = 0.92
+    return Match(
+        mark=mark,
+        sim=sim,
+        kind=kind,
+        found=found,
+        detail=detail,
+        common_word=looks.common,
+        raw=raw and kind == "exact",
+        start=s,
+        end=e,
+    )
 
 
 @dataclass
@@ -1144,37 +1223,42 @@ LINE_WORDS = frozenset(
 
 
 def _with_suffix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | None:
+    """A registered Latin mark followed by a model or line suffix is that mark (_model_suffix)."""
+    affix = _model_suffix(mark, g.text) if g.words == 1 else None
+    if affix is None or (affix.case_at >= 0 and not _case_boundary(cased, g.start + affix.case_at)):
+        return None
+    return _mark_with_affix(mark, g, seg, affix.detail)
+
+
+def _model_suffix(mark: Mark, text: str) -> _Affix | None:
     """A registered Latin mark followed by a model or line suffix is that mark (Nokia7, iPhoneX,
     OPPOReno, iPhone14pro, macbookpro): the suffix holds a digit, starts with a change of letter case,
     is one or two letters that do not repeat the mark's last letter (adidass is a repetition), or is a
     product-line word (pro, max, mini, pocket)."""
-    text, form = g.text, mark.form
-    if mark.derived or g.words != 1 or len(form) < 3 or text == form or not text.startswith(form):
+    form = mark.form
+    if mark.derived or len(form) < 3 or text == form or not text.startswith(form):
         return None
     suffix = text[len(form) :]
     if len(suffix) <= 2 and suffix.isalpha() and (is_english_word(text) or is_known_word(text)):
         return None  # a word of its own (green is not Gree + n)
-    k = g.start + len(form)
-    if not (
+    without_case = bool(
         _DIGITS.search(suffix)
-        or (cased and _case_boundary(cased, k))
         or (len(suffix) <= 2 and suffix.isalpha() and set(suffix) != {form[-1]})
         or suffix in LINE_WORDS
-    ):
-        return None
-    return _mark_with_affix(mark, g, seg, f"标题含商标“{mark.text}”（后接型号“{suffix}”）")
+    )
+    return _Affix(-1 if without_case else len(form), f"标题含商标“{mark.text}”（后接型号“{suffix}”）")
 
 
-def _with_prefix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | None:
+def _line_prefix(mark: Mark, text: str) -> _Affix | None:
     """A registered Latin mark after a one- or two-letter line prefix set off by its letter case is
     that mark (iFFALCON, eSUNO): the prefix is lower case and the mark starts upper case."""
-    text, form = g.text, mark.form
-    if mark.derived or g.words != 1 or len(form) < 4 or not cased or not text.endswith(form):
+    form = mark.form
+    if mark.derived or len(form) < 4 or not text.endswith(form):
         return None
     prefix = text[: len(text) - len(form)]
-    if not 1 <= len(prefix) <= 2 or not prefix.isalpha() or not _case_boundary(cased, g.start + len(prefix)):
+    if not 1 <= len(prefix) <= 2 or not prefix.isalpha():
         return None
-    return _mark_with_affix(mark, g, seg, f"标题含商标“{mark.text}”（前接“{prefix}”）")
+    return _Affix(len(prefix), f"标题含商标“{mark.text}”（前接“{prefix}”）")
 
 
 def _mark_with_affix(mark: Mark, g: _Gram, seg: Segments, detail: str) -> Match:
@@ -1215,8 +1299,15 @@ def _romanises_neighbour(g: _Gram, folded: str) -> bool:
     while b < len(folded) and b - g.end < 2 and folded[b] in " )]）】":
         b += 1
     before, after = _han_run(folded, a, -1), _han_run(folded, b, 1)
-    return any(_spells(g.text, before[-k:]) for k in range(2, len(before) + 1)) or any(
-        _spells(g.text, after[:k]) for k in range(2, len(after) + 1)
+    return (len(before) >= 2 or len(after) >= 2) and _spells_beside(g.text, before, after)
+
+
+@functools.lru_cache(maxsize=65536)
+def _spells_beside(word: str, before: str, after: str) -> bool:
+    """Is word the pinyin of two or more Han characters ending ``before`` or starting ``after``
+    (_romanises_neighbour; cached: a word recurs beside the same name)?"""
+    return any(_spells(word, before[-k:]) for k in range(2, len(before) + 1)) or any(
+        _spells(word, after[:k]) for k in range(2, len(after) + 1)
     )
 
 
@@ -1228,21 +1319,41 @@ def _other_compound(text: str, form: str) -> bool:
     Chintendo is no compound: nin and tendo are not everyday words)."""
     if text[:4] != form[:4] and text[-4:] != form[-4:]:
         return False  # every part kept below is four letters or more of the mark's head or tail
-    for k in range(4, len(form) - 2):
-        for shared, rest, other in (
-            (form[:k], form[k:], text[k:] if text.startswith(form[:k]) else ""),
-            (form[-k:], form[:-k], text[: len(text) - k] if text.endswith(form[-k:]) else ""),
-        ):
-            if len(other) < 2 or other[0] == rest[0]:
-                continue
-            if len(other) >= 3 and is_english_word(shared) and is_english_word(rest) and is_known_word(other):
-                return True
-            if 3 * k >= len(form) and len(rest) >= 3 and latin.similarity(other, rest) < 0.5:
-                # one half of the mark kept whole, the other replaced by letters unlike it, starting
-                # differently: another compound that shares a word part (Cosmeceuticals and
-                # SkinCeuticals, Magformers and Transformers, Proster Digital and Western Digital)
+    n = len(form)
+    # the mark's head kept: the word and the mark part where they first differ (a shorter head kept
+    # would leave the same next letter on both sides, which is no replacement)
+    k = _common_head(text, form)
+    if 4 <= k <= n - 3 and _replaced_part(form[:k], form[k:], text[k:], n):
+        return True
+    # the mark's tail kept: what replaces the rest must start differently from it
+    if text[0] != form[0]:
+        for k in range(4, min(_common_head(text[::-1], form[::-1]), n - 3) + 1):
+            if _replaced_part(form[-k:], form[:-k], text[: len(text) - k], n):
                 return True
     return False
+
+
+def _common_head(a: str, b: str) -> int:
+    """How many letters a and b share at their start."""
+    k = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        k += 1
+    return k
+
+
+def _replaced_part(shared: str, rest: str, other: str, n: int) -> bool:
+    """Is other, in place of the rest of a mark of n letters that keeps shared whole, another word
+    rather than the rest imitated (_other_compound)?"""
+    if len(other) < 2:
+        return False
+    if len(other) >= 3 and is_english_word(shared) and is_english_word(rest) and is_known_word(other):
+        return True
+    # one half of the mark kept whole, the other replaced by letters unlike it, starting
+    # differently: another compound that shares a word part (Cosmeceuticals and
+    # SkinCeuticals, Magformers and Transformers, Proster Digital and Western Digital)
+    return 3 * len(shared) >= n and len(rest) >= 3 and latin.similarity(other, rest) < 0.5
 
 
 def _inside_known(h: str, s: int, e: int, gaps: list[bool]) -> bool:
@@ -1319,7 +1430,7 @@ def _latin_evidence(text: str, form: str) -> float:
     length: float = n * (n / 6) ** 0.75
     if len(text) > n and _subsequence(form, text):
         length = max(length, len(text))  # letters added, every letter of the mark kept in order (Haiyatt)
-    # below 0.5 the word is no candidate (_score_latin): the exact distance past that is not needed
+    # below 0.5 the word is no candidate (_plan_match): the exact distance past that is not needed
     return max(0.0, 1.0 - latin.distance(text, form, limit=0.5 * length) / length)
 
 
@@ -1610,12 +1721,16 @@ def _spells(word: str, chars: str) -> bool:
 
 def _han_run(text: str, i: int, step: int, limit: int = 4) -> str:
     """The Han characters directly before (step -1) or after (step 1) position i, up to limit."""
-    out: list[str] = []
-    j = i - 1 if step < 0 else i
-    while 0 <= j < len(text) and is_han(text[j]) and len(out) < limit:
-        out.append(text[j])
-        j += step
-    return "".join(reversed(out) if step < 0 else out)
+    if step < 0:
+        got = _HAN_TAIL.search(text, max(0, i - limit), max(0, i))
+    else:
+        got = _HAN_HEAD.match(text, i, i + limit)
+    return got.group() if got else ""
+
+
+_HAN_RUN = "[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002a6df]+"  # text.is_han
+_HAN_HEAD = re.compile(_HAN_RUN)
+_HAN_TAIL = re.compile(_HAN_RUN + r"\Z")
 
 
 def _pseudo_chars(seg: Segments) -> dict[int, str]:
