@@ -14,7 +14,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -422,6 +422,15 @@ def brands_export(
         err.print(_t("cli.wrote", file=file))
 
 
+def _open_for_writing(path: Path) -> TextIO:
+    """``path`` opened for records, or a refusal that names it (a missing folder, no permission): bad
+    input, not a fault of markwatch."""
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise MarkwatchError(_t("cli.cannot_write", file=path, reason=exc.strerror)) from exc
+
+
 # --- score ----------------------------------------------------------------------------------------------
 
 
@@ -471,7 +480,9 @@ def score_file(
         source = file.open("rb")
     except OSError as exc:
         raise MarkwatchError(_t("cli.cannot_read", file=file, reason=exc.strerror)) from exc
-    sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout
+    if out_file is not None and str(out_file) == "-":
+        out_file = None  # the usual name for standard output
+    sink = _open_for_writing(out_file) if out_file else sys.stdout
     # the workers are forked before the progress bar's thread starts
     workers = EvidenceWorkers(path.scorer.registry, jobs) if jobs > 1 else None
     try:
@@ -784,7 +795,7 @@ def listings_export(
     count = 0
     with (
         db.session() as session,
-        open(target, "w", encoding="utf-8") if target else nullcontext(sys.stdout) as sink,
+        _open_for_writing(target) if target else nullcontext(sys.stdout) as sink,
     ):
         for record in export_listing_records(session=session, platform=platform, since=moment):
             sink.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -1111,6 +1111,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no brands to score against: import a registry (markwatch brands import) or pass --brands",
     ),
     "cli.cannot_read": ("无法读取 {file}：{reason}", "cannot read {file}: {reason}"),
+    "cli.cannot_write": ("无法写入 {file}：{reason}", "cannot write {file}: {reason}"),
     "cli.scored": ("已评分 {scored} 条，标记 {flagged} 条", "scored {scored} listing(s), {flagged} flagged"),
     "cli.scored_queued": ("，新入队 {queued} 条", ", {queued} queued"),
     "cli.scored_failed": (
@@ -1326,8 +1327,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Registry file to score against; default: the database's.",
     ),
     "cli.help.score.out_file": (
-        "评分记录写入此文件；默认输出到标准输出。",
-        "Write score records here; default stdout.",
+        "评分记录写入此文件（- 或省略：标准输出）。",
+        "Write score records here (- or none: stdout).",
     ),
     "cli.help.score.explain": ("逐条列出被标记商品的评分理由。", "Print each flagged listing's reasons."),
     "cli.help.score.queue": (

@@ -124,6 +124,21 @@ def test_out_file(cli, tmp_path, registry):
     assert len(target.read_text(encoding="utf-8").splitlines()) == len(LINES)
 
 
+def test_out_dash_is_standard_output(cli, tmp_path, registry, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("score", feed(tmp_path), "--brands", registry, "--out", "-")
+    assert len(records(result.stdout)) == len(LINES)
+    assert not (tmp_path / "-").exists()
+
+
+def test_an_out_file_that_cannot_be_written_is_refused_by_name(cli, tmp_path, registry):
+    result = cli(
+        "score", feed(tmp_path), "--brands", registry, "--out", tmp_path / "没有这个目录" / "评分.jsonl"
+    )
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr and "评分.jsonl" in result.stderr
+
+
 def test_without_brands_the_database_registry_is_used(cli, tmp_path, registry):
     assert cli("db", "upgrade").exit_code == 0
     empty = cli("score", feed(tmp_path))
