@@ -1385,11 +1385,10 @@ def _displaced(text: str, form: str) -> int:
     return sum(1 for a, b in zip(text, form, strict=True) if a != b)
 
 
-@functools.lru_cache(maxsize=262144)
 def _latin_likeness(text: str, form: str) -> float:
     """How much a Latin word looks like a Latin mark form (below 0.5: not at all), from the two
-    strings alone, so cached per pair (a word recurs across listings): the evidence of the weighted
-    distance, raised when the mark's letters are only moved or its stem is kept."""
+    strings alone (kept with the word's other comparisons: MarkIndex._word_plans): the evidence of the
+    weighted distance, raised when the mark's letters are only moved or its stem is kept."""
     if text != form and _model_number(text) and not _leet_of(text, form):
         return 0.0  # a model number (p10plus, xb271hu) is no word to compare a mark with
     # very short marks (UGG, PS5, Wii): one cheap substitution at most, same length
@@ -1410,10 +1409,9 @@ def _latin_likeness(text: str, form: str) -> float:
     return sim
 
 
-@functools.lru_cache(maxsize=262144)
 def _lookalike_why(text: str, form: str) -> str | None:
     """What makes a Latin word (not the mark) a lookalike of the mark form, for the match's detail;
-    None when it is another compound instead (_other_compound). Cached per pair, like _latin_likeness."""
+    None when it is another compound instead (_other_compound)."""
     if _other_compound(text, form):
         return None
     return _latin_why(text, form)
