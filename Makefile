@@ -50,6 +50,7 @@ $(VENV)/replaywebpage/sw.js:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 clean:
