@@ -892,10 +892,9 @@ class _GramLooks:
 def _affix_match(plan: _PairPlan, g: _Gram, seg: Segments, cased: str) -> Match | None:
     """The mark with a model suffix, else after a line prefix (_model_suffix, _line_prefix), for a gram
     of one word."""
-    for affix in (plan.suffix, plan.prefix):
-        if affix is not None and (affix.case_at < 0 or _case_boundary(cased, g.start + affix.case_at)):
-            return _mark_with_affix(plan.mark, g, seg, affix.detail)
-    return None
+    return _mark_with_affix(plan.mark, plan.suffix, g, seg, cased) or _mark_with_affix(
+        plan.mark, plan.prefix, g, seg, cased
+    )
 
 
 def _plan_match(plan: _PairPlan, looks: _GramLooks, seg: Segments, raw_fold: str) -> Match | None:
@@ -940,7 +939,7 @@ def _latin_itself(mark: Mark, looks: _GramLooks, seg: Segments, raw_fold: str) -
     raw = raw_mark in raw_fold
     if is_collapsed:
         kind, detail = "evasion", f"{found} ≈ {mark.text} (插入分隔符规避)"
-    elif raw or (nw == mark.words and nw > 1 and not raw_fold.isascii() and False):
+    elif raw:
         kind, detail = "exact", f"标题含商标“{mark.text}”"
     elif nw > mark.words:
         # the mark written as several words (play station, pop station)
@@ -1224,10 +1223,7 @@ LINE_WORDS = frozenset(
 
 def _with_suffix(mark: Mark, g: _Gram, seg: Segments, cased: str) -> Match | None:
     """A registered Latin mark followed by a model or line suffix is that mark (_model_suffix)."""
-    affix = _model_suffix(mark, g.text) if g.words == 1 else None
-    if affix is None or (affix.case_at >= 0 and not _case_boundary(cased, g.start + affix.case_at)):
-        return None
-    return _mark_with_affix(mark, g, seg, affix.detail)
+    return _mark_with_affix(mark, _model_suffix(mark, g.text) if g.words == 1 else None, g, seg, cased)
 
 
 def _model_suffix(mark: Mark, text: str) -> _Affix | None:
@@ -1261,15 +1257,18 @@ def _line_prefix(mark: Mark, text: str) -> _Affix | None:
     return _Affix(len(prefix), f"标题含商标“{mark.text}”（前接“{prefix}”）")
 
 
-def _mark_with_affix(mark: Mark, g: _Gram, seg: Segments, detail: str) -> Match:
-    """The registered mark itself, written with a model suffix or a line prefix: an exact match."""
+def _mark_with_affix(mark: Mark, affix: _Affix | None, g: _Gram, seg: Segments, cased: str) -> Match | None:
+    """The registered mark itself, written with a model suffix or a line prefix: an exact match, when
+    the change of letter case the affix needs (if any) is there in the title."""
+    if affix is None or (affix.case_at >= 0 and not _case_boundary(cased, g.start + affix.case_at)):
+        return None
     found = seg.folded[g.start : g.end]
     return Match(
         mark=mark,
         sim=1.0,
         kind="exact",
         found=found,
-        detail=detail,
+        detail=affix.detail,
         raw=True,
         start=g.start,
         end=g.end,
